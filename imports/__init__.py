@@ -1,0 +1,1 @@
+"""Excel/CSV in and out. No Textual."""

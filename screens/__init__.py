@@ -1,0 +1,1 @@
+"""The Textual UI: one module per screen; talks to services only."""

@@ -1,0 +1,1 @@
+"""SQLModel tables, the engine factory, migrations, queries and the search index."""

@@ -1,0 +1,172 @@
+"""The tables: every row that travels has uuid, version, updated_at, updated_by and device."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+class Travelling(SQLModel):
+    """Columns that make a row safe to exchange between machines (ARCHITECTURE.md, data principles)."""
+
+    uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True, index=True)
+    version: int = Field(default=1)
+    updated_at: datetime | None = Field(default=None)
+    updated_by: str = Field(default="", max_length=64)
+    device: str = Field(default="", max_length=64)
+    deleted_at: datetime | None = Field(default=None, description="tombstone: set instead of deleting")
+
+
+class Office(Travelling, table=True):
+    """A 市场监管所; every business row carries its office key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=100)
+    region_code: str = Field(default="", max_length=6)
+
+
+class Grid(Travelling, table=True):
+    """A 网格 / 片区 inside the office's territory."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    name: str = Field(max_length=100)
+    township_code: str = Field(default="", max_length=12)
+
+
+class Officer(Travelling, table=True):
+    """A 包联干部: businesses are assigned to one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    name: str = Field(max_length=50)
+    phone: str = Field(default="", max_length=32)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    active: bool = Field(default=True)
+
+
+class Business(Travelling, table=True):
+    """A 市场主体. Keyed by uscc when it has one; the legacy 注册号 is kept in reg_no."""
+
+    __table_args__ = (
+        Index(
+            "ux_business_uscc_live",
+            "uscc",
+            unique=True,
+            sqlite_where=text("uscc IS NOT NULL AND deleted_at IS NULL"),
+            postgresql_where=text("uscc IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index("ix_business_office_name", "office_id", "name"),
+        Index("ix_business_office_registered", "office_id", "registered_on"),
+        Index("ix_business_office_officer", "office_id", "officer_id"),
+        Index("ix_business_office_grid", "office_id", "grid_id"),
+        Index("ix_business_office_status", "office_id", "status"),
+        Index("ix_business_reg_no", "reg_no"),
+        Index("ix_business_phone", "phone"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id")
+    uscc: str | None = Field(default=None, max_length=18)
+    reg_no: str | None = Field(default=None, max_length=50)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="individual", max_length=16, description="individual / enterprise / cooperative")
+    composition: str | None = Field(default=None, max_length=8, description="个人经营 / 家庭经营")
+    operator: str = Field(default="", max_length=100)
+    id_number: str | None = Field(default=None, max_length=18)
+    phone: str = Field(default="", max_length=32)
+    address: str = Field(default="", max_length=300)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    industry_code: str | None = Field(default=None, max_length=5)
+    industry_code_version: str = Field(default="2017", max_length=4)
+    registered_on: date | None = Field(default=None)
+    status: str = Field(default="active", max_length=16, description="RULES.md §6.3, see domain.status")
+    suspended: bool = Field(default=False, description="歇业: a flag, status stays 存续")
+    suspended_from: date | None = Field(default=None)
+    suspended_until: date | None = Field(default=None)
+    abnormal: bool = Field(default=False, description="经营异常")
+    abnormal_since: date | None = Field(default=None)
+    capital: int | None = Field(default=None, sa_column=Column(BigInteger), description="资金数额, yuan")
+    employees: int | None = Field(default=None)
+    tags: str = Field(default="", max_length=300, description="space-separated tags")
+    name_pinyin: str = Field(default="", max_length=600, description="search only: full pinyin and initials")
+    search_chars: str = Field(default="", max_length=2000, description="search only: one token per character")
+
+
+class License(Travelling, table=True):
+    """A 许可证 held by a business."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    kind: str = Field(max_length=50)
+    number: str = Field(default="", max_length=64)
+    issued_on: date | None = Field(default=None)
+    expires_on: date | None = Field(default=None, index=True)
+
+
+class YearFigures(Travelling, table=True):
+    """One business, one year: revenue, tax paid (yuan), employees, insured staff."""
+
+    __tablename__ = "year_figures"
+    __table_args__ = (UniqueConstraint("business_id", "year", name="uq_year_figures_business_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    year: int
+    revenue: int | None = Field(default=None, sa_column=Column(BigInteger))
+    tax_paid: int | None = Field(default=None, sa_column=Column(BigInteger))
+    employees: int | None = Field(default=None)
+    insured_staff: int | None = Field(default=None)
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only: one row per changed field, written in the same transaction as the change."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity_uuid", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int | None = Field(default=None, index=True)
+    entity: str = Field(max_length=32)
+    entity_uuid: str = Field(max_length=36)
+    action: str = Field(max_length=16, description="create / update / delete / export")
+    field: str = Field(default="", max_length=64)
+    old: str | None = Field(default=None)
+    new: str | None = Field(default=None)
+    who: str = Field(default="", max_length=64)
+    at: datetime
+    device: str = Field(default="", max_length=64)
+
+
+class IndustryCode(SQLModel, table=True):
+    """GB/T 4754 codes (2017, and 2011 which old registers still carry)."""
+
+    __tablename__ = "industry_code"
+
+    version: str = Field(primary_key=True, max_length=4)
+    code: str = Field(primary_key=True, max_length=5)
+    name: str = Field(max_length=100)
+    level: int
+    parent: str | None = Field(default=None, max_length=5)
+
+
+class Division(SQLModel, table=True):
+    """Administrative division codes (GB/T 2260) with history."""
+
+    code: str = Field(primary_key=True, max_length=6)
+    start_year: int = Field(primary_key=True, description="a code can be reused: history rows differ here")
+    name: str = Field(max_length=100)
+    parent: str | None = Field(default=None, max_length=6)
+    end_year: int | None = Field(default=None, description="None while current")
+    successor_codes: str = Field(default="", max_length=100)

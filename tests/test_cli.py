@@ -1,0 +1,74 @@
+"""The console script as a person or a script meets it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.app import App
+from typer.testing import CliRunner
+
+from workbench import cli
+
+runner = CliRunner()
+
+
+def test_code_command_explains_valid_and_invalid_codes() -> None:
+    result = runner.invoke(cli.app, ["code", "91330100799655058B", "91330100799655058C"])
+    assert result.exit_code == 1
+    assert "有效" in result.output
+    assert "无效" in result.output
+
+
+def test_code_command_json_for_scripts() -> None:
+    result = runner.invoke(cli.app, ["code", "--json", "91330100799655058B", "330302000003031"])
+    assert result.exit_code == 0, result.output
+    described = json.loads(result.output)
+    assert [item["valid"] for item in described] == [True, True]
+
+
+def test_code_command_names_excel_damage() -> None:
+    result = runner.invoke(cli.app, ["code", "9.16201055811843E+17"])
+    assert result.exit_code == 1
+    assert "Excel" in result.output and "文本" in result.output
+
+
+def test_locate_prints_paths_under_the_user_data_dir(tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["locate"])
+    assert result.exit_code == 0
+    assert "数据库" in result.output and "备份" in result.output
+    only_path = runner.invoke(cli.app, ["--db", str(tmp_path / "x.db"), "locate", "--db-path"])
+    assert only_path.output.strip() == str(tmp_path / "x.db")
+
+
+def test_demo_builds_then_reuses_with_if_missing(tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+    first = runner.invoke(cli.app, ["--db", str(target), "demo", "--size", "60", "--seed", "3"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(cli.app, ["--db", str(target), "demo", "--size", "60", "--if-missing"])
+    assert again.exit_code == 0 and "直接使用" in again.output
+    refused = runner.invoke(cli.app, ["--db", str(target), "demo", "--size", "60"])
+    assert refused.exit_code == 1
+
+
+class _CrashingApp(App[None]):
+    def on_mount(self) -> None:
+        raise RuntimeError("boom")
+
+    def run(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        return super().run(headless=True)
+
+
+def test_a_crash_in_the_app_gives_a_non_zero_exit_code(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import screens.app
+
+    monkeypatch.setattr(screens.app, "make_app", lambda *args, **kwargs: _CrashingApp())
+    assert cli.open_tui(str(tmp_path / "crash.db")) != 0
+
+
+def test_console_script_help_is_chinese() -> None:
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "工作台" in result.stdout

@@ -1,0 +1,122 @@
+"""The composition root: typer commands wire settings, engine and services, and launch the TUI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from workbench import locations
+from workbench.cli_db import db_app
+
+app = typer.Typer(
+    help="基层所市场主体服务工作台（Workbench）。不带参数运行即打开界面。",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql://…（也可用环境变量 WORKBENCH_DB）")]
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
+    """不带子命令时打开工作台界面。"""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is None:
+        raise typer.Exit(open_tui(locations.database_url(db)))
+
+
+def open_tui(url: str) -> int:
+    """Upgrade the database if needed, then run the app; returns the process exit code."""
+    from screens.app import make_app
+
+    from storage.engine import make_engine
+    from storage.schema import ensure_current
+    from workbench.services.office import DeviceMemory
+
+    engine = make_engine(url)
+    result = ensure_current(engine, locations.backup_dir())
+    if result.backup is not None:
+        typer.echo(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
+    tui = make_app(
+        engine,
+        device_memory=DeviceMemory(locations.device_memory_path()),
+        database_key=engine.url.render_as_string(hide_password=True),
+        device_name=locations.device_name(),
+    )
+    tui.run()
+    engine.dispose()
+    return tui.return_code or 0
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    size: Annotated[int, typer.Option(help="市场主体户数")] = 5000,
+    seed: Annotated[int, typer.Option(help="随机种子：同一种子生成相同的数据")] = 0,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="演示库已有数据时直接使用")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="删除已有的演示库后重建")] = False,
+    open_after: Annotated[bool, typer.Option("--open", help="建好后打开界面")] = False,
+) -> None:
+    """生成一个温州基层所的演示数据库（默认写到单独的 demo.db，不碰正式库）。"""
+    from workbench.cli_demo import build_demo_database
+
+    url = ctx.obj["db"] or str(locations.demo_database_path())
+    build_demo_database(url, size=size, seed=seed, if_missing=if_missing, replace=replace)
+    if open_after:
+        raise typer.Exit(open_tui(url))
+
+
+@app.command()
+def locate(
+    ctx: typer.Context,
+    db_path: Annotated[bool, typer.Option("--db-path", help="只打印数据库位置")] = False,
+) -> None:
+    """打印数据库、配置和备份所在的位置。"""
+    url = locations.database_url(ctx.obj["db"])
+    if db_path:
+        typer.echo(url)
+        return
+    typer.echo(f"数据库：{url}")
+    typer.echo(f"演示库：{locations.demo_database_path()}")
+    typer.echo(f"配置：{locations.config_dir()}")
+    typer.echo(f"备份：{locations.backup_dir()}")
+
+
+@app.command()
+def code(
+    codes: Annotated[list[str], typer.Argument(help="统一社会信用代码或注册号，可以给多个")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")] = False,
+) -> None:
+    """校验统一社会信用代码 / 注册号，说明原因并解析各段含义。任何一个无效则退出码为 1。"""
+    from workbench.services.codes import describe_codes, render_verdict_lines
+
+    described = describe_codes(codes)
+    if as_json:
+        typer.echo(json.dumps(described, ensure_ascii=False, indent=2))
+    else:
+        from workbench.domain.identifiers import check_uscc
+
+        for raw in codes:
+            for line in render_verdict_lines(check_uscc(raw)):
+                typer.echo(line)
+            typer.echo("")
+    if not all(item["valid"] for item in described):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,1 @@
+"""Pure rules: code validation, classification, working days, reference data. Imports nothing of ours."""

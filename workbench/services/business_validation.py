@@ -1,0 +1,174 @@
+"""Turn what a person typed into clean business values, or Chinese messages per field."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+from workbench.domain import identifiers
+from workbench.domain.labels import (
+    COMPOSITION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    normalise_kind,
+    normalise_status,
+)
+
+TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no", "industry_code")
+
+
+def clean_text(value: Any) -> str:
+    """NFKC and trimmed, full-width spaces too."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean the given fields; returns (clean values, field -> Chinese error)."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field, raw in values.items():
+        try:
+            clean[field] = _clean_field(field, raw)
+        except ValueError as problem:
+            errors[field] = str(problem)
+    if "name" in values and not clean.get("name"):
+        errors["name"] = "名称不能为空"
+    return clean, errors
+
+
+def _clean_field(field: str, raw: Any) -> Any:
+    cleaner = _CLEANERS.get(field)
+    if cleaner is not None:
+        return cleaner(raw)
+    if field in TEXT_FIELDS:
+        return clean_text(raw)
+    return raw
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or clean_text(raw) == ""
+
+
+def _uscc(raw: Any) -> str | None:
+    if _blank(raw):
+        return None
+    verdict = identifiers.check_uscc(str(raw))
+    if verdict.kind != "uscc" or not verdict.valid:
+        raise ValueError(f"统一社会信用代码有误：{verdict.reason}")
+    return verdict.code
+
+
+def _reg_no(raw: Any) -> str | None:
+    return None if _blank(raw) else clean_text(raw).replace(" ", "")
+
+
+def _id_number(raw: Any) -> str | None:
+    if _blank(raw):
+        return None
+    verdict = identifiers.check_id_number(str(raw))
+    if not verdict.valid:
+        raise ValueError(f"身份证号有误：{verdict.reason}")
+    return verdict.code
+
+
+def _phone(raw: Any) -> str:
+    if _blank(raw):
+        return ""
+    verdict = identifiers.check_phone(str(raw))
+    if not verdict.valid:
+        raise ValueError(f"联系电话有误：{verdict.reason}")
+    return verdict.code
+
+
+def _date(raw: Any) -> date | None:
+    if _blank(raw):
+        return None
+    if isinstance(raw, date):
+        return raw
+    text = clean_text(raw).replace("/", "-").replace(".", "-")
+    for sep in ("年", "月"):
+        text = text.replace(sep, "-")
+    text = text.rstrip("日")
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        year, month, day = (int(part) for part in text.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"日期「{raw}」无法识别，请写成 2024-05-03") from None
+
+
+def _int(raw: Any) -> int | None:
+    if _blank(raw):
+        return None
+    text = clean_text(raw).replace(",", "")
+    if not text.lstrip("-").isdigit():
+        raise ValueError(f"「{raw}」不是整数")
+    number = int(text)
+    if number < 0:
+        raise ValueError(f"「{raw}」不能为负数")
+    return number
+
+
+def _money(raw: Any) -> int | None:
+    if _blank(raw):
+        return None
+    text = clean_text(raw).replace(",", "").replace("元", "")
+    factor = 10_000 if text.endswith("万") else 1
+    text = text.rstrip("万")
+    try:
+        from decimal import Decimal, InvalidOperation
+
+        amount = Decimal(text) * factor
+    except InvalidOperation:
+        raise ValueError(f"金额「{raw}」无法识别，请写数字（元），如 50000 或 5万") from None
+    if amount < 0:
+        raise ValueError(f"金额「{raw}」不能为负数")
+    return int(amount.to_integral_value())
+
+
+def _choice(labels: dict[str, str], normaliser: Any, what: str) -> Any:
+    def clean(raw: Any) -> str:
+        code = normaliser(raw)
+        if code is None:
+            raise ValueError(f"{what}「{raw}」无法识别，可选：{'、'.join(labels.values())}")
+        return str(code)
+
+    return clean
+
+
+def _composition(raw: Any) -> str | None:
+    if _blank(raw):
+        return None
+    text = clean_text(raw)
+    if text not in COMPOSITION_LABELS:
+        raise ValueError(f"组成形式应为「个人经营」或「家庭经营」，而不是「{raw}」")
+    return text
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    return clean_text(raw) in {"是", "1", "true", "True", "Y", "y"}
+
+
+_CLEANERS: dict[str, Any] = {
+    "uscc": _uscc,
+    "reg_no": _reg_no,
+    "id_number": _id_number,
+    "phone": _phone,
+    "registered_on": _date,
+    "suspended_from": _date,
+    "suspended_until": _date,
+    "abnormal_since": _date,
+    "employees": _int,
+    "capital": _money,
+    "status": _choice(STATUS_LABELS, normalise_status, "登记状态"),
+    "kind": _choice(KIND_LABELS, normalise_kind, "主体类型"),
+    "composition": _composition,
+    "suspended": _bool,
+    "abnormal": _bool,
+}

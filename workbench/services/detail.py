@@ -1,0 +1,109 @@
+"""Everything the detail screen shows about one business, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage.audit import Actor
+from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
+from workbench.domain.business_fields import field_label
+from workbench.services.register import EDITABLE_FIELDS, get_business
+
+
+@dataclass(frozen=True)
+class LicenseLine:
+    kind: str
+    number: str
+    issued_on: date | None
+    expires_on: date | None
+
+
+@dataclass(frozen=True)
+class YearLine:
+    year: int
+    revenue: int | None
+    tax_paid: int | None
+    employees: int | None
+    insured_staff: int | None
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    device: str
+    action: str
+    field: str
+    field_label: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class BusinessDetail:
+    uuid: str
+    version: int
+    values: dict[str, Any]
+    grid_name: str
+    officer_name: str
+    licenses: list[LicenseLine]
+    years: list[YearLine]
+    history: list[HistoryLine]
+
+
+def business_detail(*, session: Session, actor: Actor, business_uuid: str, history_limit: int = 500) -> BusinessDetail:
+    """Fields, licences, year figures and change history (newest first) of one business."""
+    business = get_business(session=session, actor=actor, business_uuid=business_uuid)
+    values = {field: getattr(business, field) for field in EDITABLE_FIELDS}
+    return BusinessDetail(
+        uuid=business.uuid,
+        version=business.version,
+        values=values,
+        grid_name=_name_of(session, Grid, business.grid_id),
+        officer_name=_name_of(session, Officer, business.officer_id),
+        licenses=_licenses(session, business.id),
+        years=_years(session, business.id),
+        history=business_history(session=session, business_uuid=business.uuid, limit=history_limit),
+    )
+
+
+def business_history(*, session: Session, business_uuid: str, limit: int = 500) -> list[HistoryLine]:
+    rows = session.exec(  # type: ignore[call-overload]
+        select(ChangeLog)
+        .where(ChangeLog.entity_uuid == business_uuid)  # type: ignore[arg-type]
+        .order_by(ChangeLog.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    ).scalars()
+    return [
+        HistoryLine(row.at, row.who, row.device, row.action, row.field, field_label(row.field), row.old, row.new)
+        for row in rows
+    ]
+
+
+def _name_of(session: Session, model: Any, row_id: int | None) -> str:
+    if row_id is None:
+        return ""
+    return str(session.exec(select(model.name).where(model.id == row_id)).scalar_one_or_none() or "")  # type: ignore[call-overload]
+
+
+def _licenses(session: Session, business_id: int | None) -> list[LicenseLine]:
+    rows = session.exec(  # type: ignore[call-overload]
+        select(License)
+        .where(License.business_id == business_id, License.deleted_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .order_by(License.expires_on)
+    ).scalars()
+    return [LicenseLine(row.kind, row.number, row.issued_on, row.expires_on) for row in rows]
+
+
+def _years(session: Session, business_id: int | None) -> list[YearLine]:
+    rows = session.exec(  # type: ignore[call-overload]
+        select(YearFigures)
+        .where(YearFigures.business_id == business_id, YearFigures.deleted_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .order_by(YearFigures.year.desc())  # type: ignore[attr-defined]
+    ).scalars()
+    return [YearLine(row.year, row.revenue, row.tax_paid, row.employees, row.insured_staff) for row in rows]

@@ -1,0 +1,117 @@
+"""The register: create, edit and tombstone businesses; every change goes to the change log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
+from storage.search import search_fields
+from storage.tables import Business
+from workbench.services.business_validation import validate_business
+from workbench.services.errors import DuplicateCode, NotFound, SaveConflict, ValidationFailed
+
+EDITABLE_FIELDS = (
+    "uscc", "reg_no", "name", "kind", "composition", "operator", "id_number", "phone", "address",
+    "grid_id", "officer_id", "industry_code", "industry_code_version", "registered_on", "status",
+    "suspended", "suspended_from", "suspended_until", "abnormal", "abnormal_since", "capital", "employees", "tags",
+)
+_SEARCH_SOURCES = ("name", "operator", "address")
+
+
+def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
+    """Validate and insert a business, logging every given field; the caller commits."""
+    clean = _validated({field: value for field, value in data.items() if field in EDITABLE_FIELDS})
+    _refuse_duplicate_code(session, clean.get("uscc"), None)
+    at = utc_now()
+    business = Business(office_id=actor.office_id, **clean, **stamp_values(actor, at))
+    business.sqlmodel_update(search_fields(business.name, business.operator, business.address))
+    session.add(business)
+    session.flush()
+    changes = {field: (None, value) for field, value in clean.items() if value not in (None, "", False)}
+    log_changes(session, actor, "business", business.uuid, "create", changes, at)
+    return business
+
+
+def update_business(
+    *, session: Session, actor: Actor, business_uuid: str, base_version: int, changes: dict[str, Any],
+) -> Business:
+    """Apply the changed fields if nobody saved since base_version; otherwise raise SaveConflict."""
+    business = get_business(session=session, actor=actor, business_uuid=business_uuid)
+    clean = _validated({field: value for field, value in changes.items() if field in EDITABLE_FIELDS})
+    diff = {field: (getattr(business, field), value) for field, value in clean.items()
+            if getattr(business, field) != value}
+    if not diff:
+        return business
+    if "uscc" in diff:
+        _refuse_duplicate_code(session, clean["uscc"], business.id)
+    values = {field: new for field, (_old, new) in diff.items()}
+    if any(field in diff for field in _SEARCH_SOURCES):
+        merged = {field: values.get(field, getattr(business, field)) for field in _SEARCH_SOURCES}
+        values.update(search_fields(merged["name"], merged["operator"], merged["address"]))
+    at = utc_now()
+    assert business.id is not None
+    try:
+        guarded_update(session, Business, business.id, base_version, {**values, "updated_at": at}, actor)
+    except VersionConflict:
+        session.expire(business)
+        raise _conflict(business, base_version, list(diff)) from None
+    log_changes(session, actor, "business", business.uuid, "update", diff, at)
+    session.expire(business)
+    return business
+
+
+def delete_business(*, session: Session, actor: Actor, business_uuid: str, base_version: int) -> None:
+    """Tombstone: the row stays, marked deleted, so other machines learn of the delete."""
+    business = get_business(session=session, actor=actor, business_uuid=business_uuid)
+    assert business.id is not None
+    at = utc_now()
+    try:
+        guarded_update(session, Business, business.id, base_version, {"deleted_at": at, "updated_at": at}, actor)
+    except VersionConflict:
+        session.expire(business)
+        raise _conflict(business, base_version, []) from None
+    log_changes(session, actor, "business", business.uuid, "delete", {}, at)
+
+
+def get_business(*, session: Session, actor: Actor, business_uuid: str) -> Business:
+    """A live business of the actor's office, or NotFound (another office's rows are invisible)."""
+    business = session.exec(  # type: ignore[call-overload]
+        select(Business).where(
+            Business.uuid == business_uuid,  # type: ignore[arg-type]
+            Business.office_id == actor.office_id,  # type: ignore[arg-type]
+            Business.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).scalar_one_or_none()
+    if business is None:
+        raise NotFound("该市场主体不存在或已被删除")
+    return business
+
+
+def _validated(values: dict[str, Any]) -> dict[str, Any]:
+    clean, errors = validate_business(values)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | None) -> None:
+    if not uscc:
+        return
+    holder = session.exec(  # type: ignore[call-overload]
+        select(Business.name, Business.id).where(
+            Business.uscc == uscc, Business.deleted_at.is_(None)  # type: ignore[arg-type, union-attr]
+        )
+    ).first()
+    if holder is not None and holder.id != own_id:
+        raise DuplicateCode({"uscc": f"统一社会信用代码 {uscc} 已登记在「{holder.name}」名下，不能重复使用"})
+
+
+def _conflict(business: Business, base_version: int, fields: list[str]) -> SaveConflict:
+    theirs = {field: getattr(business, field) for field in (fields or EDITABLE_FIELDS)}
+    who = business.updated_by or "其他终端"
+    message = (f"「{business.name}」已被{who}在您打开之后修改并保存（您的版本 {base_version}，"
+               f"当前版本 {business.version}）。请查看对方的修改后再决定是否覆盖。")
+    return SaveConflict(message, theirs, business.version)
