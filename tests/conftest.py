@@ -13,13 +13,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg_server as pg
 import psycopg
 import pytest
+from pg_server import PgServer
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-import pg_server as pg
-from pg_server import PgServer
 from storage.engine import make_engine
 from storage.schema import upgrade
 
@@ -41,8 +41,12 @@ def _keep_tester_files_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """platformdirs (and anything else) sees an empty home; the tester's WORKBENCH_DB is not used."""
     home = tmp_path / "home"
     monkeypatch.setenv("HOME", str(home))
-    for name, folder in [("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
-                         ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")]:
+    for name, folder in [
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ]:
         monkeypatch.setenv(name, str(home / folder))
     for name in os.environ:
         if name.startswith("WORKBENCH_") and name not in KEPT_ENV:

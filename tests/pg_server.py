@@ -1,6 +1,6 @@
 """A throw-away PostgreSQL server for one test session, plus the admin helpers the fixtures use.
 
-The server lives in a temp dir, listens on a free loopback port and runs without fsync (tests only).
+The server lives in a temp dir (in RAM when there is room), listens on a free loopback port and runs without fsync (tests only).
 A watchdog process stops it and removes the dir when this process ends, even on Ctrl-C or SIGKILL.
 """
 
@@ -25,6 +25,7 @@ from psycopg import sql
 
 SERVER_USER = "postgres"
 CJK_PROBE = "面馆店"
+RAM_DIR_MIN_FREE = 2 * 1024**3
 SERVER_SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
     "fsync": "off",
@@ -109,7 +110,7 @@ def start_server() -> PgServer:
             "no PostgreSQL server binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin; "
             "install them (Debian: apt-get install postgresql) or set WORKBENCH_TEST_PG_URL"
         )
-    temp_dir = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    temp_dir = Path(tempfile.mkdtemp(prefix="workbench-pg-", dir=_fast_temp_root()))
     if os.geteuid() == 0:
         _ensure_server_user()
         shutil.chown(temp_dir, user=SERVER_USER)
@@ -119,8 +120,21 @@ def start_server() -> PgServer:
     server = PgServer("127.0.0.1", 0, temp_dir=temp_dir, _watchdog=watchdog)
     atexit.register(server.stop)
     try:
-        _run([str(bin_dir / "initdb"), "-D", str(data_dir), "-U", SERVER_USER, "--auth=trust",
-              "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], temp_dir)
+        _run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                SERVER_USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+            temp_dir,
+        )
         server.port = _start_on_free_port(pg_ctl, data_dir, temp_dir)
         _wait_ready(server)
         with server.connect("template1") as conn:
@@ -166,8 +180,20 @@ def _ensure_server_user() -> None:
     try:
         pwd.getpwnam(SERVER_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", SERVER_USER], check=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVER_USER,
+            ],
+            check=True,
+        )
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -198,8 +224,19 @@ def _run(command: list[str], cwd: Path, log: Path | None = None) -> None:
     result = subprocess.run(_as_server_user(command), cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
         server_log = log.read_text(errors="replace") if log and log.exists() else ""
-        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
-                           f"{result.stdout}{result.stderr}{server_log}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}{server_log}"
+        )
+
+
+def _fast_temp_root() -> str | None:
+    """RAM (/dev/shm) when it is roomy: creating a database writes ~1,000 small files, slow on some disks."""
+    shm = Path("/dev/shm")
+    try:
+        roomy = shutil.disk_usage(shm).free >= RAM_DIR_MIN_FREE and os.access(shm, os.W_OK | os.X_OK)
+    except OSError:
+        return None
+    return str(shm) if roomy else None
 
 
 def _free_port() -> int:
@@ -215,8 +252,11 @@ def _write_settings(data_dir: Path, temp_dir: Path, port: int) -> None:
 
 
 def _start_watchdog(stop_command: list[str], temp_dir: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", _WATCHDOG, *stop_command, str(temp_dir)],
-                            stdin=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, *stop_command, str(temp_dir)],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _wait_ready(server: PgServer, timeout: float = 30) -> None:

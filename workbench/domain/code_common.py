@@ -11,7 +11,8 @@ CodeKind = Literal["uscc", "reg_no_15", "reg_no_13", "reg_no_text", "unknown"]
 
 # NFKC keeps zero-width spaces and the Unicode dashes (U+2010..U+2015, U+2212) that Word pastes in.
 _SEPARATORS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\-\u2010-\u2015\u2212]+")
-_SCIENTIFIC = re.compile(r"\d+(?:\.\d+)?E[+]?\d+")
+# One digit, a fraction and a signed exponent: the "+" keeps a real code such as 31110000E000178915 out.
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E\+[0-9]{1,2}")
 
 EXCEL_TEXT_FIX = "请把该列设为「文本」格式后从原系统重新导出"
 EXCEL_TRAILING_ZEROS = f"可能被 Excel 当作数字保存，后三位变成了 000；{EXCEL_TEXT_FIX}"
@@ -57,4 +58,4 @@ def scientific_notation_reason(code: str) -> str:
 
 def looks_like_excel_zeros(code: str) -> bool:
     """True when an 18-digit number ends in 000, the mark of Excel's 15-significant-digit float."""
-    return len(code) == 18 and code.isdigit() and code.endswith("000")
+    return len(code) == 18 and code.isascii() and code.isdigit() and code.endswith("000")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from workbench.domain.code_common import (
+    EXCEL_TEXT_FIX,
     CodeKind,
     CodeVerdict,
     compact_code,
@@ -39,6 +42,9 @@ __all__ = [
     "uscc_check_char",
 ]
 
+# A number cell read back as a float: 330302000003031 arrives as "330302000003031.0".
+_FLOAT_CELL = re.compile(r"([0-9]{13,18})\.0+")
+
 
 def check_uscc(raw: object) -> CodeVerdict:
     """Check a 统一社会信用代码 or a legacy 注册号 and explain the result in Chinese."""
@@ -48,13 +54,28 @@ def check_uscc(raw: object) -> CodeVerdict:
         return CodeVerdict(text, code, "unknown", False, "没有填写代码")
     if is_scientific_notation(code):
         return CodeVerdict(text, code, "unknown", False, scientific_notation_reason(compact_code(text)))
+    float_cell = _FLOAT_CELL.fullmatch(code)
+    if float_cell:
+        return _float_cell(text, code, float_cell.group(1))
     if is_text_reg_no(code):
         return check_text(text, code)
     if len(code) == 18:
         return check_18(text, code)
-    if code.isdigit() and len(code) in (13, 15):
+    if code.isascii() and code.isdigit() and len(code) in (13, 15):
         return check_15(text, code) if len(code) == 15 else check_13(text, code)
     return CodeVerdict(text, code, "unknown", False, _unrecognised_reason(code))
+
+
+def _float_cell(raw: str, code: str, digits: str) -> CodeVerdict:
+    inner = check_uscc(digits)
+    reason = f"「{code}」是数字格式单元格读出的值，末尾多了「.0」"
+    if inner.valid:
+        reason += f"，去掉后是有效代码 {digits}；{EXCEL_TEXT_FIX}"
+        return CodeVerdict(raw, code, "unknown", False, reason, suggestion=digits)
+    reason += f"；去掉后仍无效：{inner.reason}"
+    if EXCEL_TEXT_FIX not in inner.reason:
+        reason += f"；{EXCEL_TEXT_FIX}"
+    return CodeVerdict(raw, code, "unknown", False, reason)
 
 
 def _unrecognised_reason(code: str) -> str:

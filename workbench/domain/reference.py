@@ -87,7 +87,9 @@ def division_history() -> Mapping[str, tuple[HistoricalDivision, ...]]:
     periods: dict[str, list[HistoricalDivision]] = {}
     for row in _rows("admin_divisions_history.csv"):
         periods.setdefault(row["code"], []).append(_historical(row))
-    return MappingProxyType({code: tuple(sorted(found, key=lambda p: p.start_year)) for code, found in periods.items()})
+    return MappingProxyType(
+        {code: tuple(sorted(found, key=lambda p: p.start_year)) for code, found in periods.items()}
+    )
 
 
 def _historical(row: dict[str, str]) -> HistoricalDivision:
@@ -205,6 +207,8 @@ def wenzhou_townships() -> tuple[Township, ...]:
 def wenzhou_supervision_units() -> tuple[SupervisionUnit, ...]:
     """Wenzhou supervising units by registration authority, as found in the 2017 registration sample."""
     return tuple(
-        SupervisionUnit(row["registration_authority"], row["supervising_unit"], int(row["rows_in_2017_sample"]))
+        SupervisionUnit(
+            row["registration_authority"], row["supervising_unit"], int(row["rows_in_2017_sample"])
+        )
         for row in _rows("wenzhou_supervision_units_2017.csv")
     )

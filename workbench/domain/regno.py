@@ -8,10 +8,14 @@ from workbench.domain.code_common import CodeVerdict
 from workbench.domain.regions import region_name
 
 # 企合浙绍总字第002112号, 温工商企字(1995)第123号: the pre-2007 numbers written out in words.
-_TEXT_REG_NO = re.compile(r"[\u4e00-\u9fff]+(?:\(\d{2,4}\)[\u4e00-\u9fff]*)?第\d+号")
+_TEXT_REG_NO = re.compile(r"[\u4e00-\u9fff]+(?:\([0-9]{2,4}\)[\u4e00-\u9fff]*)?第[0-9]+号")
 _KEEP_APART = "请保存在「注册号」字段，不要当作统一社会信用代码"
 # GS15-2006: the first digit of the sequence number tells the kind of entity.
-_SEQUENCE_KINDS = {**dict.fromkeys("0123", "内资企业"), **dict.fromkeys("45", "外资企业"), **dict.fromkeys("6789", "个体工商户")}
+_SEQUENCE_KINDS = {
+    **dict.fromkeys("0123", "内资企业"),
+    **dict.fromkeys("45", "外资企业"),
+    **dict.fromkeys("6789", "个体工商户"),
+}
 
 
 def regno15_check_digit(body: str) -> str:

@@ -80,7 +80,9 @@ def _wrong_check(raw: str, code: str, expected: str, parts: dict[str, str]) -> C
     suggestion = _lookalike_fix(raw, code)
     for pos in _lower_l_positions(raw):
         reason += f"；第 {pos} 位原文是小写字母「l」，容易与数字「1」混淆"
-        reason += "，改成「1」后校验通过" if suggestion else "，但改成「1」也对不上校验位，请对照营业执照逐位核对"
+        reason += (
+            "，改成「1」后校验通过" if suggestion else "，但改成「1」也对不上校验位，请对照营业执照逐位核对"
+        )
     return CodeVerdict(raw, code, "uscc", False, reason, parts=parts, suggestion=suggestion)
 
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.audit import Actor
 from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
@@ -73,12 +72,9 @@ def business_detail(*, session: Session, actor: Actor, business_uuid: str, histo
 
 
 def business_history(*, session: Session, business_uuid: str, limit: int = 500) -> list[HistoryLine]:
-    rows = session.exec(  # type: ignore[call-overload]
-        select(ChangeLog)
-        .where(ChangeLog.entity_uuid == business_uuid)  # type: ignore[arg-type]
-        .order_by(ChangeLog.id.desc())  # type: ignore[union-attr]
-        .limit(limit)
-    ).scalars()
+    rows = session.exec(
+        select(ChangeLog).where(col(ChangeLog.entity_uuid) == business_uuid).order_by(col(ChangeLog.id).desc()).limit(limit)
+    )
     return [
         HistoryLine(row.at, row.who, row.device, row.action, row.field, field_label(row.field), row.old, row.new)
         for row in rows
@@ -88,22 +84,22 @@ def business_history(*, session: Session, business_uuid: str, limit: int = 500) 
 def _name_of(session: Session, model: Any, row_id: int | None) -> str:
     if row_id is None:
         return ""
-    return str(session.exec(select(model.name).where(model.id == row_id)).scalar_one_or_none() or "")  # type: ignore[call-overload]
+    return str(session.exec(select(model.name).where(model.id == row_id)).first() or "")
 
 
 def _licenses(session: Session, business_id: int | None) -> list[LicenseLine]:
-    rows = session.exec(  # type: ignore[call-overload]
+    rows = session.exec(
         select(License)
-        .where(License.business_id == business_id, License.deleted_at.is_(None))  # type: ignore[arg-type, union-attr]
-        .order_by(License.expires_on)
-    ).scalars()
+        .where(col(License.business_id) == business_id, col(License.deleted_at).is_(None))
+        .order_by(col(License.expires_on))
+    )
     return [LicenseLine(row.kind, row.number, row.issued_on, row.expires_on) for row in rows]
 
 
 def _years(session: Session, business_id: int | None) -> list[YearLine]:
-    rows = session.exec(  # type: ignore[call-overload]
+    rows = session.exec(
         select(YearFigures)
-        .where(YearFigures.business_id == business_id, YearFigures.deleted_at.is_(None))  # type: ignore[arg-type, union-attr]
-        .order_by(YearFigures.year.desc())  # type: ignore[attr-defined]
-    ).scalars()
+        .where(col(YearFigures.business_id) == business_id, col(YearFigures.deleted_at).is_(None))
+        .order_by(col(YearFigures.year).desc())
+    )
     return [YearLine(row.year, row.revenue, row.tax_paid, row.employees, row.insured_staff) for row in rows]

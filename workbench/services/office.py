@@ -6,8 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.tables import Grid, Office, Officer
 
@@ -20,24 +19,29 @@ class Choice:
 
 
 def offices(*, session: Session) -> list[Choice]:
-    rows = session.exec(select(Office).where(Office.deleted_at.is_(None)).order_by(Office.id)).scalars()  # type: ignore[call-overload, union-attr, arg-type]
-    return [Choice(row.id, row.uuid, row.name) for row in rows]
+    rows = session.exec(select(Office).where(col(Office.deleted_at).is_(None)).order_by(col(Office.id)))
+    return [Choice(_id(row.id), row.uuid, row.name) for row in rows]
 
 
 def officers(*, session: Session, office_id: int) -> list[Choice]:
-    rows = session.exec(  # type: ignore[call-overload]
+    rows = session.exec(
         select(Officer)
-        .where(Officer.office_id == office_id, Officer.deleted_at.is_(None), Officer.active)  # type: ignore[arg-type, union-attr]
-        .order_by(Officer.id)
-    ).scalars()
-    return [Choice(row.id, row.uuid, row.name) for row in rows]
+        .where(col(Officer.office_id) == office_id, col(Officer.deleted_at).is_(None), col(Officer.active))
+        .order_by(col(Officer.id))
+    )
+    return [Choice(_id(row.id), row.uuid, row.name) for row in rows]
 
 
 def grids(*, session: Session, office_id: int) -> list[Choice]:
-    rows = session.exec(  # type: ignore[call-overload]
-        select(Grid).where(Grid.office_id == office_id, Grid.deleted_at.is_(None)).order_by(Grid.id)  # type: ignore[arg-type, union-attr]
-    ).scalars()
-    return [Choice(row.id, row.uuid, row.name) for row in rows]
+    rows = session.exec(
+        select(Grid).where(col(Grid.office_id) == office_id, col(Grid.deleted_at).is_(None)).order_by(col(Grid.id))
+    )
+    return [Choice(_id(row.id), row.uuid, row.name) for row in rows]
+
+
+def _id(row_id: int | None) -> int:
+    assert row_id is not None, "rows read from the database have ids"
+    return row_id
 
 
 class DeviceMemory:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.search import search_fields
@@ -24,7 +23,7 @@ _SEARCH_SOURCES = ("name", "operator", "address")
 def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
     """Validate and insert a business, logging every given field; the caller commits."""
     clean = _validated({field: value for field, value in data.items() if field in EDITABLE_FIELDS})
-    _refuse_duplicate_code(session, clean.get("uscc"), None)
+    _refuse_duplicate_code(session, clean.get("uscc"), None, actor.office_id)
     at = utc_now()
     business = Business(office_id=actor.office_id, **clean, **stamp_values(actor, at))
     business.sqlmodel_update(search_fields(business.name, business.operator, business.address))
@@ -46,7 +45,7 @@ def update_business(
     if not diff:
         return business
     if "uscc" in diff:
-        _refuse_duplicate_code(session, clean["uscc"], business.id)
+        _refuse_duplicate_code(session, clean["uscc"], business.id, actor.office_id)
     values = {field: new for field, (_old, new) in diff.items()}
     if any(field in diff for field in _SEARCH_SOURCES):
         merged = {field: values.get(field, getattr(business, field)) for field in _SEARCH_SOURCES}
@@ -78,13 +77,13 @@ def delete_business(*, session: Session, actor: Actor, business_uuid: str, base_
 
 def get_business(*, session: Session, actor: Actor, business_uuid: str) -> Business:
     """A live business of the actor's office, or NotFound (another office's rows are invisible)."""
-    business = session.exec(  # type: ignore[call-overload]
+    business = session.exec(
         select(Business).where(
-            Business.uuid == business_uuid,  # type: ignore[arg-type]
-            Business.office_id == actor.office_id,  # type: ignore[arg-type]
-            Business.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Business.uuid) == business_uuid,
+            col(Business.office_id) == actor.office_id,
+            col(Business.deleted_at).is_(None),
         )
-    ).scalar_one_or_none()
+    ).first()
     if business is None:
         raise NotFound("该市场主体不存在或已被删除")
     return business
@@ -97,16 +96,16 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | None) -> None:
+def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | None, office_id: int) -> None:
     if not uscc:
         return
-    holder = session.exec(  # type: ignore[call-overload]
-        select(Business.name, Business.id).where(
-            Business.uscc == uscc, Business.deleted_at.is_(None)  # type: ignore[arg-type, union-attr]
-        )
+    holder = session.exec(
+        select(Business).where(col(Business.uscc) == uscc, col(Business.deleted_at).is_(None))
     ).first()
-    if holder is not None and holder.id != own_id:
-        raise DuplicateCode({"uscc": f"统一社会信用代码 {uscc} 已登记在「{holder.name}」名下，不能重复使用"})
+    if holder is None or holder.id == own_id:
+        return
+    whose = f"「{holder.name}」" if holder.office_id == office_id else "其他所的一户市场主体"
+    raise DuplicateCode({"uscc": f"统一社会信用代码 {uscc} 已登记在{whose}名下，不能重复使用"})
 
 
 def _conflict(business: Business, base_version: int, fields: list[str]) -> SaveConflict:

@@ -1,0 +1,150 @@
+"""The workbench App: who is at the keyboard, the office they work for, and the screens on top."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import work
+from textual.app import App
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from screens.actions import bindings
+from screens.business_detail import BusinessDetailScreen
+from screens.business_form import BusinessFormScreen
+from screens.business_list import BusinessListScreen
+from screens.commands import WorkbenchCommands
+from screens.help import HelpScreen
+from screens.reference import OfficeReference, load_reference
+from screens.widgets.dialogs import ErrorDialog
+from screens.widgets.officer_picker import OfficerPicker, Picked
+from storage.audit import Actor
+from workbench.services.errors import WorkbenchError
+from workbench.services.office import Choice, DeviceMemory
+
+
+class ReferenceLoaded(Message):
+    """Offices, officers and grids are read; `remembered` is the officer this device last used."""
+
+    def __init__(self, reference: OfficeReference, remembered: str | None) -> None:
+        super().__init__()
+        self.reference = reference
+        self.remembered = remembered
+
+
+class WorkbenchApp(App[None]):
+    """Keyboard-first workbench for the staff of one market-supervision office."""
+
+    TITLE = "基层所市场主体服务工作台"
+    CSS_PATH = "workbench.tcss"
+    BINDINGS = bindings("app")
+    COMMANDS = {WorkbenchCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    officer: reactive[Choice | None] = reactive(None)
+    data_version: reactive[int] = reactive(0)
+    """Goes up after every save, so screens underneath know to re-read when they come back."""
+
+    def __init__(self, engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> None:
+        super().__init__()
+        self.engine = engine
+        self.device_memory = device_memory
+        self.database_key = database_key
+        self.device_name = device_name
+        self.reference = OfficeReference([], {}, {})
+        self.office: Choice | None = None
+        self.today: Callable[[], date] = date.today
+
+    @property
+    def actor(self) -> Actor:
+        """Every change is recorded under the current officer's name and this device."""
+        assert self.office is not None and self.officer is not None, "no officer chosen yet"
+        return Actor(who=self.officer.name, device=self.device_name, office_id=self.office.id)
+
+    def names(self) -> dict[str, dict[int, str]]:
+        return self.reference.names(self.office.id) if self.office else {}
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return Content.assemble(title, ("    ", ""), (sub_title, "bold")) if sub_title else Content(title)
+
+    def on_mount(self) -> None:
+        self._load_reference(self.engine, self.device_memory.officer_uuid(self.database_key))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="startup", description="读取所、干部与网格")
+    def _load_reference(self, engine: Engine, remembered: str | None) -> None:
+        with Session(engine) as session:
+            reference = load_reference(session)
+        self.post_message(ReferenceLoaded(reference, remembered))
+
+    def on_reference_loaded(self, message: ReferenceLoaded) -> None:
+        self.reference = message.reference
+        located = self.reference.locate_officer(message.remembered)
+        if located is not None:
+            self._begin(located)
+        elif not self.reference.offices:
+            self.push_screen(ErrorDialog("数据库中还没有市场监管所", "请先用命令行初始化数据库（所、网格与干部），再打开工作台。"),
+                             lambda _: self.exit())
+        else:
+            self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)
+
+    def _picked(self, picked: Picked | None) -> None:
+        if picked is not None:
+            self._begin(picked)
+
+    def _begin(self, picked: Picked) -> None:
+        office, officer = picked
+        self.office = office
+        self.officer = officer
+        self.device_memory.remember_officer(self.database_key, officer.uuid)
+        self.sub_title = f"使用人：{officer.name}（{office.name}）"
+        if not any(isinstance(screen, BusinessListScreen) for screen in self.screen_stack):
+            self.push_screen(BusinessListScreen())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(event.worker.error)
+
+    def show_error(self, error: BaseException) -> None:
+        """A typed error in its own words; anything else as 意外错误 with its type, never a crash."""
+        if isinstance(error, WorkbenchError):
+            self.push_screen(ErrorDialog(error.title, error.message))
+            return
+        self.log.error(repr(error))
+        self.push_screen(ErrorDialog("出现意外错误", f"{type(error).__name__}: {error}\n\n请把这段文字告诉维护人员。"))
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_switch_officer(self) -> None:
+        if self.reference.offices and not isinstance(self.screen, OfficerPicker):
+            self.push_screen(OfficerPicker(self.reference, cancellable=True), self._picked)
+
+    def action_new_business(self) -> None:
+        if self.officer is None or isinstance(self.screen, BusinessFormScreen):
+            return
+
+        def opened(business_uuid: str | None) -> None:
+            if business_uuid:
+                self.push_screen(BusinessDetailScreen(business_uuid))
+
+        self.push_screen(BusinessFormScreen(None), opened)
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+
+
+def make_app(engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> WorkbenchApp:
+    """The one way to build the app: the CLI and the tests both call this."""
+    return WorkbenchApp(engine, device_memory=device_memory, database_key=database_key, device_name=device_name)
+

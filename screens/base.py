@@ -1,0 +1,31 @@
+"""What every workbench screen shares: the typed app, and worker errors shown in a dialog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from screens.app import WorkbenchApp
+
+ResultType = TypeVar("ResultType")
+
+
+class WorkbenchScreen(Screen[ResultType]):
+    """A screen of the workbench; SCOPE names its keys in the action registry."""
+
+    SCOPE = ""
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.worker_failed(event.worker, event.worker.error)
+
+    def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
+        """A worker raised: tell the person; screens override to also step back."""
+        self.workbench.show_error(error)

@@ -1,0 +1,33 @@
+"""The command palette: every registry action of the app and of the current screen, in Chinese."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from screens.actions import KeyAction, palette_actions
+
+
+class WorkbenchCommands(Provider):
+    """Titles like「新增市场主体 (new)」, so typing Chinese or the Latin keyword both find them."""
+
+    def _actions(self) -> list[KeyAction]:
+        scope = str(getattr(self.screen, "SCOPE", ""))
+        return palette_actions(("app", scope) if scope else ("app",))
+
+    def _run(self, item: KeyAction) -> None:
+        target = self.app if item.scope == "app" else self.screen
+        self.app.call_later(self.app.run_action, item.action, target)
+
+    async def discover(self) -> Hits:
+        for item in self._actions():
+            yield DiscoveryHit(item.palette_title, partial(self._run, item), help=f"快捷键 {item.key_display}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for item in self._actions():
+            score = matcher.match(item.palette_title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(item.palette_title), partial(self._run, item),
+                          help=f"快捷键 {item.key_display}")

@@ -1,0 +1,108 @@
+"""Display text for values: money in 万元, local times, status markers, and cell-exact cropping."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
+
+from workbench.domain.labels import STATUS_LABELS, kind_label, status_label
+
+EMPTY = "-"
+EXPIRING_DAYS = 30
+"""A licence expiring within this many days is highlighted as 即将到期."""
+
+_SHORT_STATUS = {**STATUS_LABELS, "revoked": "吊销", "revoked_deregistered": "吊销注销"}
+
+
+def money_text(yuan: int | None) -> str:
+    """48.2万元 from ten thousand yuan up, 1.3亿元 from a hundred million, else 4,820元."""
+    if yuan is None:
+        return EMPTY
+    for unit, name in ((100_000_000, "亿元"), (10_000, "万元")):
+        if abs(yuan) >= unit:
+            amount = (Decimal(yuan) / unit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            return f"{amount.normalize():f}{name}"
+    return f"{yuan:,}元"
+
+
+def date_text(value: date | None) -> str:
+    return value.isoformat() if value else EMPTY
+
+
+def local_time_text(at: datetime) -> str:
+    """Stored times are UTC (naive ones too); staff read them in the machine's local time."""
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def fit_cells(text: str, width: int) -> str:
+    """Crop to `width` terminal cells, marking a cut with `..` (ASCII: never drawn double width)."""
+    if cell_len(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > width - 2:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + ".."
+
+
+def status_cell(status: str, suspended: bool, abnormal: bool) -> Text:
+    """存续, 注销 ...; 歇业 and 经营异常 as coloured markers (one character each when both apply)."""
+    text = Text(_SHORT_STATUS.get(status, status), style="" if status == "active" else "dim")
+    both = suspended and abnormal
+    if suspended:
+        text.append(" 歇" if both else " 歇业", style="bold yellow")
+    if abnormal:
+        text.append(" 异" if both else " 异常", style="bold red")
+    return text
+
+
+def licence_state(expires_on: date | None, today: date) -> tuple[str, str]:
+    """(Chinese state, style) of a licence on `today`."""
+    if expires_on is None:
+        return "长期有效", ""
+    days = (expires_on - today).days
+    if days < 0:
+        return f"已过期 {-days} 天", "bold red"
+    if days <= EXPIRING_DAYS:
+        return f"即将到期（剩 {days} 天）", "bold yellow"
+    return "有效", ""
+
+
+def value_text(field: str, value: object, names: dict[str, dict[int, str]] | None = None) -> str:
+    """A business field's value as staff read it: labels for codes, names for ids, 万元 for money."""
+    if value is None or value == "":
+        return EMPTY
+    if field == "status":
+        return status_label(str(value))
+    if field == "kind":
+        return kind_label(str(value))
+    if field in ("grid_id", "officer_id"):
+        return _name_for(field, value, names or {})
+    if field == "capital":
+        return _money_from(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _name_for(field: str, value: object, names: dict[str, dict[int, str]]) -> str:
+    try:
+        return names.get(field, {}).get(int(str(value)), str(value))
+    except ValueError:
+        return str(value)
+
+
+def _money_from(value: object) -> str:
+    try:
+        return money_text(int(str(value)))
+    except ValueError:
+        return str(value)

@@ -1,0 +1,66 @@
+"""The layer rules of ARCHITECTURE.md: contracts hold, the core runs without Textual, imports create nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADLESS_PACKAGES = ["workbench.domain", "workbench.services", "storage", "imports"]
+# Alembic runs these as scripts with its own context; importing them as modules means nothing.
+NOT_IMPORTABLE = ("storage.migrations",)
+
+
+def run_python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120, **kwargs
+    )  # type: ignore[call-overload]
+
+
+def test_import_contracts_hold() -> None:
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_headless_modules_do_not_load_textual() -> None:
+    result = run_python(f"""
+        import importlib, pkgutil, sys
+
+        def fail(name):
+            raise ImportError(f"cannot import {{name}}")
+
+        imported = []
+        for package_name in {HEADLESS_PACKAGES!r}:
+            package = importlib.import_module(package_name)
+            imported.append(package_name)
+            for module in pkgutil.walk_packages(package.__path__, package_name + ".", onerror=fail):
+                if not module.name.startswith({NOT_IMPORTABLE!r}):
+                    importlib.import_module(module.name)
+                    imported.append(module.name)
+        textual = sorted(name for name in sys.modules if name == "textual" or name.startswith("textual."))
+        print(len(imported), "modules;", "textual loaded:" if textual else "no textual", *textual[:5])
+        sys.exit(1 if textual else 0)
+    """)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("module", ["storage.engine", "workbench.cli"])
+def test_importing_creates_no_files(module: str, tmp_path: Path) -> None:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not written yet")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    environment = {"HOME": str(empty), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"]:
+        environment[name] = str(empty / name.lower())
+    result = run_python(f"import {module}", cwd=empty, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(empty).as_posix() for p in empty.rglob("*")) == []
