@@ -22,7 +22,7 @@ wb_python() {
 # wb_setup_venv [EXTRAS]: .venv with the project installed editable; pip runs again only when
 # pyproject.toml changed or more extras are asked for (a stamp in .venv remembers what was installed).
 wb_setup_venv() {
-    local extras="${1:-}" python stamp wanted spec
+    local extras="${1:-}" python stamp wanted installed_hash installed_extras spec
     if [[ ! -x "$WB_VENV/bin/python" ]]; then
         python="$(wb_python)" || return 1
         wb_log "creating $WB_VENV"
@@ -36,7 +36,7 @@ wb_setup_venv() {
         return 0
     fi
     spec="$WB_ROOT${extras:+[$extras]}"
-    wb_log "installing ${spec#"$WB_ROOT"} into .venv (pip) ..."
+    wb_log "installing workbench${extras:+[$extras]} into .venv (pip) ..."
     # PYTHONWARNINGS: setuptools warns on every editable build that local folders shadow packages.
     PYTHONWARNINGS=ignore "$WB_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" || return 1
     printf '%s %s\n' "$wanted" "$extras" >"$stamp"

@@ -48,7 +48,7 @@ def _keep_tester_files_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         ("XDG_CACHE_HOME", ".cache"),
     ]:
         monkeypatch.setenv(name, str(home / folder))
-    for name in os.environ:
+    for name in list(os.environ):
         if name.startswith("WORKBENCH_") and name not in KEPT_ENV:
             monkeypatch.delenv(name)
 

@@ -80,7 +80,7 @@ class PgServer:
         info = psycopg.conninfo.conninfo_to_dict(url.replace("postgresql+psycopg://", "postgresql://"))
         return cls(
             host=str(info.get("host", "127.0.0.1")),
-            port=int(info.get("port", 5432)),
+            port=int(str(info.get("port") or 5432)),
             user=str(info.get("user", SERVER_USER)),
             password=None if info.get("password") is None else str(info["password"]),
             admin_database=str(info.get("dbname", "postgres")),

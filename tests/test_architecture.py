@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,10 +17,10 @@ HEADLESS_PACKAGES = ["workbench.domain", "workbench.services", "storage", "impor
 NOT_IMPORTABLE = ("storage.migrations",)
 
 
-def run_python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120, **kwargs
-    )  # type: ignore[call-overload]
+    )
 
 
 def test_import_contracts_hold() -> None:
@@ -54,8 +55,6 @@ def test_headless_modules_do_not_load_textual() -> None:
 
 @pytest.mark.parametrize("module", ["storage.engine", "workbench.cli"])
 def test_importing_creates_no_files(module: str, tmp_path: Path) -> None:
-    if importlib.util.find_spec(module) is None:
-        pytest.skip(f"{module} is not written yet")
     empty = tmp_path / "empty"
     empty.mkdir()
     environment = {"HOME": str(empty), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -64,3 +63,12 @@ def test_importing_creates_no_files(module: str, tmp_path: Path) -> None:
     result = run_python(f"import {module}", cwd=empty, env=environment)
     assert result.returncode == 0, result.stderr
     assert sorted(p.relative_to(empty).as_posix() for p in empty.rglob("*")) == []
+
+
+def test_tests_never_see_the_testers_own_files(tmp_path: Path) -> None:
+    import platformdirs
+
+    assert Path(platformdirs.user_data_dir("workbench")).is_relative_to(tmp_path)
+    assert Path(platformdirs.user_config_dir("workbench")).is_relative_to(tmp_path)
+    assert Path.home().is_relative_to(tmp_path)
+    assert "WORKBENCH_DB" not in os.environ

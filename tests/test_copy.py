@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pg_server as pg
 import psycopg
 import pytest
-from sqlalchemy import Engine, select, text
+from pg_server import PgServer
+from sqlalchemy import Connection, Engine, Table, select, text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-import pg_server as pg
-from pg_server import PgServer
 from storage.audit import Actor
 from storage.copy import CopyError, copied_tables, copy_database
 from storage.engine import make_engine
@@ -75,9 +75,13 @@ def _business(session: Session, actor: Actor, index: int, grid_id: int | None, o
 def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     """Every row of every copied table, as Python values, in key order."""
     with engine.connect() as connection:
-        return {table.name: sorted((dict(row._mapping) for row in connection.execute(select(table))),
-                                   key=lambda row, table=table: [row[c.name] for c in table.primary_key.columns])
-                for table in copied_tables()}
+        return {table.name: _rows(connection, table) for table in copied_tables()}
+
+
+def _rows(connection: Connection, table: Table) -> list[dict[str, Any]]:
+    keys = [column.name for column in table.primary_key.columns]
+    rows = [dict(row._mapping) for row in connection.execute(select(table))]
+    return sorted(rows, key=lambda row: [row[key] for key in keys])
 
 
 @pytest.fixture
@@ -131,7 +135,7 @@ def test_copy_keeps_tombstones_versions_and_history(office_db: Engine, pg_engine
 def test_postgresql_hands_out_new_ids_after_the_copy(office_db: Engine, pg_engine: Engine) -> None:
     copy_database(office_db, pg_engine)
     with Session(pg_engine) as session:
-        office_id = session.exec(select(Office.id)).scalar_one()  # type: ignore[call-overload]
+        office_id: int = session.exec(select(Office.id)).scalar_one()  # type: ignore[call-overload]
         actor = Actor(who="张三", device="服务器", office_id=office_id)
         business = create_business(session=session, actor=actor, data={"name": "新开的店"})
         session.commit()

@@ -63,4 +63,4 @@ def test_pg_trgm_keeps_chinese_characters(pg_engine: Engine) -> None:
         trigrams = connection.execute(text("SELECT show_trgm('面馆店')")).scalar()
         similarity = connection.execute(text("SELECT similarity('温州面馆店', '面馆店')")).scalar()
     assert trigrams
-    assert similarity > 0
+    assert similarity is not None and similarity > 0

@@ -24,7 +24,7 @@ class Trade:
     food_kind: str = "1"  # 食品经营许可证 JY 后第一位: 1 食品销售, 2 餐饮服务
 
 
-def _food(code: str, weight: float, endings: tuple[str, ...], kind: str, share: float = 0.92) -> Trade:
+def _food(code: str, weight: float, endings: tuple[str, ...], kind: str = "1", share: float = 0.92) -> Trade:
     return Trade(code, weight, endings, FOOD, share, kind)
 
 
@@ -89,7 +89,7 @@ HOUSEHOLD_TRADES: tuple[Trade, ...] = (
     Trade("1819", 0.5, ("服装加工厂", "制衣厂")),
 )
 
-# (code, weight, business words for 温州{字号}{words}有限公司, licence, share)
+# Endings here are the business words of 温州{字号}{words}有限公司.
 ENTERPRISE_TRADES: tuple[Trade, ...] = (
     Trade("5199", 9.0, ("贸易", "商贸")),
     Trade("5132", 3.0, ("服饰贸易", "服装")),

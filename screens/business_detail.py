@@ -1,0 +1,181 @@
+"""One business: its fields by group, licences, year figures and change history, in tabs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.worker import Worker
+
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.business_form import BusinessFormScreen
+from screens.format import date_text, licence_state, local_time_text, money_text, status_cell, value_text
+from storage.audit import Actor
+from workbench.domain.business_fields import BUSINESS_FIELDS
+from workbench.domain.identifiers import mask_id_number
+from workbench.services.detail import BusinessDetail, business_detail
+
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
+ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "export": "导出"}
+TWO_PAIRS_FROM = 100
+"""From this many cells wide, the field grid shows two label/value pairs per line."""
+
+
+class DetailLoaded(Message):
+    def __init__(self, detail: BusinessDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class BusinessDetailScreen(WorkbenchScreen[None]):
+    """Read-only view of one business; F4 edits it, Esc goes back to the list."""
+
+    SCOPE = "detail"
+    BINDINGS = bindings("detail")
+
+    def __init__(self, business_uuid: str) -> None:
+        super().__init__()
+        self.business_uuid = business_uuid
+        self.detail: BusinessDetail | None = None
+        self.seen_data_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static("正在读取", id="detail-title")
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("基本信息", id="basic"), VerticalScroll(id="fields"):
+                for group in GROUPS:
+                    yield Label(group, classes="group-title")
+                    yield Static("", id=f"group-{GROUPS.index(group)}", classes="group-fields")
+            with TabPane("许可证", id="licenses"):
+                yield DataTable(id="license-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("经营数据", id="figures"):
+                yield DataTable(id="figure-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("变更记录", id="history"):
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self.seen_data_version = self.workbench.data_version
+            self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="读取主体详情")
+    def _load(self, engine: Engine, actor: Actor, business_uuid: str) -> None:
+        with Session(engine) as session:
+            detail = business_detail(session=session, actor=actor, business_uuid=business_uuid)
+        self.post_message(DetailLoaded(detail))
+
+    def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
+        """Nothing to show without the business (deleted elsewhere, say): back to the list after the dialog."""
+        self.workbench.show_error(error)
+        if self.detail is None:
+            self.dismiss(None)
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        self.detail = detail = message.detail
+        values = detail.values
+        title = Text.assemble((str(values["name"]), "bold"), "  ")
+        title.append_text(status_cell(values["status"], bool(values["suspended"]), bool(values["abnormal"])))
+        self.query_one("#detail-title", Static).update(title)
+        self._show_fields()
+        self._show_licenses()
+        self._show_figures()
+        self._show_history()
+
+    def on_resize(self) -> None:
+        if self.detail is not None:
+            self._show_fields()
+
+    def _field_text(self, name: str) -> str:
+        assert self.detail is not None
+        value = self.detail.values.get(name)
+        if name == "grid_id":
+            return self.detail.grid_name or "-"
+        if name == "officer_id":
+            return self.detail.officer_name or "-"
+        if name == "id_number" and value:
+            return mask_id_number(str(value))
+        if name == "capital" and value is not None:
+            return f"{money_text(value)}（{value:,}元）" if value >= 10_000 else money_text(value)
+        return value_text(name, value)
+
+    def _show_fields(self) -> None:
+        pairs = 2 if self.size.width >= TWO_PAIRS_FROM else 1
+        for index, group in enumerate(GROUPS):
+            table = Table.grid(padding=(0, 2))
+            for _ in range(pairs):
+                table.add_column(style="dim", no_wrap=True, min_width=12)
+                table.add_column(ratio=1)
+            specs = [spec for spec in BUSINESS_FIELDS if spec.group == group]
+            for start in range(0, len(specs), pairs):
+                cells: list[str] = []
+                for spec in specs[start:start + pairs]:
+                    cells += [spec.label, self._field_text(spec.name)]
+                table.add_row(*cells)
+            self.query_one(f"#group-{index}", Static).update(table)
+
+    def _show_licenses(self) -> None:
+        assert self.detail is not None
+        table = _reset(self.query_one("#license-table", DataTable), "许可证", "编号", "发证日期", "有效期至", "状态")
+        today = self.workbench.today()
+        for line in self.detail.licenses:
+            state, style = licence_state(line.expires_on, today)
+            table.add_row(line.kind, line.number or "-", date_text(line.issued_on),
+                          Text(date_text(line.expires_on), style=style), Text(state, style=style))
+        if not self.detail.licenses:
+            table.add_row("（没有许可证记录）", "", "", "", "")
+
+    def _show_figures(self) -> None:
+        assert self.detail is not None
+        table = _reset(self.query_one("#figure-table", DataTable), "年度", "营业收入", "纳税额", "从业人员", "社保缴纳人数")
+        for line in self.detail.years:
+            table.add_row(f"{line.year}年", *(Text(cell, justify="right") for cell in (
+                money_text(line.revenue), money_text(line.tax_paid),
+                _count_text(line.employees), _count_text(line.insured_staff))))
+        if not self.detail.years:
+            table.add_row("（没有经营数据）", "", "", "", "")
+
+    def _show_history(self) -> None:
+        assert self.detail is not None
+        table = _reset(self.query_one("#history-table", DataTable), "时间", "使用人", "终端", "操作", "字段", "原值", "新值")
+        names = self.workbench.names()
+        for line in self.detail.history:
+            table.add_row(
+                local_time_text(line.at), line.who, line.device, ACTION_LABELS.get(line.action, line.action),
+                line.field_label if line.field else "", value_text(line.field, line.old, names),
+                value_text(line.field, line.new, names),
+            )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        if self.detail is not None:
+            self.app.push_screen(BusinessFormScreen(self.business_uuid))
+
+    def action_refresh(self) -> None:
+        self.seen_data_version = self.workbench.data_version
+        self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+
+def _reset(table: DataTable[Any], *labels: str) -> DataTable[Any]:
+    table.clear(columns=True)
+    table.add_columns(*labels)
+    return table
+
+
+def _count_text(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}人"

@@ -1,0 +1,220 @@
+"""Create or edit a business: Ctrl+S saves with the base version, errors show under their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker
+
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.format import value_text
+from screens.widgets.conflict_dialog import ConflictChoice, ConflictDialog, ConflictLine
+from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.field_editors import FieldEditors, FormValues, form_values
+from storage.audit import Actor
+from workbench.domain.business_fields import BUSINESS_FIELDS, field_label
+from workbench.services.detail import BusinessDetail, business_detail
+from workbench.services.errors import SaveConflict, ValidationFailed, WorkbenchError
+from workbench.services.register import create_business, update_business
+
+
+class FormLoaded(Message):
+    def __init__(self, detail: BusinessDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class Saved(Message):
+    def __init__(self, business_uuid: str) -> None:
+        super().__init__()
+        self.business_uuid = business_uuid
+
+
+class SaveFailed(Message):
+    """The service refused; for a conflict, `current` holds the values now saved (None if unreadable)."""
+
+    def __init__(self, error: WorkbenchError, current: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.error = error
+        self.current = current
+
+
+class BusinessFormScreen(WorkbenchScreen[str | None]):
+    """Dismisses with the saved business's uuid, or None when nothing was saved."""
+
+    SCOPE = "form"
+    BINDINGS = bindings("form")
+
+    def __init__(self, business_uuid: str | None) -> None:
+        super().__init__()
+        self.business_uuid = business_uuid
+        self.base_version = 0
+        self.opened: FormValues = {}
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        office_id = self.workbench.office.id if self.workbench.office else -1
+        reference = self.workbench.reference
+        yield Header(icon="")
+        yield Static("新增市场主体" if self.business_uuid is None else "正在读取", id="form-title")
+        yield Static("", id="form-summary")
+        yield FieldEditors([(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
+                           [(person.name, person.id) for person in reference.officers.get(office_id, [])])
+        yield Footer()
+
+    @property
+    def _editors(self) -> FieldEditors:
+        return self.query_one(FieldEditors)
+
+    def on_mount(self) -> None:
+        if self.business_uuid is None:
+            officer = self.workbench.officer
+            defaults = {"kind": "individual", "status": "active", "officer_id": officer.id if officer else None}
+            self._fill(form_values(defaults), {})
+        else:
+            self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-load", description="读取待编辑的主体")
+    def _load(self, engine: Engine, actor: Actor, business_uuid: str) -> None:
+        with Session(engine) as session:
+            detail = business_detail(session=session, actor=actor, business_uuid=business_uuid, history_limit=0)
+        self.post_message(FormLoaded(detail))
+
+    def on_form_loaded(self, message: FormLoaded) -> None:
+        detail = message.detail
+        self.base_version = detail.version
+        self.query_one("#form-title", Static).update(f"编辑「{detail.values['name']}」")
+        self._fill(form_values(detail.values), {"grid_id": detail.grid_name, "officer_id": detail.officer_name})
+
+    def _fill(self, values: FormValues, names: dict[str, str]) -> None:
+        self._editors.load(values, names)
+        self.opened = self._editors.read()
+        self.query_one("#field-name").focus()
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        self.saving = False
+        self.workbench.show_error(error)
+        if worker.group == "form-load":
+            self.dismiss(None)
+
+    # saving
+
+    def _changes(self) -> FormValues:
+        current = self._editors.read()
+        if self.business_uuid is None:
+            return {field: value for field, value in current.items() if value not in ("", None)}
+        return {field: value for field, value in current.items() if value != self.opened.get(field)}
+
+    def action_save(self) -> None:
+        if self.saving or not self.opened:
+            return
+        changes = self._changes()
+        if self.business_uuid is not None and not changes:
+            self.notify("没有需要保存的修改")
+            self.dismiss(None)
+            return
+        self._start_save(self.base_version, changes)
+
+    def _start_save(self, base_version: int, changes: FormValues) -> None:
+        self.saving = True
+        self.query_one("#form-summary", Static).update("正在保存")
+        self._save(self.workbench.engine, self.workbench.actor, self.business_uuid, base_version, changes)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", description="保存市场主体")
+    def _save(self, engine: Engine, actor: Actor, business_uuid: str | None, base_version: int,
+              changes: FormValues) -> None:
+        try:
+            with Session(engine) as session:
+                if business_uuid is None:
+                    business = create_business(session=session, actor=actor, data=changes)
+                else:
+                    business = update_business(session=session, actor=actor, business_uuid=business_uuid,
+                                               base_version=base_version, changes=changes)
+                saved_uuid = business.uuid
+                session.commit()
+        except SaveConflict as conflict:
+            self.post_message(SaveFailed(conflict, _current_values(engine, actor, business_uuid)))
+            return
+        except WorkbenchError as error:
+            self.post_message(SaveFailed(error))
+            return
+        self.post_message(Saved(saved_uuid))
+
+    def on_saved(self, message: Saved) -> None:
+        self.saving = False
+        self.workbench.data_changed()
+        self.notify(f"已保存「{self._editors.read()['name']}」")
+        self.dismiss(message.business_uuid)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.saving = False
+        error = message.error
+        summary = self.query_one("#form-summary", Static)
+        if isinstance(error, ValidationFailed):
+            summary.update(f"{error.title}：有 {len(error.errors)} 项需要修改（见各项下方的红字）")
+            self._editors.show_errors(error.errors)
+        elif isinstance(error, SaveConflict):
+            summary.update("")
+            self._show_conflict(error, message.current or dict(error.theirs))
+        else:
+            summary.update("")
+            self.workbench.show_error(error)
+
+    def _show_conflict(self, conflict: SaveConflict, current: dict[str, Any]) -> None:
+        theirs = form_values(current)
+        mine = self._editors.read()
+        lines = [
+            ConflictLine(field_label(spec.name), self._shown(spec.name, self.opened[spec.name]),
+                         self._shown(spec.name, theirs[spec.name]), self._shown(spec.name, mine[spec.name]))
+            for spec in BUSINESS_FIELDS
+            if spec.name in current and (theirs[spec.name] != self.opened[spec.name]
+                                         or mine[spec.name] != self.opened[spec.name])
+        ]
+
+        def chosen(choice: ConflictChoice | None) -> None:
+            if choice == "discard":
+                self.workbench.data_changed()
+                self.dismiss(None)
+            elif choice == "overwrite":
+                self._start_save(conflict.current_version, self._changes())
+            else:
+                self.base_version = conflict.current_version
+                self.query_one("#form-summary", Static).update("已取得对方保存后的版本：再次保存将以您填写的内容为准。")
+
+        self.app.push_screen(ConflictDialog(conflict.title, conflict.message, lines), chosen)
+
+    def _shown(self, field: str, value: Any) -> str:
+        if field in ("grid_id", "officer_id", "kind", "status", "suspended", "abnormal", "composition"):
+            return self._editors.label_of(field, value)
+        return value_text(field, value)
+
+    # leaving
+
+    def action_cancel(self) -> None:
+        if not self.opened or self._editors.read() == self.opened:
+            self.dismiss(None)
+            return
+
+        def answered(give_up: bool | None) -> None:
+            if give_up:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("还有没保存的修改，确定放弃吗？", "放弃修改", "继续编辑"), answered)
+
+
+def _current_values(engine: Engine, actor: Actor, business_uuid: str | None) -> dict[str, Any] | None:
+    """What is saved now, read after a conflict so the dialog can show every field the other person changed."""
+    if business_uuid is None:
+        return None
+    try:
+        with Session(engine) as session:
+            return business_detail(session=session, actor=actor, business_uuid=business_uuid, history_limit=0).values
+    except WorkbenchError:
+        return None

@@ -1,0 +1,265 @@
+"""The main screen: search as you type, filter, and page through the office's businesses from SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.business_detail import BusinessDetailScreen
+from screens.business_form import BusinessFormScreen
+from screens.widgets.filter_bar import FilterBar
+from screens.widgets.results_table import ResultsTable
+from storage.queries import BusinessFilter, BusinessRow
+from workbench.services.listing import count, list_page
+
+PAGE_SIZE = 100
+"""Rows held in the table at once: the window moves by this many when the cursor crosses its edge."""
+DEBOUNCE_SECONDS = 0.2
+SORTS: tuple[tuple[str, str], ...] = (
+    ("name", "名称"), ("-registered_on", "成立日期从新到旧"), ("registered_on", "成立日期从旧到新"),
+)
+SEARCH_PLACEHOLDER = "搜索 名称 / 信用代码 / 经营者 / 电话 / 地址 / 拼音首字母"
+
+
+class PageLoaded(Message):
+    """One window of rows for query number `serial`, starting at `offset`."""
+
+    def __init__(self, serial: int, offset: int, cursor: int, rows: list[BusinessRow]) -> None:
+        super().__init__()
+        self.serial = serial
+        self.window_start = offset
+        self.cursor = cursor
+        self.rows = rows
+
+
+class CountLoaded(Message):
+    """How many businesses match `flt` (counted apart so the first page paints at once)."""
+
+    def __init__(self, flt: BusinessFilter, total: int) -> None:
+        super().__init__()
+        self.flt = flt
+        self.total = total
+
+
+class BusinessListScreen(WorkbenchScreen[None]):
+    """Search box, filter row, one SQL page of results, and a status line「第 x-y 条，共 N 条」."""
+
+    SCOPE = "list"
+    BINDINGS = bindings("list")
+    AUTO_FOCUS = "#search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flt: BusinessFilter | None = None
+        self.window_start = 0
+        self.total: int | None = None
+        self.rows: list[BusinessRow] = []
+        self.serial = 0
+        self.shown_serial = 0
+        self.sort_index = 0
+        self.seen_data_version = -1
+        self.open_when_loaded = False
+        self.debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Input(placeholder=SEARCH_PLACEHOLDER, id="search")
+        yield FilterBar(id="filters")
+        yield ResultsTable(id="results")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "officer", self._officer_changed, init=False)
+        self._offer_choices()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self._query(offset=self.window_start, cursor=self._table.cursor_row)
+
+    @property
+    def _table(self) -> ResultsTable:
+        return self.query_one(ResultsTable)
+
+    def _officer_changed(self) -> None:
+        self._offer_choices()
+        self._query()
+
+    def _offer_choices(self) -> None:
+        office_id = self.workbench.office.id if self.workbench.office else -1
+        reference = self.workbench.reference
+        self.query_one(FilterBar).set_choices(reference.grids.get(office_id, []), reference.officers.get(office_id, []))
+
+    # querying
+
+    def _current_filter(self) -> BusinessFilter:
+        choice = self.query_one(FilterBar).current()
+        officer = self.workbench.officer
+        mine = officer.id if choice.mine and officer else None
+        office = self.workbench.office
+        assert office is not None
+        return BusinessFilter(
+            office_id=office.id, text=self.query_one("#search", Input).value.strip(), status=choice.status,
+            kind=choice.kind, grid_id=choice.grid_id, officer_id=mine or choice.officer_id,
+            sort=SORTS[self.sort_index][0],
+        )
+
+    def _schedule_query(self) -> None:
+        if self.debounce is not None:
+            self.debounce.stop()
+        self.debounce = self.set_timer(DEBOUNCE_SECONDS, self._query)
+
+    def _query(self, offset: int = 0, cursor: int = 0) -> None:
+        """Ask for one window (and, when the filter changed or data was saved, a fresh count)."""
+        if self.debounce is not None:
+            self.debounce.stop()
+            self.debounce = None
+        flt = self._current_filter()
+        data_version = self.workbench.data_version
+        if flt != self.flt or data_version != self.seen_data_version:
+            self.total = None
+            self._count(self.workbench.engine, flt)
+        self.flt, self.seen_data_version = flt, data_version
+        self.serial += 1
+        self._fetch_page(self.workbench.engine, flt, offset, cursor, self.serial)
+        self._show_status()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="list-page", description="读取一页市场主体")
+    def _fetch_page(self, engine: Engine, flt: BusinessFilter, offset: int, cursor: int, serial: int) -> None:
+        with Session(engine) as session:
+            rows = list_page(session=session, flt=flt, offset=offset, limit=PAGE_SIZE)
+        self.post_message(PageLoaded(serial, offset, cursor, rows))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="list-count", description="统计符合条件的主体")
+    def _count(self, engine: Engine, flt: BusinessFilter) -> None:
+        with Session(engine) as session:
+            total = count(session=session, flt=flt)
+        self.post_message(CountLoaded(flt, total))
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.serial != self.serial:
+            return
+        self.shown_serial, self.window_start, self.rows = message.serial, message.offset, message.rows
+        self._table.show_page(message.rows, message.cursor)
+        self._show_status()
+        if self.open_when_loaded:
+            self.open_when_loaded = False
+            self._open_highlighted()
+
+    def on_count_loaded(self, message: CountLoaded) -> None:
+        if message.flt == self.flt:
+            self.total = message.total
+            self._show_status()
+
+    def _show_status(self) -> None:
+        self.query_one("#status-line", Static).update(status_text(
+            loading=self.shown_serial != self.serial, offset=self.window_start, shown=len(self.rows),
+            total=self.total, sort_label=SORTS[self.sort_index][1],
+        ))
+
+    # keys and events
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    @on(Checkbox.Changed, "#filter-mine")
+    def _filters_changed(self) -> None:
+        if self.workbench.office is not None:
+            self._schedule_query()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        """Enter in the search box opens the top match, once the query typed so far has come back."""
+        if self.debounce is not None or self.shown_serial != self.serial:
+            self.open_when_loaded = True
+            if self.debounce is not None:
+                self._query()
+        else:
+            self._open_highlighted()
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        # The key is the business uuid, still valid when the window was refreshed after Enter was pressed.
+        if event.row_key.value:
+            self.app.push_screen(BusinessDetailScreen(event.row_key.value))
+
+    @on(ResultsTable.EdgeReached)
+    def _edge_reached(self, event: ResultsTable.EdgeReached) -> None:
+        if event.step < 0 and self.window_start == 0:
+            self.query_one("#search", Input).focus()
+        else:
+            self._flip(event.step, cursor=0 if event.step > 0 else -1)
+
+    def _flip(self, step: int, cursor: int) -> None:
+        if step < 0 and self.window_start > 0:
+            self._query(offset=max(0, self.window_start - PAGE_SIZE), cursor=cursor)
+        elif step > 0 and self._has_next_page():
+            self._query(offset=self.window_start + PAGE_SIZE, cursor=cursor)
+
+    def _has_next_page(self) -> bool:
+        if self.total is None:
+            return len(self.rows) == PAGE_SIZE
+        return self.window_start + PAGE_SIZE < self.total
+
+    def _highlighted_uuid(self) -> str | None:
+        table = self._table
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)].uuid
+
+    def _open_highlighted(self) -> None:
+        business_uuid = self._highlighted_uuid()
+        if business_uuid is None:
+            self.notify("没有符合条件的市场主体", severity="warning")
+        else:
+            self.app.push_screen(BusinessDetailScreen(business_uuid))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        self._table.focus()
+
+    def action_edit_selected(self) -> None:
+        business_uuid = self._highlighted_uuid()
+        if business_uuid is not None:
+            self.app.push_screen(BusinessFormScreen(business_uuid))
+
+    def action_refresh(self) -> None:
+        self.workbench.data_changed()
+        self._query(offset=self.window_start, cursor=self._table.cursor_row)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._query()
+
+    def action_previous_page(self) -> None:
+        self._flip(-1, cursor=0)
+
+    def action_next_page(self) -> None:
+        self._flip(1, cursor=0)
+
+    def action_toggle_mine(self) -> None:
+        self.query_one(FilterBar).toggle_mine()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self.query_one(FilterBar).clear()
+
+
+def status_text(*, loading: bool, offset: int, shown: int, total: int | None, sort_label: str) -> str:
+    """「第 1-100 条，共 1,234 条  排序：名称」; ASCII hyphen, since an en dash may be drawn wide."""
+    if loading and shown == 0:
+        return f"正在查询  排序：{sort_label}"
+    of_total = "正在统计总数" if total is None else f"共 {total:,} 条"
+    if shown == 0:
+        where = "没有符合条件的市场主体" if total == 0 else "本页没有记录"
+        return f"{where}  排序：{sort_label}"
+    return f"第 {offset + 1:,}-{offset + shown:,} 条，{of_total}  排序：{sort_label}"
+

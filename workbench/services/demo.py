@@ -1,0 +1,168 @@
+"""`workbench demo`: one realistic Wenzhou office with its grids, officers, businesses, figures and licences.
+
+build_demo(engine, size=…, seed=…) writes everything in one transaction: the reference tables (if empty),
+one 市场监管所 picked from the Lucheng units of the 2017 list, six officers, six 片区 named after the
+office's townships, then `size` businesses with three years of figures, licences and one change-log
+'create' row each. The same seed, size and day give the same rows, uuids included.
+Rows go in chunks through the driver (demo_write.BulkWriter), never as ORM objects.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from time import perf_counter
+from typing import Any
+
+from faker import Faker
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlmodel import SQLModel
+
+import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
+from storage import search
+from workbench.domain import reference
+from workbench.services.demo_codes import PersonCodes
+from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
+from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
+from workbench.services.demo_write import BulkWriter
+from workbench.services.errors import WorkbenchError
+from workbench.services.reference_seed import seed_reference
+
+Progress = Callable[[int, int, str], None]
+CHUNK = 20_000
+COUNTY_CODE = "330302"
+COUNTY = "鹿城区"
+BUREAU = "温州市鹿城区市场监督管理局"
+TOWNSHIP_SHARES = (0.6, 0.2, 0.2)
+GRID_SIDES = ("东", "西")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    office_id: int
+    office_name: str
+    grids: int
+    officers: int
+    businesses: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    year_figures: int = 0
+    licences: int = 0
+    change_log: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        kinds = {"individual": "个体工商户", "enterprise": "企业", "cooperative": "农民专业合作社"}
+        parts = "，".join(f"{kinds.get(kind, kind)} {count:,}" for kind, count in self.by_kind.items())
+        return (
+            f"{self.office_name}：{self.grids} 个片区，{self.officers} 名包联干部\n"
+            f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get('active', 0):,}）\n"
+            f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licences:,} 张，变更记录 {self.change_log:,} 条\n"
+            f"用时 {self.seconds:.1f} 秒"
+        )
+
+
+def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date | None = None,
+               progress: Progress | None = None) -> DemoSummary:
+    """Build the demo office into an already migrated database that holds no businesses yet."""
+    started = perf_counter()
+    today = today or date.today()
+    report = progress or (lambda done, total, what: None)
+    rng = random.Random(seed)
+    faker = Faker("zh_CN")
+    faker.seed_instance(seed)
+    stamp = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 in Wenzhou
+    with engine.begin() as connection:
+        report(0, size, "写入参考数据")
+        seed_reference(connection)
+        business = SQLModel.metadata.tables["business"]
+        if connection.execute(select(func.count()).select_from(business)).scalar_one():
+            raise WorkbenchError("数据库里已有市场主体：演示数据只能生成到空数据库中")
+        writer = BulkWriter(connection)
+        values = writer.values(stamp)
+        territory, office_name = _create_office(connection, rng, faker, stamp)
+        maker = BusinessMaker(rng, faker, territory, values, today, search.search_fields)
+        kinds: Counter[str] = Counter()
+        statuses: Counter[str] = Counter()
+        totals = Counter[str]()
+        first_id = 1 + int(connection.execute(select(func.coalesce(func.max(business.c.id), 0))).scalar_one())
+        for start in range(0, size, CHUNK):
+            rows, years, licences, changes = [], [], [], []
+            for business_id in range(first_id + start, first_id + min(size, start + CHUNK)):
+                row, year_rows, licence_rows = maker.make(business_id)
+                rows.append(row)
+                years += year_rows
+                licences += licence_rows
+                changes.append(maker.change_row(row[1]))
+                kinds[row[10]] += 1
+                statuses[row[21]] += 1
+            writer.insert("business", maker.columns, rows)
+            writer.insert("year_figures", YEAR_COLUMNS, years)
+            writer.insert("license", LICENCE_COLUMNS, licences)
+            writer.insert("change_log", CHANGE_COLUMNS, changes)
+            totals.update(year_figures=len(years), licences=len(licences), change_log=len(changes))
+            report(start + len(rows), size, "生成市场主体")
+        writer.finish(["office", "grid", "officer", "business"])
+        report(size, size, "重建检索索引")
+        _rebuild_search_index(connection)
+    report(size, size, "完成")
+    return DemoSummary(
+        office_id=territory.office_id, office_name=office_name, grids=len(GRID_SIDES) * len(TOWNSHIP_SHARES),
+        officers=len(territory.officer_ids), businesses=size, by_kind=dict(kinds.most_common()),
+        by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["licences"],
+        change_log=totals["change_log"], seconds=perf_counter() - started,
+    )
+
+
+def _rebuild_search_index(connection: Connection) -> None:
+    # SEARCH INDEX CALL SITE: storage.search.rebuild_index(connection) rebuilds whatever index the search
+    # backend keeps (FTS table, trigram index …) after the bulk insert. Until that function lands this is a no-op.
+    rebuild: Callable[[Connection], Any] | None = getattr(search, "rebuild_index", None)
+    if rebuild is not None:
+        rebuild(connection)
+
+
+def _create_office(connection: Connection, rng: random.Random, faker: Faker,
+                   stamp: datetime) -> tuple[Territory, str]:
+    """The office, its six grids (two per township) and six officers, one per grid."""
+    units = [unit.supervising_unit for unit in reference.wenzhou_supervision_units()
+             if unit.registration_authority == BUREAU]
+    townships = [town for town in reference.wenzhou_townships() if town.county_code == COUNTY_CODE]
+    unit = units[int(rng.random() * len(units))]
+    stem = unit.removesuffix("所")
+    home = next(index for index, town in enumerate(townships) if town.name.startswith(stem))
+    chosen = [townships[(home + step) % len(townships)] for step in range(len(TOWNSHIP_SHARES))]
+
+    def travelling() -> dict[str, Any]:
+        return {"uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "version": 1,
+                "updated_at": stamp, "updated_by": WHO, "device": DEVICE}
+
+    office_name = f"{BUREAU}{stem}市场监管所"
+    office_id = _insert(connection, "office", {**travelling(), "code": chosen[0].code, "name": office_name,
+                                               "region_code": COUNTY_CODE})
+    phones = PersonCodes(rng)
+    spread: list[tuple[str, float, list[tuple[int, int]]]] = []
+    officer_ids: list[int] = []
+    for town, share in zip(chosen, TOWNSHIP_SHARES, strict=True):
+        short = town.name.removesuffix("街道").removesuffix("镇")
+        pairs: list[tuple[int, int]] = []
+        for side in GRID_SIDES:
+            grid_id = _insert(connection, "grid", {**travelling(), "office_id": office_id,
+                                                   "name": f"{short}{side}片区", "township_code": town.code})
+            officer_id = _insert(connection, "officer", {**travelling(), "office_id": office_id, "name": faker.name(),
+                                                         "phone": phones.mobile(), "grid_id": grid_id, "active": True})
+            pairs.append((grid_id, officer_id))
+            officer_ids.append(officer_id)
+        spread.append((town.name, share, pairs))
+    return Territory(office_id, COUNTY, COUNTY_CODE, COUNTY_CODE[:4] + "00", spread, officer_ids), office_name
+
+
+def _insert(connection: Connection, table: str, values: dict[str, Any]) -> int:
+    result = connection.execute(insert(SQLModel.metadata.tables[table]).values(**values))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

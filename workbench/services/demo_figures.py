@@ -1,0 +1,107 @@
+"""Demo yearly figures (营业收入, 纳税额, 从业人员, 社保人数) and 许可证 for one active business.
+
+Households: median revenue about 25万 (most between 10万 and 60万), some 零申报 years, a thin tail of
+large ones; tax small because most stay under the small-taxpayer VAT threshold (月销售额 10万).
+Enterprises: median about 300万 with a long tail. Licences run five years from the first issue and are
+renewed on time, except about 7% whose last one lapsed; so some expire within 90 days and some have expired.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+from workbench.services.demo_trades import DRUG, FOOD, Trade
+
+YEAR_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
+                "revenue", "tax_paid", "employees", "insured_staff")
+LICENCE_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "kind",
+                   "number", "issued_on", "expires_on")
+_REVENUE = {"individual": (250_000, 0.8), "enterprise": (3_000_000, 1.3), "cooperative": (800_000, 1.0)}
+_STAFF = {"individual": (1.6, 0.5), "enterprise": (12.0, 0.9), "cooperative": (6.0, 0.6)}
+_JY_FROM = date(2015, 10, 1)  # 食品经营许可证 (JY numbers) replaced the old food permits from here
+
+
+def _plus_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Figures:
+    def __init__(self, rng: random.Random, values: Any, today: date, office_id: int = 0) -> None:
+        self.rng, self.v, self.today, self.office_id = rng, values, today, office_id
+        self._serial = 0
+
+    def staff(self, kind: str) -> int:
+        median, sigma = _STAFF[kind]
+        return max(1, int(self.rng.lognormvariate(0, sigma) * median + 0.5))
+
+    def years(self, kind: str, registered: int, business_id: int) -> tuple[list[tuple[Any, ...]], int]:
+        """The last three complete years (those after registration); returns rows and latest headcount."""
+        rng, v = self.rng, self.v
+        median, sigma = _REVENUE[kind]
+        revenue = rng.lognormvariate(0, sigma) * median
+        if kind == "individual" and rng.random() < 0.01:
+            revenue *= 10  # the odd big household: a busy restaurant or a wholesaler
+        always_zero = rng.random() < 0.05
+        employees = self.staff(kind)
+        insured_share = self._insured_share(kind)
+        first_year = date.fromordinal(registered).year
+        rows: list[tuple[Any, ...]] = []
+        for year in range(self.today.year - 3, self.today.year):
+            revenue *= rng.lognormvariate(0.03, 0.15)
+            if rng.random() < 0.12:
+                employees = max(1, employees + (1 if rng.random() < 0.55 else -1))
+            if year < first_year:
+                continue
+            zero = always_zero or rng.random() < 0.03
+            amount = 0 if zero else int(round(revenue, -2))
+            if year == first_year:
+                amount = int(amount * (1 - date.fromordinal(registered).timetuple().tm_yday / 366) // 100 * 100)
+            tax = 0 if zero else self._tax(kind, amount)
+            insured = min(employees, int(employees * insured_share + rng.random()))
+            rows.append((1, v.stamp, "演示数据", "demo", self.office_id, business_id, year,
+                         amount, tax, employees, insured))
+        return rows, employees
+
+    def _insured_share(self, kind: str) -> float:
+        rng = self.rng
+        if kind == "individual":
+            return 0.0 if rng.random() < 0.7 else rng.random()
+        return 0.5 + rng.random() * 0.5 if kind == "enterprise" else rng.random() * 0.3
+
+    def _tax(self, kind: str, revenue: int) -> int:
+        rng = self.rng
+        if kind == "cooperative":
+            return 0 if rng.random() < 0.8 else int(revenue * rng.random() * 0.01)
+        if kind == "individual" and revenue < 1_200_000:
+            return 0 if rng.random() < 0.3 else int(revenue * (0.001 + rng.random() * 0.011))
+        return int(revenue * (0.01 + rng.random() * (0.05 if kind == "enterprise" else 0.02)))
+
+    def licences(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
+        rng, v = self.rng, self.v
+        if trade.licence is None or rng.random() >= trade.licence_share:
+            return []
+        issued = date.fromordinal(registered + int(rng.random() * 30))
+        while trade.licence == FOOD and issued < _JY_FROM:
+            issued = _plus_years(issued, 5)  # the old permit ran out and was replaced by a JY licence
+        if issued > self.today:
+            return []
+        lapsed = rng.random() < 0.07
+        while _plus_years(issued, 5) <= self.today and not (lapsed and _plus_years(issued, 10) > self.today):
+            issued = _plus_years(issued, 5)
+        expires = _plus_years(issued, 5).toordinal() - 1
+        self._serial += 1
+        return [(1, v.stamp, "演示数据", "demo", self.office_id, business_id, trade.licence,
+                 self._number(trade, region), v.day(issued.toordinal()), v.day(expires))]
+
+    def _number(self, trade: Trade, region: str) -> str:
+        serial = self._serial
+        if trade.licence == FOOD:
+            return f"JY{trade.food_kind}{region}{serial % 1_000_000:06d}{self.rng.randrange(10)}"
+        if trade.licence == DRUG:
+            return f"浙CB577{serial % 10_000:04d}"
+        return f"温公特旅字第{region}{serial % 10_000:04d}号"

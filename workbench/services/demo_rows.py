@@ -1,0 +1,208 @@
+"""One demo business and what hangs off it, as value tuples ready for a bulk insert.
+
+Every random choice comes from one seeded random.Random, in a fixed order, so a seed, size and day give
+the same rows (uuids included). Values are already in the database driver's form: `Values` turns dates,
+booleans and the timestamp into what SQLAlchemy's column types would have bound.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import uuid
+from bisect import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import accumulate
+from typing import Any
+
+from workbench.domain import reference
+from workbench.services.demo_codes import NEW_CODES_FROM, CodeMaker, PersonCodes
+from workbench.services.demo_figures import Figures
+from workbench.services.demo_names import Addresses, People, cooperative_name, enterprise_name, shop_name
+from workbench.services.demo_trades import TRADES_BY_KIND, Trade
+
+WHO = "演示数据"
+DEVICE = "demo"
+KINDS = (("individual", 0.88), ("enterprise", 0.98), ("cooperative", 1.0))
+FIRST_DAY = date(2000, 1, 1).toordinal()
+_2011_UNTIL = date(2017, 10, 1).toordinal()  # GB/T 4754-2017 took effect
+_SUSPENSION_FROM = date(2022, 3, 1).toordinal()  # 歇业备案 exists since the 2022 regulation
+_CAPITAL = {
+    "individual": (10_000, 20_000, 30_000, 50_000, 50_000, 80_000, 100_000, 100_000, 200_000, 300_000, 500_000),
+    "enterprise": (500_000, 1_000_000, 1_000_000, 2_000_000, 3_000_000, 5_000_000, 5_000_000, 10_000_000,
+                   20_000_000, 50_000_000),
+    "cooperative": (100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000),
+}
+
+BUSINESS_COLUMNS = (
+    "id", "uuid", "version", "updated_at", "updated_by", "device", "office_id", "uscc", "reg_no", "name", "kind",
+    "composition", "operator", "id_number", "phone", "address", "grid_id", "officer_id", "industry_code",
+    "industry_code_version", "registered_on", "status", "suspended", "suspended_from", "suspended_until",
+    "abnormal", "abnormal_since", "capital", "employees", "tags",
+)
+CHANGE_COLUMNS = ("office_id", "entity", "entity_uuid", "action", "field", "old", "new", "who", "at", "device")
+
+
+@dataclass
+class Territory:
+    """The demo office: its id, county name and registrar codes, and per township (name, share, grids)."""
+
+    office_id: int
+    county: str
+    registrar: str
+    city_registrar: str
+    townships: list[tuple[str, float, list[tuple[int, int]]]]
+    officer_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Values:
+    """Driver values: `day(ordinal)`, TRUE/FALSE and the one timestamp every demo row carries."""
+
+    day: Callable[[int], Any]
+    true: Any
+    false: Any
+    stamp: Any
+
+
+class BusinessMaker:
+    def __init__(self, rng: random.Random, faker: Any, territory: Territory, values: Values, today: date,
+                 search: Callable[[str, str, str], dict[str, str]]) -> None:
+        self.rng, self.t, self.v, self.search = rng, territory, values, search
+        self.today = today.toordinal()
+        self.codes, self.persons = CodeMaker(rng), PersonCodes(rng)
+        self.people = People(faker, rng)
+        self.addresses = Addresses(faker, rng, territory.county, [name for name, _, _ in territory.townships])
+        self.figures = Figures(rng, values, today, territory.office_id)
+        self._township_cum = list(accumulate(share for _, share, _ in territory.townships))
+        self._trades = {kind: (trades, list(accumulate(t.weight for t in trades)))
+                        for kind, trades in TRADES_BY_KIND.items()}
+        self._codes_2011 = set(reference.industry_codes("2011"))
+        self._span = (self.today - FIRST_DAY) / 365.25
+        self.search_keys = tuple(search("", "", ""))
+        self.columns = BUSINESS_COLUMNS + self.search_keys
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def _trade(self, kind: str) -> Trade:
+        trades, cum = self._trades[kind]
+        return trades[bisect(cum, self.rng.random() * cum[-1])]
+
+    def _registered(self) -> int:
+        # Density grows towards today (λ = 0.13 a year), truncated at 2000-01-01.
+        lam, u = 0.13, self.rng.random()
+        years_back = -math.log(1 - u * (1 - math.exp(-lam * self._span))) / lam
+        return max(FIRST_DAY, self.today - 1 - int(years_back * 365.25))
+
+    def _status(self, kind: str, registered: int) -> str:
+        rng = self.rng
+        age = (self.today - registered) / 365.25
+        pick = rng.random()
+        gone = min(0.6, 0.02 + 0.03 * age) * (1.0 if kind == "individual" else 0.7)
+        if pick < gone:
+            return "deregistered"
+        year = date.fromordinal(registered).year
+        revoked = 0.07 if year < 2010 else 0.03 if year < 2014 else 0.0
+        if pick < gone + revoked:
+            return "revoked_deregistered" if rng.random() < 0.08 else "revoked"
+        if pick < gone + revoked + 0.015:
+            return "moved_out"
+        return "active"
+
+    def make(self, business_id: int) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """(business row, year figure rows, licence rows) for one business."""
+        rng, t, v = self.rng, self.t, self.v
+        row_uuid = self.uuid()
+        pick = rng.random()
+        kind = next(name for name, edge in KINDS if pick < edge)
+        trade = self._trade(kind)
+        registered = self._registered()
+        status = self._status(kind, registered)
+        active = status == "active"
+        surname, given, male = self.people.person()
+        operator = surname + given
+        township, _, grids = t.townships[bisect(self._township_cum, rng.random() * self._township_cum[-1])]
+        grid_id, officer_id = grids[int(rng.random() * len(grids))]
+        if rng.random() < 0.05:
+            officer_id = t.officer_ids[int(rng.random() * len(t.officer_ids))]
+        address = self.addresses.address(township)
+        ending = trade.endings[int(rng.random() * len(trade.endings))]
+        if kind == "individual":
+            name = shop_name(rng, ending, surname, given, male, t.county)
+        elif kind == "enterprise":
+            name = enterprise_name(rng, ending)
+        else:
+            name = cooperative_name(rng, t.county, township[:2], ending)
+        uscc, reg_no = self._codes(kind, registered, status)
+        id_number = None
+        if kind == "individual" and rng.random() < 0.97:
+            age = 22 + rng.random() * 36
+            born = min(registered - int(age * 365.25), self.today - 18 * 366)
+            id_number = self.persons.id_number(date.fromordinal(born), male)
+        phone_pick = rng.random()
+        phone = (self.persons.mobile() if phone_pick < 0.88 else
+                 self.persons.landline() if phone_pick < 0.97 else "")
+        version = "2017"
+        if not active and registered < _2011_UNTIL and trade.code in self._codes_2011:
+            version = "2011"
+        capital_choices = _CAPITAL[kind]
+        capital = capital_choices[int(rng.random() * len(capital_choices))]
+        figures, employees = self.figures.years(kind, registered, business_id) if active else ([], self.figures.staff(kind))
+        suspended_from = suspended_until = abnormal_since = None
+        if active and rng.random() < 0.025:
+            suspended_from, suspended_until = self._suspension(registered)
+        if active and rng.random() < (0.05 if kind == "individual" else 0.03):
+            abnormal_since = self._abnormal_since(registered)
+        composition = None
+        if kind == "individual":
+            composition = "家庭经营" if rng.random() < 0.15 else "个人经营"
+        row = (
+            business_id, row_uuid, 1, v.stamp, WHO, DEVICE, t.office_id, uscc, reg_no, name, kind,
+            composition, operator, id_number, phone, address, grid_id, officer_id, trade.code, version,
+            v.day(registered), status, v.true if suspended_from else v.false,
+            v.day(suspended_from) if suspended_from else None, v.day(suspended_until) if suspended_until else None,
+            v.true if abnormal_since else v.false, v.day(abnormal_since) if abnormal_since else None,
+            capital, employees, "",
+        )
+        searched = self.search(name, operator, address)
+        row += tuple(searched[key] for key in self.search_keys)
+        year_rows = [(self.uuid(), *figure) for figure in figures]
+        licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
+        licence_rows = [(self.uuid(), *licence) for licence in licences]
+        return row, year_rows, licence_rows
+
+    def _codes(self, kind: str, registered: int, status: str) -> tuple[str | None, str | None]:
+        rng = self.rng
+        region = self.t.registrar
+        if kind == "enterprise" and rng.random() < 0.4:
+            region = self.t.city_registrar  # registered by the city bureau
+        if registered >= NEW_CODES_FROM[kind].toordinal():
+            return self.codes.uscc(kind, region, True), None
+        if registered < date(2005, 1, 1).toordinal() and rng.random() < 0.01:
+            return None, None  # an old record nobody ever keyed a number for
+        reg_no = self.codes.reg_no(kind, region)
+        # 换照: whoever was still open by the end of 2017 got a credit code; many closed before that.
+        if status in ("active", "moved_out") or rng.random() < 0.4:
+            uscc = self.codes.uscc(kind, region, False, broken_org=rng.random() < 0.005)
+            return uscc, (reg_no if rng.random() < 0.85 else None)
+        return None, reg_no
+
+    def _suspension(self, registered: int) -> tuple[int | None, int | None]:
+        earliest = max(registered, _SUSPENSION_FROM, self.today - 1000)
+        if earliest > self.today - 10:
+            return None, None
+        start = earliest + int(self.rng.random() * (self.today - 10 - earliest))
+        shortest = max(self.today - start + 30, 180)
+        return start, start + shortest + int(self.rng.random() * max(0, 1095 - shortest))
+
+    def _abnormal_since(self, registered: int) -> int | None:
+        year = date.fromordinal(self.today).year
+        marks = [date(y, 7, 1).toordinal() for y in range(year - 3, year + 1)]
+        marks = [mark for mark in marks if registered + 365 <= mark <= self.today]
+        return marks[int(self.rng.random() * len(marks))] if marks else None
+
+    def change_row(self, row_uuid: str) -> tuple[Any, ...]:
+        return (self.t.office_id, "business", row_uuid, "create", "", None, None, WHO, self.v.stamp, DEVICE)
