@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 SCOPE_TITLES: dict[str, str] = {
     "app": "任何界面",
@@ -28,6 +28,10 @@ class KeyAction:
     priority: bool = False
     bound: bool = True
     """False for keys a widget handles itself (Enter in the table, Tab): listed in help, not bound."""
+    short: str = ""
+    """The footer's shorter word, where the label is too long for 80 columns."""
+    display: str = ""
+    """How help shows the keys, where naming each one would be too long."""
 
     @property
     def binding_id(self) -> str:
@@ -40,27 +44,30 @@ class KeyAction:
 
     @property
     def key_display(self) -> str:
+        if self.display:
+            return self.display
         return " / ".join(_key_name(key) for key in self.keys.split(","))
 
 
 KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "f1", "help", "帮助", "help"),
-    KeyAction("app", "f2", "switch_officer", "切换使用人", "officer"),
-    KeyAction("app", "ctrl+n", "new_business", "新增市场主体", "new"),
+    KeyAction("app", "f2", "switch_officer", "切换使用人", "officer", short="使用人"),
+    KeyAction("app", "ctrl+n", "new_business", "新增市场主体", "new", short="新增"),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
     KeyAction("app", "ctrl+q", "quit", "退出", "quit", show=False, priority=True),
     KeyAction("list", "f3", "focus_search", "搜索", "search"),
     KeyAction("list", "enter", "", "打开选中的主体", bound=False),
-    KeyAction("list", "f4", "edit_selected", "编辑选中的主体", "edit"),
+    KeyAction("list", "f4", "edit_selected", "编辑选中的主体", "edit", short="编辑"),
     KeyAction("list", "f5", "refresh", "刷新", "refresh", show=False),
-    KeyAction("list", "f6", "cycle_sort", "切换排序", "sort"),
+    KeyAction("list", "f6", "cycle_sort", "切换排序", "sort", short="排序"),
     KeyAction("list", "f7", "previous_page", "上一页", "previous page", show=False),
     KeyAction("list", "f8", "next_page", "下一页", "next page", show=False),
     KeyAction("list", "f9", "toggle_mine", "只看我的", "mine", show=False),
     KeyAction("list", "ctrl+r", "clear_filters", "清空条件", "reset", show=False),
     KeyAction("list", "down", "focus_results", "从搜索框进入列表", show=False),
-    KeyAction("list", "up,down,pageup,pagedown", "", "在列表中移动，到本页边缘时自动翻页", bound=False),
-    KeyAction("detail", "escape", "back", "返回列表", "back"),
+    KeyAction("list", "up,down,pageup,pagedown", "", "在列表中移动，到本页边缘时自动翻页", bound=False,
+              display="方向键 / PgUp / PgDn"),
+    KeyAction("detail", "escape", "back", "返回列表", "back", short="返回"),
     KeyAction("detail", "f4", "edit", "编辑", "edit"),
     KeyAction("detail", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("detail", "1", "show_tab('basic')", "基本信息", "basic", show=False),
@@ -68,7 +75,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("detail", "3", "show_tab('figures')", "经营数据", "figures", show=False),
     KeyAction("detail", "4", "show_tab('history')", "变更记录", "history", show=False),
     KeyAction("form", "ctrl+s", "save", "保存", "save", priority=True),
-    KeyAction("form", "escape", "cancel", "取消（有未保存的修改时先确认）", "cancel"),
+    KeyAction("form", "escape", "cancel", "取消（有未保存的修改时先确认）", "cancel", short="取消"),
     KeyAction("form", "tab,shift+tab", "", "下一项 / 上一项", bound=False),
     KeyAction("help", "escape,f1", "close", "关闭帮助", "close"),
 )
@@ -85,10 +92,10 @@ def _key_name(key: str) -> str:
     return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The Textual bindings of one scope, each with an id users can remap."""
     return [
-        Binding(item.keys, item.action, item.label, show=item.show, priority=item.priority,
+        Binding(item.keys, item.action, item.short or item.label, show=item.show, priority=item.priority,
                 key_display=item.key_display, id=item.binding_id)
         for item in KEY_ACTIONS if item.scope == scope and item.bound
     ]

@@ -19,6 +19,7 @@ from screens.business_detail import BusinessDetailScreen
 from screens.business_form import BusinessFormScreen
 from screens.business_list import BusinessListScreen
 from screens.commands import WorkbenchCommands
+from screens.format import short_office_name
 from screens.help import HelpScreen
 from screens.reference import OfficeReference, load_reference
 from screens.widgets.dialogs import ErrorDialog
@@ -101,7 +102,7 @@ class WorkbenchApp(App[None]):
         self.office = office
         self.officer = officer
         self.device_memory.remember_officer(self.database_key, officer.uuid)
-        self.sub_title = f"使用人：{officer.name}（{office.name}）"
+        self.sub_title = f"使用人：{officer.name}（{short_office_name(office.name)}）"
         if not any(isinstance(screen, BusinessListScreen) for screen in self.screen_stack):
             self.push_screen(BusinessListScreen())
 

@@ -26,6 +26,8 @@ from workbench.services.detail import BusinessDetail, business_detail
 
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
 ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "export": "导出"}
+LABEL_WIDTH = 16
+"""Cells for field labels: 「统一社会信用代码」 is the longest, at 16."""
 TWO_PAIRS_FROM = 100
 """From this many cells wide, the field grid shows two label/value pairs per line."""
 
@@ -41,6 +43,10 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     SCOPE = "detail"
     BINDINGS = bindings("detail")
+    AUTO_FOCUS = "#fields"
+    TAB_FOCUS = {"basic": "#fields", "licenses": "#license-table", "figures": "#figure-table",
+                 "history": "#history-table"}
+    """What gets the keys on each tab, so arrows and PgUp/PgDn scroll what is shown."""
 
     def __init__(self, business_uuid: str) -> None:
         super().__init__()
@@ -77,9 +83,9 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         """Nothing to show without the business (deleted elsewhere, say): back to the list after the dialog."""
-        self.workbench.show_error(error)
         if self.detail is None:
             self.dismiss(None)
+        self.workbench.show_error(error)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         self.detail = detail = message.detail
@@ -114,7 +120,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         for index, group in enumerate(GROUPS):
             table = Table.grid(padding=(0, 2))
             for _ in range(pairs):
-                table.add_column(style="dim", no_wrap=True, min_width=12)
+                table.add_column(style="dim", no_wrap=True, width=LABEL_WIDTH)
                 table.add_column(ratio=1)
             specs = [spec for spec in BUSINESS_FIELDS if spec.group == group]
             for start in range(0, len(specs), pairs):
@@ -161,7 +167,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def action_edit(self) -> None:
         if self.detail is not None:
-            self.app.push_screen(BusinessFormScreen(self.business_uuid))
+            self.app.push_screen(BusinessFormScreen(self.business_uuid, self.detail))
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
@@ -169,6 +175,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self.query_one(self.TAB_FOCUS[tab]).focus()
 
 
 def _reset(table: DataTable[Any], *labels: str) -> DataTable[Any]:

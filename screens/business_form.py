@@ -52,9 +52,11 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
     SCOPE = "form"
     BINDINGS = bindings("form")
 
-    def __init__(self, business_uuid: str | None) -> None:
+    def __init__(self, business_uuid: str | None, detail: BusinessDetail | None = None) -> None:
+        """`detail`, when the caller has it, fills the form at once; otherwise it is read first."""
         super().__init__()
         self.business_uuid = business_uuid
+        self.detail = detail
         self.base_version = 0
         self.opened: FormValues = {}
         self.saving = False
@@ -65,8 +67,11 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         yield Header(icon="")
         yield Static("新增市场主体" if self.business_uuid is None else "正在读取", id="form-title")
         yield Static("", id="form-summary")
-        yield FieldEditors([(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
-                           [(person.name, person.id) for person in reference.officers.get(office_id, [])])
+        editors = FieldEditors([(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
+                               [(person.name, person.id) for person in reference.officers.get(office_id, [])])
+        # Keys typed before the record is read must not land in the wrong field: nothing is editable yet.
+        editors.disabled = self.business_uuid is not None and self.detail is None
+        yield editors
         yield Footer()
 
     @property
@@ -78,6 +83,8 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
             officer = self.workbench.officer
             defaults = {"kind": "individual", "status": "active", "officer_id": officer.id if officer else None}
             self._fill(form_values(defaults), {})
+        elif self.detail is not None:
+            self.post_message(FormLoaded(self.detail))
         else:
             self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
 
@@ -95,21 +102,22 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
     def _fill(self, values: FormValues, names: dict[str, str]) -> None:
         self._editors.load(values, names)
+        self._editors.disabled = False
         self.opened = self._editors.read()
         self.query_one("#field-name").focus()
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         self.saving = False
-        self.workbench.show_error(error)
         if worker.group == "form-load":
             self.dismiss(None)
+        self.workbench.show_error(error)
 
     # saving
 
     def _changes(self) -> FormValues:
         current = self._editors.read()
         if self.business_uuid is None:
-            return {field: value for field, value in current.items() if value not in ("", None)}
+            return current  # all of it, blanks too, so a missing 名称 is reported like any other field
         return {field: value for field, value in current.items() if value != self.opened.get(field)}
 
     def action_save(self) -> None:
@@ -124,7 +132,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
     def _start_save(self, base_version: int, changes: FormValues) -> None:
         self.saving = True
-        self.query_one("#form-summary", Static).update("正在保存")
+        self._summary("正在保存")
         self._save(self.workbench.engine, self.workbench.actor, self.business_uuid, base_version, changes)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", description="保存市场主体")
@@ -156,16 +164,20 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
     def on_save_failed(self, message: SaveFailed) -> None:
         self.saving = False
         error = message.error
-        summary = self.query_one("#form-summary", Static)
         if isinstance(error, ValidationFailed):
-            summary.update(f"{error.title}：有 {len(error.errors)} 项需要修改（见各项下方的红字）")
+            self._summary(f"{error.title}：有 {len(error.errors)} 项需要修改（见各项下方的红字）")
             self._editors.show_errors(error.errors)
         elif isinstance(error, SaveConflict):
-            summary.update("")
+            self._summary("")
             self._show_conflict(error, message.current or dict(error.theirs))
         else:
-            summary.update("")
+            self._summary("")
             self.workbench.show_error(error)
+
+    def _summary(self, text: str) -> None:
+        summary = self.query_one("#form-summary", Static)
+        summary.update(text)
+        summary.display = bool(text)
 
     def _show_conflict(self, conflict: SaveConflict, current: dict[str, Any]) -> None:
         theirs = form_values(current)
@@ -186,7 +198,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
                 self._start_save(conflict.current_version, self._changes())
             else:
                 self.base_version = conflict.current_version
-                self.query_one("#form-summary", Static).update("已取得对方保存后的版本：再次保存将以您填写的内容为准。")
+                self._summary("已取得对方保存后的版本：再次保存将以您填写的内容为准。")
 
         self.app.push_screen(ConflictDialog(conflict.title, conflict.message, lines), chosen)
 

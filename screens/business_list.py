@@ -16,13 +16,13 @@ from screens.business_detail import BusinessDetailScreen
 from screens.business_form import BusinessFormScreen
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.results_table import ResultsTable
-from storage.queries import BusinessFilter, BusinessRow
-from workbench.services.listing import count, list_page
+from storage.queries import Sort
+from workbench.services.listing import BusinessFilter, BusinessRow, count, list_page
 
 PAGE_SIZE = 100
 """Rows held in the table at once: the window moves by this many when the cursor crosses its edge."""
 DEBOUNCE_SECONDS = 0.2
-SORTS: tuple[tuple[str, str], ...] = (
+SORTS: tuple[tuple[Sort, str], ...] = (
     ("name", "名称"), ("-registered_on", "成立日期从新到旧"), ("registered_on", "成立日期从旧到新"),
 )
 SEARCH_PLACEHOLDER = "搜索 名称 / 信用代码 / 经营者 / 电话 / 地址 / 拼音首字母"
@@ -59,6 +59,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         super().__init__()
         self.flt: BusinessFilter | None = None
         self.window_start = 0
+        self.requested_start = 0
         self.total: int | None = None
         self.rows: list[BusinessRow] = []
         self.serial = 0
@@ -126,7 +127,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if flt != self.flt or data_version != self.seen_data_version:
             self.total = None
             self._count(self.workbench.engine, flt)
-        self.flt, self.seen_data_version = flt, data_version
+        self.flt, self.seen_data_version, self.requested_start = flt, data_version, offset
         self.serial += 1
         self._fetch_page(self.workbench.engine, flt, offset, cursor, self.serial)
         self._show_status()
@@ -146,7 +147,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.serial != self.serial:
             return
-        self.shown_serial, self.window_start, self.rows = message.serial, message.offset, message.rows
+        self.shown_serial, self.window_start, self.rows = message.serial, message.window_start, message.rows
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
         if self.open_when_loaded:
@@ -191,21 +192,22 @@ class BusinessListScreen(WorkbenchScreen[None]):
 
     @on(ResultsTable.EdgeReached)
     def _edge_reached(self, event: ResultsTable.EdgeReached) -> None:
-        if event.step < 0 and self.window_start == 0:
+        if event.step < 0 and self.requested_start == 0:
             self.query_one("#search", Input).focus()
         else:
             self._flip(event.step, cursor=0 if event.step > 0 else -1)
 
     def _flip(self, step: int, cursor: int) -> None:
-        if step < 0 and self.window_start > 0:
-            self._query(offset=max(0, self.window_start - PAGE_SIZE), cursor=cursor)
+        """Move the window; counted from the window last asked for, so quick repeated keys add up."""
+        if step < 0 and self.requested_start > 0:
+            self._query(offset=max(0, self.requested_start - PAGE_SIZE), cursor=cursor)
         elif step > 0 and self._has_next_page():
-            self._query(offset=self.window_start + PAGE_SIZE, cursor=cursor)
+            self._query(offset=self.requested_start + PAGE_SIZE, cursor=cursor)
 
     def _has_next_page(self) -> bool:
         if self.total is None:
-            return len(self.rows) == PAGE_SIZE
-        return self.window_start + PAGE_SIZE < self.total
+            return len(self.rows) == PAGE_SIZE and self.requested_start == self.window_start
+        return self.requested_start + PAGE_SIZE < self.total
 
     def _highlighted_uuid(self) -> str | None:
         table = self._table

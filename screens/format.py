@@ -28,6 +28,12 @@ def money_text(yuan: int | None) -> str:
     return f"{yuan:,}元"
 
 
+def short_office_name(name: str) -> str:
+    """「温州市鹿城区市场监督管理局丰门市场监管所」 -> 「丰门市场监管所」: the header has 80 cells."""
+    tail = name.rsplit("局", 1)[-1]
+    return tail if tail.endswith("所") else name
+
+
 def date_text(value: date | None) -> str:
     return value.isoformat() if value else EMPTY
 

@@ -10,11 +10,14 @@ from textual.widgets import Label, Static
 
 from screens.actions import SCOPE_TITLES, bindings, scope_actions
 
+KEY_WIDTH = 20
+"""Cells for the key column, the same in every scope so the lists line up."""
+
 
 def help_table(scope: str) -> Table:
     """One scope's keys and what they do, as a two-column table."""
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True, width=KEY_WIDTH)
     table.add_column()
     for item in scope_actions(scope):
         table.add_row(item.key_display, item.label)
@@ -26,6 +29,9 @@ class HelpScreen(ModalScreen[None]):
 
     SCOPE = "help"
     BINDINGS = bindings("help")
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog"):

@@ -201,11 +201,12 @@ def _fts_integrity(connection: Connection, name: str) -> Finding:
 
 def _pg_server(connection: Connection) -> list[Finding]:
     number = int(connection.execute(text("SHOW server_version_num")).scalar_one())
-    version = connection.execute(text("SHOW server_version")).scalar_one()
-    where = f"{connection.engine.url.host or 'localhost'}:{connection.engine.url.port or 5432}"
+    version = str(connection.execute(text("SHOW server_version")).scalar_one()).split()[0]
+    url = connection.engine.url
+    where = f"服务器 {url.host or 'localhost'}:{url.port or 5432}，数据库 {url.database}"
     if number < 150000:
-        return [Finding(FAIL, f"PostgreSQL {version}（{where}）：需要 15 或更高版本")]
-    return [Finding(OK, f"已连接 PostgreSQL {version}（{where}，数据库 {connection.engine.url.database}）")]
+        return [Finding(FAIL, f"PostgreSQL {version}（{where}）：本程序需要 15 或更高版本")]
+    return [Finding(OK, f"已连接 PostgreSQL {version}（{where}）")]
 
 
 def _pg_encoding(connection: Connection) -> list[Finding]:

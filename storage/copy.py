@@ -21,6 +21,7 @@ import storage.tables  # noqa: F401  (registers the tables on the metadata)
 from storage.check import TABLE_LABELS, explain_connection_error
 from storage.engine import is_sqlite
 from storage.schema import current_revision, head_revision, upgrade
+from storage.search import bulk_load
 
 CHUNK_ROWS = 2000
 NOT_COPIED = frozenset({"alembic_version"})
@@ -56,10 +57,10 @@ def copy_database(source_engine: Engine, target_engine: Engine, *, progress: Pro
     _refuse_same_database(source_engine, target_engine)
     _prepare(source_engine, target_engine)
     try:
-        with _snapshot(source_engine) as source, target_engine.begin() as target:
+        with _snapshot(source_engine) as source, _write_transaction(target_engine) as target:
             _refuse_target_with_data(target)
-            counts = _copy_tables(source, target, progress or _no_progress)
-            _rebuild_search_index(target)
+            with bulk_load(target):  # the search index is derived: built once from the copied rows at the end
+                counts = _copy_tables(source, target, progress or _no_progress)
             _verify(source, target)
             _reset_sequences(target)
     except SQLAlchemyError as error:
@@ -116,6 +117,16 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
             connection.rollback()
 
 
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for everything written to the target, the search index's DDL included."""
+    with engine.begin() as connection:
+        if is_sqlite(engine):
+            # pysqlite would autocommit DDL run before the first INSERT; IMMEDIATE also keeps other writers out.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
 def _refuse_target_with_data(target: Connection) -> None:
     present = set(inspect(target).get_table_names())
     filled = [(table.name, _count(target, table)) for table in copied_tables()
@@ -165,15 +176,6 @@ def _chunks(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
     result = source.execution_options(yield_per=CHUNK_ROWS).execute(ordered)
     for partition in result.partitions():
         yield [dict(row._mapping) for row in partition]
-
-
-def _rebuild_search_index(target: Connection) -> None:
-    """The search index is derived data: rebuilt from the copied rows instead of being copied."""
-    from storage import search
-
-    rebuild = getattr(search, "rebuild_index", None)
-    if rebuild is not None:
-        rebuild(target)
 
 
 def _verify(source: Connection, target: Connection) -> None:

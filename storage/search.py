@@ -20,17 +20,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from operator import add
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import Connection, and_, literal, or_
+from sqlalchemy import Connection, and_, literal, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.tables import Business
-
-if TYPE_CHECKING:
-    from pypinyin import Style
 
 TermKind = Literal["code", "pinyin", "text"]
 NAME_PINYIN_MAX = 600  # Business.name_pinyin max_length
@@ -72,41 +71,28 @@ def search_fields(name: str, operator: str, address: str) -> dict[str, str]:
 def _name_pinyin(name: str, operator: str) -> str:
     """`<name initials> <operator initials> <operator full> <name full>`: initials first, so that a
     name too long for the column loses the tail of its full pinyin, never a prefix people type."""
-    name_full = _syllables(name, surname=False)
-    operator_full = _syllables(operator, surname=True)
-    words = [_initials(name_full), _initials(operator_full), "".join(operator_full), "".join(name_full)]
+    name_initials, name_full = _pinyin(name)
+    operator_initials, operator_full = _operator_pinyin(operator)
+    words = (name_initials, operator_initials, operator_full, name_full)
     return " ".join(word for word in words if word)[:NAME_PINYIN_MAX].rstrip()
 
 
-def _initials(syllables: Sequence[str]) -> str:
-    return "".join(syllable[0] for syllable in syllables)
-
-
-def _search_chars(*fields: str) -> str:
-    """Every word character and every pair of adjacent ones, once each, space separated."""
-    grams: dict[str, None] = {}
-    for field in fields:
-        grams.update(dict.fromkeys(text_grams(field, pairs_only=False)))
-    joined = " ".join(grams)
+def _search_chars(name: str, operator: str, address: str) -> str:
+    """Every word character and every pair of adjacent ones, space separated (`text_grams`)."""
+    joined = " ".join(piece for piece in (_grams(name), _grams(operator), _grams(address)) if piece)
     if len(joined) <= SEARCH_CHARS_MAX:
         return joined
-    return joined[: joined.rfind(" ", 0, SEARCH_CHARS_MAX + 1)]
+    unique = " ".join(dict.fromkeys(joined.split()))
+    return unique[: unique.rfind(" ", 0, SEARCH_CHARS_MAX + 1)] if len(unique) > SEARCH_CHARS_MAX else unique
+
+
+_WORD_RUN = re.compile(r"[^\W_]+")  # exactly the runs of str.isalnum() characters
+_DIGITS = re.compile(r"(\d+)")
 
 
 def word_runs(text: str) -> list[str]:
     """Maximal runs of letters and digits (CJK included), lower-cased: what the gram index sees."""
-    runs: list[str] = []
-    start = None
-    for index, char in enumerate(text):
-        if char.isalnum():
-            if start is None:
-                start = index
-        elif start is not None:
-            runs.append(text[start:index].lower())
-            start = None
-    if start is not None:
-        runs.append(text[start:].lower())
-    return runs
+    return _WORD_RUN.findall(text.lower())
 
 
 def text_grams(text: str, *, pairs_only: bool) -> list[str]:
@@ -118,92 +104,122 @@ def text_grams(text: str, *, pairs_only: bool) -> list[str]:
     grams: list[str] = []
     for run in word_runs(text):
         if not pairs_only or len(run) == 1:
-            grams.extend(run)
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+            grams += run
+        grams += map(add, run, run[1:])
     return grams
 
 
-# Pinyin: per-character cache, phrase context only for characters with several readings.
-
-
-def _syllables(text: str, *, surname: bool) -> list[str]:
-    """Toneless pinyin per Chinese character; ASCII letters and digits pass through, the rest drop."""
-    syllables: list[str] = []
-    start = 0
-    if surname:
-        start, syllables = _surname(text)
-    run_start = None
-    for index in range(start, len(text) + 1):
-        char = text[index] if index < len(text) else ""
-        if char and _char_readings(char):
-            if run_start is None:
-                run_start = index
+def _grams(text: str) -> str:
+    """" ".join(text_grams(text, pairs_only=False)), fast: addresses repeat their street part, so the
+    pieces between numbers are cached and only the pairs across a number's edges are made anew."""
+    parts: list[str] = []
+    for run in _WORD_RUN.findall(text.lower()):
+        if len(run) <= 8:
+            parts.append(_piece_grams(run))
             continue
-        if run_start is not None:
-            syllables.extend(_run_syllables(text[run_start:index]))
-            run_start = None
-        if char.isascii() and char.isalnum():
-            syllables.append(char.lower())
-    return syllables
+        previous = ""
+        for piece in _DIGITS.split(run):
+            if piece:
+                parts.append(_piece_grams(piece))
+                if previous:
+                    parts.append(previous[-1] + piece[0])
+                previous = piece
+    return " ".join(parts)
 
 
-def _surname(text: str) -> tuple[int, list[str]]:
-    compound = COMPOUND_SURNAMES.get(text[:2])
-    if compound:
-        return 2, list(compound)
-    reading = SURNAME_READINGS.get(text[:1])
-    return (1, [reading]) if reading else (0, [])
+@lru_cache(maxsize=16384)
+def _piece_grams(piece: str) -> str:
+    return " ".join((*piece, *map(add, piece, piece[1:])))
 
 
-def _run_syllables(run: str) -> list[str]:
-    return [_reading_in_context(run, index) for index in range(len(run))]
+# Pinyin. Most characters have one reading: str.translate maps a whole name in C. Only a name holding
+# a character with several readings (行 xing/hang) goes character by character, asking the phrase
+# dictionary around it; a person's surname has its own readings (单 shan, 曾 zeng).
+
+_TONELESS = str.maketrans({tone: plain for plain, tones in {
+    "a": "āáǎà", "e": "ēéěèếềê", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜü", "m": "ḿ", "n": "ńňǹ",
+}.items() for tone in tones})
 
 
-def _reading_in_context(run: str, index: int) -> str:
-    readings = _char_readings(run[index])
-    if len(readings) == 1:
-        return readings[0]
-    for length in (4, 3, 2):
-        for start in range(max(0, index - length + 1), min(index, len(run) - length) + 1):
-            phrase = _phrase_syllables(run[start : start + length])
-            if phrase:
-                return phrase[index - start]
-    return readings[0]
+class _Table(dict[int, "str | None"]):
+    """A str.translate table: characters not listed (punctuation, rare symbols) are dropped."""
+
+    def __missing__(self, codepoint: int) -> None:
+        self[codepoint] = None
+        return None
 
 
-@lru_cache(maxsize=65536)
-def _char_readings(char: str) -> tuple[str, ...]:
-    """The toneless readings of a Chinese character, everyday reading first; () for anything else."""
-    pypinyin, style = _pypinyin()
-    if not ("\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or "\uf900" <= char <= "\ufaff"):
-        return ()
-    if ord(char) not in pypinyin.pinyin_dict.pinyin_dict:
-        return ()
-    readings = pypinyin.pinyin(char, style=style.NORMAL, heteronym=True)[0]
-    return tuple(dict.fromkeys(_ascii_syllable(reading) for reading in readings if reading))
-
-
-@lru_cache(maxsize=65536)
-def _phrase_syllables(phrase: str) -> tuple[str, ...]:
-    pypinyin, style = _pypinyin()
-    if phrase not in pypinyin.constants.PHRASES_DICT:
-        return ()
-    return tuple(_ascii_syllable(s) for s in pypinyin.lazy_pinyin(phrase, style=style.NORMAL))
-
-
-def _ascii_syllable(reading: str) -> str:
-    """pypinyin writes ü as `v` in the NORMAL style already; anything else non-ASCII is dropped."""
-    return "".join(char for char in reading.lower() if char.isascii() and char.isalnum())
+@dataclass(frozen=True)
+class _Readings:
+    full: _Table  # codepoint -> everyday reading (ASCII letters and digits map to themselves)
+    initial: _Table  # codepoint -> first letter of it
+    several: frozenset[str]  # characters that some dictionary phrase reads otherwise (行 in 银行)
+    phrases: dict[str, tuple[str, ...]]  # those phrases -> their syllables
 
 
 @lru_cache(maxsize=1)
-def _pypinyin() -> tuple[Any, type[Style]]:
-    """pypinyin loads its dictionaries (~0.2 s) on first use, not when the register imports us."""
-    import pypinyin
-    import pypinyin.constants
-    import pypinyin.pinyin_dict
+def _readings() -> _Readings:
+    """Built once from pypinyin's dictionaries (~0.3 s), at first use rather than at import."""
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.pinyin_dict import pinyin_dict
 
-    return pypinyin, pypinyin.Style
+    full, initial = _Table(), _Table()
+    for codepoint, listed in pinyin_dict.items():
+        reading = _ascii_syllable(listed.split(",")[0])
+        if reading:
+            full[codepoint], initial[codepoint] = reading, reading[0]
+    for char in "0123456789abcdefghijklmnopqrstuvwxyz":
+        full[ord(char)] = full[ord(char.upper())] = initial[ord(char)] = initial[ord(char.upper())] = char
+    listed = {phrase: tuple(_ascii_syllable(s[0]) for s in syllables) for phrase, syllables in PHRASES_DICT.items()
+              if 2 <= len(phrase) <= 4 and len(syllables) == len(phrase)}
+    several = frozenset(c for phrase, syllables in listed.items()
+                        for c, s in zip(phrase, syllables, strict=True) if s and s != full.get(ord(c)))
+    phrases = {phrase: syllables for phrase, syllables in listed.items() if not several.isdisjoint(phrase)}
+    return _Readings(full, initial, several, phrases)
+
+
+def _ascii_syllable(reading: str) -> str:
+    return "".join(char for char in reading.translate(_TONELESS) if char.isascii() and char.isalnum())
+
+
+def _pinyin(text: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a text: ASCII letters and digits pass through, other symbols drop."""
+    readings = _readings()
+    if readings.several.isdisjoint(text):
+        return text.translate(readings.initial), text.translate(readings.full)
+    syllables = [syllable for syllable in _syllables(text, readings) if syllable]
+    return "".join(s[0] for s in syllables), "".join(syllables)
+
+
+def _syllables(text: str, readings: _Readings) -> list[str | None]:
+    syllables = [readings.full[ord(char)] for char in text]
+    for index, char in enumerate(text):
+        if char in readings.several:
+            syllables[index] = _reading_in_context(text, index, readings.phrases) or syllables[index]
+    return syllables
+
+
+def _reading_in_context(text: str, index: int, phrases: dict[str, tuple[str, ...]]) -> str | None:
+    """The reading a dictionary phrase around the character gives it (longest phrase first)."""
+    for length in (4, 3, 2):
+        for start in range(max(0, index - length + 1), min(index, len(text) - length) + 1):
+            phrase = phrases.get(text[start : start + length])
+            if phrase:
+                return phrase[index - start]
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _operator_pinyin(operator: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a person's name, the surname read as a surname (单 shan, 曾 zeng)."""
+    surname = COMPOUND_SURNAMES.get(operator[:2])
+    rest = operator[2:]
+    if surname is None and operator[:1] in SURNAME_READINGS:
+        surname, rest = (SURNAME_READINGS[operator[0]],), operator[1:]
+    if surname is None:
+        return _pinyin(operator)
+    initials, full = _pinyin(rest)
+    return "".join(s[0] for s in surname) + initials, "".join(surname) + full
 
 
 # Query terms and what they mean
@@ -252,9 +268,21 @@ def text_condition(terms: Iterable[Term]) -> ColumnElement[bool] | None:
     return and_(*conditions) if conditions else None
 
 
-def code_range(prefix: str) -> tuple[str, str]:
-    """[low, high) of the strings starting with an ASCII prefix, for a b-tree range scan."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def code_candidates(connection: Connection, code: str, limit: int, phone_ids: list[int]) -> list[int] | None:
+    """Rows whose credit code or 注册号 starts with `code` (their b-tree indexes), plus `phone_ids`."""
+    low = code.upper()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    found = dict.fromkeys(phone_ids)
+    for column in ("uscc", "reg_no"):
+        ids = connection.execute(
+            text(f"SELECT id FROM business WHERE {column} >= :low AND {column} < :high AND deleted_at IS NULL "
+                 "LIMIT :limit"),
+            {"low": low, "high": high, "limit": limit + 1},
+        ).scalars().all()
+        if len(ids) > limit:
+            return None
+        found.update(dict.fromkeys(ids))
+    return list(found) if len(found) <= limit else None
 
 
 # The engine seam
@@ -276,6 +304,10 @@ class SearchBackend(Protocol):
         """Rebuild the index from the business table and refresh the planner's statistics."""
         ...
 
+    def bulk_load(self, connection: Connection) -> AbstractContextManager[None]:
+        """Stop maintaining the index row by row for the block; rebuild it once at the end."""
+        ...
+
 
 def backend_for(connection: Connection) -> SearchBackend:
     if connection.dialect.name == "sqlite":
@@ -292,6 +324,15 @@ def backend_for(connection: Connection) -> SearchBackend:
 def rebuild_index(connection: Connection) -> None:
     """After a bulk load: rebuild what the triggers / indexes would have kept, and ANALYZE."""
     backend_for(connection).rebuild(connection)
+
+
+def bulk_load(connection: Connection) -> AbstractContextManager[None]:
+    """`with bulk_load(connection): executemany(...)`: the index is built once, after the rows are in.
+
+    Inside the block the index is not maintained (so searches in this transaction miss the new rows);
+    leaving it normally rebuilds the index. Use it in the loading transaction only.
+    """
+    return backend_for(connection).bulk_load(connection)
 
 
 @dataclass(frozen=True)

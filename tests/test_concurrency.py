@@ -113,8 +113,9 @@ def test_a_save_racing_an_uncommitted_save_waits_then_gets_the_conflict(
         update_business(session=first, actor=zhang, business_uuid=uuid, base_version=base, changes={"phone": "13900001111"})
         thread, outcome = in_thread(lambda: update_business(
             session=second, actor=li, business_uuid=uuid, base_version=base, changes={"phone": "13700002222"}))
-        _wait_until_a_lock_is_awaited(first)
-        first.commit()
+        second_is_waiting = _someone_waits_for_a_lock(first)
+        first.commit()  # before any assertion: the waiting thread needs this lock released
+        assert second_is_waiting, "the second save never reached the row lock"
         with pytest.raises(SaveConflict) as conflict:
             finished(thread, outcome)
         second.rollback()
@@ -155,16 +156,18 @@ def test_a_long_import_does_not_block_another_terminals_reads(
         assert _business_count(session) == 1 + IMPORT_ROWS
 
 
-def _wait_until_a_lock_is_awaited(session: Session) -> None:
+def _someone_waits_for_a_lock(session: Session) -> bool:
     """PostgreSQL shows the second UPDATE queued behind the first; SQLite's busy wait is not visible."""
     if session.get_bind().dialect.name != "postgresql":
-        return
+        return True
     deadline = time.monotonic() + DEADLOCK_GUARD
-    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
-                   "(SELECT oid FROM pg_database WHERE datname = current_database())")
+    waiting = text("SELECT count(*) FROM pg_stat_activity "
+                   "WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0")
     while session.execute(waiting).scalar_one() == 0:
-        assert time.monotonic() < deadline, "the second save never reached the row lock"
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.01)
+    return True
 
 
 def _business_count(session: Session) -> int:

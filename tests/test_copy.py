@@ -17,9 +17,11 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from storage.audit import Actor
+from storage.check import check_database
 from storage.copy import CopyError, copied_tables, copy_database
 from storage.engine import make_engine
 from storage.schema import current_revision, head_revision
+from storage.search import match_ids_clause
 from storage.tables import Business, Division, Grid, IndustryCode, License, Office, Officer, YearFigures
 from workbench import cli
 from workbench.services.register import create_business, delete_business, update_business
@@ -181,9 +183,43 @@ def test_a_failed_copy_leaves_the_target_as_it_was(office_db: Engine, engine: En
             uuid="00000000-0000-4000-8000-00000000dead", office_id=1, business_id=999, kind="孤儿许可证",
             number="", updated_by="", device="", version=1))
         connection.commit()
+    search_index = _search_index_objects(engine)
     with pytest.raises(CopyError, match="目标库未作任何改动.*workbench db check"):
         copy_database(office_db, engine)
     assert all(rows == [] for rows in dump(engine).values())
+    assert _search_index_objects(engine) == search_index and search_index
+
+
+def _search_index_objects(engine: Engine) -> set[str]:
+    """SQLite's FTS triggers, PostgreSQL's GIN indexes: the copy drops them while loading."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'business'"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'business' AND indexname LIKE 'ix_business_search%'"
+        return set(connection.exec_driver_sql(query).scalars())
+
+
+@pytest.mark.parametrize("query", ["面馆", "五马街2号", "wmmg", "92340603"])
+def test_the_copy_is_searchable_on_both_engines(office_db: Engine, pg_engine: Engine, tmp_path: Path, query: str) -> None:
+    copy_database(office_db, pg_engine)
+    back = make_engine(str(tmp_path / "back.db"))
+    try:
+        copy_database(pg_engine, back)
+        for engine in (office_db, pg_engine, back):
+            assert _found(engine, query) == _found(office_db, query) != []
+        assert check_database(back).ok and check_database(pg_engine).ok
+        assert any("检索索引 business_fts：完好" in line for line in check_database(back).lines)
+    finally:
+        back.dispose()
+
+
+def _found(engine: Engine, query: str) -> list[str]:
+    with engine.connect() as connection:
+        clause = match_ids_clause(connection, query)
+        assert clause is not None
+        uuid: Any = Business.uuid
+        return sorted(connection.execute(select(uuid).where(clause, Business.deleted_at.is_(None))).scalars())  # type: ignore[union-attr]
 
 
 def test_cli_copy_reports_verified_counts(office_db: Engine, pg_url: str) -> None:

@@ -2,112 +2,24 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from screens.app import WorkbenchApp, make_app
 from storage.audit import Actor
 from storage.tables import Grid, License, Office, Officer, YearFigures
 from workbench.domain.uscc import uscc_check_char
 from workbench.services.office import DeviceMemory
+from workbench.services.register import create_business
 
 TODAY = date(2025, 6, 1)
 DEVICE = "测试终端"
 DATABASE_KEY = "test-db"
-
-
-def _install_listing_stand_in() -> None:
-    """Until workbench.services.listing lands, a tiny LIKE-based stand-in with the agreed API."""
-    try:
-        import workbench.services.listing  # noqa: F401
-        return
-    except ImportError:
-        pass
-    from sqlalchemy import func, or_, select
-
-    from storage.tables import Business
-
-    @dataclass(frozen=True)
-    class BusinessFilter:
-        office_id: int
-        text: str = ""
-        status: str | None = None
-        kind: str | None = None
-        grid_id: int | None = None
-        officer_id: int | None = None
-        sort: str = "name"
-
-    @dataclass(frozen=True)
-    class BusinessRow:
-        id: int
-        uuid: str
-        version: int
-        name: str
-        uscc: str | None
-        reg_no: str | None
-        kind: str
-        operator: str
-        phone: str
-        address: str
-        status: str
-        registered_on: date | None
-        grid_name: str
-        officer_name: str
-        suspended: bool
-        abnormal: bool
-
-    def _where(flt: BusinessFilter) -> list[Any]:
-        b: Any = Business
-        clauses = [b.office_id == flt.office_id, b.deleted_at.is_(None)]
-        if flt.text:
-            like = f"%{flt.text}%"
-            clauses.append(or_(b.name.like(like), b.uscc.like(like), b.operator.like(like),
-                               b.phone.like(like), b.address.like(like)))
-        for column, value in (("status", flt.status), ("kind", flt.kind), ("grid_id", flt.grid_id),
-                              ("officer_id", flt.officer_id)):
-            if value is not None:
-                clauses.append(getattr(b, column) == value)
-        return clauses
-
-    def list_page(*, session: Session, flt: BusinessFilter, offset: int, limit: int) -> list[BusinessRow]:
-        b: Any = Business
-        order = {"name": b.name, "registered_on": b.registered_on, "-registered_on": b.registered_on.desc()}
-        statement = (
-            select(b, Grid.name, Officer.name)  # type: ignore[call-overload]
-            .outerjoin(Grid, Grid.id == b.grid_id).outerjoin(Officer, Officer.id == b.officer_id)
-            .where(*_where(flt)).order_by(order[flt.sort], b.id).offset(offset).limit(limit)
-        )
-        return [
-            BusinessRow(row.id, row.uuid, row.version, row.name, row.uscc, row.reg_no, row.kind, row.operator,
-                        row.phone, row.address, row.status, row.registered_on, grid or "", officer or "",
-                        row.suspended, row.abnormal)
-            for row, grid, officer in session.exec(statement).all()  # type: ignore[call-overload]
-        ]
-
-    def count(*, session: Session, flt: BusinessFilter) -> int:
-        b: Any = Business
-        return int(session.exec(select(func.count()).select_from(b).where(*_where(flt))).one()[0])  # type: ignore[call-overload]
-
-    queries = types.ModuleType("storage.queries")
-    queries.BusinessFilter = BusinessFilter  # type: ignore[attr-defined]
-    queries.BusinessRow = BusinessRow  # type: ignore[attr-defined]
-    listing = types.ModuleType("workbench.services.listing")
-    listing.list_page = list_page  # type: ignore[attr-defined]
-    listing.count = count  # type: ignore[attr-defined]
-    sys.modules.setdefault("storage.queries", queries)
-    sys.modules["workbench.services.listing"] = listing
-
-
-_install_listing_stand_in()
-
-from screens.app import WorkbenchApp, make_app  # noqa: E402
-from workbench.services.register import create_business  # noqa: E402
 
 
 def uscc(serial: int) -> str:
@@ -192,19 +104,22 @@ def build_app(engine: Engine, tmp_path: Path, *, remember: str | None = None) ->
     memory = DeviceMemory(tmp_path / "device.json")
     if remember is not None:
         with Session(engine) as session:
-            officer = session.exec(  # type: ignore[call-overload]
-                Officer.__table__.select().where(Officer.__table__.c.name == remember)  # type: ignore[attr-defined]
-            ).first()
+            officer = session.exec(select(Officer).where(Officer.name == remember)).one()
         memory.remember_officer(DATABASE_KEY, officer.uuid)
     app = make_app(engine, device_memory=memory, database_key=DATABASE_KEY, device_name=DEVICE)
     app.today = lambda: TODAY
+    app.animation_level = "none"  # focus scrolls happen at once: no waiting on animations per Tab
     return app
 
 
-async def settle(pilot: Any, delay: float = 0.3) -> None:
-    """Let the search debounce fire and every worker finish, then let the handlers run."""
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(pilot: Any, timeout: float = 5.0) -> None:
+    """Wait until no search is waiting for its debounce, every worker is done and its messages handled."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.02)):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pending = any(getattr(screen, "debounce", None) is not None for screen in app.screen_stack)
+        if not pending and not any(worker.is_running for worker in app.workers):
+            return
+        await pilot.pause(0.02)
+    raise TimeoutError("the app did not settle")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
@@ -64,11 +64,10 @@ class FieldEditors(VerticalScroll):
         for group in GROUPS:
             yield Label(group, classes="group-title")
             for spec in (spec for spec in BUSINESS_FIELDS if spec.group == group):
-                with Vertical(classes="field-row"):
-                    with Horizontal(classes="field-line"):
-                        yield Label(spec.label, classes="field-label")
-                        yield _editor(spec, self.choices)
-                    yield Static("", id=f"error-{spec.name}", classes="field-error")
+                with Horizontal(classes="field-line"):
+                    yield Label(spec.label, classes="field-label")
+                    yield _editor(spec, self.choices)
+                yield Static("", id=f"error-{spec.name}", classes="field-error")
 
     def load(self, values: FormValues, names: dict[str, str]) -> None:
         """Fill every editor; `names` labels a grid or officer no longer offered (an inactive officer)."""

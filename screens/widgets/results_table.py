@@ -10,11 +10,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from screens.format import EMPTY, date_text, fit_cells, status_cell
-from storage.queries import BusinessRow
+from workbench.services.listing import BusinessRow
 
 CELL_PADDING = 2
 """DataTable pads each cell by one cell on both sides."""
-SCROLLBAR = 1
 NAME_MAX = 40
 
 
@@ -31,8 +30,8 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "名称", 16, 0),
     Column("code", "信用代码/注册号", 18, 4),
-    Column("operator", "经营者", 8, 2),
-    Column("phone", "电话", 11, 3),
+    Column("operator", "经营者", 6, 2),
+    Column("phone", "电话", 13, 3),
     Column("status", "状态", 9, 1),
     Column("grid", "网格", 10, 6),
     Column("officer", "包联干部", 8, 5),
@@ -42,7 +41,7 @@ COLUMNS: tuple[Column, ...] = (
 
 def fitted_columns(width: int) -> list[Column]:
     """The columns that fit `width` cells, in display order; the name column takes what is left over."""
-    room = width - SCROLLBAR
+    room = width
     kept: set[str] = set()
     for column in sorted(COLUMNS, key=lambda column: column.priority):
         needed = column.width + CELL_PADDING
@@ -94,7 +93,7 @@ class ResultsTable(DataTable[Any]):
     def show_page(self, rows: list[BusinessRow], cursor: int) -> None:
         """Replace the window with `rows`; cursor -1 means the last row."""
         self.page_rows = rows
-        columns = fitted_columns(self.size.width or 80)
+        columns = fitted_columns(self._room())
         if columns != self.columns_shown:
             self.clear(columns=True)
             self.columns_shown = columns
@@ -108,8 +107,12 @@ class ResultsTable(DataTable[Any]):
             self.move_cursor(row=len(rows) - 1 if cursor < 0 else min(cursor, len(rows) - 1), animate=False)
 
     def on_resize(self) -> None:
-        if self.page_rows and fitted_columns(self.size.width) != self.columns_shown:
+        if self.page_rows and fitted_columns(self._room()) != self.columns_shown:
             self.show_page(self.page_rows, self.cursor_row)
+
+    def _room(self) -> int:
+        """Cells for columns: the width less the vertical scrollbar (80 before the first layout)."""
+        return (self.size.width or 80) - self.styles.scrollbar_size_vertical
 
     def _at_first(self) -> bool:
         return self.row_count == 0 or self.cursor_row == 0

@@ -9,10 +9,15 @@ Rows go in chunks through the driver (demo_write.BulkWriter), never as ORM objec
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
+import sys
 import uuid
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from time import perf_counter
@@ -27,13 +32,14 @@ from storage import search
 from workbench.domain import reference
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
-from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
+from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Chunk, Territory
 from workbench.services.demo_write import BulkWriter
 from workbench.services.errors import WorkbenchError
 from workbench.services.reference_seed import seed_reference
 
 Progress = Callable[[int, int, str], None]
-CHUNK = 20_000
+CHUNK = 10_000  # part of what a seed means: chunk i draws from its own random stream
+PARALLEL_FROM = 50_000
 COUNTY_CODE = "330302"
 COUNTY = "鹿城区"
 BUREAU = "温州市鹿城区市场监督管理局"
@@ -67,8 +73,12 @@ class DemoSummary:
 
 
 def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date | None = None,
-               progress: Progress | None = None) -> DemoSummary:
-    """Build the demo office into an already migrated database that holds no businesses yet."""
+               progress: Progress | None = None, workers: int | None = None) -> DemoSummary:
+    """Build the demo office into an already migrated database that holds no businesses yet.
+
+    `workers` processes make the rows while this one writes them (None: one per CPU from 50,000
+    businesses up, none below); the rows are the same whatever the number of workers.
+    """
     started = perf_counter()
     today = today or date.today()
     report = progress or (lambda done, total, what: None)
@@ -76,6 +86,8 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
     faker = Faker("zh_CN")
     faker.seed_instance(seed)
     stamp = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 in Wenzhou
+    if workers is None:
+        workers = (os.cpu_count() or 1) if size >= PARALLEL_FROM else 0
     with engine.begin() as connection:
         report(0, size, "写入参考数据")
         seed_reference(connection)
@@ -83,29 +95,24 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         if connection.execute(select(func.count()).select_from(business)).scalar_one():
             raise WorkbenchError("数据库里已有市场主体：演示数据只能生成到空数据库中")
         writer = BulkWriter(connection)
-        values = writer.values(stamp)
+        values = writer.values(stamp, date(1999, 1, 1), date(today.year + 7, 12, 31))
         territory, office_name = _create_office(connection, rng, faker, stamp)
-        maker = BusinessMaker(rng, faker, territory, values, today, search.search_fields)
+        first_id = 1 + int(connection.execute(select(func.coalesce(func.max(business.c.id), 0))).scalar_one())
+        maker = BusinessMaker(seed, rng, faker, territory, values, today, search.search_fields, first_id)
         kinds: Counter[str] = Counter()
         statuses: Counter[str] = Counter()
-        totals = Counter[str]()
-        first_id = 1 + int(connection.execute(select(func.coalesce(func.max(business.c.id), 0))).scalar_one())
-        for start in range(0, size, CHUNK):
-            rows, years, licences, changes = [], [], [], []
-            for business_id in range(first_id + start, first_id + min(size, start + CHUNK)):
-                row, year_rows, licence_rows = maker.make(business_id)
-                rows.append(row)
-                years += year_rows
-                licences += licence_rows
-                changes.append(maker.change_row(row[1]))
-                kinds[row[10]] += 1
-                statuses[row[21]] += 1
-            writer.insert("business", maker.columns, rows)
-            writer.insert("year_figures", YEAR_COLUMNS, years)
-            writer.insert("license", LICENCE_COLUMNS, licences)
-            writer.insert("change_log", CHANGE_COLUMNS, changes)
-            totals.update(year_figures=len(years), licences=len(licences), change_log=len(changes))
-            report(start + len(rows), size, "生成市场主体")
+        totals: Counter[str] = Counter()
+        done = 0
+        for chunk in _chunks(maker, size, workers):
+            writer.insert("business", maker.columns, chunk.businesses)
+            writer.insert("year_figures", YEAR_COLUMNS, chunk.years)
+            writer.insert("license", LICENCE_COLUMNS, chunk.licences)
+            writer.insert("change_log", CHANGE_COLUMNS, chunk.changes)
+            kinds.update(row[10] for row in chunk.businesses)
+            statuses.update(row[21] for row in chunk.businesses)
+            totals.update(year_figures=len(chunk.years), licences=len(chunk.licences), change_log=len(chunk.changes))
+            done += len(chunk.businesses)
+            report(done, size, "生成市场主体")
         writer.finish(["office", "grid", "officer", "business"])
         report(size, size, "重建检索索引")
         _rebuild_search_index(connection)
@@ -116,6 +123,50 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["licences"],
         change_log=totals["change_log"], seconds=perf_counter() - started,
     )
+
+
+def _chunks(maker: BusinessMaker, size: int, workers: int) -> Iterator[Chunk]:
+    """The chunks in order, made here or by `workers` processes a few chunks ahead of the writer.
+
+    Workers fork where fork is safe (Linux) and spawn elsewhere. If the pool breaks (a worker cannot
+    start, e.g. a spawned one re-running a caller's script that lacks the __main__ guard), the
+    remaining chunks are made here: the same rows, only slower.
+    """
+    count = -(-size // CHUNK)
+    made = 0
+    if workers > 0 and count > 1:
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        pool = ProcessPoolExecutor(min(workers, count), multiprocessing.get_context(method),
+                                   initializer=_start_worker, initargs=(maker,))
+        try:
+            pending: deque[Future[Chunk]] = deque()
+            for index in range(count):
+                pending.append(pool.submit(_worker_chunk, index, CHUNK, size))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().result()
+                    made += 1
+            while pending:
+                yield pending.popleft().result()
+                made += 1
+        except BrokenProcessPool:
+            pass
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for index in range(made, count):
+        yield maker.chunk(index, CHUNK, size)
+
+
+_worker_maker: BusinessMaker | None = None
+
+
+def _start_worker(maker: BusinessMaker) -> None:
+    global _worker_maker
+    _worker_maker = maker
+
+
+def _worker_chunk(index: int, chunk_size: int, size: int) -> Chunk:
+    assert _worker_maker is not None
+    return _worker_maker.chunk(index, chunk_size, size)
 
 
 def _rebuild_search_index(connection: Connection) -> None:
@@ -144,7 +195,8 @@ def _create_office(connection: Connection, rng: random.Random, faker: Faker,
     office_name = f"{BUREAU}{stem}市场监管所"
     office_id = _insert(connection, "office", {**travelling(), "code": chosen[0].code, "name": office_name,
                                                "region_code": COUNTY_CODE})
-    phones = PersonCodes(rng)
+    phones = PersonCodes()
+    phones.rng = rng
     spread: list[tuple[str, float, list[tuple[int, int]]]] = []
     officer_ids: list[int] = []
     for town, share in zip(chosen, TOWNSHIP_SHARES, strict=True):

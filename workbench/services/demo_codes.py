@@ -1,8 +1,10 @@
 """Demo identifiers: unique credit codes and 注册号, resident ID numbers and phones, all with correct checks.
 
-Uniqueness comes from construction, not from a set of codes already used: each code body is a counter
-pushed through an affine permutation (k * a + b mod m with gcd(a, m) = 1), so the numbers look random but
-never repeat. The check characters come from workbench.domain.identifiers, the same functions that judge them.
+Uniqueness comes from construction, not from a set of codes already used: a code body is the business
+id pushed through an affine permutation (k * a + b mod m, gcd(a, m) = 1), so numbers look random but never
+repeat, and any chunk of businesses can be made on its own. The check characters follow GB 32100 (mod 31),
+GB 11714, ISO 7064 MOD 11,10 and GB 11643, computed here from lookup tables for speed;
+tests/test_demo.py holds every generated code against workbench.domain.identifiers.
 """
 
 from __future__ import annotations
@@ -10,26 +12,52 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from workbench.domain.identifiers import id_check_char, org_check_char, regno15_check_digit, uscc_check_char
 from workbench.domain.uscc import CHARSET
 
 KIND_DIGIT = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 # 三证合一: enterprises got credit codes from 2015-10-01, households (换照) from 2016-12-01.
 NEW_CODES_FROM = {"enterprise": date(2015, 10, 1), "cooperative": date(2015, 10, 1),
                   "individual": date(2016, 12, 1)}
-# Mobile prefixes that Faker's zh_CN provider uses (all start 13/14/15/18), plus newer 17x/19x ones.
+# Mobile prefixes of Faker's zh_CN provider (13x/14x/15x/18x) plus newer 17x/19x ones.
 MOBILE_PREFIXES = ("134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159",
                    "182", "187", "188", "130", "131", "132", "145", "155", "156", "185", "186", "133", "153",
                    "180", "181", "189", "177", "199", "198")
-# Where the operators' ID numbers were issued: most are Wenzhou people, Lucheng first. Older people from
-# counties that were later renamed carry the old code (瓯海县 330321, 乐清县 330323, 瑞安县 330325,
-# 洞头县 330322); the pair is (current code, old code, last birth year that still got the old code).
+# Where operators' ID numbers were issued: mostly Wenzhou, Lucheng first. People born before a county was
+# renamed carry its old code (瓯海县 330321, 洞头县 330322, 乐清县 330323, 瑞安县 330325):
+# (current code, old code, last birth year with the old code, weight).
 ID_REGIONS = (
     ("330302", None, 0, 42), ("330303", None, 0, 6), ("330304", "330321", 1975, 9),
     ("330305", "330322", 1998, 1), ("330324", None, 0, 9), ("330326", None, 0, 6),
     ("330327", None, 0, 5), ("330328", None, 0, 4), ("330329", None, 0, 3),
     ("330381", "330325", 1970, 8), ("330382", "330323", 1976, 7),
 )
+_VALUE = {char: index for index, char in enumerate(CHARSET)}
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+
+
+def uscc_check(body: str) -> str:
+    total = sum(_VALUE[char] * weight for char, weight in zip(body, _USCC_WEIGHTS, strict=False))
+    return CHARSET[-total % 31]
+
+
+def org_check(body: str) -> str:
+    """GB 11714: letters count 10 to 35, digits as themselves."""
+    total = sum(int(char, 36) * weight for char, weight in zip(body, _ORG_WEIGHTS, strict=True))
+    remainder = 11 - total % 11
+    return "X" if remainder == 10 else "0" if remainder == 11 else str(remainder)
+
+
+def regno_check(body: str) -> str:
+    product = 10
+    for digit in body:
+        product = ((product + ord(digit) - 48) % 10 or 10) * 2 % 11
+    return str((11 - product) % 10)
+
+
+def _digit_sum(digits: str, weights: tuple[int, ...]) -> int:
+    return sum((ord(char) - 48) * weight for char, weight in zip(digits, weights, strict=False))
 
 
 def _base31(value: int, width: int) -> str:
@@ -41,7 +69,7 @@ def _base31(value: int, width: int) -> str:
 
 
 class _Permutation:
-    """k -> (k * a + b) mod m: a fixed-looking scramble of a counter that never repeats within m."""
+    """k -> (k * a + b) mod m: a scramble of a counter that never repeats within m."""
 
     def __init__(self, modulus: int, rng: random.Random, factors: tuple[int, ...]) -> None:
         self.modulus = modulus
@@ -49,50 +77,53 @@ class _Permutation:
         while any(self.multiplier % factor == 0 for factor in factors):
             self.multiplier += 1
         self.offset = rng.randrange(modulus)
-        self.count = 0
 
-    def next(self) -> int:
-        self.count += 1
-        if self.count > self.modulus:
+    def __call__(self, k: int) -> int:
+        if not 0 <= k < self.modulus:
             raise OverflowError("demo code space exhausted")
-        return (self.count * self.multiplier + self.offset) % self.modulus
+        return (k * self.multiplier + self.offset) % self.modulus
 
 
 class CodeMaker:
-    """Hands out the codes of one demo database; deterministic for a seed."""
+    """Credit codes and 注册号 keyed by business id (each id uses each space at most once)."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
         self._new_org = _Permutation(31**5, rng, (31,))  # MA2 + 5 characters + check: 28.6 million
-        self._old_org = _Permutation(10**8, rng, (2, 5))  # 8 digits + check: the old 组织机构代码 space
+        self._old_org = _Permutation(10**8, rng, (2, 5))  # 8 digits + check: the old 组织机构代码
         self._reg_no = _Permutation(10**7, rng, (2, 5))  # 7 digits after the kind digit of a 注册号
+        self._prefix_sums: dict[str, int] = {}
 
-    def org_code(self, new_style: bool, broken: bool = False) -> str:
+    def org_code(self, k: int, new_style: bool, broken: bool = False) -> str:
         """A 9-character 主体标识码; `broken` gives a wrong GB 11714 digit (a warning, not an error)."""
-        body = "MA2" + _base31(self._new_org.next(), 5) if new_style else f"{self._old_org.next():08d}"
-        check = org_check_char(body)
+        body = "MA2" + _base31(self._new_org(k), 5) if new_style else f"{self._old_org(k):08d}"
+        check = org_check(body)
         if broken:
-            check = "0" if check != "0" else "1"
+            check = "1" if check == "0" else "0"
         return body + check
 
-    def uscc(self, kind: str, region: str, new_style: bool, broken_org: bool = False) -> str:
-        body = "9" + KIND_DIGIT[kind] + region + self.org_code(new_style, broken_org)
-        return body + uscc_check_char(body)
+    def uscc(self, k: int, kind: str, region: str, new_style: bool, broken_org: bool = False) -> str:
+        prefix = "9" + KIND_DIGIT[kind] + region
+        head = self._prefix_sums.get(prefix)
+        if head is None:
+            head = self._prefix_sums[prefix] = sum(_VALUE[c] * w for c, w in zip(prefix, _USCC_WEIGHTS, strict=False))
+        org = self.org_code(k, new_style, broken_org)
+        total = head + sum(_VALUE[char] * weight for char, weight in zip(org, _USCC_WEIGHTS[8:], strict=True))
+        return prefix + org + CHARSET[-total % 31]
 
-    def reg_no(self, kind: str, region: str) -> str:
+    def reg_no(self, k: int, kind: str, region: str) -> str:
         """A 15-digit 注册号: region, kind digit (6 个体工商户, 0 内资), 7 digits, ISO 7064 MOD 11,10."""
-        body = region + ("6" if kind == "individual" else "0") + f"{self._reg_no.next():07d}"
-        return body + regno15_check_digit(body)
+        body = region + ("6" if kind == "individual" else "0") + f"{self._reg_no(k):07d}"
+        return body + regno_check(body)
 
 
 class PersonCodes:
-    """ID numbers (GB 11643) and phone numbers for demo people."""
+    """ID numbers (GB 11643) and phone numbers; `rng` is set per chunk."""
 
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
+    def __init__(self) -> None:
+        self.rng = random.Random(0)
         weights = [row[3] for row in ID_REGIONS]
-        total = sum(weights)
-        self._region_cum = [sum(weights[: index + 1]) / total for index in range(len(weights))]
+        self._region_cum = [sum(weights[: index + 1]) / sum(weights) for index in range(len(weights))]
+        self._birth_sums: dict[date, tuple[str, int]] = {}
 
     def id_number(self, born: date, male: bool) -> str:
         rng = self.rng
@@ -101,9 +132,13 @@ class PersonCodes:
         region, old_code, last_old_year, _weight = ID_REGIONS[index]
         if old_code and born.year <= last_old_year:
             region = old_code
-        sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)
-        body = f"{region}{born:%Y%m%d}{sequence:03d}"
-        return body + id_check_char(body)
+        birth = self._birth_sums.get(born)
+        if birth is None:
+            digits = f"{born:%Y%m%d}"
+            birth = self._birth_sums[born] = (digits, _digit_sum(digits, _ID_WEIGHTS[6:14]))
+        sequence = f"{rng.randrange(500) * 2 + (1 if male else 0):03d}"
+        total = _digit_sum(region, _ID_WEIGHTS) + birth[1] + _digit_sum(sequence, _ID_WEIGHTS[14:])
+        return region + birth[0] + sequence + "10X98765432"[total % 11]
 
     def mobile(self) -> str:
         rng = self.rng

@@ -8,6 +8,7 @@ renewed on time, except about 7% whose last one lapsed; so some expire within 90
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date
 from typing import Any
@@ -31,38 +32,40 @@ def _plus_years(day: date, years: int) -> date:
 
 
 class Figures:
-    def __init__(self, rng: random.Random, values: Any, today: date, office_id: int = 0) -> None:
-        self.rng, self.v, self.today, self.office_id = rng, values, today, office_id
-        self._serial = 0
+    def __init__(self, values: Any, today: date, office_id: int) -> None:
+        self.rng = random.Random(0)  # set per chunk
+        self.v, self.today, self.office_id = values, today, office_id
 
     def staff(self, kind: str) -> int:
         median, sigma = _STAFF[kind]
-        return max(1, int(self.rng.lognormvariate(0, sigma) * median + 0.5))
+        return max(1, int(math.exp(self.rng.gauss(0, sigma)) * median + 0.5))
 
-    def years(self, kind: str, registered: int, business_id: int) -> tuple[list[tuple[Any, ...]], int]:
-        """The last three complete years (those after registration); returns rows and latest headcount."""
+    def years(self, kind: str, registered: int, business_id: int,
+              quiet_from: int = 9999) -> tuple[list[tuple[Any, ...]], int]:
+        """The last three complete years after registration (nothing earned from `quiet_from`, a 歇业 year);
+        returns the rows and the latest headcount."""
         rng, v = self.rng, self.v
         median, sigma = _REVENUE[kind]
-        revenue = rng.lognormvariate(0, sigma) * median
+        revenue = math.exp(rng.gauss(0, sigma)) * median
         if kind == "individual" and rng.random() < 0.01:
             revenue *= 10  # the odd big household: a busy restaurant or a wholesaler
-        always_zero = rng.random() < 0.05
-        employees = self.staff(kind)
+        always_zero = rng.random() < 0.05  # 零申报 every year: a shell, so hardly any staff either
+        employees = min(self.staff(kind), 2) if always_zero else self.staff(kind)
         insured_share = self._insured_share(kind)
         first_year = date.fromordinal(registered).year
         rows: list[tuple[Any, ...]] = []
         for year in range(self.today.year - 3, self.today.year):
-            revenue *= rng.lognormvariate(0.03, 0.15)
+            revenue *= math.exp(rng.gauss(0.03, 0.15))
             if rng.random() < 0.12:
                 employees = max(1, employees + (1 if rng.random() < 0.55 else -1))
             if year < first_year:
                 continue
-            zero = always_zero or rng.random() < 0.03
+            zero = always_zero or year >= quiet_from or rng.random() < 0.03
             amount = 0 if zero else int(round(revenue, -2))
             if year == first_year:
                 amount = int(amount * (1 - date.fromordinal(registered).timetuple().tm_yday / 366) // 100 * 100)
             tax = 0 if zero else self._tax(kind, amount)
-            insured = min(employees, int(employees * insured_share + rng.random()))
+            insured = min(employees, int(employees * insured_share + rng.random())) if not zero else 0
             rows.append((1, v.stamp, "演示数据", "demo", self.office_id, business_id, year,
                          amount, tax, employees, insured))
         return rows, employees
@@ -94,12 +97,10 @@ class Figures:
         while _plus_years(issued, 5) <= self.today and not (lapsed and _plus_years(issued, 10) > self.today):
             issued = _plus_years(issued, 5)
         expires = _plus_years(issued, 5).toordinal() - 1
-        self._serial += 1
         return [(1, v.stamp, "演示数据", "demo", self.office_id, business_id, trade.licence,
-                 self._number(trade, region), v.day(issued.toordinal()), v.day(expires))]
+                 self._number(trade, region, business_id), v.days[issued.toordinal()], v.days[expires])]
 
-    def _number(self, trade: Trade, region: str) -> str:
-        serial = self._serial
+    def _number(self, trade: Trade, region: str, serial: int) -> str:
         if trade.licence == FOOD:
             return f"JY{trade.food_kind}{region}{serial % 1_000_000:06d}{self.rng.randrange(10)}"
         if trade.licence == DRUG:

@@ -1,15 +1,15 @@
-"""One demo business and what hangs off it, as value tuples ready for a bulk insert.
+"""Demo businesses and what hangs off them, as value tuples ready for a bulk insert, one chunk at a time.
 
-Every random choice comes from one seeded random.Random, in a fixed order, so a seed, size and day give
-the same rows (uuids included). Values are already in the database driver's form: `Values` turns dates,
-booleans and the timestamp into what SQLAlchemy's column types would have bound.
+Chunk i draws from its own random.Random seeded with (seed, i), and codes are keyed by business id, so a
+chunk can be made in any process in any order and the rows (uuids included) depend only on seed, size and
+day. `Values` holds dates, booleans and the timestamp already bound the way SQLAlchemy's column types
+would bind them for the target database.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import uuid
 from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,16 +25,18 @@ from workbench.services.demo_trades import TRADES_BY_KIND, Trade
 
 WHO = "演示数据"
 DEVICE = "demo"
-KINDS = (("individual", 0.88), ("enterprise", 0.98), ("cooperative", 1.0))
 FIRST_DAY = date(2000, 1, 1).toordinal()
 _2011_UNTIL = date(2017, 10, 1).toordinal()  # GB/T 4754-2017 took effect
 _SUSPENSION_FROM = date(2022, 3, 1).toordinal()  # 歇业备案 exists since the 2022 regulation
+_OLD_RECORDS = date(2005, 1, 1).toordinal()
 _CAPITAL = {
     "individual": (10_000, 20_000, 30_000, 50_000, 50_000, 80_000, 100_000, 100_000, 200_000, 300_000, 500_000),
     "enterprise": (500_000, 1_000_000, 1_000_000, 2_000_000, 3_000_000, 5_000_000, 5_000_000, 10_000_000,
                    20_000_000, 50_000_000),
     "cooperative": (100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000),
 }
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (4 << 76) | (0x8000 << 48)
 
 BUSINESS_COLUMNS = (
     "id", "uuid", "version", "updated_at", "updated_by", "device", "office_id", "uscc", "reg_no", "name", "kind",
@@ -59,33 +61,59 @@ class Territory:
 
 @dataclass
 class Values:
-    """Driver values: `day(ordinal)`, TRUE/FALSE and the one timestamp every demo row carries."""
+    """Driver values: `days[ordinal]` for every day a demo row can hold, TRUE/FALSE, and the timestamp."""
 
-    day: Callable[[int], Any]
+    days: dict[int, Any]
     true: Any
     false: Any
     stamp: Any
 
 
+@dataclass
+class Chunk:
+    businesses: list[tuple[Any, ...]] = field(default_factory=list)
+    years: list[tuple[Any, ...]] = field(default_factory=list)
+    licences: list[tuple[Any, ...]] = field(default_factory=list)
+    changes: list[tuple[Any, ...]] = field(default_factory=list)
+
+
 class BusinessMaker:
-    def __init__(self, rng: random.Random, faker: Any, territory: Territory, values: Values, today: date,
-                 search: Callable[[str, str, str], dict[str, str]]) -> None:
-        self.rng, self.t, self.v, self.search = rng, territory, values, search
+    """Everything needed to make any chunk; built once (with Faker), then picklable for worker processes."""
+
+    def __init__(self, seed: int, rng: random.Random, faker: Any, territory: Territory, values: Values,
+                 today: date, search: Callable[[str, str, str], dict[str, str]], first_id: int) -> None:
+        self.seed, self.t, self.v, self.search, self.first_id = seed, territory, values, search, first_id
+        self.rng = rng
         self.today = today.toordinal()
-        self.codes, self.persons = CodeMaker(rng), PersonCodes(rng)
+        self.codes, self.persons = CodeMaker(rng), PersonCodes()
         self.people = People(faker, rng)
         self.addresses = Addresses(faker, rng, territory.county, [name for name, _, _ in territory.townships])
-        self.figures = Figures(rng, values, today, territory.office_id)
+        self.figures = Figures(values, today, territory.office_id)
         self._township_cum = list(accumulate(share for _, share, _ in territory.townships))
         self._trades = {kind: (trades, list(accumulate(t.weight for t in trades)))
                         for kind, trades in TRADES_BY_KIND.items()}
-        self._codes_2011 = set(reference.industry_codes("2011"))
+        self._codes_2011 = frozenset(reference.industry_codes("2011"))
         self._span = (self.today - FIRST_DAY) / 365.25
         self.search_keys = tuple(search("", "", ""))
         self.columns = BUSINESS_COLUMNS + self.search_keys
 
+    def chunk(self, index: int, chunk_size: int, size: int) -> Chunk:
+        """Businesses index*chunk_size … (capped at size), from the chunk's own random stream."""
+        rng = random.Random(f"workbench-demo/{self.seed}/{index}")
+        self.rng = self.people.rng = self.addresses.rng = self.persons.rng = self.figures.rng = rng
+        made = Chunk()
+        for position in range(index * chunk_size, min(size, (index + 1) * chunk_size)):
+            row, years, licences = self.make(self.first_id + position)
+            made.businesses.append(row)
+            made.years += years
+            made.licences += licences
+            made.changes.append((self.t.office_id, "business", row[1], "create", "", None, None, WHO,
+                                 self.v.stamp, DEVICE))
+        return made
+
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        text = f"{(self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def _trade(self, kind: str) -> Trade:
         trades, cum = self._trades[kind]
@@ -98,26 +126,22 @@ class BusinessMaker:
         return max(FIRST_DAY, self.today - 1 - int(years_back * 365.25))
 
     def _status(self, kind: str, registered: int) -> str:
-        rng = self.rng
-        age = (self.today - registered) / 365.25
-        pick = rng.random()
-        gone = min(0.6, 0.02 + 0.03 * age) * (1.0 if kind == "individual" else 0.7)
+        pick = self.rng.random()
+        gone = min(0.6, 0.02 + 0.03 * (self.today - registered) / 365.25) * (1.0 if kind == "individual" else 0.7)
         if pick < gone:
             return "deregistered"
         year = date.fromordinal(registered).year
         revoked = 0.07 if year < 2010 else 0.03 if year < 2014 else 0.0
         if pick < gone + revoked:
-            return "revoked_deregistered" if rng.random() < 0.08 else "revoked"
-        if pick < gone + revoked + 0.015:
-            return "moved_out"
-        return "active"
+            return "revoked_deregistered" if self.rng.random() < 0.08 else "revoked"
+        return "moved_out" if pick < gone + revoked + 0.015 else "active"
 
     def make(self, business_id: int) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """(business row, year figure rows, licence rows) for one business."""
         rng, t, v = self.rng, self.t, self.v
         row_uuid = self.uuid()
         pick = rng.random()
-        kind = next(name for name, edge in KINDS if pick < edge)
+        kind = "individual" if pick < 0.88 else "enterprise" if pick < 0.98 else "cooperative"
         trade = self._trade(kind)
         registered = self._registered()
         status = self._status(kind, registered)
@@ -136,57 +160,56 @@ class BusinessMaker:
             name = enterprise_name(rng, ending)
         else:
             name = cooperative_name(rng, t.county, township[:2], ending)
-        uscc, reg_no = self._codes(kind, registered, status)
+        uscc, reg_no = self._codes(business_id, kind, registered, status)
         id_number = None
         if kind == "individual" and rng.random() < 0.97:
-            age = 22 + rng.random() * 36
-            born = min(registered - int(age * 365.25), self.today - 18 * 366)
+            born = min(registered - int((22 + rng.random() * 36) * 365.25), self.today - 18 * 366)
             id_number = self.persons.id_number(date.fromordinal(born), male)
         phone_pick = rng.random()
-        phone = (self.persons.mobile() if phone_pick < 0.88 else
-                 self.persons.landline() if phone_pick < 0.97 else "")
-        version = "2017"
-        if not active and registered < _2011_UNTIL and trade.code in self._codes_2011:
-            version = "2011"
-        capital_choices = _CAPITAL[kind]
-        capital = capital_choices[int(rng.random() * len(capital_choices))]
-        figures, employees = self.figures.years(kind, registered, business_id) if active else ([], self.figures.staff(kind))
+        phone = self.persons.mobile() if phone_pick < 0.88 else self.persons.landline() if phone_pick < 0.97 else ""
+        version = "2011" if not active and registered < _2011_UNTIL and trade.code in self._codes_2011 else "2017"
+        capital = _CAPITAL[kind][int(rng.random() * len(_CAPITAL[kind]))]
         suspended_from = suspended_until = abnormal_since = None
         if active and rng.random() < 0.025:
             suspended_from, suspended_until = self._suspension(registered)
         if active and rng.random() < (0.05 if kind == "individual" else 0.03):
             abnormal_since = self._abnormal_since(registered)
+        if active:
+            quiet = date.fromordinal(suspended_from).year if suspended_from else 9999
+            figures, employees = self.figures.years(kind, registered, business_id, quiet)
+        else:
+            figures, employees = [], self.figures.staff(kind)
         composition = None
         if kind == "individual":
             composition = "家庭经营" if rng.random() < 0.15 else "个人经营"
+        days = v.days
         row = (
             business_id, row_uuid, 1, v.stamp, WHO, DEVICE, t.office_id, uscc, reg_no, name, kind,
             composition, operator, id_number, phone, address, grid_id, officer_id, trade.code, version,
-            v.day(registered), status, v.true if suspended_from else v.false,
-            v.day(suspended_from) if suspended_from else None, v.day(suspended_until) if suspended_until else None,
-            v.true if abnormal_since else v.false, v.day(abnormal_since) if abnormal_since else None,
+            days[registered], status, v.true if suspended_from else v.false,
+            days[suspended_from] if suspended_from else None, days[suspended_until] if suspended_until else None,
+            v.true if abnormal_since else v.false, days[abnormal_since] if abnormal_since else None,
             capital, employees, "",
         )
         searched = self.search(name, operator, address)
         row += tuple(searched[key] for key in self.search_keys)
         year_rows = [(self.uuid(), *figure) for figure in figures]
         licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
-        licence_rows = [(self.uuid(), *licence) for licence in licences]
-        return row, year_rows, licence_rows
+        return row, year_rows, [(self.uuid(), *licence) for licence in licences]
 
-    def _codes(self, kind: str, registered: int, status: str) -> tuple[str | None, str | None]:
+    def _codes(self, business_id: int, kind: str, registered: int, status: str) -> tuple[str | None, str | None]:
         rng = self.rng
         region = self.t.registrar
         if kind == "enterprise" and rng.random() < 0.4:
             region = self.t.city_registrar  # registered by the city bureau
         if registered >= NEW_CODES_FROM[kind].toordinal():
-            return self.codes.uscc(kind, region, True), None
-        if registered < date(2005, 1, 1).toordinal() and rng.random() < 0.01:
+            return self.codes.uscc(business_id, kind, region, True), None
+        if registered < _OLD_RECORDS and rng.random() < 0.01:
             return None, None  # an old record nobody ever keyed a number for
-        reg_no = self.codes.reg_no(kind, region)
+        reg_no = self.codes.reg_no(business_id, kind, region)
         # 换照: whoever was still open by the end of 2017 got a credit code; many closed before that.
         if status in ("active", "moved_out") or rng.random() < 0.4:
-            uscc = self.codes.uscc(kind, region, False, broken_org=rng.random() < 0.005)
+            uscc = self.codes.uscc(business_id, kind, region, False, broken_org=rng.random() < 0.005)
             return uscc, (reg_no if rng.random() < 0.85 else None)
         return None, reg_no
 
@@ -203,6 +226,3 @@ class BusinessMaker:
         marks = [date(y, 7, 1).toordinal() for y in range(year - 3, year + 1)]
         marks = [mark for mark in marks if registered + 365 <= mark <= self.today]
         return marks[int(self.rng.random() * len(marks))] if marks else None
-
-    def change_row(self, row_uuid: str) -> tuple[Any, ...]:
-        return (self.t.office_id, "business", row_uuid, "create", "", None, None, WHO, self.v.stamp, DEVICE)

@@ -37,19 +37,14 @@ class BulkWriter:
             self._old_cache = self.raw.execute("PRAGMA cache_size").fetchone()[0]
             self.raw.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
 
-    def values(self, stamp: datetime) -> Values:
+    def values(self, stamp: datetime, first: date, last: date) -> Values:
+        """Every day from first to last, the booleans and the timestamp, bound as the columns would bind them."""
         bind_day = _processor("business", "registered_on", self.connection)
         bind_bool = _processor("business", "suspended", self.connection)
         bind_stamp = _processor("business", "updated_at", self.connection)
-        days: dict[int, Any] = {}
-
-        def day(ordinal: int) -> Any:
-            value = days.get(ordinal)
-            if value is None:
-                value = days[ordinal] = bind_day(date.fromordinal(ordinal))
-            return value
-
-        return Values(day=day, true=bind_bool(True), false=bind_bool(False), stamp=bind_stamp(stamp))
+        days = {ordinal: bind_day(date.fromordinal(ordinal))
+                for ordinal in range(first.toordinal(), last.toordinal() + 1)}
+        return Values(days=days, true=bind_bool(True), false=bind_bool(False), stamp=bind_stamp(stamp))
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:

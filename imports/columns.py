@@ -1,0 +1,143 @@
+"""Which business field a column holds: one synonym table for every register we receive."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from workbench.domain.business_fields import field_label
+
+# Field -> the headers county systems and other departments use for it. Written as they appear;
+# looked up after normalise_header, so full-width brackets, spaces and 「*」 marks do not matter.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "社会统一信用代码", "统一信用代码"),
+    # One column holding either kind of code, split per row by its pattern (see imports.normalise).
+    "code": ("注册号/统一社会信用代码", "统一社会信用代码/注册号", "统一社会信用代码（注册号）",
+             "注册号（统一社会信用代码）", "信用代码/注册号", "注册号/信用代码", "代码"),
+    "reg_no": ("注册号", "工商注册号", "营业执照注册号", "原注册号", "营业执照号"),
+    "name": ("名称", "企业名称", "个体工商户名称", "字号名称", "主体名称", "市场主体名称", "字号", "商户名称",
+             "单位名称", "个体户名称", "企业（字号）名称"),
+    "operator": ("经营者", "经营者姓名", "法定代表人", "负责人", "投资人", "法定代表人（负责人）", "法人代表",
+                 "法定代表人/负责人", "法定代表人姓名", "经营者/法定代表人", "业主", "负责人姓名"),
+    "address": ("经营场所", "住所", "营业场所", "地址", "住所（经营场所）", "经营地址", "住所/经营场所",
+                "注册地址", "经营场所/住所", "详细地址"),
+    "registered_on": ("成立日期", "注册日期", "登记日期", "开业日期", "成立时间", "注册时间"),
+    "status": ("登记状态", "经营状态", "状态", "企业状态", "主体状态"),
+    "industry_code": ("行业代码", "国民经济行业代码", "行业门类代码", "行业分类代码"),
+    # A name, a code or both in one cell ("5223 水果、蔬菜零售"); checked against the code column.
+    "industry_name": ("所属行业", "行业", "行业名称", "行业门类", "国民经济行业", "行业分类"),
+    "employees": ("从业人员", "从业人数", "雇工人数", "从业人员数", "员工人数", "职工人数"),
+    "capital": ("资金数额", "注册资本", "注册资金", "出资额", "出资总额"),
+    "phone": ("联系电话", "手机", "电话", "手机号码", "联系方式", "移动电话", "手机号", "经营者电话",
+              "联系手机", "经营者联系电话"),
+    "grid": ("所属网格", "片区", "管辖单位", "网格", "所属片区", "管辖所", "网格名称"),
+    "officer": ("包联干部", "责任人", "包联人", "联系干部", "包联责任人"),
+    "composition": ("组成形式",),
+    "registration_authority": ("登记机关", "登记机构"),
+    "kind": ("主体类型", "市场主体类型", "企业类型", "类型"),
+    "id_number": ("身份证号", "证件号码", "身份证号码", "经营者身份证号", "法定代表人证件号码", "身份证",
+                  "经营者证件号码", "居民身份证号"),
+}
+# Columns that carry nothing to import and are not worth asking about.
+IGNORED_HEADERS = ("序号", "序", "编号", "行号")
+IMPORT_LABELS = {
+    "code": "统一社会信用代码/注册号", "industry_name": "行业名称", "grid": "所属网格", "officer": "包联干部",
+    "registration_authority": "登记机关",
+}
+
+_MARKS = re.compile(r"[*※☆★]|[(\[【]?(?:必填项?|选填|非必填|必须填写|可选)[)\]】]?")
+_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+_BRACKETS = re.compile(r"[(\[【)\]】]")
+_SPACES = re.compile(r"\s+")
+_TEN_THOUSANDS = re.compile(r"[(\[【](?:人民币)?万元?[)\]】]|万元")
+IGNORE = ""  # a mapping value meaning "confirmed: do not import this column"
+
+
+def normalise_header(text: object) -> str:
+    """NFKC, no spaces or line breaks, no 「*」 or 「（必填）」 marks, no trailing colon."""
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    folded = _MARKS.sub("", _SPACES.sub("", folded))
+    return folded.strip(":").replace("／", "/")
+
+
+def _lookup_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, words in SYNONYMS.items():
+        for word in words:
+            table[normalise_header(word)] = name
+    for word in IGNORED_HEADERS:
+        table[word] = IGNORE
+    return table
+
+
+_LOOKUP = _lookup_table()
+
+
+@lru_cache(maxsize=4096)
+def match_header(text: str) -> str | None:
+    """The field a header names, IGNORE for 序号-like columns, None when it is not in the table."""
+    key = normalise_header(text)
+    if not key:
+        return None
+    if "注册号" in key and "信用代码" in key:
+        return "code"
+    for candidate in (key, _BRACKETED.sub("", key), _BRACKETS.sub("", key)):
+        found = _LOOKUP.get(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def header_unit(text: str) -> int:
+    """The multiplier a money header declares: 10000 for 注册资本（万元）, else 1."""
+    return 10_000 if _TEN_THOUSANDS.search(normalise_header(text)) else 1
+
+
+def import_label(name: str) -> str:
+    """The Chinese name of an import field, as the mapping step shows it."""
+    return IMPORT_LABELS.get(name) or field_label(name)
+
+
+@dataclass
+class ColumnMapping:
+    """Column index (0 is column A) -> field, with each column's header and money unit from the header."""
+
+    headers: list[str]
+    fields: dict[int, str] = field(default_factory=dict)
+    units: dict[int, int] = field(default_factory=dict)
+    ignored: set[int] = field(default_factory=set)
+
+    def column_of(self, name: str) -> int | None:
+        """The column holding a field, if any."""
+        return next((index for index, mapped in self.fields.items() if mapped == name), None)
+
+    def unmapped(self) -> list[int]:
+        """Columns with a header that are neither mapped nor deliberately ignored."""
+        return [index for index, header in enumerate(self.headers)
+                if index not in self.fields and index not in self.ignored and header]
+
+
+def auto_mapping(headers: list[str], keys: list[str] | None = None, confirmed: dict[str, str] | None = None,
+                 confirmed_units: dict[str, int] | None = None) -> ColumnMapping:
+    """Map headers by a confirmed profile first (normalised header -> field), then by the synonym table.
+
+    `keys` are the texts to match (for two-row headers, see imports.header); the first column for a
+    field wins, a later one is left unmapped so it is shown rather than silently overwriting.
+    """
+    mapping = ColumnMapping(headers=list(headers))
+    taken: set[str] = set()
+    for index, key in enumerate(keys if keys is not None else headers):
+        normalised = normalise_header(key)
+        found = (confirmed or {}).get(normalised)
+        unit = (confirmed_units or {}).get(normalised) if found is not None else None
+        if found is None:
+            found = match_header(key)
+        if found == IGNORE:
+            mapping.ignored.add(index)
+        elif found is not None and found not in taken:
+            taken.add(found)
+            mapping.fields[index] = found
+            mapping.units[index] = unit or header_unit(key)
+    return mapping

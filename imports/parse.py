@@ -1,0 +1,203 @@
+"""Read a registration list into clean rows with exact provenance: the reading half of an import.
+
+parse_register_file sniffs the real file type, picks the sheet, finds the header, maps the columns,
+and returns a ParsedFile whose `rows` is a generator: rows are cleaned as they are read, so a large
+file streams and a caller may stop at any time. No database is touched here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from imports.columns import ColumnMapping, auto_mapping, import_label, match_header
+from imports.errors import NoHeaderFound
+from imports.header import SCAN_ROWS, Header, column_letter, find_header, header_at
+from imports.problems import ParsedRow, Problem, SkippedRow, UnknownColumn
+from imports.profiles import Profile
+from imports.readers import SheetInfo, SheetRows, list_sheets, open_sheet
+from imports.rows import RowCleaner
+from imports.sniff import Sniffed, sniff
+
+__all__ = ["ParsedFile", "ParsedRow", "Problem", "ProgressCallback", "parse_register_file"]
+
+ProgressCallback = Callable[[int, int | None], None]
+PROGRESS_EVERY = 1000
+_NOTE = re.compile(
+    r"(?:注|说明|备注|填表说明|填报说明)\s*[:：].*|(?:合计|总计|小计)(?:\s*[:：].*|\s*共?\s*\d*\s*户?)"
+    r"|(?:制表|填表|审核|统计|填报)(?:人|日期|时间|单位)?\s*[:：].*",
+    re.S,
+)
+_NOTE_STARTS = frozenset("注说备填合总小制审统")
+_INSTRUCTION = re.compile(
+    r"[(（].*[)）]|必填|选填|非必填|可选|必须填写|文本|数字|日期|.*(?:填写|格式|示例|例[:：]).*", re.S
+)
+
+
+@dataclass
+class ParsedFile:
+    """A file read up to its header; `rows` yields the data rows. `skipped` and `blank_rows` fill as they go."""
+
+    path: Path
+    sniffed: Sniffed
+    sheet: str
+    sheets: list[SheetInfo]
+    header_rows: tuple[int, ...]
+    mapping: ColumnMapping
+    unknown_columns: list[UnknownColumn]
+    missing_fields: list[str]
+    total_rows: int | None
+    rows: Iterator[ParsedRow] = field(default_factory=lambda: iter(()))
+    skipped: list[SkippedRow] = field(default_factory=list)
+    blank_rows: int = 0
+
+    @property
+    def header_row(self) -> int:
+        """The Excel row number of the (last) header row; data starts below it."""
+        return self.header_rows[-1]
+
+
+def parse_register_file(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: ColumnMapping | None = None,
+    profile: Profile | None = None,
+    progress: ProgressCallback | None = None,
+) -> ParsedFile:
+    """Open a registration list and prepare its rows; raises UnreadableFile or NoHeaderFound in Chinese.
+
+    `mapping` (column index -> field, as confirmed by a person) overrides the synonym table; `profile`
+    is consulted before it; `header_row` (Excel row number) overrides the header search.
+    """
+    path = Path(path)
+    sniffed = sniff(path)
+    sheets = list_sheets(path, sniffed)
+    opened, scanned, header = _choose_sheet(path, sniffed, sheets, sheet, header_row, profile)
+    column_mapping = _mapping(header, mapping, profile)
+    parsed = ParsedFile(
+        path=path,
+        sniffed=sniffed,
+        sheet=opened.name,
+        sheets=sheets,
+        header_rows=header.row_numbers,
+        mapping=column_mapping,
+        unknown_columns=_unknown_columns(column_mapping, header),
+        missing_fields=_missing_fields(column_mapping),
+        total_rows=opened.total_rows,
+    )
+    pending = chain(scanned[header.data_from:], opened.rows)
+    parsed.rows = _data_rows(parsed, RowCleaner(opened.name, column_mapping), pending, progress)
+    return parsed
+
+
+def _choose_sheet(
+    path: Path, sniffed: Sniffed, sheets: list[SheetInfo], sheet: str | None, header_row: int | None,
+    profile: Profile | None,
+) -> tuple[SheetRows, list[tuple[int, list[Any]]], Header]:
+    names = [sheet] if sheet is not None else _candidate_sheets(sheets)
+    confirmed = profile.columns if profile else None
+    best: tuple[SheetRows, list[tuple[int, list[Any]]], Header] | None = None
+    for name in names:
+        opened = open_sheet(path, name, sniffed)
+        scanned = list(islice(opened.rows, max(SCAN_ROWS, (header_row or 0) + 2)))
+        header = header_at(scanned, header_row) if header_row else find_header(scanned, confirmed)
+        if header is not None and header.score >= 2:
+            return opened, scanned, header
+        if header is not None and (best is None or header.score > best[2].score):
+            best = (opened, scanned, header)
+    if best is not None:
+        return best
+    raise NoHeaderFound(_no_header_message(names, header_row))
+
+
+def _candidate_sheets(sheets: list[SheetInfo]) -> list[str]:
+    visible = [info.name for info in sheets if info.visible]
+    return visible or [info.name for info in sheets]
+
+
+def _no_header_message(names: list[str], header_row: int | None) -> str:
+    where = "、".join(f"「{name}」" for name in names)
+    if header_row:
+        return f"工作表{where}第 {header_row} 行不是表头（或该行为空），请重新指定表头所在行"
+    return (f"在工作表{where}的前 {SCAN_ROWS} 行里没有找到表头（如「名称」「统一社会信用代码」「经营者」）。"
+            "请确认选对了工作表，或指定表头所在行")
+
+
+def _mapping(header: Header, mapping: ColumnMapping | None, profile: Profile | None) -> ColumnMapping:
+    keys = header.keys[: len(header.headers)]
+    if mapping is None:
+        confirmed = profile.columns if profile else None
+        units = profile.units if profile else None
+        return auto_mapping(header.headers, keys, confirmed, units)
+    width = len(header.headers)
+    return ColumnMapping(
+        headers=header.headers,
+        fields={index: name for index, name in mapping.fields.items() if index < width},
+        units={index: unit for index, unit in mapping.units.items() if index < width},
+        ignored={index for index in mapping.ignored if index < width},
+    )
+
+
+def _unknown_columns(mapping: ColumnMapping, header: Header) -> list[UnknownColumn]:
+    listed: list[UnknownColumn] = []
+    for index in mapping.unmapped():
+        name = match_header(header.keys[index]) if index < len(header.keys) else None
+        other = mapping.column_of(name) if name else None
+        if name and other is not None:
+            reason = (f"与「{mapping.headers[other]}」列（{column_letter(other)} 列）都对应「{import_label(name)}」，"
+                      "只导入了前者")
+        else:
+            reason = "对应表中没有这一列，不会导入；如需导入，请在列对应中指定字段"
+        listed.append(UnknownColumn(column_letter(index), mapping.headers[index], reason))
+    return listed
+
+
+def _missing_fields(mapping: ColumnMapping) -> list[str]:
+    present = set(mapping.fields.values())
+    missing = [] if "name" in present else ["name"]
+    if not present & {"uscc", "reg_no", "code"}:
+        missing.append("uscc")
+    return missing
+
+
+def _data_rows(parsed: ParsedFile, cleaner: RowCleaner, pending: Iterable[tuple[int, list[Any]]],
+               progress: ProgressCallback | None) -> Iterator[ParsedRow]:
+    before_data = True
+    count = 0
+    number = 0
+    for number, cells in pending:
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(number, parsed.total_rows)
+        skipped = _skip_reason(cells, before_data)
+        if skipped is not None:
+            parsed.skipped.append(SkippedRow(parsed.sheet, number, skipped[0], skipped[1]))
+            continue
+        row = cleaner.clean(number, cells)
+        if row is None:
+            parsed.blank_rows += 1
+            continue
+        before_data = False
+        yield row
+    if progress is not None:
+        progress(number, parsed.total_rows)
+
+
+def _skip_reason(cells: list[Any], before_data: bool) -> tuple[str, str] | None:
+    first = next((cell for cell in cells if cell != "" and cell is not None), None)
+    if first is None:
+        return None
+    if isinstance(first, str) and first.lstrip()[:1] in _NOTE_STARTS and _NOTE.fullmatch(first.strip()):
+        if sum(1 for cell in cells if cell != "" and cell is not None) <= 4:
+            return "说明、合计或落款行，不是数据", first.strip()
+    if before_data:
+        texts = [cell for cell in cells if cell != "" and cell is not None]
+        if all(isinstance(text, str) and _INSTRUCTION.fullmatch(text.strip()) for text in texts):
+            return "表头下方的填写说明行，不是数据", " ".join(text.strip() for text in texts)
+    return None

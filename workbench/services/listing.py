@@ -1,0 +1,21 @@
+"""The business list for the UI: a page of rows and the number of matches (run in separate workers)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from storage.queries import BusinessFilter, BusinessRow, count_businesses, page_businesses
+
+__all__ = ["BusinessFilter", "BusinessRow", "count", "list_page"]
+
+MAX_PAGE = 500  # one screenful is ~50 rows; a runaway limit would read the whole office
+
+
+def list_page(*, session: Session, flt: BusinessFilter, offset: int, limit: int) -> list[BusinessRow]:
+    """Rows offset .. offset+limit of the filtered, sorted list."""
+    return page_businesses(session, flt, max(0, offset), max(0, min(limit, MAX_PAGE)))
+
+
+def count(*, session: Session, flt: BusinessFilter) -> int:
+    """How many businesses match; slower than a page at a million rows, so the UI asks for it apart."""
+    return count_businesses(session, flt)
