@@ -70,10 +70,13 @@ def _split(cell: str | None) -> tuple[str | None, str | None]:
 
 def _digits(digits: str) -> str:
     # A number cell drops the leading zero of 0111 or 05; put it back when only that makes a code.
-    listed = industry_codes("2017")
-    if len(digits) in (1, 3) and digits not in listed and "0" + digits in listed:
-        return "0" + digits
-    return digits
+    if len(digits) not in (1, 3) or _listed(digits):
+        return digits
+    return "0" + digits if _listed("0" + digits) else digits
+
+
+def _listed(code: str) -> bool:
+    return code in industry_codes("2017") or code in industry_codes("2011")
 
 
 def _by_code(code: str, name: str | None) -> IndustryReading:

@@ -84,7 +84,8 @@ def parse_date(value: Any) -> date | None:
 
 def _number_date(number: float) -> date:
     if float(number).is_integer() and 19000101 <= number <= 29991231:
-        return _text_date(str(int(number)))
+        whole = int(number)
+        return _checked_date(str(whole), whole // 10000, whole // 100 % 100, whole % 100)
     if 1 <= number <= _MAX_SERIAL:
         return _EXCEL_EPOCH + timedelta(days=int(number))
     raise ValueError(f"「{number:g}」不是日期，请写成 2024-05-03")
@@ -101,6 +102,10 @@ def _text_date(raw: str) -> date | None:
             return _number_date(float(text))
         raise ValueError(f"日期「{raw}」无法识别，请写成 2024-05-03 或 2024年5月3日")
     year, month, day = (int(part) for part in found.groups())
+    return _checked_date(raw, year, month, day)
+
+
+def _checked_date(raw: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:

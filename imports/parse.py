@@ -87,7 +87,7 @@ def parse_register_file(
         sheets=sheets,
         header_rows=header.row_numbers,
         mapping=column_mapping,
-        unknown_columns=_unknown_columns(column_mapping, header),
+        unknown_columns=_unknown_columns(column_mapping, header, scanned[header.data_from:]),
         missing_fields=_missing_fields(column_mapping),
         total_rows=opened.total_rows,
     )
@@ -109,7 +109,7 @@ def _choose_sheet(
         header = header_at(scanned, header_row) if header_row else find_header(scanned, confirmed)
         if header is not None and header.score >= 2:
             return opened, scanned, header
-        if header is not None and (best is None or header.score > best[2].score):
+        if header is not None and header.score > 0 and (best is None or header.score > best[2].score):
             best = (opened, scanned, header)
     if best is not None:
         return best
@@ -144,10 +144,14 @@ def _mapping(header: Header, mapping: ColumnMapping | None, profile: Profile | N
     )
 
 
-def _unknown_columns(mapping: ColumnMapping, header: Header) -> list[UnknownColumn]:
+def _unknown_columns(mapping: ColumnMapping, header: Header, sample: list[tuple[int, list[Any]]]) -> list[UnknownColumn]:
+    """Unmapped columns with a header, and headerless ones that hold data in the first rows below it."""
     listed: list[UnknownColumn] = []
     for index in mapping.unmapped():
-        name = match_header(header.keys[index]) if index < len(header.keys) else None
+        key = header.keys[index] if index < len(header.keys) else ""
+        if not key and not any(index < len(cells) and cells[index] not in ("", None) for _number, cells in sample):
+            continue
+        name = match_header(key) if key else None
         other = mapping.column_of(name) if name else None
         if name and other is not None:
             reason = (f"与「{mapping.headers[other]}」列（{column_letter(other)} 列）都对应「{import_label(name)}」，"
@@ -189,13 +193,16 @@ def _data_rows(parsed: ParsedFile, cleaner: RowCleaner, pending: Iterable[tuple[
         progress(number, parsed.total_rows)
 
 
+def _is_note(first: str, cells: list[Any]) -> bool:
+    return _NOTE.fullmatch(first.strip()) is not None and sum(1 for cell in cells if cell != "" and cell is not None) <= 4
+
+
 def _skip_reason(cells: list[Any], before_data: bool) -> tuple[str, str] | None:
     first = next((cell for cell in cells if cell != "" and cell is not None), None)
     if first is None:
         return None
-    if isinstance(first, str) and first.lstrip()[:1] in _NOTE_STARTS and _NOTE.fullmatch(first.strip()):
-        if sum(1 for cell in cells if cell != "" and cell is not None) <= 4:
-            return "说明、合计或落款行，不是数据", first.strip()
+    if isinstance(first, str) and first.lstrip()[:1] in _NOTE_STARTS and _is_note(first, cells):
+        return "说明、合计或落款行，不是数据", first.strip()
     if before_data:
         texts = [cell for cell in cells if cell != "" and cell is not None]
         if all(isinstance(text, str) and _INSTRUCTION.fullmatch(text.strip()) for text in texts):

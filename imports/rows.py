@@ -12,7 +12,15 @@ from imports.columns import ColumnMapping
 from imports.fastcheck import cached_validation, valid_id_number, valid_mobile, valid_uscc
 from imports.header import column_letter
 from imports.industry import read_industry
-from imports.normalise import clean_text, code_field, code_text, parse_date, parse_int, parse_money, parse_status
+from imports.normalise import (
+    clean_text,
+    code_field,
+    code_text,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_status,
+)
 from imports.problems import ParsedRow, Problem
 from workbench.services.business_validation import validate_business
 
@@ -154,12 +162,14 @@ class RowCleaner:
         return checked
 
     def _column_for(self, name: str, cells: list[Any]) -> _Column | None:
+        """The column a field's value came from: a code may have come from the combined or the other code column."""
         column = self.by_field.get(name)
-        if column is None and name in ("uscc", "reg_no"):
-            for source in ("code", "uscc", "reg_no"):
-                column = self.by_field.get(source)
-                if column is not None and cells[column.index] not in ("", None):
-                    return column
+        if name not in ("uscc", "reg_no") or (column is not None and cells[column.index] not in ("", None)):
+            return column
+        for source in ("code", "uscc", "reg_no"):
+            candidate = self.by_field.get(source)
+            if candidate is not None and cells[candidate.index] not in ("", None):
+                return candidate
         return column
 
     def _flag_repeat(self, row: ParsedRow, cells: list[Any]) -> None:
@@ -171,8 +181,9 @@ class RowCleaner:
             if first != row.row_number:
                 row.duplicate_of = first
                 column = self._column_for(name, cells)
+                raw = cells[column.index] if column else code
                 reason = f"与第 {first} 行的{label}相同：文件中重复出现，本行不会导入"
-                row.problems.append(self._problem(row.row_number, column, code, reason, field=name))
+                row.problems.append(self._problem(row.row_number, column, raw, reason, field=name))
                 return
 
     def _problem(self, number: int, column: _Column | None, raw: Any, reason: str, blocking: bool = True,

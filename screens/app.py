@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from textual import work
 from textual.app import App
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -45,7 +46,6 @@ class WorkbenchApp(App[None]):
     CSS_PATH = "workbench.tcss"
     BINDINGS = bindings("app")
     COMMANDS = {WorkbenchCommands}
-    COMMAND_PALETTE_BINDING = "ctrl+p"
 
     officer: reactive[Choice | None] = reactive(None)
     data_version: reactive[int] = reactive(0)
@@ -122,14 +122,16 @@ class WorkbenchApp(App[None]):
         self.data_version += 1
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-        else:
+        if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_switch_officer(self) -> None:
         if self.reference.offices and not isinstance(self.screen, OfficerPicker):
-            self.push_screen(OfficerPicker(self.reference, cancellable=True), self._picked)
+            self.push_screen(OfficerPicker(self.reference, cancellable=True, current=self.officer), self._picked)
+
+    def action_command_palette(self) -> None:
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            self.push_screen(CommandPalette(placeholder="输入命令：中文或英文关键字均可", id="--command-palette"))
 
     def action_new_business(self) -> None:
         if self.officer is None or isinstance(self.screen, BusinessFormScreen):
@@ -140,9 +142,6 @@ class WorkbenchApp(App[None]):
                 self.push_screen(BusinessDetailScreen(business_uuid))
 
         self.push_screen(BusinessFormScreen(None), opened)
-
-    def on_unmount(self) -> None:
-        self.workers.cancel_all()
 
 
 def make_app(engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> WorkbenchApp:

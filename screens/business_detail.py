@@ -18,14 +18,21 @@ from textual.worker import Worker
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_form import BusinessFormScreen
-from screens.format import date_text, licence_state, local_time_text, money_text, status_cell, value_text
+from screens.format import (
+    change_text,
+    date_text,
+    licence_state,
+    local_time_text,
+    money_text,
+    status_cell,
+    value_text,
+)
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
 from workbench.domain.identifiers import mask_id_number
 from workbench.services.detail import BusinessDetail, business_detail
 
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
-ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "export": "导出"}
 LABEL_WIDTH = 16
 """Cells for field labels: 「统一社会信用代码」 is the longest, at 16."""
 TWO_PAIRS_FROM = 100
@@ -153,14 +160,12 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def _show_history(self) -> None:
         assert self.detail is not None
-        table = _reset(self.query_one("#history-table", DataTable), "时间", "使用人", "终端", "操作", "字段", "原值", "新值")
+        table = _reset(self.query_one("#history-table", DataTable), "时间", "使用人", "终端", "字段", "变更")
         names = self.workbench.names()
         for line in self.detail.history:
-            table.add_row(
-                local_time_text(line.at), line.who, line.device, ACTION_LABELS.get(line.action, line.action),
-                line.field_label if line.field else "", value_text(line.field, line.old, names),
-                value_text(line.field, line.new, names),
-            )
+            table.add_row(local_time_text(line.at), line.who, line.device, line.field_label if line.field else "",
+                          change_text(line.action, value_text(line.field, line.old, names),
+                                      value_text(line.field, line.new, names)))
 
     def action_back(self) -> None:
         self.dismiss(None)

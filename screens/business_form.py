@@ -84,7 +84,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
             defaults = {"kind": "individual", "status": "active", "officer_id": officer.id if officer else None}
             self._fill(form_values(defaults), {})
         elif self.detail is not None:
-            self.post_message(FormLoaded(self.detail))
+            self._show(self.detail)
         else:
             self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
 
@@ -95,7 +95,9 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         self.post_message(FormLoaded(detail))
 
     def on_form_loaded(self, message: FormLoaded) -> None:
-        detail = message.detail
+        self._show(message.detail)
+
+    def _show(self, detail: BusinessDetail) -> None:
         self.base_version = detail.version
         self.query_one("#form-title", Static).update(f"编辑「{detail.values['name']}」")
         self._fill(form_values(detail.values), {"grid_id": detail.grid_name, "officer_id": detail.officer_name})

@@ -14,6 +14,7 @@ EMPTY = "-"
 EXPIRING_DAYS = 30
 """A licence expiring within this many days is highlighted as 即将到期."""
 
+_ACTION_LABELS = {"create": "新增", "export": "导出"}
 _SHORT_STATUS = {**STATUS_LABELS, "revoked": "吊销", "revoked_deregistered": "吊销注销"}
 
 
@@ -79,6 +80,15 @@ def licence_state(expires_on: date | None, today: date) -> tuple[str, str]:
     if days <= EXPIRING_DAYS:
         return f"即将到期（剩 {days} 天）", "bold yellow"
     return "有效", ""
+
+
+def change_text(action: str, old: str, new: str) -> str:
+    """One change-log line in words: 「A 改为 B」 for an edit, 「新增：B」 when the record was created."""
+    if action == "update":
+        return f"{old} 改为 {new}"
+    if action == "delete":
+        return "删除整条记录"
+    return f"{_ACTION_LABELS.get(action, action)}：{new}"
 
 
 def value_text(field: str, value: object, names: dict[str, dict[int, str]] | None = None) -> str:

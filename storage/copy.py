@@ -1,8 +1,9 @@
 """Move an office's whole database between engines (SQLite <-> PostgreSQL), row for row, then verify.
 
 Keys, uuids, versions, timestamps, tombstones and the change log travel unchanged, so field packages
-and return packages made before the move still apply after it. The target is written in one
-transaction: a copy that fails or does not verify leaves no rows behind.
+and return packages made before the move still apply after it. The rows are written in one
+transaction: a copy that fails or does not verify leaves no rows behind (a blank target that was
+migrated first stays migrated and empty, which a second attempt accepts).
 """
 
 from __future__ import annotations
@@ -64,16 +65,12 @@ def copy_database(source_engine: Engine, target_engine: Engine, *, progress: Pro
             _verify(source, target)
             _reset_sequences(target)
     except SQLAlchemyError as error:
-        raise CopyError(f"复制失败，目标库未作任何改动：{_explain(target_engine, error)}") from error
+        raise CopyError(f"复制失败，目标库未作任何改动：{explain_connection_error(target_engine, error)}") from error
     return CopyResult(counts=counts, verified=True)
 
 
 def _no_progress(_done: int, _total: int, _what: str) -> None:
     return None
-
-
-def _explain(engine: Engine, error: SQLAlchemyError) -> str:
-    return explain_connection_error(engine, error)
 
 
 def _refuse_same_database(source_engine: Engine, target_engine: Engine) -> None:
@@ -100,7 +97,7 @@ def _revision(engine: Engine, which: str) -> str | None:
     try:
         return current_revision(engine)
     except SQLAlchemyError as error:
-        raise CopyError(f"{which}数据库无法使用：{_explain(engine, error)}") from error
+        raise CopyError(f"{which}数据库无法使用：{explain_connection_error(engine, error)}") from error
 
 
 @contextmanager

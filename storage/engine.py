@@ -32,7 +32,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # connect_timeout: a firewalled server should give an error in seconds, not hang the terminal.
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

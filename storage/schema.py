@@ -46,13 +46,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
-    """Upgrade an older database, taking a timestamped SQLite backup first when it holds data."""
-    from storage.backup import backup_database
+    """Upgrade an older database, taking a timestamped backup first when it holds a schema.
+
+    SQLite is always backed up (the online backup API); PostgreSQL when pg_dump is installed,
+    since a shared server usually has its own backups run by whoever hosts it.
+    """
+    from storage.backup import backup_database, find_pg_dump
+    from storage.engine import is_sqlite
 
     before = current_revision(engine)
     head = head_revision()
     if before == head:
         return UpgradeResult(before, head, None)
-    backup = backup_database(engine, backup_dir) if before is not None and backup_dir else None
+    can_back_up = is_sqlite(engine) or find_pg_dump() is not None
+    backup = backup_database(engine, backup_dir) if before is not None and backup_dir and can_back_up else None
     upgrade(engine)
     return UpgradeResult(before, head, backup)

@@ -7,8 +7,8 @@ index can serve is still answered correctly, by the condition alone.
 
 A query is split on whitespace; every term must match (AND). Each term is one of:
 
-- code: ASCII letters and digits with at least one digit. Credit code (统一社会信用代码) or 注册号
-  starts with it, or the phone number contains it.
+- code: ASCII letters, digits and hyphens, with at least one digit. Credit code (统一社会信用代码)
+  or 注册号 starts with it, or the phone number contains it.
 - pinyin: ASCII letters only. 1-2 letters: a pinyin word starts with it (the initials or the full
   pinyin of the name or of the operator: `zs` finds 张三面馆). 3+ letters: the pinyin or initials
   contain it, or the name, operator or address contain it as Latin text (`ktv`).
@@ -34,7 +34,7 @@ from storage.tables import Business
 TermKind = Literal["code", "pinyin", "text"]
 NAME_PINYIN_MAX = 600  # Business.name_pinyin max_length
 SEARCH_CHARS_MAX = 2000  # Business.search_chars max_length
-_CODE = re.compile(r"[0-9a-z]*[0-9][0-9a-z]*")
+_CODE = re.compile(r"[0-9a-z-]*[0-9][0-9a-z-]*")  # 0577-8888 is a phone
 _LETTERS = re.compile(r"[a-z]+")
 
 # Surnames whose reading differs from the character's everyday reading (单 dan -> Shan).
@@ -164,8 +164,8 @@ def _readings() -> _Readings:
     from pypinyin.pinyin_dict import pinyin_dict
 
     full, initial = _Table(), _Table()
-    for codepoint, listed in pinyin_dict.items():
-        reading = _ascii_syllable(listed.split(",")[0])
+    for codepoint, readings in pinyin_dict.items():
+        reading = _ascii_syllable(readings.split(",")[0])
         if reading:
             full[codepoint], initial[codepoint] = reading, reading[0]
     for char in "0123456789abcdefghijklmnopqrstuvwxyz":
@@ -212,7 +212,7 @@ def _reading_in_context(text: str, index: int, phrases: dict[str, tuple[str, ...
 @lru_cache(maxsize=16384)
 def _operator_pinyin(operator: str) -> tuple[str, str]:
     """(initials, full pinyin) of a person's name, the surname read as a surname (单 shan, 曾 zeng)."""
-    surname = COMPOUND_SURNAMES.get(operator[:2])
+    surname: tuple[str, ...] | None = COMPOUND_SURNAMES.get(operator[:2])
     rest = operator[2:]
     if surname is None and operator[:1] in SURNAME_READINGS:
         surname, rest = (SURNAME_READINGS[operator[0]],), operator[1:]
@@ -347,8 +347,9 @@ class TextPlan:
 SPARSE_LIMIT = 5000
 
 
-def plan_text(connection: Connection, text: str, sparse_limit: int = SPARSE_LIMIT) -> TextPlan:
+def plan_text(connection: Connection, text: str, sparse_limit: int | None = None) -> TextPlan:
     """Ask the index for each term's candidates; the fewest (if few enough) drive the query."""
+    sparse_limit = sparse_limit or SPARSE_LIMIT
     terms = parse_query(text)
     backend = backend_for(connection) if terms else None
     best: list[int] | None = None

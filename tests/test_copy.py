@@ -196,7 +196,7 @@ def _search_index_objects(engine: Engine) -> set[str]:
         if engine.dialect.name == "sqlite":
             query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'business'"
         else:
-            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'business' AND indexname LIKE 'ix_business_search%'"
+            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'business' AND starts_with(indexname, 'ix_business_search')"
         return set(connection.exec_driver_sql(query).scalars())
 
 

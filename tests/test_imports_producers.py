@@ -50,8 +50,6 @@ def write_openpyxl(path: Path, rows: Rows, *, sheet: str = "名录", merge_title
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    for name in extra_sheets:
-        workbook.create_sheet(name)
     worksheet = workbook.active
     assert worksheet is not None
     worksheet.title = sheet
@@ -64,8 +62,8 @@ def write_openpyxl(path: Path, rows: Rows, *, sheet: str = "名录", merge_title
     if merge_title:
         worksheet.merge_cells(start_row=start_row, start_column=start_column, end_row=start_row,
                               end_column=start_column + len(HEADER) - 1)
-    if extra_sheets:
-        workbook.move_sheet(sheet, offset=-len(extra_sheets))
+    for name in extra_sheets:
+        workbook.create_sheet(name, 0)["A1"] = "请按模板填写，不要改动表头"
     workbook.save(path)
     return path
 

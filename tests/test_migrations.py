@@ -28,6 +28,8 @@ from workbench.services.detail import business_detail
 
 FIRST_REVISION = "0001"
 BUSINESS_UUID = "6f1c1d2e-0001-4000-8000-000000000001"
+# What 0001's search_fields wrote: one token per character of name, operator and address; no pinyin.
+FIRST_SCHEMA_SEARCH_CHARS = " ".join("老街兰州拉面馆马六温州市鹿城区五马街1号")
 _blank_numbers = itertools.count(1)
 runner = CliRunner()
 
@@ -79,9 +81,9 @@ def insert_first_schema_rows(connection: Connection) -> None:
         "phone, address, industry_code_version, registered_on, status, suspended, abnormal, capital, tags, "
         "name_pinyin, search_chars) VALUES (:uuid, 3, :at, :by, :device, :office_id, '92340602MA2PBMEM24', "
         "'老街兰州拉面馆', 'individual', '马六', '13812345678', '温州市鹿城区五马街1号', '2017', :registered_on, "
-        "'active', :no, :yes, 500000, '餐饮', '', '')"
+        "'active', :no, :yes, 500000, '餐饮', '', :chars)"
     ), {**travelling, "uuid": BUSINESS_UUID, "office_id": office_id, "registered_on": date(2019, 5, 6),
-        "no": False, "yes": True})
+        "no": False, "yes": True, "chars": FIRST_SCHEMA_SEARCH_CHARS})
     _insert(connection, "INSERT INTO license (uuid, version, updated_by, device, office_id, business_id, kind, number, "
             "expires_on) VALUES ('license-1', 1, '', '', :office_id, :business_id, '食品经营许可证', 'JY1', :expires)",
             {"office_id": office_id, "business_id": business_id, "expires": date(2026, 4, 30)})
@@ -278,6 +280,23 @@ def test_cli_check_of_a_damaged_page_fails_clearly(sqlite_engine: Engine) -> Non
     result = runner.invoke(cli.app, ["--db", str(path), "db", "check"])
     assert result.exit_code == 1
     assert "已损坏" in result.output and "从备份恢复" in result.output
+
+
+def test_cli_check_finds_a_search_index_out_of_step(sqlite_engine: Engine) -> None:
+    """A write that bypassed the triggers (an old tool, a hand edit) leaves FTS5 disagreeing with its table."""
+    with sqlite_engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER business_fts_update")
+        connection.execute(text("INSERT INTO office (uuid, version, updated_by, device, code, name, region_code) "
+                                "VALUES ('o', 1, '', '', '1', '五马所', '')"))
+        connection.execute(text("INSERT INTO business (uuid, version, updated_by, device, office_id, name, kind, "
+                                "operator, phone, address, industry_code_version, status, suspended, abnormal, "
+                                "tags, name_pinyin, search_chars) VALUES ('b', 1, '', '', 1, '五马面馆', "
+                                "'individual', '', '', '', '2017', 'active', 0, 0, '', '', '')"))
+        connection.execute(text("UPDATE business SET name = '南汇面馆'"))
+    result = runner.invoke(cli.app, ["--db", str(sqlite_engine.url.database), "db", "check"])
+    assert result.exit_code == 1
+    assert "检索索引 business_fts 与数据不一致" in result.output
+    assert "检索索引 business_grams：完好" in result.output
 
 
 def test_cli_check_of_a_missing_file_does_not_create_it(tmp_path: Path) -> None:

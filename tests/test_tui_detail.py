@@ -78,10 +78,10 @@ async def test_history_names_who_and_which_device(sqlite_engine: Engine, office:
         rows = table_rows(app, "history-table")
         assert {row[1] for row in rows} == {"导入"}
         assert {row[2] for row in rows} == {"初始化"}
-        by_field = {row[4]: row for row in rows}
-        assert by_field["主体类型"][6] == "个体工商户"
-        assert by_field["所属网格"][6] == "城东片区"
-        assert by_field["联系电话"][5:] == ["-", "13812345678"]
+        by_field = {row[3]: row[4] for row in rows}
+        assert by_field["主体类型"] == "新增：个体工商户"
+        assert by_field["所属网格"] == "新增：城东片区"
+        assert by_field["联系电话"] == "新增：13812345678"
 
 
 async def test_a_business_deleted_elsewhere_shows_a_dialog_not_a_crash(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from test_tui_support import Office_, build_app, build_office, settle, uscc
 from textual.widgets import DataTable, Input, Static
 
+from screens import business_form
 from screens.business_detail import BusinessDetailScreen
 from screens.business_form import BusinessFormScreen
 from screens.business_list import BusinessListScreen
@@ -18,6 +20,7 @@ from screens.widgets.conflict_dialog import ConflictDialog
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
+from workbench.services.detail import business_detail
 from workbench.services.register import get_business, update_business
 
 FIELD_ORDER = [spec.name for spec in BUSINESS_FIELDS]
@@ -73,7 +76,7 @@ async def test_edit_phone_and_find_it_in_the_history(sqlite_engine: Engine, offi
         assert app.screen._field_text("phone") == "13900001111"
         await pilot.press("4")
         newest = history(app)[0]
-        assert newest[1:] == ["王芳", "测试终端", "修改", "联系电话", "13812345678", "13900001111"]
+        assert newest[1:] == ["王芳", "测试终端", "联系电话", "13812345678 改为 13900001111"]
 
 
 async def test_duplicate_credit_code_names_the_other_business(
@@ -164,6 +167,28 @@ async def test_conflict_then_back_to_editing_then_save(
         assert isinstance(app.screen, BusinessDetailScreen)
         assert app.screen._field_text("phone") == "13900001111"
         assert app.screen._field_text("operator") == "张小伟"
+
+
+async def test_keys_typed_before_the_form_is_read_change_nothing(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_may_finish = threading.Event()
+
+    def slow_detail(**kwargs: Any) -> Any:
+        read_may_finish.wait(5)
+        return business_detail(**kwargs)
+
+    monkeypatch.setattr(business_form, "business_detail", slow_detail)
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "tab", "ctrl+u", *"139", "ctrl+s")  # F4 on the list: the form reads the record
+        read_may_finish.set()
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessFormScreen)
+        assert app.screen.query_one("#field-uscc", Input).value == uscc(2)
+        assert app.screen.query_one("#field-name", Input).value == "温州市瓯江贸易有限公司"
+        assert app.screen.query_one("#field-name", Input).has_focus
 
 
 async def test_escape_with_unsaved_changes_asks_first(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlmodel import Session
 from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, settle
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -17,6 +18,8 @@ from screens.business_list import PAGE_SIZE, BusinessListScreen, status_text
 from screens.help import HelpScreen
 from screens.widgets.officer_picker import OfficerPicker
 from screens.widgets.results_table import COLUMNS, fitted_columns
+from storage.audit import Actor
+from storage.tables import Office, Officer
 
 
 @pytest.fixture
@@ -281,3 +284,36 @@ def test_status_text() -> None:
         "第 101-200 条，共 12,345 条  排序：名称"
     assert status_text(loading=False, offset=0, shown=3, total=None, sort_label="名称").startswith("第 1-3 条，正在统计总数")
     assert status_text(loading=True, offset=0, shown=0, total=None, sort_label="名称").startswith("正在查询")
+
+
+async def test_with_several_offices_the_picker_asks_for_the_office_too(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path,
+) -> None:
+    with Session(sqlite_engine) as session:
+        other = Office(code="330302002", name="温州市鹿城区市场监督管理局南汇市场监管所")
+        session.add(other)
+        session.flush()
+        assert other.id is not None
+        session.add(Officer(office_id=other.id, name="郑敏"))
+        session.commit()
+        other_id = other.id
+    app = build_app(sqlite_engine, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OfficerPicker)
+        await pilot.press("shift+tab", "enter", "down", "enter")  # the office select: the second office
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert app.actor == Actor(who="郑敏", device="测试终端", office_id=other_id)
+        assert "使用人：郑敏（南汇市场监管所）" in app.sub_title
+        assert status_line(app).startswith("没有符合条件的市场主体")
+
+
+async def test_an_empty_database_explains_instead_of_crashing(sqlite_engine: Engine, tmp_path: Path) -> None:
+    app = build_app(sqlite_engine, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "还没有市场监管所" in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press("enter")
+        await settle(pilot)
+    assert not app.is_running

@@ -27,7 +27,8 @@ class ConflictLine:
 
 
 def conflict_table(lines: list[ConflictLine]) -> Table:
-    table = Table(show_edge=False, expand=True, header_style="bold")
+    # No box lines: Rich's box drawing is East Asian ambiguous width and misaligns in some terminals.
+    table = Table(box=None, expand=True, header_style="bold underline", padding=(0, 1))
     for title in ("字段", "打开时", "对方保存的", "您填写的"):
         table.add_column(title, overflow="fold")
     for line in lines:

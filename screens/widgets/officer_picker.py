@@ -21,11 +21,13 @@ class OfficerPicker(ModalScreen[Picked | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="picker.cancel")]
 
-    def __init__(self, reference: OfficeReference, *, cancellable: bool) -> None:
+    def __init__(self, reference: OfficeReference, *, cancellable: bool, current: Choice | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.reference = reference
         self.cancellable = cancellable
-        self.office = reference.offices[0] if reference.offices else None
+        self.current = current
+        located = reference.locate_officer(current.uuid) if current else None
+        self.office = located[0] if located else (reference.offices[0] if reference.offices else None)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -33,7 +35,8 @@ class OfficerPicker(ModalScreen[Picked | None]):
             yield Static("之后的每一处修改都会记在所选干部名下。", classes="dialog-message")
             if len(self.reference.offices) > 1:
                 options = [(office.name, office.id) for office in self.reference.offices]
-                yield Select(options, value=options[0][1], allow_blank=False, id="picker-office")
+                yield Select(options, value=self.office.id if self.office else options[0][1], allow_blank=False,
+                             id="picker-office")
             yield OptionList(id="picker-officers")
             yield Static("方向键选择，Enter 确认", classes="dialog-hint")
 
@@ -54,7 +57,7 @@ class OfficerPicker(ModalScreen[Picked | None]):
             option_list.add_option(Option("（该所还没有登记干部）", disabled=True))
             return
         option_list.add_options(Option(person.name, id=str(person.id)) for person in people)
-        option_list.highlighted = 0
+        option_list.highlighted = next((index for index, person in enumerate(people) if person == self.current), 0)
 
     @on(OptionList.OptionSelected, "#picker-officers")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -67,13 +67,17 @@ def business_detail(*, session: Session, actor: Actor, business_uuid: str, histo
         officer_name=_name_of(session, Officer, business.officer_id),
         licenses=_licenses(session, business.id),
         years=_years(session, business.id),
-        history=business_history(session=session, business_uuid=business.uuid, limit=history_limit),
+        history=business_history(session=session, actor=actor, business_uuid=business.uuid, limit=history_limit),
     )
 
 
-def business_history(*, session: Session, business_uuid: str, limit: int = 500) -> list[HistoryLine]:
+def business_history(*, session: Session, actor: Actor, business_uuid: str, limit: int = 500) -> list[HistoryLine]:
+    """The change log of one business of the actor's office, newest first."""
     rows = session.exec(
-        select(ChangeLog).where(col(ChangeLog.entity_uuid) == business_uuid).order_by(col(ChangeLog.id).desc()).limit(limit)
+        select(ChangeLog)
+        .where(col(ChangeLog.entity_uuid) == business_uuid, col(ChangeLog.office_id) == actor.office_id)
+        .order_by(col(ChangeLog.id).desc())
+        .limit(limit)
     )
     return [
         HistoryLine(row.at, row.who, row.device, row.action, row.field, field_label(row.field), row.old, row.new)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.search import search_fields
-from storage.tables import Business
+from storage.tables import Business, Grid, Officer
 from workbench.services.business_validation import validate_business
 from workbench.services.errors import DuplicateCode, NotFound, SaveConflict, ValidationFailed
 
@@ -23,6 +23,7 @@ _SEARCH_SOURCES = ("name", "operator", "address")
 def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
     """Validate and insert a business, logging every given field; the caller commits."""
     clean = _validated({field: value for field, value in data.items() if field in EDITABLE_FIELDS})
+    _refuse_foreign_assignment(session, actor, clean)
     _refuse_duplicate_code(session, clean.get("uscc"), None, actor.office_id)
     at = utc_now()
     business = Business(office_id=actor.office_id, **clean, **stamp_values(actor, at))
@@ -44,6 +45,7 @@ def update_business(
             if getattr(business, field) != value}
     if not diff:
         return business
+    _refuse_foreign_assignment(session, actor, {field: new for field, (_old, new) in diff.items()})
     if "uscc" in diff:
         _refuse_duplicate_code(session, clean["uscc"], business.id, actor.office_id)
     values = {field: new for field, (_old, new) in diff.items()}
@@ -94,6 +96,20 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return clean
+
+
+def _refuse_foreign_assignment(session: Session, actor: Actor, values: dict[str, Any]) -> None:
+    """A business may only be put in a grid, or with an officer, of its own office."""
+    errors: dict[str, str] = {}
+    for field, model, what in (("grid_id", Grid, "网格"), ("officer_id", Officer, "包联干部")):
+        row_id = values.get(field)
+        if row_id is None:
+            continue
+        row = session.get(model, row_id)
+        if row is None or row.office_id != actor.office_id or row.deleted_at is not None:
+            errors[field] = f"所选{what}不属于本所，请重新选择"
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | None, office_id: int) -> None:

@@ -1,0 +1,207 @@
+"""Search latency at scale: keystroke -> first page (50 rows, default sort), and the count.
+
+    .venv/bin/python bench/search.py                       # SQLite, 1,000,000 businesses, built once
+    .venv/bin/python bench/search.py --reuse               # query the database built before
+    .venv/bin/python bench/search.py --db postgresql://postgres@127.0.0.1:5433/bench --size 1000000
+
+The database is the demo office (workbench.services.demo.build_demo). Queries are drawn from the rows
+themselves: substrings of names (1, 2, 3-4 characters), pinyin initials and full pinyin of names,
+credit-code prefixes and the last four digits of phones. Each query runs in a fresh session, as a
+keystroke's worker would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from storage.engine import is_sqlite, make_engine, normalise_url
+from storage.queries import BusinessFilter, count_businesses, page_businesses
+from storage.schema import upgrade
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / ".bench" / "search-{size}.db"
+PAGE = 50
+Query = tuple[str, str]  # (category, text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    url = args.db or str(DEFAULT_DB).format(size=args.size)
+    engine = make_engine(url)
+    if not (args.reuse and _has_businesses(engine)):
+        _build(engine, url, args.size, args.seed)
+    office_id, queries = _queries(engine, args.samples, random.Random(args.seed))
+    print(_environment(engine))
+    _report(engine, office_id, queries, args.repeat)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="SQLite file or postgresql:// URL (default: .bench/search-SIZE.db)")
+    parser.add_argument("--size", type=int, default=1_000_000, help="businesses to build")
+    parser.add_argument("--reuse", action="store_true", help="query the database already built there")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--samples", type=int, default=60, help="queries per category")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each query (the first included)")
+    return parser.parse_args(argv)
+
+
+def _has_businesses(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text("SELECT count(*) FROM (SELECT 1 FROM business LIMIT 1) AS one")).scalar())
+    except Exception:
+        return False
+
+
+def _build(engine: Engine, url: str, size: int, seed: int) -> None:
+    from workbench.services.demo import build_demo
+
+    if is_sqlite(engine):
+        engine.dispose()
+        database = Path(engine.url.database or "")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    upgrade(engine)
+    with _search_triggers_off(engine):
+        summary = build_demo(engine, size=size, seed=seed, progress=_progress(started))
+    print(f"\nbuilt {size:,} businesses into {normalise_url(url)} in {time.perf_counter() - started:.0f} s"
+          f" (build_demo: {summary.seconds:.0f} s)")
+
+
+@contextmanager
+def _search_triggers_off(engine: Engine) -> Iterator[None]:
+    """Row-by-row FTS5 upkeep costs ~0.2 ms a row; build_demo rebuilds the index at its end anyway."""
+    if not is_sqlite(engine):
+        yield
+        return
+    with engine.begin() as connection:
+        triggers = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'business'").all()
+        for name, _sql in triggers:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    with engine.begin() as connection:
+        for _name, sql in triggers:
+            connection.exec_driver_sql(sql)
+
+
+def _progress(started: float) -> Callable[[int, int, str], None]:
+    shown = [0.0]
+
+    def show(done: int, total: int, what: str) -> None:
+        now = time.perf_counter()
+        if now - shown[0] > 5 or done == total:
+            shown[0] = now
+            print(f"\r{now - started:6.0f} s  {done:>9,} / {total:,}  {what}   ", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _queries(engine: Engine, samples: int, rng: random.Random) -> tuple[int, list[Query]]:
+    """Query texts drawn from random live rows of the biggest office."""
+    with engine.connect() as connection:
+        office_id, top = connection.execute(text(
+            "SELECT office_id, max(id) FROM business GROUP BY office_id ORDER BY count(*) DESC LIMIT 1")).one()
+        picked = rng.sample(range(1, top + 1), min(top, samples * 3))
+        rows = connection.execute(text(
+            "SELECT name, name_pinyin, uscc, phone FROM business WHERE deleted_at IS NULL AND id IN "
+            f"({', '.join(map(str, picked))})")).all()
+    queries: list[Query] = []
+    for name, pinyin, uscc, phone in rows:
+        words = pinyin.split()
+        queries += [("1 char", _substring(rng, name, 1)), ("2 chars", _substring(rng, name, 2)),
+                    ("3-4 chars", _substring(rng, name, rng.choice((3, 4))))]
+        queries.append(("pinyin initials", words[0][: rng.randint(3, 6)]))
+        queries.append(("pinyin full", words[-1][: rng.randint(6, 12)]))
+        if uscc:
+            queries.append(("code prefix", uscc[: rng.randint(8, 14)]))
+        if len(phone) >= 4:
+            queries.append(("phone last 4", phone[-4:]))
+    per_category: dict[str, list[Query]] = {}
+    for query in queries:
+        per_category.setdefault(query[0], []).append(query)
+    return int(office_id), [query for listed in per_category.values() for query in listed[:samples]]
+
+
+def _substring(rng: random.Random, name: str, length: int) -> str:
+    length = min(length, len(name))
+    start = rng.randrange(0, len(name) - length + 1)
+    return name[start : start + length]
+
+
+def _report(engine: Engine, office_id: int, queries: list[Query], repeat: int) -> None:
+    _warm_up(engine, office_id)
+    page_ms: dict[str, list[float]] = {}
+    count_ms: dict[str, list[float]] = {}
+    slowest: dict[str, tuple[float, str]] = {}
+    for category, query in queries:
+        flt = BusinessFilter(office_id=office_id, text=query)
+        for _ in range(repeat):
+            elapsed = _timed(engine, _first_page(flt))
+            page_ms.setdefault(category, []).append(elapsed)
+            if elapsed > slowest.get(category, (0.0, ""))[0]:
+                slowest[category] = (elapsed, query)
+        count_ms.setdefault(category, []).append(_timed(engine, _count(flt)))
+    print("| query | n | first page p50 | first page p95 | count p50 | count p95 | slowest first page |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for category, times in page_ms.items():
+        counts = count_ms[category]
+        worst_ms, worst = slowest[category]
+        print(f"| {category} | {len(times)} | {_p(times, 50)} | {_p(times, 95)} | {_p(counts, 50)} | "
+              f"{_p(counts, 95)} | {worst_ms:.0f} ms `{worst}` |")
+    blank = BusinessFilter(office_id=office_id)
+    print(f"\nno text: first page {_timed(engine, _first_page(blank)):.1f} ms, "
+          f"count {_timed(engine, _count(blank)):.0f} ms")
+
+
+def _first_page(flt: BusinessFilter) -> Callable[[Session], object]:
+    return lambda session: page_businesses(session, flt, 0, PAGE)
+
+
+def _count(flt: BusinessFilter) -> Callable[[Session], object]:
+    return lambda session: count_businesses(session, flt)
+
+
+def _warm_up(engine: Engine, office_id: int) -> None:
+    for query in ("面", "温州", "zs", "9133"):
+        _timed(engine, _first_page(BusinessFilter(office_id, query)))
+
+
+def _timed(engine: Engine, work: Callable[[Session], object]) -> float:
+    started = time.perf_counter()
+    with Session(engine) as session:
+        work(session)
+    return (time.perf_counter() - started) * 1000
+
+
+def _p(values: list[float], percentile: int) -> str:
+    if len(values) < 2:
+        return f"{values[0]:.1f} ms" if values else "-"
+    return f"{statistics.quantiles(values, n=100, method='inclusive')[percentile - 1]:.1f} ms"
+
+
+def _environment(engine: Engine) -> str:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT count(*) FROM business")).scalar_one()
+        version = (f"SQLite {sqlite3.sqlite_version}" if is_sqlite(engine)
+                   else str(connection.execute(text("SHOW server_version")).scalar()))
+    return (f"\n{rows:,} businesses; {version}; Python {platform.python_version()}; "
+            f"{platform.machine()}, {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
