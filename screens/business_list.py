@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
@@ -71,7 +71,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Input(placeholder=SEARCH_PLACEHOLDER, id="search")
+        yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield FilterBar(id="filters")
         yield ResultsTable(id="results")
         yield Static("", id="status-line")
@@ -183,6 +183,15 @@ class BusinessListScreen(WorkbenchScreen[None]):
                 self._query()
         else:
             self._open_highlighted()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the results have the focus goes on with the search, as if the box had it."""
+        if event.is_printable and event.character and self.focused is self._table:
+            search = self.query_one("#search", Input)
+            search.focus()
+            search.value += event.character
+            search.cursor_position = len(search.value)
+            event.stop()
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -204,6 +204,21 @@ async def test_enter_opens_the_highlighted_business(sqlite_engine: Engine, offic
         assert isinstance(app.screen, BusinessListScreen)
 
 
+async def test_typing_in_the_results_goes_on_with_the_search(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path,
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"鹿城", "down", "down", *"李家")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "鹿城李家"
+        assert names_shown(app) == []
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"区李")
+        await settle(pilot)
+        assert names_shown(app) == ["鹿城区李家便利店"]
+
+
 async def test_fast_typing_then_enter_opens_the_top_match(
     sqlite_engine: Engine, office: Office_, tmp_path: Path,
 ) -> None:

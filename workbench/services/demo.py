@@ -9,15 +9,11 @@ Rows go in chunks through the driver (demo_write.BulkWriter), never as ORM objec
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
-import sys
 import uuid
-from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from time import perf_counter
@@ -32,8 +28,9 @@ from storage import search
 from workbench.domain import reference
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
-from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Chunk, Territory
-from workbench.services.demo_write import BulkWriter
+from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
+from workbench.services.demo_workers import chunks
+from workbench.services.demo_write import BulkWriter, rollback_journal
 from workbench.services.errors import WorkbenchError
 from workbench.services.reference_seed import seed_reference
 
@@ -88,7 +85,7 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
     stamp = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 in Wenzhou
     if workers is None:
         workers = (os.cpu_count() or 1) if size >= PARALLEL_FROM else 0
-    with engine.begin() as connection:
+    with rollback_journal(engine), engine.begin() as connection:
         report(0, size, "写入参考数据")
         seed_reference(connection)
         business = SQLModel.metadata.tables["business"]
@@ -103,19 +100,24 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         statuses: Counter[str] = Counter()
         totals: Counter[str] = Counter()
         done = 0
-        for chunk in _chunks(maker, size, workers):
-            writer.insert("business", maker.columns, chunk.businesses)
-            writer.insert("year_figures", YEAR_COLUMNS, chunk.years)
-            writer.insert("license", LICENCE_COLUMNS, chunk.licences)
-            writer.insert("change_log", CHANGE_COLUMNS, chunk.changes)
-            kinds.update(row[10] for row in chunk.businesses)
-            statuses.update(row[21] for row in chunk.businesses)
-            totals.update(year_figures=len(chunk.years), licences=len(chunk.licences), change_log=len(chunk.changes))
-            done += len(chunk.businesses)
-            report(done, size, "生成市场主体")
+        # The search index (FTS triggers / GIN) and the plain indexes are built once, after the rows.
+        with search.bulk_load(connection):
+            with writer.loading():
+                for chunk in chunks(maker, size, CHUNK, workers):
+                    writer.insert("business", maker.columns, chunk.businesses)
+                    writer.insert("year_figures", YEAR_COLUMNS, chunk.years)
+                    writer.insert("license", LICENCE_COLUMNS, chunk.licences)
+                    writer.insert("change_log", CHANGE_COLUMNS, chunk.changes)
+                    kinds.update(row[10] for row in chunk.businesses)
+                    statuses.update(row[21] for row in chunk.businesses)
+                    totals.update(year_figures=len(chunk.years), licences=len(chunk.licences),
+                                  change_log=len(chunk.changes))
+                    done += len(chunk.businesses)
+                    report(done, size, "生成市场主体")
+                report(size, size, "建立索引")
+            report(size, size, "重建检索索引")
         writer.finish(["office", "grid", "officer", "business"])
-        report(size, size, "重建检索索引")
-        _rebuild_search_index(connection)
+        report(size, size, "提交")
     report(size, size, "完成")
     return DemoSummary(
         office_id=territory.office_id, office_name=office_name, grids=len(GRID_SIDES) * len(TOWNSHIP_SHARES),
@@ -123,58 +125,6 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["licences"],
         change_log=totals["change_log"], seconds=perf_counter() - started,
     )
-
-
-def _chunks(maker: BusinessMaker, size: int, workers: int) -> Iterator[Chunk]:
-    """The chunks in order, made here or by `workers` processes a few chunks ahead of the writer.
-
-    Workers fork where fork is safe (Linux) and spawn elsewhere. If the pool breaks (a worker cannot
-    start, e.g. a spawned one re-running a caller's script that lacks the __main__ guard), the
-    remaining chunks are made here: the same rows, only slower.
-    """
-    count = -(-size // CHUNK)
-    made = 0
-    if workers > 0 and count > 1:
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        pool = ProcessPoolExecutor(min(workers, count), multiprocessing.get_context(method),
-                                   initializer=_start_worker, initargs=(maker,))
-        try:
-            pending: deque[Future[Chunk]] = deque()
-            for index in range(count):
-                pending.append(pool.submit(_worker_chunk, index, CHUNK, size))
-                if len(pending) > 2 * workers:
-                    yield pending.popleft().result()
-                    made += 1
-            while pending:
-                yield pending.popleft().result()
-                made += 1
-        except BrokenProcessPool:
-            pass
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for index in range(made, count):
-        yield maker.chunk(index, CHUNK, size)
-
-
-_worker_maker: BusinessMaker | None = None
-
-
-def _start_worker(maker: BusinessMaker) -> None:
-    global _worker_maker
-    _worker_maker = maker
-
-
-def _worker_chunk(index: int, chunk_size: int, size: int) -> Chunk:
-    assert _worker_maker is not None
-    return _worker_maker.chunk(index, chunk_size, size)
-
-
-def _rebuild_search_index(connection: Connection) -> None:
-    # SEARCH INDEX CALL SITE: storage.search.rebuild_index(connection) rebuilds whatever index the search
-    # backend keeps (FTS table, trigram index …) after the bulk insert. Until that function lands this is a no-op.
-    rebuild: Callable[[Connection], Any] | None = getattr(search, "rebuild_index", None)
-    if rebuild is not None:
-        rebuild(connection)
 
 
 def _create_office(connection: Connection, rng: random.Random, faker: Faker,

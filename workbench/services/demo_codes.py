@@ -10,6 +10,7 @@ tests/test_demo.py holds every generated code against workbench.domain.identifie
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from datetime import date
 
 from workbench.domain.uscc import CHARSET
@@ -33,18 +34,16 @@ ID_REGIONS = (
 )
 _VALUE = {char: index for index, char in enumerate(CHARSET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_VALUE = {char: int(char, 36) for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_ORG_PART_WEIGHTS = _USCC_WEIGHTS[8:]
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 
 
-def uscc_check(body: str) -> str:
-    total = sum(_VALUE[char] * weight for char, weight in zip(body, _USCC_WEIGHTS, strict=False))
-    return CHARSET[-total % 31]
-
-
 def org_check(body: str) -> str:
-    """GB 11714: letters count 10 to 35, digits as themselves."""
-    total = sum(int(char, 36) * weight for char, weight in zip(body, _ORG_WEIGHTS, strict=True))
+    """GB 11714 over 8 characters: letters count 10 to 35, digits as themselves."""
+    v = _ORG_VALUE
+    total = (v[body[0]] * 3 + v[body[1]] * 7 + v[body[2]] * 9 + v[body[3]] * 10
+             + v[body[4]] * 5 + v[body[5]] * 8 + v[body[6]] * 4 + v[body[7]] * 2)
     remainder = 11 - total % 11
     return "X" if remainder == 10 else "0" if remainder == 11 else str(remainder)
 
@@ -107,7 +106,9 @@ class CodeMaker:
         if head is None:
             head = self._prefix_sums[prefix] = sum(_VALUE[c] * w for c, w in zip(prefix, _USCC_WEIGHTS, strict=False))
         org = self.org_code(k, new_style, broken_org)
-        total = head + sum(_VALUE[char] * weight for char, weight in zip(org, _USCC_WEIGHTS[8:], strict=True))
+        v, w = _VALUE, _ORG_PART_WEIGHTS
+        total = head + (v[org[0]] * w[0] + v[org[1]] * w[1] + v[org[2]] * w[2] + v[org[3]] * w[3] + v[org[4]] * w[4]
+                        + v[org[5]] * w[5] + v[org[6]] * w[6] + v[org[7]] * w[7] + v[org[8]] * w[8])
         return prefix + org + CHARSET[-total % 31]
 
     def reg_no(self, k: int, kind: str, region: str) -> str:
@@ -122,23 +123,25 @@ class PersonCodes:
     def __init__(self) -> None:
         self.rng = random.Random(0)
         weights = [row[3] for row in ID_REGIONS]
-        self._region_cum = [sum(weights[: index + 1]) / sum(weights) for index in range(len(weights))]
-        self._birth_sums: dict[date, tuple[str, int]] = {}
+        self._region_cum = [sum(weights[: index + 1]) / sum(weights) for index in range(len(weights) - 1)]
+        self._regions = [(code, old, last, _digit_sum(code, _ID_WEIGHTS), _digit_sum(old or code, _ID_WEIGHTS))
+                         for code, old, last, _weight in ID_REGIONS]
+        self._births: dict[int, tuple[str, int, int]] = {}
 
-    def id_number(self, born: date, male: bool) -> str:
+    def id_number(self, born: int, male: bool) -> str:
+        """An 18-character ID for someone born on day `born` (an ordinal)."""
         rng = self.rng
-        pick = rng.random()
-        index = next(i for i, edge in enumerate(self._region_cum) if pick <= edge)
-        region, old_code, last_old_year, _weight = ID_REGIONS[index]
-        if old_code and born.year <= last_old_year:
-            region = old_code
-        birth = self._birth_sums.get(born)
+        region, old_code, last_old_year, region_sum, old_sum = self._regions[bisect(self._region_cum, rng.random())]
+        birth = self._births.get(born)
         if birth is None:
-            digits = f"{born:%Y%m%d}"
-            birth = self._birth_sums[born] = (digits, _digit_sum(digits, _ID_WEIGHTS[6:14]))
-        sequence = f"{rng.randrange(500) * 2 + (1 if male else 0):03d}"
-        total = _digit_sum(region, _ID_WEIGHTS) + birth[1] + _digit_sum(sequence, _ID_WEIGHTS[14:])
-        return region + birth[0] + sequence + "10X98765432"[total % 11]
+            digits = f"{date.fromordinal(born):%Y%m%d}"
+            birth = self._births[born] = (digits, int(digits[:4]), _digit_sum(digits, _ID_WEIGHTS[6:14]))
+        if old_code and birth[1] <= last_old_year:
+            region, region_sum = old_code, old_sum
+        sequence = int(rng.random() * 500) * 2 + (1 if male else 0)
+        w = _ID_WEIGHTS
+        total = region_sum + birth[2] + sequence // 100 * w[14] + sequence // 10 % 10 * w[15] + sequence % 10 * w[16]
+        return f"{region}{birth[0]}{sequence:03d}{'10X98765432'[total % 11]}"
 
     def mobile(self) -> str:
         rng = self.rng

@@ -164,7 +164,7 @@ class BusinessMaker:
         id_number = None
         if kind == "individual" and rng.random() < 0.97:
             born = min(registered - int((22 + rng.random() * 36) * 365.25), self.today - 18 * 366)
-            id_number = self.persons.id_number(date.fromordinal(born), male)
+            id_number = self.persons.id_number(born, male)
         phone_pick = rng.random()
         phone = self.persons.mobile() if phone_pick < 0.88 else self.persons.landline() if phone_pick < 0.97 else ""
         version = "2011" if not active and registered < _2011_UNTIL and trade.code in self._codes_2011 else "2017"

@@ -22,7 +22,7 @@ _SEARCH_SOURCES = ("name", "operator", "address")
 
 def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
     """Validate and insert a business, logging every given field; the caller commits."""
-    clean = _validated({field: value for field, value in data.items() if field in EDITABLE_FIELDS})
+    clean = _validated({"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS})
     _refuse_foreign_assignment(session, actor, clean)
     _refuse_duplicate_code(session, clean.get("uscc"), None, actor.office_id)
     at = utc_now()
@@ -58,7 +58,7 @@ def update_business(
         guarded_update(session, Business, business.id, base_version, {**values, "updated_at": at}, actor)
     except VersionConflict:
         session.expire(business)
-        raise _conflict(business, base_version, list(diff)) from None
+        raise _conflict(business, base_version) from None
     log_changes(session, actor, "business", business.uuid, "update", diff, at)
     session.expire(business)
     return business
@@ -73,7 +73,7 @@ def delete_business(*, session: Session, actor: Actor, business_uuid: str, base_
         guarded_update(session, Business, business.id, base_version, {"deleted_at": at, "updated_at": at}, actor)
     except VersionConflict:
         session.expire(business)
-        raise _conflict(business, base_version, []) from None
+        raise _conflict(business, base_version) from None
     log_changes(session, actor, "business", business.uuid, "delete", {}, at)
 
 
@@ -105,7 +105,7 @@ def _refuse_foreign_assignment(session: Session, actor: Actor, values: dict[str,
         row_id = values.get(field)
         if row_id is None:
             continue
-        row = session.get(model, row_id)
+        row: Any = session.get(model, row_id)
         if row is None or row.office_id != actor.office_id or row.deleted_at is not None:
             errors[field] = f"所选{what}不属于本所，请重新选择"
     if errors:
@@ -124,8 +124,9 @@ def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | Non
     raise DuplicateCode({"uscc": f"统一社会信用代码 {uscc} 已登记在{whose}名下，不能重复使用"})
 
 
-def _conflict(business: Business, base_version: int, fields: list[str]) -> SaveConflict:
-    theirs = {field: getattr(business, field) for field in (fields or EDITABLE_FIELDS)}
+def _conflict(business: Business, base_version: int) -> SaveConflict:
+    """Carries every current value, so the screen can show all that the other person changed."""
+    theirs = {field: getattr(business, field) for field in EDITABLE_FIELDS}
     who = business.updated_by or "其他终端"
     message = (f"「{business.name}」已被{who}在您打开之后修改并保存（您的版本 {base_version}，"
                f"当前版本 {business.version}）。请查看对方的修改后再决定是否覆盖。")
