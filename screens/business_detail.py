@@ -116,6 +116,9 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
             return self.detail.grid_name or "-"
         if name == "officer_id":
             return self.detail.officer_name or "-"
+        if name == "industry_code" and value:
+            version = "" if self.detail.values.get("industry_code_version") == "2017" else "（2011版）"
+            return f"{value} {self.detail.industry_name}{version}".strip()
         if name == "id_number" and value:
             return mask_id_number(str(value))
         if name == "capital" and value is not None:

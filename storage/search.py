@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Connection, and_, literal, or_, text
+from sqlalchemy import Connection, Select, and_, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.tables import Business
@@ -263,41 +262,50 @@ def term_condition(term: Term) -> ColumnElement[bool]:
     return or_(*(column.icontains(q, autoescape=True) for column in columns))
 
 
-def text_condition(terms: Iterable[Term]) -> ColumnElement[bool] | None:
-    conditions = [term_condition(term) for term in terms]
-    return and_(*conditions) if conditions else None
-
-
-def code_candidates(connection: Connection, code: str, limit: int, phone_ids: list[int]) -> list[int] | None:
-    """Rows whose credit code or 注册号 starts with `code` (their b-tree indexes), plus `phone_ids`."""
+def code_range_ids(code: str) -> list[Select[Any]]:
+    """Ids of live rows whose credit code or 注册号 starts with `code`: ranges on their b-tree indexes."""
+    table: Any = Business
     low = code.upper()
     high = low[:-1] + chr(ord(low[-1]) + 1)
-    found = dict.fromkeys(phone_ids)
-    for column in ("uscc", "reg_no"):
-        ids = connection.execute(
-            text(f"SELECT id FROM business WHERE {column} >= :low AND {column} < :high AND deleted_at IS NULL "
-                 "LIMIT :limit"),
-            {"low": low, "high": high, "limit": limit + 1},
-        ).scalars().all()
-        if len(ids) > limit:
-            return None
-        found.update(dict.fromkeys(ids))
-    return list(found) if len(found) <= limit else None
+    return [select(table.id).where(column >= low, column < high, table.deleted_at.is_(None))
+            for column in (table.uscc, table.reg_no)]
+
+
+def capped_count(connection: Connection, ids: Select[Any], cap: int) -> int | None:
+    """How many rows `ids` yields, reading at most cap + 1 of them; None when more than cap."""
+    count = connection.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
+    return None if count > cap else int(count)
+
+
+def exact_in_index(term: Term) -> bool:
+    """Whether an index token equal to the term means exactly term_condition (no row check needed).
+
+    Index tokens fold case like Python's str.lower(); SQL LIKE folds ASCII only, so a term with other
+    cased letters (É) is always checked against the rows.
+    """
+    return not any(not char.isascii() and char.lower() != char.upper() for char in term.text)
 
 
 # The engine seam
 
 
+@dataclass(frozen=True)
+class TermIndex:
+    """What an engine's index offers for one term."""
+
+    condition: ColumnElement[bool]  # business is among the candidates (any size; a subquery or a GIN test)
+    count: int | None  # how many candidates, when at most the cap asked for; None when more
+    exact: bool  # candidates are exactly the rows term_condition accepts
+
+
 class SearchBackend(Protocol):
-    """An engine's search index: finds candidate ids fast; the caller checks them against term_condition."""
+    """An engine's search index: finds candidates fast; plan_text decides how to use them."""
 
-    def candidate_ids(self, connection: Connection, term: Term, limit: int) -> list[int] | None:
-        """Ids of rows that may match (any office, tombstones too), or None when more than `limit` may
-        match or no index serves the term."""
-        ...
+    sparse_limit: int  # up to this many candidates, sorting them beats walking the sort index
 
-    def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        """business.id is one of `ids`, written so that a few thousand ids cost one parameter."""
+    def term_index(self, connection: Connection, term: Term, cap: int) -> TermIndex | None:
+        """The index's candidates for a term (any office, tombstones too: a superset of its matches
+        among live rows), or None when no index serves the term."""
         ...
 
     def rebuild(self, connection: Connection) -> None:
@@ -306,6 +314,10 @@ class SearchBackend(Protocol):
 
     def bulk_load(self, connection: Connection) -> AbstractContextManager[None]:
         """Stop maintaining the index row by row for the block; rebuild it once at the end."""
+        ...
+
+    def walk_hint(self, sort_index: str) -> str | None:
+        """A hint that makes the engine walk `sort_index` (SQLite: INDEXED BY), or None."""
         ...
 
 
@@ -335,35 +347,53 @@ def bulk_load(connection: Connection) -> AbstractContextManager[None]:
     return backend_for(connection).bulk_load(connection)
 
 
+# Planning a query text
+
+
 @dataclass(frozen=True)
 class TextPlan:
-    """How to answer a query text: the exact condition, and when the matches are few, who they can be."""
+    """How to answer a query text.
+
+    condition: what the text means (None for a blank query), using index conditions where exact.
+    driver: the most selective term's index, to drive a walk or a sort; None when no term has one.
+    sparse: the driver's candidates are few enough to fetch and sort them all.
+    """
 
     terms: tuple[Term, ...]
     condition: ColumnElement[bool] | None
-    candidates: tuple[int, ...] | None
+    driver: TermIndex | None
+    sparse: bool
 
 
-SPARSE_LIMIT = 5000
+SPARSE_LIMIT: int | None = None  # tests set it to force the dense plan on small tables
 
 
-def plan_text(connection: Connection, text: str, sparse_limit: int | None = None) -> TextPlan:
-    """Ask the index for each term's candidates; the fewest (if few enough) drive the query."""
-    sparse_limit = sparse_limit or SPARSE_LIMIT
+def plan_text(connection: Connection, text: str) -> TextPlan:
+    """Ask the index about every term; the one with the fewest candidates drives the query."""
     terms = parse_query(text)
-    backend = backend_for(connection) if terms else None
-    best: list[int] | None = None
-    for term in sorted(terms, key=lambda t: -len(t.text)):
-        assert backend is not None
-        ids = backend.candidate_ids(connection, term, sparse_limit if best is None else len(best))
-        if ids is not None and (best is None or len(ids) < len(best)):
-            best = ids
-    return TextPlan(terms, text_condition(terms), None if best is None else tuple(best))
+    if not terms:
+        return TextPlan(terms, None, None, False)
+    backend = backend_for(connection)
+    limit = backend.sparse_limit if SPARSE_LIMIT is None else SPARSE_LIMIT
+    conditions: list[ColumnElement[bool]] = []
+    driver: TermIndex | None = None
+    for term in terms:
+        index = backend.term_index(connection, term, limit)
+        exact = index is not None and index.exact and exact_in_index(term)
+        conditions.append(index.condition if exact and index is not None else term_condition(term))
+        if index is not None and (driver is None or _fewer(index, driver)):
+            driver = index
+    sparse = driver is not None and driver.count is not None
+    return TextPlan(terms, and_(*conditions), driver, sparse)
+
+
+def _fewer(index: TermIndex, than: TermIndex) -> bool:
+    return index.count is not None and (than.count is None or index.count < than.count)
 
 
 def match_ids_clause(connection: Connection, text: str) -> ColumnElement[bool] | None:
     """A condition on business for a query text (None for a blank query), using the index when it helps."""
     plan = plan_text(connection, text)
-    if plan.condition is None or plan.candidates is None:
+    if plan.condition is None or plan.driver is None:
         return plan.condition
-    return and_(backend_for(connection).ids_condition(plan.candidates), plan.condition)
+    return and_(plan.driver.condition, plan.condition)

@@ -9,15 +9,16 @@ under any locale. The expressions below are the ones migration 0002 indexes, cha
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, any_, bindparam, text
+from sqlalchemy import Connection, Engine, Select, literal_column, select, text, union
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Text
 
-from storage.search import Term, code_candidates, text_grams
+from storage.search import Term, TermIndex, capped_count, code_range_ids, text_grams
 from storage.tables import Business
 
 TRIGRAM_TEXT = "(name || ' ' || operator || ' ' || address || ' ' || phone || ' ' || name_pinyin)"
@@ -32,6 +33,9 @@ _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictiona
 class PgSearch:
     """GIN candidates; see storage.search.SearchBackend."""
 
+    # Counting candidates visits their heap rows (~1-2 µs each): keep the probe short.
+    sparse_limit = 10_000
+
     def __init__(self, cjk_trigrams: bool) -> None:
         self.cjk_trigrams = cjk_trigrams
 
@@ -43,27 +47,30 @@ class PgSearch:
             _cjk_trigrams[engine] = bool(connection.execute(text("SELECT show_trgm('面馆')")).scalar())
         return cls(_cjk_trigrams[engine])
 
-    def candidate_ids(self, connection: Connection, term: Term, limit: int) -> list[int] | None:
+    def term_index(self, connection: Connection, term: Term, cap: int) -> TermIndex | None:
+        q = term.text
         if term.kind == "code":
-            if len(term.text) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
+            if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
-            phones = self._trigram(connection, f"%{_escaped(term.text)}%", limit)
-            return None if phones is None else code_candidates(connection, term.text, limit, phones)
-        if term.kind == "pinyin" and len(term.text) <= 2:
-            return self._trigram(connection, f"% {term.text}%", limit)
-        if len(term.text) >= 3 and (self.cjk_trigrams or term.text.isascii()):
-            return self._trigram(connection, f"%{_escaped(term.text)}%", limit)
-        grams = list(dict.fromkeys(text_grams(term.text, pairs_only=True)))
+            sources = [*code_range_ids(q), _ids(_trigram(f"%{_escaped(q)}%"))]
+            counts = [capped_count(connection, ids, cap) for ids in sources]
+            total = None if None in counts else sum(c or 0 for c in counts)
+            ids = union(*sources).subquery()
+            business: Any = Business
+            condition = business.id.in_(select(ids.c[0]))
+            return TermIndex(condition, total if total is None or total <= cap else None, False)
+        if term.kind == "pinyin" and len(q) <= 2:
+            return _index(connection, _trigram(f"% {q}%"), cap, exact=False)
+        if len(q) >= 3 and (self.cjk_trigrams or q.isascii()):
+            return _index(connection, _trigram(f"%{_escaped(q)}%"), cap, exact=True)
+        grams = list(dict.fromkeys(text_grams(q, pairs_only=True)))
         if not grams:
             return None
-        return _ids(connection, f"{GRAM_TOKENS} @> CAST(:grams AS text[])", {"grams": grams}, limit)
+        contains = literal_column(GRAM_TOKENS).op("@>")(literal_column("NULL").cast(ARRAY(Text)).op("||")(grams))
+        return _index(connection, contains, cap, exact=grams == [q])
 
-    def _trigram(self, connection: Connection, pattern: str, limit: int) -> list[int] | None:
-        return _ids(connection, f"{TRIGRAM_TEXT} ILIKE :pattern", {"pattern": pattern}, limit)
-
-    def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        table: Any = Business
-        return table.id == any_(bindparam("candidate_ids", list(ids), type_=ARRAY(Integer)))
+    def walk_hint(self, sort_index: str) -> str | None:
+        return None
 
     def rebuild(self, connection: Connection) -> None:
         """GIN indexes follow every write by themselves; fresh statistics are what a bulk load needs."""
@@ -84,11 +91,18 @@ class PgSearch:
         self.rebuild(connection)
 
 
-def _ids(connection: Connection, condition: str, params: dict[str, Any], limit: int) -> list[int] | None:
-    ids = connection.execute(
-        text(f"SELECT id FROM business WHERE {condition} LIMIT :limit"), {**params, "limit": limit + 1}
-    ).scalars().all()
-    return None if len(ids) > limit else list(ids)
+def _trigram(pattern: str) -> ColumnElement[bool]:
+    return literal_column(TRIGRAM_TEXT).op("ILIKE")(pattern)
+
+
+def _ids(condition: ColumnElement[bool]) -> Select[Any]:
+    business: Any = Business
+    return select(business.id).where(condition)
+
+
+def _index(connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool) -> TermIndex:
+    """The condition applies to business itself: PostgreSQL chooses bitmap scan or walk from its statistics."""
+    return TermIndex(condition, capped_count(connection, _ids(condition), cap), exact)
 
 
 def _escaped(term: str) -> str:

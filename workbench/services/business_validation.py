@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from workbench.domain import identifiers
+from workbench.domain import identifiers, reference
 from workbench.domain.labels import (
     COMPOSITION_LABELS,
     KIND_LABELS,
@@ -15,7 +15,7 @@ from workbench.domain.labels import (
     normalise_status,
 )
 
-TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no", "industry_code")
+TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no")
 
 
 def clean_text(value: Any) -> str:
@@ -31,6 +31,9 @@ def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     errors: dict[str, str] = {}
     for field, raw in values.items():
         try:
+            if field == "industry_code":
+                clean[field] = _industry(raw, str(values.get("industry_code_version") or "2017"))
+                continue
             clean[field] = _clean_field(field, raw)
         except ValueError as problem:
             errors[field] = str(problem)
@@ -81,6 +84,21 @@ def _phone(raw: Any) -> str:
     if not verdict.valid:
         raise ValueError(f"联系电话有误：{verdict.reason}")
     return verdict.code
+
+
+def _industry(raw: Any, version: str) -> str | None:
+    """A GB/T 4754 code of the given version (2017 unless an old register says 2011); the section
+    letter people often type in front (F5221) is dropped."""
+    if _blank(raw):
+        return None
+    code = clean_text(raw).upper().replace(" ", "")
+    if len(code) > 1 and code[0].isalpha() and code[1:].isdigit():
+        code = code[1:]
+    if reference.industry_name(code, version) is not None:
+        return code
+    if version == "2017" and reference.industry_name(code, "2011") is not None:
+        raise ValueError(f"行业代码「{raw}」是 GB/T 4754-2011 的代码，2017 版中没有，请改用 2017 版代码")
+    raise ValueError(f"行业代码「{raw}」不在 GB/T 4754-2017 国民经济行业分类中")
 
 
 def _date(raw: Any) -> date | None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.audit import Actor
 from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
 from workbench.domain.business_fields import field_label
+from workbench.domain.reference import industry_name
 from workbench.services.register import EDITABLE_FIELDS, get_business
 
 
@@ -50,6 +51,7 @@ class BusinessDetail:
     values: dict[str, Any]
     grid_name: str
     officer_name: str
+    industry_name: str
     licenses: list[LicenseLine]
     years: list[YearLine]
     history: list[HistoryLine]
@@ -65,6 +67,7 @@ def business_detail(*, session: Session, actor: Actor, business_uuid: str, histo
         values=values,
         grid_name=_name_of(session, Grid, business.grid_id),
         officer_name=_name_of(session, Officer, business.officer_id),
+        industry_name=industry_name(business.industry_code or "", business.industry_code_version) or "",
         licenses=_licenses(session, business.id),
         years=_years(session, business.id),
         history=business_history(session=session, actor=actor, business_uuid=business.uuid, limit=history_limit),

@@ -6,6 +6,8 @@ writer (the services, bulk imports, later data migrations) keeps the index right
   business_grams   one token per character and per pair of characters (search_chars: 1-2 characters)
   business_pinyin  pinyin words with prefix indexes (1-2 letters: `zs` -> zsmg)
 detail=none keeps them small; every candidate is checked against the real condition anyway.
+ix_business_search_keys (SQLite only) starts with id: checking a candidate's office, tombstone, filters
+and sort key then reads a narrow index instead of the wide row (~0.5 us instead of ~2 us a row).
 
 PostgreSQL: pg_trgm GIN on the searched text, and a GIN over the search_chars tokens (correct for
 1-2 characters, and for CJK under a C locale, where pg_trgm drops CJK characters).
@@ -65,6 +67,11 @@ END""",
 END""",
 ]
 
+SQLITE_INDEXES = [
+    "CREATE INDEX ix_business_search_keys ON business "
+    "(id, office_id, deleted_at, status, kind, grid_id, officer_id, registered_on, name)",
+]
+
 SQLITE_REBUILD = [
     "INSERT INTO business_fts(business_fts) VALUES ('rebuild')",
     "INSERT INTO business_grams(business_grams) VALUES ('rebuild')",
@@ -80,6 +87,7 @@ SQLITE_DROP = [
     "DROP TABLE IF EXISTS business_pinyin",
     "DROP TABLE IF EXISTS business_grams",
     "DROP TABLE IF EXISTS business_fts",
+    "DROP INDEX IF EXISTS ix_business_search_keys",
 ]
 
 # The expressions must stay byte-for-byte what storage/search_pg.py queries, or the planner won't use them.
@@ -98,7 +106,7 @@ PG_DOWNGRADE = [
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        statements = SQLITE_TABLES + SQLITE_TRIGGERS + SQLITE_REBUILD
+        statements = SQLITE_TABLES + SQLITE_TRIGGERS + SQLITE_INDEXES + SQLITE_REBUILD
     else:
         statements = PG_UPGRADE
     for statement in statements:
