@@ -1,9 +1,10 @@
 """Business search: derived search columns, query terms, and the engine-specific index behind one seam.
 
 What a query means is defined once, here, as plain SQL conditions on `business` (`term_condition`);
-an engine's index (search_sqlite, search_pg) only finds candidate ids fast, and every candidate is
-checked against that definition. So an index may return too much, never too little, and a term no
-index can serve is still answered correctly, by the condition alone.
+an engine's index (search_sqlite, search_pg) finds candidates fast, and they are checked against that
+definition unless the index says its candidates are exactly the matches. So an index may return too
+much, never too little, and a term no index can serve is still answered correctly, by the condition.
+plan_text asks the index about every term; storage.queries turns the plan into the list's queries.
 
 A query is split on whitespace; every term must match (AND). Each term is one of:
 
@@ -19,13 +20,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Connection, Select, and_, func, literal, or_, select
+from sqlalchemy import Connection, Select, and_, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.tables import Business
@@ -246,8 +248,11 @@ def _kind(piece: str) -> TermKind:
     return "text"
 
 
-def term_condition(term: Term) -> ColumnElement[bool]:
-    """What the term means, as a condition on business: the same on every engine, index or not."""
+def term_condition(term: Term, dialect: str = "postgresql") -> ColumnElement[bool]:
+    """What the term means, as a condition on business: the same on every engine, index or not.
+
+    Case: SQLite's LIKE ignores ASCII case by itself; PostgreSQL's needs ILIKE.
+    """
     table: Any = Business
     q = term.text
     if term.kind == "code":
@@ -259,22 +264,28 @@ def term_condition(term: Term) -> ColumnElement[bool]:
     columns = [table.name, table.operator, table.address]
     if term.kind == "pinyin":
         columns.append(table.name_pinyin)
+    if dialect == "sqlite":
+        return or_(*(column.contains(q, autoescape=True) for column in columns))
     return or_(*(column.icontains(q, autoescape=True) for column in columns))
 
 
-def code_range_ids(code: str) -> list[Select[Any]]:
-    """Ids of live rows whose credit code or 注册号 starts with `code`: ranges on their b-tree indexes."""
+def code_ranges(code: str) -> list[ColumnElement[bool]]:
+    """Credit code or 注册号 starts with `code`, as ranges their b-tree indexes serve (live rows)."""
     table: Any = Business
     low = code.upper()
     high = low[:-1] + chr(ord(low[-1]) + 1)
-    return [select(table.id).where(column >= low, column < high, table.deleted_at.is_(None))
-            for column in (table.uscc, table.reg_no)]
+    return [and_(column >= low, column < high, table.deleted_at.is_(None)) for column in (table.uscc, table.reg_no)]
 
 
-def capped_count(connection: Connection, ids: Select[Any], cap: int) -> int | None:
-    """How many rows `ids` yields, reading at most cap + 1 of them; None when more than cap."""
-    count = connection.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
-    return None if count > cap else int(count)
+def may_be_phone(code: str) -> bool:
+    """Phone numbers hold digits and hyphens only: a code term with letters is no part of one."""
+    return not any(char.isalpha() for char in code)
+
+
+def capped_ids(connection: Connection, ids: Select[Any], cap: int) -> tuple[int, ...] | None:
+    """The ids `ids` yields, reading at most cap + 1 of them; None when there are more than cap."""
+    found = tuple(dict.fromkeys(connection.execute(ids.limit(cap + 1)).scalars()))
+    return None if len(found) > cap else found
 
 
 def exact_in_index(term: Term) -> bool:
@@ -293,8 +304,8 @@ def exact_in_index(term: Term) -> bool:
 class TermIndex:
     """What an engine's index offers for one term."""
 
-    condition: ColumnElement[bool]  # business is among the candidates (any size; a subquery or a GIN test)
-    count: int | None  # how many candidates, when at most the cap asked for; None when more
+    condition: ColumnElement[bool]  # business is among the candidates, written to drive the query from them
+    ids: tuple[int, ...] | None  # the candidates, when at most the cap asked for; None when more
     exact: bool  # candidates are exactly the rows term_condition accepts
 
 
@@ -302,6 +313,10 @@ class SearchBackend(Protocol):
     """An engine's search index: finds candidates fast; plan_text decides how to use them."""
 
     sparse_limit: int  # up to this many candidates, sorting them beats walking the sort index
+
+    def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        """business.id is one of `ids`, in one parameter however many there are."""
+        ...
 
     def term_index(self, connection: Connection, term: Term, cap: int) -> TermIndex | None:
         """The index's candidates for a term (any office, tombstones too: a superset of its matches
@@ -314,10 +329,6 @@ class SearchBackend(Protocol):
 
     def bulk_load(self, connection: Connection) -> AbstractContextManager[None]:
         """Stop maintaining the index row by row for the block; rebuild it once at the end."""
-        ...
-
-    def walk_hint(self, sort_index: str) -> str | None:
-        """A hint that makes the engine walk `sort_index` (SQLite: INDEXED BY), or None."""
         ...
 
 
@@ -352,17 +363,38 @@ def bulk_load(connection: Connection) -> AbstractContextManager[None]:
 
 @dataclass(frozen=True)
 class TextPlan:
-    """How to answer a query text.
-
-    condition: what the text means (None for a blank query), using index conditions where exact.
-    driver: the most selective term's index, to drive a walk or a sort; None when no term has one.
-    sparse: the driver's candidates are few enough to fetch and sort them all.
-    """
+    """How to answer a query text: each term's index (if any), and which one drives the query."""
 
     terms: tuple[Term, ...]
-    condition: ColumnElement[bool] | None
-    driver: TermIndex | None
-    sparse: bool
+    indexes: tuple[TermIndex | None, ...]
+    driver: int | None  # the term whose index has the fewest candidates
+    backend: SearchBackend | None
+    dialect: str
+
+    @property
+    def sparse(self) -> bool:
+        """The driver's candidates are known and few enough to check and sort them all."""
+        return self.driver is not None and self._driver_index().ids is not None
+
+    def _driver_index(self) -> TermIndex:
+        index = None if self.driver is None else self.indexes[self.driver]
+        assert index is not None
+        return index
+
+    def row_condition(self) -> ColumnElement[bool] | None:
+        """What the text means, checked row by row: for walking a sort index."""
+        return and_(*(term_condition(term, self.dialect) for term in self.terms)) if self.terms else None
+
+    def driven_condition(self) -> ColumnElement[bool] | None:
+        """What the text means, starting from the driver's candidates: for sorting or counting them."""
+        if self.driver is None:
+            return self.row_condition()
+        index = self._driver_index()
+        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms)
+                if position != self.driver or not (index.exact and exact_in_index(term))]
+        if index.ids is not None and self.backend is not None:
+            return and_(self.backend.ids_condition(index.ids), *rest)
+        return and_(index.condition, *rest)
 
 
 SPARSE_LIMIT: int | None = None  # tests set it to force the dense plan on small tables
@@ -372,28 +404,22 @@ def plan_text(connection: Connection, text: str) -> TextPlan:
     """Ask the index about every term; the one with the fewest candidates drives the query."""
     terms = parse_query(text)
     if not terms:
-        return TextPlan(terms, None, None, False)
+        return TextPlan(terms, (), None, None, connection.dialect.name)
     backend = backend_for(connection)
     limit = backend.sparse_limit if SPARSE_LIMIT is None else SPARSE_LIMIT
-    conditions: list[ColumnElement[bool]] = []
-    driver: TermIndex | None = None
-    for term in terms:
-        index = backend.term_index(connection, term, limit)
-        exact = index is not None and index.exact and exact_in_index(term)
-        conditions.append(index.condition if exact and index is not None else term_condition(term))
-        if index is not None and (driver is None or _fewer(index, driver)):
-            driver = index
-    sparse = driver is not None and driver.count is not None
-    return TextPlan(terms, and_(*conditions), driver, sparse)
+    indexes = tuple(backend.term_index(connection, term, limit) for term in terms)
+    driver: int | None = None
+    for position, index in enumerate(indexes):
+        best = None if driver is None else indexes[driver]
+        if index is not None and (best is None or _fewer(index, best)):
+            driver = position
+    return TextPlan(terms, indexes, driver, backend, connection.dialect.name)
 
 
 def _fewer(index: TermIndex, than: TermIndex) -> bool:
-    return index.count is not None and (than.count is None or index.count < than.count)
+    return index.ids is not None and (than.ids is None or len(index.ids) < len(than.ids))
 
 
 def match_ids_clause(connection: Connection, text: str) -> ColumnElement[bool] | None:
     """A condition on business for a query text (None for a blank query), using the index when it helps."""
-    plan = plan_text(connection, text)
-    if plan.condition is None or plan.driver is None:
-        return plan.condition
-    return and_(plan.driver.condition, plan.condition)
+    return plan_text(connection, text).driven_condition()

@@ -9,20 +9,24 @@ under any locale. The expressions below are the ones migration 0002 indexes, cha
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, literal_column, select, text, union
+from sqlalchemy import Connection, Engine, Integer, Select, any_, bindparam, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
-from storage.search import Term, TermIndex, capped_count, code_range_ids, text_grams
+from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
 from storage.tables import Business
 
 TRIGRAM_TEXT = "(name || ' ' || operator || ' ' || address || ' ' || phone || ' ' || name_pinyin)"
 GRAM_TOKENS = "string_to_array(search_chars, ' ')"
+# The same expressions, qualified: the list joins grid and officer, which have a name (and a phone) too.
+_TRIGRAM_QUERY = ("(business.name || ' ' || business.operator || ' ' || business.address || ' ' || "
+                  "business.phone || ' ' || business.name_pinyin)")
+_GRAM_QUERY = "string_to_array(business.search_chars, ' ')"
 INDEXES = {
     "ix_business_search_trgm": f"CREATE INDEX ix_business_search_trgm ON business USING gin ({TRIGRAM_TEXT} gin_trgm_ops)",
     "ix_business_search_grams": f"CREATE INDEX ix_business_search_grams ON business USING gin (({GRAM_TOKENS}))",
@@ -33,7 +37,8 @@ _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictiona
 class PgSearch:
     """GIN candidates; see storage.search.SearchBackend."""
 
-    # Counting candidates visits their heap rows (~1-2 µs each): keep the probe short.
+    # Counting candidates visits their heap rows (~1-2 µs each): keep the probe short, and leave
+    # larger sets to the planner.
     sparse_limit = 10_000
 
     def __init__(self, cjk_trigrams: bool) -> None:
@@ -52,13 +57,9 @@ class PgSearch:
         if term.kind == "code":
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
-            sources = [*code_range_ids(q), _ids(_trigram(f"%{_escaped(q)}%"))]
-            counts = [capped_count(connection, ids, cap) for ids in sources]
-            total = None if None in counts else sum(c or 0 for c in counts)
-            ids = union(*sources).subquery()
-            business: Any = Business
-            condition = business.id.in_(select(ids.c[0]))
-            return TermIndex(condition, total if total is None or total <= cap else None, False)
+            ranges = code_ranges(q)  # a BitmapOr of the two b-tree ranges and the phone's trigrams
+            condition = or_(*ranges, _trigram(f"%{_escaped(q)}%")) if may_be_phone(q) else or_(*ranges)
+            return _index(connection, condition, cap, exact=False)
         if term.kind == "pinyin" and len(q) <= 2:
             return _index(connection, _trigram(f"% {q}%"), cap, exact=False)
         if len(q) >= 3 and (self.cjk_trigrams or q.isascii()):
@@ -66,11 +67,12 @@ class PgSearch:
         grams = list(dict.fromkeys(text_grams(q, pairs_only=True)))
         if not grams:
             return None
-        contains = literal_column(GRAM_TOKENS).op("@>")(literal_column("NULL").cast(ARRAY(Text)).op("||")(grams))
+        contains = literal_column(_GRAM_QUERY).op("@>")(bindparam(None, grams, type_=ARRAY(Text)))
         return _index(connection, contains, cap, exact=grams == [q])
 
-    def walk_hint(self, sort_index: str) -> str | None:
-        return None
+    def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        business: Any = Business
+        return business.id == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
 
     def rebuild(self, connection: Connection) -> None:
         """GIN indexes follow every write by themselves; fresh statistics are what a bulk load needs."""
@@ -92,7 +94,7 @@ class PgSearch:
 
 
 def _trigram(pattern: str) -> ColumnElement[bool]:
-    return literal_column(TRIGRAM_TEXT).op("ILIKE")(pattern)
+    return literal_column(_TRIGRAM_QUERY).op("ILIKE")(pattern)
 
 
 def _ids(condition: ColumnElement[bool]) -> Select[Any]:
@@ -102,7 +104,7 @@ def _ids(condition: ColumnElement[bool]) -> Select[Any]:
 
 def _index(connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool) -> TermIndex:
     """The condition applies to business itself: PostgreSQL chooses bitmap scan or walk from its statistics."""
-    return TermIndex(condition, capped_count(connection, _ids(condition), cap), exact)
+    return TermIndex(condition, capped_ids(connection, _ids(condition), cap), exact)
 
 
 def _escaped(term: str) -> str:

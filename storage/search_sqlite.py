@@ -9,17 +9,21 @@ filters and sort key reads a narrow index instead of the wide row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Select, column, literal_column, select, table, union
+from sqlalchemy import Connection, Integer, Select, column, literal_column, select, table, text, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.search import Term, TermIndex, capped_count, code_range_ids, text_grams
+from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
 from storage.tables import Business
 
 FTS_TABLES = ("business_fts", "business_grams", "business_pinyin")
+# A phrase's cost grows with its trigrams: 16 common ones (dengtongzhuangdian) take ~120 ms, 6 take 20.
+LONG_TERM = 8
+LONG_TERM_ROWS = 200  # rows read to check a long term's candidates, at most
 REBUILD_CACHE_KIB = 256 * 1024  # the rebuild writes ~200 MB of index at a million rows: twice as fast cached
 _TRIGGER_NAMES = ("business_search_insert", "business_search_delete", "business_fts_update",
                   "business_grams_update", "business_pinyin_update")
@@ -28,31 +32,36 @@ _TRIGGER_NAMES = ("business_search_insert", "business_search_delete", "business_
 class SqliteSearch:
     """FTS5 candidates; see storage.search.SearchBackend."""
 
-    # Checking a candidate costs ~0.5 µs through ix_business_search_keys: 50,000 sort in ~40 ms.
-    sparse_limit = 50_000
+    # Sorting candidates costs ~0.7 µs each (ix_business_search_keys spares the row reads); counting
+    # past this many costs planning time when the terms are dense, where walking is cheaper anyway.
+    sparse_limit = 20_000
 
     def term_index(self, connection: Connection, term: Term, cap: int) -> TermIndex | None:
         q = term.text
         if term.kind == "code":
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
-            sources = [*code_range_ids(q), _fts_ids("business_fts", _trigram_query(q))]
-            counts = [capped_count(connection, ids, cap) for ids in sources]
-            total = None if None in counts else sum(c or 0 for c in counts)
-            ids = union(*sources).subquery()
-            return TermIndex(_among(select(ids.c[0])), total if total is None or total <= cap else None, False)
+            business: Any = Business
+            sources = [select(business.id).where(condition) for condition in code_ranges(q)]
+            if may_be_phone(q):
+                sources.append(_fts_ids("business_fts", f"phone : {_quoted(q)}"))
+            ids = select(union_all(*sources).subquery().c[0])
+            return TermIndex(_among(ids), capped_ids(connection, ids, cap), True)
         if term.kind == "pinyin" and len(q) <= 2:
-            return _index(connection, "business_pinyin", f'"{q}"*', cap, exact=True)
-        if len(q) >= 3:
-            return _index(connection, "business_fts", _trigram_query(q), cap, exact=len(q) == 3)
+            return _index(connection, "business_pinyin", f'"{q}"*', cap)
+        if LONG_TERM >= len(q) >= 3:  # a phrase of trigrams: exactly "contains q" (phone can't hold q)
+            return _index(connection, "business_fts", _quoted(q), cap)
+        if len(q) > LONG_TERM:
+            return _long_term_index(connection, q, cap)
         grams = list(dict.fromkeys(text_grams(q, pairs_only=True)))
         if not grams:
             return None
         query = " AND ".join(map(_quoted, grams))
         return _index(connection, "business_grams", query, cap, exact=grams == [q])
 
-    def walk_hint(self, sort_index: str) -> str | None:
-        return f"INDEXED BY {sort_index}"
+    def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        listed = text("SELECT value FROM json_each(:candidate_ids)").bindparams(candidate_ids=json.dumps(list(ids)))
+        return _among(listed.columns(value=Integer))
 
     def rebuild(self, connection: Connection) -> None:
         cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
@@ -85,9 +94,20 @@ def analyze(connection: Connection) -> None:
     connection.exec_driver_sql("ANALYZE business")
 
 
-def _index(connection: Connection, name: str, query: str, cap: int, *, exact: bool) -> TermIndex:
+def _index(connection: Connection, name: str, query: str, cap: int, *, exact: bool = True) -> TermIndex:
     ids = _fts_ids(name, query)
-    return TermIndex(_among(ids), capped_count(connection, ids, cap), exact)
+    return TermIndex(_among(ids), capped_ids(connection, ids, cap), exact)
+
+
+def _long_term_index(connection: Connection, term: str, cap: int) -> TermIndex:
+    """Its two ends are nearly as selective as the whole phrase and far cheaper to find; when they
+    find a few rows, those rows are checked one by one. When they find more, reading each row would
+    cost more than the whole phrase (a row not in the OS cache costs a disk read), so the phrase."""
+    ends = _index(connection, "business_fts", f"{_quoted(term[:LONG_TERM])} AND {_quoted(term[-LONG_TERM:])}",
+                  min(cap, LONG_TERM_ROWS), exact=False)
+    if ends.ids is not None:
+        return ends
+    return _index(connection, "business_fts", _quoted(term), cap)
 
 
 def _fts_ids(name: str, query: str) -> Select[Any]:
@@ -95,15 +115,9 @@ def _fts_ids(name: str, query: str) -> Select[Any]:
     return select(fts.c.rowid).where(literal_column(name).op("MATCH")(query))
 
 
-def _among(ids: Select[Any]) -> ColumnElement[bool]:
+def _among(ids: Any) -> ColumnElement[bool]:
     business: Any = Business
     return business.id.in_(ids)
-
-
-def _trigram_query(term: str) -> str:
-    """Every trigram of the term, ANDed: detail=none keeps no positions, term_condition checks order."""
-    trigrams = dict.fromkeys(term[i : i + 3] for i in range(len(term) - 2))
-    return " AND ".join(map(_quoted, trigrams))
 
 
 def _quoted(token: str) -> str:

@@ -15,6 +15,7 @@ from pg_server import PgServer
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+import storage.queries as queries
 import storage.search as search
 from storage.engine import make_engine
 from storage.queries import BusinessFilter, BusinessRow, count_businesses, page_businesses
@@ -100,12 +101,39 @@ def test_chinese_one_two_and_more_characters(session: Session, office: dict[str,
     assert sorted(names(session, office, query)) == sorted(expected)
 
 
-def test_short_queries_on_every_path(session: Session, office: dict[str, Any],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+PLANS = [pytest.param((None, None), id="chosen"), pytest.param((1, None), id="walk"),
+         pytest.param((1, 2), id="walk-past-window")]
+
+
+@pytest.fixture(params=PLANS)
+def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force the list's plans on a small table: sort the candidates, walk, walk beyond the window."""
+    sparse_limit, window = request.param
+    monkeypatch.setattr(search, "SPARSE_LIMIT", sparse_limit)
+    if window is not None:
+        monkeypatch.setattr(queries, "WALK_WINDOW", window)
+
+
+def test_short_queries_on_every_path(session: Session, office: dict[str, Any], plan: None) -> None:
     """Few candidates (sorted in memory) or many (walk the name index): the same answer."""
-    monkeypatch.setattr(search, "SPARSE_LIMIT", 1)
     assert names(session, office, "面") == ["张三面馆", "李四面店", "王五超市", "鑫源面馆"]
     assert names(session, office, "面馆") == ["张三面馆", "鑫源面馆"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("温州瓯江贸易有限公司", ["温州瓯江贸易有限公司"]),  # longer than a phrase the index looks up whole
+    ("wenzhououjiangmaoyi", ["温州瓯江贸易有限公司"]),
+    ("温州市鹿城区五马街道解放街12号", ["张三面馆"]),
+    ("温州市鹿城区五马街道解放街13号", []),
+    ("zhangsanmianguan", ["张三面馆"]),
+    ("zhangsanmianguam", []),
+])
+@pytest.mark.parametrize("end_rows", [200, 0])
+def test_long_terms(session: Session, office: dict[str, Any], plan: None, monkeypatch: pytest.MonkeyPatch,
+                    query: str, expected: list[str], end_rows: int) -> None:
+    """SQLite looks a long term up by its ends (then checks the rows) or as a whole phrase."""
+    monkeypatch.setattr("storage.search_sqlite.LONG_TERM_ROWS", end_rows)
+    assert names(session, office, query) == expected
 
 
 def test_address_and_operator(session: Session, office: dict[str, Any]) -> None:
@@ -168,7 +196,7 @@ def test_everyday_readings_of_surnames_do_not_match_operators(session: Session, 
 # Codes and phones
 
 
-def test_credit_code_and_registration_number_prefix(session: Session, office: dict[str, Any]) -> None:
+def test_credit_code_and_registration_number_prefix(session: Session, office: dict[str, Any], plan: None) -> None:
     assert names(session, office, "92330302") == ["张三面馆"]
     assert names(session, office, "91330302ma2") == ["欢乐KTV", "温州瓯江贸易有限公司"]
     assert names(session, office, "91330302MA2Z") == ["温州瓯江贸易有限公司"]
@@ -186,7 +214,7 @@ def test_phone_substring_and_last_four_digits(session: Session, office: dict[str
 # Filters, sort, counts, isolation
 
 
-def test_filters(session: Session, office: dict[str, Any]) -> None:
+def test_filters(session: Session, office: dict[str, Any], plan: None) -> None:
     grid_a, grid_b = office["grids"]
     officer_a, officer_b = office["officers"]
     assert names(session, office, status="revoked") == ["王五超市"]
@@ -205,10 +233,7 @@ def test_rows_carry_grid_and_officer_names(session: Session, office: dict[str, A
     assert (row.suspended, row.abnormal, row.version) == (False, False, 1)
 
 
-@pytest.mark.parametrize("sparse_limit", [5000, 1])
-def test_sorting(session: Session, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
-                 sparse_limit: int) -> None:
-    monkeypatch.setattr(search, "SPARSE_LIMIT", sparse_limit)
+def test_sorting(session: Session, office: dict[str, Any], plan: None) -> None:
     by_name = sorted(row["name"] for row in ROWS)
     by_date = [row["name"] for row in sorted(ROWS, key=lambda row: row["registered_on"])]
     assert names(session, office) == by_name
@@ -217,11 +242,8 @@ def test_sorting(session: Session, office: dict[str, Any], monkeypatch: pytest.M
     assert names(session, office, "温州市", sort="-registered_on") == by_date[::-1]
 
 
-@pytest.mark.parametrize("sparse_limit", [5000, 1])
-@pytest.mark.parametrize("query", ["", "面", "温州市"])
-def test_pages_join_up(session: Session, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
-                       sparse_limit: int, query: str) -> None:
-    monkeypatch.setattr(search, "SPARSE_LIMIT", sparse_limit)
+@pytest.mark.parametrize("query", ["", "面", "温州市", "面 zs", "1234"])
+def test_pages_join_up(session: Session, office: dict[str, Any], plan: None, query: str) -> None:
     flt = BusinessFilter(office_id=office["id"], text=query)
     whole = page_businesses(session, flt, 0, 100)
     pages = [row for offset in range(0, 10, 2) for row in page_businesses(session, flt, offset, 2)]
@@ -356,10 +378,7 @@ SAMPLE_NAMES = ["张三面馆", "李四面店", "面包坊", "馆前面馆", "�
                 "鲜面馆", "温州面馆", "州面", "面面俱到", "𠮷野家面馆"]
 
 
-@pytest.mark.parametrize("sparse_limit", [5000, 3])
-def test_short_chinese_queries_equal_substring_filter(engine: Engine, monkeypatch: pytest.MonkeyPatch,
-                                                      sparse_limit: int) -> None:
-    monkeypatch.setattr(search, "SPARSE_LIMIT", sparse_limit)
+def test_short_chinese_queries_equal_substring_filter(engine: Engine, plan: None) -> None:
     with Session(engine) as session:
         office_id = _add_office(session)
         operators = itertools.cycle(["张三", "李四", "王面", "赵馆"])
