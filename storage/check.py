@@ -226,8 +226,10 @@ def _pg_trigram(connection: Connection) -> list[Finding]:
         return [Finding(FAIL, "未安装 pg_trgm 扩展，中文模糊检索无法使用：请管理员执行 CREATE EXTENSION pg_trgm")]
     trigrams = connection.execute(text("SELECT show_trgm(:probe)"), {"probe": CJK_PROBE}).scalar()
     if not trigrams:
-        return [Finding(FAIL, f"pg_trgm 丢弃了中文字符（show_trgm('{CJK_PROBE}') 为空）：数据库的字符分类"
-                              "不是 UTF-8，请用 LC_CTYPE 'C.UTF-8' 或 'zh_CN.UTF-8' 重建数据库")]
+        # Search stays correct (Chinese terms go to the character-gram index), only 3+ character terms get slower.
+        return [Finding(WARN, f"pg_trgm 丢弃了中文字符（show_trgm('{CJK_PROBE}') 为空）：数据库的字符分类"
+                              "不是 UTF-8。检索结果仍然正确，但较长的中文检索会变慢；"
+                              "建议用 LC_CTYPE 'C.UTF-8' 或 'zh_CN.UTF-8' 重建数据库")]
     return [Finding(OK, f"中文检索（pg_trgm {installed}）：可用")]
 
 
