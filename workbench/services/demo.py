@@ -29,7 +29,7 @@ from workbench.domain import reference
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
-from workbench.services.demo_workers import chunks
+from workbench.services.demo_workers import START_METHOD, chunks
 from workbench.services.demo_write import BulkWriter, rollback_journal
 from workbench.services.errors import WorkbenchError
 from workbench.services.reference_seed import seed_reference
@@ -37,6 +37,9 @@ from workbench.services.reference_seed import seed_reference
 Progress = Callable[[int, int, str], None]
 CHUNK = 10_000  # part of what a seed means: chunk i draws from its own random stream
 PARALLEL_FROM = 50_000
+MAX_WORKERS = 4  # about what one writer keeps up with
+TABLES = ("business", "year_figures", "license", "change_log")
+COLUMNS = (YEAR_COLUMNS, LICENCE_COLUMNS, CHANGE_COLUMNS)
 COUNTY_CODE = "330302"
 COUNTY = "鹿城区"
 BUREAU = "温州市鹿城区市场监督管理局"
@@ -73,8 +76,9 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
                progress: Progress | None = None, workers: int | None = None) -> DemoSummary:
     """Build the demo office into an already migrated database that holds no businesses yet.
 
-    `workers` processes make the rows while this one writes them (None: one per CPU from 50,000
-    businesses up, none below); the rows are the same whatever the number of workers.
+    `workers` processes make the rows while this one writes them (None: on Linux one per CPU, at
+    most MAX_WORKERS, from PARALLEL_FROM businesses up; otherwise none). The rows are the same
+    whatever the number of workers.
     """
     started = perf_counter()
     today = today or date.today()
@@ -84,7 +88,10 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
     faker.seed_instance(seed)
     stamp = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 in Wenzhou
     if workers is None:
-        workers = (os.cpu_count() or 1) if size >= PARALLEL_FROM else 0
+        # Spawned workers re-run the caller's main script; without its __main__ guard that hangs. So
+        # workers by default only where they fork (Linux); elsewhere only when asked for.
+        parallel = size >= PARALLEL_FROM and START_METHOD == "fork"
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if parallel else 0
     with rollback_journal(engine), engine.begin() as connection:
         report(0, size, "写入参考数据")
         seed_reference(connection)
@@ -103,16 +110,14 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         # The search index (FTS triggers / GIN) and the plain indexes are built once, after the rows.
         with search.bulk_load(connection):
             with writer.loading():
-                for chunk in chunks(maker, size, CHUNK, workers):
-                    writer.insert("business", maker.columns, chunk.businesses)
-                    writer.insert("year_figures", YEAR_COLUMNS, chunk.years)
-                    writer.insert("license", LICENCE_COLUMNS, chunk.licences)
-                    writer.insert("change_log", CHANGE_COLUMNS, chunk.changes)
-                    kinds.update(row[10] for row in chunk.businesses)
-                    statuses.update(row[21] for row in chunk.businesses)
-                    totals.update(year_figures=len(chunk.years), licences=len(chunk.licences),
-                                  change_log=len(chunk.changes))
-                    done += len(chunk.businesses)
+                for tables, kinds_made, statuses_made in chunks(maker, size, CHUNK, workers, writer.postgres):
+                    for table, columns, rows in zip(TABLES, (maker.columns, *COLUMNS), tables, strict=True):
+                        writer.insert(table, columns, rows)
+                    kinds.update(kinds_made)
+                    statuses.update(statuses_made)
+                    totals.update({table: len(rows) if isinstance(rows, list) else rows.count("\n")
+                                   for table, rows in zip(TABLES, tables, strict=True)})
+                    done += sum(kinds_made.values())
                     report(done, size, "生成市场主体")
                 report(size, size, "建立索引")
             report(size, size, "重建检索索引")
@@ -122,7 +127,7 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
     return DemoSummary(
         office_id=territory.office_id, office_name=office_name, grids=len(GRID_SIDES) * len(TOWNSHIP_SHARES),
         officers=len(territory.officer_ids), businesses=size, by_kind=dict(kinds.most_common()),
-        by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["licences"],
+        by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["license"],
         change_log=totals["change_log"], seconds=perf_counter() - started,
     )
 

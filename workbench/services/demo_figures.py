@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
+from statistics import NormalDist
 from typing import Any
 
 from workbench.services.demo_trades import DRUG, FOOD, Trade
@@ -22,6 +23,8 @@ LICENCE_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "off
 _REVENUE = {"individual": (250_000, 0.8), "enterprise": (3_000_000, 1.3), "cooperative": (800_000, 1.0)}
 _STAFF = {"individual": (1.6, 0.5), "enterprise": (12.0, 0.9), "cooperative": (6.0, 0.6)}
 _JY_FROM = date(2015, 10, 1)  # 食品经营许可证 (JY numbers) replaced the old food permits from here
+# Standard normal quantiles: a table lookup is several times cheaper than random.gauss per draw.
+_NORMAL = tuple(NormalDist().inv_cdf((i + 0.5) / 4096) for i in range(4096))
 
 
 def _plus_years(day: date, years: int) -> date:
@@ -36,9 +39,12 @@ class Figures:
         self.rng = random.Random(0)  # set per chunk
         self.v, self.today, self.office_id = values, today, office_id
 
+    def _lognormal(self, mu: float, sigma: float) -> float:
+        return math.exp(mu + sigma * _NORMAL[int(self.rng.random() * 4096)])
+
     def staff(self, kind: str) -> int:
         median, sigma = _STAFF[kind]
-        return max(1, int(math.exp(self.rng.gauss(0, sigma)) * median + 0.5))
+        return max(1, int(self._lognormal(0, sigma) * median + 0.5))
 
     def years(self, kind: str, registered: int, business_id: int,
               quiet_from: int = 9999) -> tuple[list[tuple[Any, ...]], int]:
@@ -46,7 +52,7 @@ class Figures:
         returns the rows and the latest headcount."""
         rng, v = self.rng, self.v
         median, sigma = _REVENUE[kind]
-        revenue = math.exp(rng.gauss(0, sigma)) * median
+        revenue = self._lognormal(0, sigma) * median
         if kind == "individual" and rng.random() < 0.01:
             revenue *= 10  # the odd big household: a busy restaurant or a wholesaler
         always_zero = rng.random() < 0.05  # 零申报 every year: a shell, so hardly any staff either
@@ -55,7 +61,7 @@ class Figures:
         first_year = date.fromordinal(registered).year
         rows: list[tuple[Any, ...]] = []
         for year in range(self.today.year - 3, self.today.year):
-            revenue *= math.exp(rng.gauss(0.03, 0.15))
+            revenue *= self._lognormal(0.03, 0.15)
             if rng.random() < 0.12:
                 employees = max(1, employees + (1 if rng.random() < 0.55 else -1))
             if year < first_year:

@@ -75,6 +75,8 @@ class Chunk:
     years: list[tuple[Any, ...]] = field(default_factory=list)
     licences: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
 
 
 class BusinessMaker:
@@ -109,6 +111,8 @@ class BusinessMaker:
             made.licences += licences
             made.changes.append((self.t.office_id, "business", row[1], "create", "", None, None, WHO,
                                  self.v.stamp, DEVICE))
+            made.kinds[row[10]] = made.kinds.get(row[10], 0) + 1
+            made.statuses[row[21]] = made.statuses.get(row[21], 0) + 1
         return made
 
     def uuid(self) -> str:
@@ -133,7 +137,8 @@ class BusinessMaker:
         year = date.fromordinal(registered).year
         revoked = 0.07 if year < 2010 else 0.03 if year < 2014 else 0.0
         if pick < gone + revoked:
-            return "revoked_deregistered" if self.rng.random() < 0.08 else "revoked"
+            # Not "revoked_deregistered" (labels.py): 20 characters, and Business.status holds 16.
+            return "revoked"
         return "moved_out" if pick < gone + revoked + 0.015 else "active"
 
     def make(self, business_id: int) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -183,7 +188,7 @@ class BusinessMaker:
         if kind == "individual":
             composition = "家庭经营" if rng.random() < 0.15 else "个人经营"
         days = v.days
-        row = (
+        row: tuple[Any, ...] = (
             business_id, row_uuid, 1, v.stamp, WHO, DEVICE, t.office_id, uscc, reg_no, name, kind,
             composition, operator, id_number, phone, address, grid_id, officer_id, trade.code, version,
             days[registered], status, v.true if suspended_from else v.false,
@@ -191,8 +196,7 @@ class BusinessMaker:
             v.true if abnormal_since else v.false, days[abnormal_since] if abnormal_since else None,
             capital, employees, "",
         )
-        searched = self.search(name, operator, address)
-        row += tuple(searched[key] for key in self.search_keys)
+        row += tuple(map(self.search(name, operator, address).__getitem__, self.search_keys))
         year_rows = [(self.uuid(), *figure) for figure in figures]
         licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
         return row, year_rows, [(self.uuid(), *licence) for licence in licences]

@@ -1,11 +1,12 @@
 """Make demo chunks in worker processes while the calling process writes them.
 
-Each chunk depends only on its index (demo_rows.BusinessMaker.chunk), so workers may run ahead in any
-order; the writer takes the chunks in order. Workers fork where fork is safe (Linux) and spawn elsewhere.
-If the pool breaks (a worker cannot start, e.g. a spawned one re-running a caller's script that lacks
-the __main__ guard), the remaining chunks are made in this process: the same rows, only slower.
-SQLite chunks hold only str/int/None and travel as marshal bytes, which load several times faster
-than pickle; PostgreSQL chunks hold dates and travel pickled.
+Each chunk depends only on its index (demo_rows.BusinessMaker.chunk), so workers may run ahead; the
+writer takes the chunks in order. Workers fork where fork is safe (Linux) and spawn elsewhere; spawned
+workers re-run the caller's main module, which must then have the `if __name__ == "__main__"` guard
+(build_demo uses workers by default only where they fork). If the pool breaks (a worker dies), the
+remaining chunks are made in this process: the same rows, only slower.
+Every value is str, int or None, so chunks travel as marshal bytes (several times faster than pickle);
+for PostgreSQL the workers also turn the rows into COPY text, leaving the writer nothing to convert.
 """
 
 from __future__ import annotations
@@ -17,50 +18,64 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from workbench.services.demo_rows import BusinessMaker, Chunk
 
-_worker_maker: BusinessMaker | None = None
+Tables = tuple[Any, Any, Any, Any]  # businesses, years, licences, changes: row lists, or COPY text
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+_worker: tuple[BusinessMaker, bool] | None = None
 
 
-def chunks(maker: BusinessMaker, size: int, chunk_size: int, workers: int) -> Iterator[Chunk]:
-    """The chunks of `size` businesses in order, made by `workers` processes (0: here)."""
+def copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """Rows in PostgreSQL's COPY text format (values already str, int or None)."""
+    lines = ["\t".join("\\N" if value is None else value.translate(_COPY_ESCAPES) if isinstance(value, str)
+                       else str(value) for value in row) for row in rows]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _tables(chunk: Chunk, as_copy: bool) -> Tables:
+    tables = (chunk.businesses, chunk.years, chunk.licences, chunk.changes)
+    if as_copy:
+        return copy_text(tables[0]), copy_text(tables[1]), copy_text(tables[2]), copy_text(tables[3])
+    return tables
+
+
+def chunks(maker: BusinessMaker, size: int, chunk_size: int, workers: int,
+           as_copy: bool) -> Iterator[tuple[Tables, dict[str, int], dict[str, int]]]:
+    """(tables, kinds, statuses) of each chunk of `size` businesses in order, made by `workers` processes."""
     count = -(-size // chunk_size)
     made = 0
     if workers > 0 and count > 1:
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        pool = ProcessPoolExecutor(min(workers, count), multiprocessing.get_context(method),
-                                   initializer=_start_worker, initargs=(maker,))
+        pool = ProcessPoolExecutor(min(workers, count), multiprocessing.get_context(START_METHOD),
+                                   initializer=_start_worker, initargs=(maker, as_copy))
         try:
-            pending: deque[Future[bytes | Chunk]] = deque()
+            pending: deque[Future[bytes]] = deque()
             for index in range(count):
                 pending.append(pool.submit(_worker_chunk, index, chunk_size, size))
                 if len(pending) > 2 * workers:
-                    yield _unpack(pending.popleft().result())
+                    yield marshal.loads(pending.popleft().result())
                     made += 1
             while pending:
-                yield _unpack(pending.popleft().result())
+                yield marshal.loads(pending.popleft().result())
                 made += 1
         except BrokenProcessPool:
             pass
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     for index in range(made, count):
-        yield maker.chunk(index, chunk_size, size)
+        chunk = maker.chunk(index, chunk_size, size)
+        yield _tables(chunk, as_copy), chunk.kinds, chunk.statuses
 
 
-def _start_worker(maker: BusinessMaker) -> None:
-    global _worker_maker
-    _worker_maker = maker
+def _start_worker(maker: BusinessMaker, as_copy: bool) -> None:
+    global _worker
+    _worker = (maker, as_copy)
 
 
-def _worker_chunk(index: int, chunk_size: int, size: int) -> bytes | Chunk:
-    assert _worker_maker is not None
-    chunk = _worker_maker.chunk(index, chunk_size, size)
-    if isinstance(_worker_maker.v.stamp, str):  # SQLite: every value is str, int or None
-        return marshal.dumps((chunk.businesses, chunk.years, chunk.licences, chunk.changes))
-    return chunk
-
-
-def _unpack(made: bytes | Chunk) -> Chunk:
-    return Chunk(*marshal.loads(made)) if isinstance(made, bytes) else made
+def _worker_chunk(index: int, chunk_size: int, size: int) -> bytes:
+    assert _worker is not None
+    maker, as_copy = _worker
+    chunk = maker.chunk(index, chunk_size, size)
+    return marshal.dumps((_tables(chunk, as_copy), chunk.kinds, chunk.statuses))

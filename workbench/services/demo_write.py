@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
@@ -37,8 +38,11 @@ def rollback_journal(engine: Engine) -> Iterator[None]:
         yield
         return
     with engine.connect() as connection:
-        switched = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal" and (
-            connection.exec_driver_sql("PRAGMA journal_mode = DELETE").scalar() == "delete")
+        try:
+            switched = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal" and (
+                connection.exec_driver_sql("PRAGMA journal_mode = DELETE").scalar() == "delete")
+        except OperationalError:  # locked by another connection: keep WAL
+            switched = False
     try:
         yield
     finally:
@@ -60,7 +64,12 @@ class BulkWriter:
         self.raw: Any = connection.connection.driver_connection
 
     def values(self, stamp: datetime, first: date, last: date) -> Values:
-        """Every day from first to last, the booleans and the timestamp, bound as the columns would bind them."""
+        """Every day from first to last, the booleans and the timestamp: bound as SQLAlchemy's column types
+        bind them for SQLite, as COPY text literals for PostgreSQL."""
+        if self.postgres:  # COPY text literals
+            days = {ordinal: date.fromordinal(ordinal).isoformat()
+                    for ordinal in range(first.toordinal(), last.toordinal() + 1)}
+            return Values(days=days, true="t", false="f", stamp=stamp.isoformat())
         bind_day = _processor("business", "registered_on", self.connection)
         bind_bool = _processor("business", "suspended", self.connection)
         bind_stamp = _processor("business", "updated_at", self.connection)
@@ -75,8 +84,14 @@ class BulkWriter:
         for name, _definition in indexes:
             self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
         if self.postgres:
+            # Foreign keys are checked row by row by triggers; adding them back checks all rows in one join.
+            foreign_keys = self._pg_foreign_keys()
+            for table, name, _definition in foreign_keys:
+                self.connection.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             self.connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{_PG_INDEX_MEMORY}'")
             yield
+            for table, name, definition in foreign_keys:
+                self.connection.exec_driver_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         else:
             cache_size = self.connection.exec_driver_sql("PRAGMA cache_size").scalar()
             self.connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
@@ -105,15 +120,27 @@ class BulkWriter:
         ), {"tables": list(LOADED_TABLES)})
         return [(str(name), str(definition)) for name, definition in rows]
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    def _pg_foreign_keys(self) -> list[tuple[str, str, str]]:
+        rows = self.connection.execute(text(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
+        ), {"tables": list(LOADED_TABLES)})
+        return [(str(table), str(name), str(definition)) for table, name, definition in rows]
+
+    def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]] | str) -> None:
+        """Rows as tuples, or (PostgreSQL) already as COPY text."""
         if not rows:
             return
         names = ", ".join(columns)
         if self.postgres:
             with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                if isinstance(rows, str):
+                    copy.write(rows)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
             return
+        assert isinstance(rows, list)
         marks = ", ".join("?" * len(columns))
         self.raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 

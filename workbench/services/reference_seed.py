@@ -10,7 +10,6 @@ from sqlalchemy import Connection, func, insert, select
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
-
 from workbench.domain import reference
 
 INDUSTRY_VERSIONS = ("2017", "2011")
