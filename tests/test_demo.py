@@ -317,3 +317,9 @@ def test_a_broken_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(demo_workers, "_start_worker", lambda *args: _die())  # every worker dies on start
     assert list(demo_workers.chunks(maker, 1200, 400, 2, as_copy=True)) == here
     assert here[0][0][0].count("\n") == 400 and "\t" in here[0][0][0]  # COPY text, one line a business
+
+
+def test_copy_text_escapes_what_postgresql_would_misread() -> None:
+    rows = [("a\tb", None, 3, "x\\N", "1\n2\r"), ("plain", None, 0, "", "面馆")]
+    assert demo_workers.copy_text(rows) == "a\\tb\t\\N\t3\tx\\\\N\t1\\n2\\r\nplain\t\\N\t0\t\t面馆\n"
+    assert demo_workers.copy_text([]) == ""

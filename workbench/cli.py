@@ -33,7 +33,6 @@ def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
 def open_tui(url: str) -> int:
     """Upgrade the database if needed, then run the app; returns the process exit code."""
     from screens.app import make_app
-
     from storage.engine import make_engine
     from storage.schema import ensure_current
     from workbench.services.office import DeviceMemory

@@ -56,7 +56,6 @@ def backup_command(
 def check_command(ctx: typer.Context) -> None:
     """检查数据库：SQLite 做完整性检查；PostgreSQL 检查连接、迁移版本和中文检索。"""
     from storage.check import check_database
-
     from storage.engine import make_engine
 
     report = check_database(make_engine(_url(ctx)))
@@ -73,8 +72,8 @@ def copy_command(
 ) -> None:
     """把整个库原样迁移到另一个数据库（SQLite ⇄ PostgreSQL），保留 uuid、版本和变更记录，最后核对数量。"""
     from rich.progress import Progress
-    from storage.copy import CopyError, copy_database
 
+    from storage.copy import CopyError, copy_database
     from storage.engine import make_engine
 
     with Progress() as bar:

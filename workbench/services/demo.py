@@ -121,6 +121,7 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
                     report(done, size, "生成市场主体")
                 report(size, size, "建立索引")
             report(size, size, "重建检索索引")
+        report(size, size, "更新统计信息")
         writer.finish(["office", "grid", "officer", "business"])
         report(size, size, "提交")
     report(size, size, "完成")
