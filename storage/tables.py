@@ -89,7 +89,7 @@ class Business(Travelling, table=True):
     industry_code: str | None = Field(default=None, max_length=5)
     industry_code_version: str = Field(default="2017", max_length=4)
     registered_on: date | None = Field(default=None)
-    status: str = Field(default="active", max_length=16, description="RULES.md §6.3, see domain.status")
+    status: str = Field(default="active", max_length=24, description="RULES.md §6.3, see domain.labels")
     suspended: bool = Field(default=False, description="歇业: a flag, status stays 存续")
     suspended_from: date | None = Field(default=None)
     suspended_until: date | None = Field(default=None)

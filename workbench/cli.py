@@ -36,11 +36,14 @@ def open_tui(url: str) -> int:
     from storage.engine import make_engine
     from storage.schema import ensure_current
     from workbench.services.office import DeviceMemory
+    from workbench.services.reference_seed import seed_reference
 
     engine = make_engine(url)
     result = ensure_current(engine, locations.backup_dir())
     if result.backup is not None:
         typer.echo(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
+    with engine.begin() as connection:
+        seed_reference(connection)
     tui = make_app(
         engine,
         device_memory=DeviceMemory(locations.device_memory_path()),

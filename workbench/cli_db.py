@@ -21,9 +21,12 @@ def upgrade_command(ctx: typer.Context) -> None:
     """把数据库升级到当前程序的版本（SQLite 先自动备份）。"""
     from storage.engine import make_engine
     from storage.schema import ensure_current
+    from workbench.services.reference_seed import seed_reference
 
     engine = make_engine(_url(ctx))
     result = ensure_current(engine, locations.backup_dir())
+    with engine.begin() as connection:
+        seed_reference(connection)
     if result.before == result.after:
         typer.echo(f"数据库已是最新版本（{result.after}）。")
     else:

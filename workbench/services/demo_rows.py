@@ -2,8 +2,9 @@
 
 Chunk i draws from its own random.Random seeded with (seed, i), and codes are keyed by business id, so a
 chunk can be made in any process in any order and the rows (uuids included) depend only on seed, size and
-day. `Values` holds dates, booleans and the timestamp already bound the way SQLAlchemy's column types
-would bind them for the target database.
+day (and the chunk size, demo.CHUNK). Uuids are uuid4-shaped, from the chunk's stream. `Values` holds
+dates, booleans and the timestamp already in the driver's form: as SQLAlchemy's column types bind them
+for SQLite, as COPY text literals for PostgreSQL.
 """
 
 from __future__ import annotations
@@ -137,7 +138,6 @@ class BusinessMaker:
         year = date.fromordinal(registered).year
         revoked = 0.07 if year < 2010 else 0.03 if year < 2014 else 0.0
         if pick < gone + revoked:
-            # Not "revoked_deregistered" (labels.py): 20 characters, and Business.status holds 16.
             return "revoked"
         return "moved_out" if pick < gone + revoked + 0.015 else "active"
 

@@ -149,7 +149,7 @@ def upgrade() -> None:
         sa.Column("industry_code", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=True),
         sa.Column("industry_code_version", sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
         sa.Column("registered_on", sa.Date(), nullable=True),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("suspended", sa.Boolean(), nullable=False),
         sa.Column("suspended_from", sa.Date(), nullable=True),
         sa.Column("suspended_until", sa.Date(), nullable=True),

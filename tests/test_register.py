@@ -1,0 +1,47 @@
+"""The register service on both engines: every status fits, creating needs a name, reference data seeds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from storage.audit import Actor
+from storage.tables import Division, IndustryCode, Office
+from workbench.cli import app
+from workbench.domain.labels import STATUS_LABELS
+from workbench.services.errors import ValidationFailed
+from workbench.services.register import create_business, get_business
+
+
+def _actor(session: Session) -> Actor:
+    office = Office(code="T1", name="测试市场监管所")
+    session.add(office)
+    session.flush()
+    assert office.id is not None
+    return Actor(who="测试员", device="测试终端", office_id=office.id)
+
+
+@pytest.mark.parametrize("status", list(STATUS_LABELS))
+def test_every_status_code_is_stored_and_read_back(session: Session, status: str) -> None:
+    actor = _actor(session)
+    created = create_business(session=session, actor=actor, data={"name": "阿强水果店", "status": STATUS_LABELS[status]})
+    session.commit()
+    assert get_business(session=session, actor=actor, business_uuid=created.uuid).status == status
+
+
+def test_creating_without_a_name_is_refused_in_chinese(session: Session) -> None:
+    actor = _actor(session)
+    with pytest.raises(ValidationFailed) as refused:
+        create_business(session=session, actor=actor, data={"operator": "张三"})
+    assert refused.value.errors == {"name": "名称不能为空"}
+
+
+def test_db_upgrade_seeds_the_reference_tables(engine_url: str, engine: Engine) -> None:
+    result = CliRunner().invoke(app, ["--db", engine_url, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        industries = session.exec(select(func.count()).select_from(IndustryCode)).one()  # type: ignore[call-overload]
+        divisions = session.exec(select(func.count()).select_from(Division)).one()  # type: ignore[call-overload]
+    assert industries[0] > 2500 and divisions[0] > 3000
