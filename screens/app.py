@@ -90,7 +90,7 @@ class WorkbenchApp(App[None]):
         if located is not None:
             self._begin(located)
         elif not self.reference.offices:
-            self.push_screen(ErrorDialog("数据库中还没有市场监管所", "请先用命令行初始化数据库（所、网格与干部），再打开工作台。"),
+            self.push_screen(ErrorDialog("数据库中还没有市场监管所", "请先在命令行建所：workbench init --office 所名称 --officer 干部甲 --officer 干部乙 --grid 片区名，再打开工作台。"),
                              lambda _: self.exit())
         else:
             self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)

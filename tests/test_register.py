@@ -45,3 +45,18 @@ def test_db_upgrade_seeds_the_reference_tables(engine_url: str, engine: Engine) 
         industries = session.exec(select(func.count()).select_from(IndustryCode)).one()  # type: ignore[call-overload]
         divisions = session.exec(select(func.count()).select_from(Division)).one()  # type: ignore[call-overload]
     assert industries[0] > 2500 and divisions[0] > 3000
+
+
+def test_init_sets_up_a_new_office_that_the_app_can_open(engine_url: str, engine: Engine) -> None:
+    runner = CliRunner()
+    made = runner.invoke(app, ["--db", engine_url, "init", "--office", "五马市场监管所", "--officer", "张伟",
+                               "--officer", "单丽", "--grid", "五马片区"])
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(app, ["--db", engine_url, "init", "--office", "五马市场监管所", "--officer", "张伟"])
+    assert again.exit_code == 1 and "已经建过" in again.output
+    from workbench.services.office import grids, officers, offices
+
+    with Session(engine) as session:
+        office = offices(session=session)[0]
+        assert [o.name for o in officers(session=session, office_id=office.id)] == ["张伟", "单丽"]
+        assert [g.name for g in grids(session=session, office_id=office.id)] == ["五马片区"]

@@ -111,6 +111,41 @@ def code(
         raise typer.Exit(1)
 
 
+@app.command()
+def init(
+    ctx: typer.Context,
+    office: Annotated[str, typer.Option("--office", help="所名称，如 温州市鹿城区市场监督管理局五马市场监管所")],
+    officer: Annotated[list[str], typer.Option("--officer", help="包联干部姓名，可重复给出")],
+    grid: Annotated[list[str] | None, typer.Option("--grid", help="网格/片区名称，可重复给出")] = None,
+    region: Annotated[str, typer.Option("--region", help="所在县级行政区划代码，如 330302")] = "",
+) -> None:
+    """在新数据库里建所：所名称、包联干部和网格（打开工作台之前的第一步）。"""
+    from sqlmodel import Session
+
+    from storage.engine import make_engine
+    from storage.schema import ensure_current
+    from workbench.services.office import offices, set_up_office
+    from workbench.services.reference_seed import seed_reference
+
+    url = locations.database_url(ctx.obj["db"])
+    engine = make_engine(url)
+    ensure_current(engine, locations.backup_dir())
+    with engine.begin() as connection:
+        seed_reference(connection)
+    with Session(engine) as session:
+        if any(existing.name == office.strip() for existing in offices(session=session)):
+            typer.echo(f"「{office}」已经建过了。", err=True)
+            raise typer.Exit(1)
+        try:
+            set_up_office(session=session, name=office, officer_names=officer, grid_names=grid or [],
+                          region_code=region, device=locations.device_name())
+        except ValueError as problem:
+            typer.echo(str(problem), err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+    typer.echo(f"已建所「{office}」：干部 {len(officer)} 名，网格 {len(grid or [])} 个。现在可以运行 workbench 打开工作台。")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

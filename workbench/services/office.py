@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -64,3 +65,31 @@ class DeviceMemory:
         memory.setdefault(database_key, {})["officer_uuid"] = officer_uuid
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(memory, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def set_up_office(
+    *, session: Session, name: str, officer_names: list[str], grid_names: list[str], region_code: str = "",
+    who: str = "初始化", device: str = "",
+) -> int:
+    """Create an office with its officers and grids (the first step on a new database); returns its id."""
+    from storage.audit import Actor, log_changes, utc_now
+
+    clean_name = name.strip()
+    names = [officer.strip() for officer in officer_names if officer.strip()]
+    if not clean_name or not names:
+        raise ValueError("请给出所名称和至少一名干部")
+    at = utc_now()
+    stamp: dict[str, Any] = {"updated_at": at, "updated_by": who, "device": device}
+    office = Office(code=region_code or clean_name, name=clean_name, region_code=region_code, **stamp)
+    session.add(office)
+    session.flush()
+    assert office.id is not None
+    actor = Actor(who=who, device=device, office_id=office.id)
+    log_changes(session, actor, "office", office.uuid, "create", {"name": (None, clean_name)}, at)
+    rows: list[Officer | Grid] = [Grid(office_id=office.id, name=grid.strip(), **stamp) for grid in grid_names if grid.strip()]
+    rows += [Officer(office_id=office.id, name=officer, **stamp) for officer in names]
+    for row in rows:
+        session.add(row)
+        session.flush()
+        log_changes(session, actor, type(row).__name__.lower(), row.uuid, "create", {"name": (None, row.name)}, at)
+    return office.id
