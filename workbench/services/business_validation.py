@@ -14,6 +14,7 @@ from workbench.domain.labels import (
     normalise_kind,
     normalise_status,
 )
+from workbench.domain.values import parse_date, parse_int, parse_money
 
 TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no")
 
@@ -102,50 +103,18 @@ def _industry(raw: Any, version: str) -> str | None:
 
 
 def _date(raw: Any) -> date | None:
-    if _blank(raw):
-        return None
-    if isinstance(raw, date):
-        return raw
-    text = clean_text(raw).replace("/", "-").replace(".", "-")
-    for sep in ("年", "月"):
-        text = text.replace(sep, "-")
-    text = text.rstrip("日")
-    if len(text) == 8 and text.isdigit():
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     try:
-        year, month, day = (int(part) for part in text.split("-"))
-        return date(year, month, day)
+        return parse_date(raw if isinstance(raw, date) else clean_text(raw) or None)
     except ValueError:
         raise ValueError(f"日期「{raw}」无法识别，请写成 2024-05-03") from None
 
 
 def _int(raw: Any) -> int | None:
-    if _blank(raw):
-        return None
-    text = clean_text(raw).replace(",", "")
-    if not text.lstrip("-").isdigit():
-        raise ValueError(f"「{raw}」不是整数")
-    number = int(text)
-    if number < 0:
-        raise ValueError(f"「{raw}」不能为负数")
-    return number
+    return parse_int(clean_text(raw) or None if isinstance(raw, str) else raw)
 
 
 def _money(raw: Any) -> int | None:
-    if _blank(raw):
-        return None
-    text = clean_text(raw).replace(",", "").replace("元", "")
-    factor = 10_000 if text.endswith("万") else 1
-    text = text.rstrip("万")
-    try:
-        from decimal import Decimal, InvalidOperation
-
-        amount = Decimal(text) * factor
-    except InvalidOperation:
-        raise ValueError(f"金额「{raw}」无法识别，请写数字（元），如 50000 或 5万") from None
-    if amount < 0:
-        raise ValueError(f"金额「{raw}」不能为负数")
-    return int(amount.to_integral_value())
+    return parse_money(clean_text(raw) or None if isinstance(raw, str) else raw)
 
 
 def _choice(labels: dict[str, str], normaliser: Any, what: str) -> Any:

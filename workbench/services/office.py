@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from storage.audit import Actor, log_changes, utc_now
 from storage.tables import Grid, Office, Officer
 
 
@@ -72,8 +73,6 @@ def set_up_office(
     who: str = "初始化", device: str = "",
 ) -> int:
     """Create an office with its officers and grids (the first step on a new database); returns its id."""
-    from storage.audit import Actor, log_changes, utc_now
-
     clean_name = name.strip()
     names = [officer.strip() for officer in officer_names if officer.strip()]
     if not clean_name or not names:
