@@ -33,17 +33,12 @@ def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
 def open_tui(url: str) -> int:
     """Upgrade the database if needed, then run the app; returns the process exit code."""
     from screens.app import make_app
-    from storage.engine import make_engine
-    from storage.schema import ensure_current
+    from workbench.cli_ready import ready_engine
     from workbench.services.office import DeviceMemory
-    from workbench.services.reference_seed import seed_reference
 
-    engine = make_engine(url)
-    result = ensure_current(engine, locations.backup_dir())
+    engine, result = ready_engine(url)
     if result.backup is not None:
         typer.echo(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
-    with engine.begin() as connection:
-        seed_reference(connection)
     tui = make_app(
         engine,
         device_memory=DeviceMemory(locations.device_memory_path()),
@@ -122,16 +117,10 @@ def init(
     """在新数据库里建所：所名称、包联干部和网格（打开工作台之前的第一步）。"""
     from sqlmodel import Session
 
-    from storage.engine import make_engine
-    from storage.schema import ensure_current
+    from workbench.cli_ready import ready_engine
     from workbench.services.office import offices, set_up_office
-    from workbench.services.reference_seed import seed_reference
 
-    url = locations.database_url(ctx.obj["db"])
-    engine = make_engine(url)
-    ensure_current(engine, locations.backup_dir())
-    with engine.begin() as connection:
-        seed_reference(connection)
+    engine, _result = ready_engine(locations.database_url(ctx.obj["db"]))
     with Session(engine) as session:
         if any(existing.name == office.strip() for existing in offices(session=session)):
             typer.echo(f"「{office}」已经建过了。", err=True)

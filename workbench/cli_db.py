@@ -19,14 +19,9 @@ def _url(ctx: typer.Context) -> str:
 @db_app.command("upgrade")
 def upgrade_command(ctx: typer.Context) -> None:
     """把数据库升级到当前程序的版本（SQLite 先自动备份）。"""
-    from storage.engine import make_engine
-    from storage.schema import ensure_current
-    from workbench.services.reference_seed import seed_reference
+    from workbench.cli_ready import ready_engine
 
-    engine = make_engine(_url(ctx))
-    result = ensure_current(engine, locations.backup_dir())
-    with engine.begin() as connection:
-        seed_reference(connection)
+    _engine, result = ready_engine(_url(ctx))
     if result.before == result.after:
         typer.echo(f"数据库已是最新版本（{result.after}）。")
     else:
