@@ -47,17 +47,32 @@ def as_log_text(value: Any) -> str | None:
 
 
 def log_changes(
-    session: Session, actor: Actor, entity: str, entity_uuid: str, action: str,
-    changes: dict[str, tuple[Any, Any]], at: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    entity: str,
+    entity_uuid: str,
+    action: str,
+    changes: dict[str, tuple[Any, Any]],
+    at: datetime | None = None,
 ) -> None:
     """Append one ChangeLog row per changed field (or one row when there are no fields, e.g. delete)."""
     at = at or utc_now()
     items = list(changes.items()) or [("", (None, None))]
     for field, (old, new) in items:
-        session.add(ChangeLog(
-            office_id=actor.office_id, entity=entity, entity_uuid=entity_uuid, action=action, field=field,
-            old=as_log_text(old), new=as_log_text(new), who=actor.who, at=at, device=actor.device,
-        ))
+        session.add(
+            ChangeLog(
+                office_id=actor.office_id,
+                entity=entity,
+                entity_uuid=entity_uuid,
+                action=action,
+                field=field,
+                old=as_log_text(old),
+                new=as_log_text(new),
+                who=actor.who,
+                at=at,
+                device=actor.device,
+            )
+        )
 
 
 def stamp_values(actor: Actor, at: datetime) -> dict[str, Any]:
@@ -65,7 +80,12 @@ def stamp_values(actor: Actor, at: datetime) -> dict[str, Any]:
 
 
 def guarded_update(
-    session: Session, model: type[SQLModel], row_id: int, base_version: int, values: dict[str, Any], actor: Actor,
+    session: Session,
+    model: type[SQLModel],
+    row_id: int,
+    base_version: int,
+    values: dict[str, Any],
+    actor: Actor,
 ) -> int:
     """UPDATE ... WHERE version = base_version; returns the new version or raises VersionConflict."""
     at = values.pop("updated_at", None) or utc_now()

@@ -46,7 +46,9 @@ def _sqlite_backup(source_path: str, target: Path) -> None:
 def _pg_dump(engine: Engine, target: Path) -> None:
     pg_dump = find_pg_dump()
     if pg_dump is None:
-        raise BackupError("未找到 pg_dump：请安装 PostgreSQL 客户端工具（postgresql-client）后再备份，或由数据库管理员在服务器上备份。")
+        raise BackupError(
+            "未找到 pg_dump：请安装 PostgreSQL 客户端工具（postgresql-client）后再备份，或由数据库管理员在服务器上备份。"
+        )
     url = engine.url.set(drivername="postgresql", password=None)
     # The password goes through the environment: a command line is visible to every user of the machine.
     environment = {**os.environ, **({"PGPASSWORD": str(engine.url.password)} if engine.url.password else {})}
@@ -66,9 +68,11 @@ def find_pg_dump() -> Path | None:
     found = shutil.which("pg_dump")
     if found:
         return Path(found)
-    candidates = [*Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
-                  *Path("/usr").glob("pgsql-*/bin/pg_dump"),
-                  *Path("C:/Program Files/PostgreSQL").glob("*/bin/pg_dump.exe")]
+    candidates = [
+        *Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
+        *Path("/usr").glob("pgsql-*/bin/pg_dump"),
+        *Path("C:/Program Files/PostgreSQL").glob("*/bin/pg_dump.exe"),
+    ]
     candidates.sort(key=_major_version)
     return candidates[-1] if candidates else None
 

@@ -21,9 +21,15 @@ from storage.schema import head_revision
 CJK_PROBE = "面馆店"
 OK, WARN, FAIL = "正常", "提示", "异常"
 TABLE_LABELS = {
-    "office": ("市场监管所", "个"), "grid": ("网格", "个"), "officer": ("包联干部", "人"),
-    "business": ("市场主体", "户"), "license": ("许可证", "张"), "year_figures": ("年度数据", "条"),
-    "change_log": ("变更记录", "条"), "industry_code": ("行业代码", "条"), "division": ("行政区划", "条"),
+    "office": ("市场监管所", "个"),
+    "grid": ("网格", "个"),
+    "officer": ("包联干部", "人"),
+    "business": ("市场主体", "户"),
+    "license": ("许可证", "张"),
+    "year_figures": ("年度数据", "条"),
+    "change_log": ("变更记录", "条"),
+    "industry_code": ("行业代码", "条"),
+    "division": ("行政区划", "条"),
 }
 
 
@@ -78,7 +84,9 @@ def _missing_sqlite_file(engine: Engine) -> Finding | None:
     database = engine.url.database if is_sqlite(engine) else None
     if not database or database == ":memory:" or Path(database).exists():
         return None
-    return Finding(FAIL, f"找不到数据库文件：{database}。请确认路径（可运行 workbench locate 查看默认位置）。")
+    return Finding(
+        FAIL, f"找不到数据库文件：{database}。请确认路径（可运行 workbench locate 查看默认位置）。"
+    )
 
 
 def explain_connection_error(engine: Engine, error: BaseException) -> str:
@@ -102,7 +110,10 @@ def _known_errors(engine: Engine) -> list[tuple[tuple[str, ...], str]]:
         (("malformed",), "数据库文件已损坏：请停止使用，从备份恢复"),
         (("unable to open database file",), "无法打开数据库文件：文件夹不存在或没有读写权限"),
         (("database is locked",), "数据库正被其他程序锁定：请稍后再试"),
-        (("connection refused",), f"无法连接到数据库服务器 {where}：连接被拒绝。请确认服务器已启动、地址和端口正确、防火墙已放行"),
+        (
+            ("connection refused",),
+            f"无法连接到数据库服务器 {where}：连接被拒绝。请确认服务器已启动、地址和端口正确、防火墙已放行",
+        ),
         (("password authentication failed",), f"用户名或密码错误：服务器拒绝了用户 {url.username} 的登录"),
         (("no password supplied",), f"服务器要求密码：请在连接地址中写上用户 {url.username} 的密码"),
         (('database "', "does not exist"), f"服务器 {where} 上没有数据库 {url.database}：请管理员先创建"),
@@ -124,8 +135,15 @@ def _migration_level(connection: Connection) -> list[Finding]:
     if current is None:
         return [Finding(WARN, "数据库是空的（尚未建表）：打开工作台或运行 workbench db upgrade 会建表")]
     if not _is_known_revision(current):
-        return [Finding(FAIL, f"数据库版本 {current} 不是本程序认识的版本（程序为 {head}）：请先升级工作台程序")]
-    return [Finding(WARN, f"数据库版本 {current} 较旧（程序为 {head}）：运行 workbench db upgrade 升级，升级前自动备份")]
+        return [
+            Finding(FAIL, f"数据库版本 {current} 不是本程序认识的版本（程序为 {head}）：请先升级工作台程序")
+        ]
+    return [
+        Finding(
+            WARN,
+            f"数据库版本 {current} 较旧（程序为 {head}）：运行 workbench db upgrade 升级，升级前自动备份",
+        )
+    ]
 
 
 def _is_known_revision(revision: str) -> bool:
@@ -181,9 +199,13 @@ def _sqlite_journal(connection: Connection) -> list[Finding]:
 
 
 def _sqlite_search_index(connection: Connection) -> list[Finding]:
-    names = connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
-    ).scalars().all()
+    names = (
+        connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+        )
+        .scalars()
+        .all()
+    )
     return [_fts_integrity(connection, str(name)) for name in names]
 
 
@@ -193,7 +215,9 @@ def _fts_integrity(connection: Connection, name: str) -> Finding:
         # rank = 1 also compares an external-content index with its table, which is what drifts.
         connection.exec_driver_sql(f"INSERT INTO {quoted}({quoted}, rank) VALUES ('integrity-check', 1)")
     except DBAPIError as error:
-        return Finding(FAIL, f"检索索引 {name} 与数据不一致：运行 workbench db upgrade 或重建索引（{error.orig}）")
+        return Finding(
+            FAIL, f"检索索引 {name} 与数据不一致：运行 workbench db upgrade 或重建索引（{error.orig}）"
+        )
     return Finding(OK, f"检索索引 {name}：完好")
 
 
@@ -211,29 +235,45 @@ def _pg_server(connection: Connection) -> list[Finding]:
 
 
 def _pg_encoding(connection: Connection) -> list[Finding]:
-    encoding, collate, ctype = connection.execute(text(
-        "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database "
-        "WHERE datname = current_database()"
-    )).one()
+    encoding, collate, ctype = connection.execute(
+        text(
+            "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database "
+            "WHERE datname = current_database()"
+        )
+    ).one()
     if encoding != "UTF8":
         return [Finding(FAIL, f"数据库编码为 {encoding}，中文需要 UTF8：请用 ENCODING 'UTF8' 重建数据库")]
     return [Finding(OK, f"编码 {encoding}，排序规则 {collate}，字符分类 {ctype}")]
 
 
 def _pg_trigram(connection: Connection) -> list[Finding]:
-    installed = connection.execute(text("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'")).scalar()
+    installed = connection.execute(
+        text("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'")
+    ).scalar()
     if installed is None:
-        return [Finding(FAIL, "未安装 pg_trgm 扩展，中文模糊检索无法使用：请管理员执行 CREATE EXTENSION pg_trgm")]
+        return [
+            Finding(FAIL, "未安装 pg_trgm 扩展，中文模糊检索无法使用：请管理员执行 CREATE EXTENSION pg_trgm")
+        ]
     trigrams = connection.execute(text("SELECT show_trgm(:probe)"), {"probe": CJK_PROBE}).scalar()
     if not trigrams:
         # Search stays correct (Chinese terms go to the character-gram index), only 3+ character terms get slower.
-        return [Finding(WARN, f"pg_trgm 丢弃了中文字符（show_trgm('{CJK_PROBE}') 为空）：数据库的字符分类"
-                              "不是 UTF-8。检索结果仍然正确，但较长的中文检索会变慢；"
-                              "建议用 LC_CTYPE 'C.UTF-8' 或 'zh_CN.UTF-8' 重建数据库")]
+        return [
+            Finding(
+                WARN,
+                f"pg_trgm 丢弃了中文字符（show_trgm('{CJK_PROBE}') 为空）：数据库的字符分类"
+                "不是 UTF-8。检索结果仍然正确，但较长的中文检索会变慢；"
+                "建议用 LC_CTYPE 'C.UTF-8' 或 'zh_CN.UTF-8' 重建数据库",
+            )
+        ]
     return [Finding(OK, f"中文检索（pg_trgm {installed}）：可用")]
 
 
 _SQLITE_STEPS: list[Step] = [
-    _sqlite_integrity, _sqlite_foreign_keys, _sqlite_journal, _migration_level, _sqlite_search_index, _row_counts,
+    _sqlite_integrity,
+    _sqlite_foreign_keys,
+    _sqlite_journal,
+    _migration_level,
+    _sqlite_search_index,
+    _row_counts,
 ]
 _POSTGRES_STEPS: list[Step] = [_pg_server, _migration_level, _pg_encoding, _pg_trigram, _row_counts]

@@ -53,7 +53,9 @@ def copied_tables() -> list[Table]:
     return [table for table in SQLModel.metadata.sorted_tables if table.name not in NOT_COPIED]
 
 
-def copy_database(source_engine: Engine, target_engine: Engine, *, progress: Progress | None = None) -> CopyResult:
+def copy_database(
+    source_engine: Engine, target_engine: Engine, *, progress: Progress | None = None
+) -> CopyResult:
     """Copy every row of source into the empty target (migrated here if blank) and verify counts and checksums."""
     _refuse_same_database(source_engine, target_engine)
     _prepare(source_engine, target_engine)
@@ -65,7 +67,9 @@ def copy_database(source_engine: Engine, target_engine: Engine, *, progress: Pro
             _verify(source, target)
             _reset_sequences(target)
     except SQLAlchemyError as error:
-        raise CopyError(f"复制失败，目标库未作任何改动：{explain_connection_error(target_engine, error)}") from error
+        raise CopyError(
+            f"复制失败，目标库未作任何改动：{explain_connection_error(target_engine, error)}"
+        ) from error
     return CopyResult(counts=counts, verified=True)
 
 
@@ -85,12 +89,16 @@ def _prepare(source_engine: Engine, target_engine: Engine) -> None:
     if source_revision is None:
         raise CopyError("源数据库是空的（尚未建表），没有可复制的内容")
     if source_revision != head:
-        raise CopyError(f"源数据库版本 {source_revision} 与程序（{head}）不一致：请先对源库运行 workbench db upgrade")
+        raise CopyError(
+            f"源数据库版本 {source_revision} 与程序（{head}）不一致：请先对源库运行 workbench db upgrade"
+        )
     target_revision = _revision(target_engine, "目标")
     if target_revision is None:
         upgrade(target_engine, head)
     elif target_revision != head:
-        raise CopyError(f"目标数据库版本 {target_revision} 与源库（{head}）不一致：请换一个空库，或先把目标库升级")
+        raise CopyError(
+            f"目标数据库版本 {target_revision} 与源库（{head}）不一致：请换一个空库，或先把目标库升级"
+        )
 
 
 def _revision(engine: Engine, which: str) -> str | None:
@@ -126,8 +134,11 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
 
 def _refuse_target_with_data(target: Connection) -> None:
     present = set(inspect(target).get_table_names())
-    filled = [(table.name, _count(target, table)) for table in copied_tables()
-              if table.name in present and table.name not in REFERENCE_TABLES]
+    filled = [
+        (table.name, _count(target, table))
+        for table in copied_tables()
+        if table.name in present and table.name not in REFERENCE_TABLES
+    ]
     filled = [(name, rows) for name, rows in filled if rows]
     if filled:
         listed = "，".join(f"{_label(name)} {rows:,} 行" for name, rows in filled)
@@ -160,8 +171,10 @@ def _insert(target: Connection, table: Table, rows: list[dict[str, Any]]) -> Non
         target.execute(table.insert(), rows)
     except IntegrityError as error:
         detail = str(error.orig).strip().splitlines()[0]
-        raise CopyError(f"源库的{_label(table.name)}中有目标库不接受的数据（例如引用了不存在的记录），"
-                        f"目标库未作任何改动。请先运行 workbench db check 检查源库：{detail}") from error
+        raise CopyError(
+            f"源库的{_label(table.name)}中有目标库不接受的数据（例如引用了不存在的记录），"
+            f"目标库未作任何改动。请先运行 workbench db check 检查源库：{detail}"
+        ) from error
 
 
 def _label(name: str) -> str:
@@ -210,7 +223,9 @@ def _reset_sequences(target: Connection) -> None:
         if column is None:
             continue
         target.execute(
-            text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                 f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"),
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+            ),
             {"table": table.name, "column": column.name},
         )

@@ -66,8 +66,20 @@ class BusinessRow:
     abnormal: bool
 
 
-_ROW_COLUMNS = ("id", "uuid", "version", "name", "uscc", "reg_no", "kind", "operator", "phone", "address",
-                "status", "registered_on")
+_ROW_COLUMNS = (
+    "id",
+    "uuid",
+    "version",
+    "name",
+    "uscc",
+    "reg_no",
+    "kind",
+    "operator",
+    "phone",
+    "address",
+    "status",
+    "registered_on",
+)
 
 
 WALK_WINDOW = 2000  # rows read in sort order before trusting the candidates instead: ~15 ms
@@ -101,26 +113,44 @@ def count_businesses(session: Session, flt: BusinessFilter) -> int:
     return int(connection.execute(statement).scalar_one())
 
 
-def _sorted_candidates(connection: Connection, flt: BusinessFilter, condition: ColumnElement[bool],
-                       offset: int, limit: int) -> list[BusinessRow]:
+def _sorted_candidates(
+    connection: Connection, flt: BusinessFilter, condition: ColumnElement[bool], offset: int, limit: int
+) -> list[BusinessRow]:
     """Check every candidate, sort, cut; then read the page's rows."""
-    keys: Any = select(_business.c.id, _business.c.name, _business.c.registered_on).where(*_filters(flt), condition)
+    keys: Any = select(_business.c.id, _business.c.name, _business.c.registered_on).where(
+        *_filters(flt), condition
+    )
     # Materialized: no planner may walk a sort index instead (the walk is what failed, or is too long).
     keys = select(keys.cte("matched").prefix_with("MATERIALIZED"))
-    page = keys.order_by(*_order(flt.sort, keys.selected_columns)).limit(limit).offset(offset).subquery("page")
-    statement = (_row_select(page.join(_business, _business.c.id == page.c.id))
-                 .order_by(*_order(flt.sort, page)))
+    page = (
+        keys.order_by(*_order(flt.sort, keys.selected_columns)).limit(limit).offset(offset).subquery("page")
+    )
+    statement = _row_select(page.join(_business, _business.c.id == page.c.id)).order_by(
+        *_order(flt.sort, page)
+    )
     return _rows(connection, statement)
 
 
-def _walk(connection: Connection, flt: BusinessFilter, condition: ColumnElement[bool] | None, offset: int,
-          limit: int, *, window: int | None = None) -> list[BusinessRow]:
+def _walk(
+    connection: Connection,
+    flt: BusinessFilter,
+    condition: ColumnElement[bool] | None,
+    offset: int,
+    limit: int,
+    *,
+    window: int | None = None,
+) -> list[BusinessRow]:
     """Rows in sort order; with a window, only among the first `window` rows of the office."""
     conditions = _filters(flt) + ([] if condition is None else [condition])
     source: Any = _business
     if window is not None:
-        source = (select(_business.c.id).where(_business.c.office_id == flt.office_id)
-                  .order_by(*_order(flt.sort, _business)).limit(window).subquery("window"))
+        source = (
+            select(_business.c.id)
+            .where(_business.c.office_id == flt.office_id)
+            .order_by(*_order(flt.sort, _business))
+            .limit(window)
+            .subquery("window")
+        )
         source = source.join(_business, _business.c.id == source.c.id)
     statement = _row_select(source).where(*conditions).order_by(*_order(flt.sort, _business))
     return _rows(connection, statement.limit(limit).offset(offset))
@@ -129,8 +159,12 @@ def _walk(connection: Connection, flt: BusinessFilter, condition: ColumnElement[
 def _filters(flt: BusinessFilter) -> list[ColumnElement[bool]]:
     b = _business.c
     conditions = [b.office_id == flt.office_id, b.deleted_at.is_(None)]
-    for column, value in (("status", flt.status), ("kind", flt.kind), ("grid_id", flt.grid_id),
-                          ("officer_id", flt.officer_id)):
+    for column, value in (
+        ("status", flt.status),
+        ("kind", flt.kind),
+        ("grid_id", flt.grid_id),
+        ("officer_id", flt.officer_id),
+    ):
         if value is not None:
             conditions.append(b[column] == value)
     return conditions
@@ -147,10 +181,14 @@ def _order(sort: Sort, source: Any) -> list[Any]:
 
 def _row_select(source: Any) -> Select[Any]:
     b = _business.c
-    return (
-        select(*(b[name] for name in _ROW_COLUMNS), _grid.c.name.label("grid_name"),
-               _officer.c.name.label("officer_name"), b.suspended, b.abnormal)
-        .select_from(source.outerjoin(_grid, _grid.c.id == b.grid_id).outerjoin(_officer, _officer.c.id == b.officer_id))
+    return select(
+        *(b[name] for name in _ROW_COLUMNS),
+        _grid.c.name.label("grid_name"),
+        _officer.c.name.label("officer_name"),
+        b.suspended,
+        b.abnormal,
+    ).select_from(
+        source.outerjoin(_grid, _grid.c.id == b.grid_id).outerjoin(_officer, _officer.c.id == b.officer_id)
     )
 
 
@@ -159,4 +197,6 @@ def _rows(connection: Connection, statement: Select[Any]) -> list[BusinessRow]:
 
 
 def _row(mapping: Any) -> BusinessRow:
-    return BusinessRow(**{**mapping, "suspended": bool(mapping["suspended"]), "abnormal": bool(mapping["abnormal"])})
+    return BusinessRow(
+        **{**mapping, "suspended": bool(mapping["suspended"]), "abnormal": bool(mapping["abnormal"])}
+    )

@@ -59,6 +59,8 @@ def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
     if before == head:
         return UpgradeResult(before, head, None)
     can_back_up = is_sqlite(engine) or find_pg_dump() is not None
-    backup = backup_database(engine, backup_dir) if before is not None and backup_dir and can_back_up else None
+    backup = (
+        backup_database(engine, backup_dir) if before is not None and backup_dir and can_back_up else None
+    )
     upgrade(engine)
     return UpgradeResult(before, head, backup)

@@ -44,7 +44,10 @@ _LETTERS = re.compile(r"[a-z]+")
 
 def search_fields(name: str, operator: str, address: str) -> dict[str, str]:
     """The derived columns the search index reads: pinyin of name and operator, and character grams."""
-    return {"name_pinyin": _name_pinyin(name, operator), "search_chars": _search_chars(name, operator, address)}
+    return {
+        "name_pinyin": _name_pinyin(name, operator),
+        "search_chars": _search_chars(name, operator, address),
+    }
 
 
 def _name_pinyin(name: str, operator: str) -> str:
@@ -89,7 +92,7 @@ def text_grams(text: str, *, pairs_only: bool) -> list[str]:
 
 
 def _grams(text: str) -> str:
-    """" ".join(text_grams(text, pairs_only=False)), fast: addresses repeat their street part, so the
+    """ " ".join(text_grams(text, pairs_only=False)), fast: addresses repeat their street part, so the
     pieces between numbers are cached and only the pairs across a number's edges are made anew."""
     parts: list[str] = []
     for run in _WORD_RUN.findall(text.lower()):
@@ -145,8 +148,11 @@ def term_condition(term: Term, dialect: str = "postgresql") -> ColumnElement[boo
     q = term.text
     if term.kind == "code":
         code = q.upper()
-        return or_(table.uscc.startswith(code, autoescape=True), table.reg_no.startswith(code, autoescape=True),
-                   table.phone.contains(q, autoescape=True))
+        return or_(
+            table.uscc.startswith(code, autoescape=True),
+            table.reg_no.startswith(code, autoescape=True),
+            table.phone.contains(q, autoescape=True),
+        )
     if term.kind == "pinyin" and len(q) <= 2:
         return (literal(" ") + table.name_pinyin).contains(" " + q, autoescape=True)
     columns = [table.name, table.operator, table.address]
@@ -162,7 +168,10 @@ def code_ranges(code: str) -> list[ColumnElement[bool]]:
     table: Any = Business
     low = code.upper()
     high = low[:-1] + chr(ord(low[-1]) + 1)
-    return [and_(column >= low, column < high, table.deleted_at.is_(None)) for column in (table.uscc, table.reg_no)]
+    return [
+        and_(column >= low, column < high, table.deleted_at.is_(None))
+        for column in (table.uscc, table.reg_no)
+    ]
 
 
 def may_be_phone(code: str) -> bool:
@@ -278,8 +287,11 @@ class TextPlan:
         if self.driver is None:
             return self.row_condition()
         index = self._driver_index()
-        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms)
-                if position != self.driver or not (index.exact and exact_in_index(term))]
+        rest = [
+            term_condition(term, self.dialect)
+            for position, term in enumerate(self.terms)
+            if position != self.driver or not (index.exact and exact_in_index(term))
+        ]
         if index.ids is not None and self.backend is not None:
             return and_(self.backend.ids_condition(index.ids), *rest)
         return and_(index.condition, *rest)

@@ -24,8 +24,10 @@ from storage.tables import Business
 TRIGRAM_TEXT = "(name || ' ' || operator || ' ' || address || ' ' || phone || ' ' || name_pinyin)"
 GRAM_TOKENS = "string_to_array(search_chars, ' ')"
 # The same expressions, qualified: the list joins grid and officer, which have a name (and a phone) too.
-_TRIGRAM_QUERY = ("(business.name || ' ' || business.operator || ' ' || business.address || ' ' || "
-                  "business.phone || ' ' || business.name_pinyin)")
+_TRIGRAM_QUERY = (
+    "(business.name || ' ' || business.operator || ' ' || business.address || ' ' || "
+    "business.phone || ' ' || business.name_pinyin)"
+)
 _GRAM_QUERY = "string_to_array(business.search_chars, ' ')"
 INDEXES = {
     "ix_business_search_trgm": f"CREATE INDEX ix_business_search_trgm ON business USING gin ({TRIGRAM_TEXT} gin_trgm_ops)",
@@ -81,10 +83,14 @@ class PgSearch:
     @contextmanager
     def bulk_load(self, connection: Connection) -> Iterator[None]:
         """Building a GIN index once is much faster than growing it row by row."""
-        present = set(connection.execute(
-            text("SELECT indexname FROM pg_indexes WHERE tablename = 'business' AND indexname = ANY(:names)"),
-            {"names": list(INDEXES)},
-        ).scalars())
+        present = set(
+            connection.execute(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'business' AND indexname = ANY(:names)"
+                ),
+                {"names": list(INDEXES)},
+            ).scalars()
+        )
         for name in present:
             connection.exec_driver_sql(f"DROP INDEX {name}")
         yield

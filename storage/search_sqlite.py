@@ -25,8 +25,13 @@ FTS_TABLES = ("business_fts", "business_grams", "business_pinyin")
 LONG_TERM = 8
 LONG_TERM_ROWS = 200  # rows read to check a long term's candidates, at most
 REBUILD_CACHE_KIB = 256 * 1024  # the rebuild writes ~200 MB of index at a million rows: twice as fast cached
-_TRIGGER_NAMES = ("business_search_insert", "business_search_delete", "business_fts_update",
-                  "business_grams_update", "business_pinyin_update")
+_TRIGGER_NAMES = (
+    "business_search_insert",
+    "business_search_delete",
+    "business_fts_update",
+    "business_grams_update",
+    "business_pinyin_update",
+)
 
 
 class SqliteSearch:
@@ -60,7 +65,9 @@ class SqliteSearch:
         return _index(connection, "business_grams", query, cap, exact=grams == [q])
 
     def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
-        listed = text("SELECT value FROM json_each(:candidate_ids)").bindparams(candidate_ids=json.dumps(list(ids)))
+        listed = text("SELECT value FROM json_each(:candidate_ids)").bindparams(
+            candidate_ids=json.dumps(list(ids))
+        )
         return _among(listed.columns(value=Integer))
 
     def rebuild(self, connection: Connection) -> None:
@@ -103,8 +110,13 @@ def _long_term_index(connection: Connection, term: str, cap: int) -> TermIndex:
     """Its two ends are nearly as selective as the whole phrase and far cheaper to find; when they
     find a few rows, those rows are checked one by one. When they find more, reading each row would
     cost more than the whole phrase (a row not in the OS cache costs a disk read), so the phrase."""
-    ends = _index(connection, "business_fts", f"{_quoted(term[:LONG_TERM])} AND {_quoted(term[-LONG_TERM:])}",
-                  min(cap, LONG_TERM_ROWS), exact=False)
+    ends = _index(
+        connection,
+        "business_fts",
+        f"{_quoted(term[:LONG_TERM])} AND {_quoted(term[-LONG_TERM:])}",
+        min(cap, LONG_TERM_ROWS),
+        exact=False,
+    )
     if ends.ids is not None:
         return ends
     return _index(connection, "business_fts", _quoted(term), cap)

@@ -78,7 +78,9 @@ class Business(Travelling, table=True):
     uscc: str | None = Field(default=None, max_length=18)
     reg_no: str | None = Field(default=None, max_length=50)
     name: str = Field(max_length=200)
-    kind: str = Field(default="individual", max_length=16, description="individual / enterprise / cooperative")
+    kind: str = Field(
+        default="individual", max_length=16, description="individual / enterprise / cooperative"
+    )
     composition: str | None = Field(default=None, max_length=8, description="个人经营 / 家庭经营")
     operator: str = Field(default="", max_length=100)
     id_number: str | None = Field(default=None, max_length=18)
@@ -170,3 +172,13 @@ class Division(SQLModel, table=True):
     parent: str | None = Field(default=None, max_length=6)
     end_year: int | None = Field(default=None, description="None while current")
     successor_codes: str = Field(default="", max_length=100)
+
+
+# Feature tables live in their own modules (they import Travelling from here): importing them last
+# puts every table on the metadata for whoever imports storage.tables.
+from storage import (  # noqa: E402
+    tables_classification,  # noqa: F401
+    tables_distinctions,  # noqa: F401
+    tables_imports,  # noqa: F401
+    tables_service,  # noqa: F401
+)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench import locations
+from workbench import cli_classify, cli_export, cli_import, cli_service, locations
 from workbench.cli_db import db_app
 
 app = typer.Typer(
@@ -19,7 +19,10 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql://…（也可用环境变量 WORKBENCH_DB）")]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql://…（也可用环境变量 WORKBENCH_DB）"),
+]
 
 
 @app.callback(invoke_without_command=True)
@@ -109,7 +112,9 @@ def code(
 @app.command()
 def init(
     ctx: typer.Context,
-    office: Annotated[str, typer.Option("--office", help="所名称，如 温州市鹿城区市场监督管理局五马市场监管所")],
+    office: Annotated[
+        str, typer.Option("--office", help="所名称，如 温州市鹿城区市场监督管理局五马市场监管所")
+    ],
     officer: Annotated[list[str], typer.Option("--officer", help="包联干部姓名，可重复给出")],
     grid: Annotated[list[str] | None, typer.Option("--grid", help="网格/片区名称，可重复给出")] = None,
     region: Annotated[str, typer.Option("--region", help="所在县级行政区划代码，如 330302")] = "",
@@ -126,13 +131,26 @@ def init(
             typer.echo(f"「{office}」已经建过了。", err=True)
             raise typer.Exit(1)
         try:
-            set_up_office(session=session, name=office, officer_names=officer, grid_names=grid or [],
-                          region_code=region, device=locations.device_name())
+            set_up_office(
+                session=session,
+                name=office,
+                officer_names=officer,
+                grid_names=grid or [],
+                region_code=region,
+                device=locations.device_name(),
+            )
         except ValueError as problem:
             typer.echo(str(problem), err=True)
             raise typer.Exit(1) from None
         session.commit()
-    typer.echo(f"已建所「{office}」：干部 {len(officer)} 名，网格 {len(grid or [])} 个。现在可以运行 workbench 打开工作台。")
+    typer.echo(
+        f"已建所「{office}」：干部 {len(officer)} 名，网格 {len(grid or [])} 个。现在可以运行 workbench 打开工作台。"
+    )
+
+
+# Feature commands live in their own modules; each adds its commands here.
+for _feature in (cli_import, cli_export, cli_classify, cli_service):
+    _feature.register(app)
 
 
 def main() -> None:
@@ -145,4 +163,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -29,7 +29,9 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
     if existing:
         typer.echo(f"演示库里已有 {existing:,} 户。要重建请加 --replace（会删除该演示库）。", err=True)
         raise typer.Exit(1)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    ) as bar:
         task = bar.add_task("生成演示数据", total=size)
 
         def progress(done: int, total: int, what: str) -> None:

@@ -72,8 +72,15 @@ class DemoSummary:
         )
 
 
-def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date | None = None,
-               progress: Progress | None = None, workers: int | None = None) -> DemoSummary:
+def build_demo(
+    engine: Engine,
+    *,
+    size: int = 5000,
+    seed: int = 0,
+    today: date | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> DemoSummary:
     """Build the demo office into an already migrated database that holds no businesses yet.
 
     `workers` processes make the rows while this one writes them (None: on Linux one per CPU, at
@@ -115,8 +122,12 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
                         writer.insert(table, columns, rows)
                     kinds.update(kinds_made)
                     statuses.update(statuses_made)
-                    totals.update({table: len(rows) if isinstance(rows, list) else rows.count("\n")
-                                   for table, rows in zip(TABLES, tables, strict=True)})
+                    totals.update(
+                        {
+                            table: len(rows) if isinstance(rows, list) else rows.count("\n")
+                            for table, rows in zip(TABLES, tables, strict=True)
+                        }
+                    )
                     done += sum(kinds_made.values())
                     report(done, size, "生成市场主体")
                 report(size, size, "建立索引")
@@ -126,18 +137,29 @@ def build_demo(engine: Engine, *, size: int = 5000, seed: int = 0, today: date |
         report(size, size, "提交")
     report(size, size, "完成")
     return DemoSummary(
-        office_id=territory.office_id, office_name=office_name, grids=len(GRID_SIDES) * len(TOWNSHIP_SHARES),
-        officers=len(territory.officer_ids), businesses=size, by_kind=dict(kinds.most_common()),
-        by_status=dict(statuses.most_common()), year_figures=totals["year_figures"], licences=totals["license"],
-        change_log=totals["change_log"], seconds=perf_counter() - started,
+        office_id=territory.office_id,
+        office_name=office_name,
+        grids=len(GRID_SIDES) * len(TOWNSHIP_SHARES),
+        officers=len(territory.officer_ids),
+        businesses=size,
+        by_kind=dict(kinds.most_common()),
+        by_status=dict(statuses.most_common()),
+        year_figures=totals["year_figures"],
+        licences=totals["license"],
+        change_log=totals["change_log"],
+        seconds=perf_counter() - started,
     )
 
 
-def _create_office(connection: Connection, rng: random.Random, faker: Faker,
-                   stamp: datetime) -> tuple[Territory, str]:
+def _create_office(
+    connection: Connection, rng: random.Random, faker: Faker, stamp: datetime
+) -> tuple[Territory, str]:
     """The office, its six grids (two per township) and six officers, one per grid."""
-    units = [unit.supervising_unit for unit in reference.wenzhou_supervision_units()
-             if unit.registration_authority == BUREAU]
+    units = [
+        unit.supervising_unit
+        for unit in reference.wenzhou_supervision_units()
+        if unit.registration_authority == BUREAU
+    ]
     townships = [town for town in reference.wenzhou_townships() if town.county_code == COUNTY_CODE]
     unit = units[int(rng.random() * len(units))]
     stem = unit.removesuffix("所")
@@ -145,12 +167,20 @@ def _create_office(connection: Connection, rng: random.Random, faker: Faker,
     chosen = [townships[(home + step) % len(townships)] for step in range(len(TOWNSHIP_SHARES))]
 
     def travelling() -> dict[str, Any]:
-        return {"uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "version": 1,
-                "updated_at": stamp, "updated_by": WHO, "device": DEVICE}
+        return {
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": WHO,
+            "device": DEVICE,
+        }
 
     office_name = f"{BUREAU}{stem}市场监管所"
-    office_id = _insert(connection, "office", {**travelling(), "code": chosen[0].code, "name": office_name,
-                                               "region_code": COUNTY_CODE})
+    office_id = _insert(
+        connection,
+        "office",
+        {**travelling(), "code": chosen[0].code, "name": office_name, "region_code": COUNTY_CODE},
+    )
     phones = PersonCodes()
     phones.rng = rng
     spread: list[tuple[str, float, list[tuple[int, int]]]] = []
@@ -159,10 +189,28 @@ def _create_office(connection: Connection, rng: random.Random, faker: Faker,
         short = town.name.removesuffix("街道").removesuffix("镇")
         pairs: list[tuple[int, int]] = []
         for side in GRID_SIDES:
-            grid_id = _insert(connection, "grid", {**travelling(), "office_id": office_id,
-                                                   "name": f"{short}{side}片区", "township_code": town.code})
-            officer_id = _insert(connection, "officer", {**travelling(), "office_id": office_id, "name": faker.name(),
-                                                         "phone": phones.mobile(), "grid_id": grid_id, "active": True})
+            grid_id = _insert(
+                connection,
+                "grid",
+                {
+                    **travelling(),
+                    "office_id": office_id,
+                    "name": f"{short}{side}片区",
+                    "township_code": town.code,
+                },
+            )
+            officer_id = _insert(
+                connection,
+                "officer",
+                {
+                    **travelling(),
+                    "office_id": office_id,
+                    "name": faker.name(),
+                    "phone": phones.mobile(),
+                    "grid_id": grid_id,
+                    "active": True,
+                },
+            )
             pairs.append((grid_id, officer_id))
             officer_ids.append(officer_id)
         spread.append((town.name, share, pairs))

@@ -17,20 +17,61 @@ from workbench.domain.uscc import CHARSET
 
 KIND_DIGIT = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 # 三证合一: enterprises got credit codes from 2015-10-01, households (换照) from 2016-12-01.
-NEW_CODES_FROM = {"enterprise": date(2015, 10, 1), "cooperative": date(2015, 10, 1),
-                  "individual": date(2016, 12, 1)}
+NEW_CODES_FROM = {
+    "enterprise": date(2015, 10, 1),
+    "cooperative": date(2015, 10, 1),
+    "individual": date(2016, 12, 1),
+}
 # Mobile prefixes of Faker's zh_CN provider (13x/14x/15x/18x) plus newer 17x/19x ones.
-MOBILE_PREFIXES = ("134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159",
-                   "182", "187", "188", "130", "131", "132", "145", "155", "156", "185", "186", "133", "153",
-                   "180", "181", "189", "177", "199", "198")
+MOBILE_PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "147",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "182",
+    "187",
+    "188",
+    "130",
+    "131",
+    "132",
+    "145",
+    "155",
+    "156",
+    "185",
+    "186",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+    "177",
+    "199",
+    "198",
+)
 # Where operators' ID numbers were issued: mostly Wenzhou, Lucheng first. People born before a county was
 # renamed carry its old code (瓯海县 330321, 洞头县 330322, 乐清县 330323, 瑞安县 330325):
 # (current code, old code, last birth year with the old code, weight).
 ID_REGIONS = (
-    ("330302", None, 0, 42), ("330303", None, 0, 6), ("330304", "330321", 1975, 9),
-    ("330305", "330322", 1998, 1), ("330324", None, 0, 9), ("330326", None, 0, 6),
-    ("330327", None, 0, 5), ("330328", None, 0, 4), ("330329", None, 0, 3),
-    ("330381", "330325", 1970, 8), ("330382", "330323", 1976, 7),
+    ("330302", None, 0, 42),
+    ("330303", None, 0, 6),
+    ("330304", "330321", 1975, 9),
+    ("330305", "330322", 1998, 1),
+    ("330324", None, 0, 9),
+    ("330326", None, 0, 6),
+    ("330327", None, 0, 5),
+    ("330328", None, 0, 4),
+    ("330329", None, 0, 3),
+    ("330381", "330325", 1970, 8),
+    ("330382", "330323", 1976, 7),
 )
 _VALUE = {char: index for index, char in enumerate(CHARSET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -42,8 +83,16 @@ _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 def org_check(body: str) -> str:
     """GB 11714 over 8 characters: letters count 10 to 35, digits as themselves."""
     v = _ORG_VALUE
-    total = (v[body[0]] * 3 + v[body[1]] * 7 + v[body[2]] * 9 + v[body[3]] * 10
-             + v[body[4]] * 5 + v[body[5]] * 8 + v[body[6]] * 4 + v[body[7]] * 2)
+    total = (
+        v[body[0]] * 3
+        + v[body[1]] * 7
+        + v[body[2]] * 9
+        + v[body[3]] * 10
+        + v[body[4]] * 5
+        + v[body[5]] * 8
+        + v[body[6]] * 4
+        + v[body[7]] * 2
+    )
     remainder = 11 - total % 11
     return "X" if remainder == 10 else "0" if remainder == 11 else str(remainder)
 
@@ -104,11 +153,22 @@ class CodeMaker:
         prefix = "9" + KIND_DIGIT[kind] + region
         head = self._prefix_sums.get(prefix)
         if head is None:
-            head = self._prefix_sums[prefix] = sum(_VALUE[c] * w for c, w in zip(prefix, _USCC_WEIGHTS, strict=False))
+            head = self._prefix_sums[prefix] = sum(
+                _VALUE[c] * w for c, w in zip(prefix, _USCC_WEIGHTS, strict=False)
+            )
         org = self.org_code(k, new_style, broken_org)
         v, w = _VALUE, _ORG_PART_WEIGHTS
-        total = head + (v[org[0]] * w[0] + v[org[1]] * w[1] + v[org[2]] * w[2] + v[org[3]] * w[3] + v[org[4]] * w[4]
-                        + v[org[5]] * w[5] + v[org[6]] * w[6] + v[org[7]] * w[7] + v[org[8]] * w[8])
+        total = head + (
+            v[org[0]] * w[0]
+            + v[org[1]] * w[1]
+            + v[org[2]] * w[2]
+            + v[org[3]] * w[3]
+            + v[org[4]] * w[4]
+            + v[org[5]] * w[5]
+            + v[org[6]] * w[6]
+            + v[org[7]] * w[7]
+            + v[org[8]] * w[8]
+        )
         return prefix + org + CHARSET[-total % 31]
 
     def reg_no(self, k: int, kind: str, region: str) -> str:
@@ -124,14 +184,18 @@ class PersonCodes:
         self.rng = random.Random(0)
         weights = [row[3] for row in ID_REGIONS]
         self._region_cum = [sum(weights[: index + 1]) / sum(weights) for index in range(len(weights) - 1)]
-        self._regions = [(code, old, last, _digit_sum(code, _ID_WEIGHTS), _digit_sum(old or code, _ID_WEIGHTS))
-                         for code, old, last, _weight in ID_REGIONS]
+        self._regions = [
+            (code, old, last, _digit_sum(code, _ID_WEIGHTS), _digit_sum(old or code, _ID_WEIGHTS))
+            for code, old, last, _weight in ID_REGIONS
+        ]
         self._births: dict[int, tuple[str, int, int]] = {}
 
     def id_number(self, born: int, male: bool) -> str:
         """An 18-character ID for someone born on day `born` (an ordinal)."""
         rng = self.rng
-        region, old_code, last_old_year, region_sum, old_sum = self._regions[bisect(self._region_cum, rng.random())]
+        region, old_code, last_old_year, region_sum, old_sum = self._regions[
+            bisect(self._region_cum, rng.random())
+        ]
         birth = self._births.get(born)
         if birth is None:
             digits = f"{date.fromordinal(born):%Y%m%d}"
@@ -140,7 +204,13 @@ class PersonCodes:
             region, region_sum = old_code, old_sum
         sequence = int(rng.random() * 500) * 2 + (1 if male else 0)
         w = _ID_WEIGHTS
-        total = region_sum + birth[2] + sequence // 100 * w[14] + sequence // 10 % 10 * w[15] + sequence % 10 * w[16]
+        total = (
+            region_sum
+            + birth[2]
+            + sequence // 100 * w[14]
+            + sequence // 10 % 10 * w[15]
+            + sequence % 10 * w[16]
+        )
         return f"{region}{birth[0]}{sequence:03d}{'10X98765432'[total % 11]}"
 
     def mobile(self) -> str:

@@ -16,10 +16,33 @@ from typing import Any
 
 from workbench.services.demo_trades import DRUG, FOOD, Trade
 
-YEAR_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
-                "revenue", "tax_paid", "employees", "insured_staff")
-LICENCE_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "kind",
-                   "number", "issued_on", "expires_on")
+YEAR_COLUMNS = (
+    "uuid",
+    "version",
+    "updated_at",
+    "updated_by",
+    "device",
+    "office_id",
+    "business_id",
+    "year",
+    "revenue",
+    "tax_paid",
+    "employees",
+    "insured_staff",
+)
+LICENCE_COLUMNS = (
+    "uuid",
+    "version",
+    "updated_at",
+    "updated_by",
+    "device",
+    "office_id",
+    "business_id",
+    "kind",
+    "number",
+    "issued_on",
+    "expires_on",
+)
 _REVENUE = {"individual": (250_000, 0.8), "enterprise": (3_000_000, 1.3), "cooperative": (800_000, 1.0)}
 _STAFF = {"individual": (1.6, 0.5), "enterprise": (12.0, 0.9), "cooperative": (6.0, 0.6)}
 _JY_FROM = date(2015, 10, 1)  # 食品经营许可证 (JY numbers) replaced the old food permits from here
@@ -46,8 +69,9 @@ class Figures:
         median, sigma = _STAFF[kind]
         return max(1, int(self._lognormal(0, sigma) * median + 0.5))
 
-    def years(self, kind: str, registered: int, business_id: int,
-              quiet_from: int = 9999) -> tuple[list[tuple[Any, ...]], int]:
+    def years(
+        self, kind: str, registered: int, business_id: int, quiet_from: int = 9999
+    ) -> tuple[list[tuple[Any, ...]], int]:
         """The last three complete years after registration (nothing earned from `quiet_from`, a 歇业 year);
         returns the rows and the latest headcount."""
         rng, v = self.rng, self.v
@@ -69,11 +93,26 @@ class Figures:
             zero = always_zero or year >= quiet_from or rng.random() < 0.03
             amount = 0 if zero else int(round(revenue, -2))
             if year == first_year:
-                amount = int(amount * (1 - date.fromordinal(registered).timetuple().tm_yday / 366) // 100 * 100)
+                amount = int(
+                    amount * (1 - date.fromordinal(registered).timetuple().tm_yday / 366) // 100 * 100
+                )
             tax = 0 if zero else self._tax(kind, amount)
             insured = min(employees, int(employees * insured_share + rng.random())) if not zero else 0
-            rows.append((1, v.stamp, "演示数据", "demo", self.office_id, business_id, year,
-                         amount, tax, employees, insured))
+            rows.append(
+                (
+                    1,
+                    v.stamp,
+                    "演示数据",
+                    "demo",
+                    self.office_id,
+                    business_id,
+                    year,
+                    amount,
+                    tax,
+                    employees,
+                    insured,
+                )
+            )
         return rows, employees
 
     def _insured_share(self, kind: str) -> float:
@@ -103,8 +142,20 @@ class Figures:
         while _plus_years(issued, 5) <= self.today and not (lapsed and _plus_years(issued, 10) > self.today):
             issued = _plus_years(issued, 5)
         expires = _plus_years(issued, 5).toordinal() - 1
-        return [(1, v.stamp, "演示数据", "demo", self.office_id, business_id, trade.licence,
-                 self._number(trade, region, business_id), v.days[issued.toordinal()], v.days[expires])]
+        return [
+            (
+                1,
+                v.stamp,
+                "演示数据",
+                "demo",
+                self.office_id,
+                business_id,
+                trade.licence,
+                self._number(trade, region, business_id),
+                v.days[issued.toordinal()],
+                v.days[expires],
+            )
+        ]
 
     def _number(self, trade: Trade, region: str, serial: int) -> str:
         if trade.licence == FOOD:

@@ -31,21 +31,80 @@ _2011_UNTIL = date(2017, 10, 1).toordinal()  # GB/T 4754-2017 took effect
 _SUSPENSION_FROM = date(2022, 3, 1).toordinal()  # 歇业备案 exists since the 2022 regulation
 _OLD_RECORDS = date(2005, 1, 1).toordinal()
 _CAPITAL = {
-    "individual": (10_000, 20_000, 30_000, 50_000, 50_000, 80_000, 100_000, 100_000, 200_000, 300_000, 500_000),
-    "enterprise": (500_000, 1_000_000, 1_000_000, 2_000_000, 3_000_000, 5_000_000, 5_000_000, 10_000_000,
-                   20_000_000, 50_000_000),
+    "individual": (
+        10_000,
+        20_000,
+        30_000,
+        50_000,
+        50_000,
+        80_000,
+        100_000,
+        100_000,
+        200_000,
+        300_000,
+        500_000,
+    ),
+    "enterprise": (
+        500_000,
+        1_000_000,
+        1_000_000,
+        2_000_000,
+        3_000_000,
+        5_000_000,
+        5_000_000,
+        10_000_000,
+        20_000_000,
+        50_000_000,
+    ),
     "cooperative": (100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000),
 }
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (4 << 76) | (0x8000 << 48)
 
 BUSINESS_COLUMNS = (
-    "id", "uuid", "version", "updated_at", "updated_by", "device", "office_id", "uscc", "reg_no", "name", "kind",
-    "composition", "operator", "id_number", "phone", "address", "grid_id", "officer_id", "industry_code",
-    "industry_code_version", "registered_on", "status", "suspended", "suspended_from", "suspended_until",
-    "abnormal", "abnormal_since", "capital", "employees", "tags",
+    "id",
+    "uuid",
+    "version",
+    "updated_at",
+    "updated_by",
+    "device",
+    "office_id",
+    "uscc",
+    "reg_no",
+    "name",
+    "kind",
+    "composition",
+    "operator",
+    "id_number",
+    "phone",
+    "address",
+    "grid_id",
+    "officer_id",
+    "industry_code",
+    "industry_code_version",
+    "registered_on",
+    "status",
+    "suspended",
+    "suspended_from",
+    "suspended_until",
+    "abnormal",
+    "abnormal_since",
+    "capital",
+    "employees",
+    "tags",
 )
-CHANGE_COLUMNS = ("office_id", "entity", "entity_uuid", "action", "field", "old", "new", "who", "at", "device")
+CHANGE_COLUMNS = (
+    "office_id",
+    "entity",
+    "entity_uuid",
+    "action",
+    "field",
+    "old",
+    "new",
+    "who",
+    "at",
+    "device",
+)
 
 
 @dataclass
@@ -83,8 +142,17 @@ class Chunk:
 class BusinessMaker:
     """Everything needed to make any chunk; built once (with Faker), then picklable for worker processes."""
 
-    def __init__(self, seed: int, rng: random.Random, faker: Any, territory: Territory, values: Values,
-                 today: date, search: Callable[[str, str, str], dict[str, str]], first_id: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        rng: random.Random,
+        faker: Any,
+        territory: Territory,
+        values: Values,
+        today: date,
+        search: Callable[[str, str, str], dict[str, str]],
+        first_id: int,
+    ) -> None:
         self.seed, self.t, self.v, self.search, self.first_id = seed, territory, values, search, first_id
         self.rng = rng
         self.today = today.toordinal()
@@ -93,8 +161,10 @@ class BusinessMaker:
         self.addresses = Addresses(faker, rng, territory.county, [name for name, _, _ in territory.townships])
         self.figures = Figures(values, today, territory.office_id)
         self._township_cum = list(accumulate(share for _, share, _ in territory.townships))
-        self._trades = {kind: (trades, list(accumulate(t.weight for t in trades)))
-                        for kind, trades in TRADES_BY_KIND.items()}
+        self._trades = {
+            kind: (trades, list(accumulate(t.weight for t in trades)))
+            for kind, trades in TRADES_BY_KIND.items()
+        }
         self._codes_2011 = frozenset(reference.industry_codes("2011"))
         self._span = (self.today - FIRST_DAY) / 365.25
         self.search_keys = tuple(search("", "", ""))
@@ -110,8 +180,9 @@ class BusinessMaker:
             made.businesses.append(row)
             made.years += years
             made.licences += licences
-            made.changes.append((self.t.office_id, "business", row[1], "create", "", None, None, WHO,
-                                 self.v.stamp, DEVICE))
+            made.changes.append(
+                (self.t.office_id, "business", row[1], "create", "", None, None, WHO, self.v.stamp, DEVICE)
+            )
             made.kinds[row[10]] = made.kinds.get(row[10], 0) + 1
             made.statuses[row[21]] = made.statuses.get(row[21], 0) + 1
         return made
@@ -132,7 +203,9 @@ class BusinessMaker:
 
     def _status(self, kind: str, registered: int) -> str:
         pick = self.rng.random()
-        gone = min(0.6, 0.02 + 0.03 * (self.today - registered) / 365.25) * (1.0 if kind == "individual" else 0.7)
+        gone = min(0.6, 0.02 + 0.03 * (self.today - registered) / 365.25) * (
+            1.0 if kind == "individual" else 0.7
+        )
         if pick < gone:
             return "deregistered"
         year = date.fromordinal(registered).year
@@ -171,8 +244,16 @@ class BusinessMaker:
             born = min(registered - int((22 + rng.random() * 36) * 365.25), self.today - 18 * 366)
             id_number = self.persons.id_number(born, male)
         phone_pick = rng.random()
-        phone = self.persons.mobile() if phone_pick < 0.88 else self.persons.landline() if phone_pick < 0.97 else ""
-        version = "2011" if not active and registered < _2011_UNTIL and trade.code in self._codes_2011 else "2017"
+        phone = (
+            self.persons.mobile()
+            if phone_pick < 0.88
+            else self.persons.landline()
+            if phone_pick < 0.97
+            else ""
+        )
+        version = (
+            "2011" if not active and registered < _2011_UNTIL and trade.code in self._codes_2011 else "2017"
+        )
         capital = _CAPITAL[kind][int(rng.random() * len(_CAPITAL[kind]))]
         suspended_from = suspended_until = abnormal_since = None
         if active and rng.random() < 0.025:
@@ -189,19 +270,45 @@ class BusinessMaker:
             composition = "家庭经营" if rng.random() < 0.15 else "个人经营"
         days = v.days
         row: tuple[Any, ...] = (
-            business_id, row_uuid, 1, v.stamp, WHO, DEVICE, t.office_id, uscc, reg_no, name, kind,
-            composition, operator, id_number, phone, address, grid_id, officer_id, trade.code, version,
-            days[registered], status, v.true if suspended_from else v.false,
-            days[suspended_from] if suspended_from else None, days[suspended_until] if suspended_until else None,
-            v.true if abnormal_since else v.false, days[abnormal_since] if abnormal_since else None,
-            capital, employees, "",
+            business_id,
+            row_uuid,
+            1,
+            v.stamp,
+            WHO,
+            DEVICE,
+            t.office_id,
+            uscc,
+            reg_no,
+            name,
+            kind,
+            composition,
+            operator,
+            id_number,
+            phone,
+            address,
+            grid_id,
+            officer_id,
+            trade.code,
+            version,
+            days[registered],
+            status,
+            v.true if suspended_from else v.false,
+            days[suspended_from] if suspended_from else None,
+            days[suspended_until] if suspended_until else None,
+            v.true if abnormal_since else v.false,
+            days[abnormal_since] if abnormal_since else None,
+            capital,
+            employees,
+            "",
         )
         row += tuple(map(self.search(name, operator, address).__getitem__, self.search_keys))
         year_rows = [(self.uuid(), *figure) for figure in figures]
         licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
         return row, year_rows, [(self.uuid(), *licence) for licence in licences]
 
-    def _codes(self, business_id: int, kind: str, registered: int, status: str) -> tuple[str | None, str | None]:
+    def _codes(
+        self, business_id: int, kind: str, registered: int, status: str
+    ) -> tuple[str | None, str | None]:
         rng = self.rng
         region = self.t.registrar
         if kind == "enterprise" and rng.random() < 0.4:

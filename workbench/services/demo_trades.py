@@ -134,5 +134,8 @@ COOPERATIVE_TRADES: tuple[Trade, ...] = (
     Trade("0171", 0.5, ("中药材",)),
 )
 
-TRADES_BY_KIND = {"individual": HOUSEHOLD_TRADES, "enterprise": ENTERPRISE_TRADES,
-                  "cooperative": COOPERATIVE_TRADES}
+TRADES_BY_KIND = {
+    "individual": HOUSEHOLD_TRADES,
+    "enterprise": ENTERPRISE_TRADES,
+    "cooperative": COOPERATIVE_TRADES,
+}

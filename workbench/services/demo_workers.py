@@ -37,8 +37,12 @@ def copy_text(rows: list[tuple[Any, ...]]) -> str:
 def _copy_line(row: tuple[Any, ...]) -> str:
     line = "\t".join(["\\N" if value is None else str(value) for value in row])
     # Nothing to escape unless a value holds a tab, newline, carriage return or backslash (rare).
-    if line.count("\t") == len(row) - 1 and line.count("\\") == row.count(None) and "\n" not in line \
-            and "\r" not in line:
+    if (
+        line.count("\t") == len(row) - 1
+        and line.count("\\") == row.count(None)
+        and "\n" not in line
+        and "\r" not in line
+    ):
         return line
     return "\t".join(["\\N" if value is None else str(value).translate(_COPY_ESCAPES) for value in row])
 
@@ -50,14 +54,19 @@ def _tables(chunk: Chunk, as_copy: bool) -> Tables:
     return tables
 
 
-def chunks(maker: BusinessMaker, size: int, chunk_size: int, workers: int,
-           as_copy: bool) -> Iterator[tuple[Tables, dict[str, int], dict[str, int]]]:
+def chunks(
+    maker: BusinessMaker, size: int, chunk_size: int, workers: int, as_copy: bool
+) -> Iterator[tuple[Tables, dict[str, int], dict[str, int]]]:
     """(tables, kinds, statuses) of each chunk of `size` businesses in order, made by `workers` processes."""
     count = -(-size // chunk_size)
     made = 0
     if workers > 0 and count > 1:
-        pool = ProcessPoolExecutor(min(workers, count), multiprocessing.get_context(START_METHOD),
-                                   initializer=_start_worker, initargs=(maker, as_copy))
+        pool = ProcessPoolExecutor(
+            min(workers, count),
+            multiprocessing.get_context(START_METHOD),
+            initializer=_start_worker,
+            initargs=(maker, as_copy),
+        )
         try:
             pending: deque[Future[bytes]] = deque()
             for index in range(count):

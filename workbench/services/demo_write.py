@@ -40,7 +40,8 @@ def rollback_journal(engine: Engine) -> Iterator[None]:
     with engine.connect() as connection:
         try:
             switched = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal" and (
-                connection.exec_driver_sql("PRAGMA journal_mode = DELETE").scalar() == "delete")
+                connection.exec_driver_sql("PRAGMA journal_mode = DELETE").scalar() == "delete"
+            )
         except OperationalError:  # locked by another connection: keep WAL
             switched = False
     try:
@@ -67,14 +68,18 @@ class BulkWriter:
         """Every day from first to last, the booleans and the timestamp: bound as SQLAlchemy's column types
         bind them for SQLite, as COPY text literals for PostgreSQL."""
         if self.postgres:  # COPY text literals
-            days = {ordinal: date.fromordinal(ordinal).isoformat()
-                    for ordinal in range(first.toordinal(), last.toordinal() + 1)}
+            days = {
+                ordinal: date.fromordinal(ordinal).isoformat()
+                for ordinal in range(first.toordinal(), last.toordinal() + 1)
+            }
             return Values(days=days, true="t", false="f", stamp=stamp.isoformat())
         bind_day = _processor("business", "registered_on", self.connection)
         bind_bool = _processor("business", "suspended", self.connection)
         bind_stamp = _processor("business", "updated_at", self.connection)
-        days = {ordinal: bind_day(date.fromordinal(ordinal))
-                for ordinal in range(first.toordinal(), last.toordinal() + 1)}
+        days = {
+            ordinal: bind_day(date.fromordinal(ordinal))
+            for ordinal in range(first.toordinal(), last.toordinal() + 1)
+        }
         return Values(days=days, true=bind_bool(True), false=bind_bool(False), stamp=bind_stamp(stamp))
 
     @contextmanager
@@ -104,27 +109,35 @@ class BulkWriter:
 
     def _sqlite_indexes(self) -> list[tuple[str, str]]:
         # sql IS NULL marks the automatic indexes of PRIMARY KEY / UNIQUE constraints: those stay.
-        rows = self.connection.execute(text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({', '.join(repr(table) for table in LOADED_TABLES)}) ORDER BY name"
-        ))
+        rows = self.connection.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({', '.join(repr(table) for table in LOADED_TABLES)}) ORDER BY name"
+            )
+        )
         return [(str(name), str(sql)) for name, sql in rows]
 
     def _pg_indexes(self) -> list[tuple[str, str]]:
         # Indexes behind a constraint (primary key, UNIQUE) stay; the rest are plain CREATE INDEX.
-        rows = self.connection.execute(text(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY i.indexname"
-        ), {"tables": list(LOADED_TABLES)})
+        rows = self.connection.execute(
+            text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY i.indexname"
+            ),
+            {"tables": list(LOADED_TABLES)},
+        )
         return [(str(name), str(definition)) for name, definition in rows]
 
     def _pg_foreign_keys(self) -> list[tuple[str, str, str]]:
-        rows = self.connection.execute(text(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
-        ), {"tables": list(LOADED_TABLES)})
+        rows = self.connection.execute(
+            text(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
+            ),
+            {"tables": list(LOADED_TABLES)},
+        )
         return [(str(table), str(name), str(definition)) for table, name, definition in rows]
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]] | str) -> None:
@@ -149,9 +162,11 @@ class BulkWriter:
         if not self.postgres:
             return
         for table in tables_with_given_ids:
-            self.connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
-            ))
+            self.connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+                )
+            )
         for table in LOADED_TABLES:
             self.connection.exec_driver_sql(f"ANALYZE {table}")

@@ -57,7 +57,9 @@ class BusinessDetail:
     history: list[HistoryLine]
 
 
-def business_detail(*, session: Session, actor: Actor, business_uuid: str, history_limit: int = 500) -> BusinessDetail:
+def business_detail(
+    *, session: Session, actor: Actor, business_uuid: str, history_limit: int = 500
+) -> BusinessDetail:
     """Fields, licences, year figures and change history (newest first) of one business."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     values = {field: getattr(business, field) for field in EDITABLE_FIELDS}
@@ -70,11 +72,15 @@ def business_detail(*, session: Session, actor: Actor, business_uuid: str, histo
         industry_name=industry_name(business.industry_code or "", business.industry_code_version) or "",
         licenses=_licenses(session, business.id),
         years=_years(session, business.id),
-        history=business_history(session=session, actor=actor, business_uuid=business.uuid, limit=history_limit),
+        history=business_history(
+            session=session, actor=actor, business_uuid=business.uuid, limit=history_limit
+        ),
     )
 
 
-def business_history(*, session: Session, actor: Actor, business_uuid: str, limit: int = 500) -> list[HistoryLine]:
+def business_history(
+    *, session: Session, actor: Actor, business_uuid: str, limit: int = 500
+) -> list[HistoryLine]:
     """The change log of one business of the actor's office, newest first."""
     rows = session.exec(
         select(ChangeLog)
@@ -83,7 +89,9 @@ def business_history(*, session: Session, actor: Actor, business_uuid: str, limi
         .limit(limit)
     )
     return [
-        HistoryLine(row.at, row.who, row.device, row.action, row.field, field_label(row.field), row.old, row.new)
+        HistoryLine(
+            row.at, row.who, row.device, row.action, row.field, field_label(row.field), row.old, row.new
+        )
         for row in rows
     ]
 

@@ -36,7 +36,9 @@ def officers(*, session: Session, office_id: int) -> list[Choice]:
 
 def grids(*, session: Session, office_id: int) -> list[Choice]:
     rows = session.exec(
-        select(Grid).where(col(Grid.office_id) == office_id, col(Grid.deleted_at).is_(None)).order_by(col(Grid.id))
+        select(Grid)
+        .where(col(Grid.office_id) == office_id, col(Grid.deleted_at).is_(None))
+        .order_by(col(Grid.id))
     )
     return [Choice(_id(row.id), row.uuid, row.name) for row in rows]
 
@@ -69,8 +71,14 @@ class DeviceMemory:
 
 
 def set_up_office(
-    *, session: Session, name: str, officer_names: list[str], grid_names: list[str], region_code: str = "",
-    who: str = "初始化", device: str = "",
+    *,
+    session: Session,
+    name: str,
+    officer_names: list[str],
+    grid_names: list[str],
+    region_code: str = "",
+    who: str = "初始化",
+    device: str = "",
 ) -> int:
     """Create an office with its officers and grids (the first step on a new database); returns its id."""
     clean_name = name.strip()
@@ -85,10 +93,14 @@ def set_up_office(
     assert office.id is not None
     actor = Actor(who=who, device=device, office_id=office.id)
     log_changes(session, actor, "office", office.uuid, "create", {"name": (None, clean_name)}, at)
-    rows: list[Officer | Grid] = [Grid(office_id=office.id, name=grid.strip(), **stamp) for grid in grid_names if grid.strip()]
+    rows: list[Officer | Grid] = [
+        Grid(office_id=office.id, name=grid.strip(), **stamp) for grid in grid_names if grid.strip()
+    ]
     rows += [Officer(office_id=office.id, name=officer, **stamp) for officer in names]
     for row in rows:
         session.add(row)
         session.flush()
-        log_changes(session, actor, type(row).__name__.lower(), row.uuid, "create", {"name": (None, row.name)}, at)
+        log_changes(
+            session, actor, type(row).__name__.lower(), row.uuid, "create", {"name": (None, row.name)}, at
+        )
     return office.id

@@ -27,16 +27,27 @@ def seed_reference(connection: Connection) -> dict[str, int]:
         if present:
             continue
         rows = [
-            {"version": version, "code": entry.code, "name": entry.name, "level": entry.level,
-             "parent": entry.parent}
+            {
+                "version": version,
+                "code": entry.code,
+                "name": entry.name,
+                "level": entry.level,
+                "parent": entry.parent,
+            }
             for entry in reference.industry_codes(version).values()
         ]
         connection.execute(insert(industry), rows)
         added[f"industry_code_{version}"] = len(rows)
     if not connection.execute(select(func.count()).select_from(division)).scalar_one():
         rows = [
-            {"code": period.code, "start_year": period.start_year, "name": period.name, "parent": period.parent,
-             "end_year": period.end_year, "successor_codes": ";".join(period.successor_codes)}
+            {
+                "code": period.code,
+                "start_year": period.start_year,
+                "name": period.name,
+                "parent": period.parent,
+                "end_year": period.end_year,
+                "successor_codes": ";".join(period.successor_codes),
+            }
             for periods in reference.division_history().values()
             for period in periods
         ]

@@ -13,16 +13,38 @@ from workbench.services.business_validation import validate_business
 from workbench.services.errors import DuplicateCode, NotFound, SaveConflict, ValidationFailed
 
 EDITABLE_FIELDS = (
-    "uscc", "reg_no", "name", "kind", "composition", "operator", "id_number", "phone", "address",
-    "grid_id", "officer_id", "industry_code", "industry_code_version", "registered_on", "status",
-    "suspended", "suspended_from", "suspended_until", "abnormal", "abnormal_since", "capital", "employees", "tags",
+    "uscc",
+    "reg_no",
+    "name",
+    "kind",
+    "composition",
+    "operator",
+    "id_number",
+    "phone",
+    "address",
+    "grid_id",
+    "officer_id",
+    "industry_code",
+    "industry_code_version",
+    "registered_on",
+    "status",
+    "suspended",
+    "suspended_from",
+    "suspended_until",
+    "abnormal",
+    "abnormal_since",
+    "capital",
+    "employees",
+    "tags",
 )
 _SEARCH_SOURCES = ("name", "operator", "address")
 
 
 def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
     """Validate and insert a business, logging every given field; the caller commits."""
-    clean = _validated({"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS})
+    clean = _validated(
+        {"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS}
+    )
     _refuse_foreign_assignment(session, actor, clean)
     _refuse_duplicate_code(session, clean.get("uscc"), None, actor.office_id)
     at = utc_now()
@@ -36,13 +58,21 @@ def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> 
 
 
 def update_business(
-    *, session: Session, actor: Actor, business_uuid: str, base_version: int, changes: dict[str, Any],
+    *,
+    session: Session,
+    actor: Actor,
+    business_uuid: str,
+    base_version: int,
+    changes: dict[str, Any],
 ) -> Business:
     """Apply the changed fields if nobody saved since base_version; otherwise raise SaveConflict."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     clean = _validated({field: value for field, value in changes.items() if field in EDITABLE_FIELDS})
-    diff = {field: (getattr(business, field), value) for field, value in clean.items()
-            if getattr(business, field) != value}
+    diff = {
+        field: (getattr(business, field), value)
+        for field, value in clean.items()
+        if getattr(business, field) != value
+    }
     if not diff:
         return business
     _refuse_foreign_assignment(session, actor, {field: new for field, (_old, new) in diff.items()})
@@ -70,7 +100,9 @@ def delete_business(*, session: Session, actor: Actor, business_uuid: str, base_
     assert business.id is not None
     at = utc_now()
     try:
-        guarded_update(session, Business, business.id, base_version, {"deleted_at": at, "updated_at": at}, actor)
+        guarded_update(
+            session, Business, business.id, base_version, {"deleted_at": at, "updated_at": at}, actor
+        )
     except VersionConflict:
         session.expire(business)
         raise _conflict(business, base_version) from None
@@ -128,6 +160,8 @@ def _conflict(business: Business, base_version: int) -> SaveConflict:
     """Carries every current value, so the screen can show all that the other person changed."""
     theirs = {field: getattr(business, field) for field in EDITABLE_FIELDS}
     who = business.updated_by or "其他终端"
-    message = (f"「{business.name}」已被{who}在您打开之后修改并保存（您的版本 {base_version}，"
-               f"当前版本 {business.version}）。请查看对方的修改后再决定是否覆盖。")
+    message = (
+        f"「{business.name}」已被{who}在您打开之后修改并保存（您的版本 {base_version}，"
+        f"当前版本 {business.version}）。请查看对方的修改后再决定是否覆盖。"
+    )
     return SaveConflict(message, theirs, business.version)

@@ -128,10 +128,16 @@ def _fill_search_columns(chunk: int = 5000) -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, name, operator, address FROM business")).all()
     for start in range(0, len(rows), chunk):
-        values = [{"id": row_id, **search_fields(name or "", operator or "", address or "")}
-                  for row_id, name, operator, address in rows[start : start + chunk]]
-        bind.execute(sa.text("UPDATE business SET name_pinyin = :name_pinyin, search_chars = :search_chars "
-                             "WHERE id = :id"), values)
+        values = [
+            {"id": row_id, **search_fields(name or "", operator or "", address or "")}
+            for row_id, name, operator, address in rows[start : start + chunk]
+        ]
+        bind.execute(
+            sa.text(
+                "UPDATE business SET name_pinyin = :name_pinyin, search_chars = :search_chars WHERE id = :id"
+            ),
+            values,
+        )
 
 
 def downgrade() -> None:

@@ -1,0 +1,7 @@
+"""Tables of classification (issue 5): results with rule-set version and inputs, overrides.
+
+Feature tables live in their own modules; storage.tables imports them all so that one import
+puts every table on SQLModel.metadata (Alembic, db copy and db check rely on that).
+"""
+
+from __future__ import annotations

@@ -1,0 +1,9 @@
+"""`workbench size` and `workbench classify` (issue 5)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the main app."""
