@@ -31,7 +31,7 @@ from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from storage.engine import is_sqlite, make_engine, normalise_url
-from storage.queries import BusinessFilter, count_businesses, page_businesses
+from storage.queries import DEFAULT_SORT, BusinessFilter, Sort, count_businesses, page_businesses
 from storage.schema import upgrade
 from storage.search import rebuild_index, search_fields
 from storage.search_pg import INDEXES
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     print(_environment(engine))
     print(f"{'warm' if args.warm else 'cold'} runs; SQLite page cache "
           f"{args.cache_mib or 2} MiB" if is_sqlite(engine) else f"{'warm' if args.warm else 'cold'} runs")
-    _report(engine, office_id, queries, args.warm)
+    _report(engine, office_id, queries, args.warm, args.sort or DEFAULT_SORT)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -64,6 +64,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--samples", type=int, default=60, help="queries per category")
     parser.add_argument("--warm", action="store_true", help="run each query once, untimed, before timing it")
+    parser.add_argument("--sort", default=None, choices=["name", "registered_on", "-registered_on"],
+                        help="list order (default: the list screen's default order)")
     parser.add_argument("--cache-mib", type=int, default=0,
                         help="SQLite page cache per connection (default: the engine's, 2 MiB)")
     return parser.parse_args(argv)
@@ -170,13 +172,13 @@ def _substring(rng: random.Random, name: str, length: int) -> str:
     return name[start : start + length]
 
 
-def _report(engine: Engine, office_id: int, queries: list[Query], warm: bool) -> None:
+def _report(engine: Engine, office_id: int, queries: list[Query], warm: bool, sort: Sort) -> None:
     _warm_up(engine, office_id)
     page_ms: dict[str, list[float]] = {}
     count_ms: dict[str, list[float]] = {}
     slowest: dict[str, tuple[float, str]] = {}
     for category, query in queries:
-        flt = BusinessFilter(office_id=office_id, text=query)
+        flt = BusinessFilter(office_id=office_id, text=query, sort=sort)
         if warm:
             _timed(engine, _first_page(flt))
             _timed(engine, _count(flt))
@@ -192,7 +194,8 @@ def _report(engine: Engine, office_id: int, queries: list[Query], warm: bool) ->
         worst_ms, worst = slowest[category]
         print(f"| {category} | {len(times)} | {_p(times, 50)} | {_p(times, 95)} | {_p(counts, 50)} | "
               f"{_p(counts, 95)} | {worst_ms:.0f} ms `{worst}` |")
-    blank = BusinessFilter(office_id=office_id)
+    print(f"order: {sort}")
+    blank = BusinessFilter(office_id=office_id, sort=sort)
     print(f"\nno text: first page {_timed(engine, _first_page(blank)):.1f} ms, "
           f"count {_timed(engine, _count(blank)):.0f} ms")
 

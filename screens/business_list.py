@@ -23,7 +23,7 @@ PAGE_SIZE = 100
 """Rows held in the table at once: the window moves by this many when the cursor crosses its edge."""
 DEBOUNCE_SECONDS = 0.2
 SORTS: tuple[tuple[Sort, str], ...] = (
-    ("name", "名称"), ("-registered_on", "成立日期从新到旧"), ("registered_on", "成立日期从旧到新"),
+    ("-registered_on", "成立日期从新到旧"), ("name", "名称"), ("registered_on", "成立日期从旧到新"),
 )
 SEARCH_PLACEHOLDER = "搜索 名称 / 信用代码 / 经营者 / 电话 / 地址 / 拼音首字母"
 

@@ -25,6 +25,10 @@ from storage.search import plan_text
 from storage.tables import Business, Grid, Officer
 
 Sort = Literal["name", "registered_on", "-registered_on"]
+DEFAULT_SORT: Sort = "-registered_on"
+"""Newest businesses first: what staff look at most (new households to visit), and the order in which
+the matches of a broad term (有限公司, 鹿城区) are spread evenly, so a page fills at once. Names sort by
+code point, which means nothing to a Chinese reader; the name order stays one key (F6) away."""
 
 _business: Any = Business.__table__  # type: ignore[attr-defined]
 _grid: Any = Grid.__table__  # type: ignore[attr-defined]
@@ -41,7 +45,7 @@ class BusinessFilter:
     kind: str | None = None
     grid_id: int | None = None
     officer_id: int | None = None
-    sort: Sort = "name"
+    sort: Sort = DEFAULT_SORT
 
 
 @dataclass(frozen=True)

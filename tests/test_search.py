@@ -79,6 +79,7 @@ def _add(session: Session, office_id: int, deleted: bool = False, **values: Any)
 
 
 def names(session: Session, office: dict[str, Any], query: str = "", **filters: Any) -> list[str]:
+    filters.setdefault("sort", "name")  # most expectations below read best in name order
     flt = BusinessFilter(office_id=office["id"], text=query, **filters)
     rows = page_businesses(session, flt, 0, 100)
     assert count_businesses(session, flt) == len(rows)
@@ -240,6 +241,11 @@ def test_sorting(session: Session, office: dict[str, Any], plan: None) -> None:
     assert names(session, office, sort="registered_on") == by_date
     assert names(session, office, sort="-registered_on") == by_date[::-1]
     assert names(session, office, "温州市", sort="-registered_on") == by_date[::-1]
+    matching = set(names(session, office, "面"))  # 面 in a name, an operator or an address
+    newest_first = [name for name in by_date[::-1] if name in matching]
+    flt = BusinessFilter(office_id=office["id"], text="面")
+    assert flt.sort == "-registered_on"  # the list's default: newest first
+    assert [row.name for row in page_businesses(session, flt, 0, 100)] == newest_first
 
 
 @pytest.mark.parametrize("query", ["", "面", "温州市", "面 zs", "1234"])
@@ -364,7 +370,7 @@ def _add_office(session: Session) -> int:
 
 
 def test_listing_service(session: Session, office: dict[str, Any]) -> None:
-    flt = BusinessFilter(office_id=office["id"], text="面")
+    flt = BusinessFilter(office_id=office["id"], text="面", sort="name")
     assert [row.name for row in listing.list_page(session=session, flt=flt, offset=1, limit=2)] == [
         "李四面店", "王五超市"]
     assert listing.count(session=session, flt=flt) == 4
