@@ -41,7 +41,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "经营者证件号码", "居民身份证号"),
 }
 # Columns that carry nothing to import and are not worth asking about.
-IGNORED_HEADERS = ("序号", "序", "编号", "行号")
+# 错误原因: the column our own error workbook adds; a fixed error workbook comes back with it.
+IGNORED_HEADERS = ("序号", "序", "编号", "行号", "错误原因")
 IMPORT_LABELS = {
     "code": "统一社会信用代码/注册号", "industry_name": "行业名称", "grid": "所属网格", "officer": "包联干部",
     "registration_authority": "登记机关",

@@ -19,10 +19,18 @@ from screens.actions import bindings
 from screens.business_detail import BusinessDetailScreen
 from screens.business_form import BusinessFormScreen
 from screens.business_list import BusinessListScreen
+from screens.candidates_screen import CandidatesScreen
+from screens.classify_screen import ClassifyScreen
 from screens.commands import WorkbenchCommands
+from screens.distinction_dialogs import ConversionDialog
+from screens.distinction_screen import DistinctionScreen
 from screens.format import short_office_name
 from screens.help import HelpScreen
+from screens.import_wizard import ImportWizardScreen
+from screens.pools_screen import PoolsScreen
 from screens.reference import OfficeReference, load_reference
+from screens.size_dialog import SizeDialog
+from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
 from storage.audit import Actor
@@ -107,6 +115,7 @@ class WorkbenchApp(App[None]):
         self.sub_title = f"使用人：{officer.name}（{short_office_name(office.name)}）"
         if not any(isinstance(screen, BusinessListScreen) for screen in self.screen_stack):
             self.push_screen(BusinessListScreen())
+            self.push_screen(TodoScreen())  # the day starts on the to-do; Esc (or typing a name) goes to the list
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
@@ -131,6 +140,49 @@ class WorkbenchApp(App[None]):
         if self.reference.offices and not isinstance(self.screen, OfficerPicker):
             self.push_screen(OfficerPicker(self.reference, cancellable=True, current=self.officer), self._picked)
 
+    def action_todo(self) -> None:
+        """Ctrl+T: 今日待办 from anywhere; Esc goes back to where you were."""
+        if self.officer is not None and not isinstance(self.screen, TodoScreen):
+            self.push_screen(TodoScreen())
+
+    def action_distinctions(self) -> None:
+        """名特优新 of the business on screen (in its detail), else of the whole office."""
+        if self.officer is None or isinstance(self.screen, DistinctionScreen):
+            return
+        detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
+        name = str(detail.detail.values.get("name") or "") if detail is not None and detail.detail else ""
+        self.push_screen(DistinctionScreen(detail.business_uuid if detail else None, name))
+
+    def action_convert(self) -> None:
+        """个转企 of the household open in the detail screen."""
+        detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
+        if detail is None or detail.detail is None:
+            return
+        values = detail.detail.values
+        if values.get("kind") != "individual":
+            self.notify("只有个体工商户可以办理个转企", severity="warning")
+            return
+        self.push_screen(ConversionDialog(detail.business_uuid, detail.detail.version, str(values.get("name") or ""),
+                                          self.today()))
+
+    def action_pools(self) -> None:
+        if self.officer is not None and not isinstance(self.screen, PoolsScreen):
+            self.push_screen(PoolsScreen())
+
+    def action_candidates(self) -> None:
+        if self.officer is not None and not isinstance(self.screen, CandidatesScreen):
+            self.push_screen(CandidatesScreen())
+
+    def action_size_calculator(self) -> None:
+        """Ctrl+L: 规模测算, a dialog over whatever is on screen."""
+        if not isinstance(self.screen, SizeDialog):
+            self.push_screen(SizeDialog())
+
+    def action_reclassify(self) -> None:
+        """Ctrl+F: 重新分型 (a dry run first; F8 writes it)."""
+        if self.officer is not None and not any(isinstance(screen, ClassifyScreen) for screen in self.screen_stack):
+            self.push_screen(ClassifyScreen())
+
     def action_command_palette(self) -> None:
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(CommandPalette(placeholder="输入命令：中文或英文关键字均可", id="--command-palette"))
@@ -144,6 +196,11 @@ class WorkbenchApp(App[None]):
                 self.push_screen(BusinessDetailScreen(business_uuid))
 
         self.push_screen(BusinessFormScreen(None), opened)
+
+    def action_import_register(self) -> None:
+        """Ctrl+O: the import wizard; it bumps data_version after a commit, so the list re-reads on return."""
+        if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
+            self.push_screen(ImportWizardScreen())
 
 
 def make_app(engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> WorkbenchApp:

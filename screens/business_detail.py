@@ -15,9 +15,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
+from screens import service_entries
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_form import BusinessFormScreen
+from screens.classification_tab import ClassificationTab
 from screens.format import (
     change_text,
     date_text,
@@ -27,6 +29,7 @@ from screens.format import (
     status_cell,
     value_text,
 )
+from screens.timeline_tab import TimelineTab
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
 from workbench.domain.identifiers import mask_id_number
@@ -52,7 +55,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     BINDINGS = bindings("detail")
     AUTO_FOCUS = "#fields"
     TAB_FOCUS = {"basic": "#fields", "licenses": "#license-table", "figures": "#figure-table",
-                 "history": "#history-table"}
+                 "history": "#history-table", "timeline": "#timeline-table",
+                 "classification": "#classification-history"}
     """What gets the keys on each tab, so arrows and PgUp/PgDn scroll what is shown."""
 
     def __init__(self, business_uuid: str) -> None:
@@ -75,6 +79,10 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                 yield DataTable(id="figure-table", cursor_type="row", zebra_stripes=True)
             with TabPane("变更记录", id="history"):
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("分型分类", id="classification"):
+                yield ClassificationTab(self.business_uuid)
+            with TabPane("时间线", id="timeline"):
+                yield TimelineTab(self.business_uuid)
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -180,6 +188,19 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+
+    def action_add_support(self) -> None:
+        if self.detail is not None:
+            service_entries.add_support(self.workbench, self.business_uuid, str(self.detail.values["name"]))
+
+    def action_add_appeal(self) -> None:
+        if self.detail is not None:
+            service_entries.add_appeal(self.workbench, self.business_uuid, str(self.detail.values["name"]))
+
+    def action_add_visit(self) -> None:
+        if self.detail is not None:
+            service_entries.add_visit(self.workbench, self.business_uuid, str(self.detail.values["name"]),
+                                      business_version=self.detail.version, on_record=self.detail.values)
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

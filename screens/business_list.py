@@ -263,6 +263,15 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.query_one("#search", Input).value = ""
         self.query_one(FilterBar).clear()
 
+    def action_export(self) -> None:
+        """Ctrl+E: export exactly what the list shows (search, filters, sort) to Excel."""
+        from screens.export_dialog import ExportDialog
+
+        if self.workbench.office is not None and self.workbench.officer is not None:
+            flt = self._current_filter()
+            matching = self.total if flt == self.flt else None
+            self.app.push_screen(ExportDialog(self.workbench.engine, self.workbench.actor, flt, matching))
+
 
 def status_text(*, loading: bool, offset: int, shown: int, total: int | None, sort_label: str) -> str:
     """「第 1-100 条，共 1,234 条  排序：名称」; ASCII hyphen, since an en dash may be drawn wide."""

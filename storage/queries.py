@@ -112,7 +112,7 @@ def count_businesses(session: Session, flt: BusinessFilter) -> int:
     """How many live rows of the office match the filter."""
     connection = session.connection()
     condition = plan_text(connection, flt.text).driven_condition()
-    conditions = _filters(flt) + ([] if condition is None else [condition])
+    conditions = filter_conditions(flt) + ([] if condition is None else [condition])
     statement = select(func.count()).select_from(_business).where(*conditions)
     return int(connection.execute(statement).scalar_one())
 
@@ -122,15 +122,15 @@ def _sorted_candidates(
 ) -> list[BusinessRow]:
     """Check every candidate, sort, cut; then read the page's rows."""
     keys: Any = select(_business.c.id, _business.c.name, _business.c.registered_on).where(
-        *_filters(flt), condition
+        *filter_conditions(flt), condition
     )
     # Materialized: no planner may walk a sort index instead (the walk is what failed, or is too long).
     keys = select(keys.cte("matched").prefix_with("MATERIALIZED"))
     page = (
-        keys.order_by(*_order(flt.sort, keys.selected_columns)).limit(limit).offset(offset).subquery("page")
+        keys.order_by(*sort_order(flt.sort, keys.selected_columns)).limit(limit).offset(offset).subquery("page")
     )
     statement = _row_select(page.join(_business, _business.c.id == page.c.id)).order_by(
-        *_order(flt.sort, page)
+        *sort_order(flt.sort, page)
     )
     return _rows(connection, statement)
 
@@ -145,22 +145,23 @@ def _walk(
     window: int | None = None,
 ) -> list[BusinessRow]:
     """Rows in sort order; with a window, only among the first `window` rows of the office."""
-    conditions = _filters(flt) + ([] if condition is None else [condition])
+    conditions = filter_conditions(flt) + ([] if condition is None else [condition])
     source: Any = _business
     if window is not None:
         source = (
             select(_business.c.id)
             .where(_business.c.office_id == flt.office_id)
-            .order_by(*_order(flt.sort, _business))
+            .order_by(*sort_order(flt.sort, _business))
             .limit(window)
             .subquery("window")
         )
         source = source.join(_business, _business.c.id == source.c.id)
-    statement = _row_select(source).where(*conditions).order_by(*_order(flt.sort, _business))
+    statement = _row_select(source).where(*conditions).order_by(*sort_order(flt.sort, _business))
     return _rows(connection, statement.limit(limit).offset(offset))
 
 
-def _filters(flt: BusinessFilter) -> list[ColumnElement[bool]]:
+def filter_conditions(flt: BusinessFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions without the search text (the list and the export share them)."""
     b = _business.c
     conditions = [b.office_id == flt.office_id, b.deleted_at.is_(None)]
     for column, value in (
@@ -174,7 +175,8 @@ def _filters(flt: BusinessFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _order(sort: Sort, source: Any) -> list[Any]:
+def sort_order(sort: Sort, source: Any) -> list[Any]:
+    """ORDER BY terms of a sort over `source` (a table or a subquery), id breaking ties."""
     columns = getattr(source, "c", source)
     if sort == "name":
         return [columns.name, columns.id]

@@ -69,6 +69,8 @@ class Business(Travelling, table=True):
         Index("ix_business_office_officer", "office_id", "officer_id"),
         Index("ix_business_office_grid", "office_id", "grid_id"),
         Index("ix_business_office_status", "office_id", "status"),
+        Index("ix_business_suspended_until", "suspended_until"),  # 歇业 ending: the to-do list (issue 6)
+        Index("ix_business_officer_address", "officer_id", "address"),  # today's route, in walking order
         Index("ix_business_reg_no", "reg_no"),
         Index("ix_business_phone", "phone"),
     )
@@ -100,6 +102,9 @@ class Business(Travelling, table=True):
     capital: int | None = Field(default=None, sa_column=Column(BigInteger), description="资金数额, yuan")
     employees: int | None = Field(default=None)
     tags: str = Field(default="", max_length=300, description="space-separated tags")
+    # 首贷户 (issue 6, migration 0006): set by a support record of type 融资/首贷; the bank is its source.
+    first_loan_on: date | None = Field(default=None)
+    first_loan_bank: str | None = Field(default=None, max_length=100)
     name_pinyin: str = Field(default="", max_length=600, description="search only: full pinyin and initials")
     search_chars: str = Field(default="", max_length=2000, description="search only: one token per character")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pg_server as pg
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 from pg_server import PgServer
 from sqlalchemy import Engine, text
 from sqlmodel import Session
@@ -27,6 +28,10 @@ PG_TEMPLATE = "wb_template"
 PG_FIXTURES = {"pg_server", "pg_admin", "pg_template", "pg_url", "pg_engine"}
 KEPT_ENV = {"WORKBENCH_TEST_PG_URL", "WORKBENCH_REQUIRE_PG"}
 _database_numbers = itertools.count(1)
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them on time.
+settings.register_profile("workbench", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("workbench")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -164,7 +164,7 @@ def _sqlite_rows(path: Path, query: str) -> list[tuple[object, ...]]:
 def test_cli_upgrade_creates_the_schema_in_a_blank_database(blank_url: str) -> None:
     result = runner.invoke(cli.app, ["--db", blank_url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert f"已升级：空库 → {head_revision()}" in result.output
+    assert f"已升级：空库 升到 {head_revision()}" in result.output
     again = runner.invoke(cli.app, ["--db", blank_url, "db", "upgrade"])
     assert f"数据库已是最新版本（{head_revision()}）" in again.output
 
@@ -174,7 +174,7 @@ def test_cli_upgrade_of_an_old_database_keeps_its_rows(old_engine: Engine) -> No
     url = old_engine.url.render_as_string(hide_password=False)
     result = runner.invoke(cli.app, ["--db", url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert f"{FIRST_REVISION} → {head_revision()}" in result.output
+    assert f"{FIRST_REVISION} 升到 {head_revision()}" in result.output
     assert "升级前的备份" in result.output  # PostgreSQL too: ensure_current runs pg_dump first
     with old_engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM business")).scalars().all() == ["老街兰州拉面馆"]

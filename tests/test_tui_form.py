@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
-from test_tui_support import Office_, build_app, build_office, settle, uscc
+from test_tui_support import Office_, build_app, build_office, settle, to_list, uscc
 from textual.widgets import DataTable, Input, Static
 
 from screens import business_form
@@ -182,12 +182,13 @@ async def test_keys_typed_before_the_form_is_read_change_nothing(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("f4", "tab", "ctrl+u", *"139", "ctrl+s")  # F4 on the list: the form reads the record
         read_may_finish.set()
         await settle(pilot)
         assert isinstance(app.screen, BusinessFormScreen)
-        assert app.screen.query_one("#field-uscc", Input).value == uscc(2)
-        assert app.screen.query_one("#field-name", Input).value == "温州市瓯江贸易有限公司"
+        assert app.screen.query_one("#field-uscc", Input).value == uscc(3)
+        assert app.screen.query_one("#field-name", Input).value == "鹿城区李家便利店"  # the newest, first
         assert app.screen.query_one("#field-name", Input).has_focus
 
 
@@ -220,6 +221,7 @@ async def test_new_business_with_ctrl_n(sqlite_engine: Engine, office: Office_, 
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, BusinessFormScreen)

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlmodel import Session
-from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, settle
+from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, settle, to_list
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.business_detail import BusinessDetailScreen
@@ -53,6 +53,7 @@ async def test_first_start_asks_who_is_at_the_keyboard_and_remembers(
         assert [str(people.get_option_at_index(i).prompt) for i in range(people.option_count)] == ["王芳", "李强", "陈静"]
         await pilot.press("down", "enter")
         await settle(pilot)
+        await to_list(pilot)
         assert isinstance(app.screen, BusinessListScreen)
         assert "使用人：李强" in app.sub_title
         assert app.actor.who == "李强" and app.actor.device == "测试终端"
@@ -66,9 +67,10 @@ async def test_a_remembered_officer_starts_straight_on_the_list(
     app = build_app(sqlite_engine, tmp_path, remember="陈静")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         assert isinstance(app.screen, BusinessListScreen)
         assert status_line(app).startswith("第 1-5 条，共 5 条")
-        assert names_shown(app)[0] == "温州市瓯江贸易有限公司"
+        assert names_shown(app)[0] == "鹿城区李家便利店"  # newest first
 
 
 async def test_f2_switches_officer(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
@@ -89,7 +91,7 @@ async def test_typing_chinese_searches_and_counts(sqlite_engine: Engine, office:
         await settle(pilot)
         await pilot.press(*"鹿城区")
         await settle(pilot)
-        assert names_shown(app) == ["鹿城区张记小吃店", "鹿城区李家便利店", "鹿城区陈氏五金店"]
+        assert names_shown(app) == ["鹿城区李家便利店", "鹿城区张记小吃店", "鹿城区陈氏五金店"]
         assert status_line(app).startswith("第 1-3 条，共 3 条")
         await pilot.press(*"李家")
         await settle(pilot)
@@ -114,6 +116,7 @@ async def test_status_filter_from_the_keyboard(sqlite_engine: Engine, office: Of
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         # Tab to 登记状态, open it, and walk down past 存续 / 吊销，未注销 / 吊销，已注销 to 注销.
         await pilot.press("tab", "enter", "down", "down", "down", "down", "enter")
         await settle(pilot)
@@ -125,6 +128,7 @@ async def test_kind_filter(sqlite_engine: Engine, office: Office_, tmp_path: Pat
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("tab", "tab", "enter", "down", "down", "enter")
         await settle(pilot)
         assert names_shown(app) == ["温州市瓯江贸易有限公司"]
@@ -134,9 +138,10 @@ async def test_only_mine_with_f9(sqlite_engine: Engine, office: Office_, tmp_pat
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("f9")
         await settle(pilot)
-        assert names_shown(app) == ["鹿城区张记小吃店", "鹿城区李家便利店"]
+        assert names_shown(app) == ["鹿城区李家便利店", "鹿城区张记小吃店"]
         await pilot.press("f9")
         await settle(pilot)
         assert len(names_shown(app)) == 5
@@ -146,11 +151,13 @@ async def test_f6_cycles_the_sort_and_says_so(sqlite_engine: Engine, office: Off
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "排序：名称" in status_line(app)
-        await pilot.press("f6")
-        await settle(pilot)
+        await to_list(pilot)
         assert "排序：成立日期从新到旧" in status_line(app)
         assert names_shown(app)[0] == "鹿城区李家便利店"
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "排序：名称" in status_line(app)
+        assert names_shown(app)[0] == "温州市瓯江贸易有限公司"
         await pilot.press("f6")
         await settle(pilot)
         assert names_shown(app)[0] == "鹿城区陈氏五金店"
@@ -161,6 +168,7 @@ async def test_the_table_holds_one_page_and_flips_at_its_edge(sqlite_engine: Eng
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         table = app.screen.query_one("#results", DataTable)
         assert table.row_count == PAGE_SIZE
         assert status_line(app).startswith("第 1-100 条，共 250 条")
@@ -195,10 +203,11 @@ async def test_enter_opens_the_highlighted_business(sqlite_engine: Engine, offic
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
-        assert app.screen.business_uuid == office.business_uuids["温州绿野果蔬专业合作社"]
+        assert app.screen.business_uuid == office.business_uuids["鹿城区张记小吃店"]  # second newest
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BusinessListScreen)
@@ -237,6 +246,7 @@ async def test_enter_on_a_row_while_the_list_refreshes_does_not_crash(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("down", "down")
         await pilot.press("f5", "enter", "escape", "f6", "enter", "escape", "backspace", *"鹿城", "down", "enter")
         await settle(pilot)
@@ -248,6 +258,7 @@ async def test_f1_shows_every_key(sqlite_engine: Engine, office: Office_, tmp_pa
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(plain_text(static.content) for static in app.screen.query(Static))
@@ -263,6 +274,7 @@ async def test_command_palette_finds_chinese_and_latin(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("ctrl+p", *"help")
         await pilot.pause(0.3)
         await settle(pilot)
@@ -274,13 +286,14 @@ async def test_command_palette_finds_chinese_and_latin(
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert "排序：成立日期从新到旧" in status_line(app)
+        assert "排序：名称" in status_line(app)  # one step on from the default, newest first
 
 
 async def test_search_box_has_the_agreed_placeholder(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await to_list(pilot)
         assert "拼音首字母" in app.screen.query_one("#search", Input).placeholder
         assert app.screen.query_one("#search", Input).has_focus
 
@@ -319,6 +332,7 @@ async def test_with_several_offices_the_picker_asks_for_the_office_too(
         await pilot.press("shift+tab", "enter", "down", "enter")  # the office select: the second office
         await pilot.press("tab", "enter")
         await settle(pilot)
+        await to_list(pilot)
         assert app.actor == Actor(who="郑敏", device="测试终端", office_id=other_id)
         assert "使用人：郑敏（南汇市场监管所）" in app.sub_title
         assert status_line(app).startswith("没有符合条件的市场主体")

@@ -39,7 +39,7 @@ def keys(*pressed: str) -> Steps:
 
 
 def test_list_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), run_before=keys())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("escape"))  # Esc: from 今日待办 to the list
 
 
 def test_list_searched_120x36(app: WorkbenchApp, snap_compare: Any) -> None:
@@ -60,4 +60,4 @@ def test_form_with_an_inline_error_80x24(app: WorkbenchApp, snap_compare: Any) -
 
 
 def test_help_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("f1"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("escape", "f1"))

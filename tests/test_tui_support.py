@@ -123,3 +123,9 @@ async def settle(pilot: Any, timeout: float = 5.0) -> None:
             return
         await pilot.pause(0.02)
     raise TimeoutError("the app did not settle")
+
+
+async def to_list(pilot: Any) -> None:
+    """The app opens on 今日待办 (the to-do list); Esc goes on to the business list."""
+    await pilot.press("escape")
+    await settle(pilot)

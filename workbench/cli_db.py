@@ -25,7 +25,7 @@ def upgrade_command(ctx: typer.Context) -> None:
     if result.before == result.after:
         typer.echo(f"数据库已是最新版本（{result.after}）。")
     else:
-        typer.echo(f"已升级：{result.before or '空库'} → {result.after}")
+        typer.echo(f"已升级：{result.before or '空库'} 升到 {result.after}")
     if result.backup:
         typer.echo(f"升级前的备份：{result.backup}")
 

@@ -1,9 +1,269 @@
-"""`workbench import`: read a registration list, dry run, commit (issue 3)."""
+"""`workbench import`: read a registration list, dry run, commit (issue 3).
+
+Exit codes: 0 done, every row imported or unchanged (with --dry-run: no row has an error);
+1 nothing written (unreadable file, no office, conflict with an edit made meanwhile, bad option);
+3 done, but some rows were left out (errors, repeats in the file, name matches awaiting --confirm-name-matches);
+130 interrupted with Ctrl+C: nothing written.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
 import typer
+
+from workbench import locations
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from imports.commit import ImportResult
+    from imports.plan import ImportPlan
+    from storage.audit import Actor
+
+EXIT_LEFT_OUT = 3
+SHOWN_PROBLEMS = 20
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.command("import", help=_HELP)(import_command)
+
+
+_HELP = (
+    "导入登记名录（xlsx/xls/ods/csv 等）：先预览（新增/更新/无变化/有错误），再一次性写入。\n\n"
+    "退出码：0 全部完成；1 未写入任何内容（文件无法读取、找不到所、数据被他人修改等）；"
+    "3 已完成但有行未导入（有错误、文件内重复或待确认）；130 已中断，未写入。"
+)
+
+
+def import_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="要导入的文件", exists=True, dir_okay=False, readable=True)],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认自动选择）")] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="仅新增 / 仅更新 / 新增并更新（也可写 insert / update / both）")
+    ] = "新增并更新",
+    profile: Annotated[str | None, typer.Option("--profile", help="使用已保存的列对应方案")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只预览，不写入")] = False,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="把有问题的行连同「错误原因」写到这个 xlsx 文件")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出各类行数，供脚本使用")] = False,
+    confirm_name_matches: Annotated[
+        bool, typer.Option("--confirm-name-matches", help="没有代码的行按名称和经营者匹配到的，确认更新")
+    ] = False,
+    office: Annotated[
+        str | None, typer.Option("--office", help="导入到哪个所（库里只有一个所时可省略）")
+    ] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="记在谁名下（默认为本机上次使用的干部）")
+    ] = None,
+) -> None:
+    from imports.errors import ImportCancelled
+    from imports.plan import ImportMode
+    from workbench.cli_ready import ready_engine
+    from workbench.services.errors import WorkbenchError
+
+    try:
+        chosen_mode = ImportMode.parse(mode)
+    except ValueError as problem:
+        _fail(str(problem))
+    engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
+    try:
+        actor = _actor(engine, office, officer)
+        plan = _plan(engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json)
+        errors_path = _write_errors(plan, errors)
+        result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
+    except ImportCancelled as cancelled:
+        _fail(cancelled.message, code=130)
+    except WorkbenchError as problem:
+        _fail(problem.message)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(_json(plan, result, errors_path, dry_run), ensure_ascii=False, indent=2))
+    else:
+        _print_plan(plan, errors_path)
+        typer.echo(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
+    if _left_out(plan):
+        raise typer.Exit(EXIT_LEFT_OUT)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _actor(engine: Engine, office_name: str | None, officer_name: str | None) -> Actor:
+    from sqlmodel import Session
+
+    from storage.audit import Actor
+    from workbench.services.errors import NotFound
+    from workbench.services.office import DeviceMemory, officers, offices
+
+    with Session(engine) as session:
+        known = offices(session=session)
+        if office_name is not None:
+            known = [choice for choice in known if choice.name == office_name.strip()]
+        if len(known) != 1:
+            names = "、".join(choice.name for choice in offices(session=session))
+            hint = f"请用 --office 指定：{names}" if names else "请先运行 workbench init 建所"
+            raise NotFound(f"找不到要导入的所。{hint}")
+        office_id = known[0].id
+        who = officer_name
+        if who is None:
+            remembered = DeviceMemory(locations.device_memory_path()).officer_uuid(
+                engine.url.render_as_string(hide_password=True)
+            )
+            who = next(
+                (
+                    choice.name
+                    for choice in officers(session=session, office_id=office_id)
+                    if choice.uuid == remembered
+                ),
+                "命令行导入",
+            )
+    return Actor(who=who, device=locations.device_name(), office_id=office_id)
+
+
+def _plan(
+    engine: Engine,
+    path: Path,
+    actor: Actor,
+    mode: Any,
+    sheet: str | None,
+    profile_name: str | None,
+    confirm: bool,
+    *,
+    quiet: bool,
+) -> ImportPlan:
+    from imports.plan import plan_import
+    from imports.profiles import load_profile
+
+    profile = load_profile(locations.config_dir() / "import_profiles", profile_name) if profile_name else None
+    with _progress_bar(quiet, "预览") as progress:
+        return plan_import(
+            engine,
+            path,
+            actor=actor,
+            mode=mode,
+            sheet=sheet,
+            profile=profile,
+            confirm_name_matches=confirm,
+            progress=progress,
+        )
+
+
+def _commit(engine: Engine, plan: ImportPlan, actor: Actor, *, quiet: bool) -> ImportResult:
+    from imports.commit import commit_import
+
+    with _progress_bar(quiet, "导入") as progress:
+        return commit_import(engine, plan, actor=actor, progress=progress)
+
+
+@contextmanager
+def _progress_bar(quiet: bool, title: str) -> Iterator[Callable[[int, int | None, str], None]]:
+    """A rich progress bar on stderr (nothing when quiet or when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(title, total=None)
+
+        def advance(done: int, total: int | None, stage: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{title}：{stage}")
+
+        yield advance
+
+
+def _write_errors(plan: ImportPlan, errors: Path | None) -> Path | None:
+    if errors is None:
+        return None
+    from imports.error_workbook import write_error_workbook
+
+    return write_error_workbook(plan, errors)
+
+
+def _left_out(plan: ImportPlan) -> bool:
+    from imports.plan import RowKind
+
+    return any(plan.counts[kind] for kind in (RowKind.INVALID, RowKind.DUPLICATE, RowKind.NAME_MATCH))
+
+
+def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
+    from imports.plan import RowKind
+
+    typer.echo(plan.summary_text())
+    shown = 0
+    for kind in (RowKind.INVALID, RowKind.DUPLICATE):
+        for outcome in plan.outcomes_of(kind):
+            for problem in outcome.problems:
+                if shown < SHOWN_PROBLEMS:
+                    typer.echo(f"  {problem.message()}")
+                shown += 1
+    imported = (entry for entry in plan.entries if entry.kind not in (RowKind.INVALID, RowKind.DUPLICATE))
+    for entry in imported:
+        for problem in entry.problems or ():
+            if not problem.blocking:
+                if shown < SHOWN_PROBLEMS:
+                    typer.echo(f"  提示 {problem.message()}")
+                shown += 1
+    if shown > SHOWN_PROBLEMS:
+        typer.echo(
+            f"  ……另有 {shown - SHOWN_PROBLEMS:,} 处问题"
+            + ("" if errors_path else "，用 --errors 错误.xlsx 可全部导出")
+        )
+    for outcome in plan.name_matches[:10]:
+        changes = "；".join(f"{change.label}：{change.before} 改为 {change.after}" for change in outcome.changes)
+        typer.echo(f"  待确认 第 {outcome.row_number} 行「{outcome.name}」：{changes}")
+    for duplicate in plan.possible_duplicates[:10]:
+        typer.echo(
+            f"  可能重复 第 {duplicate.row_number} 行「{duplicate.name}」{duplicate.address}："
+            f"登记簿中已有同名同址的 {duplicate.existing_code or '（无代码）'}"
+        )
+    if errors_path is not None:
+        typer.echo(f"有问题的行已写入 {errors_path}，改正后可再次导入。")
+
+
+def _json(
+    plan: ImportPlan, result: ImportResult | None, errors_path: Path | None, dry_run: bool
+) -> dict[str, Any]:
+    previous = plan.previous_import
+    return {
+        "file": str(plan.path),
+        "sha256": plan.sha256,
+        "sheet": plan.sheet,
+        "mode": plan.mode.value,
+        "dry_run": dry_run,
+        "counts": {kind.value: count for kind, count in plan.counts.items()},
+        "possible_duplicates": len(plan.possible_duplicates),
+        "unknown_columns": [column.header for column in plan.unknown_columns],
+        "previous_import": None
+        if previous is None
+        else {"uuid": previous.uuid, "imported_at": previous.imported_at.isoformat(), "who": previous.who},
+        "committed": None
+        if result is None
+        else {
+            "record_uuid": result.record_uuid,
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "seconds": round(result.seconds, 3),
+        },
+        "errors_workbook": None if errors_path is None else str(errors_path),
+        "summary": plan.summary_text(),
+    }

@@ -40,7 +40,15 @@ BUSINESS_FIELDS: tuple[FieldSpec, ...] = (
 
 FIELD_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in BUSINESS_FIELDS}
 
-EXTRA_LABELS: dict[str, str] = {"industry_code_version": "行业代码版本", "": "（整条记录）"}
+EXTRA_LABELS: dict[str, str] = {
+    "industry_code_version": "行业代码版本",
+    "": "（整条记录）",
+    "first_loan_on": "首贷日期",
+    "first_loan_bank": "首贷银行",
+    "classification": "分型/规模",
+    "override_tier": "人工认定分型",
+    "override_reason": "人工认定理由",
+}
 
 
 def field_label(name: str) -> str:

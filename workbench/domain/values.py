@@ -22,6 +22,7 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\.0+)?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 _MONEY_UNITS = (("亿元", 100_000_000), ("亿", 100_000_000), ("万元", 10_000), ("万", 10_000), ("元", 1))
 _MONEY_NOISE = re.compile(r"[,\s¥]|人民币|RMB|CNY", re.IGNORECASE)
+_MAX_YUAN = Decimal(10) ** 15  # 1,000 万亿元: beyond any register, well inside a BIGINT
 _COUNT_WORDS = re.compile(r"(?:人|名|个)$")
 
 
@@ -112,6 +113,8 @@ def _text_money(raw: str, unit: int) -> int | None:
 def _whole_yuan(amount: Decimal, raw: Any) -> int:
     if amount < 0:
         raise ValueError(f"金额「{raw}」不能为负数")
+    if amount >= _MAX_YUAN:  # also keeps Decimal.quantize from failing on 1e24 (a hypothesis find)
+        raise ValueError(f"金额「{raw}」过大，请核对单位（元/万元）")
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -29,6 +29,7 @@ from workbench.domain import reference
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
+from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
 from workbench.services.demo_write import BulkWriter, rollback_journal
 from workbench.services.errors import WorkbenchError
@@ -60,6 +61,7 @@ class DemoSummary:
     licences: int = 0
     change_log: int = 0
     seconds: float = 0.0
+    service_work: str = ""  # demo_service: support, appeals, visits (issue 6)
 
     def __str__(self) -> str:
         kinds = {"individual": "个体工商户", "enterprise": "企业", "cooperative": "农民专业合作社"}
@@ -68,7 +70,8 @@ class DemoSummary:
             f"{self.office_name}：{self.grids} 个片区，{self.officers} 名包联干部\n"
             f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get('active', 0):,}）\n"
             f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licences:,} 张，变更记录 {self.change_log:,} 条\n"
-            f"用时 {self.seconds:.1f} 秒"
+            + (f"{self.service_work}\n" if self.service_work else "")
+            + f"用时 {self.seconds:.1f} 秒"
         )
 
 
@@ -132,6 +135,11 @@ def build_demo(
                     report(done, size, "生成市场主体")
                 report(size, size, "建立索引")
             report(size, size, "重建检索索引")
+        report(size, size, "生成帮扶、诉求和走访")
+        service_work = build_service_demo(
+            connection, office_id=territory.office_id, first_business_id=first_id, size=size, seed=seed,
+            today=today, stamp=stamp,
+        )
         report(size, size, "更新统计信息")
         writer.finish(["office", "grid", "officer", "business"])
         report(size, size, "提交")
@@ -148,6 +156,7 @@ def build_demo(
         licences=totals["license"],
         change_log=totals["change_log"],
         seconds=perf_counter() - started,
+        service_work=str(service_work),
     )
 
 

@@ -1,0 +1,68 @@
+"""New rows waiting for the commit, packed: a 100,000-row plan must not hold 100,000 tuples of strings.
+
+Every PACK rows are pickled into one bytes object (about a third of the memory of the live tuples);
+iterating unpacks one pack at a time. The order is the file's.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+PACK = 1000
+
+
+@dataclass(slots=True)
+class PendingInsert:
+    """A new business: the row it came from and its clean values (imports.matching.INSERT_FIELDS order)."""
+
+    row_number: int
+    values: tuple[Any, ...]
+
+
+class PendingInserts:
+    """An append-only sequence of PendingInsert, packed PACK at a time."""
+
+    def __init__(self) -> None:
+        self._packs: list[bytes] = []
+        self._open: list[tuple[int, tuple[Any, ...]]] = []
+        self._count = 0
+
+    def append(self, pending: PendingInsert) -> None:
+        self._open.append((pending.row_number, pending.values))
+        self._count += 1
+        if len(self._open) >= PACK:
+            self._packs.append(pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL))
+            self._open = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[PendingInsert]:
+        for pack in self._packs:
+            for row_number, values in pickle.loads(pack):
+                yield PendingInsert(row_number, values)
+        for row_number, values in list(self._open):
+            yield PendingInsert(row_number, values)
+
+    def __getitem__(self, index: int) -> PendingInsert:
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        pack, offset = divmod(index, PACK)
+        if pack < len(self._packs):
+            return PendingInsert(*pickle.loads(self._packs[pack])[offset])
+        return PendingInsert(*self._open[offset])
+
+    def batches(self, size: int) -> Iterator[list[PendingInsert]]:
+        """Consecutive lists of at most `size` rows."""
+        rows = iter(self)
+        while batch := list(islice(rows, size)):
+            yield batch

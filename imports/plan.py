@@ -1,0 +1,293 @@
+"""The dry run: every row of a registration list weighed against this office's register, nothing written.
+
+plan_import reads the file as a stream (imports.parse), looks the rows up in the register a chunk at a
+time (imports.matching), and says for each row whether it is new, an update (with a field-level diff),
+unchanged, invalid, a repeat within the file, a match by name that needs confirming, or skipped by the
+chosen mode. The ImportPlan keeps only what the review and the commit need: a small entry per row, the
+values to insert, the diffs to apply and the original cells of rows with problems (for the error workbook).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from sqlalchemy import Engine
+
+from imports.columns import ColumnMapping
+from imports.diffing import FieldChange, field_changes
+from imports.pending import PendingInsert, PendingInserts
+from imports.problems import Problem, SkippedRow, UnknownColumn
+from imports.profiles import Profile
+from storage.audit import Actor
+from storage.tables_imports import ImportRecord
+
+__all__ = [
+    "FieldChange",
+    "ImportMode",
+    "ImportPlan",
+    "PossibleDuplicate",
+    "RowKind",
+    "RowOutcome",
+    "plan_import",
+]
+
+ProgressCallback = Callable[[int, int | None, str], None]
+_USCC, _REG_NO, _NAME = 0, 1, 2  # positions in imports.matching.INSERT_FIELDS (checked by imports.planner)
+
+
+class ImportMode(StrEnum):
+    """Which rows a commit applies: new ones, updates of existing ones, or both."""
+
+    INSERT_ONLY = "insert_only"
+    UPDATE_ONLY = "update_only"
+    INSERT_AND_UPDATE = "insert_and_update"
+
+    @property
+    def label(self) -> str:
+        return _MODE_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str | ImportMode) -> ImportMode:
+        """仅新增 / 仅更新 / 新增并更新, or insert / update / both, or the code names."""
+        key = str(text).strip().lower().replace("-", "_")
+        for mode in cls:
+            if key in (mode.value, mode.label, *_MODE_WORDS[mode]):
+                return mode
+        choices = "、".join(mode.label for mode in cls)
+        raise ValueError(f"导入方式「{text}」无法识别，可选：{choices}（也可写 insert、update、both）")
+
+
+_MODE_LABELS = {
+    ImportMode.INSERT_ONLY: "仅新增",
+    ImportMode.UPDATE_ONLY: "仅更新",
+    ImportMode.INSERT_AND_UPDATE: "新增并更新",
+}
+_MODE_WORDS = {
+    ImportMode.INSERT_ONLY: ("insert", "new", "新增"),
+    ImportMode.UPDATE_ONLY: ("update", "更新"),
+    ImportMode.INSERT_AND_UPDATE: ("both", "upsert", "insert_update", "新增和更新"),
+}
+
+
+class RowKind(StrEnum):
+    """What the dry run says about one data row."""
+
+    NEW = "new"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"
+    DUPLICATE = "duplicate_in_file"
+    NAME_MATCH = "name_match"  # no code; found by name + operator: applied only once a person confirms
+    SKIPPED = "skipped_by_mode"  # new under 仅更新, or an update under 仅新增
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    RowKind.NEW: "新增",
+    RowKind.UPDATE: "更新",
+    RowKind.UNCHANGED: "无变化",
+    RowKind.INVALID: "有错误",
+    RowKind.DUPLICATE: "文件内重复",
+    RowKind.NAME_MATCH: "待确认（按名称和经营者匹配）",
+    RowKind.SKIPPED: "按导入方式跳过",
+}
+
+
+@dataclass
+class RowOutcome:
+    """One data row's verdict, with its diff (updates) and its problems (warnings too)."""
+
+    sheet: str
+    row_number: int
+    kind: RowKind
+    name: str
+    code: str
+    business_uuid: str | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A new row whose name and address equal a business already in the register under another code."""
+
+    sheet: str
+    row_number: int
+    name: str
+    address: str
+    code: str
+    existing_uuid: str
+    existing_code: str
+
+
+@dataclass(slots=True)
+class PendingUpdate:
+    """What the commit applies to one business: the diff against the version the dry run read."""
+
+    row_number: int
+    business_id: int
+    business_uuid: str
+    base_version: int
+    name: str
+    diff: dict[str, tuple[Any, Any]]
+    search_sources: tuple[str, str, str]  # name, operator, address after the update
+
+
+@dataclass(slots=True)
+class RowEntry:
+    """The memory-lean record of one row; RowOutcome objects are made from it when asked for."""
+
+    row_number: int
+    kind: RowKind
+    name: str
+    code: str
+    business_uuid: str | None = None
+    diff: dict[str, tuple[Any, Any]] | None = None
+    problems: list[Problem] | None = None
+    cells: list[Any] | None = None  # kept only for rows with problems (the error workbook)
+
+
+@dataclass
+class ImportPlan:
+    """The dry run's answer: counts, per-row outcomes, what needs a person's eye, and what commit applies."""
+
+    path: Path
+    sha256: str
+    sheet: str
+    mode: ImportMode
+    office_id: int
+    counts: dict[RowKind, int]
+    headers: list[str] = field(default_factory=list)
+    header_rows: tuple[int, ...] = ()
+    sheets: list[str] = field(default_factory=list)
+    mapping: ColumnMapping | None = None
+    unknown_columns: list[UnknownColumn] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)
+    possible_duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    name_matches: list[RowOutcome] = field(default_factory=list)
+    previous_import: ImportRecord | None = None
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
+    blank_rows: int = 0
+    seconds: float = 0.0
+    confirm_name_matches: bool = False
+    inserts: PendingInserts = field(default_factory=PendingInserts, repr=False)
+    updates: list[PendingUpdate] = field(default_factory=list, repr=False)
+    entries: list[RowEntry] = field(default_factory=list, repr=False)
+    labels: dict[str, dict[Any, str]] = field(default_factory=dict, repr=False)  # grid / officer id -> name
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def rows_read(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def outcomes(self) -> Iterator[RowOutcome]:
+        """Every data row's outcome, in file order."""
+        return self._merged(None)
+
+    def outcomes_of(self, kind: RowKind) -> Iterator[RowOutcome]:
+        """The outcomes of one kind, in file order (made on the fly: a 100,000-row plan stays small)."""
+        return self._merged(kind)
+
+    def _merged(self, kind: RowKind | None) -> Iterator[RowOutcome]:
+        """Entries, and the new rows without problems (which keep no entry: their insert says it all)."""
+        entries = (entry for entry in self.entries if kind is None or entry.kind is kind)
+        if kind not in (None, RowKind.NEW):
+            yield from map(self._outcome, entries)
+            return
+        noted = {entry.row_number for entry in self.entries if entry.kind is RowKind.NEW}
+        plain = (self._new_outcome(pending) for pending in self.inserts if pending.row_number not in noted)
+        made = ((entry.row_number, 0, self._outcome(entry)) for entry in entries)
+        for _number, _source, outcome in heapq.merge(made, ((item.row_number, 1, item) for item in plain)):
+            yield outcome
+
+    def _new_outcome(self, pending: PendingInsert) -> RowOutcome:
+        values = pending.values
+        code = values[_USCC] or values[_REG_NO] or ""
+        return RowOutcome(self.sheet, pending.row_number, RowKind.NEW, str(values[_NAME]), str(code))
+
+    def rows_with_problems(self) -> Iterator[tuple[int, list[Any], list[Problem]]]:
+        """(Excel row number, original cells, problems) of every row with a problem or a warning."""
+        for entry in self.entries:
+            if entry.problems and entry.cells is not None:
+                yield entry.row_number, entry.cells, entry.problems
+
+    def problem_count(self) -> int:
+        return sum(len(entry.problems or ()) for entry in self.entries)
+
+    def warning_count(self) -> int:
+        """Warnings on rows that still import (an unknown grid name, a possible 2011 industry code ...)."""
+        return sum(
+            1
+            for entry in self.entries
+            if entry.kind in (RowKind.NEW, RowKind.UPDATE, RowKind.UNCHANGED)
+            for problem in entry.problems or ()
+            if not problem.blocking
+        )
+
+    def summary_text(self) -> str:
+        """The plan in one Chinese paragraph, as the wizard and the CLI show it."""
+        from imports.plan_text import summary_text
+
+        return summary_text(self)
+
+    def _outcome(self, entry: RowEntry) -> RowOutcome:
+        changes = field_changes(entry.diff, self.labels) if entry.diff else []
+        return RowOutcome(
+            self.sheet,
+            entry.row_number,
+            entry.kind,
+            entry.name,
+            entry.code,
+            entry.business_uuid,
+            changes,
+            list(entry.problems or ()),
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def plan_import(
+    engine: Engine,
+    path: str | Path,
+    *,
+    actor: Actor,
+    mode: ImportMode | str = ImportMode.INSERT_AND_UPDATE,
+    sheet: str | None = None,
+    profile: Profile | None = None,
+    mapping: ColumnMapping | None = None,
+    confirm_name_matches: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPlan:
+    """Dry run of importing `path` into the actor's office; raises UnreadableFile / NoHeaderFound /
+    ImportCancelled (cancel set) in Chinese. Reads the register, writes nothing."""
+    from imports.planner import Planner
+
+    started = perf_counter()
+    planner = Planner(
+        engine, Path(path), actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel
+    )
+    plan = planner.run(sheet=sheet, profile=profile, mapping=mapping)
+    plan.seconds = perf_counter() - started
+    return plan

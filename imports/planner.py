@@ -1,0 +1,290 @@
+"""The dry run's loop: parse a chunk of rows, look them up in the register, and classify each row."""
+
+from __future__ import annotations
+
+import threading
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from imports.columns import ColumnMapping
+from imports.diffing import diff_values
+from imports.errors import ImportCancelled
+from imports.header import column_letter
+from imports.matching import INSERT_FIELDS, Match, RegisterLookup
+from imports.parse import ParsedFile, parse_register_file
+from imports.plan import (
+    ImportMode,
+    ImportPlan,
+    PendingInsert,
+    PendingUpdate,
+    PossibleDuplicate,
+    ProgressCallback,
+    RowEntry,
+    RowKind,
+    file_sha256,
+)
+from imports.problems import ParsedRow, Problem
+from imports.records import previous_import
+from storage.audit import Actor
+from storage.tables import Business
+from workbench.domain.business_fields import field_label
+
+CHUNK = 2000
+assert INSERT_FIELDS[:3] == ("uscc", "reg_no", "name"), "imports.plan reads new rows by these positions"
+MAX_EMPLOYEES = 10_000_000  # a whole number larger than any business (and than a 32-bit column) is a typo
+_BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
+# Free text only: codes, phones, statuses and the like are validated to their shape by the parse.
+_FREE_TEXT = ("name", "operator", "address", "reg_no", "phone")
+_LENGTHS = tuple((name, int(_BUSINESS.c[name].type.length)) for name in _FREE_TEXT)
+_TEXT_DEFAULTS = {"operator": "", "phone": "", "address": ""}
+_PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
+
+
+def guess_kind(name: str) -> str:
+    """The kind of a new business whose list has no 主体类型 column: by its name (the code is not a guide:
+    a 个转企 keeps its code)."""
+    if "合作社" in name:
+        return "cooperative"
+    if "公司" in name or "企业" in name or "厂" in name:
+        return "enterprise"
+    return "individual"
+
+
+class Planner:
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path,
+        actor: Actor,
+        mode: ImportMode,
+        confirm_name_matches: bool,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.engine = engine
+        self.path = path
+        self.actor = actor
+        self.mode = mode
+        self.confirm = confirm_name_matches
+        self.report = progress or (lambda done, total, stage: None)
+        self.cancel = cancel
+        self.matched: dict[int, int] = {}  # business id -> the row that matched it
+        self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
+        self.mapping = ColumnMapping(headers=[])
+
+    def run(self, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
+        self._check_cancel()
+        self.report(0, None, "读取文件")
+        parsed = parse_register_file(self.path, sheet=sheet, profile=profile, mapping=mapping)
+        self.mapping = parsed.mapping
+        plan = self._empty_plan(parsed)
+        done = 0
+        with self.engine.connect() as connection:
+            lookup = RegisterLookup(connection, self.actor.office_id)
+            plan.labels = lookup.labels()
+            plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
+            rows = parsed.rows
+            while chunk := list(islice(rows, CHUNK)):
+                self._check_cancel()
+                lookup.prefetch([row.values for row in chunk])
+                for row in chunk:
+                    self._classify(plan, lookup, row)
+                done += len(chunk)
+                self.report(done, parsed.total_rows, "核对登记簿")
+        plan.skipped_rows = parsed.skipped
+        plan.blank_rows = parsed.blank_rows
+        self.report(done, done, "预览完成")
+        return plan
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise ImportCancelled("已取消预览，数据库没有任何改动")
+
+    def _empty_plan(self, parsed: ParsedFile) -> ImportPlan:
+        return ImportPlan(
+            path=self.path,
+            sha256=file_sha256(self.path),
+            sheet=parsed.sheet,
+            mode=self.mode,
+            office_id=self.actor.office_id,
+            counts=dict.fromkeys(RowKind, 0),
+            headers=list(parsed.mapping.headers),
+            header_rows=parsed.header_rows,
+            sheets=[info.name for info in parsed.sheets],
+            mapping=parsed.mapping,
+            unknown_columns=parsed.unknown_columns,
+            missing_fields=parsed.missing_fields,
+            confirm_name_matches=self.confirm,
+        )
+
+    def _classify(self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow) -> None:
+        values = row.values
+        problems = list(row.problems)
+        if row.duplicate_of is not None:
+            return self._add(plan, row, RowKind.DUPLICATE, problems)
+        if not row.valid:
+            return self._add(plan, row, RowKind.INVALID, problems)
+        values.pop("registration_authority", None)
+        if self._out_of_bounds(row, problems):
+            return self._add(plan, row, RowKind.INVALID, problems)
+        self._resolve_people(plan, lookup, row, problems)
+        match = lookup.find(values, use_name=True)
+        if match.refusal:
+            problems.append(self._problem(row, (match.refused_field, "code"), match.refusal))
+            return self._add(plan, row, RowKind.INVALID, problems)
+        if match.stored is None:
+            return self._new(plan, lookup, row, problems)
+        return self._existing(plan, row, match, problems)
+
+    def _new(self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, problems: list[Problem]) -> None:
+        values = row.values
+        if "name" not in values:
+            problems.append(self._problem(row, ("name",), "名称为空：登记簿中没有这户，无法新增"))
+            return self._add(plan, row, RowKind.INVALID, problems)
+        if "uscc" not in values and "reg_no" not in values:
+            key = (values["name"], values.get("operator", ""))
+            first = self.codeless.setdefault(key, row.row_number)
+            if first != row.row_number:
+                reason = f"与第 {first} 行的名称和经营者相同（都没有代码）：文件中重复出现，本行不会导入"
+                problems.append(self._problem(row, ("name",), reason))
+                return self._add(plan, row, RowKind.DUPLICATE, problems)
+        if self.mode is ImportMode.UPDATE_ONLY:
+            return self._add(plan, row, RowKind.SKIPPED, problems)
+        twin = lookup.same_name_and_address(values)
+        if twin is not None:
+            plan.possible_duplicates.append(
+                PossibleDuplicate(
+                    row.sheet,
+                    row.row_number,
+                    values["name"],
+                    values.get("address", ""),
+                    values.get("uscc") or values.get("reg_no") or "",
+                    twin.uuid,
+                    twin.uscc or twin.reg_no or "",
+                )
+            )
+        complete = {
+            "kind": guess_kind(values["name"]),
+            "status": "active",
+            "suspended": False,
+            "industry_code_version": "2017",
+            **_TEXT_DEFAULTS,
+            **values,
+        }
+        plan.inserts.append(PendingInsert(row.row_number, tuple(map(complete.get, INSERT_FIELDS))))
+        if problems:  # a new row without problems keeps no entry: plan.outcomes makes it from the insert
+            self._add(plan, row, RowKind.NEW, problems)
+        else:
+            plan.counts[RowKind.NEW] += 1
+
+    def _existing(self, plan: ImportPlan, row: ParsedRow, match: Match, problems: list[Problem]) -> None:
+        stored = match.stored
+        assert stored is not None
+        first = self.matched.setdefault(stored.id, row.row_number)
+        if first != row.row_number:
+            reason = f"与第 {first} 行对应同一户市场主体「{stored.name}」：文件中重复出现，本行不会导入"
+            problems.append(self._problem(row, ("uscc", "code", "reg_no", "name"), reason))
+            return self._add(plan, row, RowKind.DUPLICATE, problems)
+        diff = diff_values(stored, row.values)
+        if not diff:
+            return self._add(plan, row, RowKind.UNCHANGED, problems, stored.uuid)
+        if match.how == "name" and not self.confirm:
+            self._add(plan, row, RowKind.NAME_MATCH, problems, stored.uuid, diff)
+            plan.name_matches.append(plan._outcome(plan.entries[-1]))
+            return None
+        if self.mode is ImportMode.INSERT_ONLY:
+            return self._add(plan, row, RowKind.SKIPPED, problems, stored.uuid, diff)
+        after = {name: new for name, (_old, new) in diff.items()}
+        sources = tuple(
+            after.get(name, getattr(stored, name)) or "" for name in ("name", "operator", "address")
+        )
+        plan.updates.append(
+            PendingUpdate(
+                row.row_number,
+                stored.id,
+                stored.uuid,
+                stored.version,
+                str(after.get("name", stored.name)),
+                diff,
+                (str(sources[0]), str(sources[1]), str(sources[2])),
+            )
+        )
+        return self._add(plan, row, RowKind.UPDATE, problems, stored.uuid, diff)
+
+    def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
+        """Values the register's columns cannot hold: refused here, so a commit never fails half-way."""
+        values = row.values
+        found = False
+        for name, limit in _LENGTHS:
+            value = values.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                problems.append(self._problem(row, (name,), f"{field_label(name)}超过 {limit} 个字，请核对"))
+                found = True
+        if values.get("employees", 0) > MAX_EMPLOYEES:
+            problems.append(self._problem(row, ("employees",), f"从业人员超过 {MAX_EMPLOYEES:,} 人，请核对"))
+            found = True
+        return found
+
+    def _resolve_people(
+        self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, problems: list[Problem]
+    ) -> None:
+        """Grid and officer names -> this office's ids; an unknown name is a warning, the rest imports."""
+        for source, target, what in _PEOPLE:
+            name = row.values.pop(source, None)
+            if name is None:
+                continue
+            known = (lookup.grid_ids if target == "grid_id" else lookup.officer_ids).get(str(name))
+            if known is not None:
+                row.values[target] = known
+                continue
+            reason = f"本所没有名为「{name}」的{what}，这一项没有导入（本行其余内容照常导入）"
+            problems.append(self._problem(row, (source,), reason, blocking=False))
+
+    def _problem(
+        self, row: ParsedRow, fields: tuple[str, ...], reason: str, blocking: bool = True
+    ) -> Problem:
+        """A problem in the first of `fields` that has a column (and a value, if any has one)."""
+        mapping = self.mapping
+        columns = [index for name in fields if (index := mapping.column_of(name)) is not None]
+        filled = [index for index in columns if index < len(row.cells) and row.cells[index] not in ("", None)]
+        if not (filled or columns):
+            return Problem(row.sheet, row.row_number, "", None, reason, "", fields[0], blocking)
+        index = (filled or columns)[0]
+        raw = row.cells[index] if index < len(row.cells) else None
+        return Problem(
+            row.sheet,
+            row.row_number,
+            mapping.headers[index],
+            raw,
+            reason,
+            column_letter(index),
+            fields[0],
+            blocking,
+        )
+
+    def _add(
+        self,
+        plan: ImportPlan,
+        row: ParsedRow,
+        kind: RowKind,
+        problems: list[Problem],
+        business_uuid: str | None = None,
+        diff: dict[str, tuple[Any, Any]] | None = None,
+    ) -> None:
+        values = row.values
+        plan.counts[kind] += 1
+        plan.entries.append(
+            RowEntry(
+                row.row_number,
+                kind,
+                str(values.get("name", "")),
+                str(values.get("uscc") or values.get("reg_no") or ""),
+                business_uuid,
+                diff,
+                problems or None,
+                row.cells if problems else None,
+            )
+        )

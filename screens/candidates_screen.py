@@ -1,0 +1,245 @@
+"""候选名单: 个转企 and 上规上限 candidates computed for review, each with its reasons; A adds the highlighted
+one to the matching pool, with a reason the person confirms (never silently)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from imports.pool_export import export_candidates
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.distinction_dialogs import EnterPoolDialog, candidate_rules_of
+from screens.format import fit_cells
+from screens.pools_screen import chosen
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from storage.audit import Actor
+from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
+from workbench.services.candidates import CandidateRow, candidates
+
+LISTS = tuple(CANDIDATE_POOLS)
+
+
+class CandidatesLoaded(Message):
+    def __init__(self, pool: str, rows: list[CandidateRow]) -> None:
+        super().__init__()
+        self.pool = pool
+        self.rows = rows
+
+
+class CandidatesScreen(WorkbenchScreen[None]):
+    """The candidates of one list (F6 switches), by name; the line under the table gives every reason."""
+
+    SCOPE = "candidates"
+    BINDINGS = bindings("candidates")
+    AUTO_FOCUS = "#candidate-table"
+    DEFAULT_CSS = """
+    #candidate-filters { height: 1; margin: 0 1; }
+    #candidate-filters Select { width: 1fr; margin-right: 1; }
+    #candidate-table { height: 1fr; }
+    #candidate-reason { height: auto; padding: 0 1; }
+    #candidate-status { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(self, pool: str = "conversion") -> None:
+        super().__init__()
+        self.pool = pool
+        self.rows: list[CandidateRow] = []
+        self.seen_data_version = -1
+        self.loading = False
+
+    def compose(self) -> ComposeResult:
+        office_id = self.workbench.office.id if self.workbench.office else -1
+        reference = self.workbench.reference
+        yield Header(icon="")
+        with Horizontal(id="candidate-filters"):
+            yield Select(
+                [(CANDIDATE_POOLS[pool], pool) for pool in LISTS],
+                value=self.pool,
+                allow_blank=False,
+                id="candidate-list",
+                compact=True,
+            )
+            yield Select(
+                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
+                prompt="全部网格",
+                id="candidate-grid",
+                compact=True,
+            )
+            yield Select(
+                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
+                prompt="全部干部",
+                id="candidate-officer",
+                compact=True,
+            )
+        yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="candidate-reason")
+        yield Static("", id="candidate-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._query()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self._query()
+
+    @on(Select.Changed)
+    def _filters_changed(self) -> None:
+        self.pool = chosen(self.query_one("#candidate-list", Select)) or self.pool
+        self._query()
+
+    def _query(self) -> None:
+        self.seen_data_version = self.workbench.data_version
+        self.loading = True
+        self.query_one("#candidate-status", Static).update("正在计算候选名单")
+        self._load(
+            self.workbench.engine,
+            self.workbench.actor,
+            self.pool,
+            candidate_rules_of(self.app).rules,
+            chosen(self.query_one("#candidate-grid", Select)),
+            chosen(self.query_one("#candidate-officer", Select)),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="candidates", description="计算候选名单")
+    def _load(
+        self,
+        engine: Engine,
+        actor: Actor,
+        pool: str,
+        rules: CandidateRules,
+        grid_id: int | None,
+        officer_id: int | None,
+    ) -> None:
+        with Session(engine) as session:
+            rows = candidates(
+                session=session,
+                actor=actor,
+                pool=pool,
+                rules=rules,
+                grid_id=grid_id,
+                officer_id=officer_id,
+                today=self.workbench.today(),
+            )
+        self.post_message(CandidatesLoaded(pool, rows))
+
+    def on_candidates_loaded(self, message: CandidatesLoaded) -> None:
+        if message.pool != self.pool:
+            return
+        self.loading = False
+        self.rows = message.rows
+        names = self.workbench.names()
+        table = self.query_one("#candidate-table", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        reason_cells = max(12, self.size.width - 20 - 8 - 6 - 2 * 5 - 4)
+        for label, width in (("市场主体", 20), ("干部", 8), ("入库", 6), ("候选理由", reason_cells)):
+            table.add_column(label, width=width)
+        for row in self.rows:
+            table.add_row(
+                fit_cells(row.business_name, 20),
+                fit_cells(names.get("officer_id", {}).get(row.officer_id or -1, "-"), 8),
+                Text("已入库", style="green") if row.in_pool else "",
+                fit_cells(row.reason_text, reason_cells),
+                key=row.business_uuid,
+            )
+        if not self.rows:
+            table.add_row("（没有符合条件的候选主体）", "", "", "")
+        table.move_cursor(row=min(cursor, max(len(self.rows) - 1, 0)))
+        waiting = sum(1 for row in self.rows if not row.in_pool)
+        self.query_one("#candidate-status", Static).update(
+            f"{CANDIDATE_POOLS[self.pool]} {len(self.rows)} 户，未入库 {waiting} 户    "
+            f"规则版本 {candidate_rules_of(self.app).version}"
+        )
+        self._show_reason()
+
+    @on(DataTable.RowHighlighted, "#candidate-table")
+    def _show_reason(self) -> None:
+        row = self._selected()
+        text = "" if row is None else f"{row.business_name}（{row.year or '无'}年度数据）：{row.reason_text}"
+        self.query_one("#candidate-reason", Static).update(text)
+
+    def _selected(self) -> CandidateRow | None:
+        table = self.query_one("#candidate-table", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    def action_add_to_pool(self) -> None:
+        row = self._selected()
+        if row is None or self.loading:
+            self.notify("请先选择一户候选主体", severity="warning")
+            return
+        if row.in_pool:
+            self.notify(f"「{row.business_name}」已在{POOL_LABELS[row.pool]}中", severity="warning")
+            return
+        reason = f"{CANDIDATE_POOLS[row.pool]}：{row.reason_text}"
+
+        def added(result: Any) -> None:
+            if result:
+                self.notify(f"已将「{row.business_name}」加入{POOL_LABELS[row.pool]}")
+                self._query()
+
+        self.app.push_screen(
+            EnterPoolDialog(row.business_uuid, row.business_name, row.pool, reason, self.workbench.today()),
+            added,
+        )
+
+    def action_cycle_list(self) -> None:
+        self.query_one("#candidate-list", Select).value = LISTS[(LISTS.index(self.pool) + 1) % len(LISTS)]
+
+    def action_export(self) -> None:
+        default = Path.home() / f"{CANDIDATE_POOLS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"
+
+        def exported(result: Any) -> None:
+            if result:
+                self.notify(f"已导出到 {result}", timeout=8)
+
+        self.app.push_screen(
+            CandidateExportDialog(
+                CANDIDATE_POOLS[self.pool], list(self.rows), self.workbench.names(), str(default)
+            ),
+            exported,
+        )
+
+    def action_refresh(self) -> None:
+        candidate_rules_of(self.app, reload=True)
+        self._query()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class CandidateExportDialog(ServiceDialog):
+    TITLE_TEXT = "导出候选名单"
+
+    def __init__(
+        self, title: str, rows: list[CandidateRow], names: dict[str, dict[int, str]], default_path: str
+    ) -> None:
+        super().__init__(
+            f"{title}，共 {len(rows)} 户", (DialogField("path", "保存到", default=default_path),)
+        )
+        self.title_text, self.rows, self.names = title, rows, names
+
+    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+        return str(
+            export_candidates(
+                session=session,
+                actor=actor,
+                title=self.title_text,
+                rows=self.rows,
+                names=self.names,
+                description="候选名单",
+                path=str(values["path"]),
+            )
+        )

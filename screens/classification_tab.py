@@ -1,0 +1,222 @@
+"""The 分型分类 tab of the business detail: tier and size class with their reasons, the history, overrides.
+
+R sets a manual tier (人工认定, a reason is required), U clears it. A business never classified is
+classified when the tab first reads it. The rules come from classification.toml (shipped + the office's
+override): a faulty override is reported once and the last good rules stay in force.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from screens.actions import bindings
+from screens.format import fit_cells, local_time_text
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from storage.audit import Actor
+from workbench.domain.rule_files import LoadedRules, RulesError
+from workbench.domain.tiers import TIER_LABELS, TierRules
+from workbench.locations import config_dir
+from workbench.services.classification import (
+    ClassificationView,
+    classification_of,
+    clear_override,
+    load_rules,
+)
+from workbench.services.classification import override_tier as set_override
+
+if TYPE_CHECKING:
+    from screens.app import WorkbenchApp
+
+TIER_STYLES = {"survival": "yellow", "growth": "green", "development": "bold green", "unclassified": "dim"}
+
+
+def classification_rules_of(app: Any, *, reload: bool = False) -> LoadedRules[TierRules]:
+    """classification.toml, read once per app (again with reload); a faulty override is reported and the
+    last good rules (at first: the shipped ones) stay in force."""
+    loaded = getattr(app, "classification_rules", None)
+    if loaded is None or reload:
+        try:
+            loaded, problem = load_rules(config_dir(), last_good=loaded)
+        except RulesError as error:  # the shipped file itself is broken: the built-in defaults, said so
+            loaded, problem = loaded or LoadedRules("内置默认", (), TierRules(), {}), error
+        if problem is not None:
+            app.notify(f"{problem.message_zh}（仍按上次有效的规则分型）", severity="warning", timeout=12)
+        app.classification_rules = loaded
+    return cast(LoadedRules[TierRules], loaded)
+
+
+class ClassificationLoaded(Message):
+    def __init__(self, view: ClassificationView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class ClassificationTab(Vertical):
+    """Reads the classification on mount and after every save (the app's data_version)."""
+
+    BINDINGS = bindings("classification")
+
+    def __init__(self, business_uuid: str) -> None:
+        super().__init__(id="classification-body")
+        self.business_uuid = business_uuid
+        self.view: ClassificationView | None = None
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("正在读取", id="classification-summary")
+        yield DataTable(id="classification-history", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="classification-line")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self.reload, init=True)
+
+    def reload(self) -> None:
+        rules = classification_rules_of(self.app)
+        self._load(self.workbench.engine, self.workbench.actor, rules, self.workbench.today())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="classification", description="读取分型")
+    def _load(self, engine: Engine, actor: Actor, rules: LoadedRules[TierRules], today: date) -> None:
+        with Session(engine) as session:
+            view = classification_of(
+                session, actor=actor, business_uuid=self.business_uuid, rules=rules, today=today
+            )
+            session.commit()
+        self.post_message(ClassificationLoaded(view))
+
+    def on_classification_loaded(self, message: ClassificationLoaded) -> None:
+        self.view = view = message.view
+        self.query_one("#classification-summary", Static).update(summary_text(view))
+        table = self.query_one("#classification-history", DataTable)
+        table.clear(columns=True)
+        table.add_columns("时间", "经办", "事项", "分型", "规模", "理由 / 说明")
+        width = max(12, self.size.width - 16 - 8 - 12 - 8 - 6 - 12)
+        for entry in view.history:
+            table.add_row(
+                local_time_text(entry.at), fit_cells(entry.who, 8), entry.event_label,
+                TIER_LABELS.get(entry.tier or "", "-"), _size_label(entry.size_class),
+                fit_cells(entry.reason or entry.explanation or "-", width),
+            )  # fmt: skip
+        if not view.history:
+            table.add_row("", "", "（没有记录）", "", "", "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted history line in full underneath: 80 columns cut long explanations."""
+        if self.view is None or not 0 <= event.cursor_row < len(self.view.history):
+            return
+        entry = self.view.history[event.cursor_row]
+        self.query_one("#classification-line", Static).update(entry.reason or entry.explanation)
+
+    def action_override(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        if view.kind != "individual":
+            self.app.notify("只有个体工商户分三型，企业只有规模", severity="warning")
+            return
+        rules = classification_rules_of(self.app)
+        self.app.push_screen(OverrideDialog(view, rules, self.workbench.today()))
+
+    def action_clear_override(self) -> None:
+        view = self.view
+        if view is None or view.override_tier is None:
+            self.app.notify("这户没有人工认定的分型", severity="warning")
+            return
+        self.app.push_screen(ClearOverrideDialog(view))
+
+
+def summary_text(view: ClassificationView) -> Table:
+    """Tier (marked 人工认定 when overridden) and size class, one reason a line, and the rule version."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(ratio=1)
+    style = TIER_STYLES.get(view.tier.value if view.tier else "", "")
+    table.add_row("三型", Text(view.tier_text, style=f"bold {style}"))
+    if view.override_tier is not None:
+        table.add_row("", Text(f"人工认定：{view.override_by} {_when(view.override_at)}", style="dim"))
+        if view.explanation:
+            table.add_row("", Text(f"计算结果：{view.explanation}", style="dim"))
+    else:
+        for reason in _reasons(view.explanation):
+            table.add_row("", f"· {reason}")
+    table.add_row("规模", Text(view.size_text, style="bold"))
+    for reason in _reasons(view.size_explanation):
+        table.add_row("", f"· {reason}")
+    if view.computed:
+        table.add_row(
+            "规则", Text(f"版本 {view.rule_version}，计算于 {_when(view.computed_at)}", style="dim")
+        )
+    elif view.explanation or view.size_explanation:
+        table.add_row(
+            "规则", Text(f"版本 {view.rule_version}；尚未保存，重新分型（Ctrl+F）后写入", style="dim")
+        )
+    return table
+
+
+def _reasons(explanation: str) -> list[str]:
+    """The reasons of an explanation such as 「成长型：a；b；c」: [a, b, c]."""
+    body = explanation.partition("：")[2]
+    return [part for part in body.split("；") if part]
+
+
+def _when(at: datetime | None) -> str:
+    return local_time_text(at) if at is not None else "-"
+
+
+def _size_label(size_class: str | None) -> str:
+    return {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}.get(size_class or "", "-")
+
+
+class OverrideDialog(ServiceDialog):
+    """人工认定: a tier and the reason (required); it stays until cleared, whatever a recompute says."""
+
+    TITLE_TEXT = "人工认定分型"
+
+    def __init__(self, view: ClassificationView, rules: LoadedRules[TierRules], today: date) -> None:
+        choices = tuple((label, code) for code, label in TIER_LABELS.items())
+        current = (view.tier.value if view.tier else None) or "growth"
+        fields = (
+            DialogField("tier", "分型", choices, current),
+            DialogField("reason", "理由", placeholder="必填，如：省级老字号，实际经营规模大"),
+        )
+        super().__init__(f"计算结果：{view.explanation or '尚未分型'}", fields)
+        self.view = view
+        self.rules = rules
+        self.today = today
+
+    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+        found = set_override(
+            session, actor=actor, business_uuid=self.view.business_uuid, tier=values["tier"] or "",
+            reason=str(values["reason"]), rules=self.rules, today=self.today,
+        )  # fmt: skip
+        return found.tier_text
+
+
+class ClearOverrideDialog(ServiceDialog):
+    """取消人工认定: the computed tier applies again; the reason is kept in the history (may stay empty)."""
+
+    TITLE_TEXT = "取消人工认定"
+
+    def __init__(self, view: ClassificationView) -> None:
+        fields = (DialogField("reason", "说明", placeholder="可不填，如：复核后按计算结果"),)
+        super().__init__(f"现为：{view.tier_text}", fields)
+        self.view = view
+
+    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+        found = clear_override(
+            session, actor=actor, business_uuid=self.view.business_uuid, reason=str(values["reason"])
+        )
+        return found.tier_text

@@ -1,0 +1,199 @@
+"""The wizard's long work, run in thread workers: each job calls one imports function and posts messages.
+
+Jobs never touch widgets; `post` is the screen's thread-safe post_message. A typed (Chinese) error is
+posted as JobFailed for the wizard to show where it belongs; anything else propagates to the worker
+and is shown as an unexpected error.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.message import Message
+
+from imports.columns import ColumnMapping
+from imports.commit import ImportResult, commit_import
+from imports.error_workbook import write_error_workbook
+from imports.errors import UnreadableFile
+from imports.parse import ParsedFile, parse_register_file
+from imports.plan import ImportPlan, plan_import
+from imports.profiles import load_profile
+from screens.import_steps.review_step import ReviewRows, review_rows
+from storage.audit import Actor
+from workbench.services.errors import WorkbenchError
+
+Post = Callable[[Message], object]
+
+
+class FileRead(Message):
+    """The file was read up to its header (`sample` is its first data row's cells)."""
+
+    def __init__(self, parsed: ParsedFile, sample: list[Any], profile: str | None) -> None:
+        super().__init__()
+        self.parsed = parsed
+        self.sample = sample
+        self.profile = profile
+
+
+class JobProgress(Message):
+    """`done` of `total` (None: not known yet) at `stage`, of the dry run or the commit."""
+
+    def __init__(self, job: str, done: int, total: int | None, stage: str) -> None:
+        super().__init__()
+        self.job = job
+        self.done = done
+        self.total = total
+        self.stage = stage
+
+
+class PlanReady(Message):
+    def __init__(self, plan: ImportPlan, review: ReviewRows) -> None:
+        super().__init__()
+        self.plan = plan
+        self.review = review
+
+
+class Committed(Message):
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ErrorsSaved(Message):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+
+class JobFailed(Message):
+    """Job `job` (read, plan, commit, errors) stopped with a Chinese error (ImportCancelled when cancelled)."""
+
+    def __init__(self, job: str, error: WorkbenchError) -> None:
+        super().__init__()
+        self.job = job
+        self.error = error
+
+
+def read_job(
+    post: Post,
+    path: Path,
+    sheet: str | None,
+    profile: str | None,
+    mapping: ColumnMapping | None,
+    profiles: Path,
+) -> None:
+    try:
+        loaded = load_profile(profiles, profile) if profile else None
+        with no_full_collections():
+            parsed = parse_register_file(path, sheet=sheet, profile=loaded, mapping=mapping)
+            first = next(parsed.rows, None)
+    except WorkbenchError as error:
+        post(JobFailed("read", error))
+        return
+    except OSError as error:  # gone, locked by another program, no permission
+        post(JobFailed("read", UnreadableFile(f"无法打开「{path.name}」：{error.strerror or error}。")))
+        return
+    post(FileRead(parsed, first.cells if first else [], profile))
+
+
+@contextmanager
+def no_full_collections() -> Iterator[None]:
+    """Keep the cycle collector's full passes away from the objects a dry run or commit builds.
+
+    A 100,000-row plan is hundreds of thousands of objects; each full pass over them holds the GIL for up
+    to three seconds (bench/import_wizard.py), and the screen cannot answer meanwhile, whichever thread
+    triggered it. Full passes wait while the job runs; afterwards the survivors are frozen (left out of
+    later passes) so that the first pass after it does not stall either. Reference counting still frees
+    everything acyclic, frozen or not.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.set_threshold(*thresholds)
+
+
+def _reporter(post: Post, job: str) -> Callable[[int, int | None, str], None]:
+    def report(done: int, total: int | None, stage: str) -> None:
+        post(JobProgress(job, done, total, stage))
+
+    return report
+
+
+def plan_job(
+    post: Post,
+    engine: Engine,
+    parsed: ParsedFile,
+    *,
+    actor: Actor,
+    mode: str,
+    confirm_names: bool,
+    cancel: threading.Event,
+) -> None:
+    """The dry run with the sheet and mapping the person confirmed."""
+    try:
+        with no_full_collections():
+            plan = plan_import(
+                engine,
+                parsed.path,
+                actor=actor,
+                mode=mode,
+                sheet=parsed.sheet,
+                mapping=parsed.mapping,
+                confirm_name_matches=confirm_names,
+                progress=_reporter(post, "plan"),
+                cancel=cancel,
+            )
+            review = review_rows(plan)
+    except WorkbenchError as error:
+        post(JobFailed("plan", error))
+        return
+    post(PlanReady(plan, review))
+
+
+def commit_job(
+    post: Post, engine: Engine, plan: ImportPlan, *, actor: Actor, cancel: threading.Event
+) -> None:
+    try:
+        with no_full_collections():
+            result = commit_import(
+                engine, plan, actor=actor, progress=_reporter(post, "commit"), cancel=cancel
+            )
+    except WorkbenchError as error:
+        post(JobFailed("commit", error))
+        return
+    post(Committed(result))
+
+
+def error_workbook_path(source: Path) -> Path:
+    """Beside the source file: 登记名录.xlsx -> 登记名录_错误行.xlsx (numbered if that name is taken)."""
+    candidate = source.with_name(f"{source.stem}_错误行.xlsx")
+    number = 2
+    while candidate.exists():
+        candidate = source.with_name(f"{source.stem}_错误行({number}).xlsx")
+        number += 1
+    return candidate
+
+
+def errors_job(post: Post, plan: ImportPlan) -> None:
+    target = error_workbook_path(plan.path)
+    try:
+        post(ErrorsSaved(write_error_workbook(plan, target)))
+    except OSError as error:
+        post(
+            JobFailed(
+                "errors",
+                WorkbenchError(
+                    f"无法写入「{target}」：{error.strerror or error}。"
+                    "请确认该文件夹可以写入，且同名文件没有在 Excel 中打开。"
+                ),
+            )
+        )

@@ -1,0 +1,40 @@
+"""Step 3, 导入方式: insert only, update only or both; and whether rows without a code may match by name."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Checkbox, RadioButton, RadioSet, Static
+
+MODES: tuple[tuple[str, str, str], ...] = (
+    ("insert_and_update", "新增并更新", "库里没有的新增，已有的按文件更新"),
+    ("insert_only", "仅新增", "只新增库里没有的主体，已有的不改"),
+    ("update_only", "仅更新", "只更新库里已有的主体，不新增"),
+)
+"""(mode value, label, what it does); the values are those of imports.plan.ImportMode."""
+
+
+class ModeStep(Vertical):
+    """A RadioSet of modes (first is the default) and the 名称+经营者 matching checkbox."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("导入方式（方向键选择，Enter 或空格选定）", classes="import-hint")
+        with RadioSet(id="import-mode"):
+            for index, (_value, label, meaning) in enumerate(MODES):
+                yield RadioButton(f"{label}：{meaning}", value=index == 0)
+        yield Static(
+            "没有统一社会信用代码和注册号的行：按名称和经营者找到的主体默认只列出、不更新。",
+            classes="import-hint",
+        )
+        yield Checkbox(
+            "也按「名称+经营者」对应已有主体并更新（列在「将更新」中，请核对）",
+            id="import-by-name",
+        )
+        yield Static("按 F8 开始试导入：只检查、不写入。", classes="import-hint")
+
+    def mode(self) -> str:
+        pressed = self.query_one("#import-mode", RadioSet).pressed_index
+        return MODES[max(pressed, 0)][0]
+
+    def match_by_name(self) -> bool:
+        return self.query_one("#import-by-name", Checkbox).value

@@ -1,0 +1,302 @@
+"""The import wizard: choose a file, check sheet and columns, choose a mode, dry run, confirm, commit.
+
+Nothing is written before the last step. Esc steps back (or cancels the work under way); F8 goes on.
+Reading, the dry run and the commit run in thread workers that only post messages.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import Worker
+
+from imports.columns import ColumnMapping
+from imports.errors import ImportCancelled, ImportConflict
+from imports.parse import ParsedFile
+from imports.plan import ImportPlan
+from imports.profiles import list_profiles, save_profile
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.import_steps import jobs
+from screens.import_steps.dialogs import ProfileNameDialog
+from screens.import_steps.file_step import FileStep, start_folder
+from screens.import_steps.mapping_step import MappingStep
+from screens.import_steps.mode_step import ModeStep
+from screens.import_steps.result_step import ResultStep
+from screens.import_steps.review_step import ReviewStep, confirm_question
+from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, profile_folder, step_title
+from screens.widgets.dialogs import ConfirmDialog
+
+
+class ImportWizardScreen(WorkbenchScreen[bool]):
+    """Answers True when something was written (the list then re-reads), else False."""
+
+    SCOPE = "import"
+    BINDINGS = bindings("import")
+    AUTO_FOCUS = "#import-tree"
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder or start_folder()
+        self.step = "file"
+        self.job: str | None = None
+        """The work under way (read, plan, commit, errors), if any."""
+        self.cancel = threading.Event()
+        self.parsed: ParsedFile | None = None
+        self.sample: list[Any] = []
+        self.mapping: ColumnMapping | None = None
+        """The mapping a person changed by hand; None while the synonym table (or profile) decides."""
+        self.profile: str | None = None
+        self.plan: ImportPlan | None = None
+        self.finished = False
+        self.written = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static("", id="import-step-title")
+        with ContentSwitcher(initial="step-file", id="import-steps"):
+            yield FileStep(self.folder, id="step-file")
+            yield MappingStep(id="step-mapping")
+            yield ModeStep(id="step-mode")
+            yield ReviewStep(id="step-review")
+            yield ResultStep(id="step-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_step("file")
+
+    def _show_step(self, step: str) -> None:
+        self.step = step
+        self.query_one("#import-step-title", Static).update(step_title(step))
+        self.query_one(ContentSwitcher).current = f"step-{step}"
+        if step in FOCUS:
+            self.query_one(FOCUS[step]).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "save_profile", "save_errors", "show_tab"):
+            return action in STEP_KEYS[self.step] and self.job is None
+        return True
+
+    def _start(self, job: str, work: Any, description: str) -> None:
+        self.job = job
+        self.run_worker(
+            partial(work, self.post_message),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="import",
+            description=description,
+        )
+        self.refresh_bindings()
+
+    def _stopped(self) -> None:
+        self.job = None
+        self.refresh_bindings()
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """An unexpected error: the work stopped (a commit rolled back), so the person can step back or retry."""
+        failed = self.job
+        self._stopped()
+        if failed == "plan":
+            self._show_step("mode")
+        elif failed == "commit":
+            self.query_one(ResultStep).finished("导入未完成，数据库没有任何改动。", "按 Esc 返回试导入结果。")
+        super().worker_failed(worker, error)
+
+    # steps 1 and 2: reading the file, choosing sheet, profile and columns
+
+    @on(FileStep.Chosen)
+    def _file_chosen(self, event: FileStep.Chosen) -> None:
+        self.mapping, self.profile = None, None
+        self._read(event.path, None, None)
+
+    def _read(self, path: Path, sheet: str | None, profile: str | None) -> None:
+        self.query_one(FileStep).show_error(f"正在读取「{path.name}」…")
+        self._start(
+            "read",
+            partial(
+                jobs.read_job,
+                path=path,
+                sheet=sheet,
+                profile=profile,
+                mapping=self.mapping,
+                profiles=profile_folder(),
+            ),
+            "读取登记名录表头",
+        )
+
+    def on_file_read(self, message: jobs.FileRead) -> None:
+        self._stopped()
+        self.parsed, self.sample, self.profile = message.parsed, message.sample, message.profile
+        self.query_one(FileStep).show_error("")
+        self._show_mapping()
+        if self.step == "file":
+            self._show_step("mapping")
+
+    def _show_mapping(self) -> None:
+        assert self.parsed is not None
+        profiles = list_profiles(profile_folder())
+        self.query_one(MappingStep).show(self.parsed, self.sample, profiles, self.profile)
+
+    def on_mapping_step_read_again(self, message: MappingStep.ReadAgain) -> None:
+        if self.parsed is not None and self.job is None:
+            self.mapping = message.mapping
+            self._read(self.parsed.path, message.sheet, message.profile)
+
+    def action_save_profile(self) -> None:
+        if self.parsed is None:
+            return
+        mapping = self.parsed.mapping
+
+        def named(name: str | None) -> None:
+            if name:
+                saved = save_profile(profile_folder(), name, mapping)
+                self.profile = name
+                self._show_mapping()
+                self.notify(f"已保存列对应方案「{name}」：{saved}")
+
+        self.app.push_screen(ProfileNameDialog(self.profile or self.parsed.path.stem), named)
+
+    # steps 3 and 4: the dry run and its review
+
+    def _start_dry_run(self) -> None:
+        assert self.parsed is not None
+        step = self.query_one(ModeStep)
+        self.cancel, self.plan = threading.Event(), None
+        self._show_step("review")
+        self.query_one(ReviewStep).running("正在试导入")
+        self._start(
+            "plan",
+            partial(
+                jobs.plan_job,
+                engine=self.workbench.engine,
+                parsed=self.parsed,
+                actor=self.workbench.actor,
+                mode=step.mode(),
+                confirm_names=step.match_by_name(),
+                cancel=self.cancel,
+            ),
+            "试导入",
+        )
+
+    def on_job_progress(self, message: jobs.JobProgress) -> None:
+        if message.job == "plan":
+            self.query_one(ReviewStep).progress(message.done, message.total, message.stage)
+        elif message.job == "commit":
+            self.query_one(ResultStep).progress(message.done, message.total, message.stage)
+
+    def on_plan_ready(self, message: jobs.PlanReady) -> None:
+        self._stopped()
+        self.plan = message.plan
+        self.query_one(ReviewStep).show(message.plan, message.review)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(ReviewStep).show_tab(tab)
+
+    def action_save_errors(self) -> None:
+        if self.plan is None:
+            return
+        if next(self.plan.rows_with_problems(), None) is None:
+            self.notify("试导入没有发现有问题的行，不需要错误行工作簿。")
+            return
+        self._start("errors", partial(jobs.errors_job, plan=self.plan), "保存错误行工作簿")
+
+    def on_errors_saved(self, message: jobs.ErrorsSaved) -> None:
+        self._stopped()
+        self.notify(f"已保存错误行工作簿：{message.path}", timeout=10)
+        self.query_one("#import-problem", Static).update(f"错误行工作簿已保存到：{message.path}")
+
+    # step 5: confirm and commit
+
+    def _confirm(self) -> None:
+        assert self.plan is not None
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._commit()
+
+        self.app.push_screen(ConfirmDialog(confirm_question(self.plan), "确认导入", "返回"), answered)
+
+    def _commit(self) -> None:
+        assert self.plan is not None
+        self.finished = False
+        self.cancel = threading.Event()
+        self._show_step("result")
+        self.query_one(ResultStep).running("准备写入")
+        self._start(
+            "commit",
+            partial(
+                jobs.commit_job,
+                engine=self.workbench.engine,
+                plan=self.plan,
+                actor=self.workbench.actor,
+                cancel=self.cancel,
+            ),
+            "导入登记名录",
+        )
+
+    def on_committed(self, message: jobs.Committed) -> None:
+        self._stopped()
+        self.finished = self.written = True
+        self.workbench.data_changed()
+        self.query_one(ResultStep).finished(message.result.summary_text(), "按 Esc 或 F8 回到原来的界面。")
+
+    def on_job_failed(self, message: jobs.JobFailed) -> None:
+        self._stopped()
+        error = message.error
+        if message.job == "read" and self.step == "file":
+            self.query_one(FileStep).show_error(f"{error.title}：{error.message}")
+        elif message.job == "plan":
+            self._show_step("mode")
+            self._tell(error)
+        elif message.job == "commit":
+            self.plan = None if isinstance(error, ImportConflict) else self.plan
+            hint = (
+                "按 Esc 返回，重新试导入。"
+                if self.plan is None
+                else "按 Esc 返回试导入结果，可以再次确认导入。"
+            )
+            self.query_one(ResultStep).finished(f"{error.title}：{error.message}", hint)
+        else:
+            self._tell(error)
+
+    def _tell(self, error: Exception) -> None:
+        if isinstance(error, ImportCancelled):
+            self.notify(str(error))
+        else:
+            self.workbench.show_error(error)
+
+    # moving between steps
+
+    def action_next(self) -> None:
+        if self.step == "mapping" and self.parsed is not None:
+            if self.parsed.missing_fields:
+                self.notify(MISSING_COLUMNS, severity="error")
+            else:
+                self._show_step("mode")
+        elif self.step == "mode":
+            self._start_dry_run()
+        elif self.step == "review" and self.plan is not None:
+            self._confirm()
+        elif self.step == "result" and self.finished:
+            self.dismiss(True)
+
+    def action_back(self) -> None:
+        if self.job in ("plan", "commit"):
+            self.cancel.set()
+            return
+        if self.job is not None:
+            return
+        if self.step == "file" or (self.step == "result" and self.finished):
+            self.dismiss(self.written)
+        elif self.step == "result":
+            self._show_step("review" if self.plan is not None else "mode")
+        else:
+            self._show_step(STEPS[STEPS.index(self.step) - 1])

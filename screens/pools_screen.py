@@ -1,0 +1,254 @@
+"""培育库: the members of one pool with entry dates and reasons, filtered by grid and officer; export to Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static
+
+from imports.pool_export import export_pool
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.business_detail import BusinessDetailScreen
+from screens.distinction_dialogs import LeavePoolDialog
+from screens.format import fit_cells
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from storage.audit import Actor
+from workbench.domain.candidates import POOL_LABELS
+from workbench.services.pools import MemberRow, pool_members
+
+POOLS = tuple(POOL_LABELS)
+
+
+class MembersLoaded(Message):
+    def __init__(self, rows: list[MemberRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+def chosen(select: Select[Any]) -> Any:
+    return None if select.is_blank() else select.value
+
+
+class PoolsScreen(WorkbenchScreen[None]):
+    """One pool at a time (F6 switches); O takes the highlighted business out with a reason."""
+
+    SCOPE = "pools"
+    BINDINGS = bindings("pools")
+    AUTO_FOCUS = "#pool-table"
+    DEFAULT_CSS = """
+    #pool-filters { height: 1; margin: 0 1; }
+    #pool-filters Select { width: 1fr; margin-right: 1; }
+    #pool-filters Checkbox { width: auto; height: 1; }
+    #pool-table { height: 1fr; }
+    #pool-status { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(self, pool: str = "conversion") -> None:
+        super().__init__()
+        self.pool = pool
+        self.rows: list[MemberRow] = []
+        self.seen_data_version = -1
+
+    def compose(self) -> ComposeResult:
+        office_id = self.workbench.office.id if self.workbench.office else -1
+        reference = self.workbench.reference
+        yield Header(icon="")
+        with Horizontal(id="pool-filters"):
+            yield Select(
+                [(POOL_LABELS[pool], pool) for pool in POOLS],
+                value=self.pool,
+                allow_blank=False,
+                id="pool-pool",
+                compact=True,
+            )
+            yield Select(
+                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
+                prompt="全部网格",
+                id="pool-grid",
+                compact=True,
+            )
+            yield Select(
+                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
+                prompt="全部干部",
+                id="pool-officer",
+                compact=True,
+            )
+            yield Checkbox("含已出库", id="pool-left", compact=True)
+        yield DataTable(id="pool-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="pool-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._query()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self._query()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filters_changed(self) -> None:
+        self.pool = chosen(self.query_one("#pool-pool", Select)) or self.pool
+        self._query()
+
+    def _query(self) -> None:
+        self.seen_data_version = self.workbench.data_version
+        self._load(
+            self.workbench.engine,
+            self.workbench.actor,
+            self.pool,
+            chosen(self.query_one("#pool-grid", Select)),
+            chosen(self.query_one("#pool-officer", Select)),
+            self.query_one("#pool-left", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pool", description="读取培育库")
+    def _load(
+        self,
+        engine: Engine,
+        actor: Actor,
+        pool: str,
+        grid_id: int | None,
+        officer_id: int | None,
+        include_left: bool,
+    ) -> None:
+        with Session(engine) as session:
+            rows = pool_members(
+                session=session,
+                actor=actor,
+                pool=pool,
+                grid_id=grid_id,
+                officer_id=officer_id,
+                include_left=include_left,
+            )
+        self.post_message(MembersLoaded(rows))
+
+    def on_members_loaded(self, message: MembersLoaded) -> None:
+        self.rows = message.rows
+        names = self.workbench.names()
+        table = self.query_one("#pool-table", DataTable)
+        table.clear(columns=True)
+        reason_cells = max(12, self.size.width - 20 - 8 - 10 - 10 - 2 * 5 - 4)
+        for label, width in (
+            ("市场主体", 20),
+            ("网格", 8),
+            ("入库日期", 10),
+            ("出库日期", 10),
+            ("入库理由 / 出库理由", reason_cells),
+        ):
+            table.add_column(label, width=width)
+        for row in self.rows:
+            reason = row.entry_reason + (f" / {row.exit_reason}" if row.exit_reason else "")
+            table.add_row(
+                fit_cells(row.business_name, 20),
+                fit_cells(names.get("grid_id", {}).get(row.grid_id or -1, "-"), 8),
+                row.entered_on.isoformat(),
+                row.left_on.isoformat() if row.left_on else "",
+                fit_cells(reason, reason_cells),
+                key=row.uuid,
+            )
+        if not self.rows:
+            table.add_row("（库中没有符合条件的主体）", "", "", "", "")
+        current = sum(1 for row in self.rows if row.left_on is None)
+        self.query_one("#pool-status", Static).update(
+            f"{POOL_LABELS[self.pool]}：在库 {current} 户"
+            + (f"，共 {len(self.rows)} 条记录" if self.rows else "")
+        )
+
+    def _selected(self) -> MemberRow | None:
+        table = self.query_one("#pool-table", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    @on(DataTable.RowSelected, "#pool-table")
+    def _open(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(BusinessDetailScreen(row.business_uuid))
+
+    def action_cycle_pool(self) -> None:
+        self.query_one("#pool-pool", Select).value = POOLS[(POOLS.index(self.pool) + 1) % len(POOLS)]
+
+    def action_leave(self) -> None:
+        row = self._selected()
+        if row is None or row.left_on is not None:
+            self.notify("请选择一户在库的主体", severity="warning")
+            return
+        self.app.push_screen(LeavePoolDialog(row, self.workbench.today()), self._after_write)
+
+    def _after_write(self, result: Any) -> None:
+        if result:
+            self._query()
+
+    def action_export(self) -> None:
+        default = Path.home() / f"{POOL_LABELS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"
+
+        def exported(result: Any) -> None:
+            if result:
+                self.notify(f"已导出到 {result}", timeout=8)
+
+        self.app.push_screen(
+            PoolExportDialog(
+                self.pool, list(self.rows), self.workbench.names(), self._description(), str(default)
+            ),
+            exported,
+        )
+
+    def _description(self) -> str:
+        names = self.workbench.names()
+        grid = chosen(self.query_one("#pool-grid", Select))
+        officer = chosen(self.query_one("#pool-officer", Select))
+        parts = [
+            names.get("grid_id", {}).get(grid, "") if grid is not None else "",
+            names.get("officer_id", {}).get(officer, "") if officer is not None else "",
+            "含已出库" if self.query_one("#pool-left", Checkbox).value else "",
+        ]
+        return "，".join(part for part in parts if part) or "全部"
+
+    def action_refresh(self) -> None:
+        self._query()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class PoolExportDialog(ServiceDialog):
+    """Where to save the list shown; dismisses with the path written."""
+
+    TITLE_TEXT = "导出培育库名单"
+
+    def __init__(
+        self,
+        pool: str,
+        rows: list[MemberRow],
+        names: dict[str, dict[int, str]],
+        description: str,
+        default_path: str,
+    ) -> None:
+        super().__init__(
+            f"{POOL_LABELS[pool]}，条件：{description}，共 {len(rows)} 条",
+            (DialogField("path", "保存到", default=default_path),),
+        )
+        self.pool, self.rows, self.names, self.description = pool, rows, names, description
+
+    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+        return str(
+            export_pool(
+                session=session,
+                actor=actor,
+                pool=self.pool,
+                rows=self.rows,
+                names=self.workbench.names(),
+                description=self.description,
+                path=str(values["path"]),
+            )
+        )

@@ -1,0 +1,216 @@
+"""帮扶台账: every support record of the office, filtered by type, period, officer and grid; Ctrl+E exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from imports.support_export import export_support
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.business_detail import BusinessDetailScreen
+from screens.format import fit_cells, money_text
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
+from storage.audit import Actor
+from workbench.domain.values import parse_date
+from workbench.services.support import SupportFilters, SupportLine, list_support
+
+SHOWN_AT_MOST = 500
+"""Rows the table holds: the newest; a DataTable of thousands takes seconds to fill, the export takes all."""
+KIND_CELLS = 14
+AMOUNT_CELLS = 9
+OFFICER_CELLS = 6
+
+
+class SupportLoaded(Message):
+    def __init__(self, lines: list[SupportLine]) -> None:
+        super().__init__()
+        self.lines = lines
+
+
+class SupportListScreen(WorkbenchScreen[None]):
+    """Filters on one line, the records newest first, a total line; Enter opens the business."""
+
+    SCOPE = "support"
+    BINDINGS = bindings("support")
+    AUTO_FOCUS = "#support-table"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[SupportLine] = []
+        self.filters = SupportFilters()
+        self.seen_data_version = -1
+
+    def compose(self) -> ComposeResult:
+        office_id = self.workbench.office.id if self.workbench.office else -1
+        reference = self.workbench.reference
+        yield Header(icon="")
+        with Horizontal(id="support-filters"):
+            yield Select(
+                [(name, name) for name in settings_of(self.app).lists.support_types],
+                prompt="全部类型",
+                id="support-kind",
+                compact=True,
+            )
+            yield Input(placeholder="自 2025-01-01", id="support-from", compact=True)
+            yield Input(placeholder="至 2025-12-31", id="support-until", compact=True)
+            yield Select(
+                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
+                prompt="全部干部",
+                id="support-officer",
+                compact=True,
+            )
+            yield Select(
+                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
+                prompt="全部网格",
+                id="support-grid",
+                compact=True,
+            )
+        yield DataTable(id="support-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="support-status")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self._query()
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _filters_changed(self) -> None:
+        self._query()
+
+    def _read_filters(self) -> SupportFilters | str:
+        """The filters, or a Chinese sentence naming the date that cannot be read."""
+        days: dict[str, date | None] = {}
+        for name, label in (("from", "开始日期"), ("until", "结束日期")):
+            try:
+                days[name] = parse_date(self.query_one(f"#support-{name}", Input).value.strip() or None)
+            except ValueError as problem:
+                return f"{label}：{problem}"
+
+        def chosen(select_id: str) -> Any:
+            select = self.query_one(select_id, Select)
+            return None if select.is_blank() else select.value
+
+        return SupportFilters(
+            kind=chosen("#support-kind"),
+            given_from=days["from"],
+            given_until=days["until"],
+            officer_id=chosen("#support-officer"),
+            grid_id=chosen("#support-grid"),
+        )
+
+    def _query(self) -> None:
+        filters = self._read_filters()
+        if isinstance(filters, str):
+            self.query_one("#support-status", Static).update(Text(filters, style="bold red"))
+            return
+        self.filters = filters
+        self.seen_data_version = self.workbench.data_version
+        self._load(self.workbench.engine, self.workbench.actor, filters)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="support", description="读取帮扶记录")
+    def _load(self, engine: Engine, actor: Actor, filters: SupportFilters) -> None:
+        with Session(engine) as session:
+            lines = list_support(session, actor=actor, filters=filters, limit=SHOWN_AT_MOST)
+        self.post_message(SupportLoaded(lines))
+
+    def on_support_loaded(self, message: SupportLoaded) -> None:
+        self.lines = message.lines
+        table = self.query_one("#support-table", DataTable)
+        table.clear(columns=True)
+        name_cells = max(12, self.size.width - 10 - KIND_CELLS - AMOUNT_CELLS - OFFICER_CELLS - 2 * 5 - 1)
+        for label, width in (
+            ("日期", 10),
+            ("类型", KIND_CELLS),
+            ("市场主体", name_cells),
+            ("金额", AMOUNT_CELLS),
+            ("经办", OFFICER_CELLS),
+        ):
+            table.add_column(label, width=width)
+        for line in self.lines:
+            table.add_row(
+                line.given_on.isoformat(),
+                fit_cells(line.kind, KIND_CELLS),
+                fit_cells(line.business_name, name_cells),
+                Text(money_text(line.amount_yuan) if line.amount_yuan else "-", justify="right"),
+                fit_cells(line.officer_name or "-", OFFICER_CELLS),
+            )
+        if not self.lines:
+            table.add_row("", "", "（没有符合条件的帮扶记录）", "", "")
+        total = sum(line.amount_yuan or 0 for line in self.lines)
+        self.query_one("#support-status", Static).update(
+            f"{_count_text(len(self.lines))}，金额合计 {money_text(total)}    Ctrl+E 导出全部符合条件的记录"
+        )
+
+    @on(DataTable.RowSelected, "#support-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.lines):
+            self.app.push_screen(BusinessDetailScreen(self.lines[event.cursor_row].business_uuid))
+
+    def action_export(self) -> None:
+        default = Path.home() / f"帮扶台账-{self.workbench.today().isoformat()}.xlsx"
+
+        def exported(result: Any) -> None:
+            if result:
+                self.notify(f"已导出到 {result}", timeout=8)
+
+        self.app.push_screen(SupportExportDialog(self.filters, self._description(), str(default)), exported)
+
+    def _description(self) -> str:
+        names = self.workbench.names()
+        flt = self.filters
+        parts = [
+            flt.kind or "",
+            names.get("officer_id", {}).get(flt.officer_id, "") if flt.officer_id is not None else "",
+            names.get("grid_id", {}).get(flt.grid_id, "") if flt.grid_id is not None else "",
+            f"自 {flt.given_from}" if flt.given_from else "",
+            f"至 {flt.given_until}" if flt.given_until else "",
+        ]
+        return "，".join(part for part in parts if part) or "全部"
+
+    def action_clear_filters(self) -> None:
+        for select in self.query(Select):
+            select.clear()
+        for field in self.query(Input):
+            field.value = ""
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _count_text(shown: int) -> str:
+    if shown < SHOWN_AT_MOST:
+        return f"共 {shown:,} 条"
+    return f"显示最近 {shown:,} 条（更早的请缩小日期范围）"
+
+
+class SupportExportDialog(ServiceDialog):
+    """Where to save; dismisses with the path written."""
+
+    TITLE_TEXT = "导出帮扶台账"
+
+    def __init__(self, filters: SupportFilters, description: str, default_path: str) -> None:
+        super().__init__(f"条件：{description}", (DialogField("path", "保存到", default=default_path),))
+        self.filters = filters
+        self.description = description
+
+    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+        result = export_support(
+            session=session,
+            actor=actor,
+            filters=self.filters,
+            description=self.description,
+            path=str(values["path"]),
+        )
+        return str(result.path)

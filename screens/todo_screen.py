@@ -1,0 +1,291 @@
+"""今日待办: the opening screen. The officer's to-do grouped by urgency, each item one Enter from its record.
+
+Typing a name here starts a search on the business list underneath, so the screen never stands in the way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from screens.actions import bindings
+from screens.appeal_list import AppealListScreen
+from screens.appeal_screen import AppealScreen
+from screens.base import WorkbenchScreen
+from screens.business_detail import BusinessDetailScreen
+from screens.business_list import BusinessListScreen
+from screens.format import fit_cells
+from screens.service_dialog import settings_of
+from screens.support_list import SupportListScreen
+from screens.visit_route import RouteScreen
+from storage.audit import Actor
+from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem, todo_list
+from workbench.services.service_common import ServiceSettings
+from workbench.services.visits import complete_follow_up, list_visits
+
+URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
+WEEKDAYS = "一二三四五六日"
+TAB_OF_KIND = {"licence": "licenses", "follow_up": "timeline"}
+"""Which tab of the business detail shows what an item is about."""
+HINT = "Enter 打开所涉记录    直接打字：搜索市场主体    Ctrl+T 回到待办"
+
+
+class TodoLoaded(Message):
+    def __init__(self, items: list[TodoItem], whole_office: bool) -> None:
+        super().__init__()
+        self.items = items
+        self.whole_office = whole_office
+
+
+class FollowUpDone(Message):
+    def __init__(self, item: TodoItem, count: int) -> None:
+        super().__init__()
+        self.item = item
+        self.count = count
+
+
+class TodoScreen(WorkbenchScreen[None]):
+    """Groups 已逾期 / 今天 / 本周 / 即将到期 with counts; Esc or F3 goes to the business list."""
+
+    SCOPE = "todo"
+    BINDINGS = bindings("todo")
+    AUTO_FOCUS = "#todo-table"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[TodoItem] = []
+        self.row_items: list[TodoItem | None] = []
+        self.whole_office = False
+        self.seen_data_version = -1
+        self.leaving_for: BusinessListScreen | None = None
+        """Set while the screen closes towards the list: keys still arriving are the search's."""
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static("今日待办  正在计算", id="todo-title")
+        yield DataTable(id="todo-table", cursor_type="row", zebra_stripes=False)
+        yield Static(HINT, id="todo-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "officer", self._officer_changed, init=False)
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self.action_refresh()
+
+    def _officer_changed(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        officer = self.workbench.officer
+        self.seen_data_version = self.workbench.data_version
+        officer_id = None if self.whole_office or officer is None else officer.id
+        self._load(
+            self.workbench.engine,
+            self.workbench.actor,
+            officer_id,
+            self.workbench.today(),
+            settings_of(self.app),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
+    def _load(
+        self, engine: Engine, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings
+    ) -> None:
+        with Session(engine) as session:
+            items = todo_list(session, actor=actor, officer_id=officer_id, today=today, settings=settings)
+        self.post_message(TodoLoaded(items, officer_id is None))
+
+    def on_todo_loaded(self, message: TodoLoaded) -> None:
+        self.items = message.items
+        self._show_title()
+        self._show_items()
+
+    def _show_title(self) -> None:
+        today = self.workbench.today()
+        officer = self.workbench.officer
+        whose = "全所" if self.whole_office or officer is None else officer.name
+        title = Text.assemble(
+            ("今日待办", "bold"), f"  {whose}  {today.isoformat()}（周{WEEKDAYS[today.weekday()]}）  "
+        )
+        for urgency in URGENCY_ORDER:
+            count = sum(item.urgency == urgency for item in self.items)
+            title.append(
+                f"{URGENCY_LABELS[urgency]} {count}  ", style=URGENCY_STYLES[urgency] if count else "dim"
+            )
+        self.query_one("#todo-title", Static).update(title)
+
+    def _show_items(self) -> None:
+        table = self.query_one("#todo-table", DataTable)
+        table.clear(columns=True)
+        text_cells = max(20, self.size.width - 10 - 8 - 2 * 3 - 1)
+        table.add_column("期限", width=10)
+        table.add_column("类别", width=8)
+        table.add_column("事项", width=text_cells)
+        self.row_items = []
+        for urgency in URGENCY_ORDER:
+            group = [item for item in self.items if item.urgency == urgency]
+            if not group:
+                continue
+            style = URGENCY_STYLES[urgency] or "bold"
+            table.add_row(
+                Text(URGENCY_LABELS[urgency], style=style), Text(f"{len(group)} 项", style=style), ""
+            )
+            self.row_items.append(None)
+            for item in group:
+                due = item.due_on.isoformat() if item.due_on else ""
+                table.add_row(
+                    Text(due, style=URGENCY_STYLES[urgency]),
+                    item.kind_label,
+                    fit_cells(item.text, text_cells),
+                )
+                self.row_items.append(item)
+        if not self.items:
+            table.add_row("", "", "今天没有待办事项。直接打字可搜索市场主体。")
+            self.row_items.append(None)
+        table.move_cursor(row=1 if len(self.row_items) > 1 else 0)
+        self._show_hint(table.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#todo-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_hint(event.cursor_row)
+
+    def _show_hint(self, row: int) -> None:
+        """The highlighted item in full (the table cuts it at 80 columns), else what the keys do."""
+        item = self.row_items[row] if 0 <= row < len(self.row_items) else None
+        text = item.text if item else HINT
+        if item is not None and item.kind == "follow_up":
+            text += "    F4 标记已办完"
+        self.query_one("#todo-hint", Static).update(text)
+
+    def on_resize(self) -> None:
+        if self.items:
+            self._show_items()
+
+    # opening what an item concerns
+
+    @on(DataTable.RowSelected, "#todo-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if (
+            self.leaving_for is None
+            and 0 <= event.cursor_row < len(self.row_items)
+            and (item := self.row_items[event.cursor_row])
+        ):
+            self.open_item(item)
+
+    def open_item(self, item: TodoItem) -> None:
+        if item.entity == "appeal":
+            self.app.push_screen(AppealScreen(item.entity_uuid))
+        elif item.business_uuid or item.entity == "business":
+            detail = BusinessDetailScreen(item.business_uuid or item.entity_uuid)
+            self.app.push_screen(detail)
+            if tab := TAB_OF_KIND.get(item.kind):
+                detail.call_after_refresh(detail.action_show_tab, tab)
+        else:
+            # A summary line (the 年报 season) has no record of its own: the register list is where it leads.
+            self.notify(
+                item.note or "这是一条汇总提醒：已转到市场主体列表，可按「只看我的」等条件查看", timeout=6
+            )
+            self._to_list()
+
+    # going elsewhere
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing a name goes straight on to the business list's search (when the list is underneath).
+
+        Keys typed in one burst can still arrive here while the screen is closing: they go on to the search
+        box too, Enter included, so 「佳美」+Enter pasted or typed fast opens what it would on the list.
+        """
+        if self.leaving_for is not None:
+            event.stop()
+            self._forward(self.leaving_for, event)
+        elif event.is_printable and event.character and not event.character.isspace() and self._list_below():
+            event.stop()
+            self._to_list(event.character)
+
+    def _forward(self, below: BusinessListScreen, event: events.Key) -> None:
+        search = below.query_one("#search", Input)
+        if event.key == "enter":
+            search.post_message(Input.Submitted(search, search.value))
+        elif event.key == "backspace":
+            search.value = search.value[:-1]
+        elif event.is_printable and event.character:
+            search.value += event.character
+        search.cursor_position = len(search.value)
+
+    def _list_below(self) -> BusinessListScreen | None:
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        return below if isinstance(below, BusinessListScreen) else None
+
+    def _to_list(self, typed: str = "") -> None:
+        below = self._list_below()
+        if below is None:
+            self.dismiss(None)
+            return
+        self.leaving_for = below
+        self.dismiss(None)
+        search = below.query_one("#search", Input)
+        search.focus()
+        search.value += typed
+        search.cursor_position = len(search.value)
+
+    def action_to_list(self) -> None:
+        self._to_list()
+
+    def action_route(self) -> None:
+        self.app.push_screen(RouteScreen())
+
+    def action_support_list(self) -> None:
+        self.app.push_screen(SupportListScreen())
+
+    def action_appeal_list(self) -> None:
+        self.app.push_screen(AppealListScreen())
+
+    def action_finish_follow_up(self) -> None:
+        """F4 on a visit's follow-up: it is done today and leaves the list."""
+        row = self.query_one("#todo-table", DataTable).cursor_row
+        item = self.row_items[row] if 0 <= row < len(self.row_items) else None
+        if item is None or item.kind != "follow_up" or not item.business_uuid:
+            self.notify("请先选中一条「走访跟进」", severity="warning")
+            return
+        self._finish(self.workbench.engine, self.workbench.actor, item, self.workbench.today())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="todo-done", description="标记跟进办完")
+    def _finish(self, engine: Engine, actor: Actor, item: TodoItem, today: date) -> None:
+        with Session(engine) as session:
+            visits = list_visits(session, actor=actor, business_uuid=item.business_uuid)
+            due = [
+                follow_up
+                for visit in visits
+                if visit.uuid == item.entity_uuid
+                for follow_up in visit.follow_ups
+                if follow_up.done_on is None and follow_up.due_on == item.due_on
+            ]
+            for follow_up in due:
+                complete_follow_up(
+                    session,
+                    actor=actor,
+                    follow_up_uuid=follow_up.uuid,
+                    base_version=follow_up.version,
+                    done_on=today,
+                )
+            session.commit()
+        self.post_message(FollowUpDone(item, len(due)))
+
+    def on_follow_up_done(self, message: FollowUpDone) -> None:
+        self.workbench.data_changed()
+        self.notify(f"已办完：{message.item.business_name} 的走访跟进（{message.count} 项）")
+        self.action_refresh()
+
+    def action_toggle_whole_office(self) -> None:
+        self.whole_office = not self.whole_office
+        self.action_refresh()

@@ -1,0 +1,103 @@
+"""`workbench import` as a person or a script meets it, against a real database file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from import_helpers import row, write_list
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from storage.engine import make_engine
+from workbench import cli
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = str(tmp_path / "office.db")
+    made = runner.invoke(
+        cli.app,
+        [
+            "--db",
+            url,
+            "init",
+            "--office",
+            "五马市场监管所",
+            "--officer",
+            "陈晓东",
+            "--officer",
+            "林丽丽",
+            "--grid",
+            "五马片区",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    return url
+
+
+def _count(url: str, table: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_dry_run_json_counts_and_writes_nothing(database: str, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2), row(3, {"联系电话": "12345"})])
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path), "--dry-run", "--json"])
+    assert result.exit_code == 3, result.output  # a row has an error
+    summary = json.loads(result.stdout)
+    assert summary["counts"]["new"] == 2 and summary["counts"]["invalid"] == 1
+    assert summary["dry_run"] is True and summary["committed"] is None
+    assert _count(database, "business") == 0 and _count(database, "import_record") == 0
+
+
+def test_import_commits_then_a_second_run_changes_nothing(database: str, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2)])
+    first = runner.invoke(cli.app, ["--db", database, "import", str(path), "--officer", "林丽丽"])
+    assert first.exit_code == 0, first.output
+    assert "新增 2 户" in first.output and _count(database, "business") == 2
+    again = runner.invoke(cli.app, ["--db", database, "import", str(path), "--json"])
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.stdout)
+    assert summary["counts"]["unchanged"] == 2 and summary["committed"]["inserted"] == 0
+    assert summary["previous_import"]["who"] == "林丽丽" and "导入过" in summary["summary"]
+    assert _count(database, "business") == 2 and _count(database, "import_record") == 2
+
+
+def test_errors_workbook_and_problem_lines(database: str, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2, {"成立日期": "2019年2月30日"})])
+    out = tmp_path / "错误.xlsx"
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path), "--errors", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "第 4 行「成立日期」列" in result.output and str(out) in result.output
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None and sheet.max_row == 2 and sheet.cell(1, sheet.max_column).value == "错误原因"
+    assert _count(database, "business") == 1
+
+
+def test_mode_and_office_problems_are_told_in_chinese(database: str, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1)])
+    bad_mode = runner.invoke(cli.app, ["--db", database, "import", str(path), "--mode", "全部"])
+    assert bad_mode.exit_code == 1 and "导入方式" in bad_mode.output
+    no_office = runner.invoke(cli.app, ["--db", database, "import", str(path), "--office", "别的所"])
+    assert no_office.exit_code == 1 and "五马市场监管所" in no_office.output
+    update_only = runner.invoke(
+        cli.app, ["--db", database, "import", str(path), "--mode", "update", "--json"]
+    )
+    assert update_only.exit_code == 0 and json.loads(update_only.stdout)["counts"]["skipped_by_mode"] == 1
+    assert _count(database, "business") == 0
+
+
+def test_an_unreadable_file_says_what_to_do(database: str, tmp_path: Path) -> None:
+    path = tmp_path / "名录.xlsx"
+    path.write_bytes(b"%PDF-1.4 not a workbook")
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path)])
+    assert result.exit_code == 1 and "PDF" in result.output

@@ -1,0 +1,162 @@
+"""候选名单 and 培育库 in the TUI: a candidate added to a pool with a reason, seen in the pool, exported, taken out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from distinction_support import ZHANG, set_figures
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from test_tui_support import Office_, build_app, build_office, settle
+from textual.widgets import DataTable, Input, Static
+
+from screens.candidates_screen import CandidatesScreen
+from screens.distinction_dialogs import EnterPoolDialog, LeavePoolDialog
+from screens.pools_screen import PoolExportDialog, PoolsScreen
+from storage.tables_distinctions import PoolMembership
+
+
+@pytest.fixture
+def office(sqlite_engine: Engine) -> Office_:
+    office = build_office(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        set_figures(session, office, ZHANG, year=2025, revenue=560_000, employees=6, industry="6210")
+        session.commit()
+    return office
+
+
+def rows(app: object, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(f"#{table_id}", DataTable)  # type: ignore[attr-defined]
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+async def test_candidate_goes_into_the_pool_only_when_confirmed(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, CandidatesScreen)
+        assert [row[0] for row in rows(app, "candidate-table")] == [ZHANG]
+        reason = str(app.screen.query_one("#candidate-reason", Static).render())
+        assert reason == (
+            "鹿城区张记小吃店（2025年度数据）：营业收入56万元 ≥ 本行业微型企业上限100万元的50%（50万元）；"
+            "从业人员6人 ≥ 5人"
+        )
+        with Session(sqlite_engine) as session:
+            assert session.exec(select(PoolMembership)).all() == []
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, EnterPoolDialog)
+        field = app.screen.query_one("#field-reason", Input)
+        assert field.value.startswith("个转企候选：营业收入56万元")
+        await pilot.press("tab", "ctrl+u", *"经营者有意转为有限公司", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CandidatesScreen)
+        assert rows(app, "candidate-table")[0][2] == "已入库"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, PoolsScreen)
+        shown = rows(app, "pool-table")
+        assert [(row[0], row[2], row[4]) for row in shown] == [
+            (ZHANG, "2025-06-01", "经营者有意转为有限公司")
+        ]
+
+
+async def test_pool_exports_and_members_leave_with_a_reason(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from distinction_support import actor_of
+
+    from workbench.services.pools import enter_pool
+
+    with Session(sqlite_engine) as session:
+        enter_pool(
+            session=session,
+            actor=actor_of(office),
+            business_uuid=office.business_uuids[ZHANG],
+            pool="conversion",
+            entered_on=date(2025, 3, 1),
+            reason="=从业人员6人",
+        )
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    target = tmp_path / "个转企培育库.xlsx"
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, PoolExportDialog)
+        app.screen.query_one("#field-path", Input).value = ""
+        await pilot.press(*str(target), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PoolsScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LeavePoolDialog)
+        await pilot.press("tab", *"经营者放弃转型", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PoolsScreen)
+        assert rows(app, "pool-table")[0][0] == "（库中没有符合条件的主体）"
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[0][:5] == ["名称", "统一社会信用代码", "网格", "包联干部", "入库日期"]
+    assert cells[1][0] == ZHANG and cells[1][2:4] == ["城东片区", "王芳"]
+    code = sheet.cell(row=2, column=2)
+    assert code.data_type == "s" and code.value == office_code(sqlite_engine, office)
+    reason = sheet.cell(row=2, column=6)
+    assert reason.data_type == "s" and reason.value == "=从业人员6人"
+    with Session(sqlite_engine) as session:
+        membership = session.exec(select(PoolMembership)).one()
+        assert membership.exit_reason == "经营者放弃转型"
+
+
+def office_code(engine: Engine, office: Office_) -> str:
+    from storage.tables import Business
+
+    with Session(engine) as session:
+        business = session.exec(select(Business).where(Business.uuid == office.business_uuids[ZHANG])).one()
+        assert business.uscc is not None
+        return business.uscc
+
+
+async def test_conversion_from_the_business_detail(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from screens.business_detail import BusinessDetailScreen
+    from screens.distinction_dialogs import ConversionDialog
+    from storage.tables_distinctions import Conversion
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"张记", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, ConversionDialog)
+        await pilot.press("tab", "tab", *"温州张记餐饮有限公司", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert app.screen._field_text("kind") == "企业"
+        assert app.screen._field_text("name") == "温州张记餐饮有限公司"
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)  # an enterprise now: refused with a notice
+    with Session(sqlite_engine) as session:
+        event = session.exec(select(Conversion)).one()
+        assert (event.method, event.old_kind, event.new_kind, event.updated_by) == (
+            "direct_change",
+            "individual",
+            "enterprise",
+            "王芳",
+        )

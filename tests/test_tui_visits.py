@@ -1,0 +1,118 @@
+"""走访 in the TUI: from the detail or from today's route; a changed phone goes through the normal edit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from service_tui_helpers import open_business, press, shown, table_rows
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from test_tui_support import Office_, build_app, build_office, settle
+
+from screens.business_detail import BusinessDetailScreen
+from screens.visit_dialog import VisitDialog
+from screens.visit_route import RouteScreen
+from storage.tables import Business, ChangeLog
+from storage.tables_service import Visit, VisitFollowUp
+
+# The order of the visit dialog's lines: Tab steps through them.
+LINES = [
+    "finding",
+    "notes",
+    "visited_on",
+    "officers_present",
+    "purpose",
+    "phone",
+    "address",
+    "employees",
+    "follow_up_action",
+    "follow_up_due",
+]
+
+
+@pytest.fixture
+def office(sqlite_engine: Engine) -> Office_:
+    return build_office(sqlite_engine)
+
+
+async def go_to(pilot: object, line: str, text: str) -> None:
+    """From 走访结果 (where the dialog opens), Tab to a line, clear it, type."""
+    await pilot.press(*["tab"] * LINES.index(line), "ctrl+u", *text)  # type: ignore[attr-defined]
+
+
+async def test_a_visit_that_changes_the_phone(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "张记")
+        await press(pilot, "z")
+        assert isinstance(app.screen, VisitDialog)
+        await pilot.press("tab", *"店面正常营业，老板换了手机")
+        await pilot.press("tab", "tab", "tab", "tab", "ctrl+u", *"13900002222")
+        await pilot.press("tab", "tab", "tab", *"帮助申请食品经营许可证延续", "tab", *"2025-06-15")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert app.screen._field_text("phone") == "13900002222"
+        await press(pilot, "4")
+        newest_phone_change = next(row for row in table_rows(app, "history-table") if row[3] == "联系电话")
+        assert newest_phone_change[1] == "王芳" and newest_phone_change[4] == "13812345678 改为 13900002222"
+    with Session(sqlite_engine) as session:
+        visit = session.exec(select(Visit)).one()
+        follow_up = session.exec(select(VisitFollowUp)).one()
+        logged = session.exec(
+            select(ChangeLog).where(ChangeLog.field == "phone", ChangeLog.action == "update")
+        ).one()
+    assert (visit.finding, visit.visited_on, visit.officers_present) == ("正常经营", date(2025, 6, 1), "王芳")
+    assert visit.observed == "联系电话：13812345678 改为 13900002222"
+    assert (follow_up.action, follow_up.due_on) == ("帮助申请食品经营许可证延续", date(2025, 6, 15))
+    assert (logged.who, logged.device) == ("王芳", "测试终端")
+
+
+async def test_an_unreadable_follow_up_date_is_named(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "张记")
+        await press(pilot, "z")
+        await go_to(pilot, "follow_up_action", "复查")
+        await pilot.press("tab", *"6月32日")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, VisitDialog)
+        assert "第 1 项跟进的完成期限" in shown(app, "error-follow_up_action")
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Visit)).all() == []
+        assert (
+            session.exec(select(Business.phone).where(Business.name == "鹿城区张记小吃店")).one()
+            == "13812345678"
+        )
+
+
+async def test_todays_route_by_grid_and_a_visit_from_it(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="李强")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert isinstance(app.screen, RouteScreen)
+        # 李强's businesses in business: 瓯江贸易 (城西) and the cooperative (城西); 全部 grids first.
+        names = [row[0] for row in table_rows(app, "route-table")]
+        assert sorted(names) == ["温州市瓯江贸易有限公司", "温州绿野果蔬专业合作社"]
+        assert "网格：全部" in shown(app, "route-title")
+        await press(pilot, "f6")
+        assert "网格：城东片区" in shown(app, "route-title")
+        assert table_rows(app, "route-table")[0][0] == "（没有包联的在营主体）"
+        await press(pilot, "f6")
+        assert len(table_rows(app, "route-table")) == 2
+        await press(pilot, "enter")
+        assert isinstance(app.screen, VisitDialog)
+        await press(pilot, "enter", "down", "down", "enter")  # 走访结果: 已停业
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, RouteScreen)
+        assert table_rows(app, "route-table")[0][3] == "2025-06-01"
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Visit.finding)).one() == "已停业"
