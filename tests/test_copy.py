@@ -239,3 +239,30 @@ def test_cli_copy_refusal_is_one_chinese_line(office_db: Engine) -> None:
     result = CliRunner().invoke(cli.app, ["db", "copy", "--from", source, "--to", source])
     assert result.exit_code == 1
     assert "同一个" in result.output and "Traceback" not in result.output
+
+
+def test_a_living_demo_office_moves_with_every_feature_table(sqlite_template: Path, pg_engine: Engine,
+                                                             tmp_path: Path) -> None:
+    """Service work, classification results and the change log of a demo office survive the move."""
+    from workbench.services.classification import load_rules
+    from workbench.services.classification_recompute import recompute
+    from workbench.services.demo import build_demo
+
+    path = tmp_path / "demo" / "demo.db"
+    path.parent.mkdir()
+    shutil.copyfile(sqlite_template, path)
+    source = make_engine(str(path))
+    try:
+        build_demo(source, size=300, seed=3, workers=1)
+        with Session(source) as session:
+            office_id = session.execute(select(Office.id)).scalar_one()
+            recompute(session, actor=Actor(who="测试", device="测试机", office_id=office_id),
+                      rules=load_rules(None)[0], today=date(2026, 11, 23))
+            session.commit()
+        original = dump(source)
+        filled = {name for name, rows in original.items() if rows}
+        assert {"support_record", "appeal", "appeal_step", "visit", "classification_result"} <= filled
+        result = copy_database(source, pg_engine)
+        assert result.verified and dump(pg_engine) == original
+    finally:
+        source.dispose()
