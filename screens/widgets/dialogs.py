@@ -36,7 +36,12 @@ class ErrorDialog(ModalScreen[None]):
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; Esc answers no."""
 
-    BINDINGS = [Binding("escape", "answer(False)", "取消", id="confirm.no")]
+    BINDINGS = [
+        Binding("escape", "answer(False)", "取消", id="confirm.no"),
+        # Buttons ignore the arrow keys; in a two-button dialog people press them first, so they move between.
+        Binding("left", "app.focus_previous", "上一个按钮", show=False, id="confirm.left"),
+        Binding("right", "app.focus_next", "下一个按钮", show=False, id="confirm.right"),
+    ]
 
     def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -50,6 +55,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no", variant="primary")
+            yield Static("左右方向键选择，Enter 确定，Esc 取消", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
