@@ -139,6 +139,46 @@ def export_register(
     return ExportResult(target, written, full_personal_data, description, export_uuid)
 
 
+def write_logged_file(
+    *,
+    session: Session,
+    actor: Actor,
+    target: Path,
+    description: str,
+    rows: int,
+    write: Callable[[Path], None],
+) -> None:
+    """A small export (pools, support records): written beside `target`, logged, moved into place, committed.
+
+    The file and its change-log row exist together or not at all, as for the register's own export.
+    """
+    _make_folder(target.parent)
+    partial = target.with_name(f".{target.name}.{new_uuid()[:8]}.part")
+    try:
+        try:
+            write(partial)
+        except PermissionError:
+            raise ExportFailed(
+                f"「{target}」正被其他程序打开或没有写入权限：请先关闭它，或换一个文件名"
+            ) from None
+        record_export(
+            session=session,
+            actor=actor,
+            file_name=target.name,
+            description=description,
+            rows=rows,
+            full_personal_data=False,
+            at=utc_now(),
+        )
+        session.flush()
+        _put_in_place(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        session.rollback()
+        raise
+    session.commit()
+
+
 def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ Written beside the final name and moved into place when complete; the export is 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -17,13 +16,11 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from imports.export import ExportFailed, xlsx_path
+from imports.export import write_logged_file, xlsx_path
 from imports.export_cells import column_width, needs_guard, shown_width
-from storage.audit import Actor, utc_now
-from storage.tables import new_uuid
+from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.candidates import CandidateRow
-from workbench.services.export_log import record_export
 from workbench.services.pools import MemberRow
 
 MEMBER_HEADERS = (
@@ -118,37 +115,14 @@ def _export(
     path: str | Path,
 ) -> Path:
     target = xlsx_path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportFailed(
-            f"无法在「{target.parent}」建立文件夹（{error.strerror or error}），请换一个保存位置"
-        ) from None
-    partial = target.with_name(f".{target.name}.{new_uuid()[:8]}.part")
-    try:
-        write_sheet(partial, sheet, headers, rows)
-        record_export(
-            session=session,
-            actor=actor,
-            file_name=target.name,
-            description=f"{sheet}：{description}",
-            rows=len(rows),
-            full_personal_data=False,
-            at=utc_now(),
-        )
-        session.flush()
-        os.replace(partial, target)
-    except PermissionError:
-        partial.unlink(missing_ok=True)
-        session.rollback()
-        raise ExportFailed(
-            f"「{target}」正被其他程序打开或没有写入权限：请先关闭它，或换一个文件名"
-        ) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        session.rollback()
-        raise
-    session.commit()
+    write_logged_file(
+        session=session,
+        actor=actor,
+        target=target,
+        description=f"{sheet}：{description}",
+        rows=len(rows),
+        write=lambda partial: write_sheet(partial, sheet, headers, rows),
+    )
     return target
 
 

@@ -6,7 +6,6 @@ logged in the change log like every other export.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,10 @@ from typing import Any
 import xlsxwriter
 from sqlmodel import Session, col, select
 
-from imports.export import ExportFailed, xlsx_path
+from imports.export import write_logged_file, xlsx_path
 from imports.export_cells import column_width, needs_guard, shown_width
-from storage.audit import Actor, utc_now
-from storage.tables import Business, new_uuid
-from workbench.services.export_log import record_export
+from storage.audit import Actor
+from storage.tables import Business
 from workbench.services.support import SupportFilters, SupportLine, list_support
 
 SHEET = "帮扶台账"
@@ -51,37 +49,15 @@ def export_support(
     target = xlsx_path(path)
     lines = list_support(session, actor=actor, filters=filters, limit=MAX_RECORDS)
     codes = _codes(session, actor, {line.business_uuid for line in lines})
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportFailed(
-            f"无法在「{target.parent}」建立文件夹（{error.strerror or error}），请换一个保存位置"
-        ) from None
-    partial = target.with_name(f".{target.name}.{new_uuid()[:8]}.part")
-    try:
-        _write(partial, [_cells(line, codes.get(line.business_uuid)) for line in lines])
-        record_export(
-            session=session,
-            actor=actor,
-            file_name=target.name,
-            description=f"帮扶台账：{description}",
-            rows=len(lines),
-            full_personal_data=False,
-            at=utc_now(),
-        )
-        session.flush()
-        os.replace(partial, target)
-    except PermissionError:
-        partial.unlink(missing_ok=True)
-        session.rollback()
-        raise ExportFailed(
-            f"「{target}」正被其他程序打开或没有写入权限：请先关闭它，或换一个文件名"
-        ) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        session.rollback()
-        raise
-    session.commit()
+    rows = [_cells(line, codes.get(line.business_uuid)) for line in lines]
+    write_logged_file(
+        session=session,
+        actor=actor,
+        target=target,
+        description=f"帮扶台账：{description}",
+        rows=len(lines),
+        write=lambda partial: _write(partial, rows),
+    )
     return SupportExport(target, len(lines))
 
 
