@@ -22,6 +22,7 @@ from screens.distinction_dialogs import EnterPoolDialog, candidate_rules_of
 from screens.format import fit_cells
 from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from screens.widgets.filter_bar import grid_select, officer_select
 from storage.audit import Actor
 from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
 from workbench.services.candidates import CandidateRow, candidates
@@ -69,18 +70,8 @@ class CandidatesScreen(WorkbenchScreen[None]):
                 id="candidate-list",
                 compact=True,
             )
-            yield Select(
-                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
-                prompt="全部网格",
-                id="candidate-grid",
-                compact=True,
-            )
-            yield Select(
-                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
-                prompt="全部干部",
-                id="candidate-officer",
-                compact=True,
-            )
+            yield grid_select(reference, office_id, "candidate-grid")
+            yield officer_select(reference, office_id, "candidate-officer")
         yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")

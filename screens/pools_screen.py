@@ -20,6 +20,7 @@ from screens.business_detail import BusinessDetailScreen
 from screens.distinction_dialogs import LeavePoolDialog
 from screens.format import fit_cells
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from screens.widgets.filter_bar import grid_select, officer_select
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.pools import MemberRow, pool_members
@@ -69,18 +70,8 @@ class PoolsScreen(WorkbenchScreen[None]):
                 id="pool-pool",
                 compact=True,
             )
-            yield Select(
-                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
-                prompt="全部网格",
-                id="pool-grid",
-                compact=True,
-            )
-            yield Select(
-                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
-                prompt="全部干部",
-                id="pool-officer",
-                compact=True,
-            )
+            yield grid_select(reference, office_id, "pool-grid")
+            yield officer_select(reference, office_id, "pool-officer")
             yield Checkbox("含已出库", id="pool-left", compact=True)
         yield DataTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")

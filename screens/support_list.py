@@ -21,6 +21,7 @@ from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells, money_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
+from screens.widgets.filter_bar import grid_select, officer_select
 from storage.audit import Actor
 from workbench.domain.values import parse_date
 from workbench.services.support import SupportFilters, SupportLine, list_support
@@ -64,18 +65,8 @@ class SupportListScreen(WorkbenchScreen[None]):
             )
             yield Input(placeholder="自 2025-01-01", id="support-from", compact=True)
             yield Input(placeholder="至 2025-12-31", id="support-until", compact=True)
-            yield Select(
-                [(person.name, person.id) for person in reference.officers.get(office_id, [])],
-                prompt="全部干部",
-                id="support-officer",
-                compact=True,
-            )
-            yield Select(
-                [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
-                prompt="全部网格",
-                id="support-grid",
-                compact=True,
-            )
+            yield officer_select(reference, office_id, "support-officer")
+            yield grid_select(reference, office_id, "support-grid")
         yield DataTable(id="support-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="support-status")
         yield Footer()

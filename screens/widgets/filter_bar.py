@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Select
 
+from screens.reference import OfficeReference
 from workbench.domain.labels import KIND_LABELS, STATUS_LABELS
 from workbench.services.office import Choice
 
@@ -66,3 +67,15 @@ class FilterBar(Horizontal):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.query_one("#filter-officer", Select).disabled = event.value
+
+
+def grid_select(reference: OfficeReference, office_id: int, select_id: str) -> Select[int]:
+    """A 全部网格 / one-grid filter over the office's grids (lists other than the business list)."""
+    choices = [(grid.name, grid.id) for grid in reference.grids.get(office_id, [])]
+    return Select(choices, prompt="全部网格", id=select_id, compact=True)
+
+
+def officer_select(reference: OfficeReference, office_id: int, select_id: str) -> Select[int]:
+    """A 全部干部 / one-officer filter over the office's officers."""
+    choices = [(person.name, person.id) for person in reference.officers.get(office_id, [])]
+    return Select(choices, prompt="全部干部", id=select_id, compact=True)
