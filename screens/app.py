@@ -55,6 +55,9 @@ class WorkbenchApp(App[None]):
     CSS_PATH = "workbench.tcss"
     BINDINGS = bindings("app")
     COMMANDS = {WorkbenchCommands}
+    # Below 110 columns the footer cannot hold a screen's keys and the right-docked 「Ctrl+P 命令面板」:
+    # the palette key (still working, and listed by F1) gives way to the screen's own keys.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     officer: reactive[Choice | None] = reactive(None)
     data_version: reactive[int] = reactive(0)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens import service_entries
 from screens.actions import bindings
@@ -19,6 +19,7 @@ from screens.appeal_screen import AppealScreen
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
 from screens.service_dialog import settings_of
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.services.appeals import AppealFilters, AppealLine, list_appeals
 from workbench.services.service_common import ServiceSettings
@@ -53,7 +54,7 @@ class AppealListScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         yield Static("诉求一览", id="appeals-title")
         yield DataTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:

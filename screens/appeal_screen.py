@@ -14,7 +14,7 @@ from sqlmodel import Session
 from textual import events, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from screens.actions import bindings, scope_actions
@@ -23,6 +23,7 @@ from screens.appeal_steps import AppealStepDialog
 from screens.base import WorkbenchScreen
 from screens.format import local_time_text
 from screens.service_dialog import officer_choices, settings_of
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain import appeal_states as states
 from workbench.services.appeals import AppealDetail, appeal_detail
@@ -61,7 +62,7 @@ class AppealScreen(WorkbenchScreen[None]):
         yield Static("", id="appeal-facts")
         yield Static("", id="appeal-message")
         yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
 from screens import service_entries
@@ -30,6 +30,7 @@ from screens.format import (
     value_text,
 )
 from screens.timeline_tab import TimelineTab
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
 from workbench.domain.identifiers import mask_id_number
@@ -83,7 +84,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                 yield ClassificationTab(self.business_uuid)
             with TabPane("时间线", id="timeline"):
                 yield TimelineTab(self.business_uuid)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from screens.actions import bindings
@@ -18,6 +18,7 @@ from screens.format import value_text
 from screens.widgets.conflict_dialog import ConflictChoice, ConflictDialog, ConflictLine
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.field_editors import FieldEditors, FormValues, form_values
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS, field_label
 from workbench.services.detail import BusinessDetail, business_detail
@@ -72,7 +73,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         # Keys typed before the record is read must not land in the wrong field: nothing is editable yet.
         editors.disabled = self.business_uuid is not None and self.detail is None
         yield editors
-        yield Footer()
+        yield WorkbenchFooter()
 
     @property
     def _editors(self) -> FieldEditors:

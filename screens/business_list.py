@@ -8,13 +8,14 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.business_form import BusinessFormScreen
 from screens.widgets.filter_bar import FilterBar
+from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.results_table import ResultsTable
 from storage.queries import Sort
 from workbench.services.listing import BusinessFilter, BusinessRow, count, list_page
@@ -75,7 +76,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         yield FilterBar(id="filters")
         yield ResultsTable(id="results")
         yield Static("", id="status-line")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "officer", self._officer_changed, init=False)

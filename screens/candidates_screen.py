@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from imports.pool_export import export_candidates
 from screens.actions import bindings
@@ -23,6 +23,7 @@ from screens.format import fit_cells
 from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
 from workbench.services.candidates import CandidateRow, candidates
@@ -75,7 +76,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
         yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._query()

@@ -15,11 +15,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.classification_tab import classification_rules_of
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
@@ -76,7 +77,7 @@ class ClassifyScreen(WorkbenchScreen[None]):
             yield DataTable(id="classify-moves", cursor_type="row", zebra_stripes=True)
         yield Static("", id="classify-distribution-title")
         yield DataTable(id="classify-distribution", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

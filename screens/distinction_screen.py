@@ -10,7 +10,7 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
@@ -24,6 +24,7 @@ from screens.distinction_dialogs import (
 )
 from screens.format import fit_cells
 from screens.widgets.dialogs import ErrorDialog
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain import distinctions as flow
 from workbench.domain.candidates import CandidateRules
@@ -85,7 +86,7 @@ class DistinctionScreen(WorkbenchScreen[None]):
         yield Static("", id="distinction-cap")
         yield DataTable(id="distinction-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="distinction-detail")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._query()

@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import Worker
 
 from imports.columns import ColumnMapping
@@ -32,6 +32,7 @@ from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
 from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, profile_folder, step_title
 from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.footer import WorkbenchFooter
 
 
 class ImportWizardScreen(WorkbenchScreen[bool]):
@@ -66,7 +67,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             yield ModeStep(id="step-mode")
             yield ReviewStep(id="step-review")
             yield ResultStep(id="step-result")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._show_step("file")

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
 from imports.pool_export import export_pool
 from screens.actions import bindings
@@ -21,6 +21,7 @@ from screens.distinction_dialogs import LeavePoolDialog
 from screens.format import fit_cells
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.pools import MemberRow, pool_members
@@ -75,7 +76,7 @@ class PoolsScreen(WorkbenchScreen[None]):
             yield Checkbox("含已出库", id="pool-left", compact=True)
         yield DataTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._query()

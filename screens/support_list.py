@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from imports.support_export import export_support
 from screens.actions import bindings
@@ -22,6 +22,7 @@ from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells, money_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
 from screens.widgets.filter_bar import grid_select, officer_select
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.values import parse_date
 from workbench.services.support import SupportFilters, SupportLine, list_support
@@ -69,7 +70,7 @@ class SupportListScreen(WorkbenchScreen[None]):
             yield grid_select(reference, office_id, "support-grid")
         yield DataTable(id="support-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="support-status")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:

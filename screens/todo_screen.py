@@ -13,7 +13,7 @@ from sqlmodel import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from screens.actions import bindings
 from screens.appeal_list import AppealListScreen
@@ -25,6 +25,7 @@ from screens.format import fit_cells
 from screens.service_dialog import settings_of
 from screens.support_list import SupportListScreen
 from screens.visit_route import RouteScreen
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem, todo_list
 from workbench.services.service_common import ServiceSettings
@@ -72,7 +73,7 @@ class TodoScreen(WorkbenchScreen[None]):
         yield Static("今日待办  正在计算", id="todo-title")
         yield DataTable(id="todo-table", cursor_type="row", zebra_stripes=False)
         yield Static(HINT, id="todo-hint")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "officer", self._officer_changed, init=False)

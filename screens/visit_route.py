@@ -13,13 +13,14 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens import service_entries
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells
+from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.services.office import Choice
 from workbench.services.visits import RouteStop, todays_route
@@ -57,7 +58,7 @@ class RouteScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         yield Static("今日走访路线", id="route-title")
         yield DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:

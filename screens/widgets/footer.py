@@ -1,0 +1,40 @@
+"""The footer every screen uses: keys that do not fit are left out whole, never cut in half.
+
+Textual's Footer clips its row at the terminal's edge, so at 80 columns a screen with many keys showed
+「Ctrl+O」 without its label, and the right-docked 「Ctrl+P 命令面板」 covered the last key. Here a key that
+would not fit entirely is hidden (with every key after it); F1 help always lists them all, and the
+app's narrow breakpoint hides the palette key below 110 columns (workbench.tcss).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class WorkbenchFooter(Footer):
+    """A Footer that shows only the keys it can show whole."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._hide_overflow)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        for key in self._keys():
+            key.display = True
+        self.call_after_refresh(self._hide_overflow)
+
+    def _keys(self) -> list[FooterKey]:
+        return [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
+
+    def _hide_overflow(self) -> None:
+        limit = self.region.right
+        for palette in self.query(FooterKey).filter(".-command-palette"):
+            if palette.display and palette.region.width:
+                limit = min(limit, palette.region.x)
+        overflow = False
+        for key in self._keys():
+            overflow = overflow or key.region.right > limit
+            if overflow:
+                key.display = False
