@@ -77,7 +77,9 @@ class WorkbenchApp(App[None]):
     def actor(self) -> Actor:
         """Every change is recorded under the current officer's name and this device."""
         assert self.office is not None and self.officer is not None, "no officer chosen yet"
-        return Actor(who=self.officer.name, device=self.device_name, office_id=self.office.id)
+        return Actor(
+            who=self.officer.name, device=self.device_name, office_id=self.office.id, officer_id=self.officer.id
+        )
 
     def names(self) -> dict[str, dict[int, str]]:
         return self.reference.names(self.office.id) if self.office else {}

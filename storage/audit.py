@@ -19,6 +19,7 @@ class Actor:
     who: str
     device: str
     office_id: int
+    officer_id: int | None = None  # the officer's row when known (the TUI); None for the CLI and scripts
 
 
 class VersionConflict(Exception):

@@ -170,3 +170,34 @@ def test_visits_stay_inside_their_office(session: Session) -> None:
             session, actor=world.other_actor, business_uuid=world.noodle_uuid, data={"finding": "正常经营"}
         )
     assert [stop.name for stop in todays_route(session, actor=world.other_actor)] == ["南汇水果店"]
+
+
+def test_the_visit_goes_to_the_officer_at_the_keyboard_even_when_two_share_a_name(session: Session) -> None:
+    """Actor.officer_id (set by the TUI) decides; a namesake in the office does not take the visit."""
+    from dataclasses import replace
+
+    from storage.tables import Officer
+    from storage.tables_service import Visit
+
+    world = make_world(session)
+    namesake = Officer(office_id=world.actor.office_id, name="张伟")
+    session.add(namesake)
+    session.flush()
+    me = replace(world.actor, officer_id=namesake.id)
+    record_visit(
+        session,
+        actor=me,
+        business_uuid=world.noodle_uuid,
+        data={"visited_on": "2026-11-02", "finding": "正常经营"},
+    )
+    foreign = replace(world.actor, officer_id=world.other_officer_id)  # another office's officer: never used
+    record_visit(
+        session,
+        actor=foreign,
+        business_uuid=world.tea_uuid,
+        data={"visited_on": "2026-11-03", "finding": "正常经营"},
+    )
+    session.commit()
+    officers = dict(session.exec(select(Visit.visited_on, Visit.officer_id)).all())
+    assert officers[date(2026, 11, 2)] == namesake.id
+    assert officers[date(2026, 11, 3)] == world.officer_id  # found by name in the actor's own office

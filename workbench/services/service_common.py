@@ -48,7 +48,12 @@ def office_officer(
 
 
 def actor_officer_id(session: Session, actor: Actor) -> int | None:
-    """The officer at the keyboard, found by name in the actor's office (None when the name is not one)."""
+    """The officer at the keyboard: the actor's officer row when it belongs to the actor's office, else
+    found by name there (the CLI knows only a name; None when the name is not one of the office's)."""
+    if actor.officer_id is not None:
+        officer = session.get(Officer, actor.officer_id)
+        if officer is not None and officer.office_id == actor.office_id and officer.deleted_at is None:
+            return actor.officer_id
     return session.exec(
         select(Officer.id).where(
             col(Officer.office_id) == actor.office_id,
