@@ -23,6 +23,7 @@ SCOPE_TITLES: dict[str, str] = {
     "candidates": "候选名单（个转企 / 上规上限 / 名特优新）",
     "classification": "主体详情 · 分型分类",
     "classify": "重新分型",
+    "staff": "干部与网格",
     "help": "帮助",
 }
 
@@ -72,6 +73,8 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "ctrl+y", "candidates", "候选名单（个转企 / 上规上限 / 名特优新）", "candidates", show=False),
     KeyAction("app", "ctrl+l", "size_calculator", "规模测算（大中小微）", "size", show=False),
     KeyAction("app", "ctrl+f", "reclassify", "重新分型（先试算，确认后写入）", "classify", show=False),
+    # priority: the list's search box has the focus, and Input binds ctrl+k to "delete to the end"
+    KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
     KeyAction("app", "ctrl+q", "quit", "退出", "quit", show=False, priority=True),
     KeyAction("list", "f3", "focus_search", "搜索", "search"),
@@ -174,6 +177,13 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     # 分型分类 (issue 5): the detail tab's own keys, and the recompute screen
     KeyAction("classification", "r", "override", "人工认定分型（写明理由）", "override tier", short="人工认定"),
     KeyAction("classification", "u", "clear_override", "取消人工认定", "clear override", short="取消认定"),
+    KeyAction("staff", "escape", "back", "返回", "back"),
+    KeyAction("staff", "a", "add_officer", "新增包联干部", "add officer", short="新增干部"),
+    KeyAction("staff", "g", "add_grid", "新增网格", "add grid", short="新增网格"),
+    KeyAction("staff", "f4", "edit", "修改选中的干部或网格", "edit", short="修改"),
+    KeyAction("staff", "enter", "", "修改选中的干部或网格", bound=False),
+    KeyAction("staff", "d", "toggle_active", "调离 / 恢复在岗", "leave or return", short="调离/恢复"),
+    KeyAction("staff", "tab", "", "在干部表和网格表之间切换", bound=False),
     KeyAction("classify", "escape", "back", "返回", "back"),
     KeyAction("classify", "f8", "commit", "确认写入（按试算结果重新分型）", "commit", short="确认写入"),
     KeyAction("classify", "f5", "refresh", "重读规则文件并重新试算", "refresh", short="重新试算"),

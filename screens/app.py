@@ -30,6 +30,7 @@ from screens.import_wizard import ImportWizardScreen
 from screens.pools_screen import PoolsScreen
 from screens.reference import OfficeReference, load_reference
 from screens.size_dialog import SizeDialog
+from screens.staff_screen import StaffScreen
 from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
@@ -46,6 +47,14 @@ class ReferenceLoaded(Message):
         super().__init__()
         self.reference = reference
         self.remembered = remembered
+
+
+class ReferenceRefreshed(Message):
+    """Officers and grids re-read after a change in 干部与网格."""
+
+    def __init__(self, reference: OfficeReference) -> None:
+        super().__init__()
+        self.reference = reference
 
 
 class WorkbenchApp(App[None]):
@@ -173,6 +182,24 @@ class WorkbenchApp(App[None]):
     def action_pools(self) -> None:
         if self.officer is not None and not isinstance(self.screen, PoolsScreen):
             self.push_screen(PoolsScreen())
+
+    def action_staff(self) -> None:
+        """Ctrl+K: 干部与网格."""
+        if self.officer is not None and not any(isinstance(screen, StaffScreen) for screen in self.screen_stack):
+            self.push_screen(StaffScreen())
+
+    def refresh_reference(self) -> None:
+        """Re-read offices, officers and grids after 干部与网格 changed them (pickers and filters use them)."""
+        self._reread_reference(self.engine)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reference", description="重读干部与网格")
+    def _reread_reference(self, engine: Engine) -> None:
+        with Session(engine) as session:
+            reference = load_reference(session)
+        self.post_message(ReferenceRefreshed(reference))
+
+    def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
+        self.reference = message.reference
 
     def action_candidates(self) -> None:
         if self.officer is not None and not isinstance(self.screen, CandidatesScreen):

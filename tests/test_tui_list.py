@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, settle, to_list
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -333,7 +333,9 @@ async def test_with_several_offices_the_picker_asks_for_the_office_too(
         await pilot.press("tab", "enter")
         await settle(pilot)
         await to_list(pilot)
-        assert app.actor == Actor(who="郑敏", device="测试终端", office_id=other_id)
+        with Session(sqlite_engine) as session:
+            officer_id = session.exec(select(Officer.id).where(Officer.name == "郑敏")).one()
+        assert app.actor == Actor(who="郑敏", device="测试终端", office_id=other_id, officer_id=officer_id)
         assert "使用人：郑敏（南汇市场监管所）" in app.sub_title
         assert status_line(app).startswith("没有符合条件的市场主体")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench import cli_classify, cli_export, cli_import, cli_pools, cli_service, locations
+from workbench import cli_classify, cli_export, cli_import, cli_pools, cli_service, cli_staff, locations
 from workbench.cli_db import db_app
 
 app = typer.Typer(
@@ -149,7 +149,7 @@ def init(
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools):
+for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff):
     _feature.register(app)
 
 

@@ -29,12 +29,16 @@ class WorkbenchFooter(Footer):
         return [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
 
     def _hide_overflow(self) -> None:
+        keys = self._keys()
+        if not self.region.width or any(key.display and not key.region.width for key in keys):
+            self.set_timer(0.05, self._hide_overflow)  # not laid out yet: measure once it is
+            return
         limit = self.region.right
         for palette in self.query(FooterKey).filter(".-command-palette"):
             if palette.display and palette.region.width:
                 limit = min(limit, palette.region.x)
         overflow = False
-        for key in self._keys():
+        for key in keys:
             overflow = overflow or key.region.right > limit
             if overflow:
                 key.display = False
