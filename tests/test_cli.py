@@ -72,3 +72,11 @@ def test_console_script_help_is_chinese() -> None:
     result = subprocess.run([sys.executable, "-m", "workbench.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "工作台" in result.stdout
+
+
+def test_help_speaks_chinese_down_to_typers_own_words() -> None:
+    for args in (["--help"], ["staff", "add", "--help"], ["import", "--help"]):
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 0
+        assert "Show this message" not in result.output and "Options" not in result.output
+        assert "选项" in result.output and "显示本帮助并退出" in result.output

@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 from workbench import cli_classify, cli_export, cli_import, cli_pools, cli_service, cli_staff, locations
+from workbench.cli_chinese import use_chinese
 from workbench.cli_db import db_app
+
+use_chinese()
 
 app = typer.Typer(
     help="基层所市场主体服务工作台（Workbench）。不带参数运行即打开界面。",
