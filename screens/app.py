@@ -16,21 +16,11 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from screens.actions import bindings
-from screens.business_detail import BusinessDetailScreen
-from screens.business_form import BusinessFormScreen
 from screens.business_list import BusinessListScreen
-from screens.candidates_screen import CandidatesScreen
-from screens.classify_screen import ClassifyScreen
 from screens.commands import WorkbenchCommands
-from screens.distinction_dialogs import ConversionDialog
-from screens.distinction_screen import DistinctionScreen
 from screens.format import short_office_name
 from screens.help import HelpScreen
-from screens.import_wizard import ImportWizardScreen
-from screens.pools_screen import PoolsScreen
 from screens.reference import OfficeReference, load_reference
-from screens.size_dialog import SizeDialog
-from screens.staff_screen import StaffScreen
 from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
@@ -58,7 +48,12 @@ class ReferenceRefreshed(Message):
 
 
 class WorkbenchApp(App[None]):
-    """Keyboard-first workbench for the staff of one market-supervision office."""
+    """Keyboard-first workbench for the staff of one market-supervision office.
+
+    Only the screens of the first paint (officer picker, to-do, list) are imported with the app; the others
+    are imported by the key that opens them, so the app starts without loading Excel writers and readers,
+    the detail screen's tabs or the import wizard (see tests/test_architecture.py).
+    """
 
     TITLE = "基层所市场主体服务工作台"
     CSS_PATH = "workbench.tcss"
@@ -161,6 +156,9 @@ class WorkbenchApp(App[None]):
 
     def action_distinctions(self) -> None:
         """名特优新 of the business on screen (in its detail), else of the whole office."""
+        from screens.business_detail import BusinessDetailScreen
+        from screens.distinction_screen import DistinctionScreen
+
         if self.officer is None or isinstance(self.screen, DistinctionScreen):
             return
         detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
@@ -169,6 +167,9 @@ class WorkbenchApp(App[None]):
 
     def action_convert(self) -> None:
         """个转企 of the household open in the detail screen."""
+        from screens.business_detail import BusinessDetailScreen
+        from screens.distinction_dialogs import ConversionDialog
+
         detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
         if detail is None or detail.detail is None:
             return
@@ -180,11 +181,15 @@ class WorkbenchApp(App[None]):
                                           self.today()))
 
     def action_pools(self) -> None:
+        from screens.pools_screen import PoolsScreen
+
         if self.officer is not None and not isinstance(self.screen, PoolsScreen):
             self.push_screen(PoolsScreen())
 
     def action_staff(self) -> None:
         """Ctrl+K: 干部与网格."""
+        from screens.staff_screen import StaffScreen
+
         if self.officer is not None and not any(isinstance(screen, StaffScreen) for screen in self.screen_stack):
             self.push_screen(StaffScreen())
 
@@ -202,16 +207,22 @@ class WorkbenchApp(App[None]):
         self.reference = message.reference
 
     def action_candidates(self) -> None:
+        from screens.candidates_screen import CandidatesScreen
+
         if self.officer is not None and not isinstance(self.screen, CandidatesScreen):
             self.push_screen(CandidatesScreen())
 
     def action_size_calculator(self) -> None:
         """Ctrl+L: 规模测算, a dialog over whatever is on screen."""
+        from screens.size_dialog import SizeDialog
+
         if not isinstance(self.screen, SizeDialog):
             self.push_screen(SizeDialog())
 
     def action_reclassify(self) -> None:
         """Ctrl+F: 重新分型 (a dry run first; F8 writes it)."""
+        from screens.classify_screen import ClassifyScreen
+
         if self.officer is not None and not any(isinstance(screen, ClassifyScreen) for screen in self.screen_stack):
             self.push_screen(ClassifyScreen())
 
@@ -220,6 +231,9 @@ class WorkbenchApp(App[None]):
             self.push_screen(CommandPalette(placeholder="输入命令：中文或英文关键字均可", id="--command-palette"))
 
     def action_new_business(self) -> None:
+        from screens.business_detail import BusinessDetailScreen
+        from screens.business_form import BusinessFormScreen
+
         if self.officer is None or isinstance(self.screen, BusinessFormScreen):
             return
 
@@ -231,6 +245,8 @@ class WorkbenchApp(App[None]):
 
     def action_import_register(self) -> None:
         """Ctrl+O: the import wizard; it bumps data_version after a commit, so the list re-reads on return."""
+        from screens.import_wizard import ImportWizardScreen
+
         if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
             self.push_screen(ImportWizardScreen())
 

@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
+from textual.worker import get_current_worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
-from screens.business_detail import BusinessDetailScreen
-from screens.business_form import BusinessFormScreen
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.results_table import ResultsTable
 from storage.queries import Sort
+from storage.search_warmup import warm_search
 from workbench.services.listing import BusinessFilter, BusinessRow, count, list_page
 
 PAGE_SIZE = 100
@@ -69,6 +69,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.seen_data_version = -1
         self.open_when_loaded = False
         self.debounce: Timer | None = None
+        self.warming = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -145,12 +146,21 @@ class BusinessListScreen(WorkbenchScreen[None]):
             total = count(session=session, flt=flt)
         self.post_message(CountLoaded(flt, total))
 
+    @work(thread=True, exit_on_error=False, group="search-warmup", description="预读检索索引")
+    def _warm_search(self, engine: Engine, office_id: int) -> None:
+        worker = get_current_worker()
+        with engine.connect() as connection:
+            warm_search(connection, office_id, keep_going=lambda: not worker.is_cancelled)
+
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.serial != self.serial:
             return
         self.shown_serial, self.window_start, self.rows = message.serial, message.window_start, message.rows
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
+        if not self.warming and self.flt is not None:
+            self.warming = True  # once the first page is painted: the first search need not read from disk
+            self._warm_search(self.workbench.engine, self.flt.office_id)
         if self.open_when_loaded:
             self.open_when_loaded = False
             self._open_highlighted()
@@ -198,6 +208,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         # The key is the business uuid, still valid when the window was refreshed after Enter was pressed.
         if event.row_key.value:
+            from screens.business_detail import BusinessDetailScreen  # on demand: keeps start-up light
+
             self.app.push_screen(BusinessDetailScreen(event.row_key.value))
 
     @on(ResultsTable.EdgeReached)
@@ -230,6 +242,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if business_uuid is None:
             self.notify("没有符合条件的市场主体", severity="warning")
         else:
+            from screens.business_detail import BusinessDetailScreen
+
             self.app.push_screen(BusinessDetailScreen(business_uuid))
 
     def action_focus_search(self) -> None:
@@ -241,6 +255,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
     def action_edit_selected(self) -> None:
         business_uuid = self._highlighted_uuid()
         if business_uuid is not None:
+            from screens.business_form import BusinessFormScreen
+
             self.app.push_screen(BusinessFormScreen(business_uuid))
 
     def action_refresh(self) -> None:

@@ -16,15 +16,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
 from screens.actions import bindings
-from screens.appeal_list import AppealListScreen
-from screens.appeal_screen import AppealScreen
 from screens.base import WorkbenchScreen
-from screens.business_detail import BusinessDetailScreen
 from screens.business_list import BusinessListScreen
 from screens.format import fit_cells
 from screens.service_dialog import settings_of
-from screens.support_list import SupportListScreen
-from screens.visit_route import RouteScreen
 from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem, todo_list
@@ -183,6 +178,11 @@ class TodoScreen(WorkbenchScreen[None]):
             self.open_item(item)
 
     def open_item(self, item: TodoItem) -> None:
+        # The screens an item leads to are imported when first opened: the to-do is the first screen
+        # painted, and they (with Excel export behind them) would add to every start of the app.
+        from screens.appeal_screen import AppealScreen
+        from screens.business_detail import BusinessDetailScreen
+
         if item.entity == "appeal":
             self.app.push_screen(AppealScreen(item.entity_uuid))
         elif item.business_uuid or item.entity == "business":
@@ -243,12 +243,18 @@ class TodoScreen(WorkbenchScreen[None]):
         self._to_list()
 
     def action_route(self) -> None:
+        from screens.visit_route import RouteScreen
+
         self.app.push_screen(RouteScreen())
 
     def action_support_list(self) -> None:
+        from screens.support_list import SupportListScreen
+
         self.app.push_screen(SupportListScreen())
 
     def action_appeal_list(self) -> None:
+        from screens.appeal_list import AppealListScreen
+
         self.app.push_screen(AppealListScreen())
 
     def action_finish_follow_up(self) -> None:

@@ -53,6 +53,21 @@ def test_headless_modules_do_not_load_textual() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_app_starts_without_the_screens_and_libraries_it_does_not_show_first() -> None:
+    """Start-up (launch to first page) imports only the first paint's screens; Excel readers and writers,
+    the demo's faker and the other screens come with the key that opens them (screens/app.py)."""
+    heavy = ["openpyxl", "xlsxwriter", "python_calamine", "faker", "numpy", "pandas", "screens.business_detail",
+             "screens.import_wizard", "screens.business_form", "imports.export", "workbench.services.demo"]
+    result = run_python(f"""
+        import sys
+        import workbench.cli, screens.app
+        loaded = [name for name in {heavy!r} if name in sys.modules]
+        print("loaded at start-up:", loaded)
+        sys.exit(1 if loaded else 0)
+    """)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("module", ["storage.engine", "workbench.cli"])
 def test_importing_creates_no_files(module: str, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
