@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -43,6 +44,20 @@ def local_time_text(at: datetime) -> str:
     """Stored times are UTC (naive ones too); staff read them in the machine's local time."""
     aware = at if at.tzinfo else at.replace(tzinfo=UTC)
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_SPACE_BY_NUMBER = re.compile(rf"(?<=[{_CJK}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z%]) (?=[{_CJK}])")
+
+
+def paragraph_text(text: str) -> str:
+    """A long Chinese paragraph for a wrapping Static: no spaces between Chinese and numbers or Latin words
+    (「共 300 行」 → 「共300行」, 「E 列」 → 「E列」).
+
+    Rich wraps at spaces and folds CJK only inside a space-free run, so the spaces the CLI puts around
+    numbers made the wizard's summary break there, leaving ragged lines like 「共 300」 /「行数据…」.
+    """
+    return _SPACE_BY_NUMBER.sub("", text)
 
 
 def fit_cells(text: str, width: int) -> str:

@@ -24,7 +24,9 @@ from screens.format import (
 )
 from screens.help import HelpScreen
 
-PORTABLE_KEY = re.compile(r"^(ctrl\+[a-z]|f([1-9]|10)|[a-z0-9]|escape|enter|tab|shift\+tab|up|down|pageup|pagedown)$")
+PORTABLE_KEY = re.compile(
+    r"^(ctrl\+[a-z]|f([1-9]|10)|[a-z0-9]|escape|enter|tab|shift\+tab|up|down|pageup|pagedown)$"
+)
 
 
 def test_money_in_wan_and_yi_yuan() -> None:
@@ -94,11 +96,28 @@ def test_every_binding_has_a_unique_id_and_a_portable_key() -> None:
 
 
 def test_screens_take_their_keys_from_the_registry() -> None:
-    for screen, scope in ((WorkbenchApp, "app"), (BusinessListScreen, "list"), (BusinessDetailScreen, "detail"),
-                          (BusinessFormScreen, "form"), (HelpScreen, "help")):
+    for screen, scope in (
+        (WorkbenchApp, "app"),
+        (BusinessListScreen, "list"),
+        (BusinessDetailScreen, "detail"),
+        (BusinessFormScreen, "form"),
+        (HelpScreen, "help"),
+    ):
         assert bindings(scope) == screen.BINDINGS
 
 
 def test_palette_titles_carry_a_latin_keyword() -> None:
     for item in palette_actions(("app", "list", "detail", "form")):
         assert re.search(r"\([a-z -]+\)$", item.palette_title), item.palette_title
+
+
+def test_paragraphs_lose_the_spaces_around_numbers_so_they_wrap_evenly() -> None:
+    from screens.format import paragraph_text
+
+    assert (
+        paragraph_text("共 1,234 行数据：新增 280 户，有错误 20 行。另有 5 处提示")
+        == "共1,234行数据：新增280户，有错误20行。另有5处提示"
+    )
+    assert paragraph_text("另存为 Excel 文件（E 列）") == "另存为Excel文件（E列）"
+    assert paragraph_text("Sheet 1 of 2") == "Sheet 1 of 2"  # Latin text keeps its spaces
+    assert paragraph_text("占比 5% 以上") == "占比5%以上"

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
+from screens.format import paragraph_text
+
 
 class ResultStep(Vertical):
     """While committing: the stage and a bar (Esc cancels); afterwards one paragraph and what to do next."""
@@ -28,5 +30,5 @@ class ResultStep(Vertical):
 
     def finished(self, text: str, hint: str) -> None:
         self.set_class(False, "-running")
-        self.query_one("#import-result", Static).update(text)
+        self.query_one("#import-result", Static).update(paragraph_text(text))
         self.query_one("#import-result-hint", Static).update(hint)

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
 
 from imports.plan import ImportPlan, RowKind
+from screens.format import paragraph_text
 from screens.import_steps.mapping_step import clip
 
 SHOWN = 1000
@@ -136,7 +137,7 @@ class ReviewStep(Vertical):
         summary = plan.summary_text()
         if any(len(review.tables[tab]) < review.totals[tab] for tab, _title, _headers in TABS):
             summary += f"每个列表最多列出前 {SHOWN:,} 条；全部问题见错误行工作簿（Ctrl+E 保存）。"
-        self.query_one("#import-summary", Static).update(summary)
+        self.query_one("#import-summary", Static).update(paragraph_text(summary))
         self.review, self.filled = review, set()
         tabs = self.query_one(TabbedContent)
         for tab, title, _headers in TABS:
@@ -144,7 +145,9 @@ class ReviewStep(Vertical):
             if tab == "invalid" and review.warnings:
                 label = f"{title} {review.totals[tab] - review.warnings:,}，提示 {review.warnings:,}"
             tabs.get_tab(tab).label = label  # type: ignore[assignment]
-        self.query_one("#import-problem", Static).update(review.messages[0] if review.messages else "")
+        self.query_one("#import-problem", Static).update(
+            paragraph_text(review.messages[0]) if review.messages else ""
+        )
         self.show_tab(next((tab for tab, _title, _headers in TABS if review.tables[tab]), "invalid"))
 
     def show_tab(self, tab: str) -> None:
@@ -171,4 +174,4 @@ class ReviewStep(Vertical):
     def _problem_highlighted(self, event: DataTable.RowHighlighted) -> None:
         messages = self.review.messages if self.review else []
         if 0 <= event.cursor_row < len(messages):
-            self.query_one("#import-problem", Static).update(messages[event.cursor_row])
+            self.query_one("#import-problem", Static).update(paragraph_text(messages[event.cursor_row]))
