@@ -37,21 +37,33 @@ DEMO_TABLES = "change_log, license, year_figures, business, officer, grid, offic
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: build_demo's choice)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: build_demo's choice)"
+    )
     parser.add_argument("--pg-url", help="also build into this PostgreSQL database")
     parser.add_argument("--reset", action="store_true", help="empty the PostgreSQL demo tables first")
     parser.add_argument("--skip-sqlite", action="store_true")
-    parser.add_argument("--without-change-log", action="store_true",
-                        help="build a second time without the one ChangeLog row per business, to show its cost")
-    parser.add_argument("--without-search", action="store_true",
-                        help="measure the demo alone: stub search_fields and skip the search index rebuild "
-                             "(the database is then NOT searchable)")
+    parser.add_argument(
+        "--without-change-log",
+        action="store_true",
+        help="build a second time without the one ChangeLog row per business, to show its cost",
+    )
+    parser.add_argument(
+        "--without-search",
+        action="store_true",
+        help="measure the demo alone: stub search_fields and skip the search index rebuild "
+        "(the database is then NOT searchable)",
+    )
     args = parser.parse_args(argv)
-    print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
-          f"{platform.platform()}; size {args.size:,}, seed {args.seed}, workers {args.workers}")
+    print(
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
+        f"{platform.platform()}; size {args.size:,}, seed {args.seed}, workers {args.workers}"
+    )
     targets = [] if args.skip_sqlite else ["sqlite"]
     targets += [args.pg_url] if args.pg_url else []
     for target in targets:
@@ -112,9 +124,11 @@ def _search(keep: bool) -> Iterator[None]:
         return
     from storage import search, search_pg, search_sqlite
 
-    patched: list[tuple[Any, str, Any]] = [(search, "search_fields", search.search_fields),
-                                           (search_sqlite.SqliteSearch, "rebuild", search_sqlite.SqliteSearch.rebuild),
-                                           (search_pg.PgSearch, "rebuild", search_pg.PgSearch.rebuild)]
+    patched: list[tuple[Any, str, Any]] = [
+        (search, "search_fields", search.search_fields),
+        (search_sqlite.SqliteSearch, "rebuild", search_sqlite.SqliteSearch.rebuild),
+        (search_pg.PgSearch, "rebuild", search_pg.PgSearch.rebuild),
+    ]
     keys = tuple(search.search_fields("", "", ""))
     setattr(search, "search_fields", lambda name, operator, address: dict.fromkeys(keys, ""))  # noqa: B010
     for owner, name, _original in patched[1:]:
@@ -127,21 +141,24 @@ def _search(keep: bool) -> Iterator[None]:
 
 
 def _run(engine: Engine, target: str, args: argparse.Namespace, with_log: bool) -> None:
-    phases: list[tuple[str, float]] = []
+    phases: list[tuple[str, float, float]] = []
     cpu_before, load_before = _cpu(), os.getloadavg()[0]
     started = time.perf_counter()
 
     def progress(done: int, total: int, what: str) -> None:
         if not phases or phases[-1][0] != what:
-            phases.append((what, time.perf_counter()))
+            phases.append((what, time.perf_counter(), time.process_time()))
 
-    summary = build_demo(engine, size=args.size, seed=args.seed, today=TODAY, workers=args.workers,
-                         progress=progress)
+    summary = build_demo(
+        engine, size=args.size, seed=args.seed, today=TODAY, workers=args.workers, progress=progress
+    )
     seconds = time.perf_counter() - started
-    _print(engine, target, summary, started, seconds, phases, with_log)
+    _print(engine, target, summary, (started + seconds, time.process_time()), seconds, phases, with_log)
     main_cpu, worker_cpu = (after - before for after, before in zip(_cpu(), cpu_before, strict=True))
-    print(f"  CPU: this process {main_cpu:.1f} s, worker processes {worker_cpu:.1f} s "
-          f"(wall {seconds:.1f} s; load average before/after {load_before:.2f}/{os.getloadavg()[0]:.2f})")
+    print(
+        f"  CPU: this process {main_cpu:.1f} s, worker processes {worker_cpu:.1f} s "
+        f"(wall {seconds:.1f} s; load average before/after {load_before:.2f}/{os.getloadavg()[0]:.2f})"
+    )
 
 
 def _cpu() -> tuple[float, float]:
@@ -149,17 +166,28 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def _print(engine: Engine, target: str, summary: DemoSummary, started: float, seconds: float,
-           phases: list[tuple[str, float]], with_log: bool) -> None:
+def _print(
+    engine: Engine,
+    target: str,
+    summary: DemoSummary,
+    ended: tuple[float, float],
+    seconds: float,
+    phases: list[tuple[str, float, float]],
+    with_log: bool,
+) -> None:
+    """Totals, then each phase's wall seconds and this (the writing) process's CPU seconds."""
     rows = summary.businesses + summary.year_figures + summary.licences + summary.change_log
     label = "SQLite" if target == "sqlite" else "PostgreSQL"
-    print(f"\n{label}{'' if with_log else ' (without ChangeLog rows)'}: {seconds:.1f} s, "
-          f"{summary.businesses / seconds:,.0f} businesses/s, {rows / seconds:,.0f} rows/s ({rows:,} rows: "
-          f"{summary.businesses:,} businesses, {summary.year_figures:,} year figures, "
-          f"{summary.licences:,} licences, {summary.change_log:,} change log)")
-    ends = [moment for _what, moment in phases[1:]] + [started + seconds]
-    for (what, begun), ended in zip(phases, ends, strict=True):
-        print(f"  {what:<8} {ended - begun:7.1f} s")
+    print(
+        f"\n{label}{'' if with_log else ' (without ChangeLog rows)'}: {seconds:.1f} s, "
+        f"{summary.businesses / seconds:,.0f} businesses/s, {rows / seconds:,.0f} rows/s ({rows:,} rows: "
+        f"{summary.businesses:,} businesses, {summary.year_figures:,} year figures, "
+        f"{summary.licences:,} licences, {summary.change_log:,} change log)"
+    )
+    ends = [(wall, cpu) for _what, wall, cpu in phases[1:]] + [ended]
+    print("  phase              wall    CPU (writer)")
+    for (what, wall, cpu), (wall_end, cpu_end) in zip(phases, ends, strict=True):
+        print(f"  {what:<10}\t{wall_end - wall:7.1f} s {cpu_end - cpu:7.1f} s")
     if target == "sqlite" and engine.url.database:
         print(f"  database file: {Path(engine.url.database).stat().st_size / 1e6:,.0f} MB")
 

@@ -13,8 +13,9 @@ wait4's rusage), timing only its work, not the interpreter's start:
       change log, import record;
   (c) pandas.read_excel(engine="calamine") + DataFrame.to_sql into sqlite3.
 Targets (issue 3): (b) <= 3x (a); (b) faster than (c); peak memory of (b) at 100,000 rows <= 400 MB.
-Ratios use CPU seconds on SQLite (all work is in-process; other jobs on a shared machine stay out) and wall
-seconds on PostgreSQL (the server's work is in another process). Best of --runs interleaved runs.
+Ratios use CPU seconds on SQLite (other jobs on a shared machine stay out; (b)'s worker processes are
+counted, through RUSAGE_CHILDREN, and its main process is shown apart) and wall seconds on PostgreSQL (the
+server's work is in another process). Best of --runs interleaved runs; `uptime`'s load average is printed.
 Another engineer's export half lives in bench/export_bench.py.
 """
 
@@ -23,13 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+from import_support import pg_server_for, print_figures, reset_pg
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"  # the generated workbooks are kept here (not in git) and reused
@@ -43,16 +44,21 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(_child(args.child, Path(args.file), args.db)))
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
-        pg_url, server = _pg(args.pg)
+        pg_url, server = pg_server_for(args.pg)
         try:
             figures = bench_import(
-                args.rows, folder=Path(folder), runs=args.runs, pg_url=pg_url, import_only=args.import_only
+                args.rows,
+                folder=Path(folder),
+                runs=args.runs,
+                pg_url=pg_url,
+                import_only=args.import_only,
+                before=Path(args.compare_tree) if args.compare_tree else None,
             )
         finally:
             if server is not None:
                 server.stop()
-    _print(args.rows, figures)
-    if not args.import_only:  # the export half: 100,000 businesses vs xlsxwriter writing the same cells
+    print_figures(args.rows, figures)
+    if not (args.import_only or args.no_export):  # the export half: 100,000 businesses vs xlsxwriter
         from export_bench import main as export_main
 
         export_main(["--runs", str(args.runs)])
@@ -66,6 +72,7 @@ def bench_import(
     seed: int = 7,
     pg_url: str | None = None,
     import_only: bool = False,
+    before: Path | None = None,
 ) -> dict[str, dict[str, float]]:
     """Best-of-`runs` figures per contender: seconds (wall), cpu, peak_mb; 'import_pg' when pg_url is given."""
     from imports.sample_register import write_messy_xlsx
@@ -81,13 +88,20 @@ def bench_import(
             file=sys.stderr,
         )
     contenders = ["import"] if import_only else ["raw", "import", "pandas"]
+    if before is not None:
+        contenders.insert(contenders.index("import"), "import_before")
     if pg_url:
         contenders.append("import_pg")
     best: dict[str, dict[str, float]] = {}
     for run in range(runs):
         for name in contenders:
             db = _fresh_database(folder, name, run, pg_url if name == "import_pg" else None)
-            figures = _run_child(name.removesuffix("_pg"), workbook, db)
+            figures = _run_child(
+                name.removesuffix("_pg").removesuffix("_before"),
+                workbook,
+                db,
+                before if name == "import_before" else None,
+            )
             print(f"run {run + 1} {name}: {figures}", file=sys.stderr)
             if name not in best or figures["cpu"] < best[name]["cpu"]:
                 best[name] = figures
@@ -100,7 +114,7 @@ def _fresh_database(folder: Path, name: str, run: int, pg_url: str | None) -> st
         return str(folder / f"{name}-{run}.sqlite")
     url = pg_url if pg_url else str(folder / f"{name}-{run}.db")
     if pg_url:
-        _reset_pg(pg_url)
+        reset_pg(pg_url)
     subprocess.run(
         [
             sys.executable,
@@ -126,12 +140,25 @@ def _fresh_database(folder: Path, name: str, run: int, pg_url: str | None) -> st
     return url
 
 
-def _run_child(name: str, workbook: Path, db: str) -> dict[str, float]:
+def _run_child(name: str, workbook: Path, db: str, tree: Path | None = None) -> dict[str, float]:
+    """One contender in a fresh process; `tree`: with the code of another checkout (--compare-tree)."""
+    root = tree or ROOT
+    env = {**os.environ, "PYTHONPATH": str(root)} if tree else None
     process = subprocess.Popen(
-        [sys.executable, __file__, "--child", name, "--file", str(workbook), "--db", db],
-        cwd=ROOT,
+        [
+            sys.executable,
+            str(root / "bench" / Path(__file__).name),
+            "--child",
+            name,
+            "--file",
+            str(workbook),
+            "--db",
+            db,
+        ],
+        cwd=root,
         stdout=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert process.stdout is not None
     output = process.stdout.read()
@@ -141,6 +168,7 @@ def _run_child(name: str, workbook: Path, db: str) -> dict[str, float]:
         raise SystemExit(f"{name} failed ({process.returncode}): {output}")
     figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     figures["peak_mb"] = round(usage.ru_maxrss / 1024, 1)
+    figures.setdefault("cpu_main", figures["cpu"])  # an older checkout's bench counts no workers
     return figures
 
 
@@ -149,13 +177,23 @@ def _child(name: str, workbook: Path, db: str) -> dict[str, float]:
     work = {"raw": _raw_floor, "import": _workbench_import, "pandas": _pandas}[name]
     warm = _warm_up if name == "import" else (lambda: None)
     warm()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     rows = work(workbook, db)
+    main_cpu = time.process_time() - cpu
     return {
         "seconds": round(time.perf_counter() - wall, 3),
-        "cpu": round(time.process_time() - cpu, 3),
+        "cpu": round(main_cpu + _children_cpu() - children, 3),
+        "cpu_main": round(main_cpu, 3),
         "rows": rows,
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children: the import's worker processes (imports.parallel)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _warm_up() -> None:
@@ -218,63 +256,6 @@ def _workbench_import(workbook: Path, db: str) -> int:
         return int(connection.execute(text("SELECT count(*) FROM business")).scalar_one())
 
 
-def _pg(wanted: bool) -> tuple[str | None, Any]:
-    if not wanted:
-        return None, None
-    sys.path.insert(0, str(ROOT / "tests"))
-    import pg_server
-
-    server = pg_server.start_server()
-    with server.connect() as admin:
-        pg_server.create_database(admin, "bench_import")
-    return server.url("bench_import"), server
-
-
-def _reset_pg(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    from storage.engine import normalise_url
-
-    engine = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    engine.dispose()
-
-
-def _print(rows: int, best: dict[str, dict[str, float]]) -> None:
-    print(
-        f"\n{rows:,} messy rows; Python {platform.python_version()}; {platform.machine()}, {os.cpu_count()} CPUs "
-        "(shared machine: ratios within one run are what count)"
-    )
-    print("| contender | wall s | CPU s | peak MB | rows written |")
-    print("|---|---:|---:|---:|---:|")
-    names = {
-        "raw": "(a) calamine + sqlite3 executemany",
-        "import": "(b) workbench import (SQLite)",
-        "pandas": "(c) pandas read_excel(calamine) + to_sql",
-        "import_pg": "(b) workbench import (PostgreSQL)",
-    }
-    for key, figures in best.items():
-        print(
-            f"| {names[key]} | {figures['seconds']:.2f} | {figures['cpu']:.2f} | {figures['peak_mb']:.0f} | "
-            f"{int(figures['rows']):,} |"
-        )
-    if "raw" in best:
-        floor = best["raw"]
-        print(
-            f"\n(b)/(a) CPU: {best['import']['cpu'] / floor['cpu']:.2f}x (target <= 3x); "
-            f"wall: {best['import']['seconds'] / floor['seconds']:.2f}x"
-        )
-        print(
-            f"(b)/(c) CPU: {best['import']['cpu'] / best['pandas']['cpu']:.2f}x; "
-            f"wall: {best['import']['seconds'] / best['pandas']['seconds']:.2f}x (below 1 beats pandas)"
-        )
-        if "import_pg" in best:
-            print(f"(b on PostgreSQL)/(a) wall: {best['import_pg']['seconds'] / floor['seconds']:.2f}x")
-
-
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -283,6 +264,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=2, help="interleaved runs; the best of each is kept")
     parser.add_argument("--pg", action="store_true", help="also import into a throw-away PostgreSQL server")
     parser.add_argument("--import-only", action="store_true", help="only (b): for the 1,000,000-row run")
+    parser.add_argument(
+        "--no-export", action="store_true", help="all of (a) (b) (c), without the export half"
+    )
+    parser.add_argument(
+        "--compare-tree",
+        help="also run (b) with the code of another checkout (e.g. `git worktree add /tmp/before HEAD~1`)",
+    )
     parser.add_argument("--workdir", default=None, help="where the workbook and databases go (default: /tmp)")
     parser.add_argument("--child", choices=("raw", "import", "pandas"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)

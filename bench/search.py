@@ -9,8 +9,12 @@ themselves: substrings of names (1, 2, 3-4 characters); pinyin initials and full
 characters inside a name (what people remember: 张三面馆 -> zsmg) and from the start of a name (which
 in this office mostly means the 温州市鹿城区 that a quarter of all names begin with); credit-code
 prefixes; the last four digits of phones. Each query runs in a fresh session, as a keystroke's
-worker would. Cold runs (the default) read what the OS has not cached; --warm runs each query once,
-untimed, first (as typing on does: 面 then 面馆 touch the same pages).
+worker would. Cold runs (the default) run each text for the first time (what the OS still caches of
+the file from the queries before, or from other work, stays cached); --evict makes them colder: before
+each timed query the engine is closed and the file dropped from the OS page cache (posix_fadvise
+DONTNEED, this file only), as for the first search after the computer started. --warm runs each query
+once, untimed, first (as typing on does: 面 then 面馆 touch the same pages). Times: wall and CPU
+(time.process_time) of this process, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from storage.queries import DEFAULT_SORT, BusinessFilter, Sort, count_businesses
 from storage.schema import upgrade
 from storage.search import rebuild_index, search_fields
 from storage.search_pg import INDEXES
+from storage.search_warmup import warm_search
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / ".bench" / "search-{size}.db"
 PAGE = 50
@@ -51,9 +56,18 @@ def main(argv: list[str] | None = None) -> None:
         _build(engine, url, args.size, args.seed)
     office_id, queries = _queries(engine, args.samples, random.Random(args.seed))
     print(_environment(engine))
-    print(f"{'warm' if args.warm else 'cold'} runs; SQLite page cache "
+    print(f"{'warm' if args.warm else 'cold'}{' (evicted)' if args.evict else ''} runs; SQLite page cache "
           f"{args.cache_mib or 2} MiB" if is_sqlite(engine) else f"{'warm' if args.warm else 'cold'} runs")
-    _report(engine, office_id, queries, args.warm, args.sort or DEFAULT_SORT)
+    if args.warm_up and is_sqlite(engine):
+        with engine.connect() as connection:
+            started, cpu = time.perf_counter(), time.process_time()
+            warm_search(connection, office_id)
+            print(f"warm-up (storage.search_warmup): {time.perf_counter() - started:.1f} s, "
+                  f"CPU {time.process_time() - cpu:.1f} s; searches map the file from now on")
+    if args.only:
+        queries = [query for query in queries if query[0] in args.only.split(",")]
+    _report(engine, office_id, queries, args.warm, args.sort or DEFAULT_SORT, args.evict and is_sqlite(engine),
+            not args.no_count)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -64,6 +78,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--samples", type=int, default=60, help="queries per category")
     parser.add_argument("--warm", action="store_true", help="run each query once, untimed, before timing it")
+    parser.add_argument("--evict", action="store_true",
+                        help="SQLite: drop the file from the OS page cache before each timed query")
+    parser.add_argument("--only", default="", help="comma-separated categories to run (default: all)")
+    parser.add_argument("--warm-up", action="store_true",
+                        help="SQLite: first read the file in as the list does after its first page (search_warmup)")
+    parser.add_argument("--no-count", action="store_true", help="time the first page only (counts take minutes)")
     parser.add_argument("--sort", default=None, choices=["name", "registered_on", "-registered_on"],
                         help="list order (default: the list screen's default order)")
     parser.add_argument("--cache-mib", type=int, default=0,
@@ -172,28 +192,35 @@ def _substring(rng: random.Random, name: str, length: int) -> str:
     return name[start : start + length]
 
 
-def _report(engine: Engine, office_id: int, queries: list[Query], warm: bool, sort: Sort) -> None:
+def _report(engine: Engine, office_id: int, queries: list[Query], warm: bool, sort: Sort, evict: bool,
+            counts: bool = True) -> None:
     _warm_up(engine, office_id)
     page_ms: dict[str, list[float]] = {}
+    page_cpu: dict[str, list[float]] = {}
     count_ms: dict[str, list[float]] = {}
     slowest: dict[str, tuple[float, str]] = {}
     for category, query in queries:
         flt = BusinessFilter(office_id=office_id, text=query, sort=sort)
         if warm:
             _timed(engine, _first_page(flt))
-            _timed(engine, _count(flt))
+            if counts:
+                _timed(engine, _count(flt))
+        if evict:
+            _evict(engine)
+        cpu = time.process_time()
         elapsed = _timed(engine, _first_page(flt))
+        page_cpu.setdefault(category, []).append((time.process_time() - cpu) * 1000)
         page_ms.setdefault(category, []).append(elapsed)
         if elapsed > slowest.get(category, (0.0, ""))[0]:
             slowest[category] = (elapsed, query)
-        count_ms.setdefault(category, []).append(_timed(engine, _count(flt)))
-    print("| query | n | first page p50 | first page p95 | count p50 | count p95 | slowest first page |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+        count_ms.setdefault(category, []).append(_timed(engine, _count(flt)) if counts else 0.0)
+    print("| query | n | first page p50 | first page p95 | CPU p50 | CPU p95 | count p50 | count p95 | slowest first page |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for category, times in page_ms.items():
-        counts = count_ms[category]
+        count_times, cpus = count_ms[category], page_cpu[category]
         worst_ms, worst = slowest[category]
-        print(f"| {category} | {len(times)} | {_p(times, 50)} | {_p(times, 95)} | {_p(counts, 50)} | "
-              f"{_p(counts, 95)} | {worst_ms:.0f} ms `{worst}` |")
+        print(f"| {category} | {len(times)} | {_p(times, 50)} | {_p(times, 95)} | {_p(cpus, 50)} | {_p(cpus, 95)} | "
+              f"{_p(count_times, 50)} | {_p(count_times, 95)} | {worst_ms:.0f} ms `{worst}` |")
     print(f"order: {sort}")
     blank = BusinessFilter(office_id=office_id, sort=sort)
     print(f"\nno text: first page {_timed(engine, _first_page(blank)):.1f} ms, "
@@ -211,6 +238,19 @@ def _count(flt: BusinessFilter) -> Callable[[Session], object]:
 def _warm_up(engine: Engine, office_id: int) -> None:
     for query in ("面", "温州", "zs", "9133"):
         _timed(engine, _first_page(BusinessFilter(office_id, query)))
+
+
+def _evict(engine: Engine) -> None:
+    """Close every connection (their page caches and memory maps go) and drop the file's cached pages."""
+    engine.dispose()
+    for suffix in ("", "-wal"):
+        path = Path(f"{engine.url.database}{suffix}")
+        if path.exists():
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(descriptor)
 
 
 def _timed(engine: Engine, work: Callable[[Session], object]) -> float:

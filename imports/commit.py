@@ -7,7 +7,8 @@ was taken meanwhile. Otherwise it raises ImportConflict naming the rows, and not
 Change log: an update writes one row per changed field (as the form does); a new business writes one
 'create' row (field "", new = which file and row it came from) instead of one per field, so a
 100,000-row import logs 100,000 rows, not 1.5 million; the values themselves are in the business row.
-New rows go through the driver in bulk (workbench.services.demo_write.BulkWriter); a large import into a
+New rows go through the driver in bulk (workbench.services.demo_write.BulkWriter), made (search columns,
+uuid, change-log row) by worker processes for a large import (imports.commit_rows); a large import into a
 small register drops and rebuilds the search index and secondary indexes once, as the demo build does.
 """
 
@@ -34,6 +35,7 @@ from storage.tables_imports import ImportRecord
 
 BATCH = 5000
 BULK_FROM = 2000  # new rows; below this the row-by-row index upkeep is cheaper than a rebuild
+PAGE_CACHE_KIB = 512 * 1024  # while loading in bulk (SQLite): index builds stay in memory
 _RECORD: Any = ImportRecord.__table__  # type: ignore[attr-defined]
 
 
@@ -97,6 +99,7 @@ def commit_import(
         bulk = _worth_bulk_load(connection, len(plan.inserts))
         with ExitStack() as stack:
             if bulk:
+                stack.enter_context(_page_cache(connection))
                 stack.enter_context(search.bulk_load(connection))
                 stack.enter_context(writes.writer.loading())
                 stack.callback(report, total, total, "重建索引")
@@ -127,6 +130,21 @@ def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
             raise ImportCancelled()
 
     return stop
+
+
+@contextmanager
+def _page_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: a page cache that holds the loaded rows while the secondary indexes are built from them
+    (with the default 2 MB each index build reads the table back from the file)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size or -2000)}")
 
 
 def _worth_bulk_load(connection: Connection, new_rows: int) -> bool:

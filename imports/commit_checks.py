@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from imports.matching import INSERT_FIELDS
+from imports.matching import INSERT_FIELDS, register_is_empty
 from imports.plan import ImportPlan
 from storage.tables import Business
 
@@ -47,7 +47,9 @@ def _moved_on(connection: Connection, plan: ImportPlan) -> Iterator[str]:
 
 
 def _codes_taken(connection: Connection, plan: ImportPlan) -> Iterator[str]:
-    """A new row's credit code now live anywhere, or its 注册号 now in this office."""
+    """A new row's credit code now live anywhere, or its 注册号 now in this office (none in an empty register)."""
+    if register_is_empty(connection):
+        return
     rows_by_uscc: dict[str, int] = {}
     rows_by_reg_no: dict[str, int] = {}
     for pending in plan.inserts:

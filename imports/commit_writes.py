@@ -1,24 +1,28 @@
 """The commit's writes: new businesses and their change-log rows in bulk, updates grouped by changed fields.
 
 Rows go to the driver as tuples (workbench.services.demo_write.BulkWriter: executemany on SQLite, COPY on
-PostgreSQL). On SQLite the few typed values are bound exactly as SQLAlchemy binds them (the one timestamp
-once per commit, each distinct date once), so the ORM reads back what it would have written itself.
+PostgreSQL), made in worker processes for a large import (imports.commit_rows). On SQLite the few typed
+values are bound exactly as SQLAlchemy binds them (the one timestamp once per commit, each distinct date
+once), so the ORM reads back what it would have written itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from contextlib import closing
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
+from imports.commit_rows import RowStamp, business_rows
 from imports.errors import ImportConflict
 from imports.matching import INSERT_FIELDS
+from imports.parallel import ordered_map, worker_count
 from imports.plan import ImportPlan, PendingUpdate, ProgressCallback
 from storage import search
 from storage.audit import Actor, as_log_text
-from storage.tables import Business, new_uuid
+from storage.tables import Business
 from workbench.services.demo_write import BulkWriter
 
 BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
@@ -36,8 +40,6 @@ CHANGE_COLUMNS = (
     "at",
     "device",
 )
-_NAME, _OPERATOR, _ADDRESS = (INSERT_FIELDS.index(name) for name in ("name", "operator", "address"))
-_REGISTERED = INSERT_FIELDS.index("registered_on")
 _SEARCHED = ("name", "operator", "address")
 
 
@@ -62,7 +64,6 @@ class Writes:
         self.sqlite = connection.dialect.name == "sqlite"
         self.moment = at
         self.at = self._bound(BUSINESS.c.updated_at, at) if self.sqlite else at
-        self.bind_date = self._date_binder()
 
     def change_row(
         self, entity: str, uuid: str, action: str, field: str, old: Any, new: Any
@@ -71,36 +72,21 @@ class Writes:
         return (actor.office_id, entity, uuid, action, field, old, new, actor.who, self.at, actor.device)
 
     def insert_new(self, plan: ImportPlan, total: int) -> int:
-        """The plan's new businesses, each with one 'create' change-log row naming the file and row."""
+        """The plan's new businesses, each with one 'create' change-log row naming the file and row; the
+        rows are made in worker processes (imports.commit_rows) while this one writes."""
         actor = self.actor
-        stamp = (1, self.at, actor.who, actor.device, actor.office_id)
-        source = f"导入自「{plan.file_name}」"
+        stamp = RowStamp(
+            actor.office_id, actor.who, actor.device, self.at, f"导入自「{plan.file_name}」", self.sqlite
+        )
+        workers = worker_count(len(plan.inserts))
         done = 0
-        for batch in plan.inserts.batches(self.batch):
-            self.stop()
-            rows, changes = [], []
-            for pending in batch:
-                values = pending.values
-                derived = search.search_fields(values[_NAME], values[_OPERATOR], values[_ADDRESS])
-                if self.sqlite and values[_REGISTERED] is not None:
-                    values = (
-                        *values[:_REGISTERED],
-                        self.bind_date(values[_REGISTERED]),
-                        *values[_REGISTERED + 1 :],
-                    )
-                uuid = new_uuid()
-                rows.append(
-                    (uuid, *stamp, *values, False, "", derived["name_pinyin"], derived["search_chars"])
-                )
-                changes.append(
-                    self.change_row(
-                        "business", uuid, "create", "", None, f"{source}第 {pending.row_number} 行"
-                    )
-                )
-            self.writer.insert("business", BUSINESS_COLUMNS, rows)
-            self.writer.insert("change_log", CHANGE_COLUMNS, changes)
-            done += len(rows)
-            self.report(done, total, "写入新增的市场主体")
+        with closing(ordered_map(business_rows, stamp, plan.inserts.packs(), workers)) as made:
+            for rows, changes in made:
+                self.stop()
+                self.writer.insert("business", BUSINESS_COLUMNS, rows)
+                self.writer.insert("change_log", CHANGE_COLUMNS, changes)
+                done += len(rows)
+                self.report(done, total, "写入新增的市场主体")
         return done
 
     def apply_updates(self, plan: ImportPlan, done: int, total: int) -> None:
@@ -155,20 +141,6 @@ class Writes:
     def _bound(self, column: Any, value: Any) -> Any:
         process = column.type.dialect_impl(self.connection.dialect).bind_processor(self.connection.dialect)
         return process(value) if process is not None else value
-
-    def _date_binder(self) -> Callable[[date], Any]:
-        process = BUSINESS.c.registered_on.type.dialect_impl(self.connection.dialect).bind_processor(
-            self.connection.dialect
-        )
-        bound: dict[date, Any] = {}
-
-        def bind(value: date) -> Any:
-            found = bound.get(value)
-            if found is None:
-                found = bound[value] = process(value) if process is not None else value
-            return found
-
-        return bind
 
 
 def _update_params(pending: PendingUpdate, searched: bool) -> dict[str, Any]:

@@ -53,6 +53,9 @@ class Match:
     refused_field: str = ""
 
 
+_NO_MATCH = Match(None)
+
+
 class RegisterLookup:
     """The office's grids and officers by name, and per chunk the businesses the chunk's rows may be."""
 
@@ -65,6 +68,7 @@ class RegisterLookup:
         self.taken_elsewhere: set[str] = set()
         self.by_reg_no: dict[str, Row[Any]] = {}
         self.by_name: dict[str, list[Row[Any]]] = {}
+        self.empty = register_is_empty(connection)
 
     def labels(self) -> dict[str, dict[Any, str]]:
         """id -> name of this office's grids and officers, for showing diffs."""
@@ -75,7 +79,10 @@ class RegisterLookup:
 
     def prefetch(self, values: Sequence[dict[str, Any]]) -> None:
         """Look up every code of a chunk of rows at once, then the names of the rows no code matched
-        (a re-imported list matches by code: its names need no lookup)."""
+        (a re-imported list matches by code: its names need no lookup). An empty register (the first
+        import) has nothing to find: no queries at all."""
+        if self.empty:
+            return
         usccs = {row["uscc"] for row in values if "uscc" in row}
         reg_nos = {row["reg_no"] for row in values if "reg_no" in row}
         self.taken_elsewhere = {
@@ -95,6 +102,8 @@ class RegisterLookup:
 
     def find(self, values: dict[str, Any], use_name: bool) -> Match:
         """The business this row is, by credit code, else 注册号, else (use_name) name + operator."""
+        if self.empty:
+            return _NO_MATCH
         uscc, reg_no = values.get("uscc"), values.get("reg_no")
         if uscc is not None:
             if uscc in self.taken_elsewhere:
@@ -153,6 +162,11 @@ class RegisterLookup:
         for part in _parts(usccs):
             found += [(row.uscc, row.office_id) for row in self.connection.execute(query, {"keys": part})]
         return found
+
+
+def register_is_empty(connection: Connection) -> bool:
+    """No business at all, in any office (tombstones count as rows): nothing can match or be taken."""
+    return connection.execute(select(_TABLE.c.id).limit(1)).first() is None
 
 
 def _parts(keys: Iterable[str]) -> Iterable[list[str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 PACK = 1000
@@ -31,8 +30,8 @@ class PendingInserts:
         self._open: list[tuple[int, tuple[Any, ...]]] = []
         self._count = 0
 
-    def append(self, pending: PendingInsert) -> None:
-        self._open.append((pending.row_number, pending.values))
+    def add(self, row_number: int, values: tuple[Any, ...]) -> None:
+        self._open.append((row_number, values))
         self._count += 1
         if len(self._open) >= PACK:
             self._packs.append(pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL))
@@ -61,8 +60,8 @@ class PendingInserts:
             return PendingInsert(*pickle.loads(self._packs[pack])[offset])
         return PendingInsert(*self._open[offset])
 
-    def batches(self, size: int) -> Iterator[list[PendingInsert]]:
-        """Consecutive lists of at most `size` rows."""
-        rows = iter(self)
-        while batch := list(islice(rows, size)):
-            yield batch
+    def packs(self) -> Iterator[bytes]:
+        """The rows as pickled lists of (row number, values), PACK at a time: what imports.commit_rows reads."""
+        yield from self._packs
+        if self._open:
+            yield pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)

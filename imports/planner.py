@@ -18,7 +18,6 @@ from imports.parse import ParsedFile, parse_register_file
 from imports.plan import (
     ImportMode,
     ImportPlan,
-    PendingInsert,
     PendingUpdate,
     PossibleDuplicate,
     ProgressCallback,
@@ -40,6 +39,10 @@ _BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
 _FREE_TEXT = ("name", "operator", "address", "reg_no", "phone")
 _LENGTHS = tuple((name, int(_BUSINESS.c[name].type.length)) for name in _FREE_TEXT)
 _TEXT_DEFAULTS = {"operator": "", "phone": "", "address": ""}
+# A new business's values in INSERT_FIELDS order, with these where the row has none (kind: guess_kind).
+_FILLED = {"status": "active", "suspended": False, "industry_code_version": "2017", **_TEXT_DEFAULTS}
+_NEW_DEFAULTS = tuple((name, _FILLED.get(name)) for name in INSERT_FIELDS)
+_KIND = INSERT_FIELDS.index("kind")
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 
 
@@ -166,15 +169,11 @@ class Planner:
                     twin.uscc or twin.reg_no or "",
                 )
             )
-        complete = {
-            "kind": guess_kind(values["name"]),
-            "status": "active",
-            "suspended": False,
-            "industry_code_version": "2017",
-            **_TEXT_DEFAULTS,
-            **values,
-        }
-        plan.inserts.append(PendingInsert(row.row_number, tuple(map(complete.get, INSERT_FIELDS))))
+        get = values.get
+        insert = [get(name, default) for name, default in _NEW_DEFAULTS]
+        if "kind" not in values:
+            insert[_KIND] = guess_kind(values["name"])
+        plan.inserts.add(row.row_number, tuple(insert))
         if problems:  # a new row without problems keeps no entry: plan.outcomes makes it from the insert
             self._add(plan, row, RowKind.NEW, problems)
         else:

@@ -23,6 +23,7 @@ from workbench.services.listing import BusinessFilter, BusinessRow, count, list_
 PAGE_SIZE = 100
 """Rows held in the table at once: the window moves by this many when the cursor crosses its edge."""
 DEBOUNCE_SECONDS = 0.2
+WARM_UP_AFTER_SECONDS = 1.0
 SORTS: tuple[tuple[Sort, str], ...] = (
     ("-registered_on", "成立日期从新到旧"), ("name", "名称"), ("registered_on", "成立日期从旧到新"),
 )
@@ -159,8 +160,11 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
         if not self.warming and self.flt is not None:
-            self.warming = True  # once the first page is painted: the first search need not read from disk
-            self._warm_search(self.workbench.engine, self.flt.office_id)
+            # A moment after the first page is painted (not competing with it): then the first search
+            # need not read from disk (storage.search_warmup).
+            self.warming = True
+            engine, office_id = self.workbench.engine, self.flt.office_id
+            self.set_timer(WARM_UP_AFTER_SECONDS, lambda: self._warm_search(engine, office_id))
         if self.open_when_loaded:
             self.open_when_loaded = False
             self._open_highlighted()

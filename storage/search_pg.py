@@ -4,6 +4,18 @@ pg_trgm serves terms of 3+ characters (and pinyin word prefixes), but it cannot 
 pattern and, when the database's LC_CTYPE is C, it drops CJK characters altogether (show_trgm('面馆')
 is empty). Both cases go to the gram index instead, which compares tokens exactly and so works
 under any locale. The expressions below are the ones migration 0002 indexes, character for character.
+
+Two things make the probes cheap at a million rows (docs/benchmarks.md, PostgreSQL search):
+- A broad term's probe is skipped: reading even a few hundred candidates first builds the bitmap of
+  all of them (GIN has no ordered, stoppable scan: ~0.5 us a candidate, 55 ms for 限), and with a LIMIT
+  the planner would rather walk the table evaluating string_to_array on each row (~20 us a row,
+  2.4 s for 10,001 candidates of 限). The planner's row estimate (most-common-elements statistics for
+  the grams, the histogram for the trigram text, 300 entries since migration 0009) tells broad from
+  rare for ~1 ms; a term it expects to match more rows than the cap gets no candidate list, so the
+  list walks its sort order, which such a term fills at once.
+- The probe itself never scans the table (enable_seqscan off for that statement only).
+A term without cased letters (Chinese, digits) is matched with LIKE, not ILIKE: the same rows, but
+PostgreSQL's ILIKE lower-cases every row's text first (~12 us a column in a UTF-8 database, 20x LIKE).
 """
 
 from __future__ import annotations
@@ -29,9 +41,19 @@ _TRIGRAM_QUERY = (
     "business.phone || ' ' || business.name_pinyin)"
 )
 _GRAM_QUERY = "string_to_array(business.search_chars, ' ')"
+# Migration 0009: a finer histogram of the trigram text (300 entries, not 100) for the probe's estimate;
+# a rebuilt index loses it, so it is part of the index's DDL here.
+TRIGRAM_STATISTICS = "ALTER INDEX ix_business_search_trgm ALTER COLUMN 1 SET STATISTICS 300"
 INDEXES = {
-    "ix_business_search_trgm": f"CREATE INDEX ix_business_search_trgm ON business USING gin ({TRIGRAM_TEXT} gin_trgm_ops)",
+    "ix_business_search_trgm": (
+        f"CREATE INDEX ix_business_search_trgm ON business USING gin ({TRIGRAM_TEXT} gin_trgm_ops); "
+        + TRIGRAM_STATISTICS
+    ),
     "ix_business_search_grams": f"CREATE INDEX ix_business_search_grams ON business USING gin (({GRAM_TOKENS}))",
+    # Migration 0009: the list's default order (registered_on DESC, id DESC) read from the index alone.
+    "ix_business_search_office_registered": (
+        "CREATE INDEX ix_business_search_office_registered ON business (office_id, registered_on, id)"
+    ),
 }
 _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -42,6 +64,10 @@ class PgSearch:
     # Counting candidates visits their heap rows (~1-2 µs each): keep the probe short, and leave
     # larger sets to the planner.
     sparse_limit = 10_000
+    # A term the planner expects to match more than cap * broad_factor rows gets no probe: it would come
+    # back "more than cap" after paying for the GIN scan. The trigram estimate is coarse (one histogram
+    # entry = 0.3 % of the rows) and a walk window costs less than a wasted probe, hence half the cap.
+    broad_factor = 0.5
 
     def __init__(self, cjk_trigrams: bool) -> None:
         self.cjk_trigrams = cjk_trigrams
@@ -60,17 +86,28 @@ class PgSearch:
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
             ranges = code_ranges(q)  # a BitmapOr of the two b-tree ranges and the phone's trigrams
-            condition = or_(*ranges, _trigram(f"%{_escaped(q)}%")) if may_be_phone(q) else or_(*ranges)
-            return _index(connection, condition, cap, exact=False)
-        if term.kind == "pinyin" and len(q) <= 2:
-            return _index(connection, _trigram(f"% {q}%"), cap, exact=False)
+            condition = or_(*ranges, _trigram(f"%{_escaped(q)}%", q)) if may_be_phone(q) else or_(*ranges)
+            return self._index(connection, condition, cap, exact=False)
+        if term.kind == "pinyin" and len(q) <= 2:  # name_pinyin is lower case: LIKE finds all ILIKE would
+            return self._index(connection, _trigram(f"% {q}%", ""), cap, exact=False)
         if len(q) >= 3 and (self.cjk_trigrams or q.isascii()):
-            return _index(connection, _trigram(f"%{_escaped(q)}%"), cap, exact=True)
+            return self._index(connection, _trigram(f"%{_escaped(q)}%", q), cap, exact=True)
         grams = list(dict.fromkeys(text_grams(q, pairs_only=True)))
         if not grams:
             return None
         contains = literal_column(_GRAM_QUERY).op("@>")(bindparam(None, grams, type_=ARRAY(Text)))
-        return _index(connection, contains, cap, exact=grams == [q])
+        return self._index(connection, contains, cap, exact=grams == [q])
+
+    def _index(
+        self, connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool
+    ) -> TermIndex:
+        """The condition applies to business itself; its candidates are read only when the planner
+        expects few (see the module docstring)."""
+        ids = _ids(condition)
+        if estimated_rows(connection, ids) > cap * self.broad_factor:
+            return TermIndex(condition, None, exact)
+        with _planner_setting(connection, "enable_seqscan", "off"):
+            return TermIndex(condition, capped_ids(connection, ids, cap), exact)
 
     def ids_condition(self, ids: Sequence[int]) -> ColumnElement[bool]:
         business: Any = Business
@@ -99,18 +136,41 @@ class PgSearch:
         self.rebuild(connection)
 
 
-def _trigram(pattern: str) -> ColumnElement[bool]:
-    return literal_column(_TRIGRAM_QUERY).op("ILIKE")(pattern)
+def _trigram(pattern: str, term: str) -> ColumnElement[bool]:
+    """The trigram-indexed text matches pattern; case-blind when the term has cased letters."""
+    return literal_column(_TRIGRAM_QUERY).op("ILIKE" if has_cased_letters(term) else "LIKE")(pattern)
+
+
+def has_cased_letters(term: str) -> bool:
+    """Whether ILIKE could match rows LIKE does not: only a cased letter has another case."""
+    return any(char.lower() != char.upper() for char in term)
+
+
+def estimated_rows(connection: Connection, statement: Select[Any]) -> float:
+    """The planner's estimate of the rows `statement` returns (EXPLAIN, nothing executed)."""
+    compiled = statement.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+@contextmanager
+def _planner_setting(connection: Connection, name: str, value: str) -> Iterator[None]:
+    """A planner setting for the statements in the block only, then back to what it was."""
+    before = connection.exec_driver_sql(
+        "SELECT current_setting(%(name)s), set_config(%(name)s, %(value)s, true)",
+        {"name": name, "value": value},
+    ).scalar_one()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(
+            "SELECT set_config(%(name)s, %(value)s, true)", {"name": name, "value": before}
+        )
 
 
 def _ids(condition: ColumnElement[bool]) -> Select[Any]:
     business: Any = Business
     return select(business.id).where(condition)
-
-
-def _index(connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool) -> TermIndex:
-    """The condition applies to business itself: PostgreSQL chooses bitmap scan or walk from its statistics."""
-    return TermIndex(condition, capped_ids(connection, _ids(condition), cap), exact)
 
 
 def _escaped(term: str) -> str:

@@ -5,6 +5,10 @@ short terms go to `business_grams`, which holds every character and every adjace
 The tables are external-content FTS5 over `business`, kept in step by triggers (migration 0002),
 which also adds ix_business_search_keys: id first, so that checking a candidate's office, tombstone,
 filters and sort key reads a narrow index instead of the wide row.
+
+Full pinyin (`mianguan`, `luchengqutian`) goes by its rarest trigrams rather than as a phrase, and a
+searching connection reads the file through a memory map (map_file); both measured at a million rows
+in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ FTS_TABLES = ("business_fts", "business_grams", "business_pinyin")
 # A phrase's cost grows with its trigrams: 16 common ones (dengtongzhuangdian) take ~120 ms, 6 take 20.
 LONG_TERM = 8
 LONG_TERM_ROWS = 200  # rows read to check a long term's candidates, at most
+RARE_FROM = 7  # full pinyin of 5+ trigrams goes by its rarest ones
+RARE_TRIGRAMS = 2
+STRETCH = 4  # trigrams
+SAMPLE_ROWS = 5000
 REBUILD_CACHE_KIB = 256 * 1024  # the rebuild writes ~200 MB of index at a million rows: twice as fast cached
+MMAP_BYTES = 4 << 30  # more than any office's file; SQLite caps it at its own limit (2 GB by default)
+_MAPPED = "workbench.search.mmap"
+_CACHED_FILES: set[str] = set()  # database files the warm-up has read into the OS cache
 _TRIGGER_NAMES = (
     "business_search_insert",
     "business_search_delete",
@@ -37,11 +48,13 @@ _TRIGGER_NAMES = (
 class SqliteSearch:
     """FTS5 candidates; see storage.search.SearchBackend."""
 
-    # Sorting candidates costs ~0.7 µs each (ix_business_search_keys spares the row reads); counting
+    # Sorting candidates costs ~0.7-3 µs each (ix_business_search_keys spares the row reads); counting
     # past this many costs planning time when the terms are dense, where walking is cheaper anyway.
+    # The list's first page looks at fewer first (storage.queries.PROBE_CANDIDATES).
     sparse_limit = 20_000
 
     def term_index(self, connection: Connection, term: Term, cap: int) -> TermIndex | None:
+        map_file(connection)
         q = term.text
         if term.kind == "code":
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
@@ -54,6 +67,8 @@ class SqliteSearch:
             return TermIndex(_among(ids), capped_ids(connection, ids, cap), True)
         if term.kind == "pinyin" and len(q) <= 2:
             return _index(connection, "business_pinyin", f'"{q}"*', cap)
+        if term.kind == "pinyin" and len(q) >= RARE_FROM:
+            return _rare_trigram_index(connection, q, cap)
         if LONG_TERM >= len(q) >= 3:  # a phrase of trigrams: exactly "contains q" (phone can't hold q)
             return _index(connection, "business_fts", _quoted(q), cap)
         if len(q) > LONG_TERM:
@@ -95,6 +110,27 @@ class SqliteSearch:
         self.rebuild(connection)
 
 
+def map_file(connection: Connection) -> None:
+    """Read the file through a memory map on this connection, once the OS caches it (mark_cached).
+
+    A search reads rows and index entries scattered over a 2 GB file; through read() each one copies
+    a page out of the OS cache, through the map it is read in place: 15-35 % less CPU at p95, measured
+    at a million rows. But a page not in the OS cache costs a fault that reads ahead far more than the
+    page (random reads): cold, the same searches took 5-10x as long. So only after the list's warm-up
+    (storage.search_warmup) has read the file in. Only reads use the map; SQLite writes through the file.
+    """
+    info = connection.info
+    if not info.get(_MAPPED) and connection.engine.url.database in _CACHED_FILES:
+        connection.exec_driver_sql(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        info[_MAPPED] = True
+
+
+def mark_cached(connection: Connection) -> None:
+    """The OS now caches what searches read of this database file: map it from now on (map_file)."""
+    if connection.engine.url.database:
+        _CACHED_FILES.add(connection.engine.url.database)
+
+
 def analyze(connection: Connection) -> None:
     """Planner statistics for business: which index to walk depends on them (a sampled ANALYZE
     misjudges how selective office_id + status is, so this one reads every index: seconds at 1M rows)."""
@@ -120,6 +156,31 @@ def _long_term_index(connection: Connection, term: str, cap: int) -> TermIndex:
     if ends.ids is not None:
         return ends
     return _index(connection, "business_fts", _quoted(term), cap)
+
+
+def _rare_trigram_index(connection: Connection, term: str, cap: int) -> TermIndex:
+    """Full pinyin is made of a few hundred common trigrams (`ian` is in 3 of 4 names): a phrase query
+    reads the position lists of all of them, 20-80 ms for `luchengqutian`. Its rarest trigrams alone
+    (`qut`, `uti`) find nearly the same rows in ~2 ms, which are then checked against the rows. Which
+    ones are rarest is counted among the newest SAMPLE_ROWS rows (FTS5 seeks to a rowid range). When
+    they find more than the cap, the exact phrase stands for the candidates (for the count), unrun."""
+    trigrams = list(dict.fromkeys(term[start : start + 3] for start in range(len(term) - 2)))
+    newest = connection.exec_driver_sql("SELECT max(id) FROM business").scalar() or 0
+    sample = "SELECT count(*) FROM business_fts WHERE business_fts MATCH ? AND rowid > ?"
+    frequency = {
+        trigram: connection.exec_driver_sql(sample, (_quoted(trigram), newest - SAMPLE_ROWS)).scalar() or 0
+        for trigram in trigrams
+    }
+    # The rarest few, and the rarest of every stretch of the term: the rarest alone often sit together
+    # in a common word (shuiguodian) and find all its rows, whatever the rest of the term says.
+    stretches = [trigrams[start : start + STRETCH] for start in range(0, len(trigrams), STRETCH)]
+    picked = sorted(trigrams, key=frequency.__getitem__)[:RARE_TRIGRAMS]
+    picked += [min(stretch, key=frequency.__getitem__) for stretch in stretches]
+    rarest = list(dict.fromkeys(picked))
+    rare = _index(connection, "business_fts", " AND ".join(map(_quoted, rarest)), cap, exact=False)
+    if rare.ids is not None:
+        return rare
+    return TermIndex(_among(_fts_ids("business_fts", _quoted(term))), None, True)
 
 
 def _fts_ids(name: str, query: str) -> Select[Any]:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import Connection
 
+from storage.search_sqlite import mark_cached
+
 NEWEST_ROWS = 30_000  # storage.queries.WALK_MAX: the farthest a walk goes before sorting candidates
 FIRST_ROWS = 2_000  # storage.queries.WALK_WINDOW: what every walk reads first (~0.4 s cold)
 CHUNK = 2_000  # rows, index entries or index blocks (~4 KB each) per statement
@@ -46,6 +48,7 @@ def warm_search(
     for _chunk in _chunks(connection, office_id):
         if not keep_going():
             return
+    mark_cached(connection)
 
 
 def _chunks(connection: Connection, office_id: int) -> Iterator[None]:

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from storage.engine import make_engine
 from storage.search import search_fields
+from storage.search_sqlite import FTS_TABLES
 from workbench.domain import reference
 from workbench.domain.identifiers import check_id_number, check_phone, check_uscc
 from workbench.services import demo, demo_workers
@@ -59,10 +60,12 @@ def built(engine: Engine) -> Engine:
 
 
 def test_office_grids_and_officers(built: Engine) -> None:
-    (office_id, office_name, region), = _rows(built, "SELECT id, name, region_code FROM office")
+    ((office_id, office_name, region),) = _rows(built, "SELECT id, name, region_code FROM office")
     assert office_name.startswith("温州市鹿城区市场监督管理局") and office_name.endswith("市场监管所")
     assert region == "330302"
-    townships = {town.code: town.name for town in reference.wenzhou_townships() if town.county_code == "330302"}
+    townships = {
+        town.code: town.name for town in reference.wenzhou_townships() if town.county_code == "330302"
+    }
     grids = _rows(built, "SELECT id, name, township_code, office_id FROM grid")
     assert len(grids) == 6 and {row[3] for row in grids} == {office_id}
     for _id, name, township_code, _office in grids:
@@ -74,12 +77,17 @@ def test_office_grids_and_officers(built: Engine) -> None:
     grid_town = {grid_id: townships[code] for grid_id, _name, code, _office in grids}
     rows = _rows(built, "SELECT grid_id, officer_id, address FROM business")
     assert all(f"鹿城区{grid_town[grid_id]}" in address for grid_id, _officer, address in rows)
-    assert {officer for _grid, officer, _address in rows} <= {row[0] for row in _rows(built, "SELECT id FROM officer")}
+    assert {officer for _grid, officer, _address in rows} <= {
+        row[0] for row in _rows(built, "SELECT id FROM officer")
+    }
 
 
 def test_kinds_statuses_and_flags(built: Engine) -> None:
-    rows = _rows(built, "SELECT kind, status, composition, suspended, suspended_from, suspended_until, abnormal, "
-                        "abnormal_since, registered_on, capital, employees FROM business")
+    rows = _rows(
+        built,
+        "SELECT kind, status, composition, suspended, suspended_from, suspended_until, abnormal, "
+        "abnormal_since, registered_on, capital, employees FROM business",
+    )
     kinds = Counter(row[0] for row in rows)
     assert 0.85 < kinds["individual"] / SIZE < 0.91
     assert 0.08 < kinds["enterprise"] / SIZE < 0.12
@@ -95,9 +103,15 @@ def test_kinds_statuses_and_flags(built: Engine) -> None:
     assert 0.005 * SIZE < len(suspended) < 0.05 * SIZE and 0.01 * SIZE < len(abnormal) < 0.08 * SIZE
     for row in suspended:
         start, until = _as_date(row[4]), _as_date(row[5])
-        assert row[1] == "active" and date(2022, 3, 1) <= start < TODAY < until <= start + timedelta(days=3 * 366)
+        assert row[1] == "active" and date(2022, 3, 1) <= start < TODAY < until <= start + timedelta(
+            days=3 * 366
+        )
     for row in abnormal:
-        assert row[1] == "active" and _as_date(row[7]) <= TODAY and (_as_date(row[7]).month, _as_date(row[7]).day) == (7, 1)
+        assert (
+            row[1] == "active"
+            and _as_date(row[7]) <= TODAY
+            and (_as_date(row[7]).month, _as_date(row[7]).day) == (7, 1)
+        )
     registered = sorted(_as_date(row[8]) for row in rows)
     assert date(2000, 1, 1) <= registered[0] and registered[-1] < TODAY
     assert sum(day.year >= 2015 for day in registered) > sum(day.year < 2015 for day in registered)
@@ -132,7 +146,9 @@ def test_codes_are_valid_and_unique(built: Engine) -> None:
         if phone:
             assert check_phone(phone).valid, phone
     households = [row for row in rows if row[0] == "individual"]
-    assert all(row[3] for row in households[:50]) or sum(bool(row[3]) for row in households) > 0.9 * len(households)
+    assert all(row[3] for row in households[:50]) or sum(bool(row[3]) for row in households) > 0.9 * len(
+        households
+    )
     assert not any(row[3] for row in rows if row[0] != "individual")
     assert org_warnings < 0.02 * len(usccs)
     both = sum(bool(row[1] and row[2]) for row in rows)
@@ -170,7 +186,9 @@ def test_trade_catalogue_uses_real_classes() -> None:
 def test_search_columns_and_surnames(built: Engine) -> None:
     rows = _rows(built, "SELECT name, operator, address, name_pinyin, search_chars FROM business")
     for name, operator, address, name_pinyin, search_chars in rows[:300]:
-        assert {"name_pinyin": name_pinyin, "search_chars": search_chars} == search_fields(name, operator, address)
+        assert {"name_pinyin": name_pinyin, "search_chars": search_chars} == search_fields(
+            name, operator, address
+        )
     assert all(row[3] and row[4] for row in rows)
     surnames = Counter(row[1][0] for row in rows)
     assert surnames["陈"] > surnames["刘"]  # Wenzhou, not the national mix
@@ -183,10 +201,14 @@ def test_search_columns_and_surnames(built: Engine) -> None:
 def test_year_figures(built: Engine) -> None:
     status = dict(_rows(built, "SELECT id, status FROM business"))
     kind = dict(_rows(built, "SELECT id, kind FROM business"))
-    figures = _rows(built, "SELECT business_id, year, revenue, tax_paid, employees, insured_staff FROM year_figures")
+    figures = _rows(
+        built, "SELECT business_id, year, revenue, tax_paid, employees, insured_staff FROM year_figures"
+    )
     per_business = Counter(row[0] for row in figures)
     assert set(per_business) <= {id_ for id_, value in status.items() if value == "active"}
-    assert max(per_business.values()) == 3 and len(per_business) > 0.9 * sum(v == "active" for v in status.values())
+    assert max(per_business.values()) == 3 and len(per_business) > 0.9 * sum(
+        v == "active" for v in status.values()
+    )
     assert {row[1] for row in figures} == {2022, 2023, 2024}
     for _id, _year, revenue, tax, employees, insured in figures:
         assert isinstance(revenue, int) and isinstance(tax, int) and 0 <= tax <= revenue
@@ -198,8 +220,11 @@ def test_year_figures(built: Engine) -> None:
 
 
 def test_licences(built: Engine) -> None:
-    rows = _rows(built, "SELECT l.kind, l.number, l.issued_on, l.expires_on, b.industry_code, b.status "
-                        "FROM license l JOIN business b ON b.id = l.business_id")
+    rows = _rows(
+        built,
+        "SELECT l.kind, l.number, l.issued_on, l.expires_on, b.industry_code, b.status "
+        "FROM license l JOIN business b ON b.id = l.business_id",
+    )
     assert rows and {row[5] for row in rows} == {"active"}
     food_codes = {t.code for trades in TRADES_BY_KIND.values() for t in trades if t.licence == FOOD}
     kinds = Counter(row[0] for row in rows)
@@ -222,15 +247,23 @@ def test_travelling_columns_and_change_log(built: Engine) -> None:
         assert {(row[1], row[2], row[3], row[5]) for row in rows} == {(1, "演示数据", "demo", None)}
         assert all(row[4] is not None for row in rows)
     # The demo's service work (support, appeals, visits: demo_service) logs its own rows; here the registers'.
-    log = _rows(built, "SELECT entity, entity_uuid, action, field, who, device FROM change_log WHERE entity = 'business'")
+    log = _rows(
+        built,
+        "SELECT entity, entity_uuid, action, field, who, device FROM change_log WHERE entity = 'business'",
+    )
     assert len(log) == SIZE
-    assert {(row[0], row[2], row[3], row[4], row[5]) for row in log} == {("business", "create", "", "演示数据", "demo")}
+    assert {(row[0], row[2], row[3], row[4], row[5]) for row in log} == {
+        ("business", "create", "", "演示数据", "demo")
+    }
     assert {row[1] for row in log} == {row[0] for row in _rows(built, "SELECT uuid FROM business")}
 
 
 def test_reference_tables_are_loaded_once(built: Engine) -> None:
     counts = dict(_rows(built, "SELECT version, count(*) FROM industry_code GROUP BY version"))
-    assert counts == {"2017": len(reference.industry_codes("2017")), "2011": len(reference.industry_codes("2011"))}
+    assert counts == {
+        "2017": len(reference.industry_codes("2017")),
+        "2011": len(reference.industry_codes("2011")),
+    }
     divisions = _rows(built, "SELECT count(*) FROM division")[0][0]
     assert divisions == sum(len(periods) for periods in reference.division_history().values())
     assert _rows(built, "SELECT name, end_year FROM division WHERE code = '330321'") == [("瓯海县", 1992)]
@@ -248,7 +281,9 @@ def _dump(engine: Engine) -> dict[str, list[Any]]:
     """Every demo table's rows as SQLAlchemy reads them (typed values, so engines compare equal)."""
     tables = [SQLModel.metadata.tables[name] for name in (*TRAVELLING, "change_log")]
     with engine.connect() as connection:
-        return {table.name: list(connection.execute(select(table).order_by(table.c.id)).all()) for table in tables}
+        return {
+            table.name: list(connection.execute(select(table).order_by(table.c.id)).all()) for table in tables
+        }
 
 
 def test_same_seed_same_rows_whatever_the_workers(
@@ -277,7 +312,10 @@ def test_same_rows_on_both_engines(sqlite_url: str, pg_url: str) -> None:
         sqlite_rows, pg_rows = (_dump(engine) for engine in engines)
         assert sqlite_rows == pg_rows
         with engines[1].connect() as connection:  # the id sequences moved past the ids the demo gave
-            assert connection.execute(text("SELECT nextval(pg_get_serial_sequence('business', 'id'))")).scalar() == 401
+            assert (
+                connection.execute(text("SELECT nextval(pg_get_serial_sequence('business', 'id'))")).scalar()
+                == 401
+            )
     finally:
         for engine in engines:
             engine.dispose()
@@ -285,12 +323,23 @@ def test_same_rows_on_both_engines(sqlite_url: str, pg_url: str) -> None:
 
 def _maker() -> BusinessMaker:
     grids = [[(1, 1), (2, 2)], [(3, 3), (4, 4)], [(5, 5), (6, 6)]]
-    territory = Territory(1, "鹿城区", "330302", "330300",
-                          [(name, share, pairs) for name, share, pairs in
-                           zip(("五马街道", "七都街道", "滨江街道"), (0.6, 0.2, 0.2), grids, strict=True)],
-                          [1, 2, 3, 4, 5, 6])
-    days = {day: date.fromordinal(day).isoformat() for day in range(date(1999, 1, 1).toordinal(),
-                                                                       date(2033, 1, 1).toordinal())}
+    territory = Territory(
+        1,
+        "鹿城区",
+        "330302",
+        "330300",
+        [
+            (name, share, pairs)
+            for name, share, pairs in zip(
+                ("五马街道", "七都街道", "滨江街道"), (0.6, 0.2, 0.2), grids, strict=True
+            )
+        ],
+        [1, 2, 3, 4, 5, 6],
+    )
+    days = {
+        day: date.fromordinal(day).isoformat()
+        for day in range(date(1999, 1, 1).toordinal(), date(2033, 1, 1).toordinal())
+    }
     faker = Faker("zh_CN")
     faker.seed_instance(1)
     values = Values(days, 1, 0, "2025-06-15 01:00:00.000000")
@@ -324,3 +373,57 @@ def test_copy_text_escapes_what_postgresql_would_misread() -> None:
     rows = [("a\tb", None, 3, "x\\N", "1\n2\r"), ("plain", None, 0, "", "面馆")]
     assert demo_workers.copy_text(rows) == "a\\tb\t\\N\t3\tx\\\\N\t1\\n2\\r\nplain\t\\N\t0\t\t面馆\n"
     assert demo_workers.copy_text([]) == ""
+
+
+def _schema(engine: Engine) -> list[Any]:
+    return _rows(
+        engine,
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        "ORDER BY type, name",
+    )
+
+
+def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexes dropped for the load and triggers dropped for the search rebuild all come back as the
+    migrations made them; FTS5's integrity-check passes; the triggers keep the index whole afterwards."""
+    monkeypatch.setattr(demo, "CHUNK", 400)
+    engine = _fresh_sqlite(sqlite_template, tmp_path, "built.db")
+    try:
+        before = _schema(engine)
+        build_demo(engine, size=1500, seed=3, today=TODAY, workers=2)
+        assert _schema(engine) == before
+        queries = [
+            ("business_fts", '"鹿城区"'),
+            ("business_fts", '"面馆"'),
+            ("business_grams", '"店"'),
+            ("business_grams", '"温州" AND "服"'),
+            ("business_pinyin", '"zh"*'),
+            ("business_pinyin", '"chen"'),
+        ]
+
+        def found() -> list[list[Any]]:
+            return [
+                _rows(engine, f"SELECT rowid FROM {name} WHERE {name} MATCH '{query}' ORDER BY rowid")
+                for name, query in queries
+            ]
+
+        streamed = found()
+        assert all(streamed[index] for index in (0, 2, 4))
+        with engine.begin() as connection:
+            for name in FTS_TABLES:
+                connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
+                connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+        assert found() == streamed
+        # The triggers are back and keep the copied-in index whole.
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE business SET name = '奥蕾测验甜品店' WHERE id = 7")
+            for name in FTS_TABLES:
+                connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
+        assert [
+            row[0]
+            for row in _rows(engine, "SELECT rowid FROM business_fts WHERE business_fts MATCH '奥蕾测验'")
+        ] == [7]
+    finally:
+        engine.dispose()

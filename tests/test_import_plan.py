@@ -270,3 +270,34 @@ def test_values_a_column_cannot_hold_are_row_problems(engine: Engine, tmp_path: 
     reasons = [outcome.problems[0].reason for outcome in plan.outcomes]
     assert plan.counts[RowKind.INVALID] == 3
     assert "过大" in reasons[0] and "超过 200 个字" in reasons[1] and "从业人员超过" in reasons[2]
+
+
+def test_an_empty_register_plans_the_same_rows_as_one_with_no_match(engine: Engine, tmp_path: Path) -> None:
+    """The first import skips every register lookup (imports.matching.register_is_empty): same outcomes."""
+    actor = office(engine)
+    rows = [
+        row(1),
+        row(2, {"统一社会信用代码": "", "注册号": "330302600012345"}),
+        row(3, {"统一社会信用代码": ""}),
+        row(3, {"统一社会信用代码": ""}),  # the same name and operator again, without a code
+        row(4, {"联系电话": "1"}),
+        row(1),
+    ]
+    path = write_list(tmp_path / "名录.xlsx", rows)
+
+    def outcomes() -> list[tuple[Any, ...]]:
+        plan = plan_import(engine, path, actor=actor)
+        return [(item.row_number, item.kind, item.name, item.code, item.problems) for item in plan.outcomes]
+
+    empty = outcomes()
+    elsewhere = office(engine, name="另一个所")
+    existing(engine, elsewhere, 99, name="另一户", operator="李四", address="别处")
+    assert outcomes() == empty
+    assert [kind for _number, kind, *_rest in empty] == [
+        RowKind.NEW,
+        RowKind.NEW,
+        RowKind.NEW,
+        RowKind.DUPLICATE,
+        RowKind.INVALID,
+        RowKind.DUPLICATE,
+    ]

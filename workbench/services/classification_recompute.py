@@ -1,11 +1,12 @@
 """Recompute every business's tier and size class: a dry run lists who moves, the real run writes it.
 
 Set-based: businesses are read in id-ordered chunks with their latest year figures and current result
-(one SELECT per chunk), decided in Python, and written back with executemany; no ORM object per row.
-The whole run is one transaction (the caller's session). A business whose inputs and rule version are
-what its result already holds is skipped; when only the rules changed, the size class (which depends on
-the inputs alone) is kept. Overrides are never touched: the computed tier is refreshed underneath and
-the person's 认定 stays what staff see.
+(one SELECT per chunk, through the driver's cursor), decided by classification_decide (a pure function of
+the rows: in worker processes for a big office, see classification_pipeline) and written back by
+classification_writes. The whole run is one transaction (the caller's session). A business whose inputs
+and rule version are what its result already holds is skipped; when only the rules changed, the size
+class (which depends on the inputs alone) is kept. Overrides are never touched: the computed tier is
+refreshed underneath and the person's 认定 stays what staff see.
 
 Audit: a result created or whose tier or size class changes gets a classification_history row and one
 change_log row (field "classification", value "tier/size_class"); a refresh that changes only inputs,
@@ -14,7 +15,6 @@ explanation or rule version updates the row (version + 1) and is covered by one 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,19 +22,19 @@ from datetime import date
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, bindparam, text
 from sqlmodel import Session
 
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
-from workbench.domain.size_class import classify_size
-from workbench.domain.tiers import TIER_LABELS, TierInputs, TierRules, classify_tier
-from workbench.services.classification_report import SIZE_LABELS, RecomputeReport
-from workbench.services.classification_writes import Writes, log_run, new_uuid, write_chunk
+from workbench.domain.tiers import TierRules
+from workbench.services.classification_decide import ChunkDecision, Decider
+from workbench.services.classification_pipeline import decided_chunks, default_workers
+from workbench.services.classification_report import RecomputeReport
+from workbench.services.classification_writes import ChunkWriter, log_run
 
 CHUNK = 5_000
 _SQLITE_CACHE_KIB = 256 * 1024
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 _READ = """
 SELECT b.id, b.kind, b.status, b.suspended, b.abnormal, b.registered_on, b.employees,
@@ -50,8 +50,29 @@ WHERE b.office_id = :office_id AND b.deleted_at IS NULL AND b.id > :after {only}
 ORDER BY b.id
 LIMIT :limit
 """
-# "r.business_id > :after" repeats what b.id > :after implies: without it PostgreSQL merge-joins the
-# result index from its start on every chunk (each chunk slower than the one before).
+
+# PostgreSQL: both joins as LATERAL … LIMIT 1, i.e. an index lookup per business whatever the statistics
+# say. Right after a first classification the planner still takes classification_result for empty and
+# chose a sort of every later result (1.8 s a chunk) or a nested loop over a materialised chunk (3.9 s);
+# the lookups take 30 ms a chunk. (The plain join also needed "r.business_id > :after" to stop a merge
+# join from starting at the index's first entry on every chunk.) SQLite has no LATERAL and plans _READ well.
+_READ_POSTGRES = """
+SELECT b.id, b.kind, b.status, b.suspended, b.abnormal, b.registered_on, b.employees,
+       b.industry_code, b.industry_code_version,
+       y.year, y.revenue, y.tax_paid, y.employees, y.insured_staff,
+       r.id, r.uuid, r.tier, r.size_class, r.rule_version, r.inputs, r.override_tier
+FROM business b
+LEFT JOIN LATERAL (
+    SELECT y2.year, y2.revenue, y2.tax_paid, y2.employees, y2.insured_staff FROM year_figures y2
+    WHERE y2.business_id = b.id AND y2.deleted_at IS NULL ORDER BY y2.year DESC LIMIT 1) y ON true
+LEFT JOIN LATERAL (
+    SELECT r2.id, r2.uuid, r2.tier, r2.size_class, r2.rule_version, r2.inputs, r2.override_tier
+    FROM classification_result r2 WHERE r2.business_id = b.id LIMIT 1) r ON true
+WHERE b.office_id = :office_id AND b.deleted_at IS NULL AND b.id > :after {only}
+ORDER BY b.id
+LIMIT :limit
+"""
+_DRIVER_PARAMETERS = {":after": "%(after)s", ":office_id": "%(office_id)s", ":limit": "%(limit)s"}
 
 
 def recompute(
@@ -63,25 +84,48 @@ def recompute(
     dry_run: bool = False,
     business_ids: Iterable[int] | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> RecomputeReport:
     """Decide every business of the actor's office (or only business_ids) and, unless dry_run, write it.
 
     The caller commits (a dry run writes nothing). ``progress`` hears the businesses done after each chunk.
+    ``workers``: processes that decide a big office's chunks (None: classification_pipeline's default;
+    0: all in this process; the results are the same either way).
     """
     started = perf_counter()
     report = RecomputeReport(rule_version=rules.version, dry_run=dry_run)
     only = sorted(set(business_ids)) if business_ids is not None else None
+    decider = Decider(rules.rules, rules.version, today)
+    writer = None if dry_run else ChunkWriter(session.connection(), actor, rules.version)
     with _big_page_cache(session, only is None):
-        for chunk in _chunks(session, actor.office_id, only):
-            writes = _decide_chunk(chunk, rules, today, report)
-            if not dry_run:
-                write_chunk(session, actor, rules.version, writes)
+        count = (default_workers() if workers is None else workers) if only is None else 0
+        for decided in decided_chunks(_chunks(session, actor.office_id, only), decider, count):
+            if writer is not None:
+                writer.write(decided)
+            add_to_report(report, decided)
             if progress is not None:
                 progress(report.businesses)
     if not dry_run and (report.created or report.updated) and only is None:
         log_run(session, actor, report)
     report.seconds = perf_counter() - started
     return report
+
+
+def add_to_report(report: RecomputeReport, decided: ChunkDecision) -> None:
+    """Fold one chunk's counts and moves into the run's report."""
+    report.businesses += decided.businesses
+    report.created += decided.created
+    report.updated += decided.updated
+    report.unchanged += decided.unchanged
+    for (override, tier, size), count in decided.combos.items():
+        effective = override or tier
+        if effective:
+            report.tier_counts[effective] += count
+        report.size_counts[size or ""] += count
+        if override and override != tier:
+            report.overrides_kept += count
+    report.tier_moves.update(decided.tier_moves)
+    report.size_moves.update(decided.size_moves)
 
 
 @contextmanager
@@ -102,8 +146,9 @@ def _big_page_cache(session: Session, wanted: bool) -> Iterator[None]:
 
 def _chunks(session: Session, office_id: int, only: list[int] | None) -> Iterator[list[Any]]:
     connection = session.connection()
+    read = _READ if connection.dialect.name == "sqlite" else _READ_POSTGRES
     if only is not None:
-        statement = text(_READ.format(only="AND b.id IN :ids")).bindparams(bindparam("ids", expanding=True))
+        statement = text(read.format(only="AND b.id IN :ids")).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(only), 500):
             ids = only[start : start + 500]
             yield list(
@@ -112,39 +157,29 @@ def _chunks(session: Session, office_id: int, only: list[int] | None) -> Iterato
                 )
             )
         return
-    after = 0
-    statement = text(_READ.format(only=""))
-    while rows := list(
-        connection.execute(statement, {"office_id": office_id, "after": after, "limit": CHUNK})
-    ):
-        yield rows
-        after = rows[-1][0]
+    yield from _office_chunks(connection, office_id)
 
 
-def tier_inputs(row: Any, today: date) -> TierInputs:
-    """The inputs of one business from a row of _READ: latest year figures, employees from the register if absent."""
-    (_, _, status, suspended, abnormal, registered_on, b_employees, code, code_version) = row[:9]
-    (year, revenue, tax, y_employees, insured) = row[9:14]
-    return TierInputs(
-        status=status,
-        suspended=bool(suspended),
-        abnormal=bool(abnormal),
-        registered_on=_as_date(registered_on),
-        as_of=today,
-        figures_year=year,
-        revenue_yuan=revenue,
-        tax_paid_yuan=tax,
-        employees=y_employees if y_employees is not None else b_employees,
-        insured_staff=insured,
-        industry_code=code,
-        industry_version=code_version or "2017",
-    )
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _office_chunks(connection: Connection, office_id: int) -> Iterator[list[Any]]:
+    """Every business of the office, CHUNK at a time, as the driver's plain tuples (SQLAlchemy's Row
+    objects cost more than the SELECT itself at a million rows)."""
+    sql = _READ.format(only="")
+    if connection.dialect.name != "sqlite":  # psycopg's placeholders
+        sql = _READ_POSTGRES.format(only="")
+        for name, placeholder in _DRIVER_PARAMETERS.items():
+            sql = sql.replace(name, placeholder)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        after = 0
+        while True:
+            cursor.execute(sql, {"office_id": office_id, "after": after, "limit": CHUNK})
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
@@ -162,115 +197,10 @@ def decide_business(
     session: Session, *, actor: Actor, business_id: int, rules: LoadedRules[TierRules], today: date
 ) -> Decision | None:
     """The result one business of the actor's office would get, without writing anything."""
+    decider = Decider(rules.rules, rules.version, today)
     for rows in _chunks(session, actor.office_id, [business_id]):
         for row in rows:
-            inputs, inputs_json = _inputs(row, today)
-            tier, explanation = _tier(inputs, row[1], rules.rules)
-            size, size_explanation = _size(inputs)
-            return Decision(tier, explanation, size, size_explanation, inputs_json)
+            tier, explanation = decider.tier(row)
+            size, size_explanation = decider.size(row)
+            return Decision(tier, explanation, size, size_explanation, decider.inputs_json(row))
     return None
-
-
-def _inputs(row: Any, today: date) -> tuple[TierInputs, str]:
-    inputs = tier_inputs(row, today)
-    stored = inputs.as_json()
-    stored["kind"] = row[1]
-    return inputs, _JSON.encode(stored)
-
-
-def _tier(inputs: TierInputs, kind: str, rules: TierRules) -> tuple[str | None, str]:
-    if kind != "individual":
-        return None, ""
-    found = classify_tier(inputs, rules)
-    return found.tier.value, found.explanation
-
-
-def _size(inputs: TierInputs) -> tuple[str | None, str]:
-    revenue = inputs.revenue_yuan
-    verdict = classify_size(
-        inputs.industry_code,
-        employees=inputs.employees,
-        revenue_wan=None if revenue is None else revenue / 10_000,
-        version=inputs.industry_version,
-    )
-    return (verdict.size_class.value if verdict.size_class else None), verdict.explanation
-
-
-def _decide_chunk(
-    rows: list[Any], rules: LoadedRules[TierRules], today: date, report: RecomputeReport
-) -> Writes:
-    writes = Writes()
-    for row in rows:
-        business_id = row[0]
-        result_id, result_uuid, old_tier, old_size, old_version, old_inputs, override = row[14:21]
-        inputs, inputs_json = _inputs(row, today)
-        new_row = result_id is None
-        same_inputs = not new_row and inputs_json == old_inputs
-        report.businesses += 1
-        if same_inputs and old_version == rules.version:
-            _count(report, override or old_tier, old_size, override, old_tier)
-            report.unchanged += 1
-            continue
-        tier, explanation = _tier(inputs, row[1], rules.rules)
-        values: dict[str, Any] = {"tier": tier, "inputs": inputs_json, "explanation": explanation}
-        if same_inputs:  # only the rules changed: the size class depends on the inputs alone
-            size = old_size
-            writes.updates_tier_only.append({**values, "result_id": result_id})
-        else:
-            size, size_explanation = _size(inputs)
-            values.update(size_class=size, size_explanation=size_explanation)
-            if new_row:
-                writes.inserts.append({**values, "business_id": business_id, "uuid": new_uuid()})
-            else:
-                writes.updates.append({**values, "result_id": result_id})
-        _count(report, override or tier, size, override, tier)
-        _note_moves(report, new_row, override, (old_tier, old_size), (tier, size))
-        if new_row:
-            report.created += 1
-        else:
-            report.updated += 1
-        if new_row or (old_tier, old_size) != (tier, size):
-            writes.history.append(
-                {"business_id": business_id, "tier": tier, "size_class": size, "explanation": explanation,
-                 "size_explanation": values.get("size_explanation", "")}
-            )  # fmt: skip
-            writes.log.append(
-                {
-                    "entity_uuid": writes.inserts[-1]["uuid"] if new_row else result_uuid,
-                    "action": "create" if new_row else "update",
-                    "field": "classification",
-                    "old": None if new_row else classification_text(old_tier, old_size),
-                    "new": classification_text(tier, size),
-                }
-            )
-    return writes
-
-
-def classification_text(tier: str | None, size: str | None) -> str:
-    """How the change log shows a result: 「成长型 / 微型」, 「不分型 / 小型」 for an enterprise."""
-    return f"{TIER_LABELS.get(tier or '', '不分型')} / {SIZE_LABELS.get(size or '', '无法划型')}"
-
-
-def _count(
-    report: RecomputeReport, effective: str | None, size: str | None, override: str | None, tier: str | None
-) -> None:
-    if effective:
-        report.tier_counts[effective] += 1
-    report.size_counts[size or ""] += 1
-    if override and override != tier:
-        report.overrides_kept += 1
-
-
-def _note_moves(
-    report: RecomputeReport,
-    new_row: bool,
-    override: str | None,
-    old: tuple[str | None, str | None],
-    new: tuple[str | None, str | None],
-) -> None:
-    old_effective = None if new_row else (override or old[0])
-    effective = override or new[0]
-    if (new_row and effective) or (not new_row and old_effective != effective):
-        report.tier_moves[(old_effective, effective)] += 1
-    if new_row or old[1] != new[1]:
-        report.size_moves[(None if new_row else old[1], new[1])] += 1

@@ -1,18 +1,25 @@
-"""Writing a recompute chunk: results, history rows and change-log rows through the driver's executemany.
+"""Writing a recompute chunk: results, history rows and change-log rows, as plain tuples.
 
 SQLAlchemy's Core executemany binds every value through its column type, which dominates at a million
-rows (see workbench/services/demo_write.py). Here the only value that needs binding is the chunk's one
-timestamp: it is bound once through the column type and the rows go to the driver as tuples.
+rows (see workbench/services/demo_write.py). Here the rows come from classification_decide as tuples;
+the values every row of a chunk shares (the timestamp, who, the rule version…) are appended to each.
+SQLite: the driver's executemany. PostgreSQL: new rows by COPY (text format, as the demo writes them),
+updated results by one UPDATE … FROM unnest(arrays) per chunk: both a few statements per chunk instead
+of a round of binding per row.
+
+Tuple layouts (classification_decide makes them):
+  inserts            (uuid, business_id, tier, size_class, inputs, explanation, size_explanation)
+  updates            (tier, inputs, explanation, size_class, size_explanation, result_id)
+  updates_tier_only  (tier, explanation, result_id): inputs and size class as stored
+  history            (uuid, business_id, tier, size_class, explanation)
+  log                (entity_uuid, action, old, new)
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, insert
@@ -21,70 +28,110 @@ from sqlmodel import Session
 from storage.audit import Actor, utc_now
 from storage.tables import ChangeLog
 from storage.tables_classification import ClassificationResult
+from workbench.services.classification_decide import ChunkDecision
 from workbench.services.classification_report import RecomputeReport
+from workbench.services.demo_workers import copy_text
 
 RESULT: Any = ClassificationResult.__table__  # type: ignore[attr-defined]
 CHANGES: Any = ChangeLog.__table__  # type: ignore[attr-defined]
 
-_INSERT_COLUMNS = (
-    "uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "tier",
-    "size_class", "rule_version", "inputs", "explanation", "size_explanation", "computed_at",
+_RESULT_COLUMNS = (
+    "uuid", "business_id", "tier", "size_class", "inputs", "explanation", "size_explanation",
+    "version", "updated_at", "updated_by", "device", "office_id", "rule_version", "computed_at",
 )  # fmt: skip
 _HISTORY_COLUMNS = (
-    "uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "event",
-    "tier", "size_class", "rule_version", "explanation", "reason", "at",
+    "uuid", "business_id", "tier", "size_class", "explanation",
+    "version", "updated_at", "updated_by", "device", "office_id", "rule_version", "at", "event", "reason",
 )  # fmt: skip
-_LOG_COLUMNS = ("office_id", "entity", "entity_uuid", "action", "field", "old", "new", "who", "at", "device")
-_UPDATE_SET = (
-    "tier",
-    "inputs",
-    "explanation",
-    "rule_version",
-    "computed_at",
-    "updated_at",
-    "updated_by",
-    "device",
+_LOG_COLUMNS = ("entity_uuid", "action", "old", "new", "office_id", "entity", "field", "who", "at", "device")
+_SHARED_SET = "rule_version = {0}, computed_at = {0}, updated_at = {0}, updated_by = {0}, device = {0}"
+_UPDATE_SQLITE = (
+    "UPDATE classification_result SET tier = ?, inputs = ?, explanation = ?, size_class = ?, "
+    f"size_explanation = ?, {_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
 )
-_SIZE_SET = ("size_class", "size_explanation")
+_UPDATE_TIER_SQLITE = (
+    "UPDATE classification_result SET tier = ?, explanation = ?, "
+    f"{_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
+)
+_UPDATE_POSTGRES = (
+    "UPDATE classification_result r SET tier = u.tier, explanation = u.explanation{more}, "
+    f"{_SHARED_SET.format('%s')}, version = r.version + 1 "
+    "FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+    "AS u(id, tier, explanation, inputs, size_class, size_explanation) WHERE r.id = u.id"
+)
+_MORE_POSTGRES = ", inputs = u.inputs, size_class = u.size_class, size_explanation = u.size_explanation"
 
 
-@dataclass
-class Writes:
-    """The rows one chunk writes, as dicts; updates_tier_only keep the stored size class and explanation."""
+class ChunkWriter:
+    """Writes decided chunks in the caller's transaction (the connection of the recompute's session)."""
 
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    updates_tier_only: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    log: list[dict[str, Any]] = field(default_factory=list)
+    def __init__(self, connection: Connection, actor: Actor, rule_version: str) -> None:
+        self.connection = connection
+        self.actor = actor
+        self.rule_version = rule_version
+        self.postgres = connection.dialect.name != "sqlite"
+        self.raw: Any = connection.connection.driver_connection
 
+    def write(self, decided: ChunkDecision) -> None:
+        """Everything one chunk decided; one timestamp for the chunk."""
+        at = utc_now()
+        actor, version = self.actor, self.rule_version
+        stamp = at.isoformat() if self.postgres else _bound_timestamp(self.connection, at)
+        shared = (stamp, version, stamp, stamp, actor.who, actor.device)
+        result = (1, stamp, actor.who, actor.device, actor.office_id, version, stamp)
+        history = (1, stamp, actor.who, actor.device, actor.office_id, version, stamp, "computed", "")
+        log = (actor.office_id, "classification", "classification", actor.who, stamp, actor.device)
+        if decided.inserts:
+            self._insert("classification_result", _RESULT_COLUMNS, decided.inserts, result)
+        if self.postgres:
+            self._update_postgres(decided, shared)
+        else:
+            tail = shared[1:]
+            if decided.updates:
+                self._executemany(_UPDATE_SQLITE, [row[:5] + tail + row[5:] for row in decided.updates])
+            if decided.updates_tier_only:
+                rows = [row[:2] + tail + row[2:] for row in decided.updates_tier_only]
+                self._executemany(_UPDATE_TIER_SQLITE, rows)
+        if decided.history:
+            self._insert("classification_history", _HISTORY_COLUMNS, decided.history, history)
+        if decided.log:
+            self._insert("change_log", _LOG_COLUMNS, decided.log, log)
 
-def write_chunk(session: Session, actor: Actor, rule_version: str, writes: Writes) -> None:
-    """Everything one chunk decided, in the caller's transaction."""
-    connection = session.connection()
-    at = _bound_timestamp(connection, utc_now())
-    common = {
-        "updated_at": at, "updated_by": actor.who, "device": actor.device, "rule_version": rule_version,
-        "computed_at": at, "office_id": actor.office_id, "version": 1, "at": at, "who": actor.who,
-    }  # fmt: skip
-    if writes.inserts:
-        _insert(connection, "classification_result", _INSERT_COLUMNS, writes.inserts, common)
-    mark = _placeholder(connection)
-    for rows, names in ((writes.updates, _UPDATE_SET + _SIZE_SET), (writes.updates_tier_only, _UPDATE_SET)):
-        if rows:
-            assignments = ", ".join(f"{name} = {mark}" for name in names)
-            sql = f"UPDATE classification_result SET {assignments}, version = version + 1 WHERE id = {mark}"
-            pick = itemgetter(*names, "result_id")
-            _executemany(connection, sql, [pick({**common, **row}) for row in rows])
-    if writes.history:
-        history = [
-            {**row, "uuid": new_uuid(), "event": "computed", "reason": "", "explanation": _joined(row)}
-            for row in writes.history
-        ]
-        _insert(connection, "classification_history", _HISTORY_COLUMNS, history, common)
-    if writes.log:
-        log = [{**row, "entity": "classification"} for row in writes.log]
-        _insert(connection, "change_log", _LOG_COLUMNS, log, common)
+    def _insert(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], shared: tuple[Any, ...]
+    ) -> None:
+        names = ", ".join(columns)
+        if self.postgres:
+            with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                copy.write(copy_text([row + shared for row in rows]))
+            return
+        marks = ", ".join("?" for _ in columns)
+        self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [row + shared for row in rows])
+
+    def _update_postgres(self, decided: ChunkDecision, shared: tuple[Any, ...]) -> None:
+        """One UPDATE … FROM unnest(arrays) per kind of update: id, tier, explanation, then (full updates
+        only) inputs, size class and its explanation."""
+        if decided.updates:  # (tier, inputs, explanation, size_class, size_explanation, result_id)
+            rows = decided.updates
+            picks = (5, 0, 2, 1, 3, 4)
+            columns = [[row[i] for row in rows] for i in picks]
+            self._update_arrays(_UPDATE_POSTGRES.format(more=_MORE_POSTGRES), shared, columns)
+        if decided.updates_tier_only:  # (tier, explanation, result_id)
+            rows = decided.updates_tier_only
+            empty: list[Any] = [None] * len(rows)
+            columns = [[row[2] for row in rows], [row[0] for row in rows], [row[1] for row in rows]]
+            self._update_arrays(_UPDATE_POSTGRES.format(more=""), shared, [*columns, empty, empty, empty])
+
+    def _update_arrays(self, sql: str, shared: tuple[Any, ...], columns: list[list[Any]]) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.execute(sql, (*shared[1:], *columns))
+
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
 
 
 def new_uuid() -> str:
@@ -99,39 +146,9 @@ def new_uuid() -> str:
     return f"{digits[:8]}-{digits[8:12]}-7{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:32]}"
 
 
-def _joined(row: dict[str, Any]) -> str:
-    size_text = row.get("size_explanation") or ""
-    return "；".join(part for part in (row["explanation"], f"规模：{size_text}" if size_text else "") if part)
-
-
 def _bound_timestamp(connection: Connection, at: datetime) -> Any:
     process = RESULT.c.updated_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
     return process(at) if process is not None else at
-
-
-def _placeholder(connection: Connection) -> str:
-    return "?" if connection.dialect.name == "sqlite" else "%s"
-
-
-def _insert(
-    connection: Connection,
-    table: str,
-    columns: Sequence[str],
-    rows: list[dict[str, Any]],
-    common: dict[str, Any],
-) -> None:
-    mark = _placeholder(connection)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)})"
-    pick = itemgetter(*columns)
-    _executemany(connection, sql, [pick({**common, **row}) for row in rows])
-
-
-def _executemany(connection: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
 
 
 def log_run(session: Session, actor: Actor, report: RecomputeReport) -> None:

@@ -1,4 +1,8 @@
-"""classification recompute speed (issue 5): indexes or columns the recompute needs
+"""classification recompute speed (issue 5): no schema change was needed
+
+The recompute's speed work (session 3) changed only how rows are read, decided and written: the stored
+inputs JSON, explanations and every table stay as they were, so results written before and after compare
+byte for byte. The revision stays in the chain as a no-op so the numbering of later revisions holds.
 
 Revision ID: 0007
 Revises: 0006

@@ -1,4 +1,4 @@
-"""SQLite search speed (issue 2): index changes for pinyin and code-prefix search
+"""SQLite search speed (issue 2): no schema change turned out to be needed (plans and a warm-up did it); kept as a no-op
 
 Revision ID: 0008
 Revises: 0007

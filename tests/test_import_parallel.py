@@ -1,0 +1,150 @@
+"""The import's worker processes give what one process gives: same rows, same order, fork or spawn."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from import_helpers import office, row, snapshot, uscc, write_list
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+import imports.commit_writes
+import imports.parallel
+import imports.pending
+from imports.commit import commit_import
+from imports.commit_rows import RowStamp, business_rows
+from imports.errors import ImportCancelled
+from imports.matching import INSERT_FIELDS
+from imports.parallel import ordered_map, worker_count
+from imports.plan import plan_import
+from storage.queries import BusinessFilter, count_businesses
+from storage.search import search_fields
+
+START_METHODS = ["spawn", *(["fork"] if sys.platform.startswith("linux") else [])]
+
+
+def _scaled(factor: int, item: int) -> int:
+    return factor * item
+
+
+def _dies_in_a_worker(factor: int, item: int) -> int:
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return factor * item
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_ordered_map_keeps_the_order_of_the_items(start_method: str) -> None:
+    items = list(range(40))
+    expected = [3 * item for item in items]
+    assert list(ordered_map(_scaled, 3, items, 0)) == expected
+    assert list(ordered_map(_scaled, 3, items, 2, start_method=start_method)) == expected
+
+
+def test_a_broken_pool_finishes_the_work_in_this_process() -> None:
+    assert list(ordered_map(_dies_in_a_worker, 2, range(10), 1)) == [2 * item for item in range(10)]
+
+
+def test_small_jobs_and_single_cpus_start_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 8, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert worker_count(10) == 0
+    assert worker_count(imports.parallel.POOL_FROM_ROWS) == imports.parallel.MAX_WORKERS
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 2, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert worker_count(100_000) == 1
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 1, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert worker_count(100_000) == 0
+
+
+def test_cancel_while_workers_make_rows_writes_nothing(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports.commit_writes, "worker_count", lambda rows: 1)
+    monkeypatch.setattr(imports.pending, "PACK", 10)
+    actor = office(engine)
+    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 61)])
+    plan = plan_import(engine, path, actor=actor)
+    before = snapshot(engine)
+    cancel = threading.Event()
+
+    def progress(done: int, total: int | None, stage: str) -> None:
+        if done >= 10:
+            cancel.set()  # 取消 after the first pack was written
+
+    with pytest.raises(ImportCancelled):
+        commit_import(engine, plan, actor=actor, progress=progress, cancel=cancel)
+    assert snapshot(engine) == before
+
+
+def _pack(first: int, count: int) -> bytes:
+    values = dict.fromkeys(INSERT_FIELDS)
+    rows = []
+    for serial in range(first, first + count):
+        values |= {
+            "uscc": uscc(serial),
+            "name": f"鹿城区第{serial}号水果店",
+            "operator": f"王{serial}",
+            "address": f"五马街{serial}号",
+            "registered_on": date(2019, 5, 1 + serial % 28) if serial % 3 else None,
+        }
+        rows.append((serial + 3, tuple(values[name] for name in INSERT_FIELDS)))
+    return pickle.dumps(rows)
+
+
+@pytest.mark.parametrize(
+    ("start_method", "bind_dates"), list(zip(START_METHODS, [True, False], strict=False))
+)
+def test_new_rows_made_by_workers_equal_rows_made_here(start_method: str, bind_dates: bool) -> None:
+    stamp = RowStamp(1, "陈晓东", "测试终端", "2026-11-23 08:00:00.000000", "导入自「名录.xlsx」", bind_dates)
+    packs = [_pack(start, 300) for start in range(1, 1500, 300)]
+    here = list(ordered_map(business_rows, stamp, packs, 0))
+    there = list(ordered_map(business_rows, stamp, packs, 2, start_method=start_method))
+
+    def without_uuids(made: list[tuple[list[tuple[object, ...]], list[tuple[object, ...]]]]) -> list[object]:
+        return [
+            ([item[1:] for item in rows], [item[:2] + item[3:] for item in changes]) for rows, changes in made
+        ]
+
+    assert without_uuids(there) == without_uuids(here)
+    rows, changes = here[0]
+    assert [item[0] for item in rows] == [item[2] for item in changes]  # each change names its business
+    assert changes[0][6] == "导入自「名录.xlsx」第 4 行"
+    assert rows[0][-2:] == tuple(search_fields("鹿城区第1号水果店", "王1", "五马街1号").values())
+
+
+def test_a_commit_through_spawned_workers_writes_every_row_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports.commit_writes, "worker_count", lambda rows: 1)
+    monkeypatch.setattr(imports.commit_writes, "ordered_map", _spawned_map)
+    monkeypatch.setattr(imports.pending, "PACK", 40)  # several packs, in order
+    actor = office(engine)
+    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 221)])
+    result = commit_import(engine, plan_import(engine, path, actor=actor), actor=actor)
+    assert result.inserted == 220
+    with engine.connect() as connection:
+        made = connection.execute(
+            text(
+                "SELECT b.name, b.operator, b.address, b.name_pinyin, b.search_chars, c.new FROM business b "
+                "JOIN change_log c ON c.entity_uuid = b.uuid AND c.entity = 'business' ORDER BY b.id"
+            )
+        ).all()
+    assert len(made) == 220
+    for serial, (name, operator, address, pinyin, chars, note) in enumerate(made, start=1):
+        assert (name, note) == (f"鹿城区第{serial}号水果店", f"导入自「名录.xlsx」第 {serial + 2} 行")
+        assert (pinyin, chars) == tuple(search_fields(name, operator, address).values())
+    with Session(engine) as session:
+        assert count_businesses(session, BusinessFilter(office_id=actor.office_id, text="第220号")) == 1
+
+
+def _spawned_map(function, context, items, workers):  # type: ignore[no-untyped-def]
+    return ordered_map(function, context, items, workers, start_method="spawn")

@@ -1,0 +1,118 @@
+"""Deciding a big office's chunks in worker processes while the calling process reads and writes.
+
+A chunk's decision is a pure function of its rows, the rules and the day (classification_decide), so
+workers may run ahead of the writer; the writer takes the decisions in chunk order. The first chunks are
+decided in this process: a small office never starts a pool, nor does a run whose first chunks were
+nearly all unchanged (sending the rows to a worker would cost more than the string comparison that skips
+them). On Linux the workers fork (forkserver when called from a thread other than the main one, e.g. the
+TUI's worker thread: forking a process whose other threads may hold locks is not safe); elsewhere they are
+spawned only when asked for (``workers`` given), because spawned workers re-run the caller's main module,
+which then needs its ``__main__`` guard. If the pool breaks (a worker dies), the remaining chunks are
+decided here: the same rows, only slower.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
+from typing import Any
+
+from workbench.domain.tiers import TierRules
+from workbench.services.classification_decide import ChunkDecision, Decider
+
+IN_PROCESS_CHUNKS = 4  # an office of up to this many chunks is decided without a pool
+MAX_WORKERS = 2  # what one writer keeps busy (more only adds copying on a 2-CPU machine)
+_decider: Decider | None = None
+
+
+def default_workers() -> int:
+    """Worker processes when the caller does not say: one per CPU up to MAX_WORKERS where processes
+    fork (Linux) and there is a second CPU to run them on; none elsewhere."""
+    cpus = os.cpu_count() or 1
+    if not sys.platform.startswith("linux") or cpus < 2:
+        return 0
+    return min(cpus, MAX_WORKERS)
+
+
+def start_method() -> str:
+    """fork from the main thread on Linux, forkserver from another thread; spawn elsewhere."""
+    if sys.platform.startswith("linux"):
+        return "fork" if threading.current_thread() is threading.main_thread() else "forkserver"
+    return "spawn"
+
+
+def decided_chunks(
+    chunks: Iterable[list[Any]], decider: Decider, workers: int, method: str | None = None
+) -> Iterator[ChunkDecision]:
+    """The decision of each chunk, in order; chunks after the first IN_PROCESS_CHUNKS go to ``workers``
+    processes (``method``: the multiprocessing start method, default start_method())."""
+    rows_left = iter(chunks)
+    seen = unchanged = 0
+    for index, rows in enumerate(rows_left):
+        decided = decider.decide(rows)
+        seen, unchanged = seen + decided.businesses, unchanged + decided.unchanged
+        yield decided
+        if workers > 0 and index + 1 >= IN_PROCESS_CHUNKS:
+            break
+    else:
+        return
+    if unchanged >= 0.9 * seen:  # nothing to decide (a run after an import): copying rows would cost more
+        yield from map(decider.decide, rows_left)
+        return
+    yield from _in_pool(rows_left, decider, workers, method or start_method())
+
+
+def _in_pool(
+    chunks: Iterator[list[Any]], decider: Decider, workers: int, method: str
+) -> Iterator[ChunkDecision]:
+    pending: deque[tuple[list[Any], Future[ChunkDecision]]] = deque()
+    pool = ProcessPoolExecutor(
+        workers,
+        multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(decider.rules, decider.rule_version, decider.today),
+    )
+    try:
+        for rows in chunks:
+            pending.append((rows, pool.submit(_decide, rows)))
+            if len(pending) > 2 * workers:
+                yield pending[0][1].result()
+                pending.popleft()
+        while pending:
+            yield pending[0][1].result()
+            pending.popleft()
+    except BrokenProcessPool:
+        pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for rows, _ in pending:  # only after a broken pool: decide what the workers did not
+        yield decider.decide(rows)
+    for rows in chunks:
+        yield decider.decide(rows)
+
+
+def _start_worker(rules: TierRules, rule_version: str, today: date) -> None:
+    global _decider
+    _decider = Decider(rules, rule_version, today)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (no pool shutdown) would wait on its queue forever: leave instead.
+    (Under forkserver the parent is the fork server, which ends with the process that started it.)"""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _decide(rows: list[Any]) -> ChunkDecision:
+    assert _decider is not None
+    return _decider.decide(rows)
