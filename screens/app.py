@@ -25,7 +25,6 @@ from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
 from storage.audit import Actor
-from workbench.services import listing
 from workbench.services.errors import WorkbenchError
 from workbench.services.office import Choice, DeviceMemory
 
@@ -99,7 +98,6 @@ class WorkbenchApp(App[None]):
         with Session(engine) as session:
             reference = load_reference(session)
         self.post_message(ReferenceLoaded(reference, remembered))
-        listing.warm_up()
 
     def on_reference_loaded(self, message: ReferenceLoaded) -> None:
         self.reference = message.reference
