@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from test_tui_support import build_app, build_office, settle, to_list
 from textual.widgets._footer import FooterKey
 
+from screens.business_list import BusinessListScreen
+
 
 def _shown(app: object) -> list[FooterKey]:
     return [key for key in app.screen.query(FooterKey) if key.display]  # type: ignore[attr-defined]
@@ -19,6 +21,7 @@ async def test_at_80_columns_every_key_shown_is_whole(sqlite_engine: Engine, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await to_list(pilot)
         await settle(pilot)
+        assert isinstance(app.screen, BusinessListScreen)
         shown = _shown(app)
         hidden = [key for key in app.screen.query(FooterKey) if not key.display]
         assert shown and hidden, "the list has more keys than 80 columns hold"

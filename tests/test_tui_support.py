@@ -126,6 +126,11 @@ async def settle(pilot: Any, timeout: float = 5.0) -> None:
 
 
 async def to_list(pilot: Any) -> None:
-    """The app opens on 今日待办 (the to-do list); Esc goes on to the business list."""
+    """The app opens on 今日待办 (the to-do list); Esc goes on to the business list.
+
+    Settles first: on a loaded machine the to-do may not be on screen yet when the test starts, and an
+    Esc pressed before it arrives would leave the to-do on top.
+    """
+    await settle(pilot)
     await pilot.press("escape")
     await settle(pilot)
