@@ -7,7 +7,7 @@ was taken meanwhile. Otherwise it raises ImportConflict naming the rows, and not
 Change log: an update writes one row per changed field (as the form does); a new business writes one
 'create' row (field "", new = which file and row it came from) instead of one per field, so a
 100,000-row import logs 100,000 rows, not 1.5 million; the values themselves are in the business row.
-New rows go through the driver in bulk (workbench.services.demo_write.BulkWriter), made (search columns,
+New rows go through the driver in bulk (workbench.services.bulk_write.BulkWriter), made (search columns,
 uuid, change-log row) by worker processes for a large import (imports.commit_rows); a large import into a
 small register drops and rebuilds the search index and secondary indexes once, as the demo build does.
 """

@@ -1,6 +1,6 @@
 """The commit's writes: new businesses and their change-log rows in bulk, updates grouped by changed fields.
 
-Rows go to the driver as tuples (workbench.services.demo_write.BulkWriter: executemany on SQLite, COPY on
+Rows go to the driver as tuples (workbench.services.bulk_write.BulkWriter: executemany on SQLite, COPY on
 PostgreSQL), made in worker processes for a large import (imports.commit_rows). On SQLite the few typed
 values are bound exactly as SQLAlchemy binds them (the one timestamp once per commit, each distinct date
 once), so the ORM reads back what it would have written itself.
@@ -23,7 +23,7 @@ from imports.plan import ImportPlan, PendingUpdate, ProgressCallback
 from storage import search
 from storage.audit import Actor, as_log_text
 from storage.tables import Business
-from workbench.services.demo_write import BulkWriter
+from workbench.services.bulk_write import BulkWriter
 
 BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
 _STAMP = ("uuid", "version", "updated_at", "updated_by", "device", "office_id")

@@ -21,9 +21,10 @@ from storage.search import search_fields
 from storage.search_sqlite import FTS_TABLES
 from workbench.domain import reference
 from workbench.domain.identifiers import check_id_number, check_phone, check_uscc
-from workbench.services import demo, demo_workers
+from workbench.services import bulk_write, demo, demo_workers
+from workbench.services.bulk_write import Values
 from workbench.services.demo import build_demo
-from workbench.services.demo_rows import BusinessMaker, Territory, Values
+from workbench.services.demo_rows import BusinessMaker, Territory
 from workbench.services.demo_trades import FOOD, TRADES_BY_KIND
 from workbench.services.errors import WorkbenchError
 from workbench.services.reference_seed import seed_reference
@@ -371,8 +372,8 @@ def test_a_broken_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatc
 
 def test_copy_text_escapes_what_postgresql_would_misread() -> None:
     rows = [("a\tb", None, 3, "x\\N", "1\n2\r"), ("plain", None, 0, "", "面馆")]
-    assert demo_workers.copy_text(rows) == "a\\tb\t\\N\t3\tx\\\\N\t1\\n2\\r\nplain\t\\N\t0\t\t面馆\n"
-    assert demo_workers.copy_text([]) == ""
+    assert bulk_write.copy_text(rows) == "a\\tb\t\\N\t3\tx\\\\N\t1\\n2\\r\nplain\t\\N\t0\t\t面馆\n"
+    assert bulk_write.copy_text([]) == ""
 
 
 def _schema(engine: Engine) -> list[Any]:

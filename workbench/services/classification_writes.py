@@ -1,7 +1,7 @@
 """Writing a recompute chunk: results, history rows and change-log rows, as plain tuples.
 
 SQLAlchemy's Core executemany binds every value through its column type, which dominates at a million
-rows (see workbench/services/demo_write.py). Here the rows come from classification_decide as tuples;
+rows (see workbench/services/bulk_write.py). Here the rows come from classification_decide as tuples;
 the values every row of a chunk shares (the timestamp, who, the rule version…) are appended to each.
 SQLite: the driver's executemany. PostgreSQL: new rows by COPY (text format, as the demo writes them),
 updated results by one UPDATE … FROM unnest(arrays) per chunk: both a few statements per chunk instead
@@ -28,9 +28,9 @@ from sqlmodel import Session
 from storage.audit import Actor, utc_now
 from storage.tables import ChangeLog
 from storage.tables_classification import ClassificationResult
+from workbench.services.bulk_write import copy_text
 from workbench.services.classification_decide import ChunkDecision
 from workbench.services.classification_report import RecomputeReport
-from workbench.services.demo_workers import copy_text
 
 RESULT: Any = ClassificationResult.__table__  # type: ignore[attr-defined]
 CHANGES: Any = ChangeLog.__table__  # type: ignore[attr-defined]

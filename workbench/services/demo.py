@@ -4,7 +4,7 @@ build_demo(engine, size=…, seed=…) writes everything in one transaction: the
 one 市场监管所 picked from the Lucheng units of the 2017 list, six officers, six 片区 named after the
 office's townships, then `size` businesses with three years of figures, licences and one change-log
 'create' row each. The same seed, size and day give the same rows, uuids included.
-Rows go in chunks through the driver (demo_write.BulkWriter), never as ORM objects.
+Rows go in chunks through the driver (bulk_write.BulkWriter), never as ORM objects.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
 from storage import search
 from workbench.domain import reference
+from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
 from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
-from workbench.services.demo_write import BulkWriter, rollback_journal
 from workbench.services.errors import WorkbenchError
 from workbench.services.reference_seed import seed_reference
 

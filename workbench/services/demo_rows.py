@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 from workbench.domain import reference
+from workbench.services.bulk_write import Values
 from workbench.services.demo_codes import NEW_CODES_FROM, CodeMaker, PersonCodes
 from workbench.services.demo_figures import Figures
 from workbench.services.demo_names import Addresses, People, cooperative_name, enterprise_name, shop_name
@@ -117,16 +118,6 @@ class Territory:
     city_registrar: str
     townships: list[tuple[str, float, list[tuple[int, int]]]]
     officer_ids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Values:
-    """Driver values: `days[ordinal]` for every day a demo row can hold, TRUE/FALSE, and the timestamp."""
-
-    days: dict[int, Any]
-    true: Any
-    false: Any
-    stamp: Any
 
 
 @dataclass

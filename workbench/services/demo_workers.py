@@ -20,31 +20,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from workbench.services.bulk_write import copy_text
 from workbench.services.demo_rows import BusinessMaker, Chunk
 
 Tables = tuple[Any, Any, Any, Any]  # businesses, years, licences, changes: row lists, or COPY text
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _worker: tuple[BusinessMaker, bool] | None = None
-
-
-def copy_text(rows: list[tuple[Any, ...]]) -> str:
-    """Rows in PostgreSQL's COPY text format (values already str, int or None)."""
-    lines = [_copy_line(row) for row in rows]
-    return "\n".join(lines) + "\n" if lines else ""
-
-
-def _copy_line(row: tuple[Any, ...]) -> str:
-    line = "\t".join(["\\N" if value is None else str(value) for value in row])
-    # Nothing to escape unless a value holds a tab, newline, carriage return or backslash (rare).
-    if (
-        line.count("\t") == len(row) - 1
-        and line.count("\\") == row.count(None)
-        and "\n" not in line
-        and "\r" not in line
-    ):
-        return line
-    return "\t".join(["\\N" if value is None else str(value).translate(_COPY_ESCAPES) for value in row])
 
 
 def _tables(chunk: Chunk, as_copy: bool) -> Tables:

@@ -1,4 +1,5 @@
-"""Bulk inserts for the demo: the driver's executemany on SQLite, COPY on PostgreSQL, in the caller's transaction.
+"""Bulk inserts (the demo build, the register import): the driver's executemany on SQLite, COPY on PostgreSQL,
+in the caller's transaction.
 
 SQLAlchemy's Core executemany spends most of its time binding each value through the column types;
 at millions of rows that dominates. Instead each distinct value is bound once through the same column
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +21,38 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
-from workbench.services.demo_rows import Values
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+@dataclass
+class Values:
+    """Driver values: `days[ordinal]` for every day a bulk row can hold, TRUE/FALSE, and the timestamp."""
+
+    days: dict[int, Any]
+    true: Any
+    false: Any
+    stamp: Any
+
+
+def copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """Rows in PostgreSQL's COPY text format (values already str, int or None)."""
+    lines = [_copy_line(row) for row in rows]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _copy_line(row: tuple[Any, ...]) -> str:
+    line = "\t".join(["\\N" if value is None else str(value) for value in row])
+    # Nothing to escape unless a value holds a tab, newline, carriage return or backslash (rare).
+    if (
+        line.count("\t") == len(row) - 1
+        and line.count("\\") == row.count(None)
+        and "\n" not in line
+        and "\r" not in line
+    ):
+        return line
+    return "\t".join(["\\N" if value is None else str(value).translate(_COPY_ESCAPES) for value in row])
+
 
 LOADED_TABLES = ("business", "year_figures", "license", "change_log")
 _SQLITE_CACHE_KIB = 512 * 1024  # page cache while building: index builds stay in memory
