@@ -39,7 +39,8 @@ def _pool(word: str, allowed: tuple[str, ...]) -> str:
     return pool
 
 
-def _actor(ctx: typer.Context, office: str | None) -> tuple[Any, Any]:
+def office_actor(ctx: typer.Context, office: str | None, who: str = "命令行") -> tuple[Any, Any]:
+    """The ready engine and an Actor of the one office named (or the only one); exits 1 naming the offices."""
     from sqlmodel import Session
 
     from storage.audit import Actor
@@ -53,7 +54,7 @@ def _actor(ctx: typer.Context, office: str | None) -> tuple[Any, Any]:
             names = "、".join(choice.name for choice in offices(session=session)) or "（还没有建所）"
             typer.echo(f"请用 --office 指定所：{names}", err=True)
             raise typer.Exit(1)
-    return engine, Actor(who="命令行", device=locations.device_name(), office_id=known[0].id)
+    return engine, Actor(who=who, device=locations.device_name(), office_id=known[0].id)
 
 
 def candidates_command(
@@ -75,7 +76,7 @@ def candidates_command(
     except RulesError as error:
         typer.echo(error.message_zh, err=True)
         raise typer.Exit(1) from None
-    engine, actor = _actor(ctx, office)
+    engine, actor = office_actor(ctx, office)
     with Session(engine) as session:
         rows = candidates(session=session, actor=actor, pool=pool, rules=rules.rules)
     engine.dispose()
@@ -110,7 +111,7 @@ def pool_command(
     from workbench.services.pools import pool_members
 
     pool = _pool(which, tuple(POOL_LABELS))
-    engine, actor = _actor(ctx, office)
+    engine, actor = office_actor(ctx, office)
     with Session(engine) as session:
         rows = pool_members(session=session, actor=actor, pool=pool, include_left=include_left)
     engine.dispose()

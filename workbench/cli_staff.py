@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench import locations
+from workbench.cli_pools import office_actor
 
 OfficeOption = Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")]
 WhoOption = Annotated[str | None, typer.Option("--who", help="记在谁名下（默认：本机登录名）")]
@@ -25,20 +25,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _actor(ctx: typer.Context, office: str | None, who: str | None) -> tuple[Any, Any]:
-    from sqlmodel import Session
-
-    from storage.audit import Actor
-    from workbench.cli_ready import ready_engine
-    from workbench.services.office import offices
-
-    engine, _result = ready_engine(locations.database_url(ctx.obj["db"]))
-    with Session(engine) as session:
-        known = [c for c in offices(session=session) if office is None or c.name == office.strip()]
-        if len(known) != 1:
-            names = "、".join(choice.name for choice in offices(session=session)) or "（还没有建所）"
-            typer.echo(f"请用 --office 指定所：{names}", err=True)
-            raise typer.Exit(1)
-    return engine, Actor(who=who or getpass.getuser(), device=locations.device_name(), office_id=known[0].id)
+    return office_actor(ctx, office, who or getpass.getuser())
 
 
 def _run(ctx: typer.Context, office: str | None, who: str | None, change: Any) -> None:
