@@ -25,13 +25,17 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
-from typing import Any, Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlalchemy import Connection, Select, and_, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.search_pinyin import operator_pinyin, pinyin
 from storage.tables import Business
+
+if TYPE_CHECKING:
+    from storage.search_side_index import SideIndex
 
 TermKind = Literal["code", "pinyin", "text"]
 NAME_PINYIN_MAX = 600  # Business.name_pinyin max_length
@@ -226,8 +230,9 @@ class SearchBackend(Protocol):
         """Rebuild the index from the business table and refresh the planner's statistics."""
         ...
 
-    def bulk_load(self, connection: Connection) -> AbstractContextManager[None]:
-        """Stop maintaining the index row by row for the block; rebuild it once at the end."""
+    def bulk_load(self, connection: Connection, side: SideIndex | None = None) -> AbstractContextManager[None]:
+        """Stop maintaining the index row by row for the block; rebuild it once at the end (or copy in
+        the `side` index, where the engine has one)."""
         ...
 
 
@@ -248,13 +253,28 @@ def rebuild_index(connection: Connection) -> None:
     backend_for(connection).rebuild(connection)
 
 
-def bulk_load(connection: Connection) -> AbstractContextManager[None]:
+def bulk_load(connection: Connection, side: SideIndex | None = None) -> AbstractContextManager[None]:
     """`with bulk_load(connection): executemany(...)`: the index is built once, after the rows are in.
 
     Inside the block the index is not maintained (so searches in this transaction miss the new rows);
-    leaving it normally rebuilds the index. Use it in the loading transaction only.
+    leaving it normally rebuilds the index, or copies in `side` (see side_index). Use it in the loading
+    transaction only.
     """
-    return backend_for(connection).bulk_load(connection)
+    return backend_for(connection).bulk_load(connection, side)
+
+
+def side_index(connection: Connection) -> SideIndex | None:
+    """For a bulk load into an empty business table of a SQLite file: a SideIndex that builds the search
+    index beside the database on other threads while the load goes on (storage.search_side_index).
+    None elsewhere (PostgreSQL builds its GIN indexes itself; an in-memory database has no folder)."""
+    database = connection.engine.url.database
+    if connection.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM business)").scalar():
+        return None
+    from storage.search_side_index import SideIndex
+
+    return SideIndex(connection, Path(database).resolve().parent)
 
 
 # Planning a query text

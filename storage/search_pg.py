@@ -23,7 +23,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Integer, Select, any_, bindparam, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -31,6 +31,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
+
+if TYPE_CHECKING:
+    from storage.search_side_index import SideIndex
 from storage.tables import Business
 
 TRIGRAM_TEXT = "(name || ' ' || operator || ' ' || address || ' ' || phone || ' ' || name_pinyin)"
@@ -118,8 +121,9 @@ class PgSearch:
         connection.exec_driver_sql("ANALYZE business")
 
     @contextmanager
-    def bulk_load(self, connection: Connection) -> Iterator[None]:
-        """Building a GIN index once is much faster than growing it row by row."""
+    def bulk_load(self, connection: Connection, side: SideIndex | None = None) -> Iterator[None]:
+        """Building a GIN index once is much faster than growing it row by row (no side index here:
+        storage.search.side_index gives none for PostgreSQL)."""
         present = set(
             connection.execute(
                 text(

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Integer, Select, column, literal_column, sele
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
+from storage.search_side_index import SideIndex
 from storage.tables import Business
 
 FTS_TABLES = ("business_fts", "business_grams", "business_pinyin")
@@ -33,6 +34,11 @@ RARE_TRIGRAMS = 2
 STRETCH = 4  # trigrams
 SAMPLE_ROWS = 5000
 REBUILD_CACHE_KIB = 256 * 1024  # the rebuild writes ~200 MB of index at a million rows: twice as fast cached
+# FTS5 writes its pending terms out as a new segment whenever they pass 'hashsize' (1 MB by default), and
+# merges those segments as it goes: a rebuild with 32 MB writes fewer and merges less (1M rows: 33.5 ->
+# 27 s, measured in docs/benchmarks.md). Set for the rebuild only, then back to the default.
+REBUILD_HASH_BYTES = 16 << 20
+DEFAULT_HASH_BYTES = 1 << 20
 MMAP_BYTES = 4 << 30  # more than any office's file; SQLite caps it at its own limit (2 GB by default)
 _MAPPED = "workbench.search.mmap"
 _CACHED_FILES: set[str] = set()  # database files the warm-up has read into the OS cache
@@ -90,14 +96,17 @@ class SqliteSearch:
         connection.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
         try:
             for name in FTS_TABLES:
+                _set_hash_size(connection, name, REBUILD_HASH_BYTES)
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+                _set_hash_size(connection, name, DEFAULT_HASH_BYTES)
             analyze(connection)
         finally:
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size or -2000)}")
 
     @contextmanager
-    def bulk_load(self, connection: Connection) -> Iterator[None]:
-        """Row-by-row FTS5 upkeep costs ~0.2 ms a row (each statement flushes FTS5's pending terms)."""
+    def bulk_load(self, connection: Connection, side: SideIndex | None = None) -> Iterator[None]:
+        """Row-by-row FTS5 upkeep costs ~0.2 ms a row (each statement flushes FTS5's pending terms).
+        With `side`, the index built beside the database is copied in instead of a rebuild here."""
         triggers = connection.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
             f"({', '.join(repr(name) for name in _TRIGGER_NAMES)})"
@@ -107,7 +116,14 @@ class SqliteSearch:
         yield
         for _name, sql in triggers:
             connection.exec_driver_sql(sql)
-        self.rebuild(connection)
+        if side is not None and side.finish(connection):
+            analyze(connection)
+        else:
+            self.rebuild(connection)
+
+
+def _set_hash_size(connection: Connection, name: str, size: int) -> None:
+    connection.exec_driver_sql(f"INSERT INTO {name}({name}, rank) VALUES ('hashsize', {int(size)})")
 
 
 def map_file(connection: Connection) -> None:

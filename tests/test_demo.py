@@ -18,7 +18,8 @@ from sqlmodel import SQLModel
 
 from storage.engine import make_engine
 from storage.search import search_fields
-from storage.search_sqlite import FTS_TABLES
+from storage.search_side_index import FTS_COLUMNS, SideIndex
+from storage.search_sqlite import DEFAULT_HASH_BYTES, FTS_TABLES
 from workbench.domain import reference
 from workbench.domain.identifiers import check_id_number, check_phone, check_uscc
 from workbench.services import bulk_write, demo, demo_workers
@@ -384,16 +385,27 @@ def _schema(engine: Engine) -> list[Any]:
     )
 
 
+@pytest.mark.parametrize("side_index", [False, True], ids=["rebuilt-in-place", "built-beside"])
 def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
-    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, side_index: bool
 ) -> None:
     """Indexes dropped for the load and triggers dropped for the search rebuild all come back as the
-    migrations made them; FTS5's integrity-check passes; the triggers keep the index whole afterwards."""
+    migrations made them; FTS5's integrity-check passes and a rebuild in place finds the same rows, whether
+    the index was rebuilt in place or built beside the database and copied in (storage.search_side_index);
+    the triggers keep the index whole afterwards; no scratch file is left."""
     monkeypatch.setattr(demo, "CHUNK", 400)
+    monkeypatch.setattr(demo, "SIDE_INDEX_FROM", 0 if side_index else 10**9)
+    copied: list[bool] = []
+    original_finish = SideIndex.finish
+    monkeypatch.setattr(
+        SideIndex, "finish", lambda self, connection: copied.append(original_finish(self, connection)) or copied[-1]
+    )
     engine = _fresh_sqlite(sqlite_template, tmp_path, "built.db")
     try:
         before = _schema(engine)
         build_demo(engine, size=1500, seed=3, today=TODAY, workers=2)
+        assert copied == ([True] if side_index else [])
+        assert not list(tmp_path.glob(".workbench-search-*"))
         assert _schema(engine) == before
         queries = [
             ("business_fts", '"鹿城区"'),
@@ -412,6 +424,9 @@ def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
 
         streamed = found()
         assert all(streamed[index] for index in (0, 2, 4))
+        # The rebuild's larger FTS5 hash (storage.search_sqlite.REBUILD_HASH_BYTES) is for the rebuild only.
+        hash_sizes = [_rows(engine, f"SELECT v FROM {name}_config WHERE k = 'hashsize'") for name in FTS_TABLES]
+        assert all([tuple(row) for row in sizes] in ([], [(DEFAULT_HASH_BYTES,)]) for sizes in hash_sizes)
         with engine.begin() as connection:
             for name in FTS_TABLES:
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
@@ -426,5 +441,36 @@ def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
             row[0]
             for row in _rows(engine, "SELECT rowid FROM business_fts WHERE business_fts MATCH '奥蕾测验'")
         ] == [7]
+    finally:
+        engine.dispose()
+
+
+def test_side_index_reads_the_columns_each_search_table_is_defined_on(sqlite_template: Path, tmp_path: Path) -> None:
+    engine = _fresh_sqlite(sqlite_template, tmp_path, "columns.db")
+    try:
+        with engine.connect() as connection:
+            for name, columns in FTS_COLUMNS.items():
+                listed = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({name})")]
+                assert tuple(listed) == columns
+        assert sorted(FTS_COLUMNS) == sorted(FTS_TABLES)
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_side_build_falls_back_to_a_rebuild_in_place(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "CHUNK", 400)
+    monkeypatch.setattr(demo, "SIDE_INDEX_FROM", 0)
+    monkeypatch.setattr("storage.search_side_index.SIDE_HASH_BYTES", "not a number")  # every build fails
+    engine = _fresh_sqlite(sqlite_template, tmp_path, "fallback.db")
+    try:
+        build_demo(engine, size=900, seed=3, today=TODAY, workers=0)
+        with engine.begin() as connection:
+            for name in FTS_TABLES:
+                connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
+            found = connection.exec_driver_sql("SELECT count(*) FROM business_grams WHERE business_grams MATCH '店'")
+            assert found.scalar_one() > 100
+        assert not list(tmp_path.glob(".workbench-search-*"))
     finally:
         engine.dispose()

@@ -14,8 +14,10 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
@@ -25,6 +27,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
 from storage import search
+from storage.search_side_index import SEARCHED
 from workbench.domain import reference
 from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
@@ -38,6 +41,7 @@ from workbench.services.reference_seed import seed_reference
 Progress = Callable[[int, int, str], None]
 CHUNK = 10_000  # part of what a seed means: chunk i draws from its own random stream
 PARALLEL_FROM = 50_000
+SIDE_INDEX_FROM = 100_000  # businesses; below this the search index is rebuilt in place (a few seconds)
 MAX_WORKERS = 4  # about what one writer keeps up with
 TABLES = ("business", "year_figures", "license", "change_log")
 COLUMNS = (YEAR_COLUMNS, LICENCE_COLUMNS, CHANGE_COLUMNS)
@@ -117,12 +121,20 @@ def build_demo(
         statuses: Counter[str] = Counter()
         totals: Counter[str] = Counter()
         done = 0
-        # The search index (FTS triggers / GIN) and the plain indexes are built once, after the rows.
-        with search.bulk_load(connection):
+        # The search index (FTS triggers / GIN) and the plain indexes are built once, after the rows;
+        # a big SQLite build makes its search index beside the database meanwhile (storage.search_side_index).
+        side = search.side_index(connection) if size >= SIDE_INDEX_FROM else None
+        searched = itemgetter(*(maker.columns.index(name) for name in ("id", *SEARCHED)))
+        with ExitStack() as stack:
+            if side is not None:
+                stack.callback(side.close)  # after bulk_load has copied the side index in (or failed)
+            stack.enter_context(search.bulk_load(connection, side))
             with writer.loading():
                 for tables, kinds_made, statuses_made in chunks(maker, size, CHUNK, workers, writer.postgres):
                     for table, columns, rows in zip(TABLES, (maker.columns, *COLUMNS), tables, strict=True):
                         writer.insert(table, columns, rows)
+                    if side is not None:
+                        side.add(map(searched, tables[0]))
                     kinds.update(kinds_made)
                     statuses.update(statuses_made)
                     totals.update(
@@ -133,6 +145,8 @@ def build_demo(
                     )
                     done += sum(kinds_made.values())
                     report(done, size, "生成市场主体")
+                if side is not None:
+                    side.start()
                 report(size, size, "建立索引")
             report(size, size, "重建检索索引")
         report(size, size, "生成帮扶、诉求和走访")
