@@ -24,7 +24,6 @@ from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem, todo_list
 from workbench.services.service_common import ServiceSettings
-from workbench.services.visits import complete_follow_up, list_visits
 
 URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
 WEEKDAYS = "一二三四五六日"
@@ -268,6 +267,9 @@ class TodoScreen(WorkbenchScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo-done", description="标记跟进办完")
     def _finish(self, engine: Engine, actor: Actor, item: TodoItem, today: date) -> None:
+        # Here, not at the top: visits (and register, validation) are not needed for the first paint.
+        from workbench.services.visits import complete_follow_up, list_visits
+
         with Session(engine) as session:
             visits = list_visits(session, actor=actor, business_uuid=item.business_uuid)
             due = [

@@ -1,33 +1,61 @@
-"""Migrations: bring any database to the code's schema, backing SQLite up first when it is older."""
+"""Migrations: bring any database to the code's schema, backing SQLite up first when it is older.
+
+Alembic is imported only to upgrade: a database already at SCHEMA_HEAD (every launch but the first after
+an update) is recognised with one SELECT, so opening the workbench does not load Alembic.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest revision in storage/migrations/versions; tests/test_migrations.py checks it against Alembic's.
+SCHEMA_HEAD = "0009"
+# Alembic's defaults (env.py sets neither version_table nor version_table_schema).
+VERSION_TABLE = "alembic_version"
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
     return config
 
 
-def head_revision() -> str:
+def alembic_head_revision() -> str:
+    """The head as Alembic reads it from the migration scripts (what SCHEMA_HEAD must equal)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+def head_revision() -> str:
+    return SCHEMA_HEAD
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The database's revision, None when it has no version table or no row (Alembic's answer, without Alembic)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    versions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(versions) > 1:
+        raise RuntimeError(f"{VERSION_TABLE} holds more than one revision: {', '.join(versions)}")
+    return versions[0] if versions else None
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return revision_of(connection)
 
 
 @dataclass(frozen=True)
@@ -39,6 +67,8 @@ class UpgradeResult:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run Alembic to `revision` on this engine's database."""
+    from alembic import command
+
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -55,7 +85,7 @@ def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
     from storage.engine import is_sqlite
 
     before = current_revision(engine)
-    head = head_revision()
+    head = SCHEMA_HEAD
     if before == head:
         return UpgradeResult(before, head, None)
     can_back_up = is_sqlite(engine) or find_pg_dump() is not None

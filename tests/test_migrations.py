@@ -20,7 +20,14 @@ from typer.testing import CliRunner
 from storage import backup
 from storage.audit import Actor
 from storage.engine import make_engine
-from storage.schema import current_revision, ensure_current, head_revision, upgrade
+from storage.schema import (
+    SCHEMA_HEAD,
+    alembic_head_revision,
+    current_revision,
+    ensure_current,
+    head_revision,
+    upgrade,
+)
 from storage.search import match_ids_clause
 from storage.tables import Business
 from workbench import cli
@@ -148,6 +155,30 @@ def test_ensure_current_on_a_current_database_does_nothing(engine: Engine, tmp_p
     result = ensure_current(engine, tmp_path / "backups")
     assert (result.before, result.after, result.backup) == (head_revision(), head_revision(), None)
     assert not (tmp_path / "backups").exists()
+
+
+def test_schema_head_is_the_newest_migration() -> None:
+    """SCHEMA_HEAD spares the launch Alembic: a new migration must move it too."""
+    assert alembic_head_revision() == SCHEMA_HEAD
+
+
+def test_current_revision_reads_what_alembic_reads(blank_url: str) -> None:
+    """Plain SQL gives Alembic's answer on a blank database, an old one and a current one, on each engine."""
+    from alembic.runtime.migration import MigrationContext
+
+    def alembic_reads(engine: Engine) -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    engine = make_engine(blank_url)
+    try:
+        assert current_revision(engine) is None and alembic_reads(engine) is None
+        for revision in (FIRST_REVISION, "head"):
+            upgrade(engine, revision)
+            assert current_revision(engine) == alembic_reads(engine)
+        assert current_revision(engine) == SCHEMA_HEAD
+    finally:
+        engine.dispose()
 
 
 def _sqlite_rows(path: Path, query: str) -> list[tuple[object, ...]]:

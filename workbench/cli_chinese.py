@@ -3,15 +3,23 @@
 typer.rich_utils keeps its panel titles as module constants (meant to be overridable); click names the
 help option "Show this message and exit." when it builds it, so that one option gets its text here.
 Typer ships its own copy of click (typer._click): its Command is the one patched.
+
+typer.rich_utils costs ~80 ms to import and Typer imports it only to render help, an error or an abort,
+so it is not imported here: the titles are set the moment Typer first imports it (a finder on
+sys.meta_path), and `workbench` with no arguments never loads it.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
+import sys
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
-import typer.rich_utils as rich_utils
 from typer._click.core import Command
 
+RICH_UTILS = "typer.rich_utils"
 _TITLES = {
     "ARGUMENTS_PANEL_TITLE": "参数",
     "OPTIONS_PANEL_TITLE": "选项",
@@ -26,10 +34,39 @@ _TITLES = {
 HELP_TEXT = "显示本帮助并退出"
 
 
-def use_chinese() -> None:
-    """Call once, before the app runs (idempotent)."""
+def _set_titles(rich_utils: ModuleType) -> None:
     for name, text in _TITLES.items():
         setattr(rich_utils, name, text)
+
+
+class _TitlesOnImport:
+    """A meta path finder for typer.rich_utils alone: finds it as usual, sets the titles once it has run."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != RICH_UTILS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            _set_titles(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def use_chinese() -> None:
+    """Call once, before the app runs (idempotent)."""
+    if RICH_UTILS in sys.modules:
+        _set_titles(sys.modules[RICH_UTILS])
+    elif not any(isinstance(finder, _TitlesOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _TitlesOnImport())
     original = Command.get_help_option
     if getattr(original, "_chinese", False):
         return

@@ -23,7 +23,6 @@ of 《市场监督管理投诉举报处理暂行办法》 for deciding whether t
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -93,6 +92,8 @@ DEFAULT_LISTS = ServiceLists()
 
 def parse_service_lists(text: str) -> ServiceLists:
     """service.toml text over the defaults; ValueError naming the key when a value has the wrong shape."""
+    import tomllib  # here, not at the top: its parser compiles regexes that cost the launch ~50 ms
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

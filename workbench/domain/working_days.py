@@ -18,7 +18,6 @@ every other Monday-Friday is a working day. A year in the file overrides chinese
 
 from __future__ import annotations
 
-import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -160,6 +159,8 @@ def _estimated_holidays(year: int) -> frozenset[date]:
 
 def parse_office_holidays(text: str) -> OfficeHolidays:
     """Read holidays.toml text; ValueError with a Chinese message naming the year and the entry."""
+    import tomllib  # here, not at the top: its parser compiles regexes that cost the launch ~50 ms
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
