@@ -35,8 +35,8 @@ FTS_COLUMNS = {
 }
 COPY_ORDER = ("business_pinyin", "business_grams", "business_fts")  # the trigram table is ~3/4 of the work
 SHADOW_TABLES = ("data", "idx")  # columnsize=0 and external content: no docsize or content tables
-SIDE_HASH_BYTES = 64 << 20  # FTS5 pending terms kept in memory before a segment is written (see search_sqlite)
-SCRATCH_CACHE_KIB = 64 * 1024
+SIDE_HASH_BYTES = 32 << 20  # FTS5 pending terms kept in memory before a segment is written (see search_sqlite)
+SCRATCH_CACHE_KIB = 32 * 1024
 COPY_ROWS = 512  # shadow rows per executemany when copying in (blocks of ~4 kB)
 
 
