@@ -48,6 +48,21 @@ def test_ordered_map_keeps_the_order_of_the_items(start_method: str) -> None:
     assert list(ordered_map(_scaled, 3, items, 2, start_method=start_method)) == expected
 
 
+def test_workers_started_from_another_thread_come_from_a_fork_server() -> None:
+    """The TUI's import wizard commits in a worker thread: no fork of a process with threads there."""
+    made: list[tuple[str, list[int]]] = []
+
+    def in_a_thread() -> None:
+        made.append((imports.parallel.thread_start_method(), list(ordered_map(_scaled, 5, range(12), 2))))
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    expected_method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    assert made == [(expected_method, [5 * item for item in range(12)])]
+    assert imports.parallel.thread_start_method() == imports.parallel.START_METHOD  # this test's main thread
+
+
 def test_a_broken_pool_finishes_the_work_in_this_process() -> None:
     assert list(ordered_map(_dies_in_a_worker, 2, range(10), 1)) == [2 * item for item in range(10)]
 
