@@ -68,6 +68,25 @@ def main(argv: list[str] | None = None) -> None:
         queries = [query for query in queries if query[0] in args.only.split(",")]
     _report(engine, office_id, queries, args.warm, args.sort or DEFAULT_SORT, args.evict and is_sqlite(engine),
             not args.no_count)
+    if args.launch_runs:
+        _report_launch(url, args.launch_runs)
+
+
+def _report_launch(url: str, runs: int) -> None:
+    """Launch to the first page painted, each run a new `workbench`-like process (bench/launch.py): from
+    the app's start (what the app itself costs) and from the process's start (interpreter and imports too)."""
+    import tempfile
+
+    from launch import _one as one_launch
+
+    with tempfile.TemporaryDirectory() as folder:
+        measured = [one_launch(url, Path(folder) / "device.json") for _ in range(runs)]
+    from_app = [run["total_ms"] - run["before_app_ms"] for run in measured]
+    from_process = [run["total_ms"] for run in measured]
+    print(f"\nlaunch to first page painted, {runs} new processes (120x36, officer remembered):")
+    print(f"  from app start: median {statistics.median(from_app):.0f} ms, worst {max(from_app):.0f} ms")
+    print(f"  from process start (interpreter and imports included): median "
+          f"{statistics.median(from_process):.0f} ms, worst {max(from_process):.0f} ms")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -84,6 +103,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warm-up", action="store_true",
                         help="SQLite: first read the file in as the list does after its first page (search_warmup)")
     parser.add_argument("--no-count", action="store_true", help="time the first page only (counts take minutes)")
+    parser.add_argument("--launch-runs", type=int, default=5,
+                        help="then launch the app this many times and time the first page (0: skip)")
     parser.add_argument("--sort", default=None, choices=["name", "registered_on", "-registered_on"],
                         help="list order (default: the list screen's default order)")
     parser.add_argument("--cache-mib", type=int, default=0,
