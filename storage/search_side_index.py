@@ -61,13 +61,24 @@ class SideIndex:
         self._insert = f"INSERT INTO business (id, {columns}) VALUES ({', '.join('?' * (1 + len(SEARCHED)))})"
 
     def add(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Loaded rows as (id, *SEARCHED)."""
-        self.content.executemany(self._insert, rows)
+        """Loaded rows as (id, *SEARCHED). A scratch file that cannot be written (a full disk) gives up the
+        side build, never the load: finish() then says so and the index is rebuilt in place."""
+        if self.errors:
+            return
+        try:
+            self.content.executemany(self._insert, rows)
+        except sqlite3.Error as error:
+            self.errors.append(error)
 
     def start(self) -> None:
         """Build every FTS5 table in its own file, each on its own thread; returns at once."""
-        self.content.commit()
+        try:
+            self.content.commit()
+        except sqlite3.Error as error:
+            self.errors.append(error)
         self.content.close()
+        if self.errors:
+            return
         for name in FTS_COLUMNS:
             thread = threading.Thread(target=self._build, args=(name,), name=f"search-{name}", daemon=True)
             thread.start()
@@ -94,7 +105,8 @@ class SideIndex:
     def finish(self, connection: Connection) -> bool:
         """Wait for the builds and copy them into the database's shadow tables; False when a build
         failed (the caller's rebuild in place then replaces whatever was copied)."""
-        if len(self.threads) != len(FTS_COLUMNS):
+        if self.errors or len(self.threads) != len(FTS_COLUMNS):
+            self._join()
             return False
         raw: Any = connection.connection.driver_connection
         for name in COPY_ORDER:  # the small ones first, while the trigram table may still be building

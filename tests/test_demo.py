@@ -457,12 +457,22 @@ def test_side_index_reads_the_columns_each_search_table_is_defined_on(sqlite_tem
         engine.dispose()
 
 
+@pytest.mark.parametrize("failing", ["build", "scratch file"])
 def test_a_failed_side_build_falls_back_to_a_rebuild_in_place(
-    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
     monkeypatch.setattr(demo, "CHUNK", 400)
     monkeypatch.setattr(demo, "SIDE_INDEX_FROM", 0)
-    monkeypatch.setattr("storage.search_side_index.SIDE_HASH_BYTES", "not a number")  # every build fails
+    if failing == "build":
+        monkeypatch.setattr("storage.search_side_index.SIDE_HASH_BYTES", "not a number")  # every build fails
+    else:  # the scratch file cannot take the rows (as on a full disk)
+        original_init = SideIndex.__init__
+
+        def broken_insert(self: SideIndex, *args: Any) -> None:
+            original_init(self, *args)
+            self._insert = "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+        monkeypatch.setattr(SideIndex, "__init__", broken_insert)
     engine = _fresh_sqlite(sqlite_template, tmp_path, "fallback.db")
     try:
         build_demo(engine, size=900, seed=3, today=TODAY, workers=0)
