@@ -35,8 +35,8 @@ STRETCH = 4  # trigrams
 SAMPLE_ROWS = 5000
 REBUILD_CACHE_KIB = 256 * 1024  # the rebuild writes ~200 MB of index at a million rows: twice as fast cached
 # FTS5 writes its pending terms out as a new segment whenever they pass 'hashsize' (1 MB by default), and
-# merges those segments as it goes: a rebuild with 32 MB writes fewer and merges less (1M rows: 33.5 ->
-# 27 s, measured in docs/benchmarks.md). Set for the rebuild only, then back to the default.
+# merges those segments as it goes: a rebuild with 16 MB writes fewer and merges less (the 100,000 rows of
+# an import: 1.7 -> 1.1 s, +16 MB peak; docs/benchmarks.md). Set for the rebuild only, then back.
 REBUILD_HASH_BYTES = 16 << 20
 DEFAULT_HASH_BYTES = 1 << 20
 MMAP_BYTES = 4 << 30  # more than any office's file; SQLite caps it at its own limit (2 GB by default)
