@@ -9,12 +9,46 @@ app's narrow breakpoint hides the palette key below 110 columns (workbench.tcss)
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 
 class WorkbenchFooter(Footer):
-    """A Footer that shows only the keys it can show whole."""
+    """A Footer that shows only the keys it can show whole, and rebuilds its keys only when they change.
+
+    Textual's Footer rebuilds every key whenever the screen's bindings may have changed (each focus
+    move, several times while the app starts: ~10 rebuilds of ~12 keys before the first page); most of
+    those show the very same keys. Here the changes that arrive before the next refresh are answered by
+    one check, and the keys are rebuilt only if what they would show differs.
+    """
+
+    _shown: tuple[object, ...] | None = None
+    _check_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._check_pending:
+            self._check_pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._check_pending = False
+        if not self.is_attached:  # the screen went away before the check
+            return
+        shown = self._what_would_show()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
+
+    def _what_would_show(self) -> tuple[object, ...]:
+        return tuple(
+            (binding.key, binding.key_display, binding.description, binding.action, binding.group, enabled, tooltip)
+            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show
+        ) + (self.show_command_palette,)
 
     async def recompose(self) -> None:
         await super().recompose()
