@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from typer.testing import CliRunner
 
@@ -80,3 +81,32 @@ def test_help_speaks_chinese_down_to_typers_own_words() -> None:
         assert result.exit_code == 0
         assert "Show this message" not in result.output and "Options" not in result.output
         assert "选项" in result.output and "显示本帮助并退出" in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "shown"),
+    [
+        (["--nosuch"], "没有这个选项：--nosuch"),
+        (["imprt"], "没有这个命令「imprt」。您要找的是不是 'import'？"),
+        (["code"], "缺少参数「codes」。"),
+        (["demo", "--size", "abc"], "「--size」的值不对：应为整数"),
+        (["demo", "--size"], "选项「--size」后面要跟一个值。"),
+        (["import", "/no/such/名录.xlsx"], "「/no/such/名录.xlsx」不存在。"),
+    ],
+)
+def test_mistakes_on_the_command_line_are_explained_in_chinese(arguments: list[str], shown: str) -> None:
+    result = runner.invoke(cli.app, arguments, prog_name="workbench")
+    assert result.exit_code == 2
+    output = " ".join(result.output.replace("│", " ").split())  # the error panel wraps long lines
+    assert shown in output, output
+    if arguments != ["demo", "--size"]:  # click gives that error no context, so no usage line
+        assert "用法：workbench" in output
+    assert not any(word in output for word in ("Usage", "No such", "Missing", "Invalid value", "Input should"))
+
+
+def test_a_message_no_pattern_knows_is_left_as_it_was() -> None:
+    from workbench.cli_errors_chinese import chinese_message
+
+    assert chinese_message("数据库中还没有市场监管所") == "数据库中还没有市场监管所"
+    assert chinese_message("Something new in a later Typer") == "Something new in a later Typer"
+    assert chinese_message("Input should be greater than or equal to 1") == "应大于或等于 1"

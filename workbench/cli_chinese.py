@@ -19,6 +19,8 @@ from typing import Any
 
 from typer._click.core import Command
 
+from workbench.cli_errors_chinese import translate_errors
+
 RICH_UTILS = "typer.rich_utils"
 _TITLES = {
     "ARGUMENTS_PANEL_TITLE": "参数",
@@ -67,6 +69,9 @@ def use_chinese() -> None:
         _set_titles(sys.modules[RICH_UTILS])
     elif not any(isinstance(finder, _TitlesOnImport) for finder in sys.meta_path):
         sys.meta_path.insert(0, _TitlesOnImport())
+    from typer._click import exceptions, formatting
+
+    translate_errors(exceptions, formatting)
     original = Command.get_help_option
     if getattr(original, "_chinese", False):
         return
