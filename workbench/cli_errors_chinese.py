@@ -72,9 +72,10 @@ def translate_errors(exceptions: Any, formatting: Any) -> None:
     base = exceptions.ClickException
     for value in vars(exceptions).values():
         if isinstance(value, type) and issubclass(value, base) and (value is base or "format_message" in vars(value)):
-            current = value.format_message  # the base's may be inherited (from TyperException)
+            error_class: Any = value
+            current = error_class.format_message  # the base's may be inherited (from TyperException)
             if not getattr(current, "_chinese", False):
-                value.format_message = _translated(current)
+                error_class.format_message = _translated(current)
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "_chinese", False):
 
