@@ -2,36 +2,28 @@
 
 An import's heavy per-row work (search columns, cleaning cells) depends on nothing but its own chunk, so
 worker processes may run ahead while this process reads or writes; results come back in submission order.
-Workers fork where fork is safe (Linux, called from the main thread, as the CLI and the demo builder
-are), use a fork server when called from another thread (the TUI's import wizard commits in a worker
-thread: forking a process that has other threads can copy a lock another thread holds, and the child
-hangs on it), and spawn elsewhere: spawned workers re-import the caller's main module, which therefore
-needs the `if __name__ == "__main__"` guard (the console script, pytest and the bench have it). Small jobs never start a pool (start-up costs more than
-it saves), and if the pool breaks (a worker dies), the remaining chunks are done here: same results.
+Workers start as workbench.services.process_start says: fork from the main thread on Linux (the CLI), a
+fork server from another thread (the TUI's import wizard commits in a worker thread), spawn elsewhere;
+spawned workers re-import the caller's main module, which therefore needs the `if __name__ ==
+"__main__"` guard (the console script, pytest and the bench have it). Small jobs never start a pool
+(start-up costs more than it saves), and if the pool breaks (a worker dies), the remaining chunks are
+done here: same results.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from workbench.services.process_start import FROM_MAIN_THREAD as START_METHOD  # noqa: F401  (re-exported)
+from workbench.services.process_start import pool_context
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"  # from the main thread
-
-
-def thread_start_method() -> str:
-    """How to start workers from the calling thread (see the module's docstring)."""
-    if START_METHOD == "fork" and threading.current_thread() is not threading.main_thread():
-        return "forkserver"
-    return START_METHOD
 POOL_FROM_ROWS = 5000  # below this an import stays in one process
 MAX_WORKERS = 4  # the per-row work is ~40 % of an import: more workers would wait on this process
 
@@ -56,7 +48,7 @@ def ordered_map(
     """function(context, item) for each item, in order; `workers` processes (0: here) run ahead by a
     bounded window, so memory holds only a few chunks. `function` and `context` must be picklable
     (a module-level function; context travels once per worker). start_method: None chooses by the
-    calling thread (thread_start_method())."""
+    calling thread (workbench.services.process_start.start_method)."""
     items = iter(items)
     if workers <= 0:
         for item in items:
@@ -64,7 +56,7 @@ def ordered_map(
         return
     pool = ProcessPoolExecutor(
         workers,
-        multiprocessing.get_context(start_method or thread_start_method()),
+        pool_context(start_method),
         initializer=_start,
         initargs=(function, context),
     )

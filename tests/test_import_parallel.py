@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import subprocess
 import sys
 import threading
 from datetime import date
@@ -26,6 +27,7 @@ from imports.parallel import ordered_map, worker_count
 from imports.plan import plan_import
 from storage.queries import BusinessFilter, count_businesses
 from storage.search import search_fields
+from workbench.services import process_start
 
 START_METHODS = ["spawn", *(["fork"] if sys.platform.startswith("linux") else [])]
 
@@ -53,14 +55,46 @@ def test_workers_started_from_another_thread_come_from_a_fork_server() -> None:
     made: list[tuple[str, list[int]]] = []
 
     def in_a_thread() -> None:
-        made.append((imports.parallel.thread_start_method(), list(ordered_map(_scaled, 5, range(12), 2))))
+        made.append((process_start.start_method(), list(ordered_map(_scaled, 5, range(12), 2))))
 
     thread = threading.Thread(target=in_a_thread)
     thread.start()
     thread.join()
     expected_method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     assert made == [(expected_method, [5 * item for item in range(12)])]
-    assert imports.parallel.thread_start_method() == imports.parallel.START_METHOD  # this test's main thread
+    assert process_start.start_method() == imports.parallel.START_METHOD  # this test's main thread
+
+
+_UNDER_THE_TUI = """
+import operator, sys, threading
+from imports.parallel import ordered_map
+
+
+class Capture:  # what Textual puts in sys.stderr while the app runs
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+
+sys.stderr = Capture()
+made = []
+thread = threading.Thread(target=lambda: made.append(list(ordered_map(operator.mul, 7, range(20), 2))))
+thread.start()
+thread.join()
+sys.stdout.write(repr(made))
+"""
+
+
+def test_workers_start_inside_the_tui_where_stderr_has_no_file_descriptor() -> None:
+    """Textual's stderr capture answers fileno() with -1; the resource tracker and the fork server must
+    still start (a fresh interpreter: in this one they may run already). The import wizard failed with
+    'bad value(s) in fds_to_keep' before."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", _UNDER_THE_TUI], capture_output=True, text=True, cwd=root, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == repr([[7 * item for item in range(20)]])
 
 
 def test_a_broken_pool_finishes_the_work_in_this_process() -> None:

@@ -13,7 +13,6 @@ decided here: the same rows, only slower.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
@@ -27,6 +26,7 @@ from typing import Any
 
 from workbench.domain.tiers import TierRules
 from workbench.services.classification_decide import ChunkDecision, Decider
+from workbench.services.process_start import pool_context, start_method
 
 IN_PROCESS_CHUNKS = 4  # an office of up to this many chunks is decided without a pool
 MAX_WORKERS = 2  # what one writer keeps busy (more only adds copying on a 2-CPU machine)
@@ -40,13 +40,6 @@ def default_workers() -> int:
     if not sys.platform.startswith("linux") or cpus < 2:
         return 0
     return min(cpus, MAX_WORKERS)
-
-
-def start_method() -> str:
-    """fork from the main thread on Linux, forkserver from another thread; spawn elsewhere."""
-    if sys.platform.startswith("linux"):
-        return "fork" if threading.current_thread() is threading.main_thread() else "forkserver"
-    return "spawn"
 
 
 def decided_chunks(
@@ -76,7 +69,7 @@ def _in_pool(
     pending: deque[tuple[list[Any], Future[ChunkDecision]]] = deque()
     pool = ProcessPoolExecutor(
         workers,
-        multiprocessing.get_context(method),
+        pool_context(method),
         initializer=_start_worker,
         initargs=(decider.rules, decider.rule_version, decider.today),
     )
