@@ -12,7 +12,6 @@ for PostgreSQL the workers also turn the rows into COPY text, leaving the writer
 from __future__ import annotations
 
 import marshal
-import multiprocessing
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import Any
 
 from workbench.services.bulk_write import copy_text
 from workbench.services.demo_rows import BusinessMaker, Chunk
+from workbench.services.process_start import pool_context
 
 Tables = tuple[Any, Any, Any, Any]  # businesses, years, licences, changes: row lists, or COPY text
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -44,7 +44,7 @@ def chunks(
     if workers > 0 and count > 1:
         pool = ProcessPoolExecutor(
             min(workers, count),
-            multiprocessing.get_context(START_METHOD),
+            pool_context(START_METHOD),
             initializer=_start_worker,
             initargs=(maker, as_copy),
         )
