@@ -161,9 +161,15 @@ def term_condition(term: Term, dialect: str = "postgresql") -> ColumnElement[boo
         )
     if term.kind == "pinyin" and len(q) <= 2:
         return (literal(" ") + table.name_pinyin).contains(" " + q, autoescape=True)
-    columns = [table.name, table.operator, table.address]
     if term.kind == "pinyin":
-        columns.append(table.name_pinyin)
+        # name_pinyin holds the name's and the operator's Latin letters too, lower-cased and in their order,
+        # in the initials (pinyin() passes ASCII letters through), which come first and are never cut: so a
+        # letters-only term that either contains is in it. Read as text, only the address is left, and LIKE
+        # does for the lower-case column even on PostgreSQL, where ILIKE costs ~20x per row.
+        # tests/test_search.py proves the containment.
+        address = table.address.contains if dialect == "sqlite" else table.address.icontains
+        return or_(table.name_pinyin.contains(q, autoescape=True), address(q, autoescape=True))
+    columns = [table.name, table.operator, table.address]
     if dialect == "sqlite" or not any(char.lower() != char.upper() for char in q):
         return or_(*(column.contains(q, autoescape=True) for column in columns))
     return or_(*(column.icontains(q, autoescape=True) for column in columns))

@@ -94,7 +94,10 @@ class PgSearch:
         if term.kind == "pinyin" and len(q) <= 2:  # name_pinyin is lower case: LIKE finds all ILIKE would
             return self._index(connection, _trigram(f"% {q}%", ""), cap, exact=False)
         if len(q) >= 3 and (self.cjk_trigrams or q.isascii()):
-            return self._index(connection, _trigram(f"%{_escaped(q)}%", q), cap, exact=True)
+            # A pinyin term means name_pinyin or the address (storage.search.term_condition), which the
+            # trigram text's ILIKE only approximates (it also lower-cases the Kelvin sign of a name to k).
+            exact = term.kind != "pinyin"
+            return self._index(connection, _trigram(f"%{_escaped(q)}%", q), cap, exact=exact)
         grams = list(dict.fromkeys(text_grams(q, pairs_only=True)))
         if not grams:
             return None

@@ -490,3 +490,32 @@ def test_derived_columns_fit_their_columns() -> None:
     fields = search_fields("面" * 200, "单" * 100, "".join(chr(0x4E00 + n) for n in range(300)))
     assert len(fields["name_pinyin"]) <= search.NAME_PINYIN_MAX
     assert len(fields["search_chars"]) <= search.SEARCH_CHARS_MAX
+
+
+_LATIN_AND_CJK = st.text(
+    alphabet=st.sampled_from("abcXYZktvKTV 张三面馆单曾行长乐-·（）0123456789"), max_size=40
+)
+
+
+@given(name=_LATIN_AND_CJK, operator=_LATIN_AND_CJK, start=st.integers(0, 40), length=st.integers(3, 8))
+def test_latin_letters_of_name_and_operator_are_in_name_pinyin(
+    name: str, operator: str, start: int, length: int
+) -> None:
+    """term_condition reads a pinyin term in name_pinyin instead of name and operator: every letters-only
+    piece of either (case aside) must be there (in the initials, which are never cut)."""
+    fields = search_fields(name, operator, "")
+    for value in (name, operator):
+        piece = value.lower()[start : start + length]
+        if len(piece) >= 3 and piece.isascii() and piece.isalpha():
+            assert piece in fields["name_pinyin"]
+
+
+def test_a_long_name_cut_in_name_pinyin_is_still_found_by_its_latin_tail(
+    session: Session, office: dict[str, Any]
+) -> None:
+    long_name = "面" * 150 + "XYZ店"  # its full pinyin (~750 letters) is cut, its initials are not
+    assert len(search_fields(long_name, "", "")["name_pinyin"]) == search.NAME_PINYIN_MAX
+    _add(session, office["id"], name=long_name, operator="王伟", address="温州市")
+    session.commit()
+    assert names(session, office, "xyz") == [long_name]
+    assert names(session, office, "XYZ") == [long_name]
