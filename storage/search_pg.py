@@ -31,10 +31,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
+from storage.tables import Business
 
 if TYPE_CHECKING:
     from storage.search_side_index import SideIndex
-from storage.tables import Business
 
 TRIGRAM_TEXT = "(name || ' ' || operator || ' ' || address || ' ' || phone || ' ' || name_pinyin)"
 GRAM_TOKENS = "string_to_array(search_chars, ' ')"

@@ -20,6 +20,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ class SideIndex:
         self.folder = Path(tempfile.mkdtemp(prefix=".workbench-search-", dir=folder))
         self.errors: list[BaseException] = []
         self.threads: dict[str, threading.Thread] = {}
-        self.building: list[sqlite3.Connection] = []  # interrupted when the load fails meanwhile
+        self.building: dict[str, sqlite3.Connection] = {}  # interrupted when the load fails meanwhile
         self.content = _scratch(self.folder / "content.db")
         columns = ", ".join(SEARCHED)
         self.content.execute(f"CREATE TABLE business (id INTEGER PRIMARY KEY, {columns})")
@@ -87,7 +88,7 @@ class SideIndex:
     def _build(self, name: str) -> None:
         try:
             side = _scratch(self.folder / f"{name}.db")
-            self.building.append(side)
+            self.building[name] = side
             try:
                 columns = ", ".join(FTS_COLUMNS[name])
                 side.execute("ATTACH DATABASE ? AS loaded", (str(self.folder / "content.db"),))
@@ -133,9 +134,10 @@ class SideIndex:
 
     def close(self) -> None:
         """Remove the scratch files (after finish, or when the load failed: builds still running stop)."""
-        for side in self.building:
-            if any(thread.is_alive() for thread in self.threads.values()):
-                side.interrupt()
+        for name, side in self.building.items():
+            if self.threads[name].is_alive():
+                with suppress(sqlite3.ProgrammingError):  # it finished and closed meanwhile
+                    side.interrupt()
         self._join()
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Integer, Select, column, literal_column, select, table, text, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
-from storage.search_side_index import SideIndex
 from storage.tables import Business
+
+if TYPE_CHECKING:
+    from storage.search_side_index import SideIndex
 
 FTS_TABLES = ("business_fts", "business_grams", "business_pinyin")
 # A phrase's cost grows with its trigrams: 16 common ones (dengtongzhuangdian) take ~120 ms, 6 take 20.

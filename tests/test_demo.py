@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 from collections import Counter
 from datetime import date, timedelta
@@ -481,6 +482,41 @@ def test_a_failed_side_build_falls_back_to_a_rebuild_in_place(
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
             found = connection.exec_driver_sql("SELECT count(*) FROM business_grams WHERE business_grams MATCH '店'")
             assert found.scalar_one() > 100
+        assert not list(tmp_path.glob(".workbench-search-*"))
+    finally:
+        engine.dispose()
+
+
+def test_closing_a_side_index_mid_build_stops_it_and_removes_its_files(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load that fails while the trigram table still builds: close() stops that build (the others have
+    finished and closed their connections) and leaves no scratch file."""
+    engine = _fresh_sqlite(sqlite_template, tmp_path, "closing.db")
+    original_build = SideIndex._build
+
+    def endless_trigram_build(self: SideIndex, name: str) -> None:
+        if name != "business_fts":
+            return original_build(self, name)
+        side = sqlite3.connect(self.folder / f"{name}.db", check_same_thread=False)
+        self.building[name] = side
+        try:
+            side.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n")
+        except sqlite3.OperationalError as error:  # interrupted
+            self.errors.append(error)
+        finally:
+            side.close()
+
+    monkeypatch.setattr(SideIndex, "_build", endless_trigram_build)
+    try:
+        with engine.connect() as connection:
+            side = SideIndex(connection, tmp_path)
+        side.add([(1, "张三面馆", "张三", "温州市", "", "zsmg", "张 三")])
+        side.start()
+        side.threads["business_grams"].join()
+        side.threads["business_pinyin"].join()
+        side.close()
+        assert not side.threads["business_fts"].is_alive()
         assert not list(tmp_path.glob(".workbench-search-*"))
     finally:
         engine.dispose()

@@ -12,7 +12,6 @@ for PostgreSQL the workers also turn the rows into COPY text, leaving the writer
 from __future__ import annotations
 
 import marshal
-import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,10 +20,10 @@ from typing import Any
 
 from workbench.services.bulk_write import copy_text
 from workbench.services.demo_rows import BusinessMaker, Chunk
-from workbench.services.process_start import pool_context
+from workbench.services.process_start import FROM_MAIN_THREAD, pool_context
 
 Tables = tuple[Any, Any, Any, Any]  # businesses, years, licences, changes: row lists, or COPY text
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+START_METHOD = FROM_MAIN_THREAD  # the demo is built from the command line's main thread
 _worker: tuple[BusinessMaker, bool] | None = None
 
 
