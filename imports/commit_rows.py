@@ -1,8 +1,10 @@
 """New businesses as the driver's tuples: search columns, a uuid and the 'create' change-log row of each.
 
-This is the commit's per-row pure work (search columns alone are ~3 s per 100,000 rows), so it runs on
-the plan's packed rows (imports.pending) in worker processes (imports.parallel) while the commit writes
-the previous pack. It reads nothing but its arguments, and gives the same rows in-process or not.
+The per-row pure work (a uuid and the search columns, ~2 s per 100,000 rows) is `derive`; a dry run that
+a commit will follow computes it ahead, pack by pack, in a worker process that would otherwise idle
+(imports.prepare), and the commit only `assemble`s. Otherwise the commit runs `business_rows` on the plan's
+packed rows (imports.pending) in worker processes (imports.parallel) while it writes the previous pack.
+It reads nothing but its arguments, and gives the same rows in-process or not.
 """
 
 from __future__ import annotations
@@ -38,24 +40,52 @@ class RowStamp:
     bind_dates: bool  # SQLite: a date goes to the driver as SQLAlchemy's Date binds it
 
 
+Derived = tuple[str, str, str]  # uuid, name_pinyin, search_chars of one new row
+
+
 def business_rows(stamp: RowStamp, pack: bytes) -> tuple[list[BusinessRow], list[ChangeRow]]:
     """Rows for `business` (imports.commit_writes.BUSINESS_COLUMNS) and `change_log` of one pack."""
+    rows = pickle.loads(pack)
+    return assemble(stamp, rows, derive(rows))
+
+
+def derived_pack(pack: bytes) -> bytes:
+    """A pack's derived values, pickled: what a dry run computes ahead for the commit (imports.prepare)."""
+    return pickle.dumps(derive(pickle.loads(pack)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def prepared_rows(stamp: RowStamp, pack: bytes, derived: bytes) -> tuple[list[BusinessRow], list[ChangeRow]]:
+    """business_rows of a pack whose derived values the dry run already computed (derived_pack)."""
+    return assemble(stamp, pickle.loads(pack), pickle.loads(derived))
+
+
+def derive(rows: list[tuple[int, tuple[Any, ...]]]) -> list[Derived]:
+    """The per-row pure work: a uuid and the search columns (storage.search.search_fields)."""
+    derived: list[Derived] = []
+    for _row_number, values in rows:
+        searched = search_fields(values[_NAME], values[_OPERATOR], values[_ADDRESS])
+        derived.append((new_uuid(), searched["name_pinyin"], searched["search_chars"]))
+    return derived
+
+
+def assemble(
+    stamp: RowStamp, rows: list[tuple[int, tuple[Any, ...]]], derived: list[Derived]
+) -> tuple[list[BusinessRow], list[ChangeRow]]:
+    """The driver's tuples from a pack's rows and their derived values (same length, same order)."""
     head = (1, stamp.at, stamp.who, stamp.device, stamp.office_id)
     tail = (stamp.who, stamp.at, stamp.device)
     office_id, source = stamp.office_id, stamp.source
     bind = _sqlite_date() if stamp.bind_dates else None
-    rows: list[BusinessRow] = []
+    business: list[BusinessRow] = []
     changes: list[ChangeRow] = []
-    for row_number, values in pickle.loads(pack):
-        derived = search_fields(values[_NAME], values[_OPERATOR], values[_ADDRESS])
+    for (row_number, values), (uuid, name_pinyin, search_chars) in zip(rows, derived, strict=True):
         if bind is not None and values[_REGISTERED] is not None:
             values = (*values[:_REGISTERED], bind(values[_REGISTERED]), *values[_REGISTERED + 1 :])
-        uuid = new_uuid()
-        rows.append((uuid, *head, *values, False, "", derived["name_pinyin"], derived["search_chars"]))
+        business.append((uuid, *head, *values, False, "", name_pinyin, search_chars))
         changes.append(
             (office_id, "business", uuid, "create", "", None, f"{source}第 {row_number} 行", *tail)
         )
-    return rows, changes
+    return business, changes
 
 
 @lru_cache(maxsize=1)

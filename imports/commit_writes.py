@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
+from functools import partial
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
-from imports.commit_rows import RowStamp, business_rows
+from imports.commit_rows import RowStamp, business_rows, prepared_rows
 from imports.errors import ImportConflict
 from imports.matching import INSERT_FIELDS
 from imports.parallel import ordered_map, worker_count
+from imports.pending import PACK
 from imports.plan import ImportPlan, PendingUpdate, ProgressCallback
 from storage import search
 from storage.audit import Actor, as_log_text
@@ -73,15 +76,20 @@ class Writes:
 
     def insert_new(self, plan: ImportPlan, total: int) -> int:
         """The plan's new businesses, each with one 'create' change-log row naming the file and row; the
-        rows are made in worker processes (imports.commit_rows) while this one writes."""
+        rows are assembled from what the dry run derived ahead (imports.prepare), or made in worker
+        processes (imports.commit_rows) while this one writes."""
         actor = self.actor
         stamp = RowStamp(
             actor.office_id, actor.who, actor.device, self.at, f"导入自「{plan.file_name}」", self.sqlite
         )
-        workers = worker_count(len(plan.inserts))
+        packs = list(plan.inserts.packs())
+        prepared = plan.inserts.take_prepared()
+        rest = packs[len(prepared) :]
+        workers = worker_count(len(plan.inserts) - len(prepared) * PACK)
         done = 0
-        with closing(ordered_map(business_rows, stamp, plan.inserts.packs(), workers)) as made:
-            for rows, changes in made:
+        assembled = map(partial(prepared_rows, stamp), packs, prepared)
+        with closing(ordered_map(business_rows, stamp, rest, workers)) as made:
+            for rows, changes in chain(assembled, made):
                 self.stop()
                 self.writer.insert("business", BUSINESS_COLUMNS, rows)
                 self.writer.insert("change_log", CHANGE_COLUMNS, changes)

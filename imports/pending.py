@@ -7,7 +7,7 @@ iterating unpacks one pack at a time. The order is the file's.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +29,31 @@ class PendingInserts:
         self._packs: list[bytes] = []
         self._open: list[tuple[int, tuple[Any, ...]]] = []
         self._count = 0
+        self.on_pack: Callable[[bytes], None] | None = None  # told of each full pack (imports.prepare)
+        self.prepared: list[bytes] = []  # the first packs' derived values, computed ahead (imports.prepare)
 
     def add(self, row_number: int, values: tuple[Any, ...]) -> None:
+        if self._packs and len(self._packs) * PACK > self._count:
+            raise ValueError("a sealed PendingInserts takes no more rows")  # __getitem__ counts PACK a pack
         self._open.append((row_number, values))
         self._count += 1
         if len(self._open) >= PACK:
-            self._packs.append(pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL))
-            self._open = []
+            self.seal()
+
+    def seal(self) -> None:
+        """Pack the rows added since the last full pack; a short pack ends the sequence (the dry run's end)."""
+        if not self._open:
+            return
+        pack = pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)
+        self._packs.append(pack)
+        self._open = []
+        if self.on_pack is not None:
+            self.on_pack(pack)
+
+    def take_prepared(self) -> list[bytes]:
+        """The derived values computed ahead for the first packs, once (a uuid must not be used twice)."""
+        prepared, self.prepared = self.prepared, []
+        return prepared[: len(self._packs)]
 
     def __len__(self) -> int:
         return self._count

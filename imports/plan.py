@@ -279,14 +279,16 @@ def plan_import(
     confirm_name_matches: bool = False,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    prepare_commit: bool = False,
 ) -> ImportPlan:
     """Dry run of importing `path` into the actor's office; raises UnreadableFile / NoHeaderFound /
-    ImportCancelled (cancel set) in Chinese. Reads the register, writes nothing."""
+    ImportCancelled (cancel set) in Chinese. Reads the register, writes nothing. prepare_commit: a commit
+    is expected to follow, so an idle CPU derives the new rows' search columns meanwhile (imports.prepare)."""
     from imports.planner import Planner
 
     started = perf_counter()
     planner = Planner(
-        engine, Path(path), actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel
+        engine, Path(path), actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel, prepare_commit
     )
     plan = planner.run(sheet=sheet, profile=profile, mapping=mapping)
     plan.seconds = perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from imports.diffing import diff_values
 from imports.errors import ImportCancelled
 from imports.header import column_letter
 from imports.matching import INSERT_FIELDS, Match, RegisterLookup
+from imports.parallel import worker_count
 from imports.parse import ParsedFile, parse_register_file
 from imports.plan import (
     ImportMode,
@@ -25,6 +27,7 @@ from imports.plan import (
     RowKind,
     file_sha256,
 )
+from imports.prepare import CommitPreparer
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
 from storage.audit import Actor
@@ -32,6 +35,7 @@ from storage.tables import Business
 from workbench.domain.business_fields import field_label
 
 CHUNK = 2000
+ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
 assert INSERT_FIELDS[:3] == ("uscc", "reg_no", "name"), "imports.plan reads new rows by these positions"
 MAX_EMPLOYEES = 10_000_000  # a whole number larger than any business (and than a 32-bit column) is a typo
 _BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
@@ -66,6 +70,7 @@ class Planner:
         confirm_name_matches: bool,
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        prepare: bool = False,
     ) -> None:
         self.engine = engine
         self.path = path
@@ -74,6 +79,7 @@ class Planner:
         self.confirm = confirm_name_matches
         self.report = progress or (lambda done, total, stage: None)
         self.cancel = cancel
+        self.prepare = prepare  # a commit follows: derive the new rows ahead (imports.prepare)
         self.matched: dict[int, int] = {}  # business id -> the row that matched it
         self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
         self.mapping = ColumnMapping(headers=[])
@@ -84,6 +90,31 @@ class Planner:
         parsed = parse_register_file(self.path, sheet=sheet, profile=profile, mapping=mapping)
         self.mapping = parsed.mapping
         plan = self._empty_plan(parsed)
+        preparer = self._preparer(parsed.total_rows or self.path.stat().st_size // ROW_BYTES)
+        with ExitStack() as stack:
+            if preparer is not None:
+                stack.callback(preparer.close)  # a cancelled or failed dry run leaves no worker behind
+                plan.inserts.on_pack = preparer.submit
+            done = self._classify_rows(plan, parsed)
+            if preparer is not None:
+                plan.inserts.seal()  # the last, short pack goes to the worker too
+                plan.inserts.on_pack = None
+                plan.inserts.prepared = preparer.results()
+        self.report(done, done, "预览完成")
+        return plan
+
+    def _preparer(self, rows: int) -> CommitPreparer | None:
+        """A worker deriving the new rows' uuids and search columns while this process classifies, when a
+        commit is to follow and the file is large enough (imports.prepare)."""
+        workers = min(1, worker_count(rows))  # one keeps pace with this process's cleaning
+        if not self.prepare or not workers or self.mode is ImportMode.UPDATE_ONLY:
+            return None
+        try:
+            return CommitPreparer(workers)
+        except (OSError, ValueError):  # no processes on this machine: the commit makes the rows itself
+            return None
+
+    def _classify_rows(self, plan: ImportPlan, parsed: ParsedFile) -> int:
         done = 0
         with self.engine.connect() as connection:
             lookup = RegisterLookup(connection, self.actor.office_id)
@@ -99,8 +130,7 @@ class Planner:
                 self.report(done, parsed.total_rows, "核对登记簿")
         plan.skipped_rows = parsed.skipped
         plan.blank_rows = parsed.blank_rows
-        self.report(done, done, "预览完成")
-        return plan
+        return done
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():

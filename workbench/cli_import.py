@@ -76,7 +76,9 @@ def import_command(
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, officer)
-        plan = _plan(engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json)
+        plan = _plan(
+            engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json, commit=not dry_run
+        )
         errors_path = _write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -141,6 +143,7 @@ def _plan(
     confirm: bool,
     *,
     quiet: bool,
+    commit: bool,
 ) -> ImportPlan:
     from imports.plan import plan_import
     from imports.profiles import load_profile
@@ -156,6 +159,7 @@ def _plan(
             profile=profile,
             confirm_name_matches=confirm,
             progress=progress,
+            prepare_commit=commit,
         )
 
 

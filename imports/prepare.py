@@ -1,0 +1,51 @@
+"""Work a commit will need, done during the dry run by a worker process that would otherwise idle.
+
+While the dry run reads, cleans and classifies rows on one CPU, a worker computes the derived values of
+each full pack of new rows (imports.commit_rows.derive: a uuid and the search columns, ~2 s per 100,000
+rows); the commit then only assembles the driver's tuples instead of waiting for them. Only when a commit
+is expected to follow (the CLI without --dry-run, the TUI's wizard) and the file is large enough for a
+pool (imports.parallel.worker_count). The results stay pickled (~0.4 kB a row) in the plan until the
+commit takes them, once: committing the same plan again computes new uuids. A worker that fails costs
+only time: the packs it did not finish are made by the commit as before.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from imports.commit_rows import derived_pack
+from workbench.services.process_start import pool_context
+
+
+class CommitPreparer:
+    """A pool that derives each submitted pack ahead; `results` gives them in order and shuts it down."""
+
+    def __init__(self, workers: int, start_method: str | None = None) -> None:
+        self.pool = ProcessPoolExecutor(workers, pool_context(start_method))
+        self.futures: list[Future[bytes]] = []
+        self.broken = False
+
+    def submit(self, pack: bytes) -> None:
+        if self.broken:
+            return
+        try:
+            self.futures.append(self.pool.submit(derived_pack, pack))
+        except RuntimeError:  # BrokenProcessPool is one: the commit makes the rest itself
+            self.broken = True
+
+    def results(self) -> list[bytes]:
+        """The derived values of the submitted packs, in order, up to the first that failed."""
+        done: list[bytes] = []
+        try:
+            for future in self.futures:
+                try:
+                    done.append(future.result())
+                except Exception:  # a dead worker (BrokenProcessPool) or a failure in it
+                    break
+        finally:
+            self.close()
+        return done
+
+    def close(self) -> None:
+        self.futures = []
+        self.pool.shutdown(wait=True, cancel_futures=True)
