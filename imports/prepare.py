@@ -5,16 +5,20 @@ each full pack of new rows (imports.commit_rows.derive: a uuid and the search co
 rows); the commit then only assembles the driver's tuples instead of waiting for them. Only when a commit
 is expected to follow (the CLI without --dry-run, the TUI's wizard) and the file is large enough for a
 pool (imports.parallel.worker_count). The results stay pickled (~0.4 kB a row) in the plan until the
-commit takes them, once: committing the same plan again computes new uuids. A worker that fails costs
-only time: the packs it did not finish are made by the commit as before.
+commit takes them, once: committing the same plan again computes new uuids. At most PREPARED_ROWS rows are
+derived ahead (~80 MB held while the person reviews the plan); the commit's workers make the rest as
+before, as they do the packs of a worker that failed.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from imports import pending
 from imports.commit_rows import derived_pack
 from workbench.services.process_start import pool_context
+
+PREPARED_ROWS = 200_000
 
 
 class CommitPreparer:
@@ -26,7 +30,7 @@ class CommitPreparer:
         self.broken = False
 
     def submit(self, pack: bytes) -> None:
-        if self.broken:
+        if self.broken or len(self.futures) * pending.PACK >= PREPARED_ROWS:
             return
         try:
             self.futures.append(self.pool.submit(derived_pack, pack))

@@ -89,6 +89,20 @@ def test_the_commit_assembles_what_the_dry_run_derived(
 
 
 @pytest.mark.usefixtures("small_packs")
+def test_only_the_first_rows_are_derived_ahead_of_a_big_commit(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a plan holds for its commit is bounded; the commit's own workers make the rest."""
+    monkeypatch.setattr(imports.prepare, "PREPARED_ROWS", 100)
+    actor = office(engine)
+    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
+    plan = plan_import(engine, path, actor=actor, prepare_commit=True)
+    assert len(plan.inserts.prepared) == 3  # 3 packs of 40 reach 100 rows
+    commit_import(engine, plan, actor=actor)
+    _check_every_row_written_once(engine, actor.office_id)
+
+
+@pytest.mark.usefixtures("small_packs")
 def test_a_dry_run_without_a_commit_to_follow_derives_nothing(engine: Engine, tmp_path: Path) -> None:
     actor = office(engine)
     path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
