@@ -6,6 +6,7 @@ None for an empty cell, or raises ValueError with a Chinese reason naming the va
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +22,7 @@ from workbench.domain.values import parse_money as parse_money
 
 _SUSPENDED = frozenset({"歇业", "歇业备案", "已歇业"})
 _TEXT_PREFIX = "'`"  # Excel's "keep as text" apostrophe, kept by some CSV exports
+_WHOLE_FLOAT_TEXT = re.compile(r"([0-9]{1,15})\.0+")  # a float's text that held the number exactly
 
 
 def clean_text(value: Any) -> str | None:
@@ -39,7 +41,8 @@ def clean_text(value: Any) -> str | None:
 
 def code_text(value: Any) -> str | None:
     """A code cell as text. A float of 16+ digits has lost digits, so it stays in Excel's notation for
-    workbench.domain.identifiers to name the damage; a smaller whole float is exact and loses its .0."""
+    workbench.domain.identifiers to name the damage; a smaller whole float is exact and loses its .0,
+    also when a CSV carries it as text ("13812345678.0": a numeric column written out by pandas or WPS)."""
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
@@ -47,7 +50,10 @@ def code_text(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    return text.lstrip(_TEXT_PREFIX).strip() or None
+    text = text.lstrip(_TEXT_PREFIX).strip()
+    if text.endswith(".0") and (whole := _WHOLE_FLOAT_TEXT.fullmatch(text)) is not None:
+        return whole.group(1)
+    return text or None
 
 
 def code_field(code: str) -> str:
