@@ -72,6 +72,21 @@ def test_import_commits_then_a_second_run_changes_nothing(database: str, tmp_pat
     assert _count(database, "business") == 2 and _count(database, "import_record") == 2
 
 
+def test_an_import_nobody_is_named_for_is_recorded_as_such(database: str, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1)])
+    first = runner.invoke(cli.app, ["--db", database, "import", str(path)])
+    assert first.exit_code == 0, first.output
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            who = connection.execute(text("SELECT DISTINCT who FROM change_log WHERE entity = 'business'")).all()
+    finally:
+        engine.dispose()
+    assert [name for (name,) in who] == ["命令行（未指定干部）"]
+    again = runner.invoke(cli.app, ["--db", database, "import", str(path)])
+    assert "由命令行（未指定干部）导入过" in again.output, again.output
+
+
 def test_errors_workbook_and_problem_lines(database: str, tmp_path: Path) -> None:
     path = write_list(tmp_path / "名录.xlsx", [row(1), row(2, {"成立日期": "2019年2月30日"})])
     out = tmp_path / "错误.xlsx"

@@ -29,6 +29,9 @@ EXIT_LEFT_OUT = 3
 SHOWN_PROBLEMS = 20
 
 
+# Who an import is recorded under when neither --officer nor this computer names an officer.
+UNNAMED_CLI_ACTOR = "命令行（未指定干部）"
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
     app.command("import", help=_HELP)(import_command)
@@ -128,7 +131,7 @@ def _actor(engine: Engine, office_name: str | None, officer_name: str | None) ->
                     for choice in officers(session=session, office_id=office_id)
                     if choice.uuid == remembered
                 ),
-                "命令行导入",
+                UNNAMED_CLI_ACTOR,
             )
     return Actor(who=who, device=locations.device_name(), office_id=office_id)
 
