@@ -21,7 +21,8 @@ from imports.commit import commit_import
 from imports.commit_rows import derived_pack
 from imports.errors import ImportCancelled
 from imports.pending import PendingInserts
-from imports.plan import plan_import
+from imports.plan import ImportPlan, RowKind, plan_import
+from storage.audit import Actor
 from storage.queries import BusinessFilter, count_businesses
 from storage.search import search_fields
 
@@ -34,6 +35,16 @@ def small_packs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
     monkeypatch.setattr(imports.pending, "PACK", 40)
     monkeypatch.setattr(imports.commit_writes, "PACK", 40)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
+
+
+def _commit_and_check(engine: Engine, plan: ImportPlan, actor: Actor) -> None:
+    commit_import(engine, plan, actor=actor)
+    _check_every_row_written_once(engine, actor.office_id)
 
 
 def _commit_made_nothing_itself(stamp: object, pack: bytes) -> object:
@@ -74,10 +85,9 @@ def _check_every_row_written_once(engine: Engine, office_id: int) -> None:
 
 @pytest.mark.usefixtures("small_packs")
 def test_the_commit_assembles_what_the_dry_run_derived(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     actor = office(engine)
-    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
     plan = plan_import(engine, path, actor=actor, prepare_commit=True)
     assert len(plan.inserts.prepared) == 6  # every pack, the short last one too
     assert multiprocessing.active_children() == []  # the worker is gone once the dry run is done
@@ -90,49 +100,42 @@ def test_the_commit_assembles_what_the_dry_run_derived(
 
 @pytest.mark.usefixtures("small_packs")
 def test_only_the_first_rows_are_derived_ahead_of_a_big_commit(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a plan holds for its commit is bounded; the commit's own workers make the rest."""
     monkeypatch.setattr(imports.prepare, "PREPARED_ROWS", 100)
     actor = office(engine)
-    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
     plan = plan_import(engine, path, actor=actor, prepare_commit=True)
     assert len(plan.inserts.prepared) == 3  # 3 packs of 40 reach 100 rows
-    commit_import(engine, plan, actor=actor)
-    _check_every_row_written_once(engine, actor.office_id)
+    _commit_and_check(engine, plan, actor)
 
 
 @pytest.mark.usefixtures("small_packs")
-def test_a_dry_run_without_a_commit_to_follow_derives_nothing(engine: Engine, tmp_path: Path) -> None:
+def test_a_dry_run_without_a_commit_to_follow_derives_nothing(engine: Engine, path: Path) -> None:
     actor = office(engine)
-    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
     plan = plan_import(engine, path, actor=actor)
     assert plan.inserts.prepared == []
-    commit_import(engine, plan, actor=actor)
-    _check_every_row_written_once(engine, actor.office_id)
+    _commit_and_check(engine, plan, actor)
 
 
 @pytest.mark.usefixtures("small_packs")
 def test_a_worker_dying_while_it_derives_costs_only_time(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(imports.prepare, "derived_pack", _dies_at_row_100)
     actor = office(engine)
-    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
     plan = plan_import(engine, path, actor=actor, prepare_commit=True)
     assert len(plan.inserts.prepared) == 2  # rows 3-42 and 43-82; the pack holding row 100 killed it
-    assert plan.counts  # the dry run itself is whole
-    commit_import(engine, plan, actor=actor)
-    _check_every_row_written_once(engine, actor.office_id)
+    assert plan.counts[RowKind.NEW] == ROWS  # the dry run itself is whole
+    _commit_and_check(engine, plan, actor)
 
 
 @pytest.mark.usefixtures("small_packs")
 def test_cancelling_the_dry_run_stops_the_worker(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(imports.planner, "CHUNK", 50)
     actor = office(engine)
-    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, ROWS + 1)])
     before = snapshot(engine)
     cancel = threading.Event()
 
