@@ -2,12 +2,14 @@
 
 While the dry run reads, cleans and classifies rows on one CPU, a worker computes the derived values of
 each full pack of new rows (imports.commit_rows.derive: a uuid and the search columns, ~2 s per 100,000
-rows); the commit then only assembles the driver's tuples instead of waiting for them. Only when a commit
-is expected to follow (the CLI without --dry-run, the TUI's wizard) and the file is large enough for a
-pool (imports.parallel.worker_count). The results stay pickled (~0.4 kB a row) in the plan until the
-commit takes them, once: committing the same plan again computes new uuids. At most PREPARED_ROWS rows are
-derived ahead (~80 MB held while the person reviews the plan); the commit's workers make the rest as
-before, as they do the packs of a worker that failed.
+rows); the commit then only assembles the driver's tuples instead of waiting for them. The TUI's wizard
+asks for it: people review the plan before they confirm, so the work moves out of the wait after 确认导入
+(100,000 rows: 8-10 s -> 6-7 s). The CLI does not: on a 2-CPU machine the dry run runs ~20% slower while
+the worker works, which ate the gain (docs/benchmarks.md, "Register import", session 5). Only for a file
+large enough for a pool (imports.parallel.worker_count). The results stay pickled (~0.4 kB a row) in the
+plan until the commit takes them, once: committing the same plan again computes new uuids. At most
+PREPARED_ROWS rows are derived ahead (~80 MB held while the person reviews the plan); the commit's workers
+make the rest as before, as they do the packs of a worker that failed.
 """
 
 from __future__ import annotations

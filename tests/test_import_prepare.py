@@ -99,6 +99,20 @@ def test_the_commit_assembles_what_the_dry_run_derived(
 
 
 @pytest.mark.usefixtures("small_packs")
+def test_a_dry_run_in_a_worker_thread_derives_through_a_fork_server(engine: Engine, path: Path) -> None:
+    """The TUI's wizard plans in a thread: its worker comes from a fork server, not a fork of this process."""
+    actor = office(engine)
+    planned: list[ImportPlan] = []
+    thread = threading.Thread(
+        target=lambda: planned.append(plan_import(engine, path, actor=actor, prepare_commit=True))
+    )
+    thread.start()
+    thread.join()
+    assert len(planned[0].inserts.prepared) == 6
+    _commit_and_check(engine, planned[0], actor)
+
+
+@pytest.mark.usefixtures("small_packs")
 def test_only_the_first_rows_are_derived_ahead_of_a_big_commit(
     engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

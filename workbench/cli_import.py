@@ -32,6 +32,7 @@ SHOWN_PROBLEMS = 20
 # Who an import is recorded under when neither --officer nor this computer names an officer.
 UNNAMED_CLI_ACTOR = "命令行（未指定干部）"
 
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
     app.command("import", help=_HELP)(import_command)
@@ -79,9 +80,7 @@ def import_command(
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, officer)
-        plan = _plan(
-            engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json, commit=not dry_run
-        )
+        plan = _plan(engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json)
         errors_path = _write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -146,7 +145,6 @@ def _plan(
     confirm: bool,
     *,
     quiet: bool,
-    commit: bool,
 ) -> ImportPlan:
     from imports.plan import plan_import
     from imports.profiles import load_profile
@@ -162,7 +160,6 @@ def _plan(
             profile=profile,
             confirm_name_matches=confirm,
             progress=progress,
-            prepare_commit=commit,
         )
 
 

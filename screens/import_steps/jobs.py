@@ -151,7 +151,7 @@ def plan_job(
                 confirm_name_matches=confirm_names,
                 progress=_reporter(post, "plan"),
                 cancel=cancel,
-                prepare_commit=True,  # most previews are committed: derive the new rows meanwhile
+                prepare_commit=True,  # people review before they confirm: the commit's per-row work is done meanwhile
             )
             review = review_rows(plan)
     except WorkbenchError as error:
