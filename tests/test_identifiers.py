@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from workbench.domain.identifiers import (
     check_id_number,
     check_phone,
+    check_phones,
     check_uscc,
     id_check_char,
     mask_id_number,
@@ -405,6 +406,31 @@ def test_id_15_is_valid_with_upgrade() -> None:
 def test_phone_valid(raw: str, kind: str, code: str) -> None:
     verdict = check_phone(raw)
     assert (verdict.valid, verdict.kind, verdict.code) == (True, kind, code)
+    assert check_phones(raw) == verdict  # one number reads the same either way
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("13812345678/0577-88886666", "13812345678/0577-88886666"),
+        ("13812345679；13812345670", "13812345679/13812345670"),
+        ("13812345678，(0577)88886666", "13812345678/0577-88886666"),
+        ("13812345678、0577 88886666", "13812345678/0577-88886666"),
+        ("13812345678 0577-88886666", "13812345678/0577-88886666"),  # spaces between whole numbers
+        ("13812345678、", "13812345678"),  # a separator left at the end
+    ],
+)
+def test_several_numbers_in_one_cell(raw: str, code: str) -> None:
+    """Registers often give a mobile and a landline in one cell: both are kept, joined with /."""
+    verdict = check_phones(raw)
+    assert (verdict.valid, verdict.code, verdict.raw) == (True, code, raw)
+
+
+def test_a_bad_number_among_several_is_named() -> None:
+    verdict = check_phones("13812345678/12345")
+    assert not verdict.valid
+    assert "「12345」" in verdict.reason and "手机号应为 11 位" in verdict.reason
+    assert not check_phones("138 1234 567").valid  # spaces inside one short number do not make two numbers
 
 
 @pytest.mark.parametrize(
@@ -444,6 +470,7 @@ def test_mask_id_number(raw: str, masked: str) -> None:
         ("0577-88881234转12", "0577-****1234转12"),
         ("88881234", "****1234"),
         ("123", "***"),
+        ("13812345678/0577-88881234", "138****5678/0577-****1234"),
     ],
 )
 def test_mask_phone(raw: str, masked: str) -> None:

@@ -56,6 +56,22 @@ def test_commit_inserts_updates_logs_and_records(engine: Engine, tmp_path: Path)
     assert found == 1  # the search index knows the new business
 
 
+def test_a_cell_with_a_mobile_and_a_landline_keeps_both(engine: Engine, tmp_path: Path) -> None:
+    """联系电话「13812345678/0577-88886666」, as registers write them: one business, both numbers, found by either."""
+    actor = office(engine)
+    path = write_list(
+        tmp_path / "名录.xlsx",
+        [row(1, {"联系电话": "13812345678/0577-88886666"}), row(2, {"联系电话": "13812345679；13812345670"})],
+    )
+    result = commit_import(engine, plan_import(engine, path, actor=actor), actor=actor)
+    assert (result.inserted, result.invalid) == (2, 0)
+    assert business_by_code(engine, uscc(1)).phone == "13812345678/0577-88886666"
+    assert business_by_code(engine, uscc(2)).phone == "13812345679/13812345670"
+    with Session(engine) as session:
+        for text in ("6666", "13812345678", "5670"):
+            assert count_businesses(session, BusinessFilter(office_id=actor.office_id, text=text)) == 1, text
+
+
 def test_a_large_import_rebuilds_the_search_index_once(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -172,6 +172,11 @@ def test_long_codes_read_as_numbers_are_flagged_never_trusted(number: int) -> No
         assert "文本" in verdict.reason or "科学计数法" in verdict.reason
 
 
+def test_a_bracketed_note_does_not_make_an_unknown_status_known() -> None:
+    with pytest.raises(ValueError, match="营业（待查）"):
+        parse_status("营业（待查）")
+
+
 def test_codes_go_to_the_field_their_pattern_says() -> None:
     assert code_field("330302600012347") == "reg_no"
     assert code_field("3303026000123") == "reg_no"
@@ -185,7 +190,11 @@ def test_codes_go_to_the_field_their_pattern_says() -> None:
     [("存续", ("active", False)), ("在业", ("active", False)), ("开业", ("active", False)),
      ("存续（在营、开业、在册）", ("active", False)), ("吊销，未注销", ("revoked", False)),
      ("吊销,已注销", ("revoked_deregistered", False)), ("注销", ("deregistered", False)),
-     ("歇业", ("active", True)), ("　迁出 ", ("moved_out", False))],
+     ("歇业", ("active", True)), ("　迁出 ", ("moved_out", False)),
+     # a bracketed note, as other registers write them: whole first, then the word, then the note
+     ("在营（开业）", ("active", False)), ("注销（已注销）", ("deregistered", False)),
+     ("吊销（已注销）", ("revoked_deregistered", False)), ("吊销(未注销)", ("revoked", False)),
+     ("开业（在册）", ("active", False))],
 )
 def test_status_synonyms(raw: str, expected: tuple[str, bool]) -> None:
     assert parse_status(raw) == expected

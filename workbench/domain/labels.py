@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 STATUS_LABELS: dict[str, str] = {
@@ -47,6 +48,9 @@ _STATUS_SYNONYMS: dict[str, str] = {
     "9": "other",
 }
 
+_BRACKETED = re.compile(r"([^(]+)\(([^)]+)\)")  # after NFKC: 在营(开业)
+_NOTE_WORDS = re.compile(r"[、,，;；/]")
+
 KIND_LABELS: dict[str, str] = {
     "individual": "个体工商户",
     "enterprise": "企业",
@@ -57,10 +61,23 @@ COMPOSITION_LABELS: tuple[str, ...] = ("个人经营", "家庭经营")
 
 
 def normalise_status(raw: str | None) -> str | None:
-    """Map a status word from any register to its code name; None when it is not recognised."""
+    """Map a status word from any register to its code name; None when it is not recognised.
+
+    A word with a bracketed note (在营（开业）, 注销（已注销）, 吊销（已注销）) is read whole first (吊销已注销),
+    then by the word before the bracket, then by the words inside it."""
     if raw is None:
         return None
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "")
+    found = _status_word(text)
+    bracketed = _BRACKETED.fullmatch(text) if found is None else None
+    if bracketed is None:
+        return found
+    word, note = bracketed.groups()
+    candidates = (word + note, word, *_NOTE_WORDS.split(note))
+    return next((code for code in map(_status_word, candidates) if code is not None), None)
+
+
+def _status_word(text: str) -> str | None:
     if text in STATUS_LABELS:
         return text
     return _STATUS_SYNONYMS.get(text) or _STATUS_SYNONYMS.get(text.replace(",", "，"))

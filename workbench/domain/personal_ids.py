@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -28,6 +28,7 @@ _LANDLINE = re.compile(
     r"(0(?:10|2[0-9]|[3-9][0-9]{2}))-?([2-9][0-9]{6,7})(?:(?:转|EXT\.?|分机|#|-)([0-9]{1,6}))?"
 )
 _LOCAL_ONLY = re.compile(r"[2-9][0-9]{6,7}")
+_PHONE_SEPARATORS = re.compile(r"[/,;、]+")  # after NFKC: ／，；
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,32 @@ def check_phone(raw: object) -> PhoneVerdict:
     return PhoneVerdict(text, cleaned, "unknown", False, _phone_problem(cleaned, digits))
 
 
+def check_phones(raw: object) -> PhoneVerdict:
+    """One number, or several as registers often give them (13812345678/0577-88881234, separated by / , ;
+    、 or by spaces between whole numbers): each is checked as check_phone does; the code joins the
+    normalised numbers with "/", the kind is the first number's. A bad number is named in the reason."""
+    text = "" if raw is None else str(raw)
+    normalised = unicodedata.normalize("NFKC", text)
+    parts = [part for part in _PHONE_SEPARATORS.split(normalised) if part.strip()]
+    if len(parts) > 1:
+        return _joined(text, [check_phone(part) for part in parts])
+    single = parts[0] if parts else normalised  # a separator left at either end is dropped
+    whole = replace(check_phone(single), raw=text)
+    spaced = single.split()
+    if whole.valid or len(spaced) < 2:
+        return whole
+    verdicts = [check_phone(part) for part in spaced]
+    return _joined(text, verdicts) if all(verdict.valid for verdict in verdicts) else whole
+
+
+def _joined(text: str, verdicts: list[PhoneVerdict]) -> PhoneVerdict:
+    bad = next((verdict for verdict in verdicts if not verdict.valid), None)
+    if bad is not None:
+        return PhoneVerdict(text, text.strip(), "unknown", False, f"其中「{bad.raw.strip()}」{bad.reason}")
+    code = "/".join(verdict.code for verdict in verdicts)
+    return PhoneVerdict(text, code, verdicts[0].kind, True, f"{len(verdicts)} 个号码，格式都正确")
+
+
 def _phone_text(raw: str) -> str:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
     text = text.replace("(", "").replace(")", "-")
@@ -184,7 +211,10 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """Hide the middle of a phone number, e.g. 138****5678 or 0577-****1234."""
+    """Hide the middle of a phone number, e.g. 138****5678 or 0577-****1234; each of several numbers
+    (13812345678/0577-88881234, as check_phones writes them) on its own."""
+    if "/" in value:
+        return "/".join(map(mask_phone, value.split("/")))
     verdict = check_phone(value)
     if verdict.kind == "mobile":
         return verdict.code[:3] + "****" + verdict.code[-4:]

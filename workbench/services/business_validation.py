@@ -81,7 +81,7 @@ def _id_number(raw: Any) -> str | None:
 def _phone(raw: Any) -> str:
     if _blank(raw):
         return ""
-    verdict = identifiers.check_phone(str(raw))
+    verdict = identifiers.check_phones(str(raw))
     if not verdict.valid:
         raise ValueError(f"联系电话有误：{verdict.reason}")
     return verdict.code
