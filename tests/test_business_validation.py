@@ -22,9 +22,17 @@ def test_an_impossible_date_is_named() -> None:
     assert errors == {"registered_on": "日期「2019-02-30」无法识别，请写成 2024-05-03"}
 
 
-@pytest.mark.parametrize(("typed", "yuan"), [("50000", 50_000), ("5万", 50_000), ("12.35万元", 123_500), ("1,200元", 1_200)])
+@pytest.mark.parametrize(("typed", "yuan"), [
+    ("50000", 50_000), ("5万", 50_000), ("12.35万元", 123_500), ("1,200元", 1_200),
+    ("100（万元）", 1_000_000), ("12.5 (万)", 125_000),  # the unit typed in brackets, as the header shows it
+])
 def test_money_is_integer_yuan(typed: str, yuan: int) -> None:
     assert validate_business({"capital": typed}) == ({"capital": yuan}, {})
+
+
+def test_brackets_around_a_number_are_not_a_unit() -> None:
+    _clean, errors = validate_business({"capital": "(100)"})
+    assert "无法识别" in errors["capital"]
 
 
 def test_industry_code_accepts_the_section_letter_and_refuses_unknown_codes() -> None:

@@ -22,6 +22,7 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\.0+)?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 _MONEY_UNITS = (("亿元", 100_000_000), ("亿", 100_000_000), ("万元", 10_000), ("万", 10_000), ("元", 1))
 _MONEY_NOISE = re.compile(r"[,\s¥]|人民币|RMB|CNY", re.IGNORECASE)
+_BRACKETED_UNIT = re.compile(r"\((亿元|亿|万元|万|元)\)$")  # 100（万元）, the unit typed as the header shows it
 _MAX_YUAN = Decimal(10) ** 15  # 1,000 万亿元: beyond any register, well inside a BIGINT
 _COUNT_WORDS = re.compile(r"(?:人|名|个)$")
 
@@ -94,7 +95,7 @@ def _number_money(value: float, unit: int) -> int:
 
 @lru_cache(maxsize=4096)
 def _text_money(raw: str, unit: int) -> int | None:
-    text = _MONEY_NOISE.sub("", unicodedata.normalize("NFKC", raw))
+    text = _BRACKETED_UNIT.sub(r"\1", _MONEY_NOISE.sub("", unicodedata.normalize("NFKC", raw)))
     if not text:
         return None
     for suffix, factor in _MONEY_UNITS:
