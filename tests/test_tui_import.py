@@ -201,6 +201,24 @@ async def test_a_typed_path_picks_the_file(
         assert "外来名录.xlsx" in text_of(app, "#import-file-info")
 
 
+async def test_enter_on_an_empty_path_asks_for_one(
+    sqlite_engine: Engine,
+    office: Office_,
+    downloads: Path,
+    tmp_path: Path,
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot)
+        tree = app.screen.query_one("#import-tree")
+        folder = tree.path  # type: ignore[attr-defined]
+        await pilot.press("shift+tab", "ctrl+u", "enter")
+        await settle(pilot)
+        assert wizard.step == "file"
+        assert text_of(app, "#import-file-error") == "请输入文件路径，或在下面的文件夹中选择文件。"
+        assert tree.path == folder  # type: ignore[attr-defined]  # not the folder the app was started in
+
+
 HEADER = ["统一社会信用代码", "名称", "经营者", "联系电话", "成立日期"]
 
 

@@ -105,6 +105,9 @@ class FileStep(Vertical):
     @on(Input.Submitted, "#import-path")
     def _path_typed(self, event: Input.Submitted) -> None:
         event.stop()
+        if not event.value.strip():  # Path("") is the folder the app was started in: not what anyone meant
+            self.show_error("请输入文件路径，或在下面的文件夹中选择文件。")
+            return
         typed = Path(event.value.strip()).expanduser()
         if typed.is_dir():
             self.query_one(RegisterFileTree).path = typed
