@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from test_tui_support import Office_, build_app, build_office, uscc
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, Tree
 
 from imports.profiles import list_profiles
 from imports.sample_register import write_messy_xlsx
@@ -199,6 +199,24 @@ async def test_a_typed_path_picks_the_file(
         await settle(pilot)
         assert wizard.step == "mapping"
         assert "外来名录.xlsx" in text_of(app, "#import-file-info")
+
+
+async def test_the_folder_lists_readable_files_but_not_excels_owner_files(
+    sqlite_engine: Engine,
+    office: Office_,
+    downloads: Path,
+    tmp_path: Path,
+) -> None:
+    """名录.xlsx open in Excel leaves ~$名录.xlsx beside it: picking that would only say it is unreadable."""
+    write_messy_xlsx(downloads / "名录.xlsx", 3)
+    (downloads / "~$名录.xlsx").write_bytes(b"\x06\xe7\x8e\x8b\xe8\x8a\xb3" + bytes(158))
+    (downloads / ".隐藏.csv").write_text("名称\n", encoding="utf-8")
+    (downloads / "说明.docx").write_bytes(b"PK")
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_wizard(pilot)
+        tree = app.screen.query_one("#import-tree", Tree)
+        assert [str(node.label).strip() for node in tree.root.children] == ["名录.xlsx"]
 
 
 async def test_enter_on_an_empty_path_asks_for_one(

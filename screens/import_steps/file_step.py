@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,7 +50,9 @@ class PathSuggester(Suggester):
 
 
 class RegisterFileTree(DirectoryTree):
-    """Folders and the file types an import can read; hidden entries are left out."""
+    """Folders and the file types an import can read; hidden entries are left out, and so are the ~$名录.xlsx
+    owner files Excel and WPS leave beside a workbook while it is open (hidden on Windows, not on a USB stick
+    read elsewhere)."""
 
     ICON_NODE = "+ "
     ICON_NODE_EXPANDED = "- "
@@ -59,9 +62,20 @@ class RegisterFileTree(DirectoryTree):
         return [
             path
             for path in paths
-            if not path.name.startswith(".")
+            if not path.name.startswith((".", "~$"))
+            and not _hidden_on_windows(path)
             and (self._safe_is_dir(path) or path.suffix.lower() in READABLE_SUFFIXES)
         ]
+
+
+def _hidden_on_windows(path: Path) -> bool:
+    if os.name != "nt":
+        return False
+    try:
+        attributes = getattr(path.stat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN) if attributes else False
 
 
 class FileStep(Vertical):
