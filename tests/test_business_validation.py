@@ -61,3 +61,14 @@ def test_every_wrong_field_gets_its_own_message() -> None:
     assert set(errors) == {"name", "uscc", "phone", "employees", "composition"}
     assert errors["name"] == "名称不能为空"
     assert "校验" in errors["uscc"]
+
+
+def test_several_phone_numbers_must_fit_the_column() -> None:
+    from storage.tables import Business
+    from workbench.services.business_validation import PHONE_MAX
+
+    assert Business.__table__.c.phone.type.length == PHONE_MAX  # type: ignore[attr-defined]
+    clean, errors = validate_business({"phone": "13812345678/0577-88886666"})
+    assert (clean, errors) == ({"phone": "13812345678/0577-88886666"}, {})
+    _clean, errors = validate_business({"phone": "13812345678/13812345679/0577-88886666"})
+    assert errors["phone"].startswith("联系电话太长：最多 32 个字符（现有 37 个）")

@@ -16,6 +16,8 @@ from workbench.domain.labels import (
 )
 from workbench.domain.values import parse_date, parse_int, parse_money
 
+PHONE_MAX = 32  # storage.tables.Business.phone (several numbers a/b must still fit; tests check they agree)
+
 TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no")
 
 
@@ -84,6 +86,8 @@ def _phone(raw: Any) -> str:
     verdict = identifiers.check_phones(str(raw))
     if not verdict.valid:
         raise ValueError(f"联系电话有误：{verdict.reason}")
+    if len(verdict.code) > PHONE_MAX:
+        raise ValueError(f"联系电话太长：最多 {PHONE_MAX} 个字符（现有 {len(verdict.code)} 个），请只留一两个号码")
     return verdict.code
 
 
