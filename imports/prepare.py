@@ -26,8 +26,8 @@ PREPARED_ROWS = 200_000
 class CommitPreparer:
     """A pool that derives each submitted pack ahead; `results` gives them in order and shuts it down."""
 
-    def __init__(self, workers: int, start_method: str | None = None) -> None:
-        self.pool = ProcessPoolExecutor(workers, pool_context(start_method))
+    def __init__(self, workers: int) -> None:
+        self.pool = ProcessPoolExecutor(workers, pool_context())
         self.futures: list[Future[bytes]] = []
         self.broken = False
 

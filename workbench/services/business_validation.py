@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from storage.tables import Business
 from workbench.domain import identifiers, reference
 from workbench.domain.labels import (
     COMPOSITION_LABELS,
@@ -16,7 +17,8 @@ from workbench.domain.labels import (
 )
 from workbench.domain.values import parse_date, parse_int, parse_money
 
-PHONE_MAX = 32  # storage.tables.Business.phone (several numbers a/b must still fit; tests check they agree)
+# The phone column's length: several numbers written a/b must still fit it.
+PHONE_MAX = int(Business.__table__.c.phone.type.length)  # type: ignore[attr-defined]
 
 TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no")
 
