@@ -11,12 +11,13 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, Shee
 
 from imports.errors import UnreadableFile
 from imports.readers.base import SheetInfo, SheetRows
-from imports.sniff import SAVE_AS_XLSX
+from imports.readers.guard import check_sheet, check_workbook
+from imports.sniff import SAVE_AS_XLSX, FileKind
 
 
-def calamine_sheets(path: Path) -> list[SheetInfo]:
+def calamine_sheets(path: Path, kind: FileKind) -> list[SheetInfo]:
     """Worksheets in workbook order (chart and macro sheets left out)."""
-    with _open(path) as workbook:
+    with _open(path, kind) as workbook:
         return [
             SheetInfo(meta.name, meta.visible == SheetVisibleEnum.Visible)
             for meta in workbook.sheets_metadata
@@ -24,9 +25,10 @@ def calamine_sheets(path: Path) -> list[SheetInfo]:
         ]
 
 
-def calamine_rows(path: Path, sheet: str) -> SheetRows:
+def calamine_rows(path: Path, sheet: str, kind: FileKind) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    with _open(path) as workbook:
+    check_sheet(path, sheet, kind)
+    with _open(path, kind) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
         except python_calamine.CalamineError as error:
@@ -36,7 +38,8 @@ def calamine_rows(path: Path, sheet: str) -> SheetRows:
     return SheetRows(sheet, _numbered(loaded), total)
 
 
-def _open(path: Path) -> CalamineWorkbook:
+def _open(path: Path, kind: FileKind) -> CalamineWorkbook:
+    check_workbook(path, kind)
     try:
         return CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError as error:

@@ -1,0 +1,67 @@
+"""Checks made before python-calamine opens a workbook or loads a sheet: it cannot be stopped once started.
+
+python-calamine reads a whole sheet into memory in Rust; a file beyond imports.limits makes it abort the
+process (the TUI dies with it) or take gigabytes. So a zip-based workbook is metered first (declared and
+actual sizes, ratio, text runs: imports.package) and an xlsx sheet's real extent is scanned
+(imports.readers.sheet_extent). Results are remembered per file (path, size, modification time), as a
+file is opened several times while its sheets are listed and chosen.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from imports.errors import UnreadableFile
+from imports.package import Package, normalised
+from imports.readers.sheet_extent import check_sheet_extent
+from imports.sniff import FileKind
+
+_DEFAULT_WORKBOOK = "xl/workbook.xml"
+
+
+def check_workbook(path: Path, kind: FileKind) -> None:
+    """Refuse a workbook whose package would inflate beyond the limits (xlsx, xlsb, ods)."""
+    if kind in ("xlsx", "xlsb", "ods"):
+        _checked_workbook(*_key(path), kind)
+
+
+def check_sheet(path: Path, sheet: str, kind: FileKind) -> None:
+    """Refuse an xlsx sheet whose cells span more than python-calamine can hold."""
+    if kind == "xlsx":
+        _checked_sheet(*_key(path), sheet)
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    status = path.stat()
+    return str(path.resolve()), status.st_size, status.st_mtime_ns
+
+
+@lru_cache(maxsize=16)
+def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> None:
+    with Package(Path(path)) as package:
+        package.check_declared()
+        if kind == "ods":
+            package.read_all(["content.xml", "styles.xml"])
+            return
+        workbook = package.office_document() or _DEFAULT_WORKBOOK
+        if kind == "xlsb":
+            return  # binary parts: the declared sizes and ratios above are what is known before reading
+        sheets = set(_sheet_parts(package, workbook).values())
+        package.read_all([part for part in package.related(workbook) if part not in sheets])
+
+
+@lru_cache(maxsize=64)
+def _checked_sheet(path: str, _size: int, _modified: int, sheet: str) -> None:
+    with Package(Path(path)) as package:
+        workbook = package.office_document() or _DEFAULT_WORKBOOK
+        part = _sheet_parts(package, workbook).get(sheet)
+        if not part or not package.has(part):
+            return  # not a worksheet part calamine reads as cells (a chart sheet), or calamine will say so
+        check_sheet_extent(sheet, lambda: package.chunks(part))
+
+
+def _sheet_parts(package: Package, workbook: str) -> dict[str, str]:
+    if not package.has(workbook):
+        raise UnreadableFile(f"工作簿缺少「{workbook}」部分，文件不完整。请用 Excel 打开后另存为 .xlsx 再导入")
+    return {name: normalised(part) for name, part in package.sheet_parts(workbook).items()}
