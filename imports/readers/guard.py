@@ -3,7 +3,8 @@
 python-calamine reads a whole sheet into memory in Rust; a file beyond imports.limits makes it abort the
 process (the TUI dies with it) or take gigabytes. So a zip-based workbook is metered first (declared and
 actual sizes, ratio, text runs: imports.package) and an xlsx sheet's real extent is scanned
-(imports.readers.sheet_extent). Results are remembered per file (path, size, modification time), as a
+(imports.readers.sheet_extent); an .xls's BIFF records are walked (imports.readers.biff_extent), an .ods's repeats counted
+(imports.readers.ods_extent). Results are remembered per file (path, size, modification time), as a
 file is opened several times while its sheets are listed and chosen.
 """
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from imports.errors import UnreadableFile
 from imports.package import Package, normalised
+from imports.readers.biff_extent import check_xls
+from imports.readers.ods_extent import check_ods_extent
 from imports.readers.sheet_extent import check_sheet_extent
 from imports.sniff import FileKind
 
@@ -21,9 +24,11 @@ _DEFAULT_WORKBOOK = "xl/workbook.xml"
 
 
 def check_workbook(path: Path, kind: FileKind) -> None:
-    """Refuse a workbook whose package would inflate beyond the limits (xlsx, xlsb, ods)."""
+    """Refuse a workbook whose package would inflate, or whose .xls sheets would spread, beyond the limits."""
     if kind in ("xlsx", "xlsb", "ods"):
         _checked_workbook(*_key(path), kind)
+    elif kind == "xls":
+        _checked_xls(*_key(path))
 
 
 def check_sheet(path: Path, sheet: str, kind: FileKind) -> None:
@@ -42,13 +47,19 @@ def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> 
     with Package(Path(path)) as package:
         package.check_declared()
         if kind == "ods":
-            package.read_all(["content.xml", "styles.xml"])
+            package.read_all(["styles.xml"])
+            check_ods_extent(lambda: package.chunks("content.xml"))
             return
         workbook = package.office_document() or _DEFAULT_WORKBOOK
         if kind == "xlsb":
             return  # binary parts: the declared sizes and ratios above are what is known before reading
         sheets = set(_sheet_parts(package, workbook).values())
         package.read_all([part for part in package.related(workbook) if part not in sheets])
+
+
+@lru_cache(maxsize=16)
+def _checked_xls(path: str, _size: int, _modified: int) -> None:
+    check_xls(Path(path))
 
 
 @lru_cache(maxsize=64)

@@ -52,16 +52,16 @@ def check_sheet_extent(sheet: str, chunks: Callable[[], Iterable[bytes]]) -> Non
     """Refuse (文件过大或已损坏) a sheet whose cells span a grid python-calamine could not hold.
 
     `chunks` gives the sheet XML from its start each time it is called (twice for an unusual sheet)."""
-    if all(_usual(body) for body in _bodies(chunks())):
+    if all(_usual(body) for body in bodies(chunks())):
         return
     scanner = _ExactScanner()
-    for body in _bodies(chunks()):
+    for body in bodies(chunks()):
         for match in _TAG.finditer(body):
             scanner.tag(match.group(1) == b"/", match.group(2), match.group(3))
     _judge(sheet, scanner.extent)
 
 
-def _bodies(chunks: Iterable[bytes]) -> Iterable[bytes]:
+def bodies(chunks: Iterable[bytes]) -> Iterable[bytes]:
     """The chunks re-cut before their last '<', so that no tag is split between two of them."""
     tail = b""
     for chunk in chunks:
