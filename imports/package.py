@@ -96,12 +96,11 @@ class Package:
     def check_declared(self) -> None:
         """Refuse, from the zip's directory alone, a package whose parts claim more than the ceiling."""
         ceiling = max_unpacked_bytes()
-        total = 0
-        for info in self.infos.values():
-            total += info.file_size
-            _check_ratio(info, info.file_size)
+        total = sum(info.file_size for info in self.infos.values())
         if total > ceiling:
             raise too_large(f"压缩包解开后有 {megabytes(total)}，超过上限 {megabytes(ceiling)}")
+        for info in self.infos.values():
+            _check_ratio(info, info.file_size)
 
     def chunks(self, name: str) -> Iterator[bytes]:
         """A part's bytes in chunks of about 1 MB, metered; UnreadableFile when the part is missing."""
@@ -149,7 +148,7 @@ class _Meter:
             run = since + (len(chunk) if first < 0 else first)
             if run > MAX_TEXT_RUN:
                 raise too_large(
-                    f"「{self.info.filename}」里有一段 {megabytes(run)} 的连续内容没有任何标记"
+                    f"「{self.info.filename}」里有一段超过 {megabytes(MAX_TEXT_RUN)} 的连续内容没有任何标记"
                     "（正常表格的一个单元格最多几十 KB）"
                 )
             self.since[mark] = run if first < 0 else len(chunk) - chunk.rfind(mark) - 1
