@@ -79,6 +79,11 @@ class Package:
         sheets = self.xml(workbook).iter(_MAIN_NS + "sheet")
         return {sheet.get("name", ""): targets.get(sheet.get(_R_ID, ""), "") for sheet in sheets}
 
+    def recalculated_on_open(self, workbook: str) -> bool:
+        """Whether the workbook asks Excel to compute every formula when it opens (its cached results are stale)."""
+        settings = self.xml(workbook).find(_MAIN_NS + "calcPr")
+        return settings is not None and settings.get("fullCalcOnLoad", "").lower() in ("1", "true")
+
     def related(self, workbook: str) -> list[str]:
         """Every part the workbook's relationships name (shared strings, styles, sheets, theme ...)."""
         folder, base = posixpath.split(normalised(workbook))

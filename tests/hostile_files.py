@@ -71,7 +71,7 @@ def register_rows(count: int = 2) -> list[list[object]]:
 
 
 def write_package(path: Path, sheet: str | bytes | Iterator[bytes], *, folder: str = "xl", separator: str = "/",
-                  workbook_extra: str = "", compression: int = zipfile.ZIP_DEFLATED) -> Path:
+                  calculation: str = "", compression: int = zipfile.ZIP_DEFLATED) -> Path:
     """A minimal xlsx: content types, package and workbook relationships, one sheet 名录, no styles."""
     def name(part: str) -> str:
         return part.replace("/", separator)
@@ -89,8 +89,8 @@ def write_package(path: Path, sheet: str | bytes | Iterator[bytes], *, folder: s
             f'Type="{REL_NS}/officeDocument" Target="{folder}/workbook.xml"/></Relationships>'
         ),
         f"{folder}/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{workbook_extra}'
-            '<sheets><sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            f'<sheets><sheet name="名录" sheetId="1" r:id="rId1"/></sheets>{calculation}</workbook>'
         ),
         f"{folder}/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_REL_NS}"><Relationship Id="rId1" '
@@ -323,6 +323,18 @@ def many_rows(path: Path) -> Path:
     return write_package(path, chunks())
 
 
+def uncomputed_formulas(path: Path) -> Path:
+    """As xlsxwriter writes formulas: a cached 0 and fullCalcOnLoad (the phone and 从业人员 of row 3 are formulas)."""
+    rows = register_rows(2)
+    phone, employees = HEADER.index("联系电话"), HEADER.index("从业人员")
+    formulas = {f"{_letters(phone)}3": '<f>"1381234"&amp;"5678"</f><v>0</v>', f"{_letters(employees)}3": "<f>1+1</f><v>0</v>"}
+    sheet = register_sheet_xml(rows)
+    for reference, inner in formulas.items():
+        start = sheet.index(f'<c r="{reference}"')
+        sheet = sheet[:start] + f'<c r="{reference}">{inner}</c>' + sheet[sheet.index("</c>", start) + 4:]
+    return write_package(path, sheet, calculation='<calcPr calcId="124519" fullCalcOnLoad="1"/>')
+
+
 def truncated(path: Path) -> Path:
     write_package(path, register_sheet_xml(register_rows(2)))
     data = path.read_bytes()
@@ -360,6 +372,8 @@ CORPUS: list[Hostile] = [
     Hostile("far_cell.xls", xls_far_cell, "有单元格位于第 65,536 列"),
     Hostile("repeat_bomb.ods", ods_repeat_bomb, "重复单元格展开后有 6,001 行 × 16,384 列"),
     Hostile("entity_bomb.xlsx", xlsx_entity_bomb, "工作簿已损坏或格式不规范"),
+    Hostile("uncomputed_formulas.xlsx", uncomputed_formulas, "第 3 行「联系电话」列（H 列）：公式没有计算结果", exit_code=0,
+            imported=2),
     Hostile("truncated.xlsx", truncated, "文件不完整或已损坏"),
     Hostile("random.xls", random_bytes, "无法识别的文件格式"),
     Hostile("renamed_docx.xlsx", lambda path: write_docx(path), "这是 Word 文字文档"),

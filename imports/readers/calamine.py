@@ -27,7 +27,7 @@ def calamine_sheets(path: Path, kind: FileKind) -> list[SheetInfo]:
 
 def calamine_rows(path: Path, sheet: str, kind: FileKind) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    check_sheet(path, sheet, kind)
+    formulas = check_sheet(path, sheet, kind)
     with _open(path, kind) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
@@ -35,7 +35,19 @@ def calamine_rows(path: Path, sheet: str, kind: FileKind) -> SheetRows:
             raise _unreadable(error) from None
     end = loaded.end
     total = end[0] + 1 if end else 0
-    return SheetRows(sheet, _numbered(loaded), total)
+    rows = _numbered(loaded)
+    return SheetRows(sheet, _blanked(rows, formulas) if formulas else rows, total, formulas)
+
+
+def _blanked(rows: Iterator[tuple[int, list[Any]]], formulas: frozenset[tuple[int, int]]) -> Iterator[tuple[int, list[Any]]]:
+    by_row: dict[int, list[int]] = {}
+    for number, column in formulas:
+        by_row.setdefault(number, []).append(column)
+    for number, cells in rows:
+        for column in by_row.get(number, ()):
+            if column < len(cells):
+                cells[column] = ""
+        yield number, cells
 
 
 def _open(path: Path, kind: FileKind) -> CalamineWorkbook:

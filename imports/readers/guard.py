@@ -16,6 +16,7 @@ from pathlib import Path
 from imports.errors import UnreadableFile
 from imports.package import Package, normalised
 from imports.readers.biff_extent import check_xls
+from imports.readers.formulas import FormulaFinder
 from imports.readers.ods_extent import check_ods_extent
 from imports.readers.sheet_extent import check_sheet_extent
 from imports.sniff import FileKind
@@ -31,10 +32,12 @@ def check_workbook(path: Path, kind: FileKind) -> None:
         _checked_xls(*_key(path))
 
 
-def check_sheet(path: Path, sheet: str, kind: FileKind) -> None:
-    """Refuse an xlsx sheet whose cells span more than python-calamine can hold."""
+def check_sheet(path: Path, sheet: str, kind: FileKind) -> frozenset[tuple[int, int]]:
+    """Refuse an xlsx sheet whose cells span more than python-calamine can hold; returns its formula cells
+    without a computed result, as (Excel row number, column index)."""
     if kind == "xlsx":
-        _checked_sheet(*_key(path), sheet)
+        return _checked_sheet(*_key(path), sheet)
+    return frozenset()
 
 
 def _key(path: Path) -> tuple[str, int, int]:
@@ -63,13 +66,15 @@ def _checked_xls(path: str, _size: int, _modified: int) -> None:
 
 
 @lru_cache(maxsize=64)
-def _checked_sheet(path: str, _size: int, _modified: int, sheet: str) -> None:
+def _checked_sheet(path: str, _size: int, _modified: int, sheet: str) -> frozenset[tuple[int, int]]:
     with Package(Path(path)) as package:
         workbook = package.office_document() or _DEFAULT_WORKBOOK
         part = _sheet_parts(package, workbook).get(sheet)
         if not part or not package.has(part):
-            return  # not a worksheet part calamine reads as cells (a chart sheet), or calamine will say so
-        check_sheet_extent(sheet, lambda: package.chunks(part))
+            return frozenset()  # not a worksheet part calamine reads as cells (a chart sheet), or calamine will say so
+        formulas = FormulaFinder(package.recalculated_on_open(workbook))
+        check_sheet_extent(sheet, lambda: package.chunks(part), formulas)
+        return frozenset(formulas.cells)
 
 
 def _sheet_parts(package: Package, workbook: str) -> dict[str, str]:

@@ -51,13 +51,22 @@ class _Extent:
         self.last_column = max(self.last_column, column)
 
 
-def check_sheet_extent(sheet: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+def check_sheet_extent(sheet: str, chunks: Callable[[], Iterable[bytes]],
+                       also: Callable[[bytes], None] | None = None) -> None:
     """Refuse (文件过大或已损坏) a sheet whose cells span a grid python-calamine could not hold.
 
-    `chunks` gives the sheet XML from its start each time it is called (twice for an unusual sheet)."""
-    if all(_usual(body) for body in bodies(chunks())):
+    `chunks` gives the sheet XML from its start each time it is called (twice for an unusual sheet);
+    `also` sees every piece of the first pass (imports.readers.formulas looks for formulas there)."""
+    usual = True
+    for body in bodies(chunks()):
+        usual = usual and _usual(body)
+        if also is not None:
+            also(body)
+        elif not usual:
+            break
+    if usual:
         return
-    scanner = _ExactScanner()
+    scanner = _ExactScanner(sheet)
     for body in bodies(chunks()):
         for match in _TAG.finditer(body):
             scanner.tag(match.group(1) == b"/", match.group(2), match.group(3))
@@ -85,7 +94,8 @@ def _usual(body: bytes) -> bool:
 
 
 class _ExactScanner:
-    def __init__(self) -> None:
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
         self.extent = _Extent()
         self.row = 0
         self.column = 0
@@ -117,7 +127,7 @@ class _ExactScanner:
     def _check(self, row: int, column: int) -> None:
         if row >= MAX_ROWS or column >= MAX_COLUMNS:
             where = f"第 {row + 1:,} 行" if row >= MAX_ROWS else f"第 {column + 1:,} 列"
-            raise too_large(f"有单元格位于{where}，超出了 Excel 表格的范围（{MAX_ROWS:,} 行 × {MAX_COLUMNS:,} 列）")
+            raise too_large(f"工作表「{self.sheet}」有单元格位于{where}，超出了 Excel 表格的范围（{MAX_ROWS:,} 行 × {MAX_COLUMNS:,} 列）")
 
 
 def _column_number(letters: bytes) -> int:
