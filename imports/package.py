@@ -24,6 +24,8 @@ from imports.limits import MAX_RATIO, MAX_TEXT_RUN, RATIO_FROM_BYTES, max_unpack
 from imports.sniff import SAVE_AS_XLSX
 
 CHUNK = 1 << 20
+# Parts parsed whole (the workbook, relationships): a few KB in a real workbook, even with 1,000 sheets.
+WHOLE_PART_LIMIT = 64 << 20
 _OFFICE_DOCUMENT = "/relationships/officeDocument"
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -92,7 +94,14 @@ class Package:
 
     def xml(self, name: str) -> Element:
         """A small part parsed with defusedxml (entity bombs and external entities refused)."""
-        data = b"".join(self.chunks(name))
+        pieces: list[bytes] = []
+        size = 0
+        for chunk in self.chunks(name):
+            pieces.append(chunk)
+            size += len(chunk)
+            if size > WHOLE_PART_LIMIT:
+                raise too_large(f"工作簿的「{name}」部分超过 {megabytes(WHOLE_PART_LIMIT)}（正常只有几 KB）")
+        data = b"".join(pieces)
         try:
             return fromstring(data)
         except (ParseError, DefusedXmlException, ValueError) as error:

@@ -57,7 +57,10 @@ def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> 
         if kind == "xlsb":
             return  # binary parts: the declared sizes and ratios above are what is known before reading
         sheets = set(_sheet_parts(package, workbook).values())
-        package.read_all([part for part in package.related(workbook) if part not in sheets])
+        # The XML parts calamine reads when it opens the workbook (shared strings, styles ...); binary ones such
+        # as an .xlsm's vbaProject.bin are not parsed as text, and their sizes were checked above.
+        package.read_all([part for part in package.related(workbook)
+                          if part not in sheets and part.endswith((".xml", ".rels"))])
 
 
 @lru_cache(maxsize=16)
