@@ -71,15 +71,26 @@ class Package:
                 return _resolve("", relation.get("Target", ""))
         return None
 
-    def sheet_parts(self, workbook: str) -> dict[str, str]:
-        """Sheet name -> part name for an xlsx workbook part, from the workbook and its relationships."""
+    def sheet_parts(self, workbook: str) -> dict[str, set[str]]:
+        """Sheet name -> the parts it may be read from, from the workbook and its relationships.
+
+        Both the tidy path and the one python-calamine builds (folder + target, ".." left in, case folded)
+        are given, and every sheet of a name that appears twice: a check must see whatever calamine reads."""
         folder, base = posixpath.split(normalised(workbook))
-        targets = {
-            relation.get("Id", ""): _resolve(folder, relation.get("Target", ""))
-            for relation in self._relations(posixpath.join(folder, "_rels", base + ".rels"))
-        }
-        sheets = self.xml(workbook).iter(_MAIN_NS + "sheet")
-        return {sheet.get("name", ""): targets.get(sheet.get(_R_ID, ""), "") for sheet in sheets}
+        targets: dict[str, set[str]] = {}
+        for relation in self._relations(posixpath.join(folder, "_rels", base + ".rels")):
+            target = relation.get("Target", "")
+            untidy = target[1:] if target.startswith("/") else (folder + "/" if folder else "") + target
+            targets[relation.get("Id", "")] = {_resolve(folder, target), normalised(untidy)}
+        parts: dict[str, set[str]] = {}
+        for sheet in self.xml(workbook).iter(_MAIN_NS + "sheet"):
+            parts.setdefault(sheet.get("name", ""), set()).update(targets.get(sheet.get(_R_ID, ""), set()))
+        return parts
+
+    def entries(self, name: str) -> list[zipfile.ZipInfo]:
+        """Every entry stored under `name` (a hostile zip may hold two that differ only in case or slashes)."""
+        key = normalised(name)
+        return [info for info in self.zip.infolist() if normalised(info.filename) == key]
 
     def recalculated_on_open(self, workbook: str) -> bool:
         """Whether the workbook asks Excel to compute every formula when it opens (its cached results are stale)."""
@@ -116,9 +127,9 @@ class Package:
         for info in self.infos.values():
             _check_ratio(info, info.file_size)
 
-    def chunks(self, name: str) -> Iterator[bytes]:
+    def chunks(self, name: str | zipfile.ZipInfo) -> Iterator[bytes]:
         """A part's bytes in chunks of about 1 MB, metered; UnreadableFile when the part is missing."""
-        info = self.infos.get(normalised(name))
+        info = name if isinstance(name, zipfile.ZipInfo) else self.infos.get(normalised(name))
         if info is None:
             raise UnreadableFile(f"工作簿缺少「{name}」部分，文件不完整。请用 Excel 打开后另存为 .xlsx 再导入")
         meter = _Meter(info, max_unpacked_bytes())

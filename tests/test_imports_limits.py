@@ -4,6 +4,7 @@ extent of cells however they are written, formula cells without a result, and va
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,16 @@ def test_a_far_cell_is_found_however_it_is_written(far: str) -> None:
 ])
 def test_what_calamine_can_hold_passes(cells: str) -> None:
     _check(cells)
+
+
+def test_a_far_cell_hidden_in_a_second_entry_of_the_same_name_is_found(tmp_path: Path) -> None:
+    """Zip names differing only in case are one part to python-calamine: whichever it reads is checked."""
+    path = write_package(tmp_path / "名录.xlsx", register_sheet_xml(register_rows(2)))
+    far = register_sheet_xml(register_rows(2)).replace("</sheetData>", '<row r="900000"><c r="XFD900000"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("XL/Worksheets/Sheet1.xml", far)
+    with pytest.raises(UnreadableFile, match="多半是远处的单元格 XFD900000 有内容"):
+        parse_register_file(path)
 
 
 def test_a_row_beyond_excel_is_damage() -> None:

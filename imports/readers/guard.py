@@ -10,11 +10,11 @@ file is opened several times while its sheets are listed and chosen.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from imports.errors import UnreadableFile
-from imports.package import Package, normalised
+from imports.package import Package
 from imports.readers.biff_extent import check_xls
 from imports.readers.formulas import FormulaFinder
 from imports.readers.ods_extent import check_ods_extent
@@ -56,7 +56,7 @@ def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> 
         workbook = package.office_document() or _DEFAULT_WORKBOOK
         if kind == "xlsb":
             return  # binary parts: the declared sizes and ratios above are what is known before reading
-        sheets = set(_sheet_parts(package, workbook).values())
+        sheets = set().union(*_sheet_parts(package, workbook).values())
         # The XML parts calamine reads when it opens the workbook (shared strings, styles ...); binary ones such
         # as an .xlsm's vbaProject.bin are not parsed as text, and their sizes were checked above.
         package.read_all([part for part in package.related(workbook)
@@ -72,15 +72,15 @@ def _checked_xls(path: str, _size: int, _modified: int) -> None:
 def _checked_sheet(path: str, _size: int, _modified: int, sheet: str) -> frozenset[tuple[int, int]]:
     with Package(Path(path)) as package:
         workbook = package.office_document() or _DEFAULT_WORKBOOK
-        part = _sheet_parts(package, workbook).get(sheet)
-        if not part or not package.has(part):
-            return frozenset()  # not a worksheet part calamine reads as cells (a chart sheet), or calamine will say so
         formulas = FormulaFinder(package.recalculated_on_open(workbook))
-        check_sheet_extent(sheet, lambda: package.chunks(part), formulas)
+        # Usually one part; none for a name calamine will not find (it says so), more for a hostile package.
+        for part in sorted(_sheet_parts(package, workbook).get(sheet, set())):
+            for entry in package.entries(part):
+                check_sheet_extent(sheet, partial(package.chunks, entry), formulas)
         return frozenset(formulas.cells)
 
 
-def _sheet_parts(package: Package, workbook: str) -> dict[str, str]:
+def _sheet_parts(package: Package, workbook: str) -> dict[str, set[str]]:
     if not package.has(workbook):
         raise UnreadableFile(f"工作簿缺少「{workbook}」部分，文件不完整。请用 Excel 打开后另存为 .xlsx 再导入")
-    return {name: normalised(part) for name, part in package.sheet_parts(workbook).items()}
+    return package.sheet_parts(workbook)
