@@ -40,6 +40,20 @@ MAX_SPAN = MAX_COLUMNS
 _RETRY = "请确认文件来源；如确是登记名录，请在 Excel 中删除多余的行列（或拆分成几个文件）后另存为 .xlsx 再导入"
 
 
+class CellBudget:
+    """Counts the cells of a sheet read row by row (Excel 2003 XML, HTML), where spans and positions can
+    make a small file into many cells: beyond MAX_GRID_CELLS, the same limit as calamine's grid, it refuses."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.cells = 0
+
+    def spend(self, cells: int) -> None:
+        self.cells += cells
+        if self.cells > MAX_GRID_CELLS:
+            raise too_large(f"工作表「{self.sheet}」展开后超过 {MAX_GRID_CELLS:,} 个单元格")
+
+
 def max_unpacked_bytes() -> int:
     """The ceiling on the unpacked parts of one workbook, in bytes (WORKBENCH_IMPORT_MAX_MB, default 1 GiB)."""
     configured = os.environ.get(MAX_UNPACKED_ENV, "").strip()

@@ -226,6 +226,21 @@ def _laughs() -> str:
     return '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
 
 
+def spreadsheetml_far_rows(path: Path) -> Path:
+    """5,000 rows with one cell at column 16,384 each: 420 KB of XML, 82 million cells as rows."""
+    far = '<Row><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>' * 5000
+    spreadsheetml("")(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("</Table>", far + "</Table>"), encoding="utf-8")
+    return path
+
+
+def html_colspans(path: Path) -> Path:
+    """One table row of 70,000 cells each spanning 1,000 columns (HTML's own cap): 1.5 MB, 70 million cells."""
+    path.write_text("<html><body><table><tr>" + "".join(f"<th>{text}</th>" for text in HEADER) + "</tr><tr>"
+                    + '<td colspan="1000">x</td>' * 70_000 + "</tr></table></body></html>", encoding="utf-8")
+    return path
+
+
 def spreadsheetml_entity_bomb(path: Path) -> Path:
     path.write_text(
         f'<?xml version="1.0"?><!DOCTYPE Workbook [{_laughs()}]><Workbook '
@@ -367,6 +382,8 @@ CORPUS: list[Hostile] = [
     Hostile("index_abc.xml", spreadsheetml('<Cell ss:Index="abc"><Data ss:Type="String">y</Data></Cell>'),
             "第 2 行的列号「abc」不是数字"),
     Hostile("entity_bomb.xml", spreadsheetml_entity_bomb, "里有实体定义"),
+    Hostile("far_rows.xml", spreadsheetml_far_rows, "工作表「名录」展开后超过 67,108,864 个单元格"),
+    Hostile("colspans.xls", html_colspans, "工作表「colspans」展开后超过 67,108,864 个单元格"),
     Hostile("long_field.csv", long_csv_field, "多半是某个引号（\"）没有配对"),
     Hostile("dimension_bomb.xls", xls_dimension_bomb, "声明的大小是 1,099,511,623,936 个单元格"),
     Hostile("far_cell.xls", xls_far_cell, "有单元格位于第 65,536 列"),

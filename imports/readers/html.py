@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from imports.limits import CellBudget
 from imports.readers.base import SheetInfo, SheetRows
 from imports.sniff import Sniffed
 
@@ -24,7 +25,7 @@ def html_rows(path: Path, sniffed: Sniffed) -> SheetRows:
 
 
 def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
-    parser = _TableParser()
+    parser = _TableParser(CellBudget(path.stem))
     number = 0
     with path.open(encoding=encoding, errors="replace") as file:
         while chunk := file.read(_CHUNK):
@@ -39,8 +40,9 @@ def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
 
 
 class _TableParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, budget: CellBudget) -> None:
         super().__init__(convert_charrefs=True)
+        self.budget = budget  # spans make cells out of few bytes: counted as they are made
         self._done: list[list[str]] = []
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -93,6 +95,7 @@ class _TableParser(HTMLParser):
         self._skip_covered(row)
         text = " ".join("".join(self._cell).split())
         columns, rows = self._spans
+        self.budget.spend(columns)
         for offset in range(columns):
             if rows > 1:
                 self._covered[len(row)] = rows - 1
@@ -113,6 +116,7 @@ class _TableParser(HTMLParser):
     def _skip_covered(self, row: list[str]) -> None:
         while len(row) in self._covered:
             self._use(len(row))
+            self.budget.spend(1)
             row.append("")
 
     def _use(self, column: int) -> None:

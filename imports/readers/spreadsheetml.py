@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from imports.errors import UnreadableFile
-from imports.limits import MAX_COLUMNS, MAX_ROWS, too_large
+from imports.limits import MAX_COLUMNS, MAX_ROWS, CellBudget, too_large
 from imports.readers.base import SheetInfo, SheetRows
 from imports.sniff import SAVE_AS_XLSX
 
@@ -68,6 +68,7 @@ def _rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
     inside = False
     table: Element | None = None
     number = 0
+    budget = CellBudget(sheet)
     for event, element in _events(path):
         tag = element.tag
         if event == "start":
@@ -79,7 +80,9 @@ def _rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         if tag == _ROW:
             if inside:
                 number = _position(element.get(_INDEX), number + 1, MAX_ROWS, sheet, number + 1, "行号")
-                yield number, _cells(element, sheet, number)
+                cells = _cells(element, sheet, number)
+                budget.spend(len(cells))
+                yield number, cells
             if table is not None:
                 table.remove(element)
         elif tag == _WORKSHEET and inside:
