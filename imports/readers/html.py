@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from imports.limits import CellBudget
+from imports.limits import MAX_COLUMNS, CellBudget, too_large
 from imports.readers.base import SheetInfo, SheetRows
 from imports.sniff import Sniffed
 
@@ -43,6 +43,7 @@ class _TableParser(HTMLParser):
     def __init__(self, budget: CellBudget) -> None:
         super().__init__(convert_charrefs=True)
         self.budget = budget  # spans make cells out of few bytes: counted as they are made
+        self.rows = 0
         self._done: list[list[str]] = []
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -95,6 +96,8 @@ class _TableParser(HTMLParser):
         self._skip_covered(row)
         text = " ".join("".join(self._cell).split())
         columns, rows = self._spans
+        if len(row) + columns > MAX_COLUMNS:
+            raise too_large(f"网页表格的第 {self.rows + 1:,} 行超过 {MAX_COLUMNS:,} 列（Excel 打开时也只显示这么多）")
         self.budget.spend(columns)
         for offset in range(columns):
             if rows > 1:
@@ -111,6 +114,7 @@ class _TableParser(HTMLParser):
         for column in [column for column in self._covered if column >= len(row)]:
             self._use(column)
         self._done.append(row)
+        self.rows += 1
         self._row = None
 
     def _skip_covered(self, row: list[str]) -> None:
