@@ -2,10 +2,10 @@
 
 python-calamine reads a whole sheet into memory in Rust; a file beyond imports.limits makes it abort the
 process (the TUI dies with it) or take gigabytes. So a zip-based workbook is metered first (declared and
-actual sizes, ratio, text runs: imports.package) and an xlsx sheet's real extent is scanned
-(imports.readers.sheet_extent); an .xls's BIFF records are walked (imports.readers.biff_extent), an .ods's repeats counted
-(imports.readers.ods_extent). Results are remembered per file (path, size, modification time), as a
-file is opened several times while its sheets are listed and chosen.
+actual sizes, ratio, text runs: imports.package), an xlsx sheet's real extent is scanned
+(imports.readers.sheet_extent), an .xls's BIFF records are walked (imports.readers.biff_extent) and an
+.ods's repeats counted (imports.readers.ods_extent). Results are remembered per file (path, size,
+modification time): a file is opened several times while its sheets are listed and chosen.
 """
 
 from __future__ import annotations
