@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from storage.audit import Actor
 from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
-from workbench.domain.business_fields import field_label
+from workbench.domain.business_fields import EDITABLE_FIELDS, field_label
 from workbench.domain.reference import industry_name
-from workbench.services.register import EDITABLE_FIELDS, get_business
+from workbench.services.register import get_business
 
 
 @dataclass(frozen=True)
