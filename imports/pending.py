@@ -7,13 +7,12 @@ iterating unpacks one pack at a time. The order is the file's.
 from __future__ import annotations
 
 import pickle
-from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from workbench.domain.business_fields import IMPORTED_FIELDS
+from workbench.domain.business_fields import IMPORTED_FIELDS, row_class
 
 PACK = 1000
 
@@ -21,7 +20,7 @@ PACK = 1000
 # order (workbench.domain.business_fields.IMPORTED_FIELDS). Generated, so a field added to the declaration
 # needs no edit here. The rows themselves stay plain tuples (a namedtuple pickles 4x slower, and 100,000 of
 # them cross processes): NewBusiness._make(values) reads one by name, `getter` reads many fast.
-NewBusiness: Any = namedtuple("NewBusiness", IMPORTED_FIELDS)  # type: ignore[misc]
+NewBusiness = row_class("NewBusiness", IMPORTED_FIELDS)
 
 
 def getter(*names: str) -> Callable[[tuple[Any, ...]], Any]:

@@ -12,6 +12,8 @@ docs/architecture-row.md says how to add a field.
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +96,12 @@ EXTRA_LABELS: dict[str, str] = {
     "override_tier": "人工认定分型",
     "override_reason": "人工认定理由",
 }
+
+
+def row_class(typename: str, fields: Iterable[str]) -> Any:
+    """A namedtuple class of these fields (some of the declaration's, in its order): rows made and read by
+    name that go to the driver as the tuples they are. Typed Any: its fields are known only at run time."""
+    return namedtuple(typename, tuple(fields))  # type: ignore[misc]
 
 
 def field_label(name: str) -> str:

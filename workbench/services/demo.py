@@ -29,6 +29,7 @@ import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
 from storage import search
 from storage.search_side_index import SEARCHED
 from workbench.domain import reference
+from workbench.domain.labels import BusinessStatus, kind_label
 from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
@@ -68,11 +69,10 @@ class DemoSummary:
     service_work: str = ""  # demo_service: support, appeals, visits (issue 6)
 
     def __str__(self) -> str:
-        kinds = {"individual": "个体工商户", "enterprise": "企业", "cooperative": "农民专业合作社"}
-        parts = "，".join(f"{kinds.get(kind, kind)} {count:,}" for kind, count in self.by_kind.items())
+        parts = "，".join(f"{kind_label(kind)} {count:,}" for kind, count in self.by_kind.items())
         return (
             f"{self.office_name}：{self.grids} 个片区，{self.officers} 名包联干部\n"
-            f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get('active', 0):,}）\n"
+            f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get(BusinessStatus.ACTIVE, 0):,}）\n"
             f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licences:,} 张，变更记录 {self.change_log:,} 条\n"
             + (f"{self.service_work}\n" if self.service_work else "")
             + f"用时 {self.seconds:.1f} 秒"

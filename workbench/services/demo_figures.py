@@ -14,6 +14,7 @@ from datetime import date
 from statistics import NormalDist
 from typing import Any
 
+from workbench.domain.labels import BusinessKind
 from workbench.services.demo_trades import DRUG, FOOD, Trade
 
 YEAR_COLUMNS = (
@@ -43,8 +44,12 @@ LICENCE_COLUMNS = (
     "issued_on",
     "expires_on",
 )
-_REVENUE = {"individual": (250_000, 0.8), "enterprise": (3_000_000, 1.3), "cooperative": (800_000, 1.0)}
-_STAFF = {"individual": (1.6, 0.5), "enterprise": (12.0, 0.9), "cooperative": (6.0, 0.6)}
+_REVENUE: dict[str, tuple[int, float]] = {
+    BusinessKind.HOUSEHOLD: (250_000, 0.8),
+    BusinessKind.ENTERPRISE: (3_000_000, 1.3),
+    BusinessKind.COOPERATIVE: (800_000, 1.0),
+}
+_STAFF: dict[str, tuple[float, float]] = {BusinessKind.HOUSEHOLD: (1.6, 0.5), BusinessKind.ENTERPRISE: (12.0, 0.9), BusinessKind.COOPERATIVE: (6.0, 0.6)}
 _JY_FROM = date(2015, 10, 1)  # 食品经营许可证 (JY numbers) replaced the old food permits from here
 # Standard normal quantiles: a table lookup is several times cheaper than random.gauss per draw.
 _NORMAL = tuple(NormalDist().inv_cdf((i + 0.5) / 4096) for i in range(4096))
@@ -77,7 +82,7 @@ class Figures:
         rng, v = self.rng, self.v
         median, sigma = _REVENUE[kind]
         revenue = self._lognormal(0, sigma) * median
-        if kind == "individual" and rng.random() < 0.01:
+        if kind == BusinessKind.HOUSEHOLD and rng.random() < 0.01:
             revenue *= 10  # the odd big household: a busy restaurant or a wholesaler
         always_zero = rng.random() < 0.05  # 零申报 every year: a shell, so hardly any staff either
         employees = min(self.staff(kind), 2) if always_zero else self.staff(kind)
@@ -117,17 +122,17 @@ class Figures:
 
     def _insured_share(self, kind: str) -> float:
         rng = self.rng
-        if kind == "individual":
+        if kind == BusinessKind.HOUSEHOLD:
             return 0.0 if rng.random() < 0.7 else rng.random()
-        return 0.5 + rng.random() * 0.5 if kind == "enterprise" else rng.random() * 0.3
+        return 0.5 + rng.random() * 0.5 if kind == BusinessKind.ENTERPRISE else rng.random() * 0.3
 
     def _tax(self, kind: str, revenue: int) -> int:
         rng = self.rng
-        if kind == "cooperative":
+        if kind == BusinessKind.COOPERATIVE:
             return 0 if rng.random() < 0.8 else int(revenue * rng.random() * 0.01)
-        if kind == "individual" and revenue < 1_200_000:
+        if kind == BusinessKind.HOUSEHOLD and revenue < 1_200_000:
             return 0 if rng.random() < 0.3 else int(revenue * (0.001 + rng.random() * 0.011))
-        return int(revenue * (0.01 + rng.random() * (0.05 if kind == "enterprise" else 0.02)))
+        return int(revenue * (0.01 + rng.random() * (0.05 if kind == BusinessKind.ENTERPRISE else 0.02)))
 
     def licences(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
         rng, v = self.rng, self.v

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlmodel import SQLModel
 
 from workbench.domain import appeal_states as states
+from workbench.domain.labels import BusinessStatus
 from workbench.domain.service_lists import APPEAL_CATEGORIES, APPEAL_CHANNELS, FIRST_LOAN, VISIT_FINDINGS
 from workbench.domain.working_days import DEFAULT_CALENDAR
 from workbench.services.demo_service_text import APPEAL_TEXT, PURPOSES, REPLIES, SUPPORT, SURNAMES
@@ -107,7 +108,7 @@ class _Maker:
             chunk = sorted(ids[start : start + 900])
             rows += self.connection.execute(
                 select(business.c.id, business.c.uuid, business.c.officer_id, business.c.name)
-                .where(and_(business.c.id.in_(chunk), business.c.status == "active"))
+                .where(and_(business.c.id.in_(chunk), business.c.status == BusinessStatus.ACTIVE))
                 .order_by(business.c.id)
             ).all()
         self.rng.shuffle(rows)

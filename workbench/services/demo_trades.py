@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.domain.labels import BusinessKind
+
 FOOD = "食品经营许可证"
 DRUG = "药品经营许可证"
 LODGING = "特种行业许可证"
@@ -134,8 +136,8 @@ COOPERATIVE_TRADES: tuple[Trade, ...] = (
     Trade("0171", 0.5, ("中药材",)),
 )
 
-TRADES_BY_KIND = {
-    "individual": HOUSEHOLD_TRADES,
-    "enterprise": ENTERPRISE_TRADES,
-    "cooperative": COOPERATIVE_TRADES,
+TRADES_BY_KIND: dict[str, tuple[Trade, ...]] = {
+    BusinessKind.HOUSEHOLD: HOUSEHOLD_TRADES,
+    BusinessKind.ENTERPRISE: ENTERPRISE_TRADES,
+    BusinessKind.COOPERATIVE: COOPERATIVE_TRADES,
 }
