@@ -13,7 +13,7 @@ from workbench.domain.labels import STATUS_LABELS, BusinessStatus, kind_label, s
 
 EMPTY = "-"
 EXPIRING_DAYS = 30
-"""A licence expiring within this many days is highlighted as 即将到期."""
+"""A license expiring within this many days is highlighted as 即将到期."""
 
 _ACTION_LABELS = {"create": "新增", "export": "导出"}
 _SHORT_STATUS = {**STATUS_LABELS, BusinessStatus.REVOKED: "吊销", BusinessStatus.REVOKED_DEREGISTERED: "吊销注销"}
@@ -85,8 +85,8 @@ def status_cell(status: str, suspended: bool, abnormal: bool) -> Text:
     return text
 
 
-def licence_state(expires_on: date | None, today: date) -> tuple[str, str]:
-    """(Chinese state, style) of a licence on `today`."""
+def license_state(expires_on: date | None, today: date) -> tuple[str, str]:
+    """(Chinese state, style) of a license on `today`."""
     if expires_on is None:
         return "长期有效", ""
     days = (expires_on - today).days

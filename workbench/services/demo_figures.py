@@ -2,7 +2,7 @@
 
 Households: median revenue about 25万 (most between 10万 and 60万), some 零申报 years, a thin tail of
 large ones; tax small because most stay under the small-taxpayer VAT threshold (月销售额 10万).
-Enterprises: median about 300万 with a long tail. Licences run five years from the first issue and are
+Enterprises: median about 300万 with a long tail. Licenses run five years from the first issue and are
 renewed on time, except about 7% whose last one lapsed; so some expire within 90 days and some have expired.
 """
 
@@ -31,7 +31,7 @@ YEAR_COLUMNS = (
     "employees",
     "insured_staff",
 )
-LICENCE_COLUMNS = (
+LICENSE_COLUMNS = (
     "uuid",
     "version",
     "updated_at",
@@ -134,13 +134,13 @@ class Figures:
             return 0 if rng.random() < 0.3 else int(revenue * (0.001 + rng.random() * 0.011))
         return int(revenue * (0.01 + rng.random() * (0.05 if kind == BusinessKind.ENTERPRISE else 0.02)))
 
-    def licences(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
+    def licenses(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
         rng, v = self.rng, self.v
-        if trade.licence is None or rng.random() >= trade.licence_share:
+        if trade.license is None or rng.random() >= trade.license_share:
             return []
         issued = date.fromordinal(registered + int(rng.random() * 30))
-        while trade.licence == FOOD and issued < _JY_FROM:
-            issued = _plus_years(issued, 5)  # the old permit ran out and was replaced by a JY licence
+        while trade.license == FOOD and issued < _JY_FROM:
+            issued = _plus_years(issued, 5)  # the old permit ran out and was replaced by a JY license
         if issued > self.today:
             return []
         lapsed = rng.random() < 0.07
@@ -155,7 +155,7 @@ class Figures:
                 "demo",
                 self.office_id,
                 business_id,
-                trade.licence,
+                trade.license,
                 self._number(trade, region, business_id),
                 v.days[issued.toordinal()],
                 v.days[expires],
@@ -163,8 +163,8 @@ class Figures:
         ]
 
     def _number(self, trade: Trade, region: str, serial: int) -> str:
-        if trade.licence == FOOD:
+        if trade.license == FOOD:
             return f"JY{trade.food_kind}{region}{serial % 1_000_000:06d}{self.rng.randrange(10)}"
-        if trade.licence == DRUG:
+        if trade.license == DRUG:
             return f"浙CB577{serial % 10_000:04d}"
         return f"温公特旅字第{region}{serial % 10_000:04d}号"

@@ -103,7 +103,7 @@ class Territory:
 class Chunk:
     businesses: list[tuple[Any, ...]] = field(default_factory=list)
     years: list[tuple[Any, ...]] = field(default_factory=list)
-    licences: list[tuple[Any, ...]] = field(default_factory=list)
+    licenses: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)
     kinds: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
@@ -145,10 +145,10 @@ class BusinessMaker:
         self.rng = self.people.rng = self.addresses.rng = self.persons.rng = self.figures.rng = rng
         made = Chunk()
         for position in range(index * chunk_size, min(size, (index + 1) * chunk_size)):
-            row, years, licences = self.make(self.first_id + position)
+            row, years, licenses = self.make(self.first_id + position)
             made.businesses.append(tuple(row))
             made.years += years
-            made.licences += licences
+            made.licenses += licenses
             made.changes.append(
                 (self.t.office_id, "business", row.uuid, "create", "", None, None, WHO, self.v.stamp, DEVICE)
             )
@@ -184,7 +184,7 @@ class BusinessMaker:
         return BusinessStatus.MOVED_OUT.value if pick < gone + revoked + 0.015 else _ACTIVE
 
     def make(self, business_id: int) -> tuple[Any, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """(business row, year figure rows, licence rows) for one business."""
+        """(business row, year figure rows, license rows) for one business."""
         rng, t, v = self.rng, self.t, self.v
         row_uuid = self.uuid()
         pick = rng.random()
@@ -276,8 +276,8 @@ class BusinessMaker:
             search_chars=searched["search_chars"],
         )
         year_rows = [(self.uuid(), *figure) for figure in figures]
-        licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
-        return row, year_rows, [(self.uuid(), *licence) for licence in licences]
+        licenses = self.figures.licenses(trade, registered, t.registrar, business_id) if active else []
+        return row, year_rows, [(self.uuid(), *license) for license in licenses]
 
     def _codes(
         self, business_id: int, kind: str, registered: int, status: str

@@ -3,7 +3,7 @@ some overdue, most closed, many with 回访), visits with follow-ups.
 
 Called by demo.build_demo inside its transaction, after the businesses are in. The number of records
 grows with the office and is capped, so a 1,000,000-business demo adds seconds, not minutes. The
-licences the demo already makes expire spread over five years, so some always fall inside the reminder
+licenses the demo already makes expire spread over five years, so some always fall inside the reminder
 lead times. Deterministic for a seed and a day.
 """
 

@@ -21,8 +21,8 @@ class Trade:
     code: str
     weight: float
     endings: tuple[str, ...]
-    licence: str | None = None
-    licence_share: float = 0.0
+    license: str | None = None
+    license_share: float = 0.0
     food_kind: str = "1"  # 食品经营许可证 JY 后第一位: 1 食品销售, 2 餐饮服务
 
 

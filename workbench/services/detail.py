@@ -60,7 +60,7 @@ class BusinessDetail:
 def business_detail(
     *, session: Session, actor: Actor, business_uuid: str, history_limit: int = 500
 ) -> BusinessDetail:
-    """Fields, licences, year figures and change history (newest first) of one business."""
+    """Fields, licenses, year figures and change history (newest first) of one business."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     values = {field: getattr(business, field) for field in EDITABLE_FIELDS}
     return BusinessDetail(
