@@ -6,8 +6,6 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -34,7 +32,7 @@ from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
 from workbench.domain.identifiers import mask_id_number
-from workbench.services.detail import BusinessDetail, business_detail
+from workbench.services.detail import BusinessDetail
 
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
 LABEL_WIDTH = 16
@@ -89,13 +87,11 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
             self.seen_data_version = self.workbench.data_version
-            self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+            self._load(self.workbench.actor, self.business_uuid)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="读取主体详情")
-    def _load(self, engine: Engine, actor: Actor, business_uuid: str) -> None:
-        with Session(engine) as session:
-            detail = business_detail(session=session, actor=actor, business_uuid=business_uuid)
-        self.post_message(DetailLoaded(detail))
+    def _load(self, actor: Actor, business_uuid: str) -> None:
+        self.post_message(DetailLoaded(self.workbench.gateway.register.detail(actor, business_uuid)))
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         """Nothing to show without the business (deleted elsewhere, say): back to the list after the dialog."""
@@ -188,7 +184,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+        self._load(self.workbench.actor, self.business_uuid)
 
     def action_add_support(self) -> None:
         if self.detail is not None:

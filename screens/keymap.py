@@ -1,0 +1,32 @@
+"""The user's keymap (keymap.toml's [keymap]: binding id = "keys") over the registry's keys.
+
+Binding ids are the registry's (screens/actions.py: scope.keyword, e.g. list.export); Textual's
+App.set_keymap swaps the keys of the bindings with those ids. An id the registry does not know is named
+in Chinese and left out; the help (F1) and the command palette show the keys in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from screens.actions import KEY_ACTIONS, KeyAction, key_names
+from workbench.services.settings import KEYMAP_FILE, KeymapFile
+
+BINDING_IDS = frozenset(item.binding_id for item in KEY_ACTIONS if item.bound)
+
+
+def usable_keymap(keymap: KeymapFile) -> tuple[dict[str, str], list[str]]:
+    """The entries whose id is a workbench binding, and a sentence for each that is not."""
+    usable = {binding_id: keys for binding_id, keys in keymap.keys.items() if binding_id in BINDING_IDS}
+    problems = [
+        f"快捷键设置 {KEYMAP_FILE}：没有编号为「{binding_id}」的操作（编号形如 list.export，见 README），已忽略这一项"
+        for binding_id in keymap.keys
+        if binding_id not in BINDING_IDS
+    ]
+    return usable, problems
+
+
+def effective_key_display(item: KeyAction, keymap: Mapping[str, str]) -> str:
+    """How help and the palette show an action's keys: the keymap's when it rebinds them."""
+    rebound = keymap.get(item.binding_id) if item.bound else None
+    return key_names(rebound) if rebound else item.key_display
