@@ -41,6 +41,7 @@ def open_tui(url: str) -> int:
     from screens.app import make_app
     from workbench.cli_ready import ready_engine
     from workbench.services.office import DeviceMemory
+    from workbench.services.settings import OfficeSettings
 
     engine, result = ready_engine(url)
     if result.backup is not None:
@@ -50,6 +51,7 @@ def open_tui(url: str) -> int:
         device_memory=DeviceMemory(locations.device_memory_path()),
         database_key=engine.url.render_as_string(hide_password=True),
         device_name=locations.device_name(),
+        settings=OfficeSettings(locations.config_dir()),
     )
     tui.run()
     engine.dispose()
