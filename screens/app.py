@@ -268,7 +268,6 @@ class WorkbenchApp(App[None]):
         if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
             self.push_screen(ImportWizardScreen())
 
-
     # settings (F10): the office's files read again, the keymap applied again
 
     def tell_settings_problem(self, message: str, seconds: int) -> None:
