@@ -72,7 +72,7 @@ def test_reload_of_one_rule_file_leaves_the_other_alone(tmp_path: Path) -> None:
 def test_the_keymap_takes_quoted_and_dotted_ids_and_names_what_it_refuses(tmp_path: Path) -> None:
     path = tmp_path / "keymap.toml"
     path.write_text(
-        '[keymap]\n"app.help" = "f12"\nlist.export = "ctrl+x, f10"\n"app.todo" = 5\n"app.staff" = "ctrl k"\n',
+        '[keymap]\n"app.help" = "F12"\nlist.export = "Ctrl+X, f10"\n"app.todo" = 5\n"app.staff" = "ctrl k"\n',
         encoding="utf-8",
     )
     keymap = load_keymap(tmp_path)

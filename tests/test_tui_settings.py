@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from screens.business_list import BusinessListScreen
 from screens.help import HelpScreen
+from screens.keymap import usable_keymap
 from workbench import locations
+from workbench.services.settings import KeymapFile
 
 
 @pytest.fixture
@@ -107,3 +109,14 @@ async def test_the_palette_offers_the_reload_in_chinese_and_latin(
         await pilot.press("enter")
         await settle(pilot)
         assert any(text.startswith("已重新载入设置") for text in notices(app))
+
+
+def test_a_key_another_action_of_that_screen_has_is_named_and_ignored() -> None:
+    usable, problems = usable_keymap(
+        KeymapFile({"app.help": "f6", "list.export": "ctrl+x", "help.close": "escape,f1,q", "todo.route": "f4"})
+    )
+    assert usable == {"list.export": "ctrl+x", "help.close": "escape,f1,q"}
+    assert problems[0] == (
+        "快捷键设置 keymap.toml：「app.help」设为「F6」，与「切换排序」（市场主体列表）的按键相同，已忽略这一项"
+    )
+    assert "「todo.route」" in problems[1] and "「选中的走访跟进已办完」（今日待办）" in problems[1]

@@ -65,16 +65,21 @@ def load_keymap(folder: Path | None) -> KeymapFile:
     keys: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, value in _flatten(section):
-        if isinstance(value, str) and value.strip() and all(
-            _KEY.match(key.strip()) for key in value.split(",")
-        ):
-            keys[binding_id] = ",".join(key.strip() for key in value.split(","))
+        written = [_key_name(key) for key in value.split(",")] if isinstance(value, str) else []
+        if written and all(_KEY.match(key) for key in written):
+            keys[binding_id] = ",".join(written)
         else:
             problems.append(
                 f"快捷键设置 {path}：「{binding_id}」的值「{value}」不是按键"
                 f"（应写成如 \"ctrl+e\" 或 \"f10,ctrl+x\"），已忽略这一项"
             )
     return KeymapFile(keys, tuple(problems))
+
+
+def _key_name(key: str) -> str:
+    """Ctrl+X as written in a manual -> ctrl+x as Textual names it; one character stays as typed (A is shift+a)."""
+    key = key.strip()
+    return key if len(key) == 1 else key.lower()
 
 
 def _flatten(section: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
