@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.tables_classification import ClassificationHistory, ClassificationResult
+from workbench.domain.labels import BusinessKind
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import Tier, TierRules
 from workbench.services.classification_recompute import recompute
@@ -19,7 +20,7 @@ from workbench.services.errors import NotFound, SaveConflict, ValidationFailed
 def override_refusal(kind: str) -> str | None:
     """Why a business of this kind gets no manual tier (only households have tiers), or None: the one
     wording, for the service's refusal and for the 分型分类 tab, which says it before opening the dialog."""
-    return "只有个体工商户分型，企业不能认定为生存型/成长型/发展型" if kind != "individual" else None
+    return "只有个体工商户分型，企业不能认定为生存型/成长型/发展型" if kind != BusinessKind.HOUSEHOLD else None
 
 
 def override_tier(
