@@ -15,6 +15,7 @@ from workbench.domain.labels import (
     normalise_kind,
     normalise_status,
 )
+from workbench.domain.registration_dates import registration_date_error
 from workbench.domain.values import parse_date, parse_int, parse_money
 
 # The phone column's length (workbench.domain.business_fields, pinned to the table): several numbers
@@ -144,6 +145,15 @@ def _date(raw: Any) -> date | None:
         raise ValueError(f"日期「{raw}」无法识别，请写成 2024-05-03") from None
 
 
+def registered_on(raw: Any, today: date | None = None) -> date | None:
+    """A 成立日期 as typed or read, refused (ValueError) when no business can have been registered on it."""
+    day = _date(raw)
+    problem = None if day is None else registration_date_error(day, today or date.today())
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
 def _int(raw: Any) -> int | None:
     return parse_int(clean_text(raw) or None if isinstance(raw, str) else raw)
 
@@ -182,7 +192,7 @@ _CLEANERS: dict[str, Any] = {
     "reg_no": _reg_no,
     "id_number": _id_number,
     "phone": _phone,
-    "registered_on": _date,
+    "registered_on": registered_on,
     "suspended_from": _date,
     "suspended_until": _date,
     "abnormal_since": _date,
