@@ -20,6 +20,7 @@ from screens.base import WorkbenchScreen
 from screens.format import fit_cells
 from screens.service_dialog import settings_of
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.appeals import AppealFilters, AppealLine, list_appeals
 from workbench.services.service_common import ServiceSettings
@@ -53,7 +54,7 @@ class AppealListScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("诉求一览", id="appeals-title")
-        yield DataTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 if TYPE_CHECKING:
     from imports.export import ProgressCallback
@@ -87,27 +87,24 @@ def export_command(
                     progress=progress,
                 )
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(
-            json.dumps(
+        say_json(
                 {
                     "path": str(result.path),
                     "rows": result.rows,
                     "filter": result.description,
                     "full_personal_data": result.full_personal_data,
                     "export_uuid": result.export_uuid,
-                },
-                ensure_ascii=False,
+                }
             )
-        )
         return
-    typer.echo(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
+    say(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
     if result.full_personal_data:
-        typer.echo("含完整身份证号和手机号：本次导出已记入变更记录，请妥善保管、用后删除。")
+        say("含完整身份证号和手机号：本次导出已记入变更记录，请妥善保管、用后删除。")
 
 
 def _login() -> str:
