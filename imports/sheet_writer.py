@@ -11,12 +11,14 @@ error report): a value and its kind in, a safe cell out.
 
 A workbook is xlsxwriter (constant_memory: a row is on disk when the next starts); its close() wraps an
 OSError (a full disk) in its own FileCreateError, which is unwrapped here so that imports.file_output
-names it in Chinese.
+names it in Chinese. The zip is written into a _QuietFile: once a write has failed it ignores the rest,
+so the zip library's own clean-up (ZipFile.__del__, at exit) cannot print a second, English traceback.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,12 +61,66 @@ class Style:
     guarded: Any
 
 
+class _QuietFile(io.RawIOBase):
+    """The workbook's file, unbuffered: the first failed write raises; after it, every call is a no-op."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._file = io.FileIO(path, "w")
+        self._failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        if self._failed:
+            return len(view)
+        try:
+            done = 0
+            while done < len(view):
+                done += self._file.write(view[done:]) or 0
+        except OSError:
+            self._failed = True
+            raise
+        return len(view)
+
+    def tell(self) -> int:
+        return 0 if self._failed else self._file.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self._failed:
+            return 0
+        try:
+            return self._file.seek(offset, whence)
+        except OSError:
+            self._failed = True
+            raise
+
+    def flush(self) -> None:
+        pass  # unbuffered
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._file.close()
+            except OSError:
+                if not self._failed:
+                    raise
+            finally:
+                super().close()
+
+
 class XlsxBook:
     """An xlsxwriter workbook with the shared formats; use as a context manager (closes, unwrapping errors)."""
 
     def __init__(self, path: Path, *, constant_memory: bool = True) -> None:
+        self._file = _QuietFile(path)
         self.workbook = xlsxwriter.Workbook(
-            str(path),
+            self._file,
             {
                 "constant_memory": constant_memory,
                 "strings_to_formulas": False,
@@ -101,6 +157,8 @@ class XlsxBook:
             if isinstance(cause, OSError):
                 raise cause from None
             raise
+        finally:
+            self._file.close()
 
     def __enter__(self) -> XlsxBook:
         return self
@@ -110,6 +168,7 @@ class XlsxBook:
             self.close()
         else:
             self.workbook.fileclosed = True  # leave the failure as it is; the partial file is discarded
+            self._file.close()
 
 
 def sheet_title(name: str) -> str:

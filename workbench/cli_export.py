@@ -38,7 +38,9 @@ def export_command(
         bool, typer.Option("--mine", help="只导出我负责的主体（我 = --who 或本机上次的使用人）")
     ] = False,
     who: Annotated[
-        str | None, typer.Option("--who", help="导出人，记入变更记录；默认为本机上次使用工作台的干部")
+        str | None, typer.Option(
+            "--who", help="导出人（本所干部的姓名，见 workbench staff list），记入变更记录；默认为本机上次使用工作台的干部"
+        )
     ] = None,
     office: Annotated[
         str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")
