@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imports.file_output import write_file
 from imports.plan import ImportPlan
 from imports.problems import Problem
 from imports.sheet_writer import Kind, XlsxBook, sheet_title
+from workbench.services.file_output import write_file
 
 REASON_HEADER = "错误原因"
 

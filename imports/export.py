@@ -16,7 +16,11 @@ from pathlib import Path
 from sqlmodel import Session
 
 from imports.export_cells import ExportColumn, export_columns, shown_width
-from imports.file_output import (
+from imports.sheet_writer import CsvSheet, Kind, XlsxBook, XlsxSheet, open_csv
+from storage.audit import Actor, utc_now
+from workbench.services.export_log import record_export
+from workbench.services.export_rows import BusinessFilter, ExportRow, count_rows, describe_filter, export_rows
+from workbench.services.file_output import (
     WriteFailed,
     discard,
     failure_text,
@@ -25,10 +29,6 @@ from imports.file_output import (
     partial_path,
     put_in_place,
 )
-from imports.sheet_writer import CsvSheet, Kind, XlsxBook, XlsxSheet, open_csv
-from storage.audit import Actor, utc_now
-from workbench.services.export_log import record_export
-from workbench.services.export_rows import BusinessFilter, ExportRow, count_rows, describe_filter, export_rows
 
 __all__ = ["ExportCancelled", "ExportFailed", "ExportResult", "export_path", "export_register", "xlsx_path"]
 

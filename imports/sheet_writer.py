@@ -10,7 +10,7 @@ error report): a value and its kind in, a safe cell out.
   cells of the file as they were).
 
 A workbook is xlsxwriter (constant_memory: a row is on disk when the next starts); its close() wraps an
-OSError (a full disk) in its own FileCreateError, which is unwrapped here so that imports.file_output
+OSError (a full disk) in its own FileCreateError, which is unwrapped here so that workbench.services.file_output
 names it in Chinese. The zip is written into a _QuietFile: once a write has failed it ignores the rest,
 so the zip library's own clean-up (ZipFile.__del__, at exit) cannot print a second, English traceback.
 """

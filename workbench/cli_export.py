@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="导出到的文件，如 市场主体.xlsx")],
+    output: Annotated[Path, typer.Option(
+            "-o", "--output", help="导出到的文件，如 市场主体.xlsx；以 .csv 结尾则写成 CSV（UTF-8，Excel 可直接打开）"
+        )],
     search: Annotated[
         str, typer.Option("--search", help="搜索：名称、信用代码、经营者、电话、地址、拼音首字母")
     ] = "",
@@ -56,7 +58,7 @@ def export_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果，供脚本使用")] = False,
 ) -> None:
-    """导出市场主体名录到 Excel：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
+    """导出市场主体名录到 Excel（或 CSV）：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
     from sqlmodel import Session
 
     from imports.export import export_register

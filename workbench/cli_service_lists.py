@@ -37,7 +37,9 @@ def support_command(
     grid: Annotated[str | None, typer.Option("--grid", help="网格名称")] = None,
     office: OfficeOption = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="导出为 CSV 文件（Excel 可直接打开）")
+        Path | None, typer.Option(
+            "-o", "--output", help="导出到文件：名称以 .csv 结尾为 CSV（Excel 可直接打开），否则为 Excel 工作簿 .xlsx"
+        )
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
