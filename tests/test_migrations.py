@@ -45,7 +45,10 @@ runner = CliRunner()
 def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with no tables at all, on each engine."""
     if request.param == "sqlite":
-        yield str(tmp_path / "old" / "workbench.db")
+        path = tmp_path / "old" / "workbench.db"
+        path.parent.mkdir()
+        path.touch()  # SQLite reads an empty file as an empty database; a missing one is refused, not created
+        yield str(path)
         return
     server, admin = request.getfixturevalue("pg_server"), request.getfixturevalue("pg_admin")
     name = f"wb_blank_{next(_blank_numbers)}"
@@ -289,7 +292,7 @@ def test_cli_check_of_a_corrupted_sqlite_file_fails_clearly(sqlite_engine: Engin
     result = subprocess.run([str(Path(sys.executable).with_name("workbench")), "--db", str(path), "db", "check"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "文件不是 SQLite 数据库，或文件头已损坏：请从备份恢复" in result.stdout
+    assert "不是 SQLite 数据库，或文件头已损坏：请检查路径是否写对；若是工作台的库，请从备份恢复" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
