@@ -104,7 +104,7 @@ def file_in_place(target: Path, failure: type[WriteFailed] = WriteFailed) -> Ite
         raise
 
 
-def write_file(target: Path, write: Callable[[Path], None], failure: type[WriteFailed] = WriteFailed) -> Path:
+def write_file(target: Path, write: Callable[[Path], object], failure: type[WriteFailed] = WriteFailed) -> Path:
     """write(path) into a temporary file beside target, then move it into place (see file_in_place)."""
     with file_in_place(target, failure) as partial:
         write(partial)
