@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from screens.format import plain
+from workbench.domain.safe_text import shown
 
 
 class TextTable(DataTable[Any]):
@@ -27,7 +27,7 @@ class TextTable(DataTable[Any]):
         label: Text | str | None = None,
     ) -> RowKey:
         return super().add_row(
-            *(plain(cell) if isinstance(cell, str) else cell for cell in cells),
+            *(Text(shown(cell), end="") if isinstance(cell, str) else cell for cell in cells),
             height=height,
             key=key,
             label=label,
