@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +27,7 @@ from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
 from storage.audit import Actor
+from workbench.domain.safe_text import shown
 from workbench.services.errors import WorkbenchError
 from workbench.services.gateway import Gateway
 from workbench.services.office import Choice, DeviceMemory
@@ -73,6 +75,20 @@ class WorkbenchApp(App[None]):
     officer: reactive[Choice | None] = reactive(None)
     data_version: reactive[int] = reactive(0)
     """Goes up after every save, so screens underneath know to re-read when they come back."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification (screens' too: Widget.notify asks for markup) quotes names and paths from files
+        and the database: they are shown as typed (control characters as \\x1b), never read as markup."""
+        del markup  # never: a business named 「[red]x[/]」 is a name
+        super().notify(shown(message, multiline=True), title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(
         self, gateway: Gateway, files: FileGateway, settings: OfficeSettings, *, device_memory: DeviceMemory,

@@ -17,6 +17,7 @@ from screens.appeal_screen import AppealScreen
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.appeals import AppealFilters, AppealLine
 from workbench.services.service_common import ServiceSettings
@@ -50,7 +51,7 @@ class AppealListScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("诉求一览", id="appeals-title")
-        yield DataTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:

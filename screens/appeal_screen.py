@@ -22,6 +22,7 @@ from screens.base import WorkbenchScreen
 from screens.format import local_time_text
 from screens.service_dialog import officer_choices
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain import appeal_states as states
 from workbench.services.appeals import AppealDetail
@@ -59,7 +60,7 @@ class AppealScreen(WorkbenchScreen[None]):
         yield Static("正在读取诉求", id="appeal-title")
         yield Static("", id="appeal-facts")
         yield Static("", id="appeal-message")
-        yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="step-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:

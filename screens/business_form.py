@@ -12,7 +12,7 @@ from textual.worker import Worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
-from screens.format import value_text
+from screens.format import plain, value_text
 from screens.widgets.conflict_dialog import ConflictChoice, ConflictDialog, ConflictLine
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.field_editors import FieldEditors, FormValues, form_values
@@ -98,7 +98,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
     def _show(self, detail: BusinessDetail) -> None:
         self.base_version = detail.version
-        self.query_one("#form-title", Static).update(f"编辑「{detail.values['name']}」")
+        self.query_one("#form-title", Static).update(plain(f"编辑「{detail.values['name']}」"))
         self._fill(form_values(detail.values), {"grid_id": detail.grid_name, "officer_id": detail.officer_name})
 
     def _fill(self, values: FormValues, names: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
 from workbench.services.candidates import CandidateRow
@@ -70,7 +71,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
             )
             yield grid_select(reference, office_id, "candidate-grid")
             yield officer_select(reference, office_id, "candidate-officer")
-        yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")
         yield WorkbenchFooter()

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from screens.actions import bindings
 from screens.format import fit_cells, local_time_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TIER_LABELS, TierRules
@@ -55,7 +56,7 @@ class ClassificationTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("正在读取", id="classification-summary")
-        yield DataTable(id="classification-history", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="classification-history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="classification-line")
 
     def on_mount(self) -> None:

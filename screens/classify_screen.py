@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
@@ -69,10 +70,10 @@ class ClassifyScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         yield Static("正在试算", id="classify-status")
         with Horizontal(id="classify-top"):
-            yield DataTable(id="classify-counts", cursor_type="none", zebra_stripes=True)
-            yield DataTable(id="classify-moves", cursor_type="row", zebra_stripes=True)
+            yield TextTable(id="classify-counts", cursor_type="none", zebra_stripes=True)
+            yield TextTable(id="classify-moves", cursor_type="row", zebra_stripes=True)
         yield Static("", id="classify-distribution-title")
-        yield DataTable(id="classify-distribution", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="classify-distribution", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:

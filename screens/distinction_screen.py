@@ -22,6 +22,7 @@ from screens.distinction_dialogs import (
 from screens.format import fit_cells
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain import distinctions as flow
 from workbench.domain.candidates import CandidateRules
@@ -80,7 +81,7 @@ class DistinctionScreen(WorkbenchScreen[None]):
         title = f"名特优新 · {self.business_name}" if self.business_uuid else "名特优新 · 全所"
         yield Static(title, id="distinction-title")
         yield Static("", id="distinction-cap")
-        yield DataTable(id="distinction-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="distinction-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="distinction-detail")
         yield WorkbenchFooter()
 

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from imports.export import ExportCancelled, ExportResult, export_register, xlsx_path
+from imports.export import ExportCancelled, ExportResult, export_path, export_register
 from imports.file_gateway import FileGateway
 from storage.audit import Actor
 from workbench.services.errors import WorkbenchError
@@ -110,7 +110,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         if not path:
             self._say("请填写保存位置和文件名", error=True)
             return
-        target = xlsx_path(path)
+        target = export_path(path)
         if target.exists() and self.overwrite != target:
             self.overwrite = target
             self._say(f"「{target.name}」已存在：再按一次「导出」将覆盖它，或修改文件名", error=True)

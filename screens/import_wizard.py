@@ -23,6 +23,7 @@ from imports.plan import ImportPlan
 from imports.profiles import list_profiles, save_profile
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.format import plain
 from screens.import_steps import jobs
 from screens.import_steps.dialogs import ProfileNameDialog
 from screens.import_steps.file_step import FileStep, start_folder
@@ -217,7 +218,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
     def on_errors_saved(self, message: jobs.ErrorsSaved) -> None:
         self._stopped()
         self.notify(f"已保存错误行工作簿：{message.path}", timeout=10)
-        self.query_one("#import-problem", Static).update(f"错误行工作簿已保存到：{message.path}")
+        self.query_one("#import-problem", Static).update(plain(f"错误行工作簿已保存到：{message.path}"))
 
     # step 5: confirm and commit
 

@@ -20,6 +20,7 @@ from screens.format import fit_cells
 from screens.staff_dialogs import GridDialog, OfficerDialog
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.staff import GridLine, OfficerLine
 
@@ -57,9 +58,9 @@ class StaffScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Label("包联干部", classes="staff-title")
-        yield DataTable(id="staff-officers", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="staff-officers", cursor_type="row", zebra_stripes=True)
         yield Label("网格", classes="staff-title")
-        yield DataTable(id="staff-grids", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="staff-grids", cursor_type="row", zebra_stripes=True)
         yield Static("", id="staff-status")
         yield WorkbenchFooter()
 

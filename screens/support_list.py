@@ -20,6 +20,7 @@ from screens.format import fit_cells, money_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.values import parse_date
 from workbench.services.support import SupportFilters, SupportLine
@@ -65,7 +66,7 @@ class SupportListScreen(WorkbenchScreen[None]):
             yield Input(placeholder="至 2025-12-31", id="support-until", compact=True)
             yield officer_select(reference, office_id, "support-officer")
             yield grid_select(reference, office_id, "support-grid")
-        yield DataTable(id="support-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="support-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="support-status")
         yield WorkbenchFooter()
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from screens.actions import bindings
 from screens.appeal_screen import AppealScreen
 from screens.format import fit_cells
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.timeline import KIND_LABELS, TimelineEntry
 
@@ -59,7 +60,7 @@ class TimelineTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-filter")
-        yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="timeline-detail")
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
 from screens.format import fit_cells
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
@@ -62,7 +63,7 @@ class TodoScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("今日待办  正在计算", id="todo-title")
-        yield DataTable(id="todo-table", cursor_type="row", zebra_stripes=False)
+        yield TextTable(id="todo-table", cursor_type="row", zebra_stripes=False)
         yield Static(HINT, id="todo-hint")
         yield WorkbenchFooter()
 

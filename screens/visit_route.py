@@ -19,6 +19,7 @@ from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.office import Choice
 from workbench.services.visit_route import RouteStop
@@ -55,7 +56,7 @@ class RouteScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("今日走访路线", id="route-title")
-        yield DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="route-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:

@@ -187,13 +187,5 @@ def errors_job(post: Post, plan: ImportPlan) -> None:
     target = error_workbook_path(plan.path)
     try:
         post(ErrorsSaved(write_error_workbook(plan, target)))
-    except OSError as error:
-        post(
-            JobFailed(
-                "errors",
-                WorkbenchError(
-                    f"无法写入「{target}」：{error.strerror or error}。"
-                    "请确认该文件夹可以写入，且同名文件没有在 Excel 中打开。"
-                ),
-            )
-        )
+    except WorkbenchError as error:  # a full disk, a read-only folder: one Chinese sentence (WriteFailed)
+        post(JobFailed("errors", error))

@@ -16,6 +16,7 @@ from workbench.domain.labels import (
     normalise_status,
 )
 from workbench.domain.registration_dates import registration_date_error
+from workbench.domain.safe_text import without_controls
 from workbench.domain.values import parse_date, parse_int, parse_money
 
 # The phone column's length (workbench.domain.business_fields, pinned to the table): several numbers
@@ -29,10 +30,11 @@ TEXT_FIELDS = tuple(spec.name for spec in BUSINESS_ROW if spec.kind == "text" an
 
 
 def clean_text(value: Any) -> str:
-    """NFKC and trimmed, full-width spaces too."""
+    """NFKC and trimmed, full-width spaces too; NUL and other control characters removed (PostgreSQL
+    refuses a NUL, and no field means anything by an ESC or a BEL)."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", without_controls(str(value))).strip()
 
 
 def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
