@@ -145,6 +145,28 @@ def test_search_finds_rows_written_before_the_upgrade(old_engine: Engine, query:
         assert list(found) == [BUSINESS_UUID]
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["row-by-row", "rebuilt"])
+@pytest.mark.parametrize("query", ["lzlfd", "lclfd", "laozeng", "danlei", "shanlei"])
+def test_rows_written_before_0010_are_found_by_every_common_reading(
+    old_engine: Engine, query: str, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0009 wrote only the first reading (lclfd, and 单 only as shan); 0010 adds the others to old rows."""
+    upgrade(old_engine, "0009")
+    with old_engine.begin() as connection:
+        connection.execute(text("UPDATE business SET name = '老曾理发店', operator = '单磊', "
+                                "name_pinyin = 'lclfd sl shanlei laocenglifadian'"))
+    if bulk:
+        monkeypatch.setattr("storage.search.REINDEX_IN_BULK_FROM", 1)
+    upgrade(old_engine)
+    with old_engine.connect() as connection:
+        stored = connection.execute(text("SELECT name_pinyin FROM business")).scalar_one()
+        clause = match_ids_clause(connection, query)
+        assert clause is not None
+        found = list(connection.execute(select(Business.uuid).where(clause)).scalars())  # type: ignore[arg-type]
+    assert stored.split()[:4] == ["lclfd", "lzlfd", "sl", "dl"]
+    assert found == [BUSINESS_UUID]
+
+
 def test_ensure_current_backs_up_an_old_sqlite_file_before_upgrading(old_sqlite: Engine, tmp_path: Path) -> None:
     _needs_a_newer_head()
     result = ensure_current(old_sqlite, tmp_path / "backups")

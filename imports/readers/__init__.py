@@ -26,7 +26,7 @@ def list_sheets(path: str | Path, sniffed: Sniffed | None = None) -> list[SheetI
         return text_sheets(path)
     if sniffed.kind == "html":
         return html_sheets(path)
-    return calamine_sheets(path)
+    return calamine_sheets(path, sniffed.kind)
 
 
 def open_sheet(path: str | Path, sheet: str | None = None, sniffed: Sniffed | None = None) -> SheetRows:
@@ -43,7 +43,7 @@ def open_sheet(path: str | Path, sheet: str | None = None, sniffed: Sniffed | No
         raise UnreadableFile(f"工作簿里没有名为「{name}」的工作表")
     if sniffed.kind == "spreadsheetml":
         return spreadsheetml_rows(path, name)
-    return calamine_rows(path, name)
+    return calamine_rows(path, name, sniffed.kind)
 
 
 def iter_rows(path: str | Path, sheet: str | None = None) -> Iterator[RawRow]:

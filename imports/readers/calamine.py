@@ -11,12 +11,13 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, Shee
 
 from imports.errors import UnreadableFile
 from imports.readers.base import SheetInfo, SheetRows
-from imports.sniff import SAVE_AS_XLSX
+from imports.readers.guard import check_sheet, check_workbook
+from imports.sniff import SAVE_AS_XLSX, FileKind
 
 
-def calamine_sheets(path: Path) -> list[SheetInfo]:
+def calamine_sheets(path: Path, kind: FileKind) -> list[SheetInfo]:
     """Worksheets in workbook order (chart and macro sheets left out)."""
-    with _open(path) as workbook:
+    with _open(path, kind) as workbook:
         return [
             SheetInfo(meta.name, meta.visible == SheetVisibleEnum.Visible)
             for meta in workbook.sheets_metadata
@@ -24,19 +25,33 @@ def calamine_sheets(path: Path) -> list[SheetInfo]:
         ]
 
 
-def calamine_rows(path: Path, sheet: str) -> SheetRows:
+def calamine_rows(path: Path, sheet: str, kind: FileKind) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    with _open(path) as workbook:
+    formulas = check_sheet(path, sheet, kind)
+    with _open(path, kind) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
         except python_calamine.CalamineError as error:
             raise _unreadable(error) from None
     end = loaded.end
     total = end[0] + 1 if end else 0
-    return SheetRows(sheet, _numbered(loaded), total)
+    rows = _numbered(loaded)
+    return SheetRows(sheet, _blanked(rows, formulas) if formulas else rows, total, formulas)
 
 
-def _open(path: Path) -> CalamineWorkbook:
+def _blanked(rows: Iterator[tuple[int, list[Any]]], formulas: frozenset[tuple[int, int]]) -> Iterator[tuple[int, list[Any]]]:
+    by_row: dict[int, list[int]] = {}
+    for number, column in formulas:
+        by_row.setdefault(number, []).append(column)
+    for number, cells in rows:
+        for column in by_row.get(number, ()):
+            if column < len(cells):
+                cells[column] = ""
+        yield number, cells
+
+
+def _open(path: Path, kind: FileKind) -> CalamineWorkbook:
+    check_workbook(path, kind)
     try:
         return CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError as error:
