@@ -59,6 +59,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         self.base_version = 0
         self.opened: FormValues = {}
         self.saving = False
+        self.saving_name = ""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -133,6 +134,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
     def _start_save(self, base_version: int, changes: FormValues) -> None:
         self.saving = True
+        self.saving_name = str(self._editors.read().get("name") or "")  # for the notice once it is saved
         self._summary("正在保存")
         self._save(self.workbench.actor, self.business_uuid, base_version, changes)
 
@@ -152,7 +154,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
     def on_saved(self, message: Saved) -> None:
         self.saving = False
         self.workbench.data_changed()
-        self.notify(f"已保存「{self._editors.read()['name']}」")
+        self.notify(f"已保存「{self.saving_name}」")
         self.dismiss(message.business_uuid)
 
     def on_save_failed(self, message: SaveFailed) -> None:
