@@ -236,8 +236,10 @@ class Planner:
         """Values the register's columns cannot hold, refused here (the form's check: workbench.services.
         business_validation.out_of_bounds), so a commit never fails half-way."""
         errors = out_of_bounds(row.values)
-        problems += (self._problem(row, (name,), reason) for name, reason in errors.items())
-        return bool(errors)
+        if not errors:  # nearly every row: nothing more to make
+            return False
+        problems += [self._problem(row, (name,), reason) for name, reason in errors.items()]
+        return True
 
     def _resolve_people(
         self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, problems: list[Problem]

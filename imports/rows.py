@@ -22,6 +22,7 @@ from imports.normalise import (
     parse_status,
 )
 from imports.problems import ParsedRow, Problem
+from workbench.domain.labels import BusinessKind
 from workbench.domain.registration_dates import registration_date_doubt, registration_date_error
 from workbench.services.business_validation import validate_business
 
@@ -103,7 +104,7 @@ class RowCleaner:
             row.problems.append(self._problem(row.row_number, column, cells[column.index], error))
             return
         uscc = values.get("uscc")
-        kind = values.get("kind") or ("individual" if isinstance(uscc, str) and uscc.startswith("92") else None)
+        kind = values.get("kind") or (BusinessKind.HOUSEHOLD if isinstance(uscc, str) and uscc.startswith("92") else None)
         doubt = registration_date_doubt(values["registered_on"], kind)
         if doubt is not None:
             row.problems.append(self._problem(row.row_number, column, cells[column.index], doubt, blocking=False))

@@ -25,6 +25,7 @@ from workbench.domain.business_fields import (
     PERSONAL_FIELDS,
 )
 from workbench.domain.labels import BusinessKind, BusinessStatus
+from workbench.services.business_validation import SHAPED_FIELDS, validate_business
 from workbench.services.errors import ValidationFailed
 from workbench.services.register import create_business, update_business
 
@@ -67,6 +68,16 @@ def test_the_stored_words_are_the_glossary_s_and_cross_processes_as_plain_text()
 def test_a_new_row_is_read_by_name() -> None:
     values = NewBusiness._make([None] * len(IMPORTED_FIELDS))._replace(name="阿明水果店", uscc="X")
     assert (values.name, values.uscc, values.reg_no) == ("阿明水果店", "X", None)
+
+
+@pytest.mark.parametrize("field", sorted(SHAPED_FIELDS))
+def test_a_shaped_field_never_comes_out_of_its_cleaner_longer_than_its_column(field: str) -> None:
+    """What lets the length check skip these fields: a long value is refused, or cleaned to its short code."""
+    limit = Business.__table__.c[field].type.length  # type: ignore[attr-defined]
+    assert field in validate_business({field: "9" * (limit + 1)})[1]
+    for long_text in ("个体工商户" * limit, "F" + "5" * limit, "存续" * limit, "13812345678/" * limit):
+        clean, errors = validate_business({field: long_text})
+        assert field in errors or len(clean[field] or "") <= limit, (long_text, clean)
 
 
 # Written out, not made from the code under test: what a person reads for each field.

@@ -80,6 +80,19 @@ async def test_edit_phone_and_find_it_in_the_history(sqlite_engine: Engine, offi
         assert newest[1:] == ["王芳", "测试终端", "联系电话", "13812345678 改为 13900001111"]
 
 
+async def test_the_saved_notice_names_the_business_as_saved(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_form(pilot, "张记")
+        await pilot.press("ctrl+u", *"老曾理发店", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert [n.message for n in app._notifications][-1] == "已保存「老曾理发店」"
+
+
 async def test_duplicate_credit_code_names_the_other_business(
     sqlite_engine: Engine, office: Office_, tmp_path: Path,
 ) -> None:

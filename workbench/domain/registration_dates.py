@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from workbench.domain.labels import BusinessKind
+
 # Before 1900 a 成立日期 is an empty or zero cell read as a date, or a mistyped year.
 EARLIEST_REGISTRATION = date(1900, 1, 1)
 # Market-entity registers start with the People's Republic; an earlier date is most often a 老字号's
@@ -34,6 +36,6 @@ def registration_date_doubt(day: date, kind: str | None) -> str | None:
     if day < REGISTERS_BEGIN:
         return (f"成立日期「{day.isoformat()}」早于 1949 年 10 月 1 日，请核对"
                 "（老字号的创立年份不是登记的成立日期）")
-    if kind == "individual" and day < INDIVIDUALS_REGISTERED_FROM:
+    if kind == BusinessKind.HOUSEHOLD and day < INDIVIDUALS_REGISTERED_FROM:
         return f"成立日期「{day.isoformat()}」早于 1979 年，个体工商户那时尚未恢复登记，请核对"
     return None

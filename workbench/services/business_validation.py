@@ -16,6 +16,7 @@ from workbench.domain.labels import (
     normalise_status,
 )
 from workbench.domain.registration_dates import registration_date_error
+from workbench.domain.safe_text import without_controls
 from workbench.domain.values import parse_date, parse_int, parse_money
 
 # The phone column's length (workbench.domain.business_fields, pinned to the table): several numbers
@@ -24,15 +25,27 @@ PHONE_MAX = MAX_LENGTHS["phone"]
 MAX_EMPLOYEES = 10_000_000  # a whole number larger than any business (and than a 32-bit column) is a typo
 INDUSTRY_VERSIONS = ("2017", "2011")
 
+# Fields whose cleaner below accepts only values of a known shape (a credit code is 18 characters, a kind one
+# of three words, a phone number at most PHONE_MAX), each refused in its own words: never longer than the
+# column once clean (tests/test_business_row.py holds each to that), so the length check skips them.
+SHAPED_FIELDS = frozenset(
+    {"uscc", "id_number", "phone", "kind", "status", "composition", "industry_code", "industry_code_version"}
+)
+_FREE_TEXT_LIMITS = tuple(
+    (spec.name, spec.max_length)
+    for spec in BUSINESS_ROW
+    if spec.max_length is not None and spec.name not in SHAPED_FIELDS and (spec.editable or spec.imported)
+)
 # Free text is NFKC-cleaned and trimmed; the coded texts (uscc, phone ...) have their own cleaner below.
 TEXT_FIELDS = tuple(spec.name for spec in BUSINESS_ROW if spec.kind == "text" and spec.editable)
 
 
 def clean_text(value: Any) -> str:
-    """NFKC and trimmed, full-width spaces too."""
+    """NFKC and trimmed, full-width spaces too; NUL and other control characters removed (PostgreSQL
+    refuses a NUL, and no field means anything by an ESC or a BEL)."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", without_controls(str(value))).strip()
 
 
 def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -57,14 +70,15 @@ def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
 def out_of_bounds(values: dict[str, Any]) -> dict[str, str]:
     """Values the register's columns cannot hold (a text longer than its column, an absurd headcount),
     field -> Chinese reason: refused before any write, so no engine fails half-way on them. The one
-    check of lengths: validate_business runs it, and the import runs it on every row (imports.planner)."""
-    limit_of = MAX_LENGTHS.get  # every row of an import comes here: one plain loop over what it holds
+    check of lengths: validate_business runs it, and the import runs it on every row (imports.planner),
+    so it reads only the free-text fields (the shaped ones cannot be too long once cleaned)."""
+    get = values.get
     errors: dict[str, str] = {}
-    for field, value in values.items():
-        limit = limit_of(field)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
+    for field, limit in _FREE_TEXT_LIMITS:
+        value = get(field)
+        if isinstance(value, str) and len(value) > limit:
             errors[field] = f"{field_label(field)}超过 {limit} 个字（现有 {len(value)} 个），请核对"
-    employees = values.get("employees")
+    employees = get("employees")
     if isinstance(employees, int) and employees > MAX_EMPLOYEES:
         errors["employees"] = f"从业人员超过 {MAX_EMPLOYEES:,} 人，请核对"
     return errors
