@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import python_calamine
@@ -14,9 +14,9 @@ from imports.readers.base import SheetInfo, SheetRows
 from imports.sniff import SAVE_AS_XLSX
 
 
-def calamine_sheets(path: Path) -> list[SheetInfo]:
+def calamine_sheets(data: bytes) -> list[SheetInfo]:
     """Worksheets in workbook order (chart and macro sheets left out)."""
-    with _open(path) as workbook:
+    with _open(data) as workbook:
         return [
             SheetInfo(meta.name, meta.visible == SheetVisibleEnum.Visible)
             for meta in workbook.sheets_metadata
@@ -24,9 +24,9 @@ def calamine_sheets(path: Path) -> list[SheetInfo]:
         ]
 
 
-def calamine_rows(path: Path, sheet: str) -> SheetRows:
+def calamine_rows(data: bytes, sheet: str) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    with _open(path) as workbook:
+    with _open(data) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
         except python_calamine.CalamineError as error:
@@ -36,9 +36,9 @@ def calamine_rows(path: Path, sheet: str) -> SheetRows:
     return SheetRows(sheet, _numbered(loaded), total)
 
 
-def _open(path: Path) -> CalamineWorkbook:
-    try:
-        return CalamineWorkbook.from_path(str(path))
+def _open(data: bytes) -> CalamineWorkbook:
+    try:  # from the bytes the import read (imports.source); calamine copies them until the workbook closes
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.CalamineError as error:
         raise _unreadable(error) from None
 
