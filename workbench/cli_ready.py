@@ -1,4 +1,9 @@
-"""The one way every command gets its database: engine, upgraded (backed up first)."""
+"""How every command that works on an office's data gets its database: engine, upgraded (backed up first).
+
+`db check`, `db backup` and `db copy` open theirs with storage.engine.make_engine as it is (they must not
+change what they inspect, back up or copy), and `demo` upgrades the demo database it builds without a
+backup.
+"""
 
 from __future__ import annotations
 
