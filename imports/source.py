@@ -10,10 +10,16 @@ USB stick or network folder is read once. A 100,000-row workbook is ~12 MB.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imports.errors import UnreadableFile
 from imports.sniff import Sniffed, sniff
+
+MAX_BYTES = 1 << 30
+"""Larger files are refused before they are read into memory: a sheet holds at most 1,048,576 rows, which
+as a registration list is ~120 MB of xlsx or ~250 MB of CSV, so a file of a gigabyte is not one."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +39,12 @@ def read_source(path: str | Path) -> SourceFile:
     """
     path = Path(path)
     with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(
+                f"文件有 {size / (1 << 30):.1f} GB，超过导入上限 1 GB。一张工作表最多约 104 万行，登记名录不会这么大："
+                "请确认选对了文件；确需导入的，请拆分成几个文件分别导入"
+            )
         data = file.read()
     return SourceFile(path, data, hashlib.sha256(data).hexdigest(), sniff(path, data))
 

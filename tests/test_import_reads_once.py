@@ -19,7 +19,9 @@ from test_tui_import import business_names, open_wizard, settle, table_rows, tex
 from test_tui_support import build_app, build_office
 from typer.testing import CliRunner
 
+import imports.source
 from imports.commit import commit_import
+from imports.errors import UnreadableFile
 from imports.plan import RowKind, plan_import
 from screens.widgets.dialogs import ConfirmDialog
 from workbench import cli
@@ -116,3 +118,13 @@ async def test_the_wizard_reads_the_file_once_however_often_the_person_goes_back
         assert "新增4户" in text_of(app, "#import-result")
     assert spy.opens == 1 and not path.exists()
     assert {"鹿城区新开水果店", "鹿城区日期错店"} <= business_names(sqlite_engine)
+
+
+def test_a_file_too_large_to_be_a_list_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_list(tmp_path / "名录.xlsx", [row(1)])
+    monkeypatch.setattr(imports.source, "MAX_BYTES", path.stat().st_size - 1)
+    with pytest.raises(UnreadableFile) as refused:
+        imports.source.read_source(path)
+    assert "超过导入上限 1 GB" in refused.value.message and "拆分" in refused.value.message
