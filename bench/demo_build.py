@@ -176,13 +176,13 @@ def _print(
     with_log: bool,
 ) -> None:
     """Totals, then each phase's wall seconds and this (the writing) process's CPU seconds."""
-    rows = summary.businesses + summary.year_figures + summary.licences + summary.change_log
+    rows = summary.businesses + summary.year_figures + summary.licenses + summary.change_log
     label = "SQLite" if target == "sqlite" else "PostgreSQL"
     print(
         f"\n{label}{'' if with_log else ' (without ChangeLog rows)'}: {seconds:.1f} s, "
         f"{summary.businesses / seconds:,.0f} businesses/s, {rows / seconds:,.0f} rows/s ({rows:,} rows: "
         f"{summary.businesses:,} businesses, {summary.year_figures:,} year figures, "
-        f"{summary.licences:,} licences, {summary.change_log:,} change log)"
+        f"{summary.licenses:,} licenses, {summary.change_log:,} change log)"
     )
     ends = [(wall, cpu) for _what, wall, cpu in phases[1:]] + [ended]
     print("  phase              wall    CPU (writer)")

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from imports.matching import INSERT_FIELDS, register_is_empty
+from imports.matching import register_is_empty
+from imports.pending import getter
 from imports.plan import ImportPlan
 from storage.tables import Business
 
 _TABLE: Any = Business.__table__  # type: ignore[attr-defined]
 _IN_LIMIT = 500
-_USCC = INSERT_FIELDS.index("uscc")
-_REG_NO = INSERT_FIELDS.index("reg_no")
+_CODES = getter("uscc", "reg_no")
 
 
 def find_conflicts(connection: Connection, plan: ImportPlan) -> list[str]:
@@ -53,7 +53,7 @@ def _codes_taken(connection: Connection, plan: ImportPlan) -> Iterator[str]:
     rows_by_uscc: dict[str, int] = {}
     rows_by_reg_no: dict[str, int] = {}
     for pending in plan.inserts:
-        uscc, reg_no = pending.values[_USCC], pending.values[_REG_NO]
+        uscc, reg_no = _CODES(pending.values)
         if uscc is not None:
             rows_by_uscc[uscc] = pending.row_number
         elif reg_no is not None:

@@ -18,12 +18,28 @@ from typing import Any
 
 from sqlalchemy.dialects import sqlite
 
-from imports.matching import INSERT_FIELDS
+from imports.pending import getter
 from storage.search import search_fields
 from storage.tables import Business, new_uuid
+from workbench.domain.business_fields import (
+    FIELD_BY_NAME,
+    IMPORTED_FIELDS,
+    NOT_IMPORTED_DEFAULTS,
+    SEARCH_SOURCES,
+)
 
-_NAME, _OPERATOR, _ADDRESS = (INSERT_FIELDS.index(name) for name in ("name", "operator", "address"))
-_REGISTERED = INSERT_FIELDS.index("registered_on")
+# The columns of a new business's row, all derived from the business row's declaration
+# (workbench.domain.business_fields): the travelling stamp and office, the imported values as the dry run
+# made them (imports.pending.NewBusiness: IMPORTED_FIELDS), the defaults of the other columns, and the search columns.
+_STAMP = ("uuid", "version", "updated_at", "updated_by", "device", "office_id")
+_DEFAULTED: tuple[str, ...] = tuple(name for name, _default in NOT_IMPORTED_DEFAULTS)
+BUSINESS_COLUMNS = (*_STAMP, *IMPORTED_FIELDS, *_DEFAULTED, "name_pinyin", "search_chars")
+_DEFAULTS = tuple(default for _name, default in NOT_IMPORTED_DEFAULTS)
+_SEARCHED = getter(*SEARCH_SOURCES)
+# Where the new row's dates are: SQLite is given them as SQLAlchemy's Date binds them.
+_DATES = tuple(
+    position for position, name in enumerate(IMPORTED_FIELDS) if FIELD_BY_NAME[name].kind == "date"
+)
 BusinessRow = tuple[Any, ...]
 ChangeRow = tuple[Any, ...]
 
@@ -44,7 +60,7 @@ Derived = tuple[str, str, str]  # uuid, name_pinyin, search_chars of one new row
 
 
 def business_rows(stamp: RowStamp, pack: bytes) -> tuple[list[BusinessRow], list[ChangeRow]]:
-    """Rows for `business` (imports.commit_writes.BUSINESS_COLUMNS) and `change_log` of one pack."""
+    """Rows for `business` (BUSINESS_COLUMNS) and `change_log` of one pack."""
     rows = pickle.loads(pack)
     return assemble(stamp, rows, derive(rows))
 
@@ -63,7 +79,7 @@ def derive(rows: list[tuple[int, tuple[Any, ...]]]) -> list[Derived]:
     """The per-row pure work: a uuid and the search columns (storage.search.search_fields)."""
     derived: list[Derived] = []
     for _row_number, values in rows:
-        searched = search_fields(values[_NAME], values[_OPERATOR], values[_ADDRESS])
+        searched = search_fields(*_SEARCHED(values))
         derived.append((new_uuid(), searched["name_pinyin"], searched["search_chars"]))
     return derived
 
@@ -73,19 +89,29 @@ def assemble(
 ) -> tuple[list[BusinessRow], list[ChangeRow]]:
     """The driver's tuples from a pack's rows and their derived values (same length, same order)."""
     head = (1, stamp.at, stamp.who, stamp.device, stamp.office_id)
+    defaults = _DEFAULTS
     tail = (stamp.who, stamp.at, stamp.device)
     office_id, source = stamp.office_id, stamp.source
     bind = _sqlite_date() if stamp.bind_dates else None
     business: list[BusinessRow] = []
     changes: list[ChangeRow] = []
     for (row_number, values), (uuid, name_pinyin, search_chars) in zip(rows, derived, strict=True):
-        if bind is not None and values[_REGISTERED] is not None:
-            values = (*values[:_REGISTERED], bind(values[_REGISTERED]), *values[_REGISTERED + 1 :])
-        business.append((uuid, *head, *values, False, "", name_pinyin, search_chars))
+        if bind is not None:
+            values = _bind_dates(values, bind)
+        business.append((uuid, *head, *values, *defaults, name_pinyin, search_chars))
         changes.append(
             (office_id, "business", uuid, "create", "", None, f"{source}第 {row_number} 行", *tail)
         )
     return business, changes
+
+
+def _bind_dates(values: tuple[Any, ...], bind: Callable[[date], Any]) -> tuple[Any, ...]:
+    bound: list[Any] | None = None
+    for position in _DATES:
+        if values[position] is not None:
+            bound = bound or list(values)
+            bound[position] = bind(values[position])
+    return values if bound is None else tuple(bound)
 
 
 @lru_cache(maxsize=1)

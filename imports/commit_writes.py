@@ -17,20 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
-from imports.commit_rows import RowStamp, business_rows, prepared_rows
+from imports.commit_rows import BUSINESS_COLUMNS, RowStamp, business_rows, prepared_rows
 from imports.errors import ImportConflict
-from imports.matching import INSERT_FIELDS
 from imports.parallel import ordered_map, worker_count
 from imports.pending import PACK
 from imports.plan import ImportPlan, PendingUpdate, ProgressCallback
 from storage import search
 from storage.audit import Actor, as_log_text
 from storage.tables import Business
+from workbench.domain.business_fields import SEARCH_SOURCES
 from workbench.services.bulk_write import BulkWriter
 
 BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
-_STAMP = ("uuid", "version", "updated_at", "updated_by", "device", "office_id")
-BUSINESS_COLUMNS = (*_STAMP, *INSERT_FIELDS, "abnormal", "tags", "name_pinyin", "search_chars")
 CHANGE_COLUMNS = (
     "office_id",
     "entity",
@@ -43,7 +41,6 @@ CHANGE_COLUMNS = (
     "at",
     "device",
 )
-_SEARCHED = ("name", "operator", "address")
 
 
 class Writes:
@@ -105,7 +102,7 @@ class Writes:
             groups.setdefault(tuple(sorted(pending.diff)), []).append(pending)
         sane = self.connection.dialect.supports_sane_multi_rowcount
         for fields, members in groups.items():
-            searched = any(name in fields for name in _SEARCHED)
+            searched = any(name in fields for name in SEARCH_SOURCES)
             statement = self._update_statement(fields, searched)
             for start in range(0, len(members), self.batch):
                 self.stop()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 from rich.cells import cell_len
 
+from workbench.domain.business_fields import PERSONAL_FIELDS, field_label
 from workbench.domain.identifiers import mask_id_number, mask_phone
-from workbench.domain.labels import kind_label, status_label
+from workbench.domain.labels import BusinessStatus, kind_label, status_label
 from workbench.domain.reference import industry_name
 from workbench.services.export_rows import ExportRow
 
@@ -40,7 +42,7 @@ class ExportColumn:
 
 def _status(row: ExportRow) -> str:
     # 歇业 is 存续 with a flag (RULES.md §6.3); the importer reads 歇业 back as exactly that.
-    return "歇业" if row.suspended and row.status == "active" else status_label(row.status)
+    return "歇业" if row.suspended and row.status == BusinessStatus.ACTIVE else status_label(row.status)
 
 
 def _industry_name(row: ExportRow) -> str | None:
@@ -48,38 +50,45 @@ def _industry_name(row: ExportRow) -> str | None:
     return industry_name(row.industry_code, row.industry_code_version) if row.industry_code else None
 
 
-def _columns(masked: bool) -> tuple[ExportColumn, ...]:
-    id_number: Callable[[ExportRow], Any] = (
-        (lambda row: row.id_number and mask_id_number(row.id_number))
-        if masked
-        else (lambda row: row.id_number)
-    )
-    phone: Callable[[ExportRow], Any] = (
-        (lambda row: row.phone and mask_phone(row.phone)) if masked else (lambda row: row.phone)
-    )
-    return (
-        ExportColumn("name", "名称", "text", lambda row: row.name),
-        ExportColumn("uscc", "统一社会信用代码", "code", lambda row: row.uscc),
-        ExportColumn("reg_no", "注册号", "code", lambda row: row.reg_no),
-        ExportColumn("kind", "主体类型", "text", lambda row: kind_label(row.kind)),
-        ExportColumn("composition", "组成形式", "text", lambda row: row.composition),
-        ExportColumn("operator", "经营者", "text", lambda row: row.operator),
-        ExportColumn("id_number", MASKED_HEADERS["id_number"] if masked else "身份证号", "code", id_number),
-        ExportColumn("phone", MASKED_HEADERS["phone"] if masked else "联系电话", "code", phone),
-        ExportColumn("address", "经营场所", "text", lambda row: row.address),
-        ExportColumn("registered_on", "成立日期", "date", lambda row: row.registered_on),
-        ExportColumn("status", "登记状态", "text", _status),
-        ExportColumn("industry_code", "行业代码", "code", lambda row: row.industry_code),
-        ExportColumn("industry_name", "所属行业", "text", _industry_name),
-        ExportColumn("capital", "资金数额（元）", "money", lambda row: row.capital),
-        ExportColumn("employees", "从业人员", "count", lambda row: row.employees),
-        ExportColumn("grid", "所属网格", "text", lambda row: row.grid),
-        ExportColumn("officer", "包联干部", "text", lambda row: row.officer),
-    )
-
-
+# Masked personal data (workbench.domain.business_fields: personal): how each is partly hidden. A field
+# declared personal without a mask here stops the export at import time, rather than leaving in full.
+_MASKS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number, "phone": mask_phone}
 # Not in the importer's synonym table on purpose (a test holds it to that): masked values are not data.
-MASKED_HEADERS = {"id_number": "身份证号 部分隐藏", "phone": "联系电话 部分隐藏"}
+MASKED_HEADERS = {name: f"{field_label(name)} 部分隐藏" for name in sorted(PERSONAL_FIELDS)}
+
+
+def _column(field: str, kind: CellKind, masked: bool, value: Callable[[ExportRow], Any] | None = None,
+            label_of: str = "") -> ExportColumn:
+    """A column headed by the field's label in the business row's declaration (what the importer maps)."""
+    read = value or attrgetter(field)
+    if masked and field in PERSONAL_FIELDS:
+        mask = _MASKS[field]
+        return ExportColumn(field, MASKED_HEADERS[field], kind, lambda row: (text := read(row)) and mask(text))
+    return ExportColumn(field, field_label(label_of or field), kind, read)
+
+
+def _columns(masked: bool) -> tuple[ExportColumn, ...]:
+    return (
+        _column("name", "text", masked),
+        _column("uscc", "code", masked),
+        _column("reg_no", "code", masked),
+        _column("kind", "text", masked, lambda row: kind_label(row.kind)),
+        _column("composition", "text", masked),
+        _column("operator", "text", masked),
+        _column("id_number", "code", masked),
+        _column("phone", "code", masked),
+        _column("address", "text", masked),
+        _column("registered_on", "date", masked),
+        _column("status", "text", masked, _status),
+        _column("industry_code", "code", masked),
+        ExportColumn("industry_name", "所属行业", "text", _industry_name),
+        _column("capital", "money", masked),
+        _column("employees", "count", masked),
+        _column("grid", "text", masked, label_of="grid_id"),
+        _column("officer", "text", masked, label_of="officer_id"),
+    )
+
+
 FULL_COLUMNS = _columns(masked=False)
 MASKED_COLUMNS = _columns(masked=True)
 

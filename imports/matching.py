@@ -15,31 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select
 
 from storage.tables import Business, Grid, Officer
+from workbench.domain.business_fields import IMPORTED_FIELDS
 
-# Fields an import reads and compares; new businesses are inserted with these (in this order).
-INSERT_FIELDS = (
-    "uscc",
-    "reg_no",
-    "name",
-    "kind",
-    "composition",
-    "operator",
-    "id_number",
-    "phone",
-    "address",
-    "grid_id",
-    "officer_id",
-    "industry_code",
-    "industry_code_version",
-    "registered_on",
-    "status",
-    "suspended",
-    "capital",
-    "employees",
-)
-COMPARED_FIELDS = frozenset(INSERT_FIELDS)
+# Fields an import reads and compares (workbench.domain.business_fields: the declaration's imported ones).
+COMPARED_FIELDS = frozenset(IMPORTED_FIELDS)
 _TABLE: Any = Business.__table__  # type: ignore[attr-defined]
-_STORED = (_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.version, *(_TABLE.c[name] for name in INSERT_FIELDS))
+_STORED = (_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.version, *(_TABLE.c[name] for name in IMPORTED_FIELDS))
 _IN_LIMIT = 500  # parameters per IN list
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from workbench.domain.labels import STATUS_LABELS, normalise_status
+from workbench.domain.labels import STATUS_LABELS, BusinessStatus, normalise_status
 from workbench.domain.regno import is_text_reg_no
 
 # The value parsers live in the domain so the form and the import read values the same way.
@@ -73,7 +73,7 @@ def parse_status(value: Any) -> tuple[str, bool] | None:
     if text is None:
         return None
     if text.replace(" ", "") in _SUSPENDED:
-        return "active", True
+        return BusinessStatus.ACTIVE, True
     code = normalise_status(text)
     if code is None:
         choices = "、".join(STATUS_LABELS.values())

@@ -1,9 +1,9 @@
 """The dry run: every row of a registration list weighed against this office's register, nothing written.
 
-plan_import reads the file once, as a stream (imports.parse; or takes the ParsedFile the wizard read), looks the rows up in the register a chunk at a
-time (imports.matching), and says for each row whether it is new, an update (with a field-level diff),
-unchanged, invalid, a repeat within the file, a match by name that needs confirming, or skipped by the
-chosen mode. The ImportPlan keeps only what the review and the commit need: a small entry per row, the
+plan_import reads the file once, as a stream (imports.parse), or takes the ParsedFile the wizard read;
+it looks the rows up in the register a chunk at a time (imports.matching), and says for each row whether
+it is new, an update (with a field-level diff), unchanged, invalid, a repeat within the file, a match by
+name that needs confirming, or skipped by the chosen mode. The ImportPlan keeps only what the review and the commit need: a small entry per row, the
 values to insert, the diffs to apply and the original cells of rows with problems (for the error workbook).
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from imports.columns import ColumnMapping
 from imports.diffing import FieldChange, field_changes
 from imports.parse import ParsedFile
-from imports.pending import PendingInsert, PendingInserts
+from imports.pending import PendingInsert, PendingInserts, getter
 from imports.problems import Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
 from storage.audit import Actor
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[int, int | None, str], None]
-_USCC, _REG_NO, _NAME = 0, 1, 2  # positions in imports.matching.INSERT_FIELDS (checked by imports.planner)
+_KEYS = getter("uscc", "reg_no", "name")
 
 
 class ImportMode(StrEnum):
@@ -216,9 +216,8 @@ class ImportPlan:
             yield outcome
 
     def _new_outcome(self, pending: PendingInsert) -> RowOutcome:
-        values = pending.values
-        code = values[_USCC] or values[_REG_NO] or ""
-        return RowOutcome(self.sheet, pending.row_number, RowKind.NEW, str(values[_NAME]), str(code))
+        uscc, reg_no, name = _KEYS(pending.values)
+        return RowOutcome(self.sheet, pending.row_number, RowKind.NEW, str(name), str(uscc or reg_no or ""))
 
     def rows_with_problems(self) -> Iterator[tuple[int, list[Any], list[Problem]]]:
         """(Excel row number, original cells, problems) of every row with a problem or a warning."""

@@ -14,7 +14,7 @@ from imports.columns import ColumnMapping
 from imports.diffing import diff_values
 from imports.errors import ImportCancelled
 from imports.header import column_letter
-from imports.matching import INSERT_FIELDS, Match, RegisterLookup
+from imports.matching import Match, RegisterLookup
 from imports.parallel import worker_count
 from imports.parse import ParsedFile, parse_register_file, reopened
 from imports.plan import (
@@ -30,33 +30,23 @@ from imports.prepare import CommitPreparer
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
 from storage.audit import Actor
-from storage.tables import Business
-from workbench.domain.business_fields import field_label
+from workbench.domain.business_fields import NEW_BUSINESS_DEFAULTS
+from workbench.domain.labels import BusinessKind
+from workbench.services.business_validation import out_of_bounds
 
 CHUNK = 2000
 ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
-assert INSERT_FIELDS[:3] == ("uscc", "reg_no", "name"), "imports.plan reads new rows by these positions"
-MAX_EMPLOYEES = 10_000_000  # a whole number larger than any business (and than a 32-bit column) is a typo
-_BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
-# Free text only: codes, phones, statuses and the like are validated to their shape by the parse.
-_FREE_TEXT = ("name", "operator", "address", "reg_no", "phone")
-_LENGTHS = tuple((name, int(_BUSINESS.c[name].type.length)) for name in _FREE_TEXT)
-_TEXT_DEFAULTS = {"operator": "", "phone": "", "address": ""}
-# A new business's values in INSERT_FIELDS order, with these where the row has none (kind: guess_kind).
-_FILLED = {"status": "active", "suspended": False, "industry_code_version": "2017", **_TEXT_DEFAULTS}
-_NEW_DEFAULTS = tuple((name, _FILLED.get(name)) for name in INSERT_FIELDS)
-_KIND = INSERT_FIELDS.index("kind")
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 
 
-def guess_kind(name: str) -> str:
+def guess_kind(name: str) -> BusinessKind:
     """The kind of a new business whose list has no 主体类型 column: by its name (the code is not a guide:
     a 个转企 keeps its code)."""
     if "合作社" in name:
-        return "cooperative"
+        return BusinessKind.COOPERATIVE
     if "公司" in name or "企业" in name or "厂" in name:
-        return "enterprise"
-    return "individual"
+        return BusinessKind.ENTERPRISE
+    return BusinessKind.HOUSEHOLD
 
 
 class Planner:
@@ -204,11 +194,10 @@ class Planner:
                     twin.uscc or twin.reg_no or "",
                 )
             )
-        get = values.get
-        insert = [get(name, default) for name, default in _NEW_DEFAULTS]
         if "kind" not in values:
-            insert[_KIND] = guess_kind(values["name"])
-        plan.inserts.add(row.row_number, tuple(insert))
+            values["kind"] = guess_kind(values["name"])
+        get = values.get  # the declaration's default where the row has no value (imports.pending.NewBusiness)
+        plan.inserts.add(row.row_number, tuple([get(name, default) for name, default in NEW_BUSINESS_DEFAULTS]))
         if problems:  # a new row without problems keeps no entry: plan.outcomes makes it from the insert
             self._add(plan, row, RowKind.NEW, problems)
         else:
@@ -249,18 +238,11 @@ class Planner:
         return self._add(plan, row, RowKind.UPDATE, problems, stored.uuid, diff)
 
     def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
-        """Values the register's columns cannot hold: refused here, so a commit never fails half-way."""
-        values = row.values
-        found = False
-        for name, limit in _LENGTHS:
-            value = values.get(name)
-            if isinstance(value, str) and len(value) > limit:
-                problems.append(self._problem(row, (name,), f"{field_label(name)}超过 {limit} 个字，请核对"))
-                found = True
-        if values.get("employees", 0) > MAX_EMPLOYEES:
-            problems.append(self._problem(row, ("employees",), f"从业人员超过 {MAX_EMPLOYEES:,} 人，请核对"))
-            found = True
-        return found
+        """Values the register's columns cannot hold, refused here (the form's check: workbench.services.
+        business_validation.out_of_bounds), so a commit never fails half-way."""
+        errors = out_of_bounds(row.values)
+        problems += (self._problem(row, (name,), reason) for name, reason in errors.items())
+        return bool(errors)
 
     def _resolve_people(
         self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, problems: list[Problem]

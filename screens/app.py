@@ -25,6 +25,7 @@ from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
 from storage.audit import Actor
+from workbench.domain.labels import BusinessKind
 from workbench.services.errors import WorkbenchError
 from workbench.services.office import Choice, DeviceMemory
 
@@ -172,7 +173,7 @@ class WorkbenchApp(App[None]):
         if detail is None or detail.detail is None:
             return
         values = detail.detail.values
-        if values.get("kind") != "individual":
+        if values.get("kind") != BusinessKind.HOUSEHOLD:
             self.notify("只有个体工商户可以办理个转企", severity="warning")
             return
         self.push_screen(ConversionDialog(detail.business_uuid, detail.detail.version, str(values.get("name") or ""),

@@ -1,4 +1,4 @@
-"""One business: its fields by group, licences, year figures and change history, in tabs."""
+"""One business: its fields by group, licenses, year figures and change history, in tabs."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from screens.classification_tab import ClassificationTab
 from screens.format import (
     change_text,
     date_text,
-    licence_state,
+    license_state,
     local_time_text,
     money_text,
     status_cell,
@@ -154,7 +154,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         table = _reset(self.query_one("#license-table", DataTable), "许可证", "编号", "发证日期", "有效期至", "状态")
         today = self.workbench.today()
         for line in self.detail.licenses:
-            state, style = licence_state(line.expires_on, today)
+            state, style = license_state(line.expires_on, today)
             table.add_row(line.kind, line.number or "-", date_text(line.issued_on),
                           Text(date_text(line.expires_on), style=style), Text(state, style=style))
         if not self.detail.licenses:

@@ -21,6 +21,7 @@ from screens.widgets.field_editors import FieldEditors, FormValues, form_values
 from screens.widgets.footer import WorkbenchFooter
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS, field_label
+from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.detail import BusinessDetail, business_detail
 from workbench.services.errors import SaveConflict, ValidationFailed, WorkbenchError
 from workbench.services.register import create_business, update_business
@@ -82,7 +83,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
     def on_mount(self) -> None:
         if self.business_uuid is None:
             officer = self.workbench.officer
-            defaults = {"kind": "individual", "status": "active", "officer_id": officer.id if officer else None}
+            defaults = {"kind": BusinessKind.HOUSEHOLD, "status": BusinessStatus.ACTIVE, "officer_id": officer.id if officer else None}
             self._fill(form_values(defaults), {})
         elif self.detail is not None:
             self._show(self.detail)

@@ -24,6 +24,7 @@ from screens.actions import bindings
 from screens.format import fit_cells, local_time_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
+from workbench.domain.labels import BusinessKind
 from workbench.domain.rule_files import LoadedRules, RulesError
 from workbench.domain.tiers import TIER_LABELS, TierRules
 from workbench.locations import config_dir
@@ -124,7 +125,7 @@ class ClassificationTab(Vertical):
         view = self.view
         if view is None:
             return
-        if view.kind != "individual":
+        if view.kind != BusinessKind.HOUSEHOLD:
             self.app.notify("只有个体工商户分三型，企业只有规模", severity="warning")
             return
         rules = classification_rules_of(self.app)

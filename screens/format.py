@@ -9,14 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
-from workbench.domain.labels import STATUS_LABELS, kind_label, status_label
+from workbench.domain.labels import STATUS_LABELS, BusinessStatus, kind_label, status_label
 
 EMPTY = "-"
 EXPIRING_DAYS = 30
-"""A licence expiring within this many days is highlighted as 即将到期."""
+"""A license expiring within this many days is highlighted as 即将到期."""
 
 _ACTION_LABELS = {"create": "新增", "export": "导出"}
-_SHORT_STATUS = {**STATUS_LABELS, "revoked": "吊销", "revoked_deregistered": "吊销注销"}
+_SHORT_STATUS = {**STATUS_LABELS, BusinessStatus.REVOKED: "吊销", BusinessStatus.REVOKED_DEREGISTERED: "吊销注销"}
 
 
 def money_text(yuan: int | None) -> str:
@@ -76,7 +76,7 @@ def fit_cells(text: str, width: int) -> str:
 
 def status_cell(status: str, suspended: bool, abnormal: bool) -> Text:
     """存续, 注销 ...; 歇业 and 经营异常 as coloured markers (one character each when both apply)."""
-    text = Text(_SHORT_STATUS.get(status, status), style="" if status == "active" else "dim")
+    text = Text(_SHORT_STATUS.get(status, status), style="" if status == BusinessStatus.ACTIVE else "dim")
     both = suspended and abnormal
     if suspended:
         text.append(" 歇" if both else " 歇业", style="bold yellow")
@@ -85,8 +85,8 @@ def status_cell(status: str, suspended: bool, abnormal: bool) -> Text:
     return text
 
 
-def licence_state(expires_on: date | None, today: date) -> tuple[str, str]:
-    """(Chinese state, style) of a licence on `today`."""
+def license_state(expires_on: date | None, today: date) -> tuple[str, str]:
+    """(Chinese state, style) of a license on `today`."""
     if expires_on is None:
         return "长期有效", ""
     days = (expires_on - today).days

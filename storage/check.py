@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables on the metadata)
+from storage.connection_errors import explain_database_error
 from storage.engine import is_sqlite
 from storage.schema import head_revision
 
@@ -95,37 +96,7 @@ def _missing_sqlite_file(engine: Engine) -> Finding | None:
 
 def explain_connection_error(engine: Engine, error: BaseException) -> str:
     """A Chinese sentence a person can act on, with the driver's own first line for the administrator."""
-    original = getattr(error, "orig", None) or error
-    lines = str(original).strip().splitlines()
-    detail = lines[0].strip() if lines else type(original).__name__
-    lowered = detail.lower()
-    for needles, message in _known_errors(engine):
-        if all(needle in lowered for needle in needles):
-            return f"{message}（{detail}）"
-    return f"无法使用数据库 {engine.url.render_as_string(hide_password=True)}：{detail}"
-
-
-def _known_errors(engine: Engine) -> list[tuple[tuple[str, ...], str]]:
-    url = engine.url
-    where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    timeout = f"连接数据库服务器 {where} 超时：请检查网络和防火墙"
-    return [
-        (("file is not a database",), "文件不是 SQLite 数据库，或文件头已损坏：请从备份恢复"),
-        (("malformed",), "数据库文件已损坏：请停止使用，从备份恢复"),
-        (("unable to open database file",), "无法打开数据库文件：文件夹不存在或没有读写权限"),
-        (("database is locked",), "数据库正被其他程序锁定：请稍后再试"),
-        (
-            ("connection refused",),
-            f"无法连接到数据库服务器 {where}：连接被拒绝。请确认服务器已启动、地址和端口正确、防火墙已放行",
-        ),
-        (("password authentication failed",), f"用户名或密码错误：服务器拒绝了用户 {url.username} 的登录"),
-        (("no password supplied",), f"服务器要求密码：请在连接地址中写上用户 {url.username} 的密码"),
-        (('database "', "does not exist"), f"服务器 {where} 上没有数据库 {url.database}：请管理员先创建"),
-        (('role "', "does not exist"), f"服务器 {where} 上没有用户 {url.username}：请管理员先创建"),
-        (("could not translate host name",), f"找不到服务器 {url.host}：请检查地址拼写和网络"),
-        (("timeout expired",), timeout),
-        (("timed out",), timeout),
-    ]
+    return explain_database_error(error, engine.url, with_detail=True)
 
 
 # Both engines

@@ -6,6 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.connection_errors import DatabaseUnavailable, sqlite_path_problem
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def is_sqlite(engine_or_url: Engine | str) -> bool:
@@ -22,18 +27,38 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL; creates the SQLite folder."""
+def make_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
+    """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL.
+
+    create=False refuses a SQLite file that does not exist yet (everyday commands must not make an empty
+    database where a path was mistyped); create=True makes its folder. DatabaseUnavailable says why in Chinese.
+    """
     url = normalise_url(url)
+    _refuse_unsupported(url)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
+            problem = sqlite_path_problem(Path(database), create=create)
+            if problem:
+                raise DatabaseUnavailable(problem)
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # connect_timeout: a firewalled server should give an error in seconds, not hang the terminal.
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _refuse_unsupported(url: str) -> None:
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend not in SUPPORTED_BACKENDS:
+        scheme = url.split("://", 1)[0] if "://" in url else url
+        raise DatabaseUnavailable(
+            f"不支持这种数据库地址「{scheme}://…」：请写 SQLite 文件路径，或 postgresql://用户:密码@服务器/库名。"
+        )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest revision in storage/migrations/versions; tests/test_migrations.py checks it against Alembic's.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 # Alembic's defaults (env.py sets neither version_table nor version_table_schema).
 VERSION_TABLE = "alembic_version"
 
@@ -75,6 +75,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def _refuse_foreign_database(engine: Engine) -> None:
+    """A database with tables but no Workbench revision belongs to some other program: never write into it."""
+    from storage.connection_errors import DatabaseUnavailable
+
+    with engine.connect() as connection:
+        tables = [name for name in inspect(connection).get_table_names() if name != VERSION_TABLE]
+    if tables:
+        where = engine.url.database if engine.url.get_backend_name() == "sqlite" else engine.url.render_as_string(
+            hide_password=True
+        )
+        raise DatabaseUnavailable(
+            f"「{where}」里已有别的程序的数据表（如 {tables[0]}），不是工作台的数据库：请换一个空库或新文件。"
+        )
+
+
 def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
     """Upgrade an older database, taking a timestamped backup first when it holds a schema.
 
@@ -88,6 +103,8 @@ def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
     head = SCHEMA_HEAD
     if before == head:
         return UpgradeResult(before, head, None)
+    if before is None:
+        _refuse_foreign_database(engine)
     can_back_up = is_sqlite(engine) or find_pg_dump() is not None
     backup = (
         backup_database(engine, backup_dir) if before is not None and backup_dir and can_back_up else None

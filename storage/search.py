@@ -11,7 +11,8 @@ A query is split on whitespace; every term must match (AND). Each term is one of
 - code: ASCII letters, digits and hyphens, with at least one digit. Credit code (统一社会信用代码)
   or 注册号 starts with it, or the phone number contains it.
 - pinyin: ASCII letters only. 1-2 letters: a pinyin word starts with it (the initials or the full
-  pinyin of the name or of the operator: `zs` finds 张三面馆). 3+ letters: the pinyin or initials
+  pinyin of the name or of the operator, in any common reading of its polyphonic characters: `zs` finds
+  张三面馆, `lzlfd` and `lclfd` find 老曾理发店). 3+ letters: the pinyin or initials
   contain it, or the name, operator or address contain it as Latin text (`ktv`).
 - text: anything else. The name, operator or address contain it (ASCII case-insensitive).
 """
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from sqlalchemy import Connection, Select, and_, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.search_pinyin import operator_pinyin, pinyin
+from storage.search_pinyin import all_pinyin, operator_readings_of
 from storage.tables import Business
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 TermKind = Literal["code", "pinyin", "text"]
 NAME_PINYIN_MAX = 600  # Business.name_pinyin max_length
 SEARCH_CHARS_MAX = 2000  # Business.search_chars max_length
+# Rows in the table from which rewriting the search columns of all of them (a migration) rebuilds the index
+# once instead of keeping it row by row.
+REINDEX_IN_BULK_FROM = 20000
 _CODE = re.compile(r"[0-9a-z-]*[0-9][0-9a-z-]*")  # 0577-8888 is a phone
 _LETTERS = re.compile(r"[a-z]+")
 
@@ -49,17 +53,26 @@ _LETTERS = re.compile(r"[a-z]+")
 def search_fields(name: str, operator: str, address: str) -> dict[str, str]:
     """The derived columns the search index reads: pinyin of name and operator, and character grams."""
     return {
-        "name_pinyin": _name_pinyin(name, operator),
+        "name_pinyin": name_pinyin_of(name, operator),
         "search_chars": _search_chars(name, operator, address),
     }
 
 
-def _name_pinyin(name: str, operator: str) -> str:
-    """`<name initials> <operator initials> <operator full> <name full>`: initials first, so that a
-    name too long for the column loses the tail of its full pinyin, never a prefix people type."""
-    name_initials, name_full = pinyin(name)
-    operator_initials, operator_full = operator_pinyin(operator)
-    words = (name_initials, operator_initials, operator_full, name_full)
+def name_pinyin_of(name: str, operator: str) -> str:
+    """`<name initials> <operator initials> <operator full> <name full>`, each followed by the other common
+    readings of its polyphonic characters (老曾 lc and lz): initials first, so that a name too long for the
+    column loses the tail of its full pinyin, never a prefix people type."""
+    name_readings, operator_readings = all_pinyin(name), operator_readings_of(operator)
+    if len(name_readings) == 1 and len(operator_readings) == 1:  # most rows: one reading each
+        (name_initials, name_full), (operator_initials, operator_full) = name_readings[0], operator_readings[0]
+        words: Sequence[str] = (name_initials, operator_initials, operator_full, name_full)
+    else:
+        words = list(dict.fromkeys([
+            *(initials for initials, _full in name_readings),
+            *(initials for initials, _full in operator_readings),
+            *(full for _initials, full in operator_readings),
+            *(full for _initials, full in name_readings),
+        ]))
     return " ".join(word for word in words if word)[:NAME_PINYIN_MAX].rstrip()
 
 

@@ -1,9 +1,19 @@
-"""Pinyin of names for search: full and initials, with surnames read as surnames (单 shan, 曾 zeng)."""
+"""Pinyin of names for search: full and initials, with surnames read as surnames (单 shan, 曾 zeng), and
+the other common readings of polyphonic characters, so a name is found however an officer reads it.
+
+A reading counts as common when pypinyin's phrase dictionary uses it (曾 zeng in 曾祖, 长 chang in 长短,
+重 chong in 重庆): the character-level heteronym lists hold many rare readings (鹿 lv, 餐 sun) that would only
+make searches noisy. pypinyin has no surname mode (the JavaScript pinyin package has one), so the readings
+characters take as surnames stay a list here; they apply where a surname stands: the first characters of an
+operator's name.
+"""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 # Surnames whose reading differs from the character's everyday reading (单 dan -> Shan).
 SURNAME_READINGS = {
@@ -136,6 +146,7 @@ class _Readings:
     initial: _Table  # codepoint -> first letter of it
     several: frozenset[str]  # characters that some dictionary phrase reads otherwise (行 in 银行)
     phrases: dict[str, tuple[str, ...]]  # those phrases -> their syllables
+    others: dict[str, tuple[str, ...]]  # character -> its other readings in those phrases (曾 -> zeng)
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +174,26 @@ def _readings() -> _Readings:
         if s and s != full.get(ord(c))
     )
     phrases = {phrase: syllables for phrase, syllables in listed.items() if not several.isdisjoint(phrase)}
-    return _Readings(full, initial, several, phrases)
+    return _Readings(full, initial, several, phrases, _other_common_readings(phrases, several, full))
+
+
+def _other_common_readings(
+    phrases: dict[str, tuple[str, ...]], several: frozenset[str], full: _Table
+) -> dict[str, tuple[str, ...]]:
+    """Per polyphonic character, its readings other than the everyday one that at least COMMON_SHARE of
+    the dictionary's phrases with that character use (曾 zeng 10 of 19; 大 dai only 3 of 1,247: not common)."""
+    uses: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for phrase, syllables in phrases.items():  # every dictionary phrase holding a polyphonic character
+        for char, syllable in zip(phrase, syllables, strict=True):
+            if syllable and char in several:
+                uses[char][syllable] += 1
+    others: dict[str, tuple[str, ...]] = {}
+    for char, counts in uses.items():
+        total = sum(counts.values())
+        common = sorted(s for s, n in counts.items() if s != full.get(ord(char)) and n >= COMMON_SHARE * total)
+        if common:
+            others[char] = tuple(common)
+    return others
 
 
 def _ascii_syllable(reading: str) -> str:
@@ -197,13 +227,86 @@ def _reading_in_context(text: str, index: int, phrases: dict[str, tuple[str, ...
     return None
 
 
+COMMON_SHARE = 0.1  # a reading used by at least this share of a character's dictionary phrases is common
+MAX_READINGS = 8  # whole alternative readings of one text; past it, one character's reading changes at a time
+
+
+def all_pinyin(text: str) -> list[tuple[str, str]]:
+    """(initials, full pinyin) of a text as pinyin() reads it, then as its polyphonic characters read
+    their other common ways: 老曾理发店 is lao ceng li fa dian, and lao zeng li fa dian too.
+
+    Every combination while there are at most MAX_READINGS of them; past that, each character's other
+    readings one at a time. A character inside a dictionary phrase keeps the phrase's reading (行 in 银行
+    is only hang, 重 in 重庆 only chong).
+    """
+    readings = _readings()
+    if readings.several.isdisjoint(text):
+        return [(text.translate(readings.initial), text.translate(readings.full))]
+    base = [readings.full[ord(char)] for char in text]
+    choices: list[tuple[int, tuple[str, ...]]] = []
+    for index, char in enumerate(text):
+        if char not in readings.several:
+            continue
+        in_phrase = _reading_in_context(text, index, readings.phrases)
+        if in_phrase:
+            base[index] = in_phrase
+        elif char in readings.others:
+            choices.append((index, readings.others[char]))
+    combinations = 1
+    for _index, options in choices:
+        combinations *= len(options) + 1
+    if combinations <= MAX_READINGS:
+        positions = [index for index, _options in choices]
+        variants = [
+            _replaced(base, dict(zip(positions, picks, strict=True)))
+            for picks in product(*((None, *options) for _index, options in choices))
+        ][1:]
+    else:
+        variants = [_replaced(base, {index: option}) for index, options in choices for option in options]
+    return [_words(base), *(_words(variant) for variant in variants)]
+
+
+def alternate_pinyin(text: str) -> list[tuple[str, str]]:
+    """The readings all_pinyin gives after the first."""
+    return all_pinyin(text)[1:]
+
+
+def _replaced(base: list[str | None], changes: dict[int, str | None]) -> list[str | None]:
+    return [changes.get(index) or syllable for index, syllable in enumerate(base)]
+
+
+def _words(syllables: list[str | None]) -> tuple[str, str]:
+    present = [syllable for syllable in syllables if syllable]
+    return "".join(s[0] for s in present), "".join(present)
+
+
+@lru_cache(maxsize=16384)
+def operator_readings_of(operator: str) -> tuple[tuple[str, str], ...]:
+    """Every (initials, full pinyin) of a person's name: the surname read as a surname first (单 shan),
+    then read the everyday way too, and the given name's polyphonic characters read their other common
+    ways (曾乐: zeng le, ceng le, zeng yue …), so an officer finds the person however they read it."""
+    main = operator_pinyin(operator)
+    found = dict.fromkeys([main, *all_pinyin(operator)])
+    surname, rest = _surname(operator)
+    if surname is not None:
+        for initials, full in alternate_pinyin(rest):
+            found["".join(s[0] for s in surname) + initials, "".join(surname) + full] = None
+    return tuple(found)
+
+
+def _surname(operator: str) -> tuple[tuple[str, ...] | None, str]:
+    """The surname's syllables when it is read differently as a surname, and the rest of the name."""
+    if operator[:2] in COMPOUND_SURNAMES:
+        return COMPOUND_SURNAMES[operator[:2]], operator[2:]
+    if operator[:1] in SURNAME_READINGS:
+        return (SURNAME_READINGS[operator[0]],), operator[1:]
+    return None, operator
+
+
 @lru_cache(maxsize=16384)
 def operator_pinyin(operator: str) -> tuple[str, str]:
     """(initials, full pinyin) of a person's name, the surname read as a surname (单 shan, 曾 zeng)."""
-    surname: tuple[str, ...] | None = COMPOUND_SURNAMES.get(operator[:2])
-    rest = operator[2:]
-    if surname is None and operator[:1] in SURNAME_READINGS:
-        surname, rest = (SURNAME_READINGS[operator[0]],), operator[1:]
+    surname, rest = _surname(operator)
     if surname is None:
         return pinyin(operator)
     initials, full = pinyin(rest)

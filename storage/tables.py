@@ -8,6 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from workbench.domain.labels import BusinessKind, BusinessStatus
+
 
 def new_uuid() -> str:
     return str(uuid_module.uuid4())
@@ -81,7 +83,7 @@ class Business(Travelling, table=True):
     reg_no: str | None = Field(default=None, max_length=50)
     name: str = Field(max_length=200)
     kind: str = Field(
-        default="individual", max_length=16, description="individual / enterprise / cooperative"
+        default=BusinessKind.HOUSEHOLD, max_length=16, description="individual / enterprise / cooperative"
     )
     composition: str | None = Field(default=None, max_length=8, description="个人经营 / 家庭经营")
     operator: str = Field(default="", max_length=100)
@@ -93,7 +95,7 @@ class Business(Travelling, table=True):
     industry_code: str | None = Field(default=None, max_length=5)
     industry_code_version: str = Field(default="2017", max_length=4)
     registered_on: date | None = Field(default=None)
-    status: str = Field(default="active", max_length=24, description="RULES.md §6.3, see domain.labels")
+    status: str = Field(default=BusinessStatus.ACTIVE, max_length=24, description="RULES.md §6.3, see domain.labels")
     suspended: bool = Field(default=False, description="歇业: a flag, status stays 存续")
     suspended_from: date | None = Field(default=None)
     suspended_until: date | None = Field(default=None)

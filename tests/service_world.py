@@ -88,7 +88,7 @@ def make_world(session: Session) -> World:
     )
 
 
-def add_licence(session: Session, actor: Actor, business_id: int, kind: str, expires_on: date) -> None:
+def add_license(session: Session, actor: Actor, business_id: int, kind: str, expires_on: date) -> None:
     session.add(
         License(
             office_id=actor.office_id,

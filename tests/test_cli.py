@@ -64,7 +64,9 @@ class _CrashingApp(App[None]):
 
 def test_a_crash_in_the_app_gives_a_non_zero_exit_code(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import screens.app
+    from workbench.cli_ready import ready_engine
 
+    ready_engine(str(tmp_path / "crash.db"), create=True)[0].dispose()
     monkeypatch.setattr(screens.app, "make_app", lambda *args, **kwargs: _CrashingApp())
     assert cli.open_tui(str(tmp_path / "crash.db")) != 0
 

@@ -30,7 +30,7 @@ USCCS = ["92340602MA2PBMEM24", "92340603MA2UK3DT5H", "91330100799655058B", "9234
 
 
 def build_office(engine: Engine) -> dict[str, Any]:
-    """A small office: grid, officer, four businesses (two edited, one deleted), licences, year figures."""
+    """A small office: grid, officer, four businesses (two edited, one deleted), licenses, year figures."""
     with Session(engine) as session:
         office = Office(code="330302001", name="鹿城区五马所 𠮷", region_code="330302")
         session.add(office)
@@ -176,7 +176,7 @@ def test_copy_refuses_the_same_database(office_db: Engine) -> None:
 
 
 def test_a_failed_copy_leaves_the_target_as_it_was(office_db: Engine, engine: Engine) -> None:
-    """A licence pointing at a missing business (an old file with foreign keys off) fails on the target."""
+    """A license pointing at a missing business (an old file with foreign keys off) fails on the target."""
     with office_db.connect() as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
         connection.execute(License.__table__.insert().values(  # type: ignore[attr-defined]

@@ -221,14 +221,14 @@ def test_year_figures(built: Engine) -> None:
     assert max(row[2] for row in figures) > 10_000_000
 
 
-def test_licences(built: Engine) -> None:
+def test_licenses(built: Engine) -> None:
     rows = _rows(
         built,
         "SELECT l.kind, l.number, l.issued_on, l.expires_on, b.industry_code, b.status "
         "FROM license l JOIN business b ON b.id = l.business_id",
     )
     assert rows and {row[5] for row in rows} == {"active"}
-    food_codes = {t.code for trades in TRADES_BY_KIND.values() for t in trades if t.licence == FOOD}
+    food_codes = {t.code for trades in TRADES_BY_KIND.values() for t in trades if t.license == FOOD}
     kinds = Counter(row[0] for row in rows)
     assert kinds[FOOD] > kinds["药品经营许可证"] > 0 and kinds["特种行业许可证"] > 0
     expiring = expired = 0

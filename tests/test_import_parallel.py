@@ -22,11 +22,11 @@ import imports.pending
 from imports.commit import commit_import
 from imports.commit_rows import RowStamp, business_rows
 from imports.errors import ImportCancelled
-from imports.matching import INSERT_FIELDS
 from imports.parallel import ordered_map, worker_count
 from imports.plan import plan_import
 from storage.queries import BusinessFilter, count_businesses
 from storage.search import search_fields
+from workbench.domain.business_fields import IMPORTED_FIELDS
 from workbench.services import process_start
 
 START_METHODS = ["spawn", *(["fork"] if sys.platform.startswith("linux") else [])]
@@ -138,7 +138,7 @@ def test_cancel_while_workers_make_rows_writes_nothing(
 
 
 def _pack(first: int, count: int) -> bytes:
-    values = dict.fromkeys(INSERT_FIELDS)
+    values = dict.fromkeys(IMPORTED_FIELDS)
     rows = []
     for serial in range(first, first + count):
         values |= {
@@ -148,7 +148,7 @@ def _pack(first: int, count: int) -> bytes:
             "address": f"五马街{serial}号",
             "registered_on": date(2019, 5, 1 + serial % 28) if serial % 3 else None,
         }
-        rows.append((serial + 3, tuple(values[name] for name in INSERT_FIELDS)))
+        rows.append((serial + 3, tuple(values[name] for name in IMPORTED_FIELDS)))
     return pickle.dumps(rows)
 
 

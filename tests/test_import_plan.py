@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from imports.commit import commit_import
 from imports.errors import ImportCancelled
+from imports.pending import NewBusiness
 from imports.plan import FieldChange, ImportMode, RowKind, plan_import
 from storage.audit import Actor
 from workbench.services import office as office_service
@@ -95,9 +96,9 @@ def test_grids_and_officers_are_matched_by_name_within_the_office(engine: Engine
             choice.name: choice.id
             for choice in office_service.officers(session=session, office_id=actor.office_id)
         }
-    first, second = plan.inserts
-    assert first.values[9:11] == (grid_ids[GRIDS[1]], officer_ids[OFFICERS[1]])
-    assert second.values[9] is None  # unknown grid: not imported, the rest of the row is
+    first, second = (NewBusiness._make(pending.values) for pending in plan.inserts)
+    assert (first.grid_id, first.officer_id) == (grid_ids[GRIDS[1]], officer_ids[OFFICERS[1]])
+    assert second.grid_id is None  # unknown grid: not imported, the rest of the row is
     warning = next(outcome for outcome in plan.outcomes if outcome.row_number == 4).problems[0]
     assert not warning.blocking and warning.column_header == "所属网格" and "不存在的片区" in warning.reason
     assert plan.counts[RowKind.NEW] == 2 and plan.warning_count() == 1 and "1 处提示" in plan.summary_text()

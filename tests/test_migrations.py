@@ -45,7 +45,10 @@ runner = CliRunner()
 def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with no tables at all, on each engine."""
     if request.param == "sqlite":
-        yield str(tmp_path / "old" / "workbench.db")
+        path = tmp_path / "old" / "workbench.db"
+        path.parent.mkdir()
+        path.touch()  # SQLite reads an empty file as an empty database; a missing one is refused, not created
+        yield str(path)
         return
     server, admin = request.getfixturevalue("pg_server"), request.getfixturevalue("pg_admin")
     name = f"wb_blank_{next(_blank_numbers)}"
@@ -140,6 +143,28 @@ def test_search_finds_rows_written_before_the_upgrade(old_engine: Engine, query:
         assert clause is not None
         found = connection.execute(select(uuid).where(clause)).scalars()
         assert list(found) == [BUSINESS_UUID]
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row-by-row", "rebuilt"])
+@pytest.mark.parametrize("query", ["lzlfd", "lclfd", "laozeng", "danlei", "shanlei"])
+def test_rows_written_before_0010_are_found_by_every_common_reading(
+    old_engine: Engine, query: str, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0009 wrote only the first reading (lclfd, and 单 only as shan); 0010 adds the others to old rows."""
+    upgrade(old_engine, "0009")
+    with old_engine.begin() as connection:
+        connection.execute(text("UPDATE business SET name = '老曾理发店', operator = '单磊', "
+                                "name_pinyin = 'lclfd sl shanlei laocenglifadian'"))
+    if bulk:
+        monkeypatch.setattr("storage.search.REINDEX_IN_BULK_FROM", 1)
+    upgrade(old_engine)
+    with old_engine.connect() as connection:
+        stored = connection.execute(text("SELECT name_pinyin FROM business")).scalar_one()
+        clause = match_ids_clause(connection, query)
+        assert clause is not None
+        found = list(connection.execute(select(Business.uuid).where(clause)).scalars())  # type: ignore[arg-type]
+    assert stored.split()[:4] == ["lclfd", "lzlfd", "sl", "dl"]
+    assert found == [BUSINESS_UUID]
 
 
 def test_ensure_current_backs_up_an_old_sqlite_file_before_upgrading(old_sqlite: Engine, tmp_path: Path) -> None:
@@ -290,7 +315,7 @@ def test_cli_check_of_a_corrupted_sqlite_file_fails_clearly(sqlite_engine: Engin
     result = subprocess.run([str(Path(sys.executable).with_name("workbench")), "--db", str(path), "db", "check"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "文件不是 SQLite 数据库，或文件头已损坏：请从备份恢复" in result.stdout
+    assert "不是 SQLite 数据库，或文件头已损坏：请检查路径是否写对；若是工作台的库，请从备份恢复" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -1,10 +1,10 @@
-"""The to-do list on both engines: computed from licences, appeals, follow-ups, 年报 season, distinctions, 歇业."""
+"""The to-do list on both engines: computed from licenses, appeals, follow-ups, 年报 season, distinctions, 歇业."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from service_world import World, add_licence, make_world
+from service_world import World, add_license, make_world
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
@@ -32,16 +32,16 @@ def test_urgency_groups() -> None:
     ] == ["overdue", "today", "week", "soon"]
 
 
-def test_licences_show_from_their_lead_time_and_name_the_point_passed(session: Session) -> None:
+def test_licenses_show_from_their_lead_time_and_name_the_point_passed(session: Session) -> None:
     world = make_world(session)
     noodle = _id(session, world, world.noodle_uuid)
-    add_licence(
+    add_license(
         session, world.actor, noodle, "食品经营许可证", date(2026, 12, 10)
     )  # 13 working days: 15-day point
-    add_licence(
+    add_license(
         session, world.actor, noodle, "食品经营许可证", date(2027, 9, 1)
     )  # far beyond 90 working days
-    add_licence(
+    add_license(
         session, world.actor, _id(session, world, world.tea_uuid), "食品经营许可证", date(2026, 11, 20)
     )
     items = [item for item in todo_list(session, actor=world.actor, today=TODAY) if item.kind == "licence"]
@@ -52,7 +52,7 @@ def test_licences_show_from_their_lead_time_and_name_the_point_passed(session: S
     assert "已于 2026-11-20 过期" in items[0].text
     assert "还有 13 个工作日，已进入到期前 15 个工作日提醒" in items[1].text
     assert (items[1].entity, items[1].entity_uuid) == ("business", world.noodle_uuid)
-    add_licence(session, world.actor, _id(session, world, world.shop_uuid), "食品经营许可证", TODAY)
+    add_license(session, world.actor, _id(session, world, world.shop_uuid), "食品经营许可证", TODAY)
     due_today = [
         item for item in todo_list(session, actor=world.actor, today=TODAY) if item.urgency == "today"
     ]
@@ -61,9 +61,9 @@ def test_licences_show_from_their_lead_time_and_name_the_point_passed(session: S
     ].text
 
 
-def test_lead_times_per_licence_type_come_from_the_office_settings(session: Session) -> None:
+def test_lead_times_per_license_type_come_from_the_office_settings(session: Session) -> None:
     world = make_world(session)
-    add_licence(
+    add_license(
         session, world.actor, _id(session, world, world.noodle_uuid), "药品经营许可证", date(2027, 1, 20)
     )
     shipped = [item for item in todo_list(session, actor=world.actor, today=TODAY) if item.kind == "licence"]
@@ -208,10 +208,10 @@ def test_distinctions_due_for_re_evaluation(session: Session) -> None:
 
 def test_the_list_is_sorted_by_urgency_and_scoped_to_the_office(session: Session) -> None:
     world = make_world(session)
-    add_licence(
+    add_license(
         session, world.actor, _id(session, world, world.noodle_uuid), "食品经营许可证", date(2026, 12, 10)
     )
-    add_licence(
+    add_license(
         session, world.actor, _id(session, world, world.tea_uuid), "食品经营许可证", date(2026, 11, 20)
     )
     items = todo_list(session, actor=world.actor, today=TODAY)

@@ -188,9 +188,30 @@ def test_surnames_read_as_surnames(session: Session, office: dict[str, Any], que
     assert operator in {row.operator for row in page_businesses(session, flt, 0, 50)}
 
 
-@pytest.mark.parametrize("query", ["danlei", "cenghua", "jiefang", "puzheng", "chouhong"])
-def test_everyday_readings_of_surnames_do_not_match_operators(session: Session, office: dict[str, Any],
-                                                              query: str) -> None:
+@pytest.mark.parametrize(("query", "operator"), [
+    ("danlei", "单磊"), ("dl", "单磊"), ("cenghua", "曾华"), ("jiefang", "解放"), ("puzheng", "朴正"),
+    ("chouhong", "仇红"), ("ch", "仇红"),
+])
+def test_everyday_readings_of_surnames_find_operators_too(session: Session, office: dict[str, Any], query: str,
+                                                         operator: str) -> None:
+    """An officer who does not know that 单 reads Shan as a surname still finds 单磊 by danlei."""
+    flt = BusinessFilter(office_id=office["id"], text=query)
+    assert operator in {row.operator for row in page_businesses(session, flt, 0, 50)}
+
+
+@pytest.mark.parametrize("query", ["lzlfd", "lclfd", "laozeng", "laoceng", "ouwei", "quwei", "ow", "qw"])
+def test_polyphonic_characters_are_found_under_each_common_reading(session: Session, office: dict[str, Any],
+                                                                   query: str) -> None:
+    _add(session, office["id"], name="老曾理发店", operator="区伟", address="温州市鹿城区蝉街3号")
+    session.commit()
+    assert names(session, office, query) == ["老曾理发店"]
+
+
+@pytest.mark.parametrize("query", ["gongshangyinxing", "zhongqing"])
+def test_a_reading_a_phrase_decides_is_not_varied(session: Session, office: dict[str, Any], query: str) -> None:
+    """行 in 银行 is only hang and 重 in 重庆 only chong: the other readings would only add noise."""
+    _add(session, office["id"], name="工商银行重庆路网点", operator="陈明", address="温州市鹿城区")
+    session.commit()
     assert names(session, office, query) == []
 
 
@@ -463,7 +484,9 @@ def test_query_terms() -> None:
 
 def test_search_fields() -> None:
     fields = search_fields("温州市鹿城区张三面馆", "单磊", "解放街12号")
-    assert fields["name_pinyin"] == "wzslcqzsmg sl shanlei wenzhoushiluchengquzhangsanmianguan"
+    assert fields["name_pinyin"] == (
+        "wzslcqzsmg sl dl shanlei danlei wenzhoushiluchengquzhangsanmianguan"
+    )
     tokens = fields["search_chars"].split()
     assert {"面", "馆", "面馆", "单磊", "解放", "12", "2号"} <= set(tokens)
     assert "馆单" not in tokens  # pairs never cross from one field into the next
@@ -479,10 +502,13 @@ def test_name_pinyin_reads_phrases(name: str, pinyin: str) -> None:
 
 
 @pytest.mark.parametrize(("operator", "pinyin"), [
-    ("单磊", "sl shanlei"), ("曾华", "zh zenghua"), ("解放", "xf xiefang"), ("朴正", "pz piaozheng"),
-    ("仇红", "qh qiuhong"), ("尉迟恭", "ycg yuchigong"), ("万俟明", "mqm moqiming"), ("张单", "zd zhangdan"),
+    ("单磊", "sl dl shanlei danlei"), ("曾华", "zh ch zenghua cenghua"), ("解放", "xf jf xiefang jiefang"),
+    ("朴正", "pz piaozheng puzheng"), ("仇红", "qh ch qiuhong chouhong"), ("尉迟恭", "ycg yuchigong"),
+    ("万俟明", "mqm moqiming"), ("张单", "zd zhangdan"),
+    ("王伟", "ww wangwei"),
 ])
 def test_operator_surnames(operator: str, pinyin: str) -> None:
+    """The surname's own reading first (单 shan), then the everyday ones, so both find the operator."""
     assert search_fields("", operator, "")["name_pinyin"] == pinyin
 
 

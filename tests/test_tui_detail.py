@@ -1,4 +1,4 @@
-"""The detail screen: grouped fields in Chinese, licences with their state, year figures, history."""
+"""The detail screen: grouped fields in Chinese, licenses with their state, year figures, history."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ async def test_fields_are_grouped_with_chinese_labels(sqlite_engine: Engine, off
         assert screen._field_text("suspended") == "否"
 
 
-async def test_licences_show_expired_and_expiring(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
+async def test_licenses_show_expired_and_expiring(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from test_tui_support import Office_, build_app, build_office, settle, to_list, uscc
+from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from screens import business_form
@@ -107,6 +108,24 @@ async def test_invalid_phone_shows_an_inline_message(sqlite_engine: Engine, offi
         assert error_under(app, "phone").startswith("联系电话有误")
         assert error_under(app, "name") == ""
         assert "有 1 项需要修改" in str(app.screen.query_one("#form-summary", Static).render())
+
+
+async def test_a_name_too_long_for_its_column_is_refused_inline(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """The form gets the import's sentence (workbench.services.business_validation.out_of_bounds), never a
+    database error: PostgreSQL refuses a 201-character name outright (tests/test_business_row.py)."""
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_form(pilot, "张记")
+        await pilot.press("ctrl+u")
+        app.focused.post_message(events.Paste("店" * 201))  # as a long name comes: pasted from elsewhere
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessFormScreen)
+        assert error_under(app, "name") == "名称超过 200 个字（现有 201 个），请核对"
 
 
 async def test_conflict_then_overwrite(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from screens.business_list import BusinessListScreen
 from screens.format import (
     change_text,
     fit_cells,
-    licence_state,
+    license_state,
     local_time_text,
     money_text,
     short_office_name,
@@ -57,12 +57,12 @@ def test_status_markers() -> None:
     assert status_cell("deregistered", False, True).plain == "注销 异常"
 
 
-def test_licence_states() -> None:
+def test_license_states() -> None:
     today = date(2025, 6, 1)
-    assert licence_state(date(2025, 5, 31), today) == ("已过期 1 天", "bold red")
-    assert licence_state(date(2025, 6, 20), today)[0] == "即将到期（剩 19 天）"
-    assert licence_state(date(2026, 1, 1), today) == ("有效", "")
-    assert licence_state(None, today) == ("长期有效", "")
+    assert license_state(date(2025, 5, 31), today) == ("已过期 1 天", "bold red")
+    assert license_state(date(2025, 6, 20), today)[0] == "即将到期（剩 19 天）"
+    assert license_state(date(2026, 1, 1), today) == ("有效", "")
+    assert license_state(None, today) == ("长期有效", "")
 
 
 def test_values_as_staff_read_them() -> None:

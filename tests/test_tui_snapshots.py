@@ -50,7 +50,7 @@ def test_detail_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*"张记", "enter"))
 
 
-def test_detail_licences_120x36(app: WorkbenchApp, snap_compare: Any) -> None:
+def test_detail_licenses_120x36(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=keys(*"张记", "enter", "2"))
 
 

@@ -76,13 +76,13 @@ def build_office(engine: Engine, extra_businesses: int = 0) -> Office_:
             data.update(uscc=uscc(serial), grid_id=grids[row["grid"]].id, officer_id=officers[row["officer"]].id)
             business = create_business(session=session, actor=actor, data=data)
             uuids[business.name] = business.uuid
-        _add_licences_and_figures(session, office.id, uuids["鹿城区张记小吃店"])
+        _add_licenses_and_figures(session, office.id, uuids["鹿城区张记小吃店"])
         session.commit()
         return Office_(office.id, {n: g.id for n, g in grids.items()},  # type: ignore[misc]
                        {n: o.id for n, o in officers.items()}, uuids)  # type: ignore[misc]
 
 
-def _add_licences_and_figures(session: Session, office_id: int, business_uuid: str) -> None:
+def _add_licenses_and_figures(session: Session, office_id: int, business_uuid: str) -> None:
     from workbench.services.register import get_business
 
     business = get_business(session=session, actor=Actor("x", "x", office_id), business_uuid=business_uuid)

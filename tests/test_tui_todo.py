@@ -54,7 +54,7 @@ def groups(app: object) -> dict[str, list[list[str]]]:
     return shown_groups
 
 
-async def test_overdue_appeal_and_expiring_licence_in_their_groups(
+async def test_overdue_appeal_and_expiring_license_in_their_groups(
     sqlite_engine: Engine,
     office: Office_,
     tmp_path: Path,

@@ -128,7 +128,7 @@ def init(
     from workbench.cli_ready import ready_engine
     from workbench.services.office import offices, set_up_office
 
-    engine, _result = ready_engine(locations.database_url(ctx.obj["db"]))
+    engine, _result = ready_engine(locations.database_url(ctx.obj["db"]), create=True)
     with Session(engine) as session:
         if any(existing.name == office.strip() for existing in offices(session=session)):
             typer.echo(f"「{office}」已经建过了。", err=True)
@@ -158,10 +158,15 @@ for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, c
 
 def main() -> None:
     """Console-script entry point."""
+    from storage.connection_errors import DatabaseUnavailable
+
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except DatabaseUnavailable as problem:
+        typer.echo(str(problem), err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

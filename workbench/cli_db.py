@@ -39,11 +39,11 @@ def backup_command(
     from pathlib import Path
 
     from storage.backup import BackupError, backup_database
-    from storage.engine import make_engine
+    from workbench.cli_ready import open_engine
 
     target_dir = Path(to) if to else locations.backup_dir()
     try:
-        path = backup_database(make_engine(_url(ctx)), target_dir)
+        path = backup_database(open_engine(_url(ctx)), target_dir)
     except BackupError as problem:
         typer.echo(str(problem), err=True)
         raise typer.Exit(1) from None
@@ -56,7 +56,7 @@ def check_command(ctx: typer.Context) -> None:
     from storage.check import check_database
     from storage.engine import make_engine
 
-    report = check_database(make_engine(_url(ctx)))
+    report = check_database(make_engine(_url(ctx)))  # check_database names a missing file without creating it
     for line in report.lines:
         typer.echo(line)
     if not report.ok:
@@ -72,8 +72,10 @@ def copy_command(
     from rich.progress import Progress
 
     from storage.copy import CopyError, copy_database
-    from storage.engine import make_engine
+    from workbench.cli_ready import open_engine
 
+    source_engine = open_engine(source)  # a missing source stops here: no empty target is left behind
+    target_engine = open_engine(target, create=True)
     with Progress() as bar:
         task = bar.add_task("复制", total=None)
 
@@ -81,7 +83,7 @@ def copy_command(
             bar.update(task, completed=done, total=total, description=what)
 
         try:
-            result = copy_database(make_engine(source), make_engine(target), progress=progress)
+            result = copy_database(source_engine, target_engine, progress=progress)
         except CopyError as problem:
             typer.echo(str(problem), err=True)
             raise typer.Exit(1) from None

@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from storage.connection_errors import DatabaseUnavailable, explain_database_error
 from storage.engine import is_sqlite, make_engine, normalise_url
 from storage.schema import upgrade
 from storage.tables import Business
@@ -21,8 +23,12 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
     if replace and is_sqlite(normalise_url(url)):
         _remove_sqlite_files(url)
     engine = make_engine(url)
-    upgrade(engine)
-    existing = _business_count(engine)
+    try:
+        upgrade(engine)
+        existing = _business_count(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise DatabaseUnavailable(explain_database_error(error, engine.url)) from error
     if existing and if_missing:
         typer.echo(f"演示库已存在（{existing:,} 户），直接使用：{url}")
         return

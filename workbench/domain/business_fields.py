@@ -1,54 +1,107 @@
-"""The business fields staff see: Chinese label and group, in the order forms and the detail show them."""
+"""The business row, declared once: every column a 市场主体 carries beyond the travelling stamp, with its
+Chinese label, form group, kind, default, length limit, and whether it is personal data, editable, read
+from a registration list and carried to other machines.
+
+Everything else derives from BUSINESS_ROW: the form and the detail (BUSINESS_FIELDS, in this order), the
+register service (EDITABLE_FIELDS), validation (max_length, via workbench.services.business_validation),
+the import (IMPORTED_FIELDS, NEW_BUSINESS_DEFAULTS: the order of a new row's values), the commit and the
+demo (their column lists), and the export (labels, personal). storage/tables.py Business keeps the SQL
+column definitions; tests/test_business_row.py pins that the two agree (names, defaults, lengths).
+docs/architecture-row.md says how to add a field.
+"""
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from workbench.domain.labels import BusinessKind, BusinessStatus
+
+FORM_GROUPS = ("登记信息", "经营者与联系", "管理")
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
-    group: str
+    group: str = ""  # the form's and the detail's group; "" = not on the form
     kind: str = "text"  # text / date / int / money / bool / choice
+    default: Any = None  # what a new business holds when nobody gives a value (the table's default)
+    max_length: int | None = None  # text columns: the column's length (storage.tables.Business)
+    personal: bool = False  # 个人信息: masked in exports unless the person asks for it in full (logged)
+    editable: bool = True  # the register service (form, and later sync) may set it
+    imported: bool = False  # a registration list may carry it: compared, updated and inserted by the import
+    travels: bool = True  # carried to other machines; False: derived locally (the search columns)
 
 
-BUSINESS_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("name", "名称", "登记信息"),
-    FieldSpec("uscc", "统一社会信用代码", "登记信息"),
-    FieldSpec("reg_no", "注册号", "登记信息"),
-    FieldSpec("kind", "主体类型", "登记信息", "choice"),
-    FieldSpec("composition", "组成形式", "登记信息", "choice"),
-    FieldSpec("registered_on", "成立日期", "登记信息", "date"),
-    FieldSpec("status", "登记状态", "登记信息", "choice"),
-    FieldSpec("industry_code", "行业代码", "登记信息"),
-    FieldSpec("capital", "资金数额（元）", "登记信息", "money"),
-    FieldSpec("operator", "经营者", "经营者与联系"),
-    FieldSpec("id_number", "身份证号", "经营者与联系"),
-    FieldSpec("phone", "联系电话", "经营者与联系"),
-    FieldSpec("address", "经营场所", "经营者与联系"),
-    FieldSpec("employees", "从业人员", "经营者与联系", "int"),
-    FieldSpec("grid_id", "所属网格", "管理", "choice"),
-    FieldSpec("officer_id", "包联干部", "管理", "choice"),
-    FieldSpec("suspended", "歇业", "管理", "bool"),
-    FieldSpec("suspended_from", "歇业起始", "管理", "date"),
-    FieldSpec("suspended_until", "歇业截止", "管理", "date"),
-    FieldSpec("abnormal", "经营异常", "管理", "bool"),
-    FieldSpec("abnormal_since", "异常标记日期", "管理", "date"),
-    FieldSpec("tags", "标签", "管理"),
+_ID, _SHOP, _MANAGE = FORM_GROUPS
+
+BUSINESS_ROW: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "名称", _ID, max_length=200, imported=True),
+    FieldSpec("uscc", "统一社会信用代码", _ID, max_length=18, imported=True),
+    FieldSpec("reg_no", "注册号", _ID, max_length=50, imported=True),
+    FieldSpec("kind", "主体类型", _ID, "choice", BusinessKind.HOUSEHOLD, 16, imported=True),
+    FieldSpec("composition", "组成形式", _ID, "choice", max_length=8, imported=True),
+    FieldSpec("registered_on", "成立日期", _ID, "date", imported=True),
+    FieldSpec("status", "登记状态", _ID, "choice", BusinessStatus.ACTIVE, 24, imported=True),
+    FieldSpec("industry_code", "行业代码", _ID, max_length=5, imported=True),
+    FieldSpec("capital", "资金数额（元）", _ID, "money", imported=True),
+    FieldSpec("operator", "经营者", _SHOP, default="", max_length=100, imported=True),
+    FieldSpec("id_number", "身份证号", _SHOP, max_length=18, personal=True, imported=True),
+    FieldSpec("phone", "联系电话", _SHOP, default="", max_length=32, personal=True, imported=True),
+    FieldSpec("address", "经营场所", _SHOP, default="", max_length=300, imported=True),
+    FieldSpec("employees", "从业人员", _SHOP, "int", imported=True),
+    FieldSpec("grid_id", "所属网格", _MANAGE, "choice", imported=True),
+    FieldSpec("officer_id", "包联干部", _MANAGE, "choice", imported=True),
+    FieldSpec("suspended", "歇业", _MANAGE, "bool", False, imported=True),
+    FieldSpec("suspended_from", "歇业起始", _MANAGE, "date"),
+    FieldSpec("suspended_until", "歇业截止", _MANAGE, "date"),
+    FieldSpec("abnormal", "经营异常", _MANAGE, "bool", False),
+    FieldSpec("abnormal_since", "异常标记日期", _MANAGE, "date"),
+    FieldSpec("tags", "标签", _MANAGE, default="", max_length=300),
+    # Not on the form: set with the industry code, by a support record, or derived for search.
+    FieldSpec("industry_code_version", "行业代码版本", default="2017", max_length=4, imported=True),
+    FieldSpec("first_loan_on", "首贷日期", kind="date", editable=False),
+    FieldSpec("first_loan_bank", "首贷银行", max_length=100, editable=False),
+    FieldSpec("name_pinyin", "名称拼音", default="", max_length=600, editable=False, travels=False),
+    FieldSpec("search_chars", "检索字", default="", max_length=2000, editable=False, travels=False),
 )
 
-FIELD_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in BUSINESS_FIELDS}
+FIELD_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in BUSINESS_ROW}
+# What the form and the detail show, group by group, in this order.
+BUSINESS_FIELDS: tuple[FieldSpec, ...] = tuple(spec for spec in BUSINESS_ROW if spec.group)
+EDITABLE_FIELDS: tuple[str, ...] = tuple(spec.name for spec in BUSINESS_ROW if spec.editable)
+# The fields an import reads, compares and inserts; a new business's values go in this order.
+IMPORTED_FIELDS: tuple[str, ...] = tuple(spec.name for spec in BUSINESS_ROW if spec.imported)
+NEW_BUSINESS_DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
+    (name, FIELD_BY_NAME[name].default) for name in IMPORTED_FIELDS
+)
+# The stored columns a new business takes its default for when the import does not give them.
+NOT_IMPORTED_DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
+    (spec.name, spec.default)
+    for spec in BUSINESS_ROW
+    if not spec.imported and spec.travels and spec.default is not None
+)
+PERSONAL_FIELDS = frozenset(spec.name for spec in BUSINESS_ROW if spec.personal)
+MAX_LENGTHS: dict[str, int] = {
+    spec.name: spec.max_length for spec in BUSINESS_ROW if spec.max_length is not None
+}
+SEARCH_SOURCES = ("name", "operator", "address")  # what storage.search.search_fields derives from
 
 EXTRA_LABELS: dict[str, str] = {
-    "industry_code_version": "行业代码版本",
     "": "（整条记录）",
-    "first_loan_on": "首贷日期",
-    "first_loan_bank": "首贷银行",
     "classification": "分型/规模",
     "override_tier": "人工认定分型",
     "override_reason": "人工认定理由",
 }
+
+
+def row_class(typename: str, fields: Iterable[str]) -> Any:
+    """A namedtuple class of these fields (some of the declaration's, in its order): rows made and read by
+    name that go to the driver as the tuples they are. Typed Any: its fields are known only at run time."""
+    return namedtuple(typename, tuple(fields))  # type: ignore[misc]
 
 
 def field_label(name: str) -> str:

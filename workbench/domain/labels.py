@@ -4,57 +4,90 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
+from typing import Any
+
+
+class StoredWord(StrEnum):
+    """A code name stored in a text column. Pickled as the plain text, so the import's packed rows and the
+    demo's chunks (which cross processes by the hundred thousand) carry strings, not enum look-ups; the
+    text compares equal to the member on the other side."""
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, tuple[str]]:
+        return str, (self._value_,)
+
+
+class BusinessKind(StoredWord):
+    """主体类型 as stored in business.kind (GLOSSARY: a household is kind `individual`)."""
+
+    HOUSEHOLD = "individual"  # 个体工商户
+    ENTERPRISE = "enterprise"  # 企业
+    COOPERATIVE = "cooperative"  # 农民专业合作社
+
+
+class BusinessStatus(StoredWord):
+    """登记状态 as stored in business.status (RULES.md §6.3). 歇业 is no status: it is the `suspended`
+    flag on an ACTIVE business."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    REVOKED_DEREGISTERED = "revoked_deregistered"
+    DEREGISTERED = "deregistered"
+    CANCELLED = "cancelled"
+    MOVED_OUT = "moved_out"
+    OTHER = "other"
+
 
 STATUS_LABELS: dict[str, str] = {
-    "active": "存续",
-    "revoked": "吊销，未注销",
-    "revoked_deregistered": "吊销，已注销",
-    "deregistered": "注销",
-    "cancelled": "撤销",
-    "moved_out": "迁出",
-    "other": "其他",
+    BusinessStatus.ACTIVE: "存续",
+    BusinessStatus.REVOKED: "吊销，未注销",
+    BusinessStatus.REVOKED_DEREGISTERED: "吊销，已注销",
+    BusinessStatus.DEREGISTERED: "注销",
+    BusinessStatus.CANCELLED: "撤销",
+    BusinessStatus.MOVED_OUT: "迁出",
+    BusinessStatus.OTHER: "其他",
 }
 
 # Registry exports and commercial data use many words for the same status; 在业/开业/在营 mean 存续.
 _STATUS_SYNONYMS: dict[str, str] = {
-    "存续": "active",
-    "在营": "active",
-    "开业": "active",
-    "在业": "active",
-    "在册": "active",
-    "存续(在营、开业、在册)": "active",
-    "存续（在营、开业、在册）": "active",
-    "正常": "active",
-    "1": "active",
-    "吊销": "revoked",
-    "吊销，未注销": "revoked",
-    "吊销,未注销": "revoked",
-    "吊销未注销": "revoked",
-    "2": "revoked",
-    "吊销，已注销": "revoked_deregistered",
-    "吊销,已注销": "revoked_deregistered",
-    "吊销已注销": "revoked_deregistered",
-    "3": "revoked_deregistered",
-    "注销": "deregistered",
-    "已注销": "deregistered",
-    "4": "deregistered",
-    "撤销": "cancelled",
-    "已撤销": "cancelled",
-    "5": "cancelled",
-    "迁出": "moved_out",
-    "已迁出": "moved_out",
-    "6": "moved_out",
-    "其他": "other",
-    "9": "other",
+    "存续": BusinessStatus.ACTIVE,
+    "在营": BusinessStatus.ACTIVE,
+    "开业": BusinessStatus.ACTIVE,
+    "在业": BusinessStatus.ACTIVE,
+    "在册": BusinessStatus.ACTIVE,
+    "存续(在营、开业、在册)": BusinessStatus.ACTIVE,
+    "存续（在营、开业、在册）": BusinessStatus.ACTIVE,
+    "正常": BusinessStatus.ACTIVE,
+    "1": BusinessStatus.ACTIVE,
+    "吊销": BusinessStatus.REVOKED,
+    "吊销，未注销": BusinessStatus.REVOKED,
+    "吊销,未注销": BusinessStatus.REVOKED,
+    "吊销未注销": BusinessStatus.REVOKED,
+    "2": BusinessStatus.REVOKED,
+    "吊销，已注销": BusinessStatus.REVOKED_DEREGISTERED,
+    "吊销,已注销": BusinessStatus.REVOKED_DEREGISTERED,
+    "吊销已注销": BusinessStatus.REVOKED_DEREGISTERED,
+    "3": BusinessStatus.REVOKED_DEREGISTERED,
+    "注销": BusinessStatus.DEREGISTERED,
+    "已注销": BusinessStatus.DEREGISTERED,
+    "4": BusinessStatus.DEREGISTERED,
+    "撤销": BusinessStatus.CANCELLED,
+    "已撤销": BusinessStatus.CANCELLED,
+    "5": BusinessStatus.CANCELLED,
+    "迁出": BusinessStatus.MOVED_OUT,
+    "已迁出": BusinessStatus.MOVED_OUT,
+    "6": BusinessStatus.MOVED_OUT,
+    "其他": BusinessStatus.OTHER,
+    "9": BusinessStatus.OTHER,
 }
 
 _BRACKETED = re.compile(r"([^(]+)\(([^)]+)\)")  # after NFKC: 在营(开业)
 _NOTE_WORDS = re.compile(r"[、,，;；/]")
 
 KIND_LABELS: dict[str, str] = {
-    "individual": "个体工商户",
-    "enterprise": "企业",
-    "cooperative": "农民专业合作社",
+    BusinessKind.HOUSEHOLD: "个体工商户",
+    BusinessKind.ENTERPRISE: "企业",
+    BusinessKind.COOPERATIVE: "农民专业合作社",
 }
 
 COMPOSITION_LABELS: tuple[str, ...] = ("个人经营", "家庭经营")
@@ -99,9 +132,9 @@ def normalise_kind(raw: str | None) -> str | None:
     if text in KIND_LABELS:
         return text
     if "个体" in text:
-        return "individual"
+        return BusinessKind.HOUSEHOLD
     if "合作社" in text:
-        return "cooperative"
+        return BusinessKind.COOPERATIVE
     if "企业" in text or "公司" in text:
-        return "enterprise"
+        return BusinessKind.ENTERPRISE
     return None

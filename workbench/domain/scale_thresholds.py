@@ -17,7 +17,7 @@ WAN = 10_000
 @dataclass(frozen=True)
 class ScaleThreshold:
     """One 规上/限上 category: the yearly revenue (yuan) that makes a legal-person unit count, or None
-    where the test is not money (建筑业 needs a licence, 房地产开发 counts every unit that operates)."""
+    where the test is not money (建筑业 needs a license, 房地产开发 counts every unit that operates)."""
 
     category: str
     revenue: int | None

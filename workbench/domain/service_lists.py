@@ -13,7 +13,7 @@ Shipped defaults below; an office changes them in service.toml in the config fol
     "政策咨询" = 5
     "投诉纠纷" = 7
 
-    [licence_lead_times]              # licence kind = reminder points in working days before expiry
+    [licence_lead_times]              # license kind = reminder points in working days before expiry
     "食品经营许可证" = [90, 30, 15]
     "*" = [30, 15]                    # every other kind
 
@@ -54,8 +54,10 @@ APPEAL_CATEGORIES: dict[str, int] = {
 }
 VISIT_FINDINGS: tuple[str, ...] = ("正常经营", "未开业", "已停业", "查无下落", "其他")
 SATISFACTION_LEVELS: tuple[str, ...] = ("满意", "基本满意", "不满意")
-ANY_LICENCE = "*"
-LICENCE_LEAD_TIMES: dict[str, tuple[int, ...]] = {ANY_LICENCE: (90, 30, 15)}
+ANY_LICENSE = "*"
+# The key in service.toml, spelt as the offices' files already spell it (the code's name is license).
+LEAD_TIMES_KEY = "licence_lead_times"
+LICENSE_LEAD_TIMES: dict[str, tuple[int, ...]] = {ANY_LICENSE: (90, 30, 15)}
 # What an observed change on a visit may touch on the business, with its label.
 VISIT_OBSERVABLE_FIELDS: dict[str, str] = {
     "phone": "联系电话",
@@ -73,7 +75,7 @@ class ServiceLists:
     appeal_categories: dict[str, int] = field(default_factory=lambda: dict(APPEAL_CATEGORIES))
     visit_findings: tuple[str, ...] = VISIT_FINDINGS
     satisfaction_levels: tuple[str, ...] = SATISFACTION_LEVELS
-    licence_lead_times: dict[str, tuple[int, ...]] = field(default_factory=lambda: dict(LICENCE_LEAD_TIMES))
+    license_lead_times: dict[str, tuple[int, ...]] = field(default_factory=lambda: dict(LICENSE_LEAD_TIMES))
     due_soon_working_days: int = 3
     annual_report_reminder: bool = True
 
@@ -81,9 +83,9 @@ class ServiceLists:
         """Working days from intake to deadline for a category (an unknown one gets 其他's, else 10)."""
         return self.appeal_categories.get(category, self.appeal_categories.get("其他", 10))
 
-    def lead_times(self, licence_kind: str) -> tuple[int, ...]:
-        """Reminder points for a licence kind, largest first."""
-        points = self.licence_lead_times.get(licence_kind) or self.licence_lead_times.get(ANY_LICENCE, ())
+    def lead_times(self, license_kind: str) -> tuple[int, ...]:
+        """Reminder points for a license kind, largest first."""
+        points = self.license_lead_times.get(license_kind) or self.license_lead_times.get(ANY_LICENSE, ())
         return tuple(sorted(points, reverse=True))
 
 
@@ -107,8 +109,8 @@ def parse_service_lists(text: str) -> ServiceLists:
         if not isinstance(categories, dict) or not all(_whole(days) for days in categories.values()):
             raise ValueError(f"{SERVICE_FILE}：appeal_categories 应写成「类别 = 工作日天数」，天数为正整数")
         changes["appeal_categories"] = dict(categories)
-    if "licence_lead_times" in document:
-        changes["licence_lead_times"] = _lead_times(document["licence_lead_times"])
+    if LEAD_TIMES_KEY in document:
+        changes["license_lead_times"] = _lead_times(document[LEAD_TIMES_KEY])
     if "due_soon_working_days" in document:
         if not _whole(document["due_soon_working_days"]):
             raise ValueError(f"{SERVICE_FILE}：due_soon_working_days 应为正整数")
@@ -134,11 +136,11 @@ def _names(key: str, value: Any) -> tuple[str, ...]:
 
 def _lead_times(value: Any) -> dict[str, tuple[int, ...]]:
     if not isinstance(value, dict):
-        raise ValueError(f"{SERVICE_FILE}：licence_lead_times 应写成「许可证种类 = [90, 30, 15]」")
+        raise ValueError(f"{SERVICE_FILE}：{LEAD_TIMES_KEY} 应写成「许可证种类 = [90, 30, 15]」")
     lead_times: dict[str, tuple[int, ...]] = {}
     for kind, points in value.items():
         if not isinstance(points, list) or not points or not all(_whole(point) for point in points):
-            raise ValueError(f"{SERVICE_FILE}：licence_lead_times「{kind}」应为正整数列表，如 [90, 30, 15]")
+            raise ValueError(f"{SERVICE_FILE}：{LEAD_TIMES_KEY}「{kind}」应为正整数列表，如 [90, 30, 15]")
         lead_times[kind] = tuple(points)
     return lead_times
 

@@ -10,15 +10,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from workbench.domain.labels import BusinessStatus
 from workbench.domain.rule_files import RulesError, number_at, value_at
 from workbench.domain.size_class import format_amount, size_row_for
 
-NOT_TRADING_STATUSES = {
-    "revoked": "已吊销",
-    "revoked_deregistered": "已吊销并注销",
-    "deregistered": "已注销",
-    "cancelled": "已撤销",
-    "moved_out": "已迁出",
+NOT_TRADING_STATUSES: dict[str, str] = {
+    BusinessStatus.REVOKED: "已吊销",
+    BusinessStatus.REVOKED_DEREGISTERED: "已吊销并注销",
+    BusinessStatus.DEREGISTERED: "已注销",
+    BusinessStatus.CANCELLED: "已撤销",
+    BusinessStatus.MOVED_OUT: "已迁出",
 }
 
 
@@ -63,7 +64,7 @@ class TierInputs:
     Not frozen: a recompute builds a million of these, and a frozen dataclass's __init__ costs twice as much.
     """
 
-    status: str = "active"
+    status: str = BusinessStatus.ACTIVE
     suspended: bool = False
     abnormal: bool = False
     registered_on: date | None = None
@@ -199,7 +200,7 @@ def _growth_or_development(
 def _not_trading(inputs: TierInputs, rules: TierRules) -> str | None:
     if inputs.status in NOT_TRADING_STATUSES:
         return NOT_TRADING_STATUSES[inputs.status]
-    if inputs.status != "active":
+    if inputs.status != BusinessStatus.ACTIVE:
         return "登记状态不是存续"
     if inputs.suspended and rules.unclassified_when_suspended:
         return "歇业中"

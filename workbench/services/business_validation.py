@@ -6,8 +6,8 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from storage.tables import Business
 from workbench.domain import identifiers, reference
+from workbench.domain.business_fields import BUSINESS_ROW, MAX_LENGTHS, field_label
 from workbench.domain.labels import (
     COMPOSITION_LABELS,
     KIND_LABELS,
@@ -17,10 +17,14 @@ from workbench.domain.labels import (
 )
 from workbench.domain.values import parse_date, parse_int, parse_money
 
-# The phone column's length: several numbers written a/b must still fit it.
-PHONE_MAX = int(Business.__table__.c.phone.type.length)  # type: ignore[attr-defined]
+# The phone column's length (workbench.domain.business_fields, pinned to the table): several numbers
+# written a/b must still fit it.
+PHONE_MAX = MAX_LENGTHS["phone"]
+MAX_EMPLOYEES = 10_000_000  # a whole number larger than any business (and than a 32-bit column) is a typo
+INDUSTRY_VERSIONS = ("2017", "2011")
 
-TEXT_FIELDS = ("name", "operator", "address", "tags", "reg_no")
+# Free text is NFKC-cleaned and trimmed; the coded texts (uscc, phone ...) have their own cleaner below.
+TEXT_FIELDS = tuple(spec.name for spec in BUSINESS_ROW if spec.kind == "text" and spec.editable)
 
 
 def clean_text(value: Any) -> str:
@@ -44,7 +48,25 @@ def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
             errors[field] = str(problem)
     if "name" in values and not clean.get("name"):
         errors["name"] = "名称不能为空"
+    for field, reason in out_of_bounds(clean).items():
+        errors.setdefault(field, reason)
     return clean, errors
+
+
+def out_of_bounds(values: dict[str, Any]) -> dict[str, str]:
+    """Values the register's columns cannot hold (a text longer than its column, an absurd headcount),
+    field -> Chinese reason: refused before any write, so no engine fails half-way on them. The one
+    check of lengths: validate_business runs it, and the import runs it on every row (imports.planner)."""
+    limit_of = MAX_LENGTHS.get  # every row of an import comes here: one plain loop over what it holds
+    errors: dict[str, str] = {}
+    for field, value in values.items():
+        limit = limit_of(field)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            errors[field] = f"{field_label(field)}超过 {limit} 个字（现有 {len(value)} 个），请核对"
+    employees = values.get("employees")
+    if isinstance(employees, int) and employees > MAX_EMPLOYEES:
+        errors["employees"] = f"从业人员超过 {MAX_EMPLOYEES:,} 人，请核对"
+    return errors
 
 
 def _clean_field(field: str, raw: Any) -> Any:
@@ -108,6 +130,13 @@ def _industry(raw: Any, version: str) -> str | None:
     raise ValueError(f"行业代码「{raw}」不在 GB/T 4754-2017 国民经济行业分类中")
 
 
+def _industry_version(raw: Any) -> str:
+    text = "2017" if _blank(raw) else clean_text(raw)
+    if text not in INDUSTRY_VERSIONS:
+        raise ValueError(f"行业代码版本应为 2017 或 2011，而不是「{raw}」")
+    return text
+
+
 def _date(raw: Any) -> date | None:
     try:
         return parse_date(raw if isinstance(raw, date) else clean_text(raw) or None)
@@ -164,4 +193,5 @@ _CLEANERS: dict[str, Any] = {
     "composition": _composition,
     "suspended": _bool,
     "abnormal": _bool,
+    "industry_code_version": _industry_version,
 }

@@ -22,14 +22,19 @@ from storage.tables_distinctions import BusinessEvent, Distinction
 from workbench.domain.candidates import CandidateRules, conversion_reasons, scale_up_reason
 from workbench.domain.distinctions import OPEN_STEPS
 from workbench.domain.eligibility import ELIGIBLE_TIERS, NegativeEvent, check_eligibility, years_after
+from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.domain.scale_thresholds import SCALE_THRESHOLDS, scale_threshold_for
 from workbench.domain.size_class import SizeClass, size_class_from_bounds, size_row_for
 from workbench.domain.size_table import SIZE_ROWS, Indicator, SizeRow
 from workbench.services.distinctions import tiers_of
 from workbench.services.pools import current_member_ids
 
-TRADING_STATUS = "active"
-KIND_OF_LIST = {"conversion": "individual", "scale_up": "enterprise", "distinction": "individual"}
+TRADING_STATUS = BusinessStatus.ACTIVE
+KIND_OF_LIST = {
+    "conversion": BusinessKind.HOUSEHOLD,
+    "scale_up": BusinessKind.ENTERPRISE,
+    "distinction": BusinessKind.HOUSEHOLD,
+}
 
 
 @dataclass(frozen=True)
@@ -252,7 +257,7 @@ def _distinction(
     taken = _with_distinction(session, actor)
     found: list[CandidateRow] = []
     trading_since = col(Business.registered_on) <= years_after(today, -rules.min_trading_years)
-    for figures in _trading_with_figures(session, actor, "individual", grid_id, officer_id, trading_since):
+    for figures in _trading_with_figures(session, actor, BusinessKind.HOUSEHOLD, grid_id, officer_id, trading_since):
         business = figures.business
         if business.id in taken or business.id not in tiers:
             continue

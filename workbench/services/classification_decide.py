@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from workbench.domain.labels import BusinessKind
 from workbench.domain.size_class import classify_size
 from workbench.domain.tiers import TIER_LABELS, TierInputs, TierRules, classify_tier
 from workbench.services.classification_report import SIZE_LABELS
@@ -159,7 +160,7 @@ class Decider:
     def tier(self, row: Any) -> tuple[str | None, str]:
         """The tier and its explanation (None and "" for an enterprise). Not cached: revenue and tax make
         most households' inputs distinct, and a cache key cost more than the rule (measured)."""
-        if row[1] != "individual":
+        if row[1] != BusinessKind.HOUSEHOLD:
             return None, ""
         result = classify_tier(tier_inputs(row, self.today), self.rules)
         return result.tier.value, result.explanation

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.tables_classification import ClassificationHistory, ClassificationResult
+from workbench.domain.labels import BusinessKind
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import Tier, TierRules
 from workbench.services.classification_recompute import recompute
@@ -32,7 +33,7 @@ def override_tier(
     if not reason:
         raise ValidationFailed({"reason": "请填写人工认定的理由"})
     view = classification_of(session, actor=actor, business_uuid=business_uuid)
-    if view.kind != "individual":
+    if view.kind != BusinessKind.HOUSEHOLD:
         raise ValidationFailed({"tier": "只有个体工商户分型，企业不能认定为生存型/成长型/发展型"})
     if not view.computed:  # never classified: store the computed result first, the override goes on top
         recompute(

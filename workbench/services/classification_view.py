@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from storage.audit import Actor
 from storage.tables_classification import ClassificationHistory, ClassificationResult
+from workbench.domain.labels import BusinessKind
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.size_class import SizeClass
 from workbench.domain.tiers import Tier, TierRules
@@ -68,7 +69,7 @@ class ClassificationView:
         if self.override_tier is not None:
             return f"{self.override_tier.label}（人工认定：{self.override_reason}）"
         if self.tier is None:
-            return "不分型（非个体工商户）" if self.kind != "individual" else "尚未分型"
+            return "不分型（非个体工商户）" if self.kind != BusinessKind.HOUSEHOLD else "尚未分型"
         return self.tier.label
 
     @property

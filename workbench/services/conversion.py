@@ -14,11 +14,12 @@ from storage.audit import Actor, log_changes, stamp_values, utc_now
 from storage.tables import Business
 from storage.tables_distinctions import Conversion, PoolMembership
 from workbench.domain.candidates import CONVERSION_METHOD_LABELS
+from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.errors import ValidationFailed
 from workbench.services.pools import leave_pool
 from workbench.services.register import get_business, update_business
 
-ENTERPRISE_KINDS = ("enterprise",)
+ENTERPRISE_KINDS = (BusinessKind.ENTERPRISE,)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def convert_directly(
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     _refuse_not_household(business)
     old_kind, uscc = business.kind, business.uscc
-    changes: dict[str, Any] = {"kind": "enterprise"}
+    changes: dict[str, Any] = {"kind": BusinessKind.ENTERPRISE}
     if new_name and new_name.strip():
         changes["name"] = new_name.strip()
     update_business(
@@ -89,7 +90,7 @@ def convert_by_new_establishment(
         actor=actor,
         business_uuid=old_business_uuid,
         base_version=old_base_version,
-        changes={"status": "deregistered"},
+        changes={"status": BusinessStatus.DEREGISTERED},
     )
     assert old.id is not None and new.id is not None
     conversion = _record(
@@ -110,7 +111,7 @@ def convert_by_new_establishment(
 
 
 def _refuse_not_household(business: Business) -> None:
-    if business.kind != "individual":
+    if business.kind != BusinessKind.HOUSEHOLD:
         raise ValidationFailed({"kind": f"「{business.name}」不是个体工商户，不能办理个转企"})
 
 
@@ -125,7 +126,7 @@ def _record(
     new_uscc: str | None,
     old_kind: str,
     note: str,
-    new_kind: str = "enterprise",
+    new_kind: str = BusinessKind.ENTERPRISE,
 ) -> Conversion:
     at = utc_now()
     values: dict[str, Any] = {

@@ -1,8 +1,8 @@
-"""`workbench demo`: one realistic Wenzhou office with its grids, officers, businesses, figures and licences.
+"""`workbench demo`: one realistic Wenzhou office with its grids, officers, businesses, figures and licenses.
 
 build_demo(engine, size=…, seed=…) writes everything in one transaction:
 one 市场监管所 picked from the Lucheng units of the 2017 list, six officers, six 片区 named after the
-office's townships, then `size` businesses with three years of figures, licences and one change-log
+office's townships, then `size` businesses with three years of figures, licenses and one change-log
 'create' row each. The same seed, size and day give the same rows, uuids included.
 Rows go in chunks through the driver (bulk_write.BulkWriter), never as ORM objects.
 """
@@ -29,9 +29,10 @@ import storage.tables  # noqa: F401  (puts the tables on SQLModel.metadata)
 from storage import search
 from storage.search_side_index import SEARCHED
 from workbench.domain import reference
+from workbench.domain.labels import BusinessStatus, kind_label
 from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
-from workbench.services.demo_figures import LICENCE_COLUMNS, YEAR_COLUMNS
+from workbench.services.demo_figures import LICENSE_COLUMNS, YEAR_COLUMNS
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
 from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
@@ -43,7 +44,7 @@ PARALLEL_FROM = 50_000
 SIDE_INDEX_FROM = 100_000  # businesses; below this the search index is rebuilt in place (a few seconds)
 MAX_WORKERS = 4  # about what one writer keeps up with
 TABLES = ("business", "year_figures", "license", "change_log")
-COLUMNS = (YEAR_COLUMNS, LICENCE_COLUMNS, CHANGE_COLUMNS)
+COLUMNS = (YEAR_COLUMNS, LICENSE_COLUMNS, CHANGE_COLUMNS)
 COUNTY_CODE = "330302"
 COUNTY = "鹿城区"
 BUREAU = "温州市鹿城区市场监督管理局"
@@ -61,18 +62,17 @@ class DemoSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     year_figures: int = 0
-    licences: int = 0
+    licenses: int = 0
     change_log: int = 0
     seconds: float = 0.0
     service_work: str = ""  # demo_service: support, appeals, visits (issue 6)
 
     def __str__(self) -> str:
-        kinds = {"individual": "个体工商户", "enterprise": "企业", "cooperative": "农民专业合作社"}
-        parts = "，".join(f"{kinds.get(kind, kind)} {count:,}" for kind, count in self.by_kind.items())
+        parts = "，".join(f"{kind_label(kind)} {count:,}" for kind, count in self.by_kind.items())
         return (
             f"{self.office_name}：{self.grids} 个片区，{self.officers} 名包联干部\n"
-            f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get('active', 0):,}）\n"
-            f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licences:,} 张，变更记录 {self.change_log:,} 条\n"
+            f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get(BusinessStatus.ACTIVE, 0):,}）\n"
+            f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licenses:,} 张，变更记录 {self.change_log:,} 条\n"
             + (f"{self.service_work}\n" if self.service_work else "")
             + f"用时 {self.seconds:.1f} 秒"
         )
@@ -165,7 +165,7 @@ def build_demo(
         by_kind=dict(kinds.most_common()),
         by_status=dict(statuses.most_common()),
         year_figures=totals["year_figures"],
-        licences=totals["license"],
+        licenses=totals["license"],
         change_log=totals["change_log"],
         seconds=perf_counter() - started,
         service_work=str(service_work),

@@ -13,14 +13,15 @@ import random
 from bisect import bisect
 from datetime import date
 
+from workbench.domain.labels import BusinessKind
 from workbench.domain.uscc import CHARSET
 
-KIND_DIGIT = {"enterprise": "1", "individual": "2", "cooperative": "3"}
+KIND_DIGIT: dict[str, str] = {BusinessKind.ENTERPRISE: "1", BusinessKind.HOUSEHOLD: "2", BusinessKind.COOPERATIVE: "3"}
 # 三证合一: enterprises got credit codes from 2015-10-01, households (换照) from 2016-12-01.
-NEW_CODES_FROM = {
-    "enterprise": date(2015, 10, 1),
-    "cooperative": date(2015, 10, 1),
-    "individual": date(2016, 12, 1),
+NEW_CODES_FROM: dict[str, date] = {
+    BusinessKind.ENTERPRISE: date(2015, 10, 1),
+    BusinessKind.COOPERATIVE: date(2015, 10, 1),
+    BusinessKind.HOUSEHOLD: date(2016, 12, 1),
 }
 # Mobile prefixes of Faker's zh_CN provider (13x/14x/15x/18x) plus newer 17x/19x ones.
 MOBILE_PREFIXES = (
@@ -173,7 +174,7 @@ class CodeMaker:
 
     def reg_no(self, k: int, kind: str, region: str) -> str:
         """A 15-digit 注册号: region, kind digit (6 个体工商户, 0 内资), 7 digits, ISO 7064 MOD 11,10."""
-        body = region + ("6" if kind == "individual" else "0") + f"{self._reg_no(k):07d}"
+        body = region + ("6" if kind == BusinessKind.HOUSEHOLD else "0") + f"{self._reg_no(k):07d}"
         return body + regno_check(body)
 
 

@@ -2,7 +2,7 @@
 
 Households: median revenue about 25万 (most between 10万 and 60万), some 零申报 years, a thin tail of
 large ones; tax small because most stay under the small-taxpayer VAT threshold (月销售额 10万).
-Enterprises: median about 300万 with a long tail. Licences run five years from the first issue and are
+Enterprises: median about 300万 with a long tail. Licenses run five years from the first issue and are
 renewed on time, except about 7% whose last one lapsed; so some expire within 90 days and some have expired.
 """
 
@@ -14,6 +14,7 @@ from datetime import date
 from statistics import NormalDist
 from typing import Any
 
+from workbench.domain.labels import BusinessKind
 from workbench.services.demo_trades import DRUG, FOOD, Trade
 
 YEAR_COLUMNS = (
@@ -30,7 +31,7 @@ YEAR_COLUMNS = (
     "employees",
     "insured_staff",
 )
-LICENCE_COLUMNS = (
+LICENSE_COLUMNS = (
     "uuid",
     "version",
     "updated_at",
@@ -43,8 +44,12 @@ LICENCE_COLUMNS = (
     "issued_on",
     "expires_on",
 )
-_REVENUE = {"individual": (250_000, 0.8), "enterprise": (3_000_000, 1.3), "cooperative": (800_000, 1.0)}
-_STAFF = {"individual": (1.6, 0.5), "enterprise": (12.0, 0.9), "cooperative": (6.0, 0.6)}
+_REVENUE: dict[str, tuple[int, float]] = {
+    BusinessKind.HOUSEHOLD: (250_000, 0.8),
+    BusinessKind.ENTERPRISE: (3_000_000, 1.3),
+    BusinessKind.COOPERATIVE: (800_000, 1.0),
+}
+_STAFF: dict[str, tuple[float, float]] = {BusinessKind.HOUSEHOLD: (1.6, 0.5), BusinessKind.ENTERPRISE: (12.0, 0.9), BusinessKind.COOPERATIVE: (6.0, 0.6)}
 _JY_FROM = date(2015, 10, 1)  # 食品经营许可证 (JY numbers) replaced the old food permits from here
 # Standard normal quantiles: a table lookup is several times cheaper than random.gauss per draw.
 _NORMAL = tuple(NormalDist().inv_cdf((i + 0.5) / 4096) for i in range(4096))
@@ -77,7 +82,7 @@ class Figures:
         rng, v = self.rng, self.v
         median, sigma = _REVENUE[kind]
         revenue = self._lognormal(0, sigma) * median
-        if kind == "individual" and rng.random() < 0.01:
+        if kind == BusinessKind.HOUSEHOLD and rng.random() < 0.01:
             revenue *= 10  # the odd big household: a busy restaurant or a wholesaler
         always_zero = rng.random() < 0.05  # 零申报 every year: a shell, so hardly any staff either
         employees = min(self.staff(kind), 2) if always_zero else self.staff(kind)
@@ -117,25 +122,25 @@ class Figures:
 
     def _insured_share(self, kind: str) -> float:
         rng = self.rng
-        if kind == "individual":
+        if kind == BusinessKind.HOUSEHOLD:
             return 0.0 if rng.random() < 0.7 else rng.random()
-        return 0.5 + rng.random() * 0.5 if kind == "enterprise" else rng.random() * 0.3
+        return 0.5 + rng.random() * 0.5 if kind == BusinessKind.ENTERPRISE else rng.random() * 0.3
 
     def _tax(self, kind: str, revenue: int) -> int:
         rng = self.rng
-        if kind == "cooperative":
+        if kind == BusinessKind.COOPERATIVE:
             return 0 if rng.random() < 0.8 else int(revenue * rng.random() * 0.01)
-        if kind == "individual" and revenue < 1_200_000:
+        if kind == BusinessKind.HOUSEHOLD and revenue < 1_200_000:
             return 0 if rng.random() < 0.3 else int(revenue * (0.001 + rng.random() * 0.011))
-        return int(revenue * (0.01 + rng.random() * (0.05 if kind == "enterprise" else 0.02)))
+        return int(revenue * (0.01 + rng.random() * (0.05 if kind == BusinessKind.ENTERPRISE else 0.02)))
 
-    def licences(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
+    def licenses(self, trade: Trade, registered: int, region: str, business_id: int) -> list[tuple[Any, ...]]:
         rng, v = self.rng, self.v
-        if trade.licence is None or rng.random() >= trade.licence_share:
+        if trade.license is None or rng.random() >= trade.license_share:
             return []
         issued = date.fromordinal(registered + int(rng.random() * 30))
-        while trade.licence == FOOD and issued < _JY_FROM:
-            issued = _plus_years(issued, 5)  # the old permit ran out and was replaced by a JY licence
+        while trade.license == FOOD and issued < _JY_FROM:
+            issued = _plus_years(issued, 5)  # the old permit ran out and was replaced by a JY license
         if issued > self.today:
             return []
         lapsed = rng.random() < 0.07
@@ -150,7 +155,7 @@ class Figures:
                 "demo",
                 self.office_id,
                 business_id,
-                trade.licence,
+                trade.license,
                 self._number(trade, region, business_id),
                 v.days[issued.toordinal()],
                 v.days[expires],
@@ -158,8 +163,8 @@ class Figures:
         ]
 
     def _number(self, trade: Trade, region: str, serial: int) -> str:
-        if trade.licence == FOOD:
+        if trade.license == FOOD:
             return f"JY{trade.food_kind}{region}{serial % 1_000_000:06d}{self.rng.randrange(10)}"
-        if trade.licence == DRUG:
+        if trade.license == DRUG:
             return f"浙CB577{serial % 10_000:04d}"
         return f"温公特旅字第{region}{serial % 10_000:04d}号"

@@ -19,6 +19,8 @@ from itertools import accumulate
 from typing import Any
 
 from workbench.domain import reference
+from workbench.domain.business_fields import BUSINESS_ROW, row_class
+from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.bulk_write import Values
 from workbench.services.demo_codes import NEW_CODES_FROM, CodeMaker, PersonCodes
 from workbench.services.demo_figures import Figures
@@ -31,8 +33,10 @@ FIRST_DAY = date(2000, 1, 1).toordinal()
 _2011_UNTIL = date(2017, 10, 1).toordinal()  # GB/T 4754-2017 took effect
 _SUSPENSION_FROM = date(2022, 3, 1).toordinal()  # 歇业备案 exists since the 2022 regulation
 _OLD_RECORDS = date(2005, 1, 1).toordinal()
-_CAPITAL = {
-    "individual": (
+_HOUSEHOLD, _ENTERPRISE, _COOPERATIVE = (kind.value for kind in BusinessKind)
+_ACTIVE = BusinessStatus.ACTIVE.value
+_CAPITAL: dict[str, tuple[int, ...]] = {
+    BusinessKind.HOUSEHOLD: (
         10_000,
         20_000,
         30_000,
@@ -45,7 +49,7 @@ _CAPITAL = {
         300_000,
         500_000,
     ),
-    "enterprise": (
+    BusinessKind.ENTERPRISE: (
         500_000,
         1_000_000,
         1_000_000,
@@ -57,43 +61,18 @@ _CAPITAL = {
         20_000_000,
         50_000_000,
     ),
-    "cooperative": (100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000),
+    BusinessKind.COOPERATIVE: (100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000),
 }
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (4 << 76) | (0x8000 << 48)
 
-BUSINESS_COLUMNS = (
-    "id",
-    "uuid",
-    "version",
-    "updated_at",
-    "updated_by",
-    "device",
-    "office_id",
-    "uscc",
-    "reg_no",
-    "name",
-    "kind",
-    "composition",
-    "operator",
-    "id_number",
-    "phone",
-    "address",
-    "grid_id",
-    "officer_id",
-    "industry_code",
-    "industry_code_version",
-    "registered_on",
-    "status",
-    "suspended",
-    "suspended_from",
-    "suspended_until",
-    "abnormal",
-    "abnormal_since",
-    "capital",
-    "employees",
-    "tags",
-)
+# Every column of a demo business: the key, the travelling stamp and the business row's declaration
+# (workbench.domain.business_fields), so a field added there is one the demo must give (or the build fails).
+_KEY_AND_STAMP = ("id", "uuid", "version", "updated_at", "updated_by", "device", "office_id")
+BUSINESS_COLUMNS: tuple[str, ...] = (*_KEY_AND_STAMP, *(spec.name for spec in BUSINESS_ROW))
+# A demo business, made by name. The chunks cross processes as marshal bytes, which take plain tuples and
+# plain str only: the row goes as tuple(row), kind and status as the enums' text (`.value`).
+DemoBusiness = row_class("DemoBusiness", BUSINESS_COLUMNS)
 CHANGE_COLUMNS = (
     "office_id",
     "entity",
@@ -124,7 +103,7 @@ class Territory:
 class Chunk:
     businesses: list[tuple[Any, ...]] = field(default_factory=list)
     years: list[tuple[Any, ...]] = field(default_factory=list)
-    licences: list[tuple[Any, ...]] = field(default_factory=list)
+    licenses: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)
     kinds: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
@@ -158,8 +137,7 @@ class BusinessMaker:
         }
         self._codes_2011 = frozenset(reference.industry_codes("2011"))
         self._span = (self.today - FIRST_DAY) / 365.25
-        self.search_keys = tuple(search("", "", ""))
-        self.columns = BUSINESS_COLUMNS + self.search_keys
+        self.columns = BUSINESS_COLUMNS
 
     def chunk(self, index: int, chunk_size: int, size: int) -> Chunk:
         """Businesses index*chunk_size … (capped at size), from the chunk's own random stream."""
@@ -167,15 +145,15 @@ class BusinessMaker:
         self.rng = self.people.rng = self.addresses.rng = self.persons.rng = self.figures.rng = rng
         made = Chunk()
         for position in range(index * chunk_size, min(size, (index + 1) * chunk_size)):
-            row, years, licences = self.make(self.first_id + position)
-            made.businesses.append(row)
+            row, years, licenses = self.make(self.first_id + position)
+            made.businesses.append(tuple(row))
             made.years += years
-            made.licences += licences
+            made.licenses += licenses
             made.changes.append(
-                (self.t.office_id, "business", row[1], "create", "", None, None, WHO, self.v.stamp, DEVICE)
+                (self.t.office_id, "business", row.uuid, "create", "", None, None, WHO, self.v.stamp, DEVICE)
             )
-            made.kinds[row[10]] = made.kinds.get(row[10], 0) + 1
-            made.statuses[row[21]] = made.statuses.get(row[21], 0) + 1
+            made.kinds[row.kind] = made.kinds.get(row.kind, 0) + 1
+            made.statuses[row.status] = made.statuses.get(row.status, 0) + 1
         return made
 
     def uuid(self) -> str:
@@ -195,26 +173,26 @@ class BusinessMaker:
     def _status(self, kind: str, registered: int) -> str:
         pick = self.rng.random()
         gone = min(0.6, 0.02 + 0.03 * (self.today - registered) / 365.25) * (
-            1.0 if kind == "individual" else 0.7
+            1.0 if kind == BusinessKind.HOUSEHOLD else 0.7
         )
         if pick < gone:
-            return "deregistered"
+            return BusinessStatus.DEREGISTERED.value
         year = date.fromordinal(registered).year
         revoked = 0.07 if year < 2010 else 0.03 if year < 2014 else 0.0
         if pick < gone + revoked:
-            return "revoked"
-        return "moved_out" if pick < gone + revoked + 0.015 else "active"
+            return BusinessStatus.REVOKED.value
+        return BusinessStatus.MOVED_OUT.value if pick < gone + revoked + 0.015 else _ACTIVE
 
-    def make(self, business_id: int) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """(business row, year figure rows, licence rows) for one business."""
+    def make(self, business_id: int) -> tuple[Any, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """(business row, year figure rows, license rows) for one business."""
         rng, t, v = self.rng, self.t, self.v
         row_uuid = self.uuid()
         pick = rng.random()
-        kind = "individual" if pick < 0.88 else "enterprise" if pick < 0.98 else "cooperative"
+        kind = _HOUSEHOLD if pick < 0.88 else _ENTERPRISE if pick < 0.98 else _COOPERATIVE
         trade = self._trade(kind)
         registered = self._registered()
         status = self._status(kind, registered)
-        active = status == "active"
+        active = status == _ACTIVE
         surname, given, male = self.people.person()
         operator = surname + given
         township, _, grids = t.townships[bisect(self._township_cum, rng.random() * self._township_cum[-1])]
@@ -223,15 +201,15 @@ class BusinessMaker:
             officer_id = t.officer_ids[int(rng.random() * len(t.officer_ids))]
         address = self.addresses.address(township)
         ending = trade.endings[int(rng.random() * len(trade.endings))]
-        if kind == "individual":
+        if kind == BusinessKind.HOUSEHOLD:
             name = shop_name(rng, ending, surname, given, male, t.county)
-        elif kind == "enterprise":
+        elif kind == BusinessKind.ENTERPRISE:
             name = enterprise_name(rng, ending)
         else:
             name = cooperative_name(rng, t.county, township[:2], ending)
         uscc, reg_no = self._codes(business_id, kind, registered, status)
         id_number = None
-        if kind == "individual" and rng.random() < 0.97:
+        if kind == BusinessKind.HOUSEHOLD and rng.random() < 0.97:
             born = min(registered - int((22 + rng.random() * 36) * 365.25), self.today - 18 * 366)
             id_number = self.persons.id_number(born, male)
         phone_pick = rng.random()
@@ -249,7 +227,7 @@ class BusinessMaker:
         suspended_from = suspended_until = abnormal_since = None
         if active and rng.random() < 0.025:
             suspended_from, suspended_until = self._suspension(registered)
-        if active and rng.random() < (0.05 if kind == "individual" else 0.03):
+        if active and rng.random() < (0.05 if kind == BusinessKind.HOUSEHOLD else 0.03):
             abnormal_since = self._abnormal_since(registered)
         if active:
             quiet = date.fromordinal(suspended_from).year if suspended_from else 9999
@@ -257,52 +235,56 @@ class BusinessMaker:
         else:
             figures, employees = [], self.figures.staff(kind)
         composition = None
-        if kind == "individual":
+        if kind == BusinessKind.HOUSEHOLD:
             composition = "家庭经营" if rng.random() < 0.15 else "个人经营"
         days = v.days
-        row: tuple[Any, ...] = (
-            business_id,
-            row_uuid,
-            1,
-            v.stamp,
-            WHO,
-            DEVICE,
-            t.office_id,
-            uscc,
-            reg_no,
-            name,
-            kind,
-            composition,
-            operator,
-            id_number,
-            phone,
-            address,
-            grid_id,
-            officer_id,
-            trade.code,
-            version,
-            days[registered],
-            status,
-            v.true if suspended_from else v.false,
-            days[suspended_from] if suspended_from else None,
-            days[suspended_until] if suspended_until else None,
-            v.true if abnormal_since else v.false,
-            days[abnormal_since] if abnormal_since else None,
-            capital,
-            employees,
-            "",
+        searched = self.search(name, operator, address)
+        row = DemoBusiness(
+            id=business_id,
+            uuid=row_uuid,
+            version=1,
+            updated_at=v.stamp,
+            updated_by=WHO,
+            device=DEVICE,
+            office_id=t.office_id,
+            uscc=uscc,
+            reg_no=reg_no,
+            name=name,
+            kind=kind,
+            composition=composition,
+            operator=operator,
+            id_number=id_number,
+            phone=phone,
+            address=address,
+            grid_id=grid_id,
+            officer_id=officer_id,
+            industry_code=trade.code,
+            industry_code_version=version,
+            registered_on=days[registered],
+            status=status,
+            suspended=v.true if suspended_from else v.false,
+            suspended_from=days[suspended_from] if suspended_from else None,
+            suspended_until=days[suspended_until] if suspended_until else None,
+            abnormal=v.true if abnormal_since else v.false,
+            abnormal_since=days[abnormal_since] if abnormal_since else None,
+            capital=capital,
+            employees=employees,
+            tags="",
+            first_loan_on=None,
+            first_loan_bank=None,
+            name_pinyin=searched["name_pinyin"],
+            search_chars=searched["search_chars"],
         )
-        row += tuple(map(self.search(name, operator, address).__getitem__, self.search_keys))
         year_rows = [(self.uuid(), *figure) for figure in figures]
-        licences = self.figures.licences(trade, registered, t.registrar, business_id) if active else []
-        return row, year_rows, [(self.uuid(), *licence) for licence in licences]
+        licenses = self.figures.licenses(trade, registered, t.registrar, business_id) if active else []
+        return row, year_rows, [(self.uuid(), *license) for license in licenses]
 
     def _codes(
         self, business_id: int, kind: str, registered: int, status: str
     ) -> tuple[str | None, str | None]:
         rng = self.rng
         region = self.t.registrar
-        if kind == "enterprise" and rng.random() < 0.4:
+        if kind == BusinessKind.ENTERPRISE and rng.random() < 0.4:
             region = self.t.city_registrar  # registered by the city bureau
         if registered >= NEW_CODES_FROM[kind].toordinal():
             return self.codes.uscc(business_id, kind, region, True), None
@@ -310,7 +292,7 @@ class BusinessMaker:
             return None, None  # an old record nobody ever keyed a number for
         reg_no = self.codes.reg_no(business_id, kind, region)
         # 换照: whoever was still open by the end of 2017 got a credit code; many closed before that.
-        if status in ("active", "moved_out") or rng.random() < 0.4:
+        if status in (BusinessStatus.ACTIVE, BusinessStatus.MOVED_OUT) or rng.random() < 0.4:
             uscc = self.codes.uscc(business_id, kind, region, False, broken_org=rng.random() < 0.005)
             return uscc, (reg_no if rng.random() < 0.85 else None)
         return None, reg_no

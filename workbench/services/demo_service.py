@@ -3,7 +3,7 @@ some overdue, most closed, many with 回访), visits with follow-ups.
 
 Called by demo.build_demo inside its transaction, after the businesses are in. The number of records
 grows with the office and is capped, so a 1,000,000-business demo adds seconds, not minutes. The
-licences the demo already makes expire spread over five years, so some always fall inside the reminder
+licenses the demo already makes expire spread over five years, so some always fall inside the reminder
 lead times. Deterministic for a seed and a day.
 """
 
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlmodel import SQLModel
 
 from workbench.domain import appeal_states as states
+from workbench.domain.labels import BusinessStatus
 from workbench.domain.service_lists import APPEAL_CATEGORIES, APPEAL_CHANNELS, FIRST_LOAN, VISIT_FINDINGS
 from workbench.domain.working_days import DEFAULT_CALENDAR
 from workbench.services.demo_service_text import APPEAL_TEXT, PURPOSES, REPLIES, SUPPORT, SURNAMES
@@ -107,7 +108,7 @@ class _Maker:
             chunk = sorted(ids[start : start + 900])
             rows += self.connection.execute(
                 select(business.c.id, business.c.uuid, business.c.officer_id, business.c.name)
-                .where(and_(business.c.id.in_(chunk), business.c.status == "active"))
+                .where(and_(business.c.id.in_(chunk), business.c.status == BusinessStatus.ACTIVE))
                 .order_by(business.c.id)
             ).all()
         self.rng.shuffle(rows)

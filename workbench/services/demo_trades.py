@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.domain.labels import BusinessKind
+
 FOOD = "食品经营许可证"
 DRUG = "药品经营许可证"
 LODGING = "特种行业许可证"
@@ -19,8 +21,8 @@ class Trade:
     code: str
     weight: float
     endings: tuple[str, ...]
-    licence: str | None = None
-    licence_share: float = 0.0
+    license: str | None = None
+    license_share: float = 0.0
     food_kind: str = "1"  # 食品经营许可证 JY 后第一位: 1 食品销售, 2 餐饮服务
 
 
@@ -134,8 +136,8 @@ COOPERATIVE_TRADES: tuple[Trade, ...] = (
     Trade("0171", 0.5, ("中药材",)),
 )
 
-TRADES_BY_KIND = {
-    "individual": HOUSEHOLD_TRADES,
-    "enterprise": ENTERPRISE_TRADES,
-    "cooperative": COOPERATIVE_TRADES,
+TRADES_BY_KIND: dict[str, tuple[Trade, ...]] = {
+    BusinessKind.HOUSEHOLD: HOUSEHOLD_TRADES,
+    BusinessKind.ENTERPRISE: ENTERPRISE_TRADES,
+    BusinessKind.COOPERATIVE: COOPERATIVE_TRADES,
 }

@@ -22,13 +22,13 @@ from workbench.services.bulk_write import copy_text
 from workbench.services.demo_rows import BusinessMaker, Chunk
 from workbench.services.process_start import FROM_MAIN_THREAD, pool_context
 
-Tables = tuple[Any, Any, Any, Any]  # businesses, years, licences, changes: row lists, or COPY text
+Tables = tuple[Any, Any, Any, Any]  # businesses, years, licenses, changes: row lists, or COPY text
 START_METHOD = FROM_MAIN_THREAD  # the demo is built from the command line's main thread
 _worker: tuple[BusinessMaker, bool] | None = None
 
 
 def _tables(chunk: Chunk, as_copy: bool) -> Tables:
-    tables = (chunk.businesses, chunk.years, chunk.licences, chunk.changes)
+    tables = (chunk.businesses, chunk.years, chunk.licenses, chunk.changes)
     if as_copy:
         return copy_text(tables[0]), copy_text(tables[1]), copy_text(tables[2]), copy_text(tables[3])
     return tables

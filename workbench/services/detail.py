@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from storage.audit import Actor
 from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
-from workbench.domain.business_fields import field_label
+from workbench.domain.business_fields import EDITABLE_FIELDS, field_label
 from workbench.domain.reference import industry_name
-from workbench.services.register import EDITABLE_FIELDS, get_business
+from workbench.services.register import get_business
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class BusinessDetail:
 def business_detail(
     *, session: Session, actor: Actor, business_uuid: str, history_limit: int = 500
 ) -> BusinessDetail:
-    """Fields, licences, year figures and change history (newest first) of one business."""
+    """Fields, licenses, year figures and change history (newest first) of one business."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     values = {field: getattr(business, field) for field in EDITABLE_FIELDS}
     return BusinessDetail(

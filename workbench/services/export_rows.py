@@ -7,7 +7,7 @@ screen: the same office, live rows only, the same filters, the same search index
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -27,27 +27,6 @@ FETCH_ROWS = 2000  # rows per round trip: a 100,000-row export never holds more 
 _business: Any = Business.__table__  # type: ignore[attr-defined]
 _grid: Any = Grid.__table__  # type: ignore[attr-defined]
 _officer: Any = Officer.__table__  # type: ignore[attr-defined]
-
-EXPORTED_FIELDS = (
-    "name",
-    "uscc",
-    "reg_no",
-    "kind",
-    "composition",
-    "operator",
-    "id_number",
-    "phone",
-    "address",
-    "registered_on",
-    "status",
-    "suspended",
-    "industry_code",
-    "industry_code_version",
-    "capital",
-    "employees",
-)
-_SUSPENDED = EXPORTED_FIELDS.index("suspended")
-
 
 @dataclass(frozen=True, slots=True)
 class ExportRow:
@@ -71,6 +50,11 @@ class ExportRow:
     employees: int | None
     grid: str | None
     officer: str | None
+
+
+# The stored columns the export reads, in ExportRow's order (its last two are the grid's and officer's names).
+EXPORTED_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(ExportRow))[:-2]
+_SUSPENDED = EXPORTED_FIELDS.index("suspended")
 
 
 def _statement(session: Session, flt: BusinessFilter) -> Any:

@@ -9,39 +9,14 @@ from sqlmodel import Session, col, select
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.search import search_fields
 from storage.tables import Business, Grid, Officer
+from workbench.domain.business_fields import EDITABLE_FIELDS, SEARCH_SOURCES
 from workbench.services.business_validation import validate_business
 from workbench.services.errors import DuplicateCode, NotFound, SaveConflict, ValidationFailed
 
-EDITABLE_FIELDS = (
-    "uscc",
-    "reg_no",
-    "name",
-    "kind",
-    "composition",
-    "operator",
-    "id_number",
-    "phone",
-    "address",
-    "grid_id",
-    "officer_id",
-    "industry_code",
-    "industry_code_version",
-    "registered_on",
-    "status",
-    "suspended",
-    "suspended_from",
-    "suspended_until",
-    "abnormal",
-    "abnormal_since",
-    "capital",
-    "employees",
-    "tags",
-)
-_SEARCH_SOURCES = ("name", "operator", "address")
-
 
 def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
-    """Validate and insert a business, logging every given field; the caller commits."""
+    """Validate and insert a business, logging every given field; the caller commits. The fields it takes
+    and their defaults are workbench.domain.business_fields.BUSINESS_ROW's."""
     clean = _validated(
         {"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS}
     )
@@ -79,8 +54,8 @@ def update_business(
     if "uscc" in diff:
         _refuse_duplicate_code(session, clean["uscc"], business.id, actor.office_id)
     values = {field: new for field, (_old, new) in diff.items()}
-    if any(field in diff for field in _SEARCH_SOURCES):
-        merged = {field: values.get(field, getattr(business, field)) for field in _SEARCH_SOURCES}
+    if any(field in diff for field in SEARCH_SOURCES):
+        merged = {field: values.get(field, getattr(business, field)) for field in SEARCH_SOURCES}
         values.update(search_fields(merged["name"], merged["operator"], merged["address"]))
     at = utc_now()
     assert business.id is not None

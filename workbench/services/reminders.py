@@ -1,6 +1,6 @@
 """The to-do list (今日待办), computed from the records, never stored by hand.
 
-Licences expiring (lead times per licence type in working days), appeals due soon or overdue, visit
+Licenses expiring (lead times per license type in working days), appeals due soon or overdue, visit
 follow-ups due, the 年报 season for households (one summary item), distinctions due for re-evaluation,
 suspensions (歇业) reaching their end date. Each item carries its urgency group and the record it
 concerns, so a screen opens that record in one key.
@@ -24,9 +24,11 @@ from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings
 
 URGENCY_LABELS: dict[str, str] = {"overdue": "已逾期", "today": "今天", "week": "本周", "soon": "即将到期"}
 URGENCY_ORDER = tuple(URGENCY_LABELS)
+# The word for a license reminder in `workbench todo --json`, as scripts already read it.
+LICENSE_KIND = "licence"
 KIND_LABELS: dict[str, str] = {
     "appeal": "诉求",
-    "licence": "许可证",
+    LICENSE_KIND: "许可证",
     "follow_up": "走访跟进",
     "suspension": "歇业到期",
     "distinction": "名特优新复核",
@@ -75,7 +77,7 @@ def todo_list(
     items = [
         *_appeals(session, actor, officer_id, today, settings),
         *_follow_ups(session, actor, officer_id, today, settings),
-        *_licences(session, actor, officer_id, today, settings),
+        *_licenses(session, actor, officer_id, today, settings),
         *_suspensions(session, actor, officer_id, today, settings),
         *_distinctions(session, actor, officer_id, today),
         *_annual_report(session, actor, officer_id, today, settings),
@@ -153,10 +155,10 @@ def _follow_ups(
     return items + _more(len(rows) > PER_KIND, "follow_up", "走访跟进到期", horizon, today)
 
 
-def _licences(
+def _licenses(
     session: Session, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings
 ) -> list[TodoItem]:
-    """A licence shows from its largest lead point on; the text names the nearest point it has passed."""
+    """A license shows from its largest lead point on; the text names the nearest point it has passed."""
     calendar, lists = settings.calendar, settings.lists
     horizons: dict[str, list[tuple[int, date]]] = {}
 
@@ -167,7 +169,7 @@ def _licences(
             ]
         return horizons[kind]
 
-    widest = max((lead for times in lists.licence_lead_times.values() for lead in times), default=0)
+    widest = max((lead for times in lists.license_lead_times.values() for lead in times), default=0)
     query = _office_businesses(
         sa_select(
             col(License.kind),
@@ -180,7 +182,7 @@ def _licences(
         officer_id,
     ).where(
         # No filter on License.office_id: the business's office scopes it, and the planner then walks
-        # the expiry index instead of every licence of the office.
+        # the expiry index instead of every license of the office.
         col(License.deleted_at).is_(None),
         col(License.expires_on) >= today - timedelta(days=30),
         col(License.expires_on) <= calendar.add_working_days(today, widest).day,
@@ -206,7 +208,7 @@ def _licences(
         items.append(
             TodoItem(
                 urgency_of(expires_on, today),
-                "licence",
+                LICENSE_KIND,
                 text,
                 expires_on,
                 "business",
@@ -218,7 +220,7 @@ def _licences(
         )
     more = more or len(rows) == PER_KIND * 4
     return items + _more(
-        more, "licence", "许可证临近到期", items[-1].due_on or today if items else today, today
+        more, LICENSE_KIND, "许可证临近到期", items[-1].due_on or today if items else today, today
     )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.audit import Actor
 from storage.tables import Business, Grid
 from storage.tables_service import Visit
+from workbench.domain.labels import BusinessStatus
 from workbench.services.service_common import actor_officer_id
 
 
@@ -56,7 +57,7 @@ def todays_route(
         .where(
             col(Business.office_id) == actor.office_id,
             col(Business.deleted_at).is_(None),
-            col(Business.status) == "active",
+            col(Business.status) == BusinessStatus.ACTIVE,
         )
     )
     if officer_id is not None:
