@@ -3,28 +3,19 @@
 Staff open it in Excel, fix the cells and import it again; the header is the file's own, so the same
 columns are recognised. Rows that were imported with only a warning are included too, marked 提示, so
 nothing the dry run noticed is out of sight (re-importing them changes nothing or fills the gap).
-A text cell is always written as text: a value starting with = is never turned into a formula.
+A text cell is always written as text, with Excel's quote prefix when it starts like a formula (imports.sheet_writer).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from imports.plan import ImportPlan
 from imports.problems import Problem
+from imports.sheet_writer import Kind, XlsxBook, sheet_title
+from workbench.services.file_output import write_file
 
 REASON_HEADER = "错误原因"
-_HEADER_FONT = Font(bold=True)
-_REASON_FILL = PatternFill("solid", fgColor="FFF2CC")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def reason_text(problems: list[Problem]) -> str:
@@ -41,42 +32,29 @@ def reason_text(problems: list[Problem]) -> str:
 
 
 def write_error_workbook(plan: ImportPlan, out_path: str | Path) -> Path:
-    """Write the rows with problems (all original columns, the file's header) and a 错误原因 column."""
-    out_path = Path(out_path)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(plan.sheet))
+    """Write the rows with problems (all original columns, the file's header) and a 错误原因 column.
+
+    Through the shared cell writer (text that looks like a formula keeps Excel's quote prefix) and into
+    place only when complete (a full disk leaves no half file, and says so in Chinese: WriteFailed).
+    """
+    return write_file(Path(out_path), lambda partial: _write(plan, partial))
+
+
+def _write(plan: ImportPlan, path: Path) -> None:
     width = max([len(plan.headers), *(len(cells) for _number, cells, _problems in plan.rows_with_problems())])
     headers = [*plan.headers, *[""] * (width - len(plan.headers))]
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions[_letter(width)].width = 60
-    sheet.append([_cell(sheet, text, font=_HEADER_FONT) for text in [*headers, REASON_HEADER]])
-    for _number, cells, problems in plan.rows_with_problems():
-        padded = [*cells, *[""] * (width - len(cells))]
-        reason = _cell(sheet, reason_text(problems), fill=_REASON_FILL, alignment=_WRAP)
-        sheet.append([*(_cell(sheet, value) for value in padded), reason])
-    workbook.save(out_path)
-    return out_path
-
-
-def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a CSV may hold: Excel refuses them
-    cell = WriteOnlyCell(sheet, value=None if value == "" else value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"  # as text, even when it starts with = (never a formula)
-    elif isinstance(value, date | datetime):
-        cell.number_format = _DATE_FORMAT
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+    kinds: list[Kind] = ["value"] * width
+    with XlsxBook(path) as book:
+        sheet = book.sheet(_sheet_title(plan.sheet), width + 1)
+        reason_style = book.style({"bg_color": "#FFF2CC", "text_wrap": True, "valign": "top"})
+        sheet.sheet.freeze_panes(1, 0)
+        sheet.sheet.set_column(width, width, 60)
+        sheet.header([*headers, REASON_HEADER])
+        for row, (_number, cells, problems) in enumerate(plan.rows_with_problems(), start=1):
+            padded = [*cells, *[""] * (width - len(cells))]
+            sheet.append(row, padded, kinds)
+            sheet.write(row, width, reason_text(problems), "text", reason_style)
 
 
 def _sheet_title(name: str) -> str:
-    cleaned = "".join("_" if char in "[]:*?/\\" else char for char in name).strip() or "错误行"
-    return cleaned[:31]
-
-
-def _letter(count: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(count + 1)
+    return sheet_title(name) if name.strip() else "错误行"

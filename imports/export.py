@@ -8,31 +8,29 @@ a failed or cancelled export leaves no file behind and no log row.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import xlsxwriter
 from sqlmodel import Session
 
-from imports.export_cells import (
-    FORMULA_STARTS,
-    ExportColumn,
-    column_width,
-    export_columns,
-    needs_guard,
-    shown_width,
-)
+from imports.export_cells import ExportColumn, export_columns, shown_width
+from imports.sheet_writer import CsvSheet, Kind, XlsxBook, XlsxSheet, open_csv
 from storage.audit import Actor, utc_now
-from storage.tables import new_uuid
-from workbench.services.errors import WorkbenchError
 from workbench.services.export_log import record_export
 from workbench.services.export_rows import BusinessFilter, ExportRow, count_rows, describe_filter, export_rows
+from workbench.services.file_output import (
+    WriteFailed,
+    discard,
+    failure_text,
+    is_special,
+    make_folder,
+    partial_path,
+    put_in_place,
+)
 
-__all__ = ["ExportCancelled", "ExportFailed", "ExportResult", "export_register", "xlsx_path"]
+__all__ = ["ExportCancelled", "ExportFailed", "ExportResult", "export_path", "export_register", "xlsx_path"]
 
 ProgressCallback = Callable[[int, int], None]
 """(rows written, rows in all); it may raise ExportCancelled to stop: nothing is then left behind."""
@@ -41,12 +39,10 @@ DATA_SHEET = "市场主体"
 INFO_SHEET = "导出说明"
 MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows less the header
 PROGRESS_EVERY = 1000
-_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
-_GUARD_STARTS = frozenset(FORMULA_STARTS)  # one character each
 _OTHER_SPREADSHEET_SUFFIXES = {".xls", ".xlsm", ".csv", ".ods", ".et", ".wps"}
 
 
-class ExportFailed(WorkbenchError):
+class ExportFailed(WriteFailed):
     title = "导出未完成"
 
 
@@ -69,14 +65,26 @@ class ExportResult:
 
 
 def xlsx_path(path: str | Path) -> Path:
-    """The path with an .xlsx ending (市场主体 -> 市场主体.xlsx; a.xls -> a.xlsx: the content is xlsx)."""
+    """The path with an .xlsx ending (市场主体 -> 市场主体.xlsx; a.xls -> a.xlsx: the content is xlsx).
+    A device or pipe that exists (/dev/full) is written as named."""
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" or is_special(path):
         return path
     if suffix in _OTHER_SPREADSHEET_SUFFIXES:
         return path.with_suffix(".xlsx")
     return path.with_name(path.name + ".xlsx")
+
+
+def export_path(path: str | Path) -> Path:
+    """Where an export goes: a .csv name is written as CSV (see is_csv), anything else as xlsx_path says."""
+    expanded = Path(path).expanduser()
+    return expanded if is_csv(expanded) else xlsx_path(expanded)
+
+
+def is_csv(path: Path) -> bool:
+    """A .csv name: the file is then CSV (UTF-8 with BOM, the same masking and formula guard as a workbook)."""
+    return path.suffix.lower() == ".csv"
 
 
 def export_register(
@@ -92,7 +100,7 @@ def export_register(
     """Write the businesses matching flt (the actor's office only) to path; commits the export's log rows."""
     if flt.office_id != actor.office_id:
         raise ExportFailed("只能导出本所的市场主体")
-    target = xlsx_path(path)
+    target = export_path(path)
     at = at or utc_now()
     total = count_rows(session=session, flt=flt)
     if total > MAX_ROWS:
@@ -101,21 +109,19 @@ def export_register(
             "请按网格、状态等条件分几次导出"
         )
     description = describe_filter(session=session, flt=flt)
-    _make_folder(target.parent)
-    partial = target.with_name(f".{target.name}.{new_uuid()[:8]}.part")
+    make_folder(target.parent, ExportFailed)
+    partial = partial_path(target)
     try:
         info = _info_lines(actor, at, description, full_personal_data)
+        columns = export_columns(full_personal_data=full_personal_data)
+        rows = export_rows(session=session, flt=flt)
         try:
-            written = write_workbook(
-                partial,
-                export_rows(session=session, flt=flt),
-                export_columns(full_personal_data=full_personal_data),
-                total,
-                progress,
-                info,
-            )
+            if is_csv(target):
+                written = write_csv(partial, rows, columns, total, progress)
+            else:
+                written = write_workbook(partial, rows, columns, total, progress, info)
         except OSError as error:  # a full disk, a folder made read-only meanwhile
-            raise ExportFailed(f"无法写入「{target}」：{error.strerror or error}") from None
+            raise ExportFailed(failure_text(error, target)) from None
         export_uuid = record_export(
             session=session,
             actor=actor,
@@ -126,9 +132,9 @@ def export_register(
             at=at,
         )
         session.flush()
-        _put_in_place(partial, target)
+        put_in_place(partial, target, ExportFailed)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        discard(partial, target)
         session.rollback()
         raise
     try:
@@ -152,15 +158,13 @@ def write_logged_file(
 
     The file and its change-log row exist together or not at all, as for the register's own export.
     """
-    _make_folder(target.parent)
-    partial = target.with_name(f".{target.name}.{new_uuid()[:8]}.part")
+    make_folder(target.parent, ExportFailed)
+    partial = partial_path(target)
     try:
         try:
             write(partial)
-        except PermissionError:
-            raise ExportFailed(
-                f"「{target}」正被其他程序打开或没有写入权限：请先关闭它，或换一个文件名"
-            ) from None
+        except OSError as error:  # a full disk, no permission, the file open in Excel
+            raise ExportFailed(failure_text(error, target)) from None
         record_export(
             session=session,
             actor=actor,
@@ -171,32 +175,12 @@ def write_logged_file(
             at=utc_now(),
         )
         session.flush()
-        _put_in_place(partial, target)
+        put_in_place(partial, target, ExportFailed)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        discard(partial, target)
         session.rollback()
         raise
     session.commit()
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportFailed(
-            f"无法在「{folder}」建立文件夹（{error.strerror or error}），请换一个保存位置"
-        ) from None
-
-
-def _put_in_place(partial: Path, target: Path) -> None:
-    try:
-        os.replace(partial, target)
-    except PermissionError:
-        raise ExportFailed(
-            f"「{target}」正被其他程序打开或没有写入权限：请先在 Excel 中关闭它，或换一个文件名再导出"
-        ) from None
-    except OSError as error:
-        raise ExportFailed(f"无法保存「{target}」：{error.strerror or error}") from None
 
 
 def _info_lines(actor: Actor, at: datetime, description: str, full: bool) -> list[tuple[str, str]]:
@@ -216,30 +200,6 @@ def _info_lines(actor: Actor, at: datetime, description: str, full: bool) -> lis
     ]
 
 
-@dataclass
-class _Formats:
-    header: Any
-    guarded: Any
-    code: Any
-    code_guarded: Any
-    date: Any
-    money: Any
-    count: Any
-
-
-def _formats(workbook: Any) -> _Formats:
-    return _Formats(
-        header=workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}),
-        guarded=workbook.add_format({"quote_prefix": True}),
-        # "@" is Excel's Text format: what a person types into the cell later stays text too.
-        code=workbook.add_format({"num_format": "@"}),
-        code_guarded=workbook.add_format({"num_format": "@", "quote_prefix": True}),
-        date=workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        money=workbook.add_format({"num_format": "#,##0"}),
-        count=workbook.add_format({"num_format": "0"}),
-    )
-
-
 def write_workbook(
     path: Path,
     rows: Iterable[ExportRow],
@@ -249,82 +209,75 @@ def write_workbook(
     info: list[tuple[str, str]],
 ) -> int:
     """Write the data sheet (序号 then the columns) and the info sheet; returns the rows written."""
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    try:
-        formats = _formats(workbook)
-        sheet = workbook.add_worksheet(DATA_SHEET)
-        written = _write_rows(sheet, formats, rows, columns, total, progress)
-        _write_info(workbook.add_worksheet(INFO_SHEET), formats, info, written)
-        sheet.activate()
-    finally:
-        workbook.close()
+    with XlsxBook(path) as book:
+        sheet = book.sheet(DATA_SHEET, len(columns) + 1)
+        written = _write_rows(sheet, rows, columns, total, progress)
+        _write_info(book.sheet(INFO_SHEET, 2), info, written)
+        sheet.sheet.activate()
     return written
 
 
+def write_csv(
+    path: Path,
+    rows: Iterable[ExportRow],
+    columns: tuple[ExportColumn, ...],
+    total: int,
+    progress: ProgressCallback | None,
+) -> int:
+    """The data sheet's cells as CSV (no info sheet: who exported and when is in the change log)."""
+    kinds: list[Kind] = ["count", *(column.kind for column in columns)]
+    values = [column.value for column in columns]
+    number = 0
+    with open_csv(path) as stream:
+        out = CsvSheet(stream)
+        out.header(["序号", *(column.header for column in columns)])
+        for number, row in enumerate(rows, start=1):
+            _check_rows(number)
+            out.append([number, *(value_of(row) for value_of in values)], kinds)
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, total)
+    if progress is not None:
+        progress(number, max(total, number))
+    return number
+
+
+def _check_rows(number: int) -> None:
+    if number > MAX_ROWS:  # rows added since the count: xlsxwriter would drop them without a word
+        raise ExportFailed(f"符合条件的市场主体超过 Excel 一个工作表的上限（{MAX_ROWS:,} 行），请分几次导出")
+
+
 def _write_rows(
-    sheet: Any,
-    formats: _Formats,
+    sheet: XlsxSheet,
     rows: Iterable[ExportRow],
     columns: tuple[ExportColumn, ...],
     total: int,
     progress: ProgressCallback | None,
 ) -> int:
     headers = ["序号", *(column.header for column in columns)]
-    for index, header in enumerate(headers):
-        sheet.write_string(0, index, header, formats.header)
-    widest = [len(str(total))] + [0] * len(columns)
+    sheet.header(headers)
+    sheet.widest[0] = len(str(total))
     plan = [(index, column.value, column.kind) for index, column in enumerate(columns, start=1)]
-    write_string, write_number = sheet.write_string, sheet.write_number
+    write = sheet.write
     number = 0
     for number, row in enumerate(rows, start=1):
-        if number > MAX_ROWS:  # rows added since the count: xlsxwriter would drop them without a word
-            raise ExportFailed(
-                f"符合条件的市场主体超过 Excel 一个工作表的上限（{MAX_ROWS:,} 行），请分几次导出"
-            )
-        write_number(number, 0, number, formats.count)
+        _check_rows(number)
+        write(number, 0, number, "count")
         for index, value_of, kind in plan:
-            value = value_of(row)
-            if value is None or value == "":
-                continue
-            if kind == "text" or kind == "code":
-                guarded = value[0] in _GUARD_STARTS
-                if kind == "code":
-                    write_string(number, index, value, formats.code_guarded if guarded else formats.code)
-                else:
-                    write_string(number, index, value, formats.guarded if guarded else None)
-                # A character takes at most two cells: most values cannot beat the widest, so skip measuring.
-                width = 0 if 2 * len(value) <= widest[index] else shown_width(kind, value)
-            elif kind == "date":
-                write_number(number, index, value.toordinal() - _EXCEL_EPOCH, formats.date)
-                width = 10
-            else:
-                write_number(number, index, value, formats.money if kind == "money" else formats.count)
-                width = shown_width(kind, value)
-            if width > widest[index]:
-                widest[index] = width
+            write(number, index, value_of(row), kind)
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number, total)
     if progress is not None:
         progress(number, max(total, number))
-    for index, header in enumerate(headers):
-        sheet.set_column(index, index, column_width(header, widest[index]))
-    sheet.freeze_panes(1, 2)  # the header row and 序号 + 名称 stay in view
-    sheet.autofilter(0, 0, max(number, 1), len(headers) - 1)
+    sheet.fit_columns(headers)
+    sheet.sheet.freeze_panes(1, 2)  # the header row and 序号 + 名称 stay in view
+    sheet.sheet.autofilter(0, 0, max(number, 1), len(headers) - 1)
     return number
 
 
-def _write_info(sheet: Any, formats: _Formats, info: list[tuple[str, str]], written: int) -> None:
+def _write_info(sheet: XlsxSheet, info: list[tuple[str, str]], written: int) -> None:
     lines = [*info[:4], ("户数", f"{written:,}"), *info[4:]]
     for row, (label, text) in enumerate(lines):
-        sheet.write_string(row, 0, label, formats.header)
-        sheet.write_string(row, 1, text, formats.guarded if needs_guard(text) else None)
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 1, min(100, max(shown_width("text", text) for _label, text in lines) + 2))
+        sheet.write(row, 0, label, "text", sheet.book.header)
+        sheet.write(row, 1, text, "text")
+    sheet.sheet.set_column(0, 0, 12)
+    sheet.sheet.set_column(1, 1, min(100, max(shown_width("text", text) for _label, text in lines) + 2))

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench.domain.labels import STATUS_LABELS, BusinessStatus, normalise_status
 from workbench.domain.regno import is_text_reg_no
+from workbench.domain.safe_text import without_controls
 
 # The value parsers live in the domain so the form and the import read values the same way.
 from workbench.domain.values import parse_date as parse_date
@@ -26,10 +27,12 @@ _WHOLE_FLOAT_TEXT = re.compile(r"([0-9]{1,15})\.0+")  # a float's text that held
 
 
 def clean_text(value: Any) -> str | None:
-    """NFKC and trimmed (full-width spaces too); an empty cell is None; a whole-number float loses its .0."""
+    """NFKC and trimmed (full-width spaces too), control characters (NUL, ESC...) removed; an empty cell is
+    None; a whole-number float loses its .0."""
     if value is None:
         return None
     if isinstance(value, str):
+        value = without_controls(value)
         text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
         return text or None
     if isinstance(value, float) and value.is_integer():

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from workbench.services.process_start import FROM_MAIN_THREAD as START_METHOD  # noqa: F401  (re-exported)
-from workbench.services.process_start import pool_context
+from workbench.services.process_start import worker_pool
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -54,12 +54,7 @@ def ordered_map(
         for item in items:
             yield function(context, item)
         return
-    pool = ProcessPoolExecutor(
-        workers,
-        pool_context(start_method),
-        initializer=_start,
-        initargs=(function, context),
-    )
+    pool = worker_pool(workers, start_method, _start, (function, context))
     pending: deque[tuple[Item, Future[Result]]] = deque()
     try:
         try:

@@ -22,6 +22,7 @@ from imports.header import SCAN_ROWS, Header, column_letter, find_header, header
 from imports.problems import ParsedRow, Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
 from imports.readers import SheetInfo, SheetRows, list_sheets, open_sheet
+from imports.readers.formulas import FORMULA_WITHOUT_RESULT
 from imports.rows import RowCleaner
 from imports.sniff import Sniffed
 from imports.source import SourceFile, as_source
@@ -129,7 +130,8 @@ def _parsed(
         total_rows=opened.total_rows,
     )
     pending = chain(scanned[header.data_from:], opened.rows)
-    parsed.rows = _data_rows(parsed, RowCleaner(opened.name, column_mapping), pending, progress)
+    formulas = _formula_columns(opened.formula_cells, column_mapping)
+    parsed.rows = _data_rows(parsed, RowCleaner(opened.name, column_mapping), pending, progress, formulas)
     return parsed
 
 
@@ -207,8 +209,24 @@ def _missing_fields(mapping: ColumnMapping) -> list[str]:
     return missing
 
 
+def _formula_columns(cells: frozenset[tuple[int, int]], mapping: ColumnMapping) -> dict[int, list[int]]:
+    """Row number -> mapped columns holding a formula without a computed result (read as empty)."""
+    by_row: dict[int, list[int]] = {}
+    for number, column in sorted(cells):
+        if column in mapping.fields:
+            by_row.setdefault(number, []).append(column)
+    return by_row
+
+
+def _warn_formulas(parsed: ParsedFile, row: ParsedRow, columns: list[int]) -> None:
+    for column in columns:
+        row.problems.append(Problem(parsed.sheet, row.row_number, parsed.mapping.headers[column], "",
+                                    FORMULA_WITHOUT_RESULT, column_letter(column), parsed.mapping.fields[column],
+                                    blocking=False))
+
+
 def _data_rows(parsed: ParsedFile, cleaner: RowCleaner, pending: Iterable[tuple[int, list[Any]]],
-               progress: ProgressCallback | None) -> Iterator[ParsedRow]:
+               progress: ProgressCallback | None, formulas: dict[int, list[int]]) -> Iterator[ParsedRow]:
     before_data = True
     count = 0
     number = 0
@@ -225,6 +243,8 @@ def _data_rows(parsed: ParsedFile, cleaner: RowCleaner, pending: Iterable[tuple[
             parsed.blank_rows += 1
             continue
         before_data = False
+        if formulas and number in formulas:
+            _warn_formulas(parsed, row, formulas[number])
         yield row
     if progress is not None:
         progress(number, parsed.total_rows)

@@ -1,4 +1,5 @@
-"""培育库 and candidate lists to Excel (openpyxl write-only): codes as text cells, dates as dates.
+"""培育库 and candidate lists to Excel (the shared cell writer, imports.sheet_writer): codes as text cells,
+dates as dates, no cell ever a formula.
 
 Written beside the final name and moved into place when complete; the export is logged like every other.
 """
@@ -6,18 +7,13 @@ Written beside the final name and moved into place when complete; the export is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from imports.export import write_logged_file, xlsx_path
-from imports.export_cells import column_width, needs_guard, shown_width
+from imports.sheet_writer import Kind, XlsxBook
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.candidates import CandidateRow
@@ -127,58 +123,12 @@ def _export(
 
 
 def write_sheet(path: Path, title: str, headers: tuple[str, ...], rows: list[list[Any]]) -> None:
-    """One sheet, header in bold; column widths follow the widest value (openpyxl write-only needs them first)."""
-    workbook = Workbook(write_only=True)
-    sheet: Worksheet = workbook.create_sheet(title[:31])
-    widths = [
-        column_width(header, max((_width(row[index]) for row in rows), default=0))
-        for index, header in enumerate(headers)
-    ]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_header(sheet, header) for header in headers])
-    for row in rows:
-        sheet.append([_cell(sheet, header, value) for header, value in zip(headers, row, strict=True)])
-    workbook.save(str(path))
-
-
-def _header(sheet: Worksheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(sheet: Worksheet, header: str, value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # never a number or a formula: codes keep their digits, = + - @ stay text
-    if header in CODE_COLUMNS:
-        cell.number_format = "@"
-    elif needs_guard(text):
-        cell.quotePrefix = True  # type: ignore[attr-defined]
-    return cell
-
-
-def _width(value: Any) -> int:
-    if value is None or value == "":
-        return 0
-    if isinstance(value, date):
-        return 10
-    return shown_width(
-        "count" if isinstance(value, int) else "text", str(value) if not isinstance(value, int) else value
-    )
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+    """One sheet, header in bold; codes as text, dates as dates, column widths from the widest value."""
+    kinds: list[Kind] = ["code" if header in CODE_COLUMNS else "value" for header in headers]
+    with XlsxBook(path) as book:
+        sheet = book.sheet(title, len(headers))
+        sheet.sheet.freeze_panes(1, 0)
+        sheet.header(headers)
+        for number, row in enumerate(rows, start=1):
+            sheet.append(number, row, kinds)
+        sheet.fit_columns(headers)

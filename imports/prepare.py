@@ -14,11 +14,11 @@ make the rest as before, as they do the packs of a worker that failed.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
 from imports import pending
 from imports.commit_rows import derived_pack
-from workbench.services.process_start import pool_context
+from workbench.services.process_start import worker_pool
 
 PREPARED_ROWS = 200_000
 
@@ -27,7 +27,7 @@ class CommitPreparer:
     """A pool that derives each submitted pack ahead; `results` gives them in order and shuts it down."""
 
     def __init__(self, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(workers, pool_context())
+        self.pool = worker_pool(workers)
         self.futures: list[Future[bytes]] = []
         self.broken = False
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from imports.columns import IGNORE, ColumnMapping, normalise_header
 from workbench.services.errors import NotFound
+from workbench.services.file_output import write_file
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -41,8 +42,8 @@ def save_profile(directory: str | Path, name: str, mapping: ColumnMapping) -> Pa
     profile = Profile.from_mapping(name, mapping)
     path = _path(directory, name)
     body = {"name": profile.name, "columns": profile.columns, "units": profile.units}
-    path.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    return write_file(path, lambda partial: partial.write_text(text, encoding="utf-8"))
 
 
 def load_profile(directory: str | Path, name: str) -> Profile:

@@ -22,6 +22,7 @@ from imports.normalise import (
     parse_status,
 )
 from imports.problems import ParsedRow, Problem
+from workbench.domain.registration_dates import registration_date_doubt, registration_date_error
 from workbench.services.business_validation import validate_business
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
@@ -87,8 +88,25 @@ class RowCleaner:
         self._combine(values, number, cells, problems)
         row = ParsedRow(self.sheet, number, self.headers, cells, values, problems)
         self._validate(row, cells)
+        if "registered_on" in values:
+            self._registration_date(row, cells)
         self._flag_repeat(row, cells)
         return row
+
+    def _registration_date(self, row: ParsedRow, cells: list[Any]) -> None:
+        """An impossible 成立日期 (before 1900, after today) is an error; an unlikely one a warning."""
+        values = row.values
+        column = self.by_field["registered_on"]
+        error = registration_date_error(values["registered_on"], self.today)
+        if error is not None:
+            del values["registered_on"]
+            row.problems.append(self._problem(row.row_number, column, cells[column.index], error))
+            return
+        uscc = values.get("uscc")
+        kind = values.get("kind") or ("individual" if isinstance(uscc, str) and uscc.startswith("92") else None)
+        doubt = registration_date_doubt(values["registered_on"], kind)
+        if doubt is not None:
+            row.problems.append(self._problem(row.row_number, column, cells[column.index], doubt, blocking=False))
 
     def _combine(self, values: dict[str, Any], number: int, cells: list[Any], problems: list[Problem]) -> None:
         status = values.pop("status", None)

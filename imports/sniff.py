@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -112,19 +111,19 @@ def _found(kind: FileKind, **extra: str) -> Sniffed:
 
 
 def _sniff_zip(data: bytes) -> Sniffed:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, EOFError, OSError):
-        raise UnreadableFile(
-            "文件不完整或已损坏（压缩结构读不出来），可能下载或复制时中断。请重新下载；"
-            f"若仍不行，{SAVE_AS_XLSX}"
-        ) from None
-    if "xl/workbook.xml" in names:
-        return _found("xlsx")
-    if "xl/workbook.bin" in names:
-        return _found("xlsb")
+    # Imported here: imports.package needs this module's error type and nothing else from it.
+    from imports.package import Package
+
+    with Package(io.BytesIO(data)) as package:
+        names = package.names()
+        mimetype = ""
+        if package.has("mimetype"):
+            mimetype = b"".join(package.chunks("mimetype"))[:200].decode("ascii", "replace")
+        main = package.office_document() or ""
+        if main.endswith("workbook.xml") or package.has("xl/workbook.xml"):
+            return _found("xlsx")
+        if main.endswith("workbook.bin") or package.has("xl/workbook.bin"):
+            return _found("xlsb")
     if mimetype.strip() == "application/vnd.oasis.opendocument.spreadsheet":
         return _found("ods")
     raise UnreadableFile(_zip_message(names, mimetype))

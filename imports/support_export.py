@@ -1,7 +1,8 @@
-"""帮扶台账 to Excel: the support records a filter selects, codes as text, dates as dates, yuan as numbers.
+"""帮扶台账 to Excel or CSV: the support records a filter selects, codes as text, dates as dates, yuan as numbers.
 
 The file is written beside its final name and moved into place only when complete, and the export is
-logged in the change log like every other export.
+logged in the change log like every other export. A .csv name gives CSV (UTF-8 with BOM), else .xlsx;
+both through the shared cell writer (imports.sheet_writer: no cell is ever a formula).
 """
 
 from __future__ import annotations
@@ -10,18 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from sqlmodel import Session, col, select
 
-from imports.export import write_logged_file, xlsx_path
-from imports.export_cells import column_width, needs_guard, shown_width
+from imports.export import export_path, is_csv, write_logged_file
+from imports.sheet_writer import CsvSheet, Kind, XlsxBook, open_csv
 from storage.audit import Actor
 from storage.tables import Business
 from workbench.services.support import SupportFilters, SupportLine, list_support
 
 SHEET = "帮扶台账"
 MAX_RECORDS = 200_000
-COLUMNS: tuple[tuple[str, str], ...] = (
+COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("日期", "date"),
     ("帮扶类型", "text"),
     ("市场主体", "text"),
@@ -45,8 +45,8 @@ class SupportExport:
 def export_support(
     *, session: Session, actor: Actor, filters: SupportFilters, description: str, path: str | Path
 ) -> SupportExport:
-    """Write the actor's office's support records matching filters to path (.xlsx); commits the log row."""
-    target = xlsx_path(path)
+    """Write the actor's office's support records matching filters to path (.xlsx, or .csv); commits the log row."""
+    target = export_path(path)
     lines = list_support(session, actor=actor, filters=filters, limit=MAX_RECORDS)
     codes = _codes(session, actor, {line.business_uuid for line in lines})
     rows = [_cells(line, codes.get(line.business_uuid)) for line in lines]
@@ -56,7 +56,7 @@ def export_support(
         target=target,
         description=f"帮扶台账：{description}",
         rows=len(lines),
-        write=lambda partial: _write(partial, rows),
+        write=lambda partial: (_write_csv if is_csv(target) else _write)(partial, rows),
     )
     return SupportExport(target, len(lines))
 
@@ -90,43 +90,22 @@ def _cells(line: SupportLine, uscc: str | None) -> list[Any]:
 
 
 def _write(path: Path, rows: list[list[Any]]) -> None:
-    workbook = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    )
-    try:
-        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        formats = {
-            "code": workbook.add_format({"num_format": "@"}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "money": workbook.add_format({"num_format": "#,##0"}),
-            "guarded": workbook.add_format({"quote_prefix": True}),
-        }
-        sheet = workbook.add_worksheet(SHEET)
-        widest = [0] * len(COLUMNS)
-        for index, (title, _kind) in enumerate(COLUMNS):
-            sheet.write_string(0, index, title, header)
+    titles = [title for title, _kind in COLUMNS]
+    kinds = [kind for _title, kind in COLUMNS]
+    with XlsxBook(path) as book:
+        sheet = book.sheet(SHEET, len(COLUMNS))
+        sheet.header(titles)
         for number, cells in enumerate(rows, start=1):
-            for index, ((_title, kind), value) in enumerate(zip(COLUMNS, cells, strict=True)):
-                if value is None or value == "":
-                    continue
-                if kind == "date":
-                    sheet.write_datetime(number, index, value, formats["date"])
-                    widest[index] = 10
-                    continue
-                if kind == "money":
-                    sheet.write_number(number, index, value, formats["money"])
-                else:
-                    guarded = needs_guard(value)
-                    sheet.write_string(
-                        number,
-                        index,
-                        value,
-                        formats["code"] if kind == "code" else (formats["guarded"] if guarded else None),
-                    )
-                widest[index] = max(widest[index], shown_width("money" if kind == "money" else "text", value))
-        for index, (title, _kind) in enumerate(COLUMNS):
-            sheet.set_column(index, index, column_width(title, widest[index]))
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
-    finally:
-        workbook.close()
+            sheet.append(number, cells, kinds)
+        sheet.fit_columns(titles)
+        sheet.sheet.freeze_panes(1, 0)
+        sheet.sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
+
+
+def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+    kinds = [kind for _title, kind in COLUMNS]
+    with open_csv(path) as stream:
+        out = CsvSheet(stream)
+        out.header([title for title, _kind in COLUMNS])
+        for cells in rows:
+            out.append(cells, kinds)

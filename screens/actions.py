@@ -29,6 +29,7 @@ SCOPE_TITLES: dict[str, str] = {
     "classification": "主体详情 · 分型分类",
     "classify": "重新分型",
     "staff": "干部与网格",
+    "settings": "设置",
     "help": "帮助",
 }
 
@@ -50,6 +51,8 @@ class KeyAction:
     """The footer's shorter word, where the label is too long for 80 columns."""
     display: str = ""
     """How help shows the keys, where naming each one would be too long."""
+    topic: str = ""
+    """The help section it is listed under, when not its scope's (an app key about the settings)."""
 
     @property
     def binding_id(self) -> str:
@@ -64,7 +67,12 @@ class KeyAction:
     def key_display(self) -> str:
         if self.display:
             return self.display
-        return " / ".join(_key_name(key) for key in self.keys.split(","))
+        return key_names(self.keys)
+
+
+def key_names(keys: str) -> str:
+    """The keys of a binding ("f4,ctrl+e") as help shows them: F4 / Ctrl+E."""
+    return " / ".join(_key_name(key) for key in keys.split(","))
 
 
 KEY_ACTIONS: tuple[KeyAction, ...] = (
@@ -82,6 +90,8 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
     KeyAction("app", "ctrl+q", "quit", "退出", "quit", show=False, priority=True),
+    KeyAction("app", "f10", "reload_settings", "重新载入设置（规则文件、服务清单、节假日、快捷键）", "reload settings",
+              show=False, topic="settings"),
     KeyAction("list", "f3", "focus_search", "搜索", "search"),
     KeyAction("list", "enter", "", "打开选中的主体", bound=False),
     KeyAction("list", "f4", "edit_selected", "编辑选中的主体", "edit", short="编辑"),
@@ -220,6 +230,11 @@ def bindings(scope: str) -> list[BindingType]:
 
 def scope_actions(scope: str) -> list[KeyAction]:
     return [item for item in KEY_ACTIONS if item.scope == scope]
+
+
+def topic_actions(topic: str) -> list[KeyAction]:
+    """What help lists under one section: the scope's keys, less those listed under another topic."""
+    return [item for item in KEY_ACTIONS if (item.topic or item.scope) == topic]
 
 
 def palette_actions(scopes: tuple[str, ...]) -> list[KeyAction]:

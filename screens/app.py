@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import App
+from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -20,14 +21,22 @@ from screens.business_list import BusinessListScreen
 from screens.commands import WorkbenchCommands
 from screens.format import short_office_name
 from screens.help import HelpScreen
+from screens.keymap import usable_keymap
 from screens.reference import OfficeReference, load_reference
 from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.officer_picker import OfficerPicker, Picked
 from storage.audit import Actor
-from workbench.domain.labels import BusinessKind
+from workbench.domain.safe_text import shown
 from workbench.services.errors import WorkbenchError
+from workbench.services.gateway import Gateway
 from workbench.services.office import Choice, DeviceMemory
+from workbench.services.settings import OfficeSettings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine  # make_app's parameter only: the screens get the facades built on it
+
+    from imports.file_gateway import FileGateway
 
 
 class ReferenceLoaded(Message):
@@ -67,9 +76,33 @@ class WorkbenchApp(App[None]):
     data_version: reactive[int] = reactive(0)
     """Goes up after every save, so screens underneath know to re-read when they come back."""
 
-    def __init__(self, engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification (screens' too: Widget.notify asks for markup) quotes names and paths from files
+        and the database: they are shown as typed (control characters as \\x1b), never read as markup."""
+        del markup  # never: a business named 「[red]x[/]」 is a name
+        super().notify(shown(message, multiline=True), title=title, severity=severity, timeout=timeout, markup=False)
+
+    def __init__(
+        self, gateway: Gateway, files: FileGateway, settings: OfficeSettings, *, device_memory: DeviceMemory,
+        database_key: str, device_name: str,
+    ) -> None:  # fmt: skip
         super().__init__()
-        self.engine = engine
+        self.gateway = gateway
+        """The database, one unit of work per call (workbench.services.gateway)."""
+        self.files = files
+        """Import and export of Excel files (imports.file_gateway)."""
+        self.settings = settings
+        """Rule files, service lists, holidays and the keymap, read once (workbench.services.settings)."""
+        self.keymap_in_force: dict[str, str] = {}
+        self._clashes_told: set[frozenset[str]] = set()
         self.device_memory = device_memory
         self.database_key = database_key
         self.device_name = device_name
@@ -92,13 +125,14 @@ class WorkbenchApp(App[None]):
         return Content.assemble(title, ("    ", ""), (sub_title, "bold")) if sub_title else Content(title)
 
     def on_mount(self) -> None:
-        self._load_reference(self.engine, self.device_memory.officer_uuid(self.database_key))
+        self.settings.report = self.tell_settings_problem
+        self.settings.load_at_start()
+        self._apply_keymap()
+        self._load_reference(self.device_memory.officer_uuid(self.database_key))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="startup", description="读取所、干部与网格")
-    def _load_reference(self, engine: Engine, remembered: str | None) -> None:
-        with Session(engine) as session:
-            reference = load_reference(session)
-        self.post_message(ReferenceLoaded(reference, remembered))
+    def _load_reference(self, remembered: str | None) -> None:
+        self.post_message(ReferenceLoaded(load_reference(self.gateway), remembered))
 
     def on_reference_loaded(self, message: ReferenceLoaded) -> None:
         self.reference = message.reference
@@ -172,9 +206,12 @@ class WorkbenchApp(App[None]):
         detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
         if detail is None or detail.detail is None:
             return
+        from workbench.services.conversion import conversion_refusal
+
         values = detail.detail.values
-        if values.get("kind") != BusinessKind.HOUSEHOLD:
-            self.notify("只有个体工商户可以办理个转企", severity="warning")
+        refusal = conversion_refusal(str(values.get("name") or ""), str(values.get("kind") or ""))
+        if refusal is not None:
+            self.notify(refusal, severity="warning")
             return
         self.push_screen(ConversionDialog(detail.business_uuid, detail.detail.version, str(values.get("name") or ""),
                                           self.today()))
@@ -194,13 +231,11 @@ class WorkbenchApp(App[None]):
 
     def refresh_reference(self) -> None:
         """Re-read offices, officers and grids after 干部与网格 changed them (pickers and filters use them)."""
-        self._reread_reference(self.engine)
+        self._reread_reference()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reference", description="重读干部与网格")
-    def _reread_reference(self, engine: Engine) -> None:
-        with Session(engine) as session:
-            reference = load_reference(session)
-        self.post_message(ReferenceRefreshed(reference))
+    def _reread_reference(self) -> None:
+        self.post_message(ReferenceRefreshed(load_reference(self.gateway)))
 
     def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
         self.reference = message.reference
@@ -249,8 +284,47 @@ class WorkbenchApp(App[None]):
         if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
             self.push_screen(ImportWizardScreen())
 
+    # settings (F10): the office's files read again, the keymap applied again
 
-def make_app(engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str) -> WorkbenchApp:
-    """The one way to build the app: the CLI and the tests both call this."""
-    return WorkbenchApp(engine, device_memory=device_memory, database_key=database_key, device_name=device_name)
+    def tell_settings_problem(self, message: str, seconds: int) -> None:
+        """A settings file with a mistake, named in Chinese; the app goes on with the defaults or last good."""
+        self.notify(message, severity="warning", timeout=seconds)
+
+    def _apply_keymap(self) -> None:
+        usable, problems = usable_keymap(self.settings.keymap)
+        for problem in problems:
+            self.tell_settings_problem(problem, 12)
+        self.keymap_in_force = usable
+        self.set_keymap(usable)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
+        """A keymap that gives a key already in use: said once; the keymap's binding wins (Textual's rule)."""
+        names = frozenset(binding.id or binding.action for binding in clashed_bindings)
+        if names not in self._clashes_told:
+            self._clashes_told.add(names)
+            keys = "、".join(sorted({binding.key for binding in clashed_bindings}))
+            self.tell_settings_problem(
+                f"快捷键设置：按键「{keys}」已有其他用途（{'、'.join(sorted(names))}），现按快捷键设置中的用途", 12
+            )
+
+    def action_reload_settings(self) -> None:
+        """Rule files, service lists, holidays and the keymap read again; screens re-read with them."""
+        self.settings.reload()
+        self._apply_keymap()
+        self.data_changed()
+        self.notify("已重新载入设置（规则文件、服务清单、节假日、快捷键）")
+
+
+def make_app(
+    engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str,
+    settings: OfficeSettings | None = None,
+) -> WorkbenchApp:  # fmt: skip
+    """The one way to build the app: the CLI and the tests both call this. The screens get facades built on
+    the engine and the office's settings (by default over the user's config folder), never the engine."""
+    from imports.file_gateway import FileGateway
+
+    return WorkbenchApp(
+        Gateway(engine), FileGateway(engine), settings or OfficeSettings.of_this_user(),
+        device_memory=device_memory, database_key=database_key, device_name=device_name,
+    )  # fmt: skip
 

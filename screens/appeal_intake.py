@@ -5,11 +5,9 @@ A duplicate (same business, same category, still open) is not created: the dialo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,16 +16,10 @@ from textual.widgets import Button, Label, Static
 
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
-from workbench.services.appeals import DuplicateAppeal, open_appeal
+from workbench.services.gateway.service_desk import Intake as IntakeResult
 from workbench.services.service_common import ServiceSettings
 
-
-@dataclass(frozen=True)
-class IntakeResult:
-    """What the intake ended in: a new appeal, or the open one it duplicates (with the sentence why)."""
-
-    appeal_uuid: str
-    duplicate_message: str = ""
+__all__ = ["AppealIntakeDialog", "DuplicateDialog", "IntakeResult"]
 
 
 class AppealIntakeDialog(ServiceDialog):
@@ -72,12 +64,9 @@ class AppealIntakeDialog(ServiceDialog):
         self.settings = settings
         self.today = today
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         data = {**values, "business_uuid": self.business_uuid}
-        result = open_appeal(session, actor=actor, data=data, settings=self.settings, today=self.today)
-        if isinstance(result, DuplicateAppeal):
-            return IntakeResult(result.existing.uuid, result.message)
-        return IntakeResult(result.uuid)
+        return self.workbench.gateway.service.open_appeal(actor, data, settings=self.settings, today=self.today)
 
 
 class DuplicateDialog(ModalScreen[bool]):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -18,10 +16,10 @@ from screens.appeal_marks import days_left_cell, state_cell, urgency_style
 from screens.appeal_screen import AppealScreen
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
-from screens.service_dialog import settings_of
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.services.appeals import AppealFilters, AppealLine, list_appeals
+from workbench.services.appeals import AppealFilters, AppealLine
 from workbench.services.service_common import ServiceSettings
 
 DEADLINE_CELLS = 10
@@ -53,7 +51,7 @@ class AppealListScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("诉求一览", id="appeals-title")
-        yield DataTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="appeal-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
@@ -63,21 +61,17 @@ class AppealListScreen(WorkbenchScreen[None]):
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self._load(
-            self.workbench.engine,
             self.workbench.actor,
             AppealFilters(open_only=not self.with_closed),
-            settings_of(self.app),
+            self.workbench.settings.service,
             self.workbench.today(),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appeals", description="读取诉求")
     def _load(
-        self, engine: Engine, actor: Actor, filters: AppealFilters, settings: ServiceSettings, today: date
+        self, actor: Actor, filters: AppealFilters, settings: ServiceSettings, today: date
     ) -> None:
-        with Session(engine) as session:
-            lines = list_appeals(
-                session, actor=actor, filters=filters, settings=settings, today=today, limit=500
-            )
+        lines = self.workbench.gateway.service.appeals(actor, filters, settings=settings, today=today, limit=500)
         self.post_message(AppealsLoaded(lines))
 
     def on_appeals_loaded(self, message: AppealsLoaded) -> None:

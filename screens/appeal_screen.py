@@ -9,8 +9,6 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import events, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -22,11 +20,12 @@ from screens.appeal_marks import deadline_cell, state_cell
 from screens.appeal_steps import AppealStepDialog
 from screens.base import WorkbenchScreen
 from screens.format import local_time_text
-from screens.service_dialog import officer_choices, settings_of
+from screens.service_dialog import officer_choices
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain import appeal_states as states
-from workbench.services.appeals import AppealDetail, appeal_detail
+from workbench.services.appeals import AppealDetail
 from workbench.services.service_common import ServiceSettings
 
 STEP_KEYS: dict[str, str] = {
@@ -61,7 +60,7 @@ class AppealScreen(WorkbenchScreen[None]):
         yield Static("正在读取诉求", id="appeal-title")
         yield Static("", id="appeal-facts")
         yield Static("", id="appeal-message")
-        yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="step-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
@@ -70,18 +69,13 @@ class AppealScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.engine, self.workbench.actor, settings_of(self.app))
+        self._load(self.workbench.actor, self.workbench.settings.service)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appeal", description="读取诉求")
-    def _load(self, engine: Engine, actor: Actor, settings: ServiceSettings) -> None:
-        with Session(engine) as session:
-            detail = appeal_detail(
-                session,
-                actor=actor,
-                appeal_uuid=self.appeal_uuid,
-                settings=settings,
-                today=self.workbench.today(),
-            )
+    def _load(self, actor: Actor, settings: ServiceSettings) -> None:
+        detail = self.workbench.gateway.service.appeal(
+            actor, self.appeal_uuid, settings=settings, today=self.workbench.today()
+        )
         self.post_message(AppealLoaded(detail))
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
@@ -138,7 +132,7 @@ class AppealScreen(WorkbenchScreen[None]):
             base_version=line.version,
             today=self.workbench.today(),
             context=f"「{line.who}」 {line.category}，当前状态「{line.state_label}」",
-            settings=settings_of(self.app),
+            settings=self.workbench.settings.service,
             officers=officer_choices(self.workbench),
             officer_id=line.officer_id or (officer.id if officer else None),
         )

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
 from workbench.domain import appeal_states as states
-from workbench.services import appeals
+from workbench.services.gateway.service_desk import AppealStep
 from workbench.services.service_common import ServiceSettings
 
 
@@ -63,38 +61,16 @@ class AppealStepDialog(ServiceDialog):
         self.today = today
         self.settings = settings
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        common: dict[str, Any] = {
-            "actor": actor,
-            "appeal_uuid": self.appeal_uuid,
-            "base_version": self.base_version,
-        }
-        note = str(values.get("note") or "")
-        if self.action == states.ASSIGN:
-            appeals.assign_appeal(session, **common, officer_id=values.get("officer_id"), note=note)
-        elif self.action == states.NOTE:
-            appeals.add_note(session, **common, note=note)
-        elif self.action == states.REPLY:
-            appeals.reply_appeal(
-                session, **common, reply=str(values.get("reply") or ""), replied_on=self.today
-            )
-        elif self.action == states.CLOSE:
-            appeals.close_appeal(session, **common, closed_on=self.today, note=note)
-        elif self.action == states.FOLLOW_UP:
-            appeals.record_follow_up(
-                session,
-                **common,
-                satisfaction=str(values.get("satisfaction") or ""),
-                note=note,
-                followed_up_on=self.today,
-                settings=self.settings,
-            )
-        elif self.action == states.REOPEN:
-            appeals.reopen_appeal(
-                session,
-                **common,
-                reason=str(values.get("reason") or ""),
-                settings=self.settings,
-                today=self.today,
-            )
-        return self.appeal_uuid
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        step = AppealStep(
+            self.action,
+            self.appeal_uuid,
+            self.base_version,
+            self.today,
+            note=str(values.get("note") or ""),
+            officer_id=values.get("officer_id"),
+            reply=str(values.get("reply") or ""),
+            satisfaction=str(values.get("satisfaction") or ""),
+            reason=str(values.get("reason") or ""),
+        )
+        return self.workbench.gateway.service.appeal_step(actor, step, self.settings)

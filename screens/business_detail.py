@@ -6,8 +6,6 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -26,15 +24,18 @@ from screens.format import (
     license_state,
     local_time_text,
     money_text,
+    plain,
     status_cell,
     value_text,
 )
 from screens.timeline_tab import TimelineTab
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS
 from workbench.domain.identifiers import mask_id_number
-from workbench.services.detail import BusinessDetail, business_detail
+from workbench.domain.safe_text import shown
+from workbench.services.detail import BusinessDetail
 
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
 LABEL_WIDTH = 16
@@ -75,11 +76,11 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                     yield Label(group, classes="group-title")
                     yield Static("", id=f"group-{GROUPS.index(group)}", classes="group-fields")
             with TabPane("许可证", id="licenses"):
-                yield DataTable(id="license-table", cursor_type="row", zebra_stripes=True)
+                yield TextTable(id="license-table", cursor_type="row", zebra_stripes=True)
             with TabPane("经营数据", id="figures"):
-                yield DataTable(id="figure-table", cursor_type="row", zebra_stripes=True)
+                yield TextTable(id="figure-table", cursor_type="row", zebra_stripes=True)
             with TabPane("变更记录", id="history"):
-                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield TextTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with TabPane("分型分类", id="classification"):
                 yield ClassificationTab(self.business_uuid)
             with TabPane("时间线", id="timeline"):
@@ -89,13 +90,11 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
             self.seen_data_version = self.workbench.data_version
-            self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+            self._load(self.workbench.actor, self.business_uuid)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="读取主体详情")
-    def _load(self, engine: Engine, actor: Actor, business_uuid: str) -> None:
-        with Session(engine) as session:
-            detail = business_detail(session=session, actor=actor, business_uuid=business_uuid)
-        self.post_message(DetailLoaded(detail))
+    def _load(self, actor: Actor, business_uuid: str) -> None:
+        self.post_message(DetailLoaded(self.workbench.gateway.register.detail(actor, business_uuid)))
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         """Nothing to show without the business (deleted elsewhere, say): back to the list after the dialog."""
@@ -106,7 +105,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         self.detail = detail = message.detail
         values = detail.values
-        title = Text.assemble((str(values["name"]), "bold"), "  ")
+        title = Text.assemble((shown(str(values["name"])), "bold"), "  ")
         title.append_text(status_cell(values["status"], bool(values["suspended"]), bool(values["abnormal"])))
         self.query_one("#detail-title", Static).update(title)
         self._show_fields()
@@ -143,9 +142,9 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                 table.add_column(ratio=1)
             specs = [spec for spec in BUSINESS_FIELDS if spec.group == group]
             for start in range(0, len(specs), pairs):
-                cells: list[str] = []
+                cells: list[str | Text] = []
                 for spec in specs[start:start + pairs]:
-                    cells += [spec.label, self._field_text(spec.name)]
+                    cells += [spec.label, plain(self._field_text(spec.name))]  # a value is never markup
                 table.add_row(*cells)
             self.query_one(f"#group-{index}", Static).update(table)
 
@@ -188,7 +187,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+        self._load(self.workbench.actor, self.business_uuid)
 
     def action_add_support(self) -> None:
         if self.detail is not None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -14,7 +12,7 @@ from textual.worker import Worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
-from screens.format import value_text
+from screens.format import plain, value_text
 from screens.widgets.conflict_dialog import ConflictChoice, ConflictDialog, ConflictLine
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.field_editors import FieldEditors, FormValues, form_values
@@ -24,7 +22,6 @@ from workbench.domain.business_fields import BUSINESS_FIELDS, field_label
 from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.detail import BusinessDetail, business_detail
 from workbench.services.errors import SaveConflict, ValidationFailed, WorkbenchError
-from workbench.services.register import create_business, update_business
 
 
 class FormLoaded(Message):
@@ -88,12 +85,12 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         elif self.detail is not None:
             self._show(self.detail)
         else:
-            self._load(self.workbench.engine, self.workbench.actor, self.business_uuid)
+            self._load(self.workbench.actor, self.business_uuid)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-load", description="读取待编辑的主体")
-    def _load(self, engine: Engine, actor: Actor, business_uuid: str) -> None:
-        with Session(engine) as session:
-            detail = business_detail(session=session, actor=actor, business_uuid=business_uuid, history_limit=0)
+    def _load(self, actor: Actor, business_uuid: str) -> None:
+        # business_detail looked up here, at call time: a test holds the read to type keys meanwhile
+        detail = self.workbench.gateway.register.detail(actor, business_uuid, history_limit=0, read=business_detail)
         self.post_message(FormLoaded(detail))
 
     def on_form_loaded(self, message: FormLoaded) -> None:
@@ -101,7 +98,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
     def _show(self, detail: BusinessDetail) -> None:
         self.base_version = detail.version
-        self.query_one("#form-title", Static).update(f"编辑「{detail.values['name']}」")
+        self.query_one("#form-title", Static).update(plain(f"编辑「{detail.values['name']}」"))
         self._fill(form_values(detail.values), {"grid_id": detail.grid_name, "officer_id": detail.officer_name})
 
     def _fill(self, values: FormValues, names: dict[str, str]) -> None:
@@ -137,22 +134,15 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
     def _start_save(self, base_version: int, changes: FormValues) -> None:
         self.saving = True
         self._summary("正在保存")
-        self._save(self.workbench.engine, self.workbench.actor, self.business_uuid, base_version, changes)
+        self._save(self.workbench.actor, self.business_uuid, base_version, changes)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", description="保存市场主体")
-    def _save(self, engine: Engine, actor: Actor, business_uuid: str | None, base_version: int,
-              changes: FormValues) -> None:
+    def _save(self, actor: Actor, business_uuid: str | None, base_version: int, changes: FormValues) -> None:
+        register = self.workbench.gateway.register
         try:
-            with Session(engine) as session:
-                if business_uuid is None:
-                    business = create_business(session=session, actor=actor, data=changes)
-                else:
-                    business = update_business(session=session, actor=actor, business_uuid=business_uuid,
-                                               base_version=base_version, changes=changes)
-                saved_uuid = business.uuid
-                session.commit()
+            saved_uuid = register.save(actor, business_uuid, base_version, changes)
         except SaveConflict as conflict:
-            self.post_message(SaveFailed(conflict, _current_values(engine, actor, business_uuid)))
+            self.post_message(SaveFailed(conflict, register.saved_values(actor, business_uuid)))
             return
         except WorkbenchError as error:
             self.post_message(SaveFailed(error))
@@ -224,13 +214,3 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
 
         self.app.push_screen(ConfirmDialog("还有没保存的修改，确定放弃吗？", "放弃修改", "继续编辑"), answered)
 
-
-def _current_values(engine: Engine, actor: Actor, business_uuid: str | None) -> dict[str, Any] | None:
-    """What is saved now, read after a conflict so the dialog can show every field the other person changed."""
-    if business_uuid is None:
-        return None
-    try:
-        with Session(engine) as session:
-            return business_detail(session=session, actor=actor, business_uuid=business_uuid, history_limit=0).values
-    except WorkbenchError:
-        return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -17,8 +15,7 @@ from screens.widgets.filter_bar import FilterBar
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.results_table import ResultsTable
 from storage.queries import Sort
-from storage.search_warmup import warm_search
-from workbench.services.listing import BusinessFilter, BusinessRow, count, list_page, warm_up
+from workbench.services.listing import BusinessFilter, BusinessRow
 
 PAGE_SIZE = 100
 """Rows held in the table at once: the window moves by this many when the cursor crosses its edge."""
@@ -129,30 +126,26 @@ class BusinessListScreen(WorkbenchScreen[None]):
         data_version = self.workbench.data_version
         if flt != self.flt or data_version != self.seen_data_version:
             self.total = None
-            self._count(self.workbench.engine, flt)
+            self._count(flt)
         self.flt, self.seen_data_version, self.requested_start = flt, data_version, offset
         self.serial += 1
-        self._fetch_page(self.workbench.engine, flt, offset, cursor, self.serial)
+        self._fetch_page(flt, offset, cursor, self.serial)
         self._show_status()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list-page", description="读取一页市场主体")
-    def _fetch_page(self, engine: Engine, flt: BusinessFilter, offset: int, cursor: int, serial: int) -> None:
-        with Session(engine) as session:
-            rows = list_page(session=session, flt=flt, offset=offset, limit=PAGE_SIZE)
+    def _fetch_page(self, flt: BusinessFilter, offset: int, cursor: int, serial: int) -> None:
+        rows = self.workbench.gateway.register.page(flt, offset, PAGE_SIZE)
         self.post_message(PageLoaded(serial, offset, cursor, rows))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list-count", description="统计符合条件的主体")
-    def _count(self, engine: Engine, flt: BusinessFilter) -> None:
-        with Session(engine) as session:
-            total = count(session=session, flt=flt)
-        self.post_message(CountLoaded(flt, total))
+    def _count(self, flt: BusinessFilter) -> None:
+        self.post_message(CountLoaded(flt, self.workbench.gateway.register.count(flt)))
 
     @work(thread=True, exit_on_error=False, group="search-warmup", description="预读检索索引")
-    def _warm_search(self, engine: Engine, office_id: int) -> None:
+    def _warm_search(self, office_id: int) -> None:
+        """The pinyin tables (~0.6 s) for the first save and the search index; after the first paint."""
         worker = get_current_worker()
-        warm_up()  # the pinyin tables (~0.6 s) for the first save; after the first paint, not during it
-        with engine.connect() as connection:
-            warm_search(connection, office_id, keep_going=lambda: not worker.is_cancelled)
+        self.workbench.gateway.register.warm_search(office_id, keep_going=lambda: not worker.is_cancelled)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.serial != self.serial:
@@ -164,8 +157,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
             # A moment after the first page is painted (not competing with it): then the first search
             # need not read from disk (storage.search_warmup).
             self.warming = True
-            engine, office_id = self.workbench.engine, self.flt.office_id
-            self.set_timer(WARM_UP_AFTER_SECONDS, lambda: self._warm_search(engine, office_id))
+            office_id = self.flt.office_id
+            self.set_timer(WARM_UP_AFTER_SECONDS, lambda: self._warm_search(office_id))
         if self.open_when_loaded:
             self.open_when_loaded = False
             self._open_highlighted()
@@ -292,7 +285,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if self.workbench.office is not None and self.workbench.officer is not None:
             flt = self._current_filter()
             matching = self.total if flt == self.flt else None
-            self.app.push_screen(ExportDialog(self.workbench.engine, self.workbench.actor, flt, matching))
+            self.app.push_screen(ExportDialog(self.workbench.files, self.workbench.actor, flt, matching))
 
 
 def status_text(*, loading: bool, offset: int, shown: int, total: int | None, sort_label: str) -> str:

@@ -7,26 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Select, Static
 
-from imports.pool_export import export_candidates
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
-from screens.distinction_dialogs import EnterPoolDialog, candidate_rules_of
+from screens.distinction_dialogs import EnterPoolDialog
 from screens.format import fit_cells
 from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
-from workbench.services.candidates import CandidateRow, candidates
+from workbench.services.candidates import CandidateRow
 
 LISTS = tuple(CANDIDATE_POOLS)
 
@@ -73,7 +71,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
             )
             yield grid_select(reference, office_id, "candidate-grid")
             yield officer_select(reference, office_id, "candidate-officer")
-        yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")
         yield WorkbenchFooter()
@@ -95,10 +93,9 @@ class CandidatesScreen(WorkbenchScreen[None]):
         self.loading = True
         self.query_one("#candidate-status", Static).update("正在计算候选名单")
         self._load(
-            self.workbench.engine,
             self.workbench.actor,
             self.pool,
-            candidate_rules_of(self.app).rules,
+            self.workbench.settings.candidates.rules,
             chosen(self.query_one("#candidate-grid", Select)),
             chosen(self.query_one("#candidate-officer", Select)),
         )
@@ -106,23 +103,15 @@ class CandidatesScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="candidates", description="计算候选名单")
     def _load(
         self,
-        engine: Engine,
         actor: Actor,
         pool: str,
         rules: CandidateRules,
         grid_id: int | None,
         officer_id: int | None,
     ) -> None:
-        with Session(engine) as session:
-            rows = candidates(
-                session=session,
-                actor=actor,
-                pool=pool,
-                rules=rules,
-                grid_id=grid_id,
-                officer_id=officer_id,
-                today=self.workbench.today(),
-            )
+        rows = self.workbench.gateway.programmes.candidates(
+            actor, pool=pool, rules=rules, grid_id=grid_id, officer_id=officer_id, today=self.workbench.today()
+        )
         self.post_message(CandidatesLoaded(pool, rows))
 
     def on_candidates_loaded(self, message: CandidatesLoaded) -> None:
@@ -151,7 +140,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
         waiting = sum(1 for row in self.rows if not row.in_pool)
         self.query_one("#candidate-status", Static).update(
             f"{CANDIDATE_POOLS[self.pool]} {len(self.rows)} 户，未入库 {waiting} 户    "
-            f"规则版本 {candidate_rules_of(self.app).version}"
+            f"规则版本 {self.workbench.settings.candidates.version}"
         )
         self._show_reason()
 
@@ -205,7 +194,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
         )
 
     def action_refresh(self) -> None:
-        candidate_rules_of(self.app, reload=True)
+        self.workbench.settings.reload_candidates()
         self._query()
 
     def action_back(self) -> None:
@@ -223,15 +212,9 @@ class CandidateExportDialog(ServiceDialog):
         )
         self.title_text, self.rows, self.names = title, rows, names
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         return str(
-            export_candidates(
-                session=session,
-                actor=actor,
-                title=self.title_text,
-                rows=self.rows,
-                names=self.names,
-                description="候选名单",
-                path=str(values["path"]),
+            self.workbench.files.export_candidates(
+                actor, title=self.title_text, rows=self.rows, names=self.names, path=str(values["path"])
             )
         )

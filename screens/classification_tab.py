@@ -1,8 +1,8 @@
 """The 分型分类 tab of the business detail: tier and size class with their reasons, the history, overrides.
 
 R sets a manual tier (人工认定, a reason is required), U clears it. A business never classified is
-classified when the tab first reads it. The rules come from classification.toml (shipped + the office's
-override): a faulty override is reported once and the last good rules stay in force.
+worked out for showing when the tab first reads it. The rules are the app's settings' classification.toml
+(shipped + the office's override): a faulty override is reported once and the last good rules stay in force.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -23,38 +21,17 @@ from textual.widgets import DataTable, Static
 from screens.actions import bindings
 from screens.format import fit_cells, local_time_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.domain.labels import BusinessKind
-from workbench.domain.rule_files import LoadedRules, RulesError
+from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TIER_LABELS, TierRules
-from workbench.locations import config_dir
-from workbench.services.classification import (
-    ClassificationView,
-    classification_of,
-    clear_override,
-    load_rules,
-)
-from workbench.services.classification import override_tier as set_override
+from workbench.services.classification_override import override_refusal
+from workbench.services.classification_view import ClassificationView
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
 
 TIER_STYLES = {"survival": "yellow", "growth": "green", "development": "bold green", "unclassified": "dim"}
-
-
-def classification_rules_of(app: Any, *, reload: bool = False) -> LoadedRules[TierRules]:
-    """classification.toml, read once per app (again with reload); a faulty override is reported and the
-    last good rules (at first: the shipped ones) stay in force."""
-    loaded = getattr(app, "classification_rules", None)
-    if loaded is None or reload:
-        try:
-            loaded, problem = load_rules(config_dir(), last_good=loaded)
-        except RulesError as error:  # the shipped file itself is broken: the built-in defaults, said so
-            loaded, problem = loaded or LoadedRules("内置默认", (), TierRules(), {}), error
-        if problem is not None:
-            app.notify(f"{problem.message_zh}（仍按上次有效的规则分型）", severity="warning", timeout=12)
-        app.classification_rules = loaded
-    return cast(LoadedRules[TierRules], loaded)
 
 
 class ClassificationLoaded(Message):
@@ -79,23 +56,21 @@ class ClassificationTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("正在读取", id="classification-summary")
-        yield DataTable(id="classification-history", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="classification-history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="classification-line")
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self.reload, init=True)
 
     def reload(self) -> None:
-        rules = classification_rules_of(self.app)
-        self._load(self.workbench.engine, self.workbench.actor, rules, self.workbench.today())
+        rules = self.workbench.settings.classification
+        self._load(self.workbench.actor, rules, self.workbench.today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="classification", description="读取分型")
-    def _load(self, engine: Engine, actor: Actor, rules: LoadedRules[TierRules], today: date) -> None:
-        with Session(engine) as session:
-            view = classification_of(
-                session, actor=actor, business_uuid=self.business_uuid, rules=rules, today=today
-            )
-            session.commit()
+    def _load(self, actor: Actor, rules: LoadedRules[TierRules], today: date) -> None:
+        view = self.workbench.gateway.classification.of_business(
+            actor, self.business_uuid, rules=rules, today=today
+        )
         self.post_message(ClassificationLoaded(view))
 
     def on_classification_loaded(self, message: ClassificationLoaded) -> None:
@@ -125,10 +100,10 @@ class ClassificationTab(Vertical):
         view = self.view
         if view is None:
             return
-        if view.kind != BusinessKind.HOUSEHOLD:
-            self.app.notify("只有个体工商户分三型，企业只有规模", severity="warning")
+        if refusal := override_refusal(view.kind):
+            self.app.notify(refusal, severity="warning")
             return
-        rules = classification_rules_of(self.app)
+        rules = self.workbench.settings.classification
         self.app.push_screen(OverrideDialog(view, rules, self.workbench.today()))
 
     def action_clear_override(self) -> None:
@@ -198,12 +173,11 @@ class OverrideDialog(ServiceDialog):
         self.rules = rules
         self.today = today
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        found = set_override(
-            session, actor=actor, business_uuid=self.view.business_uuid, tier=values["tier"] or "",
-            reason=str(values["reason"]), rules=self.rules, today=self.today,
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.classification.override(
+            actor, self.view.business_uuid, tier=values["tier"] or "", reason=str(values["reason"]),
+            rules=self.rules, today=self.today,
         )  # fmt: skip
-        return found.tier_text
 
 
 class ClearOverrideDialog(ServiceDialog):
@@ -216,8 +190,7 @@ class ClearOverrideDialog(ServiceDialog):
         super().__init__(f"现为：{view.tier_text}", fields)
         self.view = view
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        found = clear_override(
-            session, actor=actor, business_uuid=self.view.business_uuid, reason=str(values["reason"])
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.classification.clear_override(
+            actor, self.view.business_uuid, str(values["reason"])
         )
-        return found.tier_text

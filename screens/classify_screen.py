@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,14 +17,13 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
-from screens.classification_tab import classification_rules_of
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
-from workbench.services.classification_recompute import recompute
 from workbench.services.classification_report import RecomputeReport
-from workbench.services.classification_stats import Distribution, distribution
+from workbench.services.classification_stats import Distribution
 
 
 class RecomputeDone(Message):
@@ -73,10 +70,10 @@ class ClassifyScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         yield Static("正在试算", id="classify-status")
         with Horizontal(id="classify-top"):
-            yield DataTable(id="classify-counts", cursor_type="none", zebra_stripes=True)
-            yield DataTable(id="classify-moves", cursor_type="row", zebra_stripes=True)
+            yield TextTable(id="classify-counts", cursor_type="none", zebra_stripes=True)
+            yield TextTable(id="classify-moves", cursor_type="row", zebra_stripes=True)
         yield Static("", id="classify-distribution-title")
-        yield DataTable(id="classify-distribution", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="classify-distribution", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
@@ -84,7 +81,7 @@ class ClassifyScreen(WorkbenchScreen[None]):
 
     @property
     def rules(self) -> LoadedRules[TierRules]:
-        return classification_rules_of(self.app)
+        return self.workbench.settings.classification
 
     # the recompute
 
@@ -92,10 +89,10 @@ class ClassifyScreen(WorkbenchScreen[None]):
         """F5: re-read the rules file and run the dry run again."""
         if self.busy:
             return
-        classification_rules_of(self.app, reload=True)
+        self.workbench.settings.reload_classification()
         self.preview = None
         self._start(dry_run=True)
-        self._load_distribution(self.workbench.engine, self.workbench.actor, self.by, self.measure)
+        self._load_distribution(self.workbench.actor, self.by, self.measure)
 
     def action_commit(self) -> None:
         """F8: write what the preview showed (recomputed in the same transaction, so nothing is stale)."""
@@ -107,20 +104,16 @@ class ClassifyScreen(WorkbenchScreen[None]):
         self.busy = True
         verb = "正在试算" if dry_run else "正在写入"
         self.query_one("#classify-status", Static).update(f"{verb}（规则版本 {self.rules.version}）…")
-        self._run(self.workbench.engine, self.workbench.actor, self.rules, dry_run)
+        self._run(self.workbench.actor, self.rules, dry_run)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="classify", description="重新分型")
-    def _run(self, engine: Engine, actor: Actor, rules: LoadedRules[TierRules], dry_run: bool) -> None:
+    def _run(self, actor: Actor, rules: LoadedRules[TierRules], dry_run: bool) -> None:
         def progress(done: int) -> None:
             self.post_message(RecomputeProgress(done, dry_run))
 
-        with Session(engine) as session:
-            today = self.workbench.today()
-            report = recompute(
-                session, actor=actor, rules=rules, today=today, dry_run=dry_run, progress=progress
-            )
-            if not dry_run:
-                session.commit()
+        report = self.workbench.gateway.classification.recompute(
+            actor, rules=rules, today=self.workbench.today(), dry_run=dry_run, progress=progress
+        )
         self.post_message(RecomputeDone(report))
 
     def on_recompute_progress(self, message: RecomputeProgress) -> None:
@@ -140,7 +133,7 @@ class ClassifyScreen(WorkbenchScreen[None]):
             self.preview = None
             self.workbench.data_changed()
             status.append(f"\n已写入（用时 {report.seconds:.1f} 秒）。", "bold green")
-            self._load_distribution(self.workbench.engine, self.workbench.actor, self.by, self.measure)
+            self._load_distribution(self.workbench.actor, self.by, self.measure)
         self.query_one("#classify-status", Static).update(status)
         self._show_report(report)
 
@@ -167,16 +160,15 @@ class ClassifyScreen(WorkbenchScreen[None]):
 
     def action_toggle_by(self) -> None:
         self.by = "officer" if self.by == "grid" else "grid"
-        self._load_distribution(self.workbench.engine, self.workbench.actor, self.by, self.measure)
+        self._load_distribution(self.workbench.actor, self.by, self.measure)
 
     def action_toggle_measure(self) -> None:
         self.measure = "size_class" if self.measure == "tier" else "tier"
-        self._load_distribution(self.workbench.engine, self.workbench.actor, self.by, self.measure)
+        self._load_distribution(self.workbench.actor, self.by, self.measure)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="classify-distribution", description="分布")
-    def _load_distribution(self, engine: Engine, actor: Actor, by: str, measure: str) -> None:
-        with Session(engine) as session:
-            found = distribution(session, actor=actor, by=by, measure=measure)
+    def _load_distribution(self, actor: Actor, by: str, measure: str) -> None:
+        found = self.workbench.gateway.classification.distribution(actor, by=by, measure=measure)
         self.post_message(DistributionLoaded(found))
 
     def on_distribution_loaded(self, message: DistributionLoaded) -> None:

@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from screens.actions import KeyAction, palette_actions
+from screens.keymap import effective_key_display
 
 
 class WorkbenchCommands(Provider):
@@ -16,13 +17,16 @@ class WorkbenchCommands(Provider):
         scope = str(getattr(self.screen, "SCOPE", ""))
         return palette_actions(("app", scope) if scope else ("app",))
 
+    def _keys(self, item: KeyAction) -> str:
+        return effective_key_display(item, getattr(self.app, "keymap_in_force", {}))
+
     def _run(self, item: KeyAction) -> None:
         target = self.app if item.scope == "app" else self.screen
         self.app.call_later(self.app.run_action, item.action, target)
 
     async def discover(self) -> Hits:
         for item in self._actions():
-            yield DiscoveryHit(item.palette_title, partial(self._run, item), help=f"快捷键 {item.key_display}")
+            yield DiscoveryHit(item.palette_title, partial(self._run, item), help=f"快捷键 {self._keys(item)}")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -30,4 +34,4 @@ class WorkbenchCommands(Provider):
             score = matcher.match(item.palette_title)
             if score > 0:
                 yield Hit(score, matcher.highlight(item.palette_title), partial(self._run, item),
-                          help=f"快捷键 {item.key_display}")
+                          help=f"快捷键 {self._keys(item)}")

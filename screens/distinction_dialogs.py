@@ -1,46 +1,20 @@
-"""Dialogs of the 名特优新, 培育库 and candidate screens (each saves in one transaction), and their rules."""
+"""Dialogs of the 名特优新, 培育库 and candidate screens: each saves with one gateway call (one transaction)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, cast
 
-from sqlmodel import Session
-
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
 from workbench.domain import distinctions as flow
-from workbench.domain.candidates import (
-    CONVERSION_METHOD_LABELS,
-    POOL_LABELS,
-    CandidateRules,
-    load_candidate_rules,
-)
+from workbench.domain.candidates import CONVERSION_METHOD_LABELS, POOL_LABELS, CandidateRules
 from workbench.domain.eligibility import EVENT_LABELS
-from workbench.domain.rule_files import LoadedRules, RulesError, load_with_fallback
+from workbench.domain.rule_files import LoadedRules
 from workbench.domain.values import parse_date
-from workbench.locations import config_dir
-from workbench.services import business_events, conversion, distinction_lists, distinctions, pools
+from workbench.services import distinction_lists, pools
 from workbench.services.errors import ValidationFailed
-
-
-def candidate_rules_of(app: Any, *, reload: bool = False) -> LoadedRules[CandidateRules]:
-    """candidates.toml (shipped + the office's override), read once per app; a faulty override leaves the
-    last good rules in force and says so, naming the file and the key."""
-    loaded = getattr(app, "candidate_rules", None)
-    if loaded is None or reload:
-        from workbench.domain.candidates import RULES_NAME, validate_candidate_rules
-
-        try:
-            loaded, problem = load_with_fallback(
-                RULES_NAME, validate_candidate_rules, override_dir=config_dir(), last_good=loaded
-            )
-        except RulesError as error:  # the shipped file itself is broken: nothing better to run on
-            loaded, problem = load_candidate_rules(None), error
-        if problem is not None:
-            app.notify(f"{problem.message_zh}（仍按上次有效的规则计算）", severity="warning", timeout=12)
-        app.candidate_rules = loaded
-    return cast(LoadedRules[CandidateRules], loaded)
+from workbench.services.gateway.programme_desk import OpenEvent
 
 
 def _day(values: DialogValues, field: str, label: str, required: bool = True) -> date | None:
@@ -90,25 +64,17 @@ class ApplyDialog(ServiceDialog):
         self.business_uuid = business_uuid
         self.rules = rules
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        business_uuid = (
-            self.business_uuid
-            or distinction_lists.find_business(
-                session=session, actor=actor, text=str(values["business"])
-            ).uuid
-        )
-        _distinction, check = distinctions.apply_distinction(
-            session=session,
-            actor=actor,
-            business_uuid=business_uuid,
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.programmes.apply_distinction(
+            actor,
+            business_uuid=self.business_uuid,
+            business_text=str(values.get("business") or ""),
             category=values["category"] or "",
             level=values["level"] or "",
             source=values["source"] or "",
             applied_on=cast(date, _day(values, "applied_on", "申报日期")),
-            rules=self.rules.rules,
-            rules_version=self.rules.version,
+            rules=self.rules,
         )
-        return check.text
 
 
 class StepDialog(ServiceDialog):
@@ -129,21 +95,14 @@ class StepDialog(ServiceDialog):
         self.TITLE_TEXT = f"名特优新：{label}"
         self.row, self.target, self.rules = row, target, rules
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         reason = str(values["reason"])
         if self.target in flow.REASON_REQUIRED and not reason:
             raise ValidationFailed({"reason": f"「{flow.STEP_LABELS[self.target]}」必须写明原因"})
-        distinctions.advance(
-            session=session,
-            actor=actor,
-            distinction_uuid=self.row.uuid,
-            base_version=self.row.version,
-            target=self.target,
-            on=cast(date, _day(values, "on", "日期")),
-            reason=reason,
+        return self.workbench.gateway.programmes.advance_distinction(
+            actor, self.row, target=self.target, on=cast(date, _day(values, "on", "日期")), reason=reason,
             rules=self.rules,
-        )
-        return self.target
+        )  # fmt: skip
 
 
 class ClearReviewDialog(ServiceDialog):
@@ -156,14 +115,8 @@ class ClearReviewDialog(ServiceDialog):
         )
         self.row = row
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        distinctions.clear_review(
-            session=session,
-            actor=actor,
-            distinction_uuid=self.row.uuid,
-            base_version=self.row.version,
-            reason=str(values["reason"]),
-        )
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        self.workbench.gateway.programmes.clear_review(actor, self.row, str(values["reason"]))
         return "cleared"
 
 
@@ -184,17 +137,15 @@ class EventDialog(ServiceDialog):
         )
         self.business_uuid = business_uuid
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        _event, flagged = business_events.record_event(
-            session=session,
-            actor=actor,
-            business_uuid=self.business_uuid,
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.programmes.record_event(
+            actor,
+            self.business_uuid,
             kind=values["kind"] or "",
             occurred_on=cast(date, _day(values, "occurred_on", "发生日期")),
             note=str(values["note"]),
             repaired_on=_day(values, "repaired_on", "修复日期", required=False),
         )
-        return len(flagged)
 
 
 class EnterPoolDialog(ServiceDialog):
@@ -212,16 +163,14 @@ class EnterPoolDialog(ServiceDialog):
         )
         self.business_uuid, self.pool = business_uuid, pool
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        membership = pools.enter_pool(
-            session=session,
-            actor=actor,
-            business_uuid=self.business_uuid,
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.programmes.enter_pool(
+            actor,
+            self.business_uuid,
             pool=self.pool,
             entered_on=cast(date, _day(values, "entered_on", "入库日期")),
             reason=str(values["reason"]),
         )
-        return membership.uuid
 
 
 class LeavePoolDialog(ServiceDialog):
@@ -237,16 +186,10 @@ class LeavePoolDialog(ServiceDialog):
         )
         self.row = row
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        pools.leave_pool(
-            session=session,
-            actor=actor,
-            membership_uuid=self.row.uuid,
-            base_version=self.row.version,
-            left_on=cast(date, _day(values, "left_on", "出库日期")),
-            reason=str(values["reason"]),
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.programmes.leave_pool(
+            actor, self.row, left_on=cast(date, _day(values, "left_on", "出库日期")), reason=str(values["reason"])
         )
-        return self.row.uuid
 
 
 class ConversionDialog(ServiceDialog):
@@ -269,36 +212,17 @@ class ConversionDialog(ServiceDialog):
         )
         self.business_uuid, self.base_version = business_uuid, base_version
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        on = cast(date, _day(values, "converted_on", "变更日期"))
-        if values["method"] == "deregister_and_establish":
-            if not values["new_business"]:
-                raise ValidationFailed({"new_business": "注销+设立须填写新设企业的信用代码或全称"})
-            try:
-                new = distinction_lists.find_business(
-                    session=session, actor=actor, text=str(values["new_business"])
-                )
-            except ValidationFailed as failed:
-                raise ValidationFailed({"new_business": failed.message}) from None
-            conversion.convert_by_new_establishment(
-                session=session,
-                actor=actor,
-                old_business_uuid=self.business_uuid,
-                old_base_version=self.base_version,
-                new_business_uuid=new.uuid,
-                converted_on=on,
-                note=str(values["note"]),
-            )
-        else:
-            conversion.convert_directly(
-                session=session,
-                actor=actor,
-                business_uuid=self.business_uuid,
-                base_version=self.base_version,
-                converted_on=on,
-                new_name=str(values["new_name"]) or None,
-                note=str(values["note"]),
-            )
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        self.workbench.gateway.programmes.convert(
+            actor,
+            self.business_uuid,
+            self.base_version,
+            method=values["method"] or "direct_change",
+            converted_on=cast(date, _day(values, "converted_on", "变更日期")),
+            new_name=str(values["new_name"]),
+            new_business_text=str(values["new_business"]),
+            note=str(values["note"]),
+        )
         return CONVERSION_METHOD_LABELS[values["method"] or "direct_change"]
 
 
@@ -307,31 +231,26 @@ class RepairDialog(ServiceDialog):
 
     TITLE_TEXT = "登记信用修复"
 
-    def __init__(self, business_name: str, events: list[tuple[str, str, int]], today: date) -> None:
-        """`events`: (label, uuid, version) of the events not yet repaired."""
+    def __init__(self, business_name: str, events: list[OpenEvent], today: date) -> None:
+        """`events`: those not yet repaired."""
         super().__init__(
             business_name,
             (
                 DialogField(
                     "event",
                     "事件",
-                    tuple((label, event_uuid) for label, event_uuid, _ in events),
-                    events[0][1] if events else "",
+                    tuple((event.label, event.uuid) for event in events),
+                    events[0].uuid if events else "",
                 ),
                 DialogField("repaired_on", "修复日期", default=today.isoformat()),
             ),
         )
-        self.versions = {event_uuid: version for _label, event_uuid, version in events}
+        self.events = {event.uuid: event for event in events}
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        event_uuid = values["event"]
-        if not event_uuid:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        chosen = values["event"]
+        if not chosen:
             raise ValidationFailed({"event": "请选择已修复的事件"})
-        business_events.mark_repaired(
-            session=session,
-            actor=actor,
-            event_uuid=event_uuid,
-            base_version=self.versions[event_uuid],
-            repaired_on=cast(date, _day(values, "repaired_on", "修复日期")),
+        return self.workbench.gateway.programmes.mark_repaired(
+            actor, self.events[chosen], cast(date, _day(values, "repaired_on", "修复日期"))
         )
-        return event_uuid

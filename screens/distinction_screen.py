@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -20,17 +18,16 @@ from screens.distinction_dialogs import (
     EventDialog,
     RepairDialog,
     StepDialog,
-    candidate_rules_of,
 )
 from screens.format import fit_cells
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain import distinctions as flow
 from workbench.domain.candidates import CandidateRules
-from workbench.domain.eligibility import EVENT_LABELS
-from workbench.services.business_events import events_of
-from workbench.services.distinction_lists import CapStatus, DistinctionRow, cap_status, list_distinctions
+from workbench.services.distinction_lists import CapStatus, DistinctionRow
+from workbench.services.gateway.programme_desk import OpenEvent
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("类别", 4),
@@ -53,7 +50,7 @@ class DistinctionsLoaded(Message):
 class EventsLoaded(Message):
     """The unrepaired negative-list events of one business, for the repair dialog."""
 
-    def __init__(self, business_name: str, events: list[tuple[str, str, int]]) -> None:
+    def __init__(self, business_name: str, events: list[OpenEvent]) -> None:
         super().__init__()
         self.business_name = business_name
         self.events = events
@@ -84,7 +81,7 @@ class DistinctionScreen(WorkbenchScreen[None]):
         title = f"名特优新 · {self.business_name}" if self.business_uuid else "名特优新 · 全所"
         yield Static(title, id="distinction-title")
         yield Static("", id="distinction-cap")
-        yield DataTable(id="distinction-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="distinction-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="distinction-detail")
         yield WorkbenchFooter()
 
@@ -97,19 +94,18 @@ class DistinctionScreen(WorkbenchScreen[None]):
 
     @property
     def rules(self) -> CandidateRules:
-        return candidate_rules_of(self.app).rules
+        return self.workbench.settings.candidates.rules
 
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.engine, self.workbench.actor, self.rules)
+        self._load(self.workbench.actor, self.rules)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="distinctions", description="读取名特优新")
-    def _load(self, engine: Engine, actor: Actor, rules: CandidateRules) -> None:
-        with Session(engine) as session:
-            rows = list_distinctions(
-                session=session, actor=actor, review_only=self.review_only, business_uuid=self.business_uuid
-            )
-            cap = cap_status(session=session, actor=actor, rules=rules, today=self.workbench.today())
+    def _load(self, actor: Actor, rules: CandidateRules) -> None:
+        rows, cap = self.workbench.gateway.programmes.distinctions(
+            actor, review_only=self.review_only, business_uuid=self.business_uuid, rules=rules,
+            today=self.workbench.today(),
+        )  # fmt: skip
         self.post_message(DistinctionsLoaded(rows, cap))
 
     def on_distinctions_loaded(self, message: DistinctionsLoaded) -> None:
@@ -182,7 +178,7 @@ class DistinctionScreen(WorkbenchScreen[None]):
 
         self.app.push_screen(
             ApplyDialog(
-                self.business_uuid, self.business_name, self.workbench.today(), candidate_rules_of(self.app)
+                self.business_uuid, self.business_name, self.workbench.today(), self.workbench.settings.candidates
             ),
             applied,
         )
@@ -230,27 +226,11 @@ class DistinctionScreen(WorkbenchScreen[None]):
         if business_uuid is None:
             self.notify("请先选择一条记录（信用修复记在该市场主体上）", severity="warning")
             return
-        self._load_events(
-            self.workbench.engine,
-            self.workbench.actor,
-            business_uuid,
-            row.business_name if row else self.business_name,
-        )
+        self._load_events(self.workbench.actor, business_uuid, row.business_name if row else self.business_name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="events", description="读取负面清单事件")
-    def _load_events(self, engine: Engine, actor: Actor, business_uuid: str, name: str) -> None:
-        with Session(engine) as session:
-            found = events_of(session=session, actor=actor, business_uuid=business_uuid)
-            events = [
-                (
-                    f"{event.occurred_on.isoformat()} {EVENT_LABELS.get(event.kind, event.kind)} {event.note}".strip(),
-                    event.uuid,
-                    event.version,
-                )
-                for event in found
-                if event.repaired_on is None
-            ]
-        self.post_message(EventsLoaded(name, events))
+    def _load_events(self, actor: Actor, business_uuid: str, name: str) -> None:
+        self.post_message(EventsLoaded(name, self.workbench.gateway.programmes.open_events(actor, business_uuid)))
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
         if not message.events:
@@ -270,7 +250,7 @@ class DistinctionScreen(WorkbenchScreen[None]):
         self._query()
 
     def action_refresh(self) -> None:
-        candidate_rules_of(self.app, reload=True)
+        self.workbench.settings.reload_candidates()
         self._query()
 
     def action_back(self) -> None:

@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 from platformdirs import user_downloads_path
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from imports.export import ExportCancelled, ExportResult, export_register, xlsx_path
+from imports.export import ExportCancelled, ExportResult, export_path, export_register
+from imports.file_gateway import FileGateway
 from storage.audit import Actor
 from workbench.services.errors import WorkbenchError
 from workbench.services.listing import BusinessFilter
@@ -61,9 +60,9 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     ExportDialog .export-error { color: $error; }
     """
 
-    def __init__(self, engine: Engine, actor: Actor, flt: BusinessFilter, matching: int | None) -> None:
+    def __init__(self, files: FileGateway, actor: Actor, flt: BusinessFilter, matching: int | None) -> None:
         super().__init__(classes="dialog-screen")
-        self.engine = engine
+        self.files = files
         self.actor = actor
         self.flt = flt
         self.matching = matching
@@ -111,7 +110,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         if not path:
             self._say("请填写保存位置和文件名", error=True)
             return
-        target = xlsx_path(path)
+        target = export_path(path)
         if target.exists() and self.overwrite != target:
             self.overwrite = target
             self._say(f"「{target.name}」已存在：再按一次「导出」将覆盖它，或修改文件名", error=True)
@@ -135,15 +134,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             self.post_message(ExportProgress(done, total))
 
         try:
-            with Session(self.engine) as session:
-                return export_register(
-                    session=session,
-                    actor=self.actor,
-                    flt=self.flt,
-                    path=path,
-                    full_personal_data=full,
-                    progress=progress,
-                )
+            # export_register looked up here, at call time: a test holds the export at its first row
+            return self.files.export_register(
+                self.actor, self.flt, path, full_personal_data=full, progress=progress, run=export_register
+            )
         except WorkbenchError as error:
             return error
 

@@ -10,6 +10,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 from workbench.domain.labels import STATUS_LABELS, BusinessStatus, kind_label, status_label
+from workbench.domain.safe_text import shown
 
 EMPTY = "-"
 EXPIRING_DAYS = 30
@@ -60,8 +61,16 @@ def paragraph_text(text: str) -> str:
     return _SPACE_BY_NUMBER.sub("", text)
 
 
+def plain(text: object) -> Text:
+    """Text from a file or the database as a Rich Text: markup in it is never read (「[red]x[/]」 stays as
+    typed) and control characters are shown (\\x1b), never sent to the terminal."""
+    return Text(shown(str(text)))
+
+
 def fit_cells(text: str, width: int) -> str:
-    """Crop to `width` terminal cells, marking a cut with `..` (ASCII: never drawn double width)."""
+    """Crop to `width` terminal cells, marking a cut with `..` (ASCII: never drawn double width).
+    Control characters are shown first (\\x1b): the crop measures what the screen will show."""
+    text = shown(text)
     if cell_len(text) <= width:
         return text
     kept, used = [], 0

@@ -24,6 +24,7 @@ from imports.profiles import list_profiles, save_profile
 from imports.source import SourceFile
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.format import plain
 from screens.import_steps import jobs
 from screens.import_steps.dialogs import ProfileNameDialog
 from screens.import_steps.file_step import FileStep, start_folder
@@ -31,7 +32,7 @@ from screens.import_steps.mapping_step import MappingStep
 from screens.import_steps.mode_step import ModeStep
 from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
-from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, profile_folder, step_title
+from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, step_title
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
 
@@ -86,6 +87,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             return action in STEP_KEYS[self.step] and self.job is None
         return True
 
+    @property
+    def _profiles(self) -> Path:
+        """Named column mappings live in the office's config folder, beside its other settings."""
+        return self.workbench.settings.import_profiles
+
     def _start(self, job: str, work: Any, description: str) -> None:
         self.job = job
         self.run_worker(
@@ -131,7 +137,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 sheet=sheet,
                 profile=profile,
                 mapping=self.mapping,
-                profiles=profile_folder(),
+                profiles=self._profiles,
             ),
             "读取登记名录表头",
         )
@@ -146,7 +152,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
 
     def _show_mapping(self) -> None:
         assert self.parsed is not None
-        profiles = list_profiles(profile_folder())
+        profiles = list_profiles(self._profiles)
         self.query_one(MappingStep).show(self.parsed, self.sample, profiles, self.profile)
 
     def on_mapping_step_read_again(self, message: MappingStep.ReadAgain) -> None:
@@ -161,7 +167,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
 
         def named(name: str | None) -> None:
             if name:
-                saved = save_profile(profile_folder(), name, mapping)
+                saved = save_profile(self._profiles, name, mapping)
                 self.profile = name
                 self._show_mapping()
                 self.notify(f"已保存列对应方案「{name}」：{saved}")
@@ -180,7 +186,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             "plan",
             partial(
                 jobs.plan_job,
-                engine=self.workbench.engine,
+                files=self.workbench.files,
                 parsed=self.parsed,
                 actor=self.workbench.actor,
                 mode=step.mode(),
@@ -215,7 +221,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
     def on_errors_saved(self, message: jobs.ErrorsSaved) -> None:
         self._stopped()
         self.notify(f"已保存错误行工作簿：{message.path}", timeout=10)
-        self.query_one("#import-problem", Static).update(f"错误行工作簿已保存到：{message.path}")
+        self.query_one("#import-problem", Static).update(plain(f"错误行工作簿已保存到：{message.path}"))
 
     # step 5: confirm and commit
 
@@ -238,7 +244,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             "commit",
             partial(
                 jobs.commit_job,
-                engine=self.workbench.engine,
+                files=self.workbench.files,
                 plan=self.plan,
                 actor=self.workbench.actor,
                 cancel=self.cancel,

@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
-from imports.pool_export import export_pool
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
@@ -22,9 +19,10 @@ from screens.format import fit_cells
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
-from workbench.services.pools import MemberRow, pool_members
+from workbench.services.pools import MemberRow
 
 POOLS = tuple(POOL_LABELS)
 
@@ -74,7 +72,7 @@ class PoolsScreen(WorkbenchScreen[None]):
             yield grid_select(reference, office_id, "pool-grid")
             yield officer_select(reference, office_id, "pool-officer")
             yield Checkbox("含已出库", id="pool-left", compact=True)
-        yield DataTable(id="pool-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
         yield WorkbenchFooter()
 
@@ -94,7 +92,6 @@ class PoolsScreen(WorkbenchScreen[None]):
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self._load(
-            self.workbench.engine,
             self.workbench.actor,
             self.pool,
             chosen(self.query_one("#pool-grid", Select)),
@@ -105,22 +102,15 @@ class PoolsScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pool", description="读取培育库")
     def _load(
         self,
-        engine: Engine,
         actor: Actor,
         pool: str,
         grid_id: int | None,
         officer_id: int | None,
         include_left: bool,
     ) -> None:
-        with Session(engine) as session:
-            rows = pool_members(
-                session=session,
-                actor=actor,
-                pool=pool,
-                grid_id=grid_id,
-                officer_id=officer_id,
-                include_left=include_left,
-            )
+        rows = self.workbench.gateway.programmes.pool_members(
+            actor, pool=pool, grid_id=grid_id, officer_id=officer_id, include_left=include_left
+        )
         self.post_message(MembersLoaded(rows))
 
     def on_members_loaded(self, message: MembersLoaded) -> None:
@@ -232,15 +222,10 @@ class PoolExportDialog(ServiceDialog):
         )
         self.pool, self.rows, self.names, self.description = pool, rows, names, description
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         return str(
-            export_pool(
-                session=session,
-                actor=actor,
-                pool=self.pool,
-                rows=self.rows,
-                names=self.workbench.names(),
-                description=self.description,
+            self.workbench.files.export_pool(
+                actor, pool=self.pool, rows=self.rows, names=self.workbench.names(), description=self.description,
                 path=str(values["path"]),
-            )
+            )  # fmt: skip
         )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
-from workbench.services.office import Choice, grids, officers, offices
+from workbench.services.gateway import Gateway
+from workbench.services.office import Choice
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,6 @@ class OfficeReference:
         }
 
 
-def load_reference(session: Session) -> OfficeReference:
-    office_list = offices(session=session)
-    return OfficeReference(
-        offices=office_list,
-        officers={office.id: officers(session=session, office_id=office.id) for office in office_list},
-        grids={office.id: grids(session=session, office_id=office.id) for office in office_list},
-    )
+def load_reference(gateway: Gateway) -> OfficeReference:
+    office_list, officers, grids = gateway.staff.office_lists()
+    return OfficeReference(offices=office_list, officers=officers, grids=grids)

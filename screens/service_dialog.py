@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,9 +16,8 @@ from textual.widgets import Input, Label, Select, Static
 from screens.actions import bindings
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
-from workbench.locations import config_dir
 from workbench.services.errors import ValidationFailed, WorkbenchError
-from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings, load_settings
+from workbench.services.service_common import ServiceSettings
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
@@ -55,7 +52,8 @@ class DialogFailed(Message):
 
 
 class ServiceDialog(ModalScreen[Any]):
-    """Subclasses name their fields and write them in `write` (run in a worker thread, inside one transaction).
+    """Subclasses name their fields and write them in `write` (run in a worker thread): one call of the app's
+    gateway, which is one transaction.
 
     `write` returns plain data (a uuid, a label): the dialog dismisses with it. Refusals from the service
     (ValidationFailed) show under their fields; other WorkbenchErrors show above the hint line.
@@ -131,17 +129,15 @@ class ServiceDialog(ModalScreen[Any]):
             return
         self.saving = True
         self._summary("正在保存")
-        self._save(self.workbench.engine, self.workbench.actor, self.read())
+        self._save(self.workbench.actor, self.read())
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         raise NotImplementedError
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-save", description="保存")
-    def _save(self, engine: Engine, actor: Actor, values: DialogValues) -> None:
+    def _save(self, actor: Actor, values: DialogValues) -> None:
         try:
-            with Session(engine) as session:
-                result = self.write(session, actor, values)
-                session.commit()
+            result = self.write(actor, values)
         except WorkbenchError as error:
             self.post_message(DialogFailed(error))
             return
@@ -201,19 +197,8 @@ def _editor(spec: DialogField) -> Widget:
 
 
 def settings_of(app: Any) -> ServiceSettings:
-    """The office's service.toml and holidays.toml from the config folder, read once per app.
-
-    A file with a mistake leaves the shipped lists in force and says so once, naming the file.
-    """
-    settings = getattr(app, "service_settings", None)
-    if settings is None:
-        try:
-            settings = load_settings(config_dir())
-        except ValueError as problem:
-            settings = DEFAULT_SETTINGS
-            app.notify(f"{problem}（已按默认设置办理）", severity="warning", timeout=10)
-        app.service_settings = settings
-    return cast(ServiceSettings, settings)
+    """The office's service.toml and holidays.toml, as the app's settings object read them."""
+    return cast("WorkbenchApp", app).settings.service
 
 
 def officer_choices(app: WorkbenchApp) -> list[tuple[str, int]]:

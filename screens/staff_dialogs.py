@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
-from workbench.services.staff import GridLine, OfficerLine, add_grid, add_officer, rename_grid, update_officer
+from workbench.services.staff import GridLine, OfficerLine
 
 
 class OfficerDialog(ServiceDialog):
@@ -30,13 +28,8 @@ class OfficerDialog(ServiceDialog):
         )
         super().__init__("新干部保存后即可在开机选择使用人时选到" if line is None else "", fields)
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        if self.line is None:
-            return add_officer(session, actor=actor, data=values).name
-        officer = update_officer(
-            session, actor=actor, officer_uuid=self.line.uuid, base_version=self.line.version, data=values
-        )
-        return officer.name
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.staff.save_officer(actor, self.line, values)
 
 
 class GridDialog(ServiceDialog):
@@ -50,10 +43,5 @@ class GridDialog(ServiceDialog):
         )
         super().__init__("", fields)
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        if self.line is None:
-            return add_grid(session, actor=actor, data=values).name
-        grid = rename_grid(
-            session, actor=actor, grid_uuid=self.line.uuid, base_version=self.line.version, data=values
-        )
-        return grid.name
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.staff.save_grid(actor, self.line, values)

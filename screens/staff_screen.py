@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -22,8 +20,9 @@ from screens.format import fit_cells
 from screens.staff_dialogs import GridDialog, OfficerDialog
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.services.staff import GridLine, OfficerLine, staff_overview, update_officer
+from workbench.services.staff import GridLine, OfficerLine
 
 
 class StaffLoaded(Message):
@@ -59,9 +58,9 @@ class StaffScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Label("包联干部", classes="staff-title")
-        yield DataTable(id="staff-officers", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="staff-officers", cursor_type="row", zebra_stripes=True)
         yield Label("网格", classes="staff-title")
-        yield DataTable(id="staff-grids", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="staff-grids", cursor_type="row", zebra_stripes=True)
         yield Static("", id="staff-status")
         yield WorkbenchFooter()
 
@@ -73,12 +72,11 @@ class StaffScreen(WorkbenchScreen[None]):
         self._refresh()
 
     def _refresh(self) -> None:
-        self._load(self.workbench.engine, self.workbench.actor)
+        self._load(self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="staff", description="读取干部与网格")
-    def _load(self, engine: Engine, actor: Actor) -> None:
-        with Session(engine) as session:
-            officers, grids = staff_overview(session, actor=actor)
+    def _load(self, actor: Actor) -> None:
+        officers, grids = self.workbench.gateway.staff.overview(actor)
         self.post_message(StaffLoaded(officers, grids))
 
     def on_staff_loaded(self, message: StaffLoaded) -> None:
@@ -143,18 +141,13 @@ class StaffScreen(WorkbenchScreen[None]):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self._toggle(self.workbench.engine, self.workbench.actor, officer)
+                self._toggle(self.workbench.actor, officer)
 
         self.app.push_screen(ConfirmDialog(question, yes, "返回"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="staff-write", description="保存干部状态")
-    def _toggle(self, engine: Engine, actor: Actor, officer: OfficerLine) -> None:
-        with Session(engine) as session:
-            update_officer(
-                session, actor=actor, officer_uuid=officer.uuid, base_version=officer.version,
-                data={"active": not officer.active},
-            )  # fmt: skip
-            session.commit()
+    def _toggle(self, actor: Actor, officer: OfficerLine) -> None:
+        self.workbench.gateway.staff.set_active(actor, officer, not officer.active)
         self.post_message(StaffToggled(officer.name, not officer.active))
 
     def on_staff_toggled(self, message: StaffToggled) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlmodel import Session
 from textual.app import App
 
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
 from workbench.domain.service_lists import DEFAULT_LISTS, FIRST_LOAN
-from workbench.services.support import record_support
 
 LAST_KIND: WeakKeyDictionary[App[Any], str] = WeakKeyDictionary()
 """The support type this app last saved: staff record runs of the same kind (a training, a loan campaign)."""
@@ -52,9 +50,8 @@ class SupportDialog(ServiceDialog):
         super().__init__(hint, fields)
         self.business_uuid = business_uuid
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        record = record_support(session, actor=actor, business_uuid=self.business_uuid, data=values)
-        return record.uuid
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        return self.workbench.gateway.service.record_support(actor, self.business_uuid, values)
 
     def saved(self, result: Any) -> None:
         kind = self.read().get("kind")

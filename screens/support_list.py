@@ -7,25 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from imports.support_export import export_support
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells, money_text
-from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.values import parse_date
-from workbench.services.support import SupportFilters, SupportLine, list_support
+from workbench.services.support import SupportFilters, SupportLine
 
 SHOWN_AT_MOST = 500
 """Rows the table holds: the newest; a DataTable of thousands takes seconds to fill, the export takes all."""
@@ -59,7 +57,7 @@ class SupportListScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         with Horizontal(id="support-filters"):
             yield Select(
-                [(name, name) for name in settings_of(self.app).lists.support_types],
+                [(name, name) for name in self.workbench.settings.service.lists.support_types],
                 prompt="全部类型",
                 id="support-kind",
                 compact=True,
@@ -68,7 +66,7 @@ class SupportListScreen(WorkbenchScreen[None]):
             yield Input(placeholder="至 2025-12-31", id="support-until", compact=True)
             yield officer_select(reference, office_id, "support-officer")
             yield grid_select(reference, office_id, "support-grid")
-        yield DataTable(id="support-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="support-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="support-status")
         yield WorkbenchFooter()
 
@@ -109,12 +107,11 @@ class SupportListScreen(WorkbenchScreen[None]):
             return
         self.filters = filters
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.engine, self.workbench.actor, filters)
+        self._load(self.workbench.actor, filters)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="support", description="读取帮扶记录")
-    def _load(self, engine: Engine, actor: Actor, filters: SupportFilters) -> None:
-        with Session(engine) as session:
-            lines = list_support(session, actor=actor, filters=filters, limit=SHOWN_AT_MOST)
+    def _load(self, actor: Actor, filters: SupportFilters) -> None:
+        lines = self.workbench.gateway.service.support_lines(actor, filters, limit=SHOWN_AT_MOST)
         self.post_message(SupportLoaded(lines))
 
     def on_support_loaded(self, message: SupportLoaded) -> None:
@@ -197,12 +194,8 @@ class SupportExportDialog(ServiceDialog):
         self.filters = filters
         self.description = description
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
-        result = export_support(
-            session=session,
-            actor=actor,
-            filters=self.filters,
-            description=self.description,
-            path=str(values["path"]),
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        path = self.workbench.files.export_support(
+            actor, self.filters, description=self.description, path=str(values["path"])
         )
-        return str(result.path)
+        return str(path)

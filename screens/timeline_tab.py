@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,8 +19,9 @@ from textual.widgets import DataTable, Static
 from screens.actions import bindings
 from screens.appeal_screen import AppealScreen
 from screens.format import fit_cells
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.services.timeline import KIND_LABELS, TimelineEntry, business_timeline
+from workbench.services.timeline import KIND_LABELS, TimelineEntry
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
@@ -61,19 +60,18 @@ class TimelineTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-filter")
-        yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="timeline-detail")
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self.reload, init=True)
 
     def reload(self) -> None:
-        self._load(self.workbench.engine, self.workbench.actor)
+        self._load(self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="timeline", description="读取时间线")
-    def _load(self, engine: Engine, actor: Actor) -> None:
-        with Session(engine) as session:
-            entries = business_timeline(session, actor=actor, business_uuid=self.business_uuid)
+    def _load(self, actor: Actor) -> None:
+        entries = self.workbench.gateway.service.timeline(actor, self.business_uuid)
         self.post_message(TimelineLoaded(entries))
 
     def on_timeline_loaded(self, message: TimelineLoaded) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -19,10 +17,10 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
 from screens.format import fit_cells
-from screens.service_dialog import settings_of
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem, todo_list
+from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
 
 URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
@@ -65,7 +63,7 @@ class TodoScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("今日待办  正在计算", id="todo-title")
-        yield DataTable(id="todo-table", cursor_type="row", zebra_stripes=False)
+        yield TextTable(id="todo-table", cursor_type="row", zebra_stripes=False)
         yield Static(HINT, id="todo-hint")
         yield WorkbenchFooter()
 
@@ -83,20 +81,11 @@ class TodoScreen(WorkbenchScreen[None]):
         officer = self.workbench.officer
         self.seen_data_version = self.workbench.data_version
         officer_id = None if self.whole_office or officer is None else officer.id
-        self._load(
-            self.workbench.engine,
-            self.workbench.actor,
-            officer_id,
-            self.workbench.today(),
-            settings_of(self.app),
-        )
+        self._load(self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
-    def _load(
-        self, engine: Engine, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings
-    ) -> None:
-        with Session(engine) as session:
-            items = todo_list(session, actor=actor, officer_id=officer_id, today=today, settings=settings)
+    def _load(self, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings) -> None:
+        items = self.workbench.gateway.service.todo(actor, officer_id=officer_id, today=today, settings=settings)
         self.post_message(TodoLoaded(items, officer_id is None))
 
     def on_todo_loaded(self, message: TodoLoaded) -> None:
@@ -263,32 +252,11 @@ class TodoScreen(WorkbenchScreen[None]):
         if item is None or item.kind != "follow_up" or not item.business_uuid:
             self.notify("请先选中一条「走访跟进」", severity="warning")
             return
-        self._finish(self.workbench.engine, self.workbench.actor, item, self.workbench.today())
+        self._finish(self.workbench.actor, item, self.workbench.today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo-done", description="标记跟进办完")
-    def _finish(self, engine: Engine, actor: Actor, item: TodoItem, today: date) -> None:
-        # Here, not at the top: visits (and register, validation) are not needed for the first paint.
-        from workbench.services.visits import complete_follow_up, list_visits
-
-        with Session(engine) as session:
-            visits = list_visits(session, actor=actor, business_uuid=item.business_uuid)
-            due = [
-                follow_up
-                for visit in visits
-                if visit.uuid == item.entity_uuid
-                for follow_up in visit.follow_ups
-                if follow_up.done_on is None and follow_up.due_on == item.due_on
-            ]
-            for follow_up in due:
-                complete_follow_up(
-                    session,
-                    actor=actor,
-                    follow_up_uuid=follow_up.uuid,
-                    base_version=follow_up.version,
-                    done_on=today,
-                )
-            session.commit()
-        self.post_message(FollowUpDone(item, len(due)))
+    def _finish(self, actor: Actor, item: TodoItem, today: date) -> None:
+        self.post_message(FollowUpDone(item, self.workbench.gateway.service.finish_follow_up(actor, item, today)))
 
     def on_follow_up_done(self, message: FollowUpDone) -> None:
         self.workbench.data_changed()

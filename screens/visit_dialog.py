@@ -9,13 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from storage.audit import Actor
 from workbench.domain.service_lists import VISIT_OBSERVABLE_FIELDS
 from workbench.services.service_common import ServiceSettings
-from workbench.services.visits import record_visit
 
 FOLLOW_UP_FIELDS = ("follow_up_action", "follow_up_due")
 
@@ -58,7 +55,7 @@ class VisitDialog(ServiceDialog):
         self.settings = settings
         self.officer_id = officer_id
 
-    def write(self, session: Session, actor: Actor, values: DialogValues) -> Any:
+    def write(self, actor: Actor, values: DialogValues) -> Any:
         observed = {
             field: values[field]
             for field in VISIT_OBSERVABLE_FIELDS
@@ -72,16 +69,14 @@ class VisitDialog(ServiceDialog):
         data["officer_id"] = self.officer_id
         if values["follow_up_action"] or values["follow_up_due"]:
             data["follow_ups"] = [{"action": values["follow_up_action"], "due_on": values["follow_up_due"]}]
-        visit = record_visit(
-            session,
-            actor=actor,
-            business_uuid=self.business_uuid,
+        return self.workbench.gateway.service.record_visit(
+            actor,
+            self.business_uuid,
             data=data,
-            observed_changes=observed,
+            observed=observed,
             base_version=self.business_version if observed else None,
             settings=self.settings,
         )
-        return visit.uuid
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """The service names a follow-up by its number; here there is one, under 跟进事项."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -21,9 +19,10 @@ from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells
 from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.office import Choice
-from workbench.services.visits import RouteStop, todays_route
+from workbench.services.visit_route import RouteStop
 
 NAME_CELLS = 22
 PHONE_CELLS = 13
@@ -57,7 +56,7 @@ class RouteScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("今日走访路线", id="route-title")
-        yield DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="route-table", cursor_type="row", zebra_stripes=True)
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
@@ -69,16 +68,14 @@ class RouteScreen(WorkbenchScreen[None]):
         grid = self.grid_choices[self.grid_index]
         officer = self.workbench.officer
         self._load(
-            self.workbench.engine,
             self.workbench.actor,
             grid.id if grid else None,
             officer.id if officer else None,
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="route", description="读取走访路线")
-    def _load(self, engine: Engine, actor: Actor, grid_id: int | None, officer_id: int | None) -> None:
-        with Session(engine) as session:
-            stops = todays_route(session, actor=actor, grid_id=grid_id, officer_id=officer_id)
+    def _load(self, actor: Actor, grid_id: int | None, officer_id: int | None) -> None:
+        stops = self.workbench.gateway.service.route(actor, grid_id=grid_id, officer_id=officer_id)
         self.post_message(RouteLoaded(stops))
 
     def on_route_loaded(self, message: RouteLoaded) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.search_pinyin import all_pinyin, operator_readings_of
 from storage.tables import Business
+from workbench.domain.safe_text import without_controls
 
 if TYPE_CHECKING:
     from storage.search_side_index import SideIndex
@@ -143,8 +144,9 @@ class Term:
 
 
 def parse_query(text: str) -> tuple[Term, ...]:
-    """Split what was typed into terms; every term must match."""
-    pieces = unicodedata.normalize("NFKC", text).lower().split()
+    """Split what was typed into terms; every term must match. Control characters are dropped first: a NUL
+    is refused by PostgreSQL and breaks SQLite's full-text query, and no stored value holds one."""
+    pieces = unicodedata.normalize("NFKC", without_controls(text)).lower().split()
     return tuple(Term(_kind(piece), piece) for piece in dict.fromkeys(pieces))
 
 

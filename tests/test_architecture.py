@@ -99,3 +99,33 @@ def test_tests_never_see_the_testers_own_files(tmp_path: Path) -> None:
     assert Path(platformdirs.user_config_dir("workbench")).is_relative_to(tmp_path)
     assert Path.home().is_relative_to(tmp_path)
     assert "WORKBENCH_DB" not in os.environ
+
+
+def test_the_screens_contract_refuses_a_screen_that_opens_a_session(tmp_path: Path) -> None:
+    """The contract of pyproject.toml, run on a copy of the tree with one screen that opens its own Session
+    and reads the config folder: it must break, naming both imports (the tree as it is passes it:
+    test_import_contracts_hold)."""
+    import shutil
+    import tomllib
+
+    for package in ("workbench", "screens", "storage", "imports"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "screens" / "sneaky.py").write_text(
+        "from sqlmodel import Session\nfrom workbench.locations import config_dir\n", encoding="utf-8"
+    )
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    [contract] = [c for c in settings["contracts"] if c["type"] == "forbidden" and c["source_modules"] == ["screens"]]
+    assert {"sqlmodel", "sqlalchemy", "workbench.locations"} <= set(contract["forbidden_modules"])
+    lines = ["[importlinter]", "root_packages =\n    " + "\n    ".join(settings["root_packages"]),
+             "include_external_packages = True", "", "[importlinter:contract:screens]"]
+    for key, value in contract.items():
+        lines.append(f"{key} = " + ("\n    " + "\n    ".join(value) if isinstance(value, list) else str(value)))
+    (tmp_path / "screens.ini").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache", "--config", "screens.ini"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "screens.sneaky -> sqlmodel" in result.stdout
+    assert "screens.sneaky -> workbench.locations" in result.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from typing import Annotated
 
@@ -11,6 +11,8 @@ import typer
 from workbench import cli_classify, cli_export, cli_import, cli_pools, cli_service, cli_staff, locations
 from workbench.cli_chinese import use_chinese
 from workbench.cli_db import db_app
+from workbench.cli_output import say, say_json
+from workbench.domain.safe_text import has_lone_surrogate
 
 use_chinese()
 
@@ -41,15 +43,17 @@ def open_tui(url: str) -> int:
     from screens.app import make_app
     from workbench.cli_ready import ready_engine
     from workbench.services.office import DeviceMemory
+    from workbench.services.settings import OfficeSettings
 
     engine, result = ready_engine(url)
     if result.backup is not None:
-        typer.echo(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
+        say(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
     tui = make_app(
         engine,
         device_memory=DeviceMemory(locations.device_memory_path()),
         database_key=engine.url.render_as_string(hide_password=True),
         device_name=locations.device_name(),
+        settings=OfficeSettings(locations.config_dir()),
     )
     tui.run()
     engine.dispose()
@@ -82,12 +86,12 @@ def locate(
     """打印数据库、配置和备份所在的位置。"""
     url = locations.database_url(ctx.obj["db"])
     if db_path:
-        typer.echo(url)
+        say(url)
         return
-    typer.echo(f"数据库：{url}")
-    typer.echo(f"演示库：{locations.demo_database_path()}")
-    typer.echo(f"配置：{locations.config_dir()}")
-    typer.echo(f"备份：{locations.backup_dir()}")
+    say(f"数据库：{url}")
+    say(f"演示库：{locations.demo_database_path()}")
+    say(f"配置：{locations.config_dir()}")
+    say(f"备份：{locations.backup_dir()}")
 
 
 @app.command()
@@ -100,14 +104,14 @@ def code(
 
     described = describe_codes(codes)
     if as_json:
-        typer.echo(json.dumps(described, ensure_ascii=False, indent=2))
+        say_json(described, indent=2)
     else:
         from workbench.domain.identifiers import check_uscc
 
         for raw in codes:
             for line in render_verdict_lines(check_uscc(raw)):
-                typer.echo(line)
-            typer.echo("")
+                say(line)
+            say("")
     if not all(item["valid"] for item in described):
         raise typer.Exit(1)
 
@@ -131,7 +135,7 @@ def init(
     engine, _result = ready_engine(locations.database_url(ctx.obj["db"]), create=True)
     with Session(engine) as session:
         if any(existing.name == office.strip() for existing in offices(session=session)):
-            typer.echo(f"「{office}」已经建过了。", err=True)
+            say(f"「{office}」已经建过了。", err=True)
             raise typer.Exit(1)
         try:
             set_up_office(
@@ -143,12 +147,29 @@ def init(
                 device=locations.device_name(),
             )
         except ValueError as problem:
-            typer.echo(str(problem), err=True)
+            say(str(problem), err=True)
             raise typer.Exit(1) from None
         session.commit()
-    typer.echo(
+    say(
         f"已建所「{office}」：干部 {len(officer)} 名，网格 {len(grid or [])} 个。现在可以运行 workbench 打开工作台。"
     )
+
+
+def refuse_undecodable_arguments(arguments: list[str]) -> None:
+    """Stop, in Chinese, before any command sees an argument that is not UTF-8 text.
+
+    Python keeps such bytes as lone surrogates (`export --search $'\\xff\\xfe'`); they pass every check and
+    raise UnicodeEncodeError wherever they are printed, logged or sent to the database.
+    """
+    for position, argument in enumerate(arguments, start=1):
+        if has_lone_surrogate(argument):
+            raw = os.fsencode(argument).decode("ascii", "backslashreplace")
+            say(
+                f"第 {position} 个参数「{raw}」含有无法识别的字符（不是 UTF-8 编码的文字）："
+                "请检查终端或脚本的字符编码（应为 UTF-8）后重新输入。",
+                err=True,
+            )
+            sys.exit(2)
 
 
 # Feature commands live in their own modules; each adds its commands here.
@@ -160,12 +181,13 @@ def main() -> None:
     """Console-script entry point."""
     from storage.connection_errors import DatabaseUnavailable
 
+    refuse_undecodable_arguments(sys.argv[1:])
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
     except DatabaseUnavailable as problem:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
         sys.exit(2)
 
 

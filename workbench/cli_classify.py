@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 
 def register(app: typer.Typer) -> None:
@@ -31,16 +31,16 @@ def size_command(
         industry, employees=employees, revenue_wan=revenue, assets_wan=assets, version=code_version
     )
     if as_json:
-        typer.echo(json.dumps(_size_json(verdict), ensure_ascii=False, indent=2))
+        say_json(_size_json(verdict), indent=2)
     else:
-        typer.echo(f"规模：{verdict.size_class.label if verdict.size_class else '无法划型'}")
+        say(f"规模：{verdict.size_class.label if verdict.size_class else '无法划型'}")
         if verdict.row is not None:
-            typer.echo(f"行业：{verdict.row.name}")
+            say(f"行业：{verdict.row.name}")
         for reason in verdict.reasons:
-            typer.echo(f"  · {reason.text}")
+            say(f"  · {reason.text}")
         for note in verdict.notes:
-            typer.echo(f"  · {note}")
-        typer.echo(f"依据：{verdict.source}")
+            say(f"  · {note}")
+        say(f"依据：{verdict.source}")
     if verdict.size_class is None:
         raise typer.Exit(1)
 
@@ -94,10 +94,10 @@ def classify_command(
     try:
         rules, rules_error = load_rules(locations.config_dir())
     except RulesError as broken:  # the shipped file itself: nothing to fall back on
-        typer.echo(broken.message_zh, err=True)
+        say(broken.message_zh, err=True)
         raise typer.Exit(1) from None
     if rules_error is not None:
-        typer.echo(f"{rules_error.message_zh}\n本次按随程序提供的默认规则分型。", err=True)
+        say(f"{rules_error.message_zh}\n本次按随程序提供的默认规则分型。", err=True)
     engine, _result = ready_engine(locations.database_url(ctx.obj["db"]))
     remembered = DeviceMemory(locations.device_memory_path()).officer_uuid(
         engine.url.render_as_string(hide_password=True)
@@ -115,13 +115,13 @@ def classify_command(
             if not dry_run:
                 session.commit()
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
     if as_json:
         found = report.as_json() | {"rules_error": rules_error.message_zh if rules_error else None}
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        say_json(found, indent=2)
         return
     _print_report(report)
 
@@ -136,13 +136,13 @@ def _login() -> str:
 
 
 def _print_report(report: Any) -> None:
-    typer.echo(("【试算，未写入】" if report.dry_run else "") + report.summary)
-    typer.echo(
+    say(("【试算，未写入】" if report.dry_run else "") + report.summary)
+    say(
         "三型（个体工商户）：" + "，".join(f"{label} {count:,}" for label, count in report.tier_table())
     )
-    typer.echo("规模：" + "，".join(f"{label} {count:,}" for label, count in report.size_table()))
+    say("规模：" + "，".join(f"{label} {count:,}" for label, count in report.size_table()))
     moves = report.moves
-    typer.echo("变动：" + ("无" if not moves else ""))
+    say("变动：" + ("无" if not moves else ""))
     for move in moves:
-        typer.echo(f"  {move.text}")
-    typer.echo(f"用时 {report.seconds:.1f} 秒")
+        say(f"  {move.text}")
+    say(f"用时 {report.seconds:.1f} 秒")

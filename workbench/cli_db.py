@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from workbench import locations
+from workbench.cli_output import say
 
 db_app = typer.Typer(help="数据库维护：升级、备份、检查、迁移到 PostgreSQL。", no_args_is_help=True)
 
@@ -23,11 +24,11 @@ def upgrade_command(ctx: typer.Context) -> None:
 
     _engine, result = ready_engine(_url(ctx))
     if result.before == result.after:
-        typer.echo(f"数据库已是最新版本（{result.after}）。")
+        say(f"数据库已是最新版本（{result.after}）。")
     else:
-        typer.echo(f"已升级：{result.before or '空库'} 升到 {result.after}")
+        say(f"已升级：{result.before or '空库'} 升到 {result.after}")
     if result.backup:
-        typer.echo(f"升级前的备份：{result.backup}")
+        say(f"升级前的备份：{result.backup}")
 
 
 @db_app.command("backup")
@@ -45,9 +46,9 @@ def backup_command(
     try:
         path = backup_database(open_engine(_url(ctx)), target_dir)
     except BackupError as problem:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"备份完成：{path}")
+    say(f"备份完成：{path}")
 
 
 @db_app.command("check")
@@ -58,7 +59,7 @@ def check_command(ctx: typer.Context) -> None:
 
     report = check_database(make_engine(_url(ctx)))  # check_database names a missing file without creating it
     for line in report.lines:
-        typer.echo(line)
+        say(line)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -85,7 +86,7 @@ def copy_command(
         try:
             result = copy_database(source_engine, target_engine, progress=progress)
         except CopyError as problem:
-            typer.echo(str(problem), err=True)
+            say(str(problem), err=True)
             raise typer.Exit(1) from None
     for table, count in result.counts.items():
-        typer.echo(f"{table}: {count:,} 行，已核对一致")
+        say(f"{table}: {count:,} 行，已核对一致")

@@ -14,6 +14,7 @@ from storage.connection_errors import DatabaseUnavailable, explain_database_erro
 from storage.engine import is_sqlite, make_engine, normalise_url
 from storage.schema import upgrade
 from storage.tables import Business
+from workbench.cli_output import say
 
 
 def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, replace: bool) -> None:
@@ -30,10 +31,10 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
         engine.dispose()
         raise DatabaseUnavailable(explain_database_error(error, engine.url)) from error
     if existing and if_missing:
-        typer.echo(f"演示库已存在（{existing:,} 户），直接使用：{url}")
+        say(f"演示库已存在（{existing:,} 户），直接使用：{url}")
         return
     if existing:
-        typer.echo(f"演示库里已有 {existing:,} 户。要重建请加 --replace（会删除该演示库）。", err=True)
+        say(f"演示库里已有 {existing:,} 户。要重建请加 --replace（会删除该演示库）。", err=True)
         raise typer.Exit(1)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
@@ -45,8 +46,8 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
 
         summary = build_demo(engine, size=size, seed=seed, progress=progress)
     engine.dispose()
-    typer.echo(f"演示库已生成：{url}")
-    typer.echo(str(summary))
+    say(f"演示库已生成：{url}")
+    say(str(summary))
 
 
 def _business_count(engine) -> int:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 if TYPE_CHECKING:
     from imports.export import ProgressCallback
@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="导出到的文件，如 市场主体.xlsx")],
+    output: Annotated[Path, typer.Option(
+            "-o", "--output", help="导出到的文件，如 市场主体.xlsx；以 .csv 结尾则写成 CSV（UTF-8，Excel 可直接打开）"
+        )],
     search: Annotated[
         str, typer.Option("--search", help="搜索：名称、信用代码、经营者、电话、地址、拼音首字母")
     ] = "",
@@ -38,7 +40,9 @@ def export_command(
         bool, typer.Option("--mine", help="只导出我负责的主体（我 = --who 或本机上次的使用人）")
     ] = False,
     who: Annotated[
-        str | None, typer.Option("--who", help="导出人，记入变更记录；默认为本机上次使用工作台的干部")
+        str | None, typer.Option(
+            "--who", help="导出人（本所干部的姓名，见 workbench staff list），记入变更记录；默认为本机上次使用工作台的干部"
+        )
     ] = None,
     office: Annotated[
         str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")
@@ -54,7 +58,7 @@ def export_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果，供脚本使用")] = False,
 ) -> None:
-    """导出市场主体名录到 Excel：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
+    """导出市场主体名录到 Excel（或 CSV）：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
     from sqlmodel import Session
 
     from imports.export import export_register
@@ -87,27 +91,24 @@ def export_command(
                     progress=progress,
                 )
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(
-            json.dumps(
+        say_json(
                 {
                     "path": str(result.path),
                     "rows": result.rows,
                     "filter": result.description,
                     "full_personal_data": result.full_personal_data,
                     "export_uuid": result.export_uuid,
-                },
-                ensure_ascii=False,
+                }
             )
-        )
         return
-    typer.echo(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
+    say(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
     if result.full_personal_data:
-        typer.echo("含完整身份证号和手机号：本次导出已记入变更记录，请妥善保管、用后删除。")
+        say("含完整身份证号和手机号：本次导出已记入变更记录，请妥善保管、用后删除。")
 
 
 def _login() -> str:

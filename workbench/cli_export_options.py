@@ -45,12 +45,10 @@ def resolve(
     """The actor (who exports: --who, else this device's last TUI officer, else the login) and the filter."""
     office = _office(session, options.office)
     staff = officers(session=session, office_id=office.id)
-    me = (
-        _named(staff, options.who)
-        if options.who
-        else next((o for o in staff if o.uuid == remembered_officer), None)
+    me = _exporter(staff, options.who) if options.who else next(
+        (o for o in staff if o.uuid == remembered_officer), None
     )
-    actor = Actor(who=options.who or (me.name if me else login), device=device, office_id=office.id)
+    actor = Actor(who=me.name if me else login, device=device, office_id=office.id)
     flt = BusinessFilter(office_id=office.id, text=options.search.strip())
     if options.status:
         flt = replace(
@@ -87,6 +85,19 @@ def _office(session: Session, wanted: str | None) -> Choice:
         names = "、".join(office.name for office in found)
         raise OptionError(f"数据库中有 {len(found)} 个所（{names}），请用 --office 指明导出哪个所")
     return found[0]
+
+
+def _exporter(staff: list[Choice], who: str) -> Choice:
+    """--who names who exports, and the change log keeps it: it must be an officer of the office, as the app's
+    使用人 is, so that a full-personal-data export cannot be logged under any name one types."""
+    chosen = _named(staff, who)
+    if chosen is None:
+        names = "、".join(officer.name for officer in staff) or "（无）"
+        raise OptionError(
+            f"导出人「{who}」不是本所在岗干部，本次没有导出：--who 须写本所干部的姓名（可选：{names}；"
+            "用 workbench staff list 查看本所干部）"
+        )
+    return chosen
 
 
 def _named(choices: list[Choice], name: str) -> Choice | None:

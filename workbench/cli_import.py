@@ -8,7 +8,6 @@ Exit codes: 0 done, every row imported or unchanged (with --dry-run: no row has 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -90,16 +90,16 @@ def import_command(
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps(_json(plan, result, errors_path, dry_run), ensure_ascii=False, indent=2))
+        say_json(_json(plan, result, errors_path, dry_run), indent=2)
     else:
         _print_plan(plan, errors_path)
-        typer.echo(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
+        say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):
         raise typer.Exit(EXIT_LEFT_OUT)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(message, err=True)
+    say(message, err=True)
     raise typer.Exit(code)
 
 
@@ -212,36 +212,36 @@ def _left_out(plan: ImportPlan) -> bool:
 def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
     from imports.plan import RowKind
 
-    typer.echo(plan.summary_text())
+    say(plan.summary_text())
     shown = 0
     for kind in (RowKind.INVALID, RowKind.DUPLICATE):
         for outcome in plan.outcomes_of(kind):
             for problem in outcome.problems:
                 if shown < SHOWN_PROBLEMS:
-                    typer.echo(f"  {problem.message()}")
+                    say(f"  {problem.message()}")
                 shown += 1
     imported = (entry for entry in plan.entries if entry.kind not in (RowKind.INVALID, RowKind.DUPLICATE))
     for entry in imported:
         for problem in entry.problems or ():
             if not problem.blocking:
                 if shown < SHOWN_PROBLEMS:
-                    typer.echo(f"  提示 {problem.message()}")
+                    say(f"  提示 {problem.message()}")
                 shown += 1
     if shown > SHOWN_PROBLEMS:
-        typer.echo(
+        say(
             f"  ……另有 {shown - SHOWN_PROBLEMS:,} 处问题"
             + ("" if errors_path else "，用 --errors 错误.xlsx 可全部导出")
         )
     for outcome in plan.name_matches[:10]:
         changes = "；".join(f"{change.label}：{change.before} 改为 {change.after}" for change in outcome.changes)
-        typer.echo(f"  待确认 第 {outcome.row_number} 行「{outcome.name}」：{changes}")
+        say(f"  待确认 第 {outcome.row_number} 行「{outcome.name}」：{changes}")
     for duplicate in plan.possible_duplicates[:10]:
-        typer.echo(
+        say(
             f"  可能重复 第 {duplicate.row_number} 行「{duplicate.name}」{duplicate.address}："
             f"登记簿中已有同名同址的 {duplicate.existing_code or '（无代码）'}"
         )
     if errors_path is not None:
-        typer.echo(f"有问题的行已写入 {errors_path}，改正后可再次导入。")
+        say(f"有问题的行已写入 {errors_path}，改正后可再次导入。")
 
 
 def _json(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 POOL_WORDS = {
     "conversion": "conversion",
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 def _pool(word: str, allowed: tuple[str, ...]) -> str:
     pool = POOL_WORDS.get(word.strip())
     if pool not in allowed:
-        typer.echo(
+        say(
             f"不认识「{word}」，可用：{'、'.join(w for w, p in POOL_WORDS.items() if p in allowed)}", err=True
         )
         raise typer.Exit(2)
@@ -52,7 +52,7 @@ def office_actor(ctx: typer.Context, office: str | None, who: str = "命令行")
         known = [c for c in offices(session=session) if office is None or c.name == office.strip()]
         if len(known) != 1:
             names = "、".join(choice.name for choice in offices(session=session)) or "（还没有建所）"
-            typer.echo(f"请用 --office 指定所：{names}", err=True)
+            say(f"请用 --office 指定所：{names}", err=True)
             raise typer.Exit(1)
     return engine, Actor(who=who, device=locations.device_name(), office_id=known[0].id)
 
@@ -74,25 +74,22 @@ def candidates_command(
     try:
         rules = load_candidate_rules(locations.config_dir())
     except RulesError as error:
-        typer.echo(error.message_zh, err=True)
+        say(error.message_zh, err=True)
         raise typer.Exit(1) from None
     engine, actor = office_actor(ctx, office)
     with Session(engine) as session:
         rows = candidates(session=session, actor=actor, pool=pool, rules=rules.rules)
     engine.dispose()
     if as_json:
-        typer.echo(
-            json.dumps(
+        say_json(
                 {"list": pool, "rules_version": rules.version, "candidates": [asdict(row) for row in rows]},
-                ensure_ascii=False,
                 indent=2,
             )
-        )
         return
     for row in rows:
         mark = "（已入库）" if row.in_pool else ""
-        typer.echo(f"{row.business_name}\t{row.uscc or ''}\t{row.reason_text}{mark}")
-    typer.echo(f"{CANDIDATE_POOLS[pool]}共 {len(rows)} 户（规则版本 {rules.version}）")
+        say(f"{row.business_name}\t{row.uscc or ''}\t{row.reason_text}{mark}")
+    say(f"{CANDIDATE_POOLS[pool]}共 {len(rows)} 户（规则版本 {rules.version}）")
 
 
 def pool_command(
@@ -116,12 +113,12 @@ def pool_command(
         rows = pool_members(session=session, actor=actor, pool=pool, include_left=include_left)
     engine.dispose()
     if as_json:
-        typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2, default=_iso))
+        say_json([asdict(row) for row in rows], indent=2, default=_iso)
         return
     for row in rows:
         left = f"\t{row.left_on} 出库：{row.exit_reason}" if row.left_on else ""
-        typer.echo(f"{row.business_name}\t{row.uscc or ''}\t{row.entered_on} 入库：{row.entry_reason}{left}")
-    typer.echo(f"{POOL_LABELS[pool]}共 {len(rows)} 条")
+        say(f"{row.business_name}\t{row.uscc or ''}\t{row.entered_on} 入库：{row.entry_reason}{left}")
+    say(f"{POOL_LABELS[pool]}共 {len(rows)} 条")
 
 
 def _iso(value: Any) -> str:

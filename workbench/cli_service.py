@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,7 +53,7 @@ def todo_command(
         today = parse_date(on) or date.today()
         settings = load_settings(locations.config_dir())
     except ValueError as problem:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
         raise typer.Exit(1) from None
     engine, _result = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
@@ -69,18 +69,16 @@ def todo_command(
             officer_id = chosen_officer.id if chosen_officer else None
             items = todo_list(session, actor=actor, officer_id=officer_id, today=today, settings=settings)
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
     whose = chosen_officer.name if chosen_officer else chosen_office.name
     if as_json:
-        typer.echo(
-            json.dumps(_as_json(chosen_office.name, whose, today, items), ensure_ascii=False, indent=2)
-        )
+        say_json(_as_json(chosen_office.name, whose, today, items), indent=2)
         return
     for line in render_todo(whose, today, items):
-        typer.echo(line)
+        say(line)
 
 
 def render_todo(whose: str, today: date, items: list[TodoItem]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from workbench import locations
+from workbench.cli_output import say, say_json
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,7 +37,9 @@ def support_command(
     grid: Annotated[str | None, typer.Option("--grid", help="网格名称")] = None,
     office: OfficeOption = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="导出为 CSV 文件（Excel 可直接打开）")
+        Path | None, typer.Option(
+            "-o", "--output", help="导出到文件：名称以 .csv 结尾为 CSV（Excel 可直接打开），否则为 Excel 工作簿 .xlsx"
+        )
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,12 +64,12 @@ def support_command(
         return
     lines = _with_session(ctx, office, run)
     if as_json:
-        typer.echo(json.dumps([asdict(line) for line in lines], ensure_ascii=False, indent=2, default=str))
+        say_json([asdict(line) for line in lines], indent=2, default=str)
     else:
-        typer.echo(f"帮扶记录 {len(lines):,} 条")
+        say(f"帮扶记录 {len(lines):,} 条")
         for line in lines:
             amount = f"，{line.amount_yuan:,} 元" if line.amount_yuan else ""
-            typer.echo(
+            say(
                 f"  {line.given_on} [{line.kind}] {line.business_name}（{line.officer_name or '—'}）{line.content}{amount}"
             )
 
@@ -93,12 +95,12 @@ def appeals_command(
 
     lines = _with_session(ctx, office, run)
     if as_json:
-        typer.echo(json.dumps([asdict(line) for line in lines], ensure_ascii=False, indent=2, default=str))
+        say_json([asdict(line) for line in lines], indent=2, default=str)
         return
-    typer.echo(f"诉求 {len(lines):,} 件")
+    say(f"诉求 {len(lines):,} 件")
     for line in lines:
         flag = f"【{line.urgency_text}】" if line.overdue or line.due_soon else ""
-        typer.echo(
+        say(
             f"  {line.received_on} {line.state_label} {flag}{line.who}：{line.category}（期限 {line.deadline}）"
         )
 
@@ -122,7 +124,7 @@ def _export(ctx: typer.Context, office: str | None, run: Any, output: Path, desc
         return [result]
 
     (result,) = _with_session(ctx, office, write)
-    typer.echo(f"已导出帮扶记录 {result.rows:,} 条到：{result.path}")
+    say(f"已导出帮扶记录 {result.rows:,} 条到：{result.path}")
 
 
 def _with_session(ctx: typer.Context, office: str | None, run: Any) -> list[Any]:
@@ -140,10 +142,10 @@ def _with_session(ctx: typer.Context, office: str | None, run: Any) -> list[Any]
             actor = Actor(who="命令行", device=locations.device_name(), office_id=chosen.id)
             return list(run(session, actor))
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     except ValueError as problem:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()

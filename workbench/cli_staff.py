@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from workbench.cli_output import say
 from workbench.cli_pools import office_actor
 
 OfficeOption = Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")]
@@ -41,12 +42,12 @@ def _run(ctx: typer.Context, office: str | None, who: str | None, change: Any) -
             session.commit()
     except ValidationFailed as error:
         for text in error.errors.values():
-            typer.echo(text, err=True)
+            say(text, err=True)
         raise typer.Exit(1) from None
     except WorkbenchError as error:
-        typer.echo(f"{error.title}：{error.message}", err=True)
+        say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(message)
+    say(message)
 
 
 @staff_app.command("list")
@@ -59,15 +60,15 @@ def list_command(ctx: typer.Context, office: OfficeOption = None) -> None:
     engine, actor = _actor(ctx, office, None)
     with Session(engine) as session:
         officers, grids = staff_overview(session, actor=actor)
-    typer.echo("包联干部：")
+    say("包联干部：")
     for line in officers:
         state = "在岗" if line.active else "已调离"
-        typer.echo(
+        say(
             f"  {line.name}\t{line.grid_name or '-'}\t{line.phone or '-'}\t{state}\t{line.businesses:,} 户"
         )
-    typer.echo("网格：")
+    say("网格：")
     for grid in grids:
-        typer.echo(f"  {grid.name}\t在岗干部 {grid.officers} 名\t{grid.businesses:,} 户")
+        say(f"  {grid.name}\t在岗干部 {grid.officers} 名\t{grid.businesses:,} 户")
 
 
 @staff_app.command("add")

@@ -26,7 +26,7 @@ def list_sheets(file: str | Path | SourceFile) -> list[SheetInfo]:
         return text_sheets(source.path)
     if kind == "html":
         return html_sheets(source.path)
-    return calamine_sheets(source.data)
+    return calamine_sheets(source)
 
 
 def open_sheet(
@@ -45,7 +45,7 @@ def open_sheet(
         raise UnreadableFile(f"工作簿里没有名为「{name}」的工作表")
     if sniffed.kind == "spreadsheetml":
         return spreadsheetml_rows(source.data, name)
-    return calamine_rows(source.data, name)
+    return calamine_rows(source, name)
 
 
 def iter_rows(file: str | Path | SourceFile, sheet: str | None = None) -> Iterator[RawRow]:

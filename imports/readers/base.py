@@ -22,6 +22,8 @@ class SheetRows:
     name: str
     rows: Iterator[tuple[int, list[Any]]]
     total_rows: int | None = None
+    # Formula cells without a computed result, read as "" (imports.readers.formulas): (row number, column).
+    formula_cells: frozenset[tuple[int, int]] = frozenset()
 
 
 class RawRow(NamedTuple):

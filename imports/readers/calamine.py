@@ -11,12 +11,14 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, Shee
 
 from imports.errors import UnreadableFile
 from imports.readers.base import SheetInfo, SheetRows
+from imports.readers.guard import check_sheet, check_workbook
 from imports.sniff import SAVE_AS_XLSX
+from imports.source import SourceFile
 
 
-def calamine_sheets(data: bytes) -> list[SheetInfo]:
+def calamine_sheets(source: SourceFile) -> list[SheetInfo]:
     """Worksheets in workbook order (chart and macro sheets left out)."""
-    with _open(data) as workbook:
+    with _open(source) as workbook:
         return [
             SheetInfo(meta.name, meta.visible == SheetVisibleEnum.Visible)
             for meta in workbook.sheets_metadata
@@ -24,21 +26,35 @@ def calamine_sheets(data: bytes) -> list[SheetInfo]:
         ]
 
 
-def calamine_rows(data: bytes, sheet: str) -> SheetRows:
+def calamine_rows(source: SourceFile, sheet: str) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    with _open(data) as workbook:
+    formulas = check_sheet(source, sheet)
+    with _open(source) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
         except python_calamine.CalamineError as error:
             raise _unreadable(error) from None
     end = loaded.end
     total = end[0] + 1 if end else 0
-    return SheetRows(sheet, _numbered(loaded), total)
+    rows = _numbered(loaded)
+    return SheetRows(sheet, _blanked(rows, formulas) if formulas else rows, total, formulas)
 
 
-def _open(data: bytes) -> CalamineWorkbook:
+def _blanked(rows: Iterator[tuple[int, list[Any]]], formulas: frozenset[tuple[int, int]]) -> Iterator[tuple[int, list[Any]]]:
+    by_row: dict[int, list[int]] = {}
+    for number, column in formulas:
+        by_row.setdefault(number, []).append(column)
+    for number, cells in rows:
+        for column in by_row.get(number, ()):
+            if column < len(cells):
+                cells[column] = ""
+        yield number, cells
+
+
+def _open(source: SourceFile) -> CalamineWorkbook:
+    check_workbook(source)
     try:  # from the bytes the import read (imports.source); calamine copies them until the workbook closes
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineWorkbook.from_filelike(io.BytesIO(source.data))
     except python_calamine.CalamineError as error:
         raise _unreadable(error) from None
 

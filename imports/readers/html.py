@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from imports.limits import MAX_COLUMNS, CellBudget, too_large
 from imports.readers.base import SheetInfo, SheetRows
 from imports.sniff import Sniffed
 
@@ -21,11 +22,11 @@ def html_sheets(path: Path) -> list[SheetInfo]:
 
 def html_rows(path: Path, data: bytes, sniffed: Sniffed) -> SheetRows:
     """Rows of every top-level table in order; colspan and rowspan leave empty cells like merged cells."""
-    return SheetRows(path.stem, _rows(data, sniffed.encoding or "utf-8"), None)
+    return SheetRows(path.stem, _rows(path.stem, data, sniffed.encoding or "utf-8"), None)
 
 
-def _rows(data: bytes, encoding: str) -> Iterator[tuple[int, list[Any]]]:
-    parser = _TableParser()
+def _rows(sheet: str, data: bytes, encoding: str) -> Iterator[tuple[int, list[Any]]]:
+    parser = _TableParser(CellBudget(sheet))
     number = 0
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace") as file:
         while chunk := file.read(_CHUNK):
@@ -40,8 +41,10 @@ def _rows(data: bytes, encoding: str) -> Iterator[tuple[int, list[Any]]]:
 
 
 class _TableParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, budget: CellBudget) -> None:
         super().__init__(convert_charrefs=True)
+        self.budget = budget  # spans make cells out of few bytes: counted as they are made
+        self.rows = 0
         self._done: list[list[str]] = []
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -94,6 +97,9 @@ class _TableParser(HTMLParser):
         self._skip_covered(row)
         text = " ".join("".join(self._cell).split())
         columns, rows = self._spans
+        if len(row) + columns > MAX_COLUMNS:
+            raise too_large(f"网页表格的第 {self.rows + 1:,} 行超过 {MAX_COLUMNS:,} 列（Excel 打开时也只显示这么多）")
+        self.budget.spend(columns)
         for offset in range(columns):
             if rows > 1:
                 self._covered[len(row)] = rows - 1
@@ -109,11 +115,13 @@ class _TableParser(HTMLParser):
         for column in [column for column in self._covered if column >= len(row)]:
             self._use(column)
         self._done.append(row)
+        self.rows += 1
         self._row = None
 
     def _skip_covered(self, row: list[str]) -> None:
         while len(row) in self._covered:
             self._use(len(row))
+            self.budget.spend(1)
             row.append("")
 
     def _use(self, column: int) -> None:

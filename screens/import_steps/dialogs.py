@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from imports.columns import IGNORE, SYNONYMS, import_label
+from screens.format import plain
 
 NOT_IMPORTED = "不导入"
 
@@ -33,7 +34,7 @@ class FieldPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Label(f"{self.column} 列「{self.header}」导入为", classes="dialog-title")
+            yield Label(plain(f"{self.column} 列「{self.header}」导入为"), classes="dialog-title")  # the file's header
             yield OptionList(
                 *[Option(label, id=name or "-") for name, label in field_choices()], id="import-field-options"
             )

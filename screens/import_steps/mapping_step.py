@@ -16,6 +16,7 @@ from imports.header import column_letter
 from imports.parse import ParsedFile
 from imports.problems import UnknownColumn
 from screens.import_steps.dialogs import NOT_IMPORTED, FieldPicker
+from screens.widgets.text_table import TextTable
 
 AUTOMATIC = "__auto__"
 """The profile choice meaning 「自动识别」: the synonym table only."""
@@ -88,7 +89,7 @@ class MappingStep(Vertical):
                 compact=True,
                 tooltip="列对应方案",
             )
-        table: DataTable[str] = DataTable(id="import-columns", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = TextTable(id="import-columns", cursor_type="row", zebra_stripes=True)
         table.add_columns("列", "文件中的表头", "导入为", "第一行数据")
         yield table
         yield Static("", id="import-mapping-notes", markup=False)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPa
 from imports.plan import ImportPlan, RowKind
 from screens.format import paragraph_text
 from screens.import_steps.mapping_step import clip
+from screens.widgets.text_table import TextTable
 
 SHOWN = 1000
 TABS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -118,7 +119,7 @@ class ReviewStep(Vertical):
         with TabbedContent(id="import-review-tabs"):
             for tab, title, _headers in TABS:
                 with TabPane(title, id=tab):
-                    yield DataTable(id=f"import-{tab}", cursor_type="row", zebra_stripes=True)
+                    yield TextTable(id=f"import-{tab}", cursor_type="row", zebra_stripes=True)
         yield Static("", id="import-problem", markup=False)
         yield Static("F8 确认导入  Ctrl+E 保存错误行  1-4 切换列表  Esc 返回修改", classes="import-hint")
 

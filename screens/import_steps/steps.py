@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.locations import config_dir
+from workbench.services.settings import OfficeSettings
 
 TITLES = {
     "file": "选择文件",
@@ -31,5 +31,6 @@ def step_title(step: str) -> str:
 
 
 def profile_folder() -> Path:
-    """Where named column mappings are kept: beside the device settings."""
-    return config_dir() / "import_profiles"
+    """Where named column mappings are kept by default: the user's settings' folder (the wizard asks the
+    app's settings object; this is for callers without an app)."""
+    return OfficeSettings.of_this_user().import_profiles

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from workbench.domain.safe_text import shown
 
 
 class ErrorDialog(ModalScreen[None]):
@@ -22,7 +25,8 @@ class ErrorDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error-dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-message")
+            # An error may quote a cell or a name: shown as typed, never read as markup.
+            yield Static(Text(shown(self.message, multiline=True)), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("确定", id="ok", variant="primary")
 
@@ -51,7 +55,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-message")
+            yield Static(Text(shown(self.question, multiline=True)), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no", variant="primary")

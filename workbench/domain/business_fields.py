@@ -7,7 +7,7 @@ register service (EDITABLE_FIELDS), validation (max_length, via workbench.servic
 the import (IMPORTED_FIELDS, NEW_BUSINESS_DEFAULTS: the order of a new row's values), the commit and the
 demo (their column lists), and the export (labels, personal). storage/tables.py Business keeps the SQL
 column definitions; tests/test_business_row.py pins that the two agree (names, defaults, lengths).
-docs/architecture-row.md says how to add a field.
+docs/architecture.md ("The business row") says how to add a field.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from workbench.domain.labels import (
     normalise_kind,
     normalise_status,
 )
+from workbench.domain.registration_dates import registration_date_error
+from workbench.domain.safe_text import without_controls
 from workbench.domain.values import parse_date, parse_int, parse_money
 
 # The phone column's length (workbench.domain.business_fields, pinned to the table): several numbers
@@ -28,10 +30,11 @@ TEXT_FIELDS = tuple(spec.name for spec in BUSINESS_ROW if spec.kind == "text" an
 
 
 def clean_text(value: Any) -> str:
-    """NFKC and trimmed, full-width spaces too."""
+    """NFKC and trimmed, full-width spaces too; NUL and other control characters removed (PostgreSQL
+    refuses a NUL, and no field means anything by an ESC or a BEL)."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", without_controls(str(value))).strip()
 
 
 def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -144,6 +147,15 @@ def _date(raw: Any) -> date | None:
         raise ValueError(f"日期「{raw}」无法识别，请写成 2024-05-03") from None
 
 
+def registered_on(raw: Any, today: date | None = None) -> date | None:
+    """A 成立日期 as typed or read, refused (ValueError) when no business can have been registered on it."""
+    day = _date(raw)
+    problem = None if day is None else registration_date_error(day, today or date.today())
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
 def _int(raw: Any) -> int | None:
     return parse_int(clean_text(raw) or None if isinstance(raw, str) else raw)
 
@@ -182,7 +194,7 @@ _CLEANERS: dict[str, Any] = {
     "reg_no": _reg_no,
     "id_number": _id_number,
     "phone": _phone,
-    "registered_on": _date,
+    "registered_on": registered_on,
     "suspended_from": _date,
     "suspended_until": _date,
     "abnormal_since": _date,

@@ -17,6 +17,12 @@ from workbench.services.classification_view import ClassificationView, classific
 from workbench.services.errors import NotFound, SaveConflict, ValidationFailed
 
 
+def override_refusal(kind: str) -> str | None:
+    """Why a business of this kind gets no manual tier (only households have tiers), or None: the one
+    wording, for the service's refusal and for the 分型分类 tab, which says it before opening the dialog."""
+    return "只有个体工商户分型，企业不能认定为生存型/成长型/发展型" if kind != BusinessKind.HOUSEHOLD else None
+
+
 def override_tier(
     session: Session,
     *,
@@ -33,8 +39,8 @@ def override_tier(
     if not reason:
         raise ValidationFailed({"reason": "请填写人工认定的理由"})
     view = classification_of(session, actor=actor, business_uuid=business_uuid)
-    if view.kind != BusinessKind.HOUSEHOLD:
-        raise ValidationFailed({"tier": "只有个体工商户分型，企业不能认定为生存型/成长型/发展型"})
+    if refusal := override_refusal(view.kind):
+        raise ValidationFailed({"tier": refusal})
     if not view.computed:  # never classified: store the computed result first, the override goes on top
         recompute(
             session, actor=actor, rules=rules, today=today or date.today(), business_ids=[view.business_id]

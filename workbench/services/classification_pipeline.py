@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
 from workbench.domain.tiers import TierRules
 from workbench.services.classification_decide import ChunkDecision, Decider
-from workbench.services.process_start import pool_context, start_method
+from workbench.services.process_start import start_method, worker_pool
 
 IN_PROCESS_CHUNKS = 4  # an office of up to this many chunks is decided without a pool
 MAX_WORKERS = 2  # what one writer keeps busy (more only adds copying on a 2-CPU machine)
@@ -67,12 +65,7 @@ def _in_pool(
     chunks: Iterator[list[Any]], decider: Decider, workers: int, method: str
 ) -> Iterator[ChunkDecision]:
     pending: deque[tuple[list[Any], Future[ChunkDecision]]] = deque()
-    pool = ProcessPoolExecutor(
-        workers,
-        pool_context(method),
-        initializer=_start_worker,
-        initargs=(decider.rules, decider.rule_version, decider.today),
-    )
+    pool = worker_pool(workers, method, _start_worker, (decider.rules, decider.rule_version, decider.today))
     try:
         for rows in chunks:
             pending.append((rows, pool.submit(_decide, rows)))
@@ -94,16 +87,7 @@ def _in_pool(
 
 def _start_worker(rules: TierRules, rule_version: str, today: date) -> None:
     global _decider
-    _decider = Decider(rules, rule_version, today)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent was killed (no pool shutdown) would wait on its queue forever: leave instead.
-    (Under forkserver the parent is the fork server, which ends with the process that started it.)"""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+    _decider = Decider(rules, rule_version, today)  # worker_pool makes it leave with its parent
 
 
 def _decide(rows: list[Any]) -> ChunkDecision:

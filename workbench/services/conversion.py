@@ -110,9 +110,15 @@ def convert_by_new_establishment(
     return conversion
 
 
+def conversion_refusal(name: str, kind: str) -> str | None:
+    """Why this business cannot be converted (only a household can), or None: the one wording, for the
+    service's refusal and for the app, which says it before opening the dialog."""
+    return f"「{name}」不是个体工商户，不能办理个转企" if kind != BusinessKind.HOUSEHOLD else None
+
+
 def _refuse_not_household(business: Business) -> None:
-    if business.kind != BusinessKind.HOUSEHOLD:
-        raise ValidationFailed({"kind": f"「{business.name}」不是个体工商户，不能办理个转企"})
+    if refusal := conversion_refusal(business.name, business.kind):
+        raise ValidationFailed({"kind": refusal})
 
 
 def _record(

@@ -14,13 +14,13 @@ from __future__ import annotations
 import marshal
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from workbench.services.bulk_write import copy_text
 from workbench.services.demo_rows import BusinessMaker, Chunk
-from workbench.services.process_start import FROM_MAIN_THREAD, pool_context
+from workbench.services.process_start import FROM_MAIN_THREAD, worker_pool
 
 Tables = tuple[Any, Any, Any, Any]  # businesses, years, licenses, changes: row lists, or COPY text
 START_METHOD = FROM_MAIN_THREAD  # the demo is built from the command line's main thread
@@ -41,12 +41,7 @@ def chunks(
     count = -(-size // chunk_size)
     made = 0
     if workers > 0 and count > 1:
-        pool = ProcessPoolExecutor(
-            min(workers, count),
-            pool_context(START_METHOD),
-            initializer=_start_worker,
-            initargs=(maker, as_copy),
-        )
+        pool = worker_pool(min(workers, count), START_METHOD, _start_worker, (maker, as_copy))
         try:
             pending: deque[Future[bytes]] = deque()
             for index in range(count):

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.audit import Actor, log_changes, utc_now
 from storage.tables import Grid, Office, Officer
+from workbench.services.file_output import write_file
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ class DeviceMemory:
     def remember_officer(self, database_key: str, officer_uuid: str) -> None:
         memory = self._load()
         memory.setdefault(database_key, {})["officer_uuid"] = officer_uuid
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(memory, ensure_ascii=False, indent=1), encoding="utf-8")
+        body = json.dumps(memory, ensure_ascii=False, indent=1)
+        # Whole or not at all: a full disk midway must not leave a truncated device.json behind.
+        write_file(self.path, lambda partial: partial.write_text(body, encoding="utf-8"))
 
 
 def set_up_office(

@@ -269,3 +269,22 @@ def _follow_ups(session: Session, visit_ids: list[int]) -> dict[int, list[Follow
             FollowUpLine(row.uuid, row.version, row.action, row.due_on, row.done_on)
         )
     return grouped
+
+
+def complete_follow_ups_due(
+    session: Session, *, actor: Actor, business_uuid: str, visit_uuid: str, due_on: date | None, done_on: date
+) -> int:
+    """今日待办's F4 on a follow-up: every open follow-up of that visit due the same day is done on done_on
+    (one trip settles them); how many were. The caller commits."""
+    due = [
+        follow_up
+        for visit in list_visits(session, actor=actor, business_uuid=business_uuid)
+        if visit.uuid == visit_uuid
+        for follow_up in visit.follow_ups
+        if follow_up.done_on is None and follow_up.due_on == due_on
+    ]
+    for follow_up in due:
+        complete_follow_up(
+            session, actor=actor, follow_up_uuid=follow_up.uuid, base_version=follow_up.version, done_on=done_on
+        )
+    return len(due)

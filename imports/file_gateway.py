@@ -1,0 +1,107 @@
+"""The screens' way to the Excel side: import a register, export the list, the 帮扶台账 and the pools.
+
+Like workbench.services.gateway (the screens' facade for the rest), each method is one unit of work and
+the screens never see the Engine: the import's dry run reads and its commit writes all rows or none
+(imports.plan / imports.commit draw their own transactions); each export writes its file and logs it in
+one transaction. The Excel libraries are imported by the method that needs them, not at start.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from storage.audit import Actor
+from workbench.services.gateway import UnitOfWork
+
+if TYPE_CHECKING:
+    from imports.commit import ImportResult
+    from imports.export import ExportResult
+    from imports.parse import ParsedFile
+    from imports.plan import ImportPlan, ProgressCallback
+    from workbench.services.candidates import CandidateRow
+    from workbench.services.listing import BusinessFilter
+    from workbench.services.pools import MemberRow
+    from workbench.services.support import SupportFilters
+
+Names = dict[str, dict[int, str]]
+
+
+class FileGateway:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._work = UnitOfWork(engine)
+
+    def plan_import(
+        self, parsed: ParsedFile, *, actor: Actor, mode: str, confirm_name_matches: bool,
+        progress: ProgressCallback, cancel: threading.Event, run: Callable[..., ImportPlan] | None = None,
+    ) -> ImportPlan:  # fmt: skip
+        """The dry run of the file as the wizard read it (its sheet and mapping, as the person checked them;
+        the file is not read again); people review before they confirm, so the commit's per-row work is done
+        meanwhile.
+
+        `run` (here and below): the imports function unless the screen hands its own reference over, a seam
+        the tests use to hold a job at its first progress report; it runs on this gateway's engine either way.
+        """
+        from imports.plan import plan_import
+
+        run = run or plan_import
+        return run(
+            self._engine, parsed, actor=actor, mode=mode,
+            confirm_name_matches=confirm_name_matches, progress=progress, cancel=cancel, prepare_commit=True,
+        )  # fmt: skip
+
+    def commit_import(
+        self, plan: ImportPlan, *, actor: Actor, progress: ProgressCallback, cancel: threading.Event,
+        run: Callable[..., ImportResult] | None = None,
+    ) -> ImportResult:  # fmt: skip
+        """All rows or none (imports.commit draws the transaction)."""
+        from imports.commit import commit_import
+
+        run = run or commit_import
+        return run(self._engine, plan, actor=actor, progress=progress, cancel=cancel)
+
+    def export_register(
+        self, actor: Actor, flt: BusinessFilter, path: Path, *, full_personal_data: bool,
+        progress: Callable[[int, int], None], run: Callable[..., ExportResult] | None = None,
+    ) -> ExportResult:  # fmt: skip
+        from imports.export import export_register
+
+        run = run or export_register
+        with self._work.writing() as session:
+            return run(
+                session=session, actor=actor, flt=flt, path=path, full_personal_data=full_personal_data,
+                progress=progress,
+            )  # fmt: skip
+
+    def export_support(self, actor: Actor, filters: SupportFilters, *, description: str, path: str) -> Path:
+        from imports.support_export import export_support
+
+        with self._work.writing() as session:
+            return export_support(
+                session=session, actor=actor, filters=filters, description=description, path=path
+            ).path
+
+    def export_candidates(
+        self, actor: Actor, *, title: str, rows: Sequence[CandidateRow], names: Names, path: str
+    ) -> Path:
+        from imports.pool_export import export_candidates
+
+        with self._work.writing() as session:
+            return export_candidates(
+                session=session, actor=actor, title=title, rows=rows, names=names, description="候选名单", path=path
+            )
+
+    def export_pool(
+        self, actor: Actor, *, pool: str, rows: Sequence[MemberRow], names: Names, description: str, path: str
+    ) -> Path:
+        from imports.pool_export import export_pool
+
+        with self._work.writing() as session:
+            return export_pool(
+                session=session, actor=actor, pool=pool, rows=rows, names=names, description=description, path=path
+            )

@@ -1,0 +1,52 @@
+"""The screens' narrow way to the database: one object with a desk per area, each method one unit of work.
+
+Screens never hold an Engine or a Session (an import-linter contract in pyproject.toml says so). Each
+action a person takes calls one desk method; the method opens its session (UnitOfWork), calls the services,
+commits a write or rolls all of it back, and returns plain data for the screen to show. The use cases
+stay in the services; a desk only draws the transaction around them, the way harlequin's adapters stand
+between its UI and the database drivers.
+
+The actor is passed to each call rather than fixed here: the person at the keyboard changes with F2.
+Desks are built on first use, so the screens of the first paint load only the services they show.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from workbench.services.gateway.register_desk import RegisterDesk
+from workbench.services.gateway.service_desk import ServiceDesk
+from workbench.services.gateway.staff_desk import StaffDesk
+from workbench.services.gateway.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from workbench.services.gateway.classification_desk import ClassificationDesk
+    from workbench.services.gateway.programme_desk import ProgrammeDesk
+
+__all__ = ["Gateway", "UnitOfWork"]
+
+
+class Gateway:
+    """register (list, detail, form), service (todo, support, visits, appeals), programmes (名特优新, 培育库,
+    候选, 个转企), classification, staff."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._work = UnitOfWork(engine)
+        self.register = RegisterDesk(self._work)
+        self.service = ServiceDesk(self._work)
+        self.staff = StaffDesk(self._work)
+
+    @cached_property
+    def programmes(self) -> ProgrammeDesk:
+        from workbench.services.gateway.programme_desk import ProgrammeDesk
+
+        return ProgrammeDesk(self._work)
+
+    @cached_property
+    def classification(self) -> ClassificationDesk:
+        from workbench.services.gateway.classification_desk import ClassificationDesk
+
+        return ClassificationDesk(self._work)
