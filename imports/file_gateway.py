@@ -19,9 +19,9 @@ from storage.audit import Actor
 from workbench.services.gateway import UnitOfWork
 
 if TYPE_CHECKING:
-    from imports.columns import ColumnMapping
     from imports.commit import ImportResult
     from imports.export import ExportResult
+    from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
     from workbench.services.candidates import CandidateRow
     from workbench.services.listing import BusinessFilter
@@ -37,11 +37,12 @@ class FileGateway:
         self._work = UnitOfWork(engine)
 
     def plan_import(
-        self, path: Path, *, actor: Actor, mode: str, sheet: str | None, mapping: ColumnMapping | None,
-        confirm_name_matches: bool, progress: ProgressCallback, cancel: threading.Event,
-        run: Callable[..., ImportPlan] | None = None,
+        self, parsed: ParsedFile, *, actor: Actor, mode: str, confirm_name_matches: bool,
+        progress: ProgressCallback, cancel: threading.Event, run: Callable[..., ImportPlan] | None = None,
     ) -> ImportPlan:  # fmt: skip
-        """The dry run; people review before they confirm, so the commit's per-row work is done meanwhile.
+        """The dry run of the file as the wizard read it (its sheet and mapping, as the person checked them;
+        the file is not read again); people review before they confirm, so the commit's per-row work is done
+        meanwhile.
 
         `run` (here and below): the imports function unless the screen hands its own reference over, a seam
         the tests use to hold a job at its first progress report; it runs on this gateway's engine either way.
@@ -50,7 +51,7 @@ class FileGateway:
 
         run = run or plan_import
         return run(
-            self._engine, path, actor=actor, mode=mode, sheet=sheet, mapping=mapping,
+            self._engine, parsed, actor=actor, mode=mode,
             confirm_name_matches=confirm_name_matches, progress=progress, cancel=cancel, prepare_commit=True,
         )  # fmt: skip
 

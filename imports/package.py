@@ -14,6 +14,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -42,10 +43,10 @@ def normalised(name: str) -> str:
 class Package:
     """An open zip package; use as a context manager. Lookups ignore slash direction and case."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, source: Path | BinaryIO) -> None:
+        """`source`: the file's bytes as the import read them (io.BytesIO), or a path."""
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(source)
             self.infos = {normalised(info.filename): info for info in self.zip.infolist()}
         except (zipfile.BadZipFile, EOFError, OSError, ValueError):
             raise UnreadableFile(f"{DAMAGED}。{_AGAIN}") from None

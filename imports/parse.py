@@ -1,8 +1,10 @@
 """Read a registration list into clean rows with exact provenance: the reading half of an import.
 
-parse_register_file sniffs the real file type, picks the sheet, finds the header, maps the columns,
-and returns a ParsedFile whose `rows` is a generator: rows are cleaned as they are read, so a large
-file streams and a caller may stop at any time. No database is touched here.
+parse_register_file reads the file once (imports.source: its bytes, their sha256 and real type), picks
+the sheet, finds the header, maps the columns, and returns a ParsedFile whose `rows` is a generator: rows
+are cleaned as they are read, so a large file streams and a caller may stop at any time. The ParsedFile
+travels on to the dry run (imports.plan), which takes those same rows; a second dry run of the same
+file gets fresh rows from the bytes already read (`reopened`). No database is touched here.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from imports.profiles import Profile
 from imports.readers import SheetInfo, SheetRows, list_sheets, open_sheet
 from imports.readers.formulas import FORMULA_WITHOUT_RESULT
 from imports.rows import RowCleaner
-from imports.sniff import Sniffed, sniff
+from imports.sniff import Sniffed
+from imports.source import SourceFile, as_source
 
-__all__ = ["ParsedFile", "ParsedRow", "Problem", "ProgressCallback", "parse_register_file"]
+__all__ = ["ParsedFile", "ParsedRow", "Problem", "ProgressCallback", "parse_register_file", "reopened"]
 
 ProgressCallback = Callable[[int, int | None], None]
 PROGRESS_EVERY = 1000
@@ -41,10 +44,12 @@ _INSTRUCTION = re.compile(
 
 @dataclass
 class ParsedFile:
-    """A file read up to its header; `rows` yields the data rows. `skipped` and `blank_rows` fill as they go."""
+    """A file read up to its header; `rows` yields the data rows. `skipped` and `blank_rows` fill as they go.
 
-    path: Path
-    sniffed: Sniffed
+    `rows` can be walked once: `rows_taken` says a dry run has taken them (`reopened` gives fresh ones).
+    """
+
+    source: SourceFile
     sheet: str
     sheets: list[SheetInfo]
     header_rows: tuple[int, ...]
@@ -55,15 +60,31 @@ class ParsedFile:
     rows: Iterator[ParsedRow] = field(default_factory=lambda: iter(()))
     skipped: list[SkippedRow] = field(default_factory=list)
     blank_rows: int = 0
+    rows_taken: bool = False
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def sniffed(self) -> Sniffed:
+        return self.source.sniffed
 
     @property
     def header_row(self) -> int:
         """The Excel row number of the (last) header row; data starts below it."""
         return self.header_rows[-1]
 
+    def first_row(self) -> ParsedRow | None:
+        """The first data row, left in `rows` (the wizard shows its cells as a sample)."""
+        first = next(self.rows, None)
+        if first is not None:
+            self.rows = chain((first,), self.rows)
+        return first
+
 
 def parse_register_file(
-    path: str | Path,
+    file: str | Path | SourceFile,
     *,
     sheet: str | None = None,
     header_row: int | None = None,
@@ -73,17 +94,33 @@ def parse_register_file(
 ) -> ParsedFile:
     """Open a registration list and prepare its rows; raises UnreadableFile or NoHeaderFound in Chinese.
 
-    `mapping` (column index -> field, as confirmed by a person) overrides the synonym table; `profile`
-    is consulted before it; `header_row` (Excel row number) overrides the header search.
+    `file` is a path (read here, once) or a SourceFile already read. `mapping` (column index -> field, as
+    confirmed by a person) overrides the synonym table; `profile` is consulted before it; `header_row`
+    (Excel row number) overrides the header search.
     """
-    path = Path(path)
-    sniffed = sniff(path)
-    sheets = list_sheets(path, sniffed)
-    opened, scanned, header = _choose_sheet(path, sniffed, sheets, sheet, header_row, profile)
-    column_mapping = _mapping(header, mapping, profile)
+    source = as_source(file)
+    sheets = list_sheets(source)
+    opened, scanned, header = _choose_sheet(source, sheets, sheet, header_row, profile)
+    return _parsed(source, sheets, opened, scanned, header, _mapping(header, mapping, profile), progress)
+
+
+def reopened(parsed: ParsedFile, progress: ProgressCallback | None = None) -> ParsedFile:
+    """The same sheet, header and column mapping with fresh rows, from the bytes already read."""
+    opened = open_sheet(parsed.source, parsed.sheet, parsed.sheets)
+    first, two_rows = parsed.header_rows[0], len(parsed.header_rows) == 2
+    scanned = list(islice(opened.rows, max(SCAN_ROWS, first + 2)))
+    header = header_at(scanned, first, two_rows)
+    if header is None:  # the bytes are the same, so the header is where it was: this cannot happen
+        raise NoHeaderFound(_no_header_message([parsed.sheet], first))
+    return _parsed(parsed.source, parsed.sheets, opened, scanned, header, parsed.mapping, progress)
+
+
+def _parsed(
+    source: SourceFile, sheets: list[SheetInfo], opened: SheetRows, scanned: list[tuple[int, list[Any]]],
+    header: Header, column_mapping: ColumnMapping, progress: ProgressCallback | None,
+) -> ParsedFile:
     parsed = ParsedFile(
-        path=path,
-        sniffed=sniffed,
+        source=source,
         sheet=opened.name,
         sheets=sheets,
         header_rows=header.row_numbers,
@@ -99,14 +136,14 @@ def parse_register_file(
 
 
 def _choose_sheet(
-    path: Path, sniffed: Sniffed, sheets: list[SheetInfo], sheet: str | None, header_row: int | None,
+    source: SourceFile, sheets: list[SheetInfo], sheet: str | None, header_row: int | None,
     profile: Profile | None,
 ) -> tuple[SheetRows, list[tuple[int, list[Any]]], Header]:
     names = [sheet] if sheet is not None else _candidate_sheets(sheets)
     confirmed = profile.columns if profile else None
     best: tuple[SheetRows, list[tuple[int, list[Any]]], Header] | None = None
     for name in names:
-        opened = open_sheet(path, name, sniffed)
+        opened = open_sheet(source, name, sheets)
         scanned = list(islice(opened.rows, max(SCAN_ROWS, (header_row or 0) + 2)))
         header = header_at(scanned, header_row) if header_row else find_header(scanned, confirmed)
         if header is not None and header.score >= 2:

@@ -1,15 +1,14 @@
 """The dry run: every row of a registration list weighed against this office's register, nothing written.
 
-plan_import reads the file as a stream (imports.parse), looks the rows up in the register a chunk at a
-time (imports.matching), and says for each row whether it is new, an update (with a field-level diff),
-unchanged, invalid, a repeat within the file, a match by name that needs confirming, or skipped by the
-chosen mode. The ImportPlan keeps only what the review and the commit need: a small entry per row, the
+plan_import reads the file once, as a stream (imports.parse), or takes the ParsedFile the wizard read;
+it looks the rows up in the register a chunk at a time (imports.matching), and says for each row whether
+it is new, an update (with a field-level diff), unchanged, invalid, a repeat within the file, a match by
+name that needs confirming, or skipped by the chosen mode. The ImportPlan keeps only what the review and the commit need: a small entry per row, the
 values to insert, the diffs to apply and the original cells of rows with problems (for the error workbook).
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from sqlalchemy import Engine
 
 from imports.columns import ColumnMapping
 from imports.diffing import FieldChange, field_changes
+from imports.parse import ParsedFile
 from imports.pending import PendingInsert, PendingInserts, getter
 from imports.problems import Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
@@ -258,17 +258,9 @@ class ImportPlan:
         )
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def plan_import(
     engine: Engine,
-    path: str | Path,
+    file: str | Path | ParsedFile,
     *,
     actor: Actor,
     mode: ImportMode | str = ImportMode.INSERT_AND_UPDATE,
@@ -280,15 +272,21 @@ def plan_import(
     cancel: threading.Event | None = None,
     prepare_commit: bool = False,
 ) -> ImportPlan:
-    """Dry run of importing `path` into the actor's office; raises UnreadableFile / NoHeaderFound /
+    """Dry run of importing `file` into the actor's office; raises UnreadableFile / NoHeaderFound /
     ImportCancelled (cancel set) in Chinese. Reads the register, writes nothing. prepare_commit: a commit
-    is expected to follow, so an idle CPU derives the new rows' search columns meanwhile (imports.prepare)."""
+    is expected to follow, so an idle CPU derives the new rows' search columns meanwhile (imports.prepare).
+
+    `file` is a path, read here once, or the ParsedFile a person has checked (the wizard), whose sheet
+    and mapping are then used as they are (`sheet`, `profile` and `mapping` must be left out)."""
     from imports.planner import Planner
 
     started = perf_counter()
+    if isinstance(file, ParsedFile) and (sheet, profile, mapping) != (None, None, None):
+        raise ValueError("a ParsedFile already has its sheet and mapping")
+    path = file.path if isinstance(file, ParsedFile) else Path(file)
     planner = Planner(
-        engine, Path(path), actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel, prepare_commit
+        engine, path, actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel, prepare_commit
     )
-    plan = planner.run(sheet=sheet, profile=profile, mapping=mapping)
+    plan = planner.run(file if isinstance(file, ParsedFile) else None, sheet=sheet, profile=profile, mapping=mapping)
     plan.seconds = perf_counter() - started
     return plan

@@ -16,7 +16,7 @@ from imports.errors import ImportCancelled
 from imports.header import column_letter
 from imports.matching import Match, RegisterLookup
 from imports.parallel import worker_count
-from imports.parse import ParsedFile, parse_register_file
+from imports.parse import ParsedFile, parse_register_file, reopened
 from imports.plan import (
     ImportMode,
     ImportPlan,
@@ -25,7 +25,6 @@ from imports.plan import (
     ProgressCallback,
     RowEntry,
     RowKind,
-    file_sha256,
 )
 from imports.prepare import CommitPreparer
 from imports.problems import ParsedRow, Problem
@@ -74,13 +73,19 @@ class Planner:
         self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
         self.mapping = ColumnMapping(headers=[])
 
-    def run(self, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
+    def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
+        """The dry run of `parsed` (its rows, or fresh ones when an earlier run took them), else of the file
+        at self.path read now."""
         self._check_cancel()
         self.report(0, None, "读取文件")
-        parsed = parse_register_file(self.path, sheet=sheet, profile=profile, mapping=mapping)
+        if parsed is None:
+            parsed = parse_register_file(self.path, sheet=sheet, profile=profile, mapping=mapping)
+        elif parsed.rows_taken:
+            parsed = reopened(parsed)
+        parsed.rows_taken = True
         self.mapping = parsed.mapping
         plan = self._empty_plan(parsed)
-        preparer = self._preparer(parsed.total_rows or self.path.stat().st_size // ROW_BYTES)
+        preparer = self._preparer(parsed.total_rows or len(parsed.source.data) // ROW_BYTES)
         with ExitStack() as stack:
             if preparer is not None:
                 stack.callback(preparer.close)  # a cancelled or failed dry run leaves no worker behind
@@ -129,7 +134,7 @@ class Planner:
     def _empty_plan(self, parsed: ParsedFile) -> ImportPlan:
         return ImportPlan(
             path=self.path,
-            sha256=file_sha256(self.path),
+            sha256=parsed.source.sha256,  # of the bytes the rows come from: the file is read once
             sheet=parsed.sheet,
             mode=self.mode,
             office_id=self.actor.office_id,

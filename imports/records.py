@@ -24,18 +24,3 @@ def previous_import(connection: Connection, office_id: int, sha256: str) -> Impo
             session.expunge(record)
         return record
 
-
-def import_history(connection: Connection, office_id: int, limit: int = 50) -> list[ImportRecord]:
-    """This office's latest imports, newest first."""
-    with Session(bind=connection) as session:
-        records = list(
-            session.exec(
-                select(ImportRecord)
-                .where(col(ImportRecord.office_id) == office_id, col(ImportRecord.deleted_at).is_(None))
-                .order_by(col(ImportRecord.imported_at).desc(), col(ImportRecord.id).desc())
-                .limit(limit)
-            )
-        )
-        for record in records:
-            session.expunge(record)
-        return records

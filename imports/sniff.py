@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -71,22 +72,27 @@ class Sniffed:
     note: str | None = None
 
 
-def sniff(path: str | Path) -> Sniffed:
-    """The real type of a file from its content; UnreadableFile (in Chinese) when it is not a table."""
+def sniff(path: str | Path, data: bytes | None = None) -> Sniffed:
+    """The real type of a file from its content; UnreadableFile (in Chinese) when it is not a table.
+
+    `data` is the file's content when the caller has read it already (imports.source): an import reads its
+    file once, and the sniff looks at those bytes; `path` then only names the file.
+    """
     path = Path(path)
-    with path.open("rb") as file:
-        head = file.read(_HEAD_BYTES)
+    if data is None:
+        data = path.read_bytes()
+    head = data[:_HEAD_BYTES]
     if not head:
         raise UnreadableFile("文件是空的（0 字节），可能下载或复制时没有完成，请重新下载或重新导出")
     for signature, message in _SIGNATURES:
         if head.startswith(signature):
             raise UnreadableFile(message)
     if head.startswith(b"PK"):
-        found = _sniff_zip(path)
+        found = _sniff_zip(data)
     elif head.startswith(_CFB_MAGIC):
-        found = _sniff_cfb(path)
+        found = _sniff_cfb(data)
     else:
-        found = _sniff_text(path, head)
+        found = _sniff_text(data, head)
     return _with_note(found, path)
 
 
@@ -104,11 +110,11 @@ def _found(kind: FileKind, **extra: str) -> Sniffed:
     return Sniffed(kind, _DESCRIPTIONS[kind], **extra)
 
 
-def _sniff_zip(path: Path) -> Sniffed:
+def _sniff_zip(data: bytes) -> Sniffed:
     # Imported here: imports.package needs this module's error type and nothing else from it.
     from imports.package import Package
 
-    with Package(path) as package:
+    with Package(io.BytesIO(data)) as package:
         names = package.names()
         mimetype = ""
         if package.has("mimetype"):
@@ -135,8 +141,8 @@ def _zip_message(names: list[str], mimetype: str) -> str:
     return f"这是 zip 压缩包，里面没有 Excel 工作簿。{ASK_FOR_EXCEL}"
 
 
-def _sniff_cfb(path: Path) -> Sniffed:
-    streams = _cfb_streams(path)
+def _sniff_cfb(data: bytes) -> Sniffed:
+    streams = _cfb_streams(data)
     if "EncryptedPackage" in streams:
         raise UnreadableFile(_OTHER_CFB["EncryptedPackage"])
     if "Workbook" in streams or "Book" in streams:
@@ -147,20 +153,13 @@ def _sniff_cfb(path: Path) -> Sniffed:
     raise UnreadableFile(f"这是旧版 Office 复合文档，但里面没有 Excel 工作表。{SAVE_AS_XLSX}")
 
 
-def _cfb_streams(path: Path) -> set[str]:
+def _cfb_streams(data: bytes) -> set[str]:
     """Names of well-known streams in an OLE2 file, found by scanning for their directory entries."""
-    found: set[str] = set()
-    tail = b""
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            window = tail + chunk
-            found.update(name for name, needle in _CFB_STREAMS.items() if needle in window)
-            tail = window[-64:]
-    return found
+    return {name for name, needle in _CFB_STREAMS.items() if needle in data}
 
 
-def _sniff_text(path: Path, head: bytes) -> Sniffed:
-    encoding = detect_encoding(path, head)
+def _sniff_text(data: bytes, head: bytes) -> Sniffed:
+    encoding = detect_encoding(data, head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
     lowered = text[:4096].lower()
     if lowered.startswith("<"):
@@ -176,7 +175,7 @@ def _sniff_markup(lowered: str, encoding: str) -> Sniffed:
     raise UnreadableFile(f"这是 XML 文件，但不是 Excel 能打开的表格格式。{ASK_FOR_EXCEL}")
 
 
-def detect_encoding(path: Path, head: bytes) -> str:
+def detect_encoding(data: bytes, head: bytes) -> str:
     """utf-8-sig / utf-16 by their BOM, else whichever of UTF-8 and GB18030 decodes the whole file."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -185,19 +184,20 @@ def detect_encoding(path: Path, head: bytes) -> str:
     if b"\x00" in head:
         raise UnreadableFile(f"无法识别的文件格式：既不是 Excel 工作簿，也不是文本表格。{SAVE_AS_XLSX}")
     for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
+        if _decodes(data, encoding):
             return encoding
     raise UnreadableFile(
         f"文件里有无法识别的文字编码（既不是 UTF-8，也不是 GBK / GB18030），中文会变成乱码。{SAVE_AS_XLSX}"
     )
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def _decodes(data: bytes, encoding: str) -> bool:
+    # In chunks: the whole file decoded at once would hold its text (up to 4 bytes a character) meanwhile.
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    view = memoryview(data)
     try:
-        with path.open("rb") as file:
-            while chunk := file.read(_CHUNK):
-                decoder.decode(chunk)
+        for start in range(0, len(view), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False

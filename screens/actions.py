@@ -1,4 +1,9 @@
-"""The one registry of keys: it feeds every screen's BINDINGS, the help screen and the command palette."""
+"""The registry of the screens' keys: it feeds every screen's BINDINGS, the help screen and the command palette.
+
+The service dialogs (screens.service_dialog) take theirs from here too. The other modal dialogs (confirm,
+error, conflict, export, the pickers, 规模测算, the duplicate appeal question) declare their one or few keys
+(Esc, and the arrows between buttons) beside their code, each with a binding id; F1 does not list those.
+"""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from imports.errors import ImportCancelled, ImportConflict
 from imports.parse import ParsedFile
 from imports.plan import ImportPlan
 from imports.profiles import list_profiles, save_profile
+from imports.source import SourceFile
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.format import plain
@@ -124,13 +125,15 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.mapping, self.profile = None, None
         self._read(event.path, None, None)
 
-    def _read(self, path: Path, sheet: str | None, profile: str | None) -> None:
-        self.query_one(FileStep).show_error(f"正在读取「{path.name}」…")
+    def _read(self, file: Path | SourceFile, sheet: str | None, profile: str | None) -> None:
+        """Read a chosen file from disk, or again (another sheet, profile or column) from its bytes."""
+        name = file.path.name if isinstance(file, SourceFile) else file.name
+        self.query_one(FileStep).show_error(f"正在读取「{name}」…")
         self._start(
             "read",
             partial(
                 jobs.read_job,
-                path=path,
+                file=file,
                 sheet=sheet,
                 profile=profile,
                 mapping=self.mapping,
@@ -155,7 +158,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
     def on_mapping_step_read_again(self, message: MappingStep.ReadAgain) -> None:
         if self.parsed is not None and self.job is None:
             self.mapping = message.mapping
-            self._read(self.parsed.path, message.sheet, message.profile)
+            self._read(self.parsed.source, message.sheet, message.profile)
 
     def action_save_profile(self) -> None:
         if self.parsed is None:

@@ -124,7 +124,7 @@ class PoolsScreen(WorkbenchScreen[None]):
             ("网格", 8),
             ("入库日期", 10),
             ("出库日期", 10),
-            ("入库理由 / 出库理由", reason_cells),
+            ("入库 / 出库理由", reason_cells),  # 15 cells: fits the 18 left at 80 columns
         ):
             table.add_column(label, width=width)
         for row in self.rows:

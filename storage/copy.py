@@ -19,15 +19,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables on the metadata)
-from storage.check import TABLE_LABELS, explain_connection_error
+from storage.check import REFERENCE_TABLES, TABLE_LABELS, explain_connection_error
 from storage.engine import is_sqlite
 from storage.schema import current_revision, head_revision, upgrade
 from storage.search import bulk_load
 
 CHUNK_ROWS = 2000
 NOT_COPIED = frozenset({"alembic_version"})
-# Shipped reference data: a freshly migrated target may already hold it, so it is replaced, not refused.
-REFERENCE_TABLES = frozenset({"industry_code", "division"})
 
 Progress = Callable[[int, int, str], None]
 

@@ -29,7 +29,6 @@ from workbench.services.demo import build_demo
 from workbench.services.demo_rows import BusinessMaker, Territory
 from workbench.services.demo_trades import FOOD, TRADES_BY_KIND
 from workbench.services.errors import WorkbenchError
-from workbench.services.reference_seed import seed_reference
 
 TODAY = date(2025, 6, 15)
 SIZE = 3000
@@ -259,19 +258,6 @@ def test_travelling_columns_and_change_log(built: Engine) -> None:
         ("business", "create", "", "演示数据", "demo")
     }
     assert {row[1] for row in log} == {row[0] for row in _rows(built, "SELECT uuid FROM business")}
-
-
-def test_reference_tables_are_loaded_once(built: Engine) -> None:
-    counts = dict(_rows(built, "SELECT version, count(*) FROM industry_code GROUP BY version"))
-    assert counts == {
-        "2017": len(reference.industry_codes("2017")),
-        "2011": len(reference.industry_codes("2011")),
-    }
-    divisions = _rows(built, "SELECT count(*) FROM division")[0][0]
-    assert divisions == sum(len(periods) for periods in reference.division_history().values())
-    assert _rows(built, "SELECT name, end_year FROM division WHERE code = '330321'") == [("瓯海县", 1992)]
-    with built.begin() as connection:
-        assert seed_reference(connection) == {}
 
 
 def test_a_second_build_is_refused(built: Engine) -> None:

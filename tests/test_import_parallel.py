@@ -104,8 +104,11 @@ def test_a_broken_pool_finishes_the_work_in_this_process() -> None:
 def test_small_jobs_and_single_cpus_start_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "process_cpu_count", lambda: 8, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
-    assert worker_count(10) == 0
-    assert worker_count(imports.parallel.POOL_FROM_ROWS) == imports.parallel.MAX_WORKERS
+    assert worker_count(10) == 0 and worker_count(4_999) == 0
+    assert worker_count(5_000) == 4  # one per CPU besides this process's, but never more than four
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 4, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert worker_count(5_000) == 3
     monkeypatch.setattr(os, "process_cpu_count", lambda: 2, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert worker_count(100_000) == 1

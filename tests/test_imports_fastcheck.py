@@ -1,4 +1,6 @@
-"""The parser's short cuts never disagree with validate_business: whatever they accept, it accepts the same."""
+"""The parser's short cuts never disagree with validate_business: whatever they accept, it accepts the same;
+and on the common forms they exist for (18 credit-code characters, 11 digits starting with 1) they accept
+exactly what it accepts unchanged, so that they neither let a wrong value through nor miss the fast path."""
 
 from __future__ import annotations
 
@@ -36,6 +38,21 @@ def _agrees(field: str, value: str, accepted: str | None) -> None:
         assert field not in errors and clean[field] == accepted
 
 
+def _accepted_unchanged(field: str, value: str) -> bool:
+    clean, errors = validate_business({field: value})
+    return field not in errors and clean.get(field) == value
+
+
+def test_known_check_characters() -> None:
+    """Worked examples from outside this code: a real enterprise's credit code (its check character B) and
+    GB 11643's own example number (check character X)."""
+    assert uscc_check("91330100799655058") == "B" and valid_uscc("91330100799655058B") == "91330100799655058B"
+    assert valid_uscc("91330100799655058C") is None
+    assert id_check("11010519491231002") == "X"
+    assert valid_id_number("11010519491231002X", date(2026, 1, 1)) == "11010519491231002X"
+    assert valid_mobile("13812345678") == "13812345678" and valid_mobile("12812345678") is None
+
+
 @given(uscc_bodies)
 def test_check_characters_match_the_domain(body: str) -> None:
     assert uscc_check(body) == uscc_check_char(body)
@@ -59,6 +76,14 @@ def test_anything_else_accepted_is_accepted_by_validate_business(text: str) -> N
     _agrees("uscc", text, valid_uscc(text))
 
 
+@given(uscc_bodies, st.sampled_from(CHARSET), st.booleans())
+def test_on_eighteen_code_characters_the_short_cut_accepts_exactly_what_validation_accepts(
+    body: str, other: str, right_check: bool
+) -> None:
+    code = body + (uscc_check_char(body) if right_check else other)
+    assert (valid_uscc(code) is not None) == _accepted_unchanged("uscc", code)
+
+
 @given(id_bodies, st.booleans())
 def test_id_numbers_agree(body: str, right_check: bool) -> None:
     check = id_check_char(body) if right_check else "0"
@@ -74,6 +99,14 @@ def test_id_numbers_agree(body: str, right_check: bool) -> None:
 @example("12812345678")
 def test_mobile_numbers_agree(text: str) -> None:
     _agrees("phone", text, valid_mobile(text))
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+@example("3812345678")
+@example("2812345678")
+def test_on_eleven_digits_from_1_the_short_cut_accepts_exactly_what_validation_accepts(rest: str) -> None:
+    phone = "1" + rest
+    assert (valid_mobile(phone) is not None) == _accepted_unchanged("phone", phone)
 
 
 def test_few_valued_fields_are_validated_once_per_value() -> None:

@@ -287,6 +287,7 @@ def test_cli_check_of_a_healthy_database_passes(engine_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert f"数据库版本：{head_revision()}，与程序一致" in result.output
     assert "[异常]" not in result.output
+    assert "数据量：市场监管所 0 个" in result.output and "行业代码" not in result.output  # not office data
     if engine_url.startswith("sqlite"):
         assert "完整性检查（integrity_check）：通过" in result.output and "WAL" in result.output
     else:

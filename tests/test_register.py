@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
 from storage.audit import Actor
-from storage.tables import Division, IndustryCode, Office
+from storage.tables import Office
 from workbench.cli import app
 from workbench.domain.labels import STATUS_LABELS
 from workbench.services.errors import ValidationFailed
@@ -36,15 +36,6 @@ def test_creating_without_a_name_is_refused_in_chinese(session: Session) -> None
     with pytest.raises(ValidationFailed) as refused:
         create_business(session=session, actor=actor, data={"operator": "张三"})
     assert refused.value.errors == {"name": "名称不能为空"}
-
-
-def test_db_upgrade_seeds_the_reference_tables(engine_url: str, engine: Engine) -> None:
-    result = CliRunner().invoke(app, ["--db", engine_url, "db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    with Session(engine) as session:
-        industries = session.exec(select(func.count()).select_from(IndustryCode)).one()  # type: ignore[call-overload]
-        divisions = session.exec(select(func.count()).select_from(Division)).one()  # type: ignore[call-overload]
-    assert industries[0] > 2500 and divisions[0] > 3000
 
 
 def test_init_sets_up_a_new_office_that_the_app_can_open(engine_url: str, engine: Engine) -> None:

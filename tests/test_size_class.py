@@ -30,20 +30,44 @@ def _class_code(listed: str) -> str:
     raise AssertionError(f"no class under {listed}")
 
 
+X, Y, Z = Indicator.EMPLOYEES, Indicator.REVENUE, Indicator.ASSETS
+# The table as published (工信部联企业〔2011〕300号, with the GB/T 4754-2017 codes of 国统字〔2017〕213号),
+# written out here rather than read from SIZE_ROWS, so that a wrong number in the table fails a test:
+# row -> (the codes it lists, {indicator: lower bounds of 大型, 中型, 小型}), in 人 and 万元.
+PUBLISHED: dict[str, tuple[tuple[str, ...], dict[Indicator, tuple[int, int, int]]]] = {
+    "农、林、牧、渔业": (("A",), {Y: (20000, 500, 50)}),
+    "工业": (("B", "C", "D"), {X: (1000, 300, 20), Y: (40000, 2000, 300)}),
+    "建筑业": (("E",), {Y: (80000, 6000, 300), Z: (80000, 5000, 300)}),
+    "批发业": (("51",), {X: (200, 20, 5), Y: (40000, 5000, 1000)}),
+    "零售业": (("52",), {X: (300, 50, 10), Y: (20000, 500, 100)}),
+    "交通运输业（不含铁路运输）": (("54", "55", "56", "57", "58"), {X: (1000, 300, 20), Y: (30000, 3000, 200)}),
+    "仓储业": (("59",), {X: (200, 100, 20), Y: (30000, 1000, 100)}),
+    "邮政业": (("60",), {X: (1000, 300, 20), Y: (30000, 2000, 100)}),
+    "住宿业": (("61",), {X: (300, 100, 10), Y: (10000, 2000, 100)}),
+    "餐饮业": (("62",), {X: (300, 100, 10), Y: (10000, 2000, 100)}),
+    "信息传输业": (("63", "64"), {X: (2000, 100, 10), Y: (100000, 1000, 100)}),
+    "软件和信息技术服务业": (("65",), {X: (300, 100, 10), Y: (10000, 1000, 50)}),
+    "房地产开发经营": (("7010",), {Y: (200000, 1000, 100), Z: (10000, 5000, 2000)}),
+    "物业管理": (("7020",), {X: (1000, 300, 100), Y: (5000, 1000, 500)}),
+    "租赁和商务服务业": (("L",), {X: (300, 100, 10), Z: (120000, 8000, 100)}),
+    "其他未列明行业": (("M", "N", "O", "Q", "R", "7030", "7090"), {X: (300, 100, 10)}),
+}
+
+
 def _boundary_cases() -> list[tuple[str, str, Indicator, float, SizeClass]]:
     cases: list[tuple[str, str, Indicator, float, SizeClass]] = []
-    for row in SIZE_ROWS:
-        for listed in row.codes:
+    for row_name, (codes, indicators) in PUBLISHED.items():
+        for listed in codes:
             code = _class_code(listed)
-            for bounds in row.bounds:
-                step = 1 if bounds.indicator is Indicator.EMPLOYEES else 0.01
+            for indicator, (large, medium, small) in indicators.items():
+                step = 1 if indicator is X else 0.01
                 for bound, at, below in (
-                    (bounds.large, SizeClass.LARGE, SizeClass.MEDIUM),
-                    (bounds.medium, SizeClass.MEDIUM, SizeClass.SMALL),
-                    (bounds.small, SizeClass.SMALL, SizeClass.MICRO),
+                    (large, SizeClass.LARGE, SizeClass.MEDIUM),
+                    (medium, SizeClass.MEDIUM, SizeClass.SMALL),
+                    (small, SizeClass.SMALL, SizeClass.MICRO),
                 ):
-                    cases.append((row.name, code, bounds.indicator, bound, at))
-                    cases.append((row.name, code, bounds.indicator, bound - step, below))
+                    cases.append((row_name, code, indicator, bound, at))
+                    cases.append((row_name, code, indicator, bound - step, below))
     return cases
 
 
@@ -59,7 +83,8 @@ def test_every_boundary_of_every_row(
 
 
 def test_the_table_has_the_rows_of_the_standard() -> None:
-    assert len(SIZE_ROWS) == 16
+    assert [row.name for row in SIZE_ROWS] == list(PUBLISHED)
+    assert {row.name: (row.codes, {b.indicator: (b.large, b.medium, b.small) for b in row.bounds}) for row in SIZE_ROWS} == PUBLISHED
     retail = next(row for row in SIZE_ROWS if row.name == "零售业")
     assert retail.micro_upper_revenue_wan == 100
     information = next(row for row in SIZE_ROWS if row.name == "信息传输业")

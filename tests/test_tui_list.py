@@ -14,7 +14,7 @@ from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, set
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.business_detail import BusinessDetailScreen
-from screens.business_list import PAGE_SIZE, BusinessListScreen, status_text
+from screens.business_list import BusinessListScreen, status_text
 from screens.help import HelpScreen
 from screens.widgets.officer_picker import OfficerPicker
 from screens.widgets.results_table import COLUMNS, fitted_columns
@@ -170,7 +170,7 @@ async def test_the_table_holds_one_page_and_flips_at_its_edge(sqlite_engine: Eng
         await settle(pilot)
         await to_list(pilot)
         table = app.screen.query_one("#results", DataTable)
-        assert table.row_count == PAGE_SIZE
+        assert table.row_count == 100
         assert status_line(app).startswith("第 1-100 条，共 250 条")
         await pilot.press("f8")
         await settle(pilot)
@@ -192,7 +192,7 @@ async def test_the_table_holds_one_page_and_flips_at_its_edge(sqlite_engine: Eng
         await pilot.press("up")  # at the window's first row: the previous window, cursor on its last row
         await settle(pilot)
         assert status_line(app).startswith("第 101-200 条")
-        assert table.cursor_row == PAGE_SIZE - 1
+        assert table.cursor_row == 99
         await pilot.press("down")  # and back
         await settle(pilot)
         assert status_line(app).startswith("第 201-250 条")

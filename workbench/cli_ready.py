@@ -1,4 +1,8 @@
-"""The one way every command gets its database: engine, upgraded (backed up first), reference data seeded."""
+"""How the commands get their database: ready_engine upgrades it (backed up first) for every command that
+works on an office's data; open_engine opens it as it is for `db backup` and `db copy`, which must not
+change what they back up or copy. `db check` opens it with storage.engine.make_engine (a missing file is
+named, not created), and `demo` upgrades the demo database it builds without a backup.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,10 @@ from storage.connection_errors import DatabaseUnavailable, explain_database_erro
 from storage.engine import make_engine
 from storage.schema import UpgradeResult, ensure_current
 from workbench import locations
-from workbench.services.reference_seed import seed_reference
 
 
 def ready_engine(url: str, *, create: bool = False) -> tuple[Engine, UpgradeResult]:
-    """An engine on url whose schema is current and whose reference tables are filled.
+    """An engine on url whose schema is current.
 
     Only the commands that make a database (init, demo) pass create=True; any other command on a missing
     SQLite file, an unreachable server or a file that is not a Workbench database raises DatabaseUnavailable
@@ -22,8 +25,6 @@ def ready_engine(url: str, *, create: bool = False) -> tuple[Engine, UpgradeResu
     engine = make_engine(url, create=create)
     try:
         result = ensure_current(engine, locations.backup_dir())
-        with engine.begin() as connection:
-            seed_reference(connection)
     except DBAPIError as error:
         engine.dispose()
         raise DatabaseUnavailable(explain_database_error(error, engine.url)) from error

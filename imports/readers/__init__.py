@@ -11,44 +11,46 @@ from imports.readers.calamine import calamine_rows, calamine_sheets
 from imports.readers.html import html_rows, html_sheets
 from imports.readers.spreadsheetml import spreadsheetml_rows, spreadsheetml_sheets
 from imports.readers.text import text_rows, text_sheets
-from imports.sniff import Sniffed, sniff
+from imports.source import SourceFile, as_source
 
 __all__ = ["RawRow", "SheetInfo", "SheetRows", "iter_rows", "list_sheets", "open_sheet"]
 
 
-def list_sheets(path: str | Path, sniffed: Sniffed | None = None) -> list[SheetInfo]:
+def list_sheets(file: str | Path | SourceFile) -> list[SheetInfo]:
     """The worksheets of a file in workbook order; CSV and HTML have one, named after the file."""
-    path = Path(path)
-    sniffed = sniffed or sniff(path)
-    if sniffed.kind == "spreadsheetml":
-        return spreadsheetml_sheets(path)
-    if sniffed.kind == "csv":
-        return text_sheets(path)
-    if sniffed.kind == "html":
-        return html_sheets(path)
-    return calamine_sheets(path, sniffed.kind)
+    source = as_source(file)
+    kind = source.sniffed.kind
+    if kind == "spreadsheetml":
+        return spreadsheetml_sheets(source.data)
+    if kind == "csv":
+        return text_sheets(source.path)
+    if kind == "html":
+        return html_sheets(source.path)
+    return calamine_sheets(source)
 
 
-def open_sheet(path: str | Path, sheet: str | None = None, sniffed: Sniffed | None = None) -> SheetRows:
-    """One sheet's numbered rows (the first visible sheet when none is named)."""
-    path = Path(path)
-    sniffed = sniffed or sniff(path)
+def open_sheet(
+    file: str | Path | SourceFile, sheet: str | None = None, sheets: list[SheetInfo] | None = None
+) -> SheetRows:
+    """One sheet's numbered rows (the first visible sheet when none is named); `sheets`: as listed already."""
+    source = as_source(file)
+    sniffed = source.sniffed
     if sniffed.kind == "csv":
-        return text_rows(path, sniffed)
+        return text_rows(source.path, source.data, sniffed)
     if sniffed.kind == "html":
-        return html_rows(path, sniffed)
-    sheets = list_sheets(path, sniffed)
+        return html_rows(source.path, source.data, sniffed)
+    sheets = sheets if sheets is not None else list_sheets(source)
     name = sheet if sheet is not None else _first_visible(sheets)
     if name not in {info.name for info in sheets}:
         raise UnreadableFile(f"工作簿里没有名为「{name}」的工作表")
     if sniffed.kind == "spreadsheetml":
-        return spreadsheetml_rows(path, name)
-    return calamine_rows(path, name, sniffed.kind)
+        return spreadsheetml_rows(source.data, name)
+    return calamine_rows(source, name)
 
 
-def iter_rows(path: str | Path, sheet: str | None = None) -> Iterator[RawRow]:
+def iter_rows(file: str | Path | SourceFile, sheet: str | None = None) -> Iterator[RawRow]:
     """(sheet name, Excel row number, cells from column A) for every non-missing row of one sheet."""
-    opened = open_sheet(path, sheet)
+    opened = open_sheet(file, sheet)
     for number, cells in opened.rows:
         yield RawRow(opened.name, number, cells)
 

@@ -10,7 +10,6 @@ declared dimensions of each sheet, and the column of every cell record. An .xls 
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 from imports.errors import UnreadableFile
 from imports.limits import MAX_GRID_CELLS, max_unpacked_bytes, megabytes, too_large
@@ -28,9 +27,10 @@ _LAST_COLUMN = 0xFF
 _DAMAGED = f"这个 .xls 文件的内部结构已损坏，无法读取。{SAVE_AS_XLSX}"
 
 
-def check_xls(path: Path) -> None:
-    """Refuse (文件过大或已损坏) an .xls whose sheets declare or span more cells than can be held."""
-    stream = _workbook_stream(path.read_bytes())
+def check_xls(data: bytes) -> None:
+    """Refuse (文件过大或已损坏) an .xls whose sheets declare or span more cells than can be held; `data`: the
+    file's bytes as the import read them (imports.source)."""
+    stream = _workbook_stream(data)
     _check_records(stream)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import python_calamine
@@ -12,12 +12,13 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, Shee
 from imports.errors import UnreadableFile
 from imports.readers.base import SheetInfo, SheetRows
 from imports.readers.guard import check_sheet, check_workbook
-from imports.sniff import SAVE_AS_XLSX, FileKind
+from imports.sniff import SAVE_AS_XLSX
+from imports.source import SourceFile
 
 
-def calamine_sheets(path: Path, kind: FileKind) -> list[SheetInfo]:
+def calamine_sheets(source: SourceFile) -> list[SheetInfo]:
     """Worksheets in workbook order (chart and macro sheets left out)."""
-    with _open(path, kind) as workbook:
+    with _open(source) as workbook:
         return [
             SheetInfo(meta.name, meta.visible == SheetVisibleEnum.Visible)
             for meta in workbook.sheets_metadata
@@ -25,10 +26,10 @@ def calamine_sheets(path: Path, kind: FileKind) -> list[SheetInfo]:
         ]
 
 
-def calamine_rows(path: Path, sheet: str, kind: FileKind) -> SheetRows:
+def calamine_rows(source: SourceFile, sheet: str) -> SheetRows:
     """The rows of one sheet; calamine holds the sheet's cells, Python rows are made one at a time."""
-    formulas = check_sheet(path, sheet, kind)
-    with _open(path, kind) as workbook:
+    formulas = check_sheet(source, sheet)
+    with _open(source) as workbook:
         try:
             loaded = workbook.get_sheet_by_name(sheet)
         except python_calamine.CalamineError as error:
@@ -50,10 +51,10 @@ def _blanked(rows: Iterator[tuple[int, list[Any]]], formulas: frozenset[tuple[in
         yield number, cells
 
 
-def _open(path: Path, kind: FileKind) -> CalamineWorkbook:
-    check_workbook(path, kind)
-    try:
-        return CalamineWorkbook.from_path(str(path))
+def _open(source: SourceFile) -> CalamineWorkbook:
+    check_workbook(source)
+    try:  # from the bytes the import read (imports.source); calamine copies them until the workbook closes
+        return CalamineWorkbook.from_filelike(io.BytesIO(source.data))
     except python_calamine.CalamineError as error:
         raise _unreadable(error) from None
 

@@ -4,14 +4,18 @@ python-calamine reads a whole sheet into memory in Rust; a file beyond imports.l
 process (the TUI dies with it) or take gigabytes. So a zip-based workbook is metered first (declared and
 actual sizes, ratio, text runs: imports.package), an xlsx sheet's real extent is scanned
 (imports.readers.sheet_extent), an .xls's BIFF records are walked (imports.readers.biff_extent) and an
-.ods's repeats counted (imports.readers.ods_extent). Results are remembered per file (path, size,
-modification time): a file is opened several times while its sheets are listed and chosen.
+.ods's repeats counted (imports.readers.ods_extent), all from the bytes the import read once
+(imports.source). Results are remembered per content (its sha256): a file's sheets are listed and
+opened several times while a person chooses one.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
-from pathlib import Path
+import io
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from imports.errors import UnreadableFile
 from imports.package import Package
@@ -20,34 +24,46 @@ from imports.readers.formulas import FormulaFinder
 from imports.readers.ods_extent import check_ods_extent
 from imports.readers.sheet_extent import check_sheet_extent
 from imports.sniff import FileKind
+from imports.source import SourceFile
 
 _DEFAULT_WORKBOOK = "xl/workbook.xml"
 
 
-def check_workbook(path: Path, kind: FileKind) -> None:
+def check_workbook(source: SourceFile) -> None:
     """Refuse a workbook whose package would inflate, or whose .xls sheets would spread, beyond the limits."""
+    kind = source.sniffed.kind
     if kind in ("xlsx", "xlsb", "ods"):
-        _checked_workbook(*_key(path), kind)
+        _remembered((source.sha256, kind), partial(_checked_workbook, source.data, kind))
     elif kind == "xls":
-        _checked_xls(*_key(path))
+        _remembered((source.sha256, kind), partial(check_xls, source.data))
 
 
-def check_sheet(path: Path, sheet: str, kind: FileKind) -> frozenset[tuple[int, int]]:
+def check_sheet(source: SourceFile, sheet: str) -> frozenset[tuple[int, int]]:
     """Refuse an xlsx sheet whose cells span more than python-calamine can hold; returns its formula cells
     without a computed result, as (Excel row number, column index)."""
-    if kind == "xlsx":
-        return _checked_sheet(*_key(path), sheet)
+    if source.sniffed.kind == "xlsx":
+        return _remembered((source.sha256, "sheet", sheet), partial(_checked_sheet, source.data, sheet))
     return frozenset()
 
 
-def _key(path: Path) -> tuple[str, int, int]:
-    status = path.stat()
-    return str(path.resolve()), status.st_size, status.st_mtime_ns
+_RESULTS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+_REMEMBERED = 64
 
 
-@lru_cache(maxsize=16)
-def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> None:
-    with Package(Path(path)) as package:
+def _remembered(key: tuple[str, ...], work: Callable[[], Any]) -> Any:
+    """The result of `work` for these bytes (by their sha256), done once: a file's sheets are listed and
+    opened several times while a person chooses one. Only results are kept, never the bytes."""
+    if key in _RESULTS:
+        _RESULTS.move_to_end(key)
+        return _RESULTS[key]
+    result = _RESULTS[key] = work()
+    while len(_RESULTS) > _REMEMBERED:
+        _RESULTS.popitem(last=False)
+    return result
+
+
+def _checked_workbook(data: bytes, kind: FileKind) -> None:
+    with Package(io.BytesIO(data)) as package:
         package.check_declared()
         if kind == "ods":
             package.read_all(["styles.xml"])
@@ -63,14 +79,8 @@ def _checked_workbook(path: str, _size: int, _modified: int, kind: FileKind) -> 
                           if part not in sheets and part.endswith((".xml", ".rels"))])
 
 
-@lru_cache(maxsize=16)
-def _checked_xls(path: str, _size: int, _modified: int) -> None:
-    check_xls(Path(path))
-
-
-@lru_cache(maxsize=64)
-def _checked_sheet(path: str, _size: int, _modified: int, sheet: str) -> frozenset[tuple[int, int]]:
-    with Package(Path(path)) as package:
+def _checked_sheet(data: bytes, sheet: str) -> frozenset[tuple[int, int]]:
+    with Package(io.BytesIO(data)) as package:
         workbook = package.office_document() or _DEFAULT_WORKBOOK
         formulas = FormulaFinder(package.recalculated_on_open(workbook))
         # Usually one part; none for a name calamine will not find (it says so), more for a hostile package.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,15 +20,15 @@ def html_sheets(path: Path) -> list[SheetInfo]:
     return [SheetInfo(path.stem)]
 
 
-def html_rows(path: Path, sniffed: Sniffed) -> SheetRows:
+def html_rows(path: Path, data: bytes, sniffed: Sniffed) -> SheetRows:
     """Rows of every top-level table in order; colspan and rowspan leave empty cells like merged cells."""
-    return SheetRows(path.stem, _rows(path, sniffed.encoding or "utf-8"), None)
+    return SheetRows(path.stem, _rows(path.stem, data, sniffed.encoding or "utf-8"), None)
 
 
-def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
-    parser = _TableParser(CellBudget(path.stem))
+def _rows(sheet: str, data: bytes, encoding: str) -> Iterator[tuple[int, list[Any]]]:
+    parser = _TableParser(CellBudget(sheet))
     number = 0
-    with path.open(encoding=encoding, errors="replace") as file:
+    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace") as file:
         while chunk := file.read(_CHUNK):
             parser.feed(chunk)
             for cells in parser.take():

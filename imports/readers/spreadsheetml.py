@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -22,10 +22,10 @@ _NAME, _INDEX, _MERGE_ACROSS, _TYPE = (_NS + name for name in ("Name", "Index", 
 _EXPANDED_ROWS = _NS + "ExpandedRowCount"
 
 
-def spreadsheetml_sheets(path: Path) -> list[SheetInfo]:
+def spreadsheetml_sheets(data: bytes) -> list[SheetInfo]:
     """Worksheet names in file order (the whole file is scanned, row by row, without keeping rows)."""
     names: list[str] = []
-    for event, element in _events(path):
+    for event, element in _events(data):
         if event == "start" and element.tag == _WORKSHEET:
             names.append(element.get(_NAME) or f"Sheet{len(names) + 1}")
         elif event == "end" and element.tag == _ROW:
@@ -33,15 +33,15 @@ def spreadsheetml_sheets(path: Path) -> list[SheetInfo]:
     return [SheetInfo(name) for name in names]
 
 
-def spreadsheetml_rows(path: Path, sheet: str) -> SheetRows:
+def spreadsheetml_rows(data: bytes, sheet: str) -> SheetRows:
     """One worksheet's rows; rows and cells skipped with ss:Index keep their real numbers."""
-    total = _expanded_row_count(path, sheet)
-    return SheetRows(sheet, _rows(path, sheet), total)
+    total = _expanded_row_count(data, sheet)
+    return SheetRows(sheet, _rows(data, sheet), total)
 
 
-def _events(path: Path) -> Iterator[tuple[str, Element]]:
+def _events(data: bytes) -> Iterator[tuple[str, Element]]:
     try:
-        yield from iterparse(str(path), events=("start", "end"))
+        yield from iterparse(io.BytesIO(data), events=("start", "end"))
     except ParseError as error:
         raise UnreadableFile(f"这个 Excel 2003 XML 文件结构不完整或已损坏（{error}）。{SAVE_AS_XLSX}") from None
     except DefusedXmlException:
@@ -51,9 +51,9 @@ def _events(path: Path) -> Iterator[tuple[str, Element]]:
         ) from None
 
 
-def _expanded_row_count(path: Path, sheet: str) -> int | None:
+def _expanded_row_count(data: bytes, sheet: str) -> int | None:
     current = None
-    for event, element in _events(path):
+    for event, element in _events(data):
         if event != "start":
             continue
         if element.tag == _WORKSHEET:
@@ -64,12 +64,12 @@ def _expanded_row_count(path: Path, sheet: str) -> int | None:
     return None
 
 
-def _rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+def _rows(data: bytes, sheet: str) -> Iterator[tuple[int, list[Any]]]:
     inside = False
     table: Element | None = None
     number = 0
     budget = CellBudget(sheet)
-    for event, element in _events(path):
+    for event, element in _events(data):
         tag = element.tag
         if event == "start":
             if tag == _WORKSHEET:

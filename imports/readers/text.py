@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,13 @@ def text_sheets(path: Path) -> list[SheetInfo]:
     return [SheetInfo(path.stem)]
 
 
-def text_rows(path: Path, sniffed: Sniffed) -> SheetRows:
+def text_rows(path: Path, data: bytes, sniffed: Sniffed) -> SheetRows:
     """Records numbered as Excel numbers them; a quoted field may span lines and is still one row."""
-    return SheetRows(path.stem, _records(path, sniffed.encoding or "utf-8", sniffed.delimiter), None)
+    return SheetRows(path.stem, _records(data, sniffed.encoding or "utf-8", sniffed.delimiter), None)
 
 
-def _records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
-    with path.open(encoding=encoding, newline="") as file:
+def _records(data: bytes, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as file:
         reader = csv.reader(file, delimiter=delimiter)
         number = 0
         try:

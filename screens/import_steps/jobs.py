@@ -24,6 +24,7 @@ from imports.file_gateway import FileGateway
 from imports.parse import ParsedFile, parse_register_file
 from imports.plan import ImportPlan, plan_import
 from imports.profiles import load_profile
+from imports.source import SourceFile
 from screens.import_steps.review_step import ReviewRows, review_rows
 from storage.audit import Actor
 from workbench.services.errors import WorkbenchError
@@ -82,22 +83,25 @@ class JobFailed(Message):
 
 def read_job(
     post: Post,
-    path: Path,
+    file: Path | SourceFile,
     sheet: str | None,
     profile: str | None,
     mapping: ColumnMapping | None,
     profiles: Path,
 ) -> None:
+    """Read the chosen file (a path: from disk, the one time; a SourceFile: the bytes read before, when
+    the person chose another sheet, profile or column) up to its first data row."""
     try:
         loaded = load_profile(profiles, profile) if profile else None
         with no_full_collections():
-            parsed = parse_register_file(path, sheet=sheet, profile=loaded, mapping=mapping)
-            first = next(parsed.rows, None)
+            parsed = parse_register_file(file, sheet=sheet, profile=loaded, mapping=mapping)
+            first = parsed.first_row()  # stays in parsed.rows: the dry run takes the rows from there
     except WorkbenchError as error:
         post(JobFailed("read", error))
         return
     except OSError as error:  # gone, locked by another program, no permission
-        post(JobFailed("read", UnreadableFile(f"无法打开「{path.name}」：{error.strerror or error}。")))
+        name = file.path.name if isinstance(file, SourceFile) else file.name
+        post(JobFailed("read", UnreadableFile(f"无法打开「{name}」：{error.strerror or error}。")))
         return
     post(FileRead(parsed, first.cells if first else [], profile))
 
@@ -138,15 +142,13 @@ def plan_job(
     confirm_names: bool,
     cancel: threading.Event,
 ) -> None:
-    """The dry run with the sheet and mapping the person confirmed."""
+    """The dry run of the file as read, with the sheet and mapping the person confirmed."""
     try:
         with no_full_collections():
             plan = files.plan_import(
-                parsed.path,
+                parsed,
                 actor=actor,
                 mode=mode,
-                sheet=parsed.sheet,
-                mapping=parsed.mapping,
                 confirm_name_matches=confirm_names,
                 progress=_reporter(post, "plan"),
                 cancel=cancel,

@@ -15,7 +15,6 @@ EVENT_LABELS: dict[str, str] = {
     "dishonest": "经营者被列为失信被执行人",
 }
 """Negative-list events that can be recorded on a business."""
-REPAIR_LABELS: dict[str, str] = {"penalty": "信用修复", "accident": "处理完毕", "dishonest": "移出失信名单"}
 ELIGIBLE_TIERS = frozenset({Tier.GROWTH, Tier.DEVELOPMENT})
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 TABLE_SOURCE = "工信部联企业〔2011〕300号《中小企业划型标准规定》；统计上大中小微型企业划分办法(2017)"
-TABLE_VERSIONS = ("2017",)
 
 
 class Indicator(StrEnum):

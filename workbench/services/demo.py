@@ -1,6 +1,6 @@
 """`workbench demo`: one realistic Wenzhou office with its grids, officers, businesses, figures and licenses.
 
-build_demo(engine, size=…, seed=…) writes everything in one transaction: the reference tables (if empty),
+build_demo(engine, size=…, seed=…) writes everything in one transaction:
 one 市场监管所 picked from the Lucheng units of the 2017 list, six officers, six 片区 named after the
 office's townships, then `size` businesses with three years of figures, licenses and one change-log
 'create' row each. The same seed, size and day give the same rows, uuids included.
@@ -37,7 +37,6 @@ from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMa
 from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
 from workbench.services.errors import WorkbenchError
-from workbench.services.reference_seed import seed_reference
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 10_000  # part of what a seed means: chunk i draws from its own random stream
@@ -107,8 +106,7 @@ def build_demo(
         parallel = size >= PARALLEL_FROM and START_METHOD == "fork"
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if parallel else 0
     with rollback_journal(engine), engine.begin() as connection:
-        report(0, size, "写入参考数据")
-        seed_reference(connection)
+        report(0, size, "生成市场主体")
         business = SQLModel.metadata.tables["business"]
         if connection.execute(select(func.count()).select_from(business)).scalar_one():
             raise WorkbenchError("数据库里已有市场主体：演示数据只能生成到空数据库中")

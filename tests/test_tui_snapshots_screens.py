@@ -1,0 +1,72 @@
+"""Every screen at 80x24, the smallest supported terminal (update new ones with --snapshot-update).
+
+The list, detail, form, help, to-do and the import wizard have their pictures in test_tui_snapshots.py,
+test_tui_service_snapshots.py and test_tui_import_snapshots.py; these are the others, in one office
+(snapshot_world) with the clock stopped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from snapshot_world import build_world, frozen_clock, keys  # noqa: F401  (frozen_clock: a fixture)
+from sqlalchemy import Engine
+from test_tui_support import build_app
+
+from screens.app import WorkbenchApp
+
+SIZE = (80, 24)
+APPLY_AS_DISTINCTIVE = ("n", "enter", "down", "enter", "ctrl+s")  # 申报名特优新, 类别 名 -> 特
+
+
+@pytest.fixture
+def app(sqlite_engine: Engine, tmp_path: Path, frozen_clock: None) -> WorkbenchApp:  # noqa: F811
+    build_world(sqlite_engine)
+    return build_app(sqlite_engine, tmp_path, remember="王芳")
+
+
+def test_support_list_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("f7"))
+
+
+def test_appeal_list_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("f8"))
+
+
+def test_appeal_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("f8", "enter"))
+
+
+def test_visit_route_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("f6"))
+
+
+def test_distinctions_of_a_business_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    steps = keys(*"张记", "enter", "ctrl+b", *APPLY_AS_DISTINCTIVE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
+def test_pools_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+g"))
+
+
+def test_candidates_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+y"))
+
+
+def test_classify_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+f"))
+
+
+def test_staff_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+k"))
+
+
+def test_detail_timeline_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys(*"张记", "enter", "6"))
+
+
+def test_detail_classification_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys(*"张记", "enter", "5"))
