@@ -41,7 +41,7 @@ class ExportColumn:
 
 
 def _status(row: ExportRow) -> str:
-    # 歇业 is 存续 with a flag (RULES.md §6.3); the importer reads 歇业 back as exactly that.
+    # 歇业 is 存续 with a flag (docs/rules.md §6.3); the importer reads 歇业 back as exactly that.
     return "歇业" if row.suspended and row.status == BusinessStatus.ACTIVE else status_label(row.status)
 
 

@@ -16,7 +16,7 @@ def new_uuid() -> str:
 
 
 class Travelling(SQLModel):
-    """Columns that make a row safe to exchange between machines (ARCHITECTURE.md, data principles)."""
+    """Columns that make a row safe to exchange between machines (docs/architecture.md, data principles)."""
 
     uuid: str = Field(default_factory=new_uuid, max_length=36, unique=True, index=True)
     version: int = Field(default=1)
@@ -95,7 +95,7 @@ class Business(Travelling, table=True):
     industry_code: str | None = Field(default=None, max_length=5)
     industry_code_version: str = Field(default="2017", max_length=4)
     registered_on: date | None = Field(default=None)
-    status: str = Field(default=BusinessStatus.ACTIVE, max_length=24, description="RULES.md §6.3, see domain.labels")
+    status: str = Field(default=BusinessStatus.ACTIVE, max_length=24, description="docs/rules.md §6.3, see domain.labels")
     suspended: bool = Field(default=False, description="歇业: a flag, status stays 存续")
     suspended_from: date | None = Field(default=None)
     suspended_until: date | None = Field(default=None)

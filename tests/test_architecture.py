@@ -1,4 +1,4 @@
-"""The layer rules of ARCHITECTURE.md: contracts hold, the core runs without Textual, imports create nothing."""
+"""The layer rules of docs/architecture.md: contracts hold, the core runs without Textual, imports create nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""名特优新 eligibility (RULES.md §1.2): tier, years trading and the negative list, with Chinese reasons."""
+"""名特优新 eligibility (docs/rules.md §1.2): tier, years trading and the negative list, with Chinese reasons."""
 
 from __future__ import annotations
 

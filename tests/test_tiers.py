@@ -1,4 +1,4 @@
-"""The three tiers: the default rule of RULES.md §1.1 with its Chinese explanations, and monotonicity."""
+"""The three tiers: the default rule of docs/rules.md §1.1 with its Chinese explanations, and monotonicity."""
 
 from __future__ import annotations
 

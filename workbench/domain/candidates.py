@@ -1,5 +1,5 @@
 """Candidate rules: who is put up for 个转企 and 上规上限 review, and the 名特优新 settings, read from
-workbench/rules/candidates.toml (RULES.md §1.2, §3, §4.3). Candidates are proposed with their reasons;
+workbench/rules/candidates.toml (docs/rules.md §1.2, §3, §4.3). Candidates are proposed with their reasons;
 nothing here adds anyone to a pool."""
 
 from __future__ import annotations

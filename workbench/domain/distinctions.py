@@ -1,6 +1,6 @@
 """名特优新 (distinctions): categories, levels, sources, the workflow as a state machine, and validity.
 
-Validity rule implemented (RULES.md §1.2: 有效期三年, benefits start 次年1月1日): a distinction recognised on
+Validity rule implemented (docs/rules.md §1.2: 有效期三年, benefits start 次年1月1日): a distinction recognised on
 any day of year Y is valid from 1 January of Y+1 to 31 December of Y+3 inclusive, i.e. three full calendar
 years starting on the 1 January after recognition. Re-evaluation (复评) is due from `lead_days` before the
 last valid day, so that it fits the yearly intake that closes at the end of November.

@@ -1,4 +1,4 @@
-"""Who may be put forward for 名特优新 (RULES.md §1.2): 成长型 or 发展型, trading long enough, and not on
+"""Who may be put forward for 名特优新 (docs/rules.md §1.2): 成长型 or 发展型, trading long enough, and not on
 the negative list. The answer carries its reasons in Chinese, whether it passes or not."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Code names and their Chinese labels: status (RULES.md §6.3), kind, composition."""
+"""Code names and their Chinese labels: status (docs/rules.md §6.3), kind, composition."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class BusinessKind(StoredWord):
 
 
 class BusinessStatus(StoredWord):
-    """登记状态 as stored in business.status (RULES.md §6.3). 歇业 is no status: it is the `suspended`
+    """登记状态 as stored in business.status (docs/rules.md §6.3). 歇业 is no status: it is the `suspended`
     flag on an ACTIVE business."""
 
     ACTIVE = "active"

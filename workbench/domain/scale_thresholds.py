@@ -1,4 +1,4 @@
-"""规模以上 / 限额以上 thresholds by industry (RULES.md §3), as data with their source.
+"""规模以上 / 限额以上 thresholds by industry (docs/rules.md §3), as data with their source.
 
 An industry is matched through its GB/T 4754-2017 parent chain (the code itself first, then its
 ancestors from the most specific up), never by slicing the code string.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from workbench.domain.reference import industry_ancestors, industry_codes
 
-SOURCE = "国家统计局「四上」单位标准（RULES.md §3，据各地统计局转载）"
+SOURCE = "国家统计局「四上」单位标准（docs/rules.md §3，据各地统计局转载）"
 WAN = 10_000
 
 

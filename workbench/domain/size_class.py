@@ -1,4 +1,4 @@
-"""Size class 大型/中型/小型/微型 by the 中小企业划型标准 (RULES.md §2), with a reason per indicator.
+"""Size class 大型/中型/小型/微型 by the 中小企业划型标准 (docs/rules.md §2), with a reason per indicator.
 
 Each indicator the industry's row uses gives a class on its own; the lowest wins ("大型、中型和小型企业须
 同时满足所列指标的下限，否则下划一档；微型企业只须满足所列指标中的一项即可"). Indicators the row does not use

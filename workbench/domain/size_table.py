@@ -1,4 +1,4 @@
-"""The 中小企业划型标准 table as data (RULES.md §2).
+"""The 中小企业划型标准 table as data (docs/rules.md §2).
 
 Source: 工信部联企业〔2011〕300号《中小企业划型标准规定》, with GB/T 4754-2017 codes from
 国统字〔2017〕213号《统计上大中小微型企业划分办法(2017)》. Units: 从业人员 人, 营业收入 and 资产总额 万元.

@@ -1,4 +1,4 @@
-"""The three tiers of households (生存型/成长型/发展型, or 未分型) with a Chinese explanation (RULES.md §1.1).
+"""The three tiers of households (生存型/成长型/发展型, or 未分型) with a Chinese explanation (docs/rules.md §1.1).
 
 Thresholds come from the rule file classification.toml (see workbench/rules); this module only evaluates.
 """

@@ -1,4 +1,4 @@
-"""个转企 events (RULES.md §4): 直接变更 keeps the business row, its code and 成立日期 and changes its kind
+"""个转企 events (docs/rules.md §4): 直接变更 keeps the business row, its code and 成立日期 and changes its kind
 through the normal edit path; 注销+设立 marks the household deregistered and links the new enterprise.
 Both are recorded as conversion rows that reports count by method."""
 
