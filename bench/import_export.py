@@ -95,21 +95,18 @@ def bench_import(
     best: dict[str, dict[str, float]] = {}
     for run in range(runs):
         for name in contenders:
-            db = _fresh_database(folder, name, run, pg_url if name == "import_pg" else None)
-            figures = _run_child(
-                name.removesuffix("_pg").removesuffix("_before"),
-                workbook,
-                db,
-                before if name == "import_before" else None,
-            )
+            tree = before if name == "import_before" else None
+            db = _fresh_database(folder, name, run, pg_url if name == "import_pg" else None, tree)
+            figures = _run_child(name.removesuffix("_pg").removesuffix("_before"), workbook, db, tree)
             print(f"run {run + 1} {name}: {figures}", file=sys.stderr)
             if name not in best or figures["cpu"] < best[name]["cpu"]:
                 best[name] = figures
     return best
 
 
-def _fresh_database(folder: Path, name: str, run: int, pg_url: str | None) -> str:
-    """An empty, initialised office database for the import (a plain SQLite file for the others)."""
+def _fresh_database(folder: Path, name: str, run: int, pg_url: str | None, tree: Path | None = None) -> str:
+    """An empty, initialised office database for the import (a plain SQLite file for the others); `tree`:
+    initialised by that checkout's code, so its schema is the one that code knows."""
     if name in ("raw", "pandas"):
         return str(folder / f"{name}-{run}.sqlite")
     url = pg_url if pg_url else str(folder / f"{name}-{run}.db")
@@ -134,7 +131,8 @@ def _fresh_database(folder: Path, name: str, run: int, pg_url: str | None) -> st
             *[arg for number in range(1, 13) for arg in ("--grid", f"五马网格{number}")],
         ],
         check=True,
-        cwd=ROOT,
+        cwd=tree or ROOT,
+        env={**os.environ, "PYTHONPATH": str(tree)} if tree else None,
         stdout=subprocess.DEVNULL,
     )
     return url

@@ -10,6 +10,7 @@ operator's name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,6 +148,7 @@ class _Readings:
     several: frozenset[str]  # characters that some dictionary phrase reads otherwise (行 in 银行)
     phrases: dict[str, tuple[str, ...]]  # those phrases -> their syllables
     others: dict[str, tuple[str, ...]]  # character -> its other readings in those phrases (曾 -> zeng)
+    finder: re.Pattern[str]  # matches any character of `several`
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +176,8 @@ def _readings() -> _Readings:
         if s and s != full.get(ord(c))
     )
     phrases = {phrase: syllables for phrase, syllables in listed.items() if not several.isdisjoint(phrase)}
-    return _Readings(full, initial, several, phrases, _other_common_readings(phrases, several, full))
+    finder = re.compile("[" + "".join(sorted(map(re.escape, several))) + "]")
+    return _Readings(full, initial, several, phrases, _other_common_readings(phrases, several, full), finder)
 
 
 def _other_common_readings(
@@ -240,18 +243,21 @@ def all_pinyin(text: str) -> list[tuple[str, str]]:
     is only hang, 重 in 重庆 only chong).
     """
     readings = _readings()
-    if readings.several.isdisjoint(text):
-        return [(text.translate(readings.initial), text.translate(readings.full))]
-    base = [readings.full[ord(char)] for char in text]
+    overrides: dict[int, str] = {}
     choices: list[tuple[int, tuple[str, ...]]] = []
-    for index, char in enumerate(text):
-        if char not in readings.several:
-            continue
+    for match in readings.finder.finditer(text):  # only the polyphonic characters, found in C
+        index, char = match.start(), match.group()
         in_phrase = _reading_in_context(text, index, readings.phrases)
         if in_phrase:
-            base[index] = in_phrase
+            if in_phrase != readings.full[ord(char)]:
+                overrides[index] = in_phrase
         elif char in readings.others:
             choices.append((index, readings.others[char]))
+    if not overrides and not choices:  # most names: every character read its everyday way
+        return [(text.translate(readings.initial), text.translate(readings.full))]
+    base = [readings.full[ord(char)] for char in text]
+    for index, syllable in overrides.items():
+        base[index] = syllable
     combinations = 1
     for _index, options in choices:
         combinations *= len(options) + 1
