@@ -204,20 +204,9 @@ def _ascii_syllable(reading: str) -> str:
 
 
 def pinyin(text: str) -> tuple[str, str]:
-    """(initials, full pinyin) of a text: ASCII letters and digits pass through, other symbols drop."""
-    readings = _readings()
-    if readings.several.isdisjoint(text):
-        return text.translate(readings.initial), text.translate(readings.full)
-    syllables = [syllable for syllable in _syllables(text, readings) if syllable]
-    return "".join(s[0] for s in syllables), "".join(syllables)
-
-
-def _syllables(text: str, readings: _Readings) -> list[str | None]:
-    syllables = [readings.full[ord(char)] for char in text]
-    for index, char in enumerate(text):
-        if char in readings.several:
-            syllables[index] = _reading_in_context(text, index, readings.phrases) or syllables[index]
-    return syllables
+    """(initials, full pinyin) of a text: ASCII letters and digits pass through, other symbols drop; a
+    polyphonic character reads as the dictionary phrase around it says (行 in 银行), else its everyday way."""
+    return all_pinyin(text)[0]
 
 
 def _reading_in_context(text: str, index: int, phrases: dict[str, tuple[str, ...]]) -> str | None:

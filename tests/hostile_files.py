@@ -17,6 +17,8 @@ from pathlib import Path
 from import_helpers import HEADER, row
 from test_imports_producers import write_docx, write_encrypted_xlsx
 
+from imports.header import column_letter
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -44,20 +46,11 @@ def _cell(reference: str, value: object) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def register_sheet_xml(rows: Iterable[list[object]], *, dimension: str = "A1", extra: str = "") -> str:
     """A worksheet part with the given rows from A1, every cell written as Excel writes it."""
     body = []
     for number, cells in enumerate(rows, 1):
-        written = "".join(_cell(f"{_letters(column)}{number}", value)
+        written = "".join(_cell(f"{column_letter(column)}{number}", value)
                           for column, value in enumerate(cells) if value not in ("", None))
         body.append(f'<row r="{number}">{written}</row>')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN_NS}">'
@@ -348,7 +341,7 @@ def uncomputed_formulas(path: Path) -> Path:
     """As xlsxwriter writes formulas: a cached 0 and fullCalcOnLoad (the phone and 从业人员 of row 3 are formulas)."""
     rows = register_rows(2)
     phone, employees = HEADER.index("联系电话"), HEADER.index("从业人员")
-    formulas = {f"{_letters(phone)}3": '<f>"1381234"&amp;"5678"</f><v>0</v>', f"{_letters(employees)}3": "<f>1+1</f><v>0</v>"}
+    formulas = {f"{column_letter(phone)}3": '<f>"1381234"&amp;"5678"</f><v>0</v>', f"{column_letter(employees)}3": "<f>1+1</f><v>0</v>"}
     sheet = register_sheet_xml(rows)
     for reference, inner in formulas.items():
         start = sheet.index(f'<c r="{reference}"')
