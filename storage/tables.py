@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from workbench.domain.labels import BusinessKind, BusinessStatus
+from workbench.domain.labels import BusinessKind, BusinessStatus, LicenseStatus
 
 
 def new_uuid() -> str:
@@ -121,6 +121,14 @@ class License(Travelling, table=True):
     number: str = Field(default="", max_length=64)
     issued_on: date | None = Field(default=None)
     expires_on: date | None = Field(default=None, index=True)
+    status: str = Field(
+        default=LicenseStatus.VALID, max_length=16, sa_column_kwargs={"server_default": "valid"},
+        description="domain.labels.LicenseStatus",
+    )
+    scope: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""}, description="许可项目")
+    place: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""}, description="经营场所")
+    renews_uuid: str | None = Field(default=None, max_length=36, description="the licence this one renews")
+    closed_on: date | None = Field(default=None, description="the day it was renewed or cancelled")
 
 
 class YearFigures(Travelling, table=True):
@@ -137,6 +145,9 @@ class YearFigures(Travelling, table=True):
     tax_paid: int | None = Field(default=None, sa_column=Column(BigInteger))
     employees: int | None = Field(default=None)
     insured_staff: int | None = Field(default=None)
+    source: str = Field(
+        default="", max_length=255, sa_column_kwargs={"server_default": ""}, description="手工录入 or the list's file"
+    )
 
 
 class ChangeLog(SQLModel, table=True):

@@ -28,6 +28,10 @@ class ImportRecord(Travelling, table=True):
     file_name: str = Field(max_length=255)
     sha256: str = Field(max_length=64)
     sheet: str = Field(default="", max_length=100)
+    kind: str = Field(
+        default="register", max_length=16, sa_column_kwargs={"server_default": "register"},
+        description="domain.labels.ImportKind: which list the file was",
+    )
     mode: str = Field(max_length=20, description="insert_only / update_only / insert_and_update")
     who: str = Field(default="", max_length=64)
     imported_at: datetime

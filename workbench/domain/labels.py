@@ -38,6 +38,37 @@ class BusinessStatus(StoredWord):
     OTHER = "other"
 
 
+class LicenseStatus(StoredWord):
+    """A licence's state as stored in license.status. A renewal is a new licence (renews_uuid names the old
+    one) and the old one becomes RENEWED: its history stays and its expiry reminder ends."""
+
+    VALID = "valid"  # 有效
+    RENEWED = "renewed"  # 已换证
+    CANCELLED = "cancelled"  # 已注销
+
+
+LICENSE_STATUS_LABELS: dict[str, str] = {
+    LicenseStatus.VALID: "有效",
+    LicenseStatus.RENEWED: "已换证",
+    LicenseStatus.CANCELLED: "已注销",
+}
+
+
+class ImportKind(StoredWord):
+    """Which list an import read (import_record.kind): the three lists an office receives."""
+
+    REGISTER = "register"  # 登记名录
+    FIGURES = "figures"  # 经营数据
+    LICENSES = "licenses"  # 许可证
+
+
+IMPORT_KIND_LABELS: dict[str, str] = {
+    ImportKind.REGISTER: "登记名录",
+    ImportKind.FIGURES: "经营数据",
+    ImportKind.LICENSES: "许可证",
+}
+
+
 STATUS_LABELS: dict[str, str] = {
     BusinessStatus.ACTIVE: "存续",
     BusinessStatus.REVOKED: "吊销，未注销",
