@@ -43,7 +43,7 @@ class AppealLoaded(Message):
 
 
 class AppealScreen(WorkbenchScreen[None]):
-    """诉求办理: Esc goes back; F3 分派, F4 办理记录, F6 答复, F7 办结, F8 回访, F9 重新办理 when allowed."""
+    """诉求办理: Esc goes back; F3 分派, J 办理记录, F6 答复, F7 办结, F8 回访, F9 重新办理 when allowed."""
 
     SCOPE = "appeal"
     BINDINGS = bindings("appeal")

@@ -1,7 +1,7 @@
 """The 时间线 tab of the business detail: everything that happened to the business, newest first.
 
 F6 steps the filter through the kinds (全部 / 登记 / 修改 / 帮扶 / 诉求 / 走访 / 分类); Enter on an appeal's line
-opens the appeal. The highlighted line is shown in full underneath, since 80 columns cut long text.
+opens the appeal; U on a follow-up's 跟进办完 opens it again (marked done by mistake). The highlighted line is shown in full underneath, since 80 columns cut long text.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from screens.actions import bindings
+from screens.actions import KEY_ACTIONS, bindings
 from screens.appeal_screen import AppealScreen
 from screens.format import fit_cells
+from screens.keymap import effective_key_display
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.timeline import KIND_LABELS, TimelineEntry
@@ -40,6 +42,12 @@ class TimelineLoaded(Message):
     def __init__(self, entries: list[TimelineEntry]) -> None:
         super().__init__()
         self.entries = entries
+
+
+class FollowUpReopened(Message):
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
 
 
 class TimelineTab(Vertical):
@@ -136,6 +144,8 @@ class TimelineTab(Vertical):
             return
         entry = self.shown[row]
         text = f"{entry.title}  {entry.detail}".strip()
+        if entry.undoable:
+            text += f"    {self._undo_keys()} 撤销办完"
         detail.update(
             text if cell_len(text) <= 4 * max(20, self.size.width) else fit_cells(text, 4 * self.size.width)
         )
@@ -148,3 +158,33 @@ class TimelineTab(Vertical):
     def action_cycle_kind(self) -> None:
         self.filter_index = (self.filter_index + 1) % len(FILTERS)
         self._show()
+
+    # 撤销办完: a follow-up marked done by mistake goes back to the to-do
+
+    def _undo_keys(self) -> str:
+        item = next(action for action in KEY_ACTIONS if action.binding_id == "timeline.undo-done")
+        return effective_key_display(item, self.workbench.keymap_in_force)
+
+    def action_undo_done(self) -> None:
+        row = self.query_one("#timeline-table", DataTable).cursor_row
+        entry = self.shown[row] if 0 <= row < len(self.shown) else None
+        if entry is None or not entry.undoable:
+            self.app.notify("请先选中一条仍然有效的「跟进办完」", severity="warning")
+            return
+
+        def answered(undo: bool | None) -> None:
+            if undo:
+                self._reopen(self.workbench.actor, entry.entity_uuid)
+
+        what = entry.title.removeprefix("跟进办完：")
+        self.app.push_screen(
+            ConfirmDialog(f"撤销「{what}」的办完标记？它会回到今日待办。", "撤销办完", "不撤销"), answered
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="timeline-undo", description="撤销跟进办完")
+    def _reopen(self, actor: Actor, follow_up_uuid: str) -> None:
+        self.post_message(FollowUpReopened(self.workbench.gateway.service.reopen_follow_up(actor, follow_up_uuid)))
+
+    def on_follow_up_reopened(self, message: FollowUpReopened) -> None:
+        self.app.notify(f"已撤销办完：走访跟进「{message.action}」回到今日待办")
+        self.workbench.data_changed()

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
-from screens.actions import bindings
+from screens.actions import KEY_ACTIONS, bindings
 from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
 from screens.format import fit_cells
+from screens.keymap import effective_key_display
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
@@ -35,13 +36,6 @@ class TodoLoaded(Message):
         super().__init__()
         self.items = items
         self.whole_office = whole_office
-
-
-class FollowUpDone(Message):
-    def __init__(self, item: TodoItem, count: int) -> None:
-        super().__init__()
-        self.item = item
-        self.count = count
 
 
 class TodoScreen(WorkbenchScreen[None]):
@@ -147,7 +141,7 @@ class TodoScreen(WorkbenchScreen[None]):
         item = self.row_items[row] if 0 <= row < len(self.row_items) else None
         text = item.text if item else HINT
         if item is not None and item.kind == "follow_up":
-            text += "    F4 标记已办完"
+            text += f"    {self._keys_of('todo.done')} 办完"
         self.query_one("#todo-hint", Static).update(text)
 
     def on_resize(self) -> None:
@@ -245,23 +239,40 @@ class TodoScreen(WorkbenchScreen[None]):
 
         self.app.push_screen(AppealListScreen())
 
-    def action_finish_follow_up(self) -> None:
-        """F4 on a visit's follow-up: it is done today and leaves the list."""
+    def _keys_of(self, binding_id: str) -> str:
+        """The keys of a to-do action as the person has them (keymap.toml may rebind them)."""
+        item = next(action for action in KEY_ACTIONS if action.binding_id == binding_id)
+        return effective_key_display(item, self.workbench.keymap_in_force)
+
+    def _highlighted_item(self) -> TodoItem | None:
         row = self.query_one("#todo-table", DataTable).cursor_row
-        item = self.row_items[row] if 0 <= row < len(self.row_items) else None
+        return self.row_items[row] if 0 <= row < len(self.row_items) else None
+
+    def action_edit(self) -> None:
+        """F4, as everywhere: 编辑 — here the business the highlighted item concerns."""
+        from screens.business_form import BusinessFormScreen
+
+        item = self._highlighted_item()
+        if item is None or not item.business_uuid:
+            self.notify("选中的事项没有对应的市场主体可编辑（未登记的个人、汇总提醒）", severity="warning")
+            return
+        self.app.push_screen(BusinessFormScreen(item.business_uuid))
+
+    def action_finish_follow_up(self) -> None:
+        """Ctrl+D on a visit's follow-up: asks what was done (办理情况), then it is done today and leaves the
+        list; the business's timeline shows the note and can undo it."""
+        from screens.follow_up_dialog import FollowUpDoneDialog
+
+        item = self._highlighted_item()
         if item is None or item.kind != "follow_up" or not item.business_uuid:
             self.notify("请先选中一条「走访跟进」", severity="warning")
             return
-        self._finish(self.workbench.actor, item, self.workbench.today())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="todo-done", description="标记跟进办完")
-    def _finish(self, actor: Actor, item: TodoItem, today: date) -> None:
-        self.post_message(FollowUpDone(item, self.workbench.gateway.service.finish_follow_up(actor, item, today)))
+        def finished(count: int | None) -> None:
+            if count:
+                self.notify(f"已办完：{item.business_name} 的走访跟进（{count} 项）；该户时间线中可撤销")
 
-    def on_follow_up_done(self, message: FollowUpDone) -> None:
-        self.workbench.data_changed()
-        self.notify(f"已办完：{message.item.business_name} 的走访跟进（{message.count} 项）")
-        self.action_refresh()
+        self.app.push_screen(FollowUpDoneDialog(item, self.workbench.today()), finished)
 
     def action_toggle_whole_office(self) -> None:
         self.whole_office = not self.whole_office

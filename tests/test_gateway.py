@@ -15,7 +15,7 @@ from storage.tables import Business, ChangeLog, Grid, Officer
 from storage.tables_service import Visit, VisitFollowUp
 from workbench.domain import appeal_states as states
 from workbench.services.appeals import AppealFilters
-from workbench.services.errors import SaveConflict, ValidationFailed
+from workbench.services.errors import NotFound, SaveConflict, ValidationFailed
 from workbench.services.gateway import Gateway
 from workbench.services.gateway.service_desk import AppealStep
 from workbench.services.service_common import DEFAULT_SETTINGS
@@ -73,12 +73,41 @@ def test_finishing_a_follow_up_finishes_the_visits_follow_ups_of_that_day_in_one
     todo = service.todo(world.actor, officer_id=None, today=TODAY, settings=DEFAULT_SETTINGS)
     lines = [item for item in todo if item.kind == "follow_up"]
     assert len(lines) == 2
-    assert service.finish_follow_up(world.actor, lines[0], TODAY) == 2
+    with pytest.raises(ValidationFailed) as refused:
+        service.finish_follow_up(world.actor, lines[0], TODAY, "  ")
+    assert refused.value.errors == {"note": "请写明办理情况（做了什么、结果如何），再保存"}
+    assert service.finish_follow_up(world.actor, lines[0], TODAY, "已复查，灭火器在有效期内") == 2
     with Session(engine) as session:
         done = session.exec(select(VisitFollowUp.done_on)).all()
     assert done == [TODAY, TODAY]
     todo = service.todo(world.actor, officer_id=None, today=TODAY, settings=DEFAULT_SETTINGS)
     assert not [item for item in todo if item.kind == "follow_up"]
+
+
+def test_a_follow_up_marked_done_shows_its_note_in_the_timeline_and_can_be_opened_again(
+    engine: Engine, world: World
+) -> None:
+    service = Gateway(engine).service
+    data = {"finding": "正常经营", "visited_on": "2026-11-20", "follow_ups": [
+        {"action": "复查灭火器", "due_on": "2026-11-24"},
+    ]}  # fmt: skip
+    service.record_visit(world.actor, world.noodle_uuid, data=data, observed={}, base_version=None,
+                         settings=DEFAULT_SETTINGS)  # fmt: skip
+    [line] = [item for item in service.todo(world.actor, officer_id=None, today=TODAY, settings=DEFAULT_SETTINGS)
+              if item.kind == "follow_up"]  # fmt: skip
+    service.finish_follow_up(world.actor, line, TODAY, "已复查，合格")
+    [done] = [entry for entry in service.timeline(world.actor, world.noodle_uuid) if entry.entity == "visit_follow_up"]
+    assert (done.title, done.detail, done.undoable) == ("跟进办完：复查灭火器", "办理情况：已复查，合格", True)
+    assert service.reopen_follow_up(world.actor, done.entity_uuid) == "复查灭火器"
+    todo = service.todo(world.actor, officer_id=None, today=TODAY, settings=DEFAULT_SETTINGS)
+    assert [item.text for item in todo if item.kind == "follow_up"] == [line.text]
+    events = [entry for entry in service.timeline(world.actor, world.noodle_uuid) if entry.entity == "visit_follow_up"]
+    # Newest first; neither can be undone now (the follow-up is open), and undoing twice is refused in words.
+    assert [(entry.title, entry.undoable) for entry in events] == [
+        ("撤销办完：复查灭火器", False), ("跟进办完：复查灭火器", False),
+    ]  # fmt: skip
+    with pytest.raises(NotFound, match="现在没有标记办完，无需撤销"):
+        service.reopen_follow_up(world.actor, done.entity_uuid)
 
 
 def test_a_visit_with_a_bad_observed_phone_writes_neither_the_visit_nor_the_edit(

@@ -48,7 +48,7 @@ def app(sqlite_engine: Engine, tmp_path: Path, world: Office_) -> WorkbenchApp:
         pytest.param((*ZHANG, "g"), id="conversion"),
         pytest.param((*ZHANG, "5", "r"), id="override"),
         pytest.param((*ZHANG, "5", "r", "tab", *"省级老字号", "ctrl+s", "u"), id="clear_override"),
-        pytest.param(("f8", "enter", "f4"), id="appeal_step"),
+        pytest.param(("f8", "enter", "j"), id="appeal_step"),
         pytest.param(("ctrl+k", "a"), id="officer"),
         pytest.param(("ctrl+k", "g"), id="grid"),
         pytest.param(("ctrl+k", "d"), id="confirm"),

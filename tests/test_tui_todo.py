@@ -156,15 +156,10 @@ async def test_a_name_and_enter_typed_in_one_burst_open_the_business(
         assert app.screen.business_uuid == office.business_uuids["温州市瓯江贸易有限公司"]
 
 
-async def test_f4_marks_a_visit_follow_up_done(
-    sqlite_engine: Engine, office: Office_, tmp_path: Path
-) -> None:
-    from sqlmodel import select
-
-    from storage.tables_service import VisitFollowUp
+def record_follow_up_due_today(engine: Engine, office: Office_) -> None:
     from workbench.services.visits import record_visit
 
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         record_visit(
             session,
             actor=Actor("王芳", "测试终端", office.office_id),
@@ -176,15 +171,73 @@ async def test_f4_marks_a_visit_follow_up_done(
             },
         )
         session.commit()
+
+
+async def test_ctrl_d_marks_a_follow_up_done_with_a_note_and_the_timeline_undoes_it(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from screens.follow_up_dialog import FollowUpDoneDialog
+    from storage.tables_service import VisitFollowUp
+
+    record_follow_up_due_today(sqlite_engine, office)
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        found = groups(app)
-        assert [row[1] for row in found["今天"]] == ["走访跟进"]
+        assert [row[1] for row in groups(app)["今天"]] == ["走访跟进"]
         # Rows: 已逾期, the appeal, 今天, the follow-up.
         await press(pilot, "down", "down")
-        assert "F4 标记已办完" in shown(app, "todo-hint")
-        await press(pilot, "f4")
+        assert "Ctrl+D 办完" in shown(app, "todo-hint")
+        # Enter on an empty note is refused in words; typed and Enter, it is done and leaves the to-do.
+        await press(pilot, "ctrl+d", "enter")
+        assert isinstance(app.screen, FollowUpDoneDialog)
+        assert "请写明办理情况" in shown(app, "error-note")
+        await pilot.press(*"已复查灭蝇灯正常", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodoScreen)
         assert "今天" not in groups(app)
+        with Session(sqlite_engine) as session:
+            assert str(session.exec(select(VisitFollowUp.done_on)).one()) == "2025-06-01"
+        # The business's timeline shows it with the note; U (confirmed) opens it again.
+        await press(pilot, *"张记")
+        await press(pilot, "enter", "6")
+        assert isinstance(app.screen, BusinessDetailScreen)
+        await press(pilot, "f6", "f6", "f6", "f6", "f6")  # 全部 → 登记 → 修改 → 帮扶 → 诉求 → 走访
+        assert "显示：走访" in shown(app, "timeline-filter")
+        timeline = table_rows(app, "timeline-table")
+        assert [row[:3] for row in timeline] == [
+            ["2025-06-01", "走访", "跟进办完：复查灭蝇设施"],
+            ["2025-05-20", "走访", "走访：正常经营"],
+        ]
+        assert timeline[0][3] == "办理情况：已复查灭蝇灯正常"
+        assert "U 撤销办完" in shown(app, "timeline-detail")
+        await press(pilot, "u", "left", "enter")
+        assert [row[2] for row in table_rows(app, "timeline-table")] == [
+            "撤销办完：复查灭蝇设施",
+            "跟进办完：复查灭蝇设施",
+            "走访：正常经营",
+        ]
+        assert "U 撤销办完" not in shown(app, "timeline-detail")
+        await press(pilot, "ctrl+t")
+        assert [row[1] for row in groups(app)["今天"]] == ["走访跟进"]
     with Session(sqlite_engine) as session:
-        assert str(session.exec(select(VisitFollowUp.done_on)).one()) == "2025-06-01"
+        assert session.exec(select(VisitFollowUp.done_on)).one() is None
+
+
+async def test_f4_on_the_todo_edits_the_business_the_item_concerns(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from screens.business_form import BusinessFormScreen
+
+    record_follow_up_due_today(sqlite_engine, office)
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "down", "f4")
+        assert isinstance(app.screen, BusinessFormScreen)
+        assert app.screen.business_uuid == office.business_uuids["鹿城区张记小吃店"]
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodoScreen)
+        # F4 never marks anything done: the follow-up is still there.
+        assert [row[1] for row in groups(app)["今天"]] == ["走访跟进"]

@@ -16,9 +16,10 @@ from sqlmodel import Session, SQLModel, col, select
 
 from storage.audit import Actor
 from storage.tables import ChangeLog
-from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit
+from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit, VisitFollowUp
 from workbench.domain import appeal_states as states
 from workbench.domain.business_fields import field_label
+from workbench.services.follow_ups import follow_up_events
 from workbench.services.register import get_business
 from workbench.services.service_common import officer_names
 
@@ -58,6 +59,8 @@ class TimelineEntry:
     who: str
     entity: str
     entity_uuid: str
+    undoable: bool = False
+    """A follow-up's 办完 that is still in force: the timeline's 撤销办完 key opens it again."""
 
     @property
     def kind_label(self) -> str:
@@ -186,11 +189,13 @@ def _appeals(session: Session, actor: Actor, business_id: int | None) -> list[Ti
 
 
 def _visits(session: Session, actor: Actor, business_id: int | None) -> list[TimelineEntry]:
-    rows = session.exec(
-        select(Visit).where(
-            col(Visit.business_id) == business_id,
-            col(Visit.office_id) == actor.office_id,
-            col(Visit.deleted_at).is_(None),
+    rows = list(
+        session.exec(
+            select(Visit).where(
+                col(Visit.business_id) == business_id,
+                col(Visit.office_id) == actor.office_id,
+                col(Visit.deleted_at).is_(None),
+            )
         )
     )
     entries = []
@@ -208,7 +213,34 @@ def _visits(session: Session, actor: Actor, business_id: int | None) -> list[Tim
                 row.uuid,
             )
         )
-    return entries
+    return entries + _follow_ups(session, actor, [row.id for row in rows if row.id is not None])
+
+
+def _follow_ups(session: Session, actor: Actor, visit_ids: list[int]) -> list[TimelineEntry]:
+    """Each 办完 (with its 办理情况) and 撤销办完 of the visits' follow-ups."""
+    if not visit_ids:
+        return []
+    follow_ups = list(
+        session.exec(
+            select(VisitFollowUp).where(
+                col(VisitFollowUp.visit_id).in_(visit_ids), col(VisitFollowUp.deleted_at).is_(None)
+            )
+        )
+    )
+    return [
+        TimelineEntry(
+            date.fromisoformat(event.done_on) if event.done else _local_day(event.at),
+            event.at,
+            "visit",
+            f"跟进办完：{event.action}" if event.done else f"撤销办完：{event.action}",
+            f"办理情况：{event.note}" if event.note else "",
+            event.who,
+            "visit_follow_up",
+            event.follow_up_uuid,
+            undoable=event.current,
+        )
+        for event in follow_up_events(session, actor, follow_ups)
+    ]
 
 
 def _classification(session: Session, actor: Actor, business_id: int | None) -> list[TimelineEntry]:

@@ -30,6 +30,9 @@ from workbench.services.service_common import (
 )
 from workbench.services.visit_route import RouteStop, todays_route
 
+FOLLOW_UP_NOTE_FIELD = "done_note"
+"""The change-log field holding 办理情况 when a follow-up is marked done (or why it was opened again)."""
+
 __all__ = [
     "FollowUpLine",
     "RouteStop",
@@ -37,6 +40,7 @@ __all__ = [
     "complete_follow_up",
     "list_visits",
     "record_visit",
+    "reopen_follow_up",
     "todays_route",
 ]
 
@@ -110,9 +114,30 @@ def record_visit(
 
 
 def complete_follow_up(
-    session: Session, *, actor: Actor, follow_up_uuid: str, base_version: int, done_on: date | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    follow_up_uuid: str,
+    base_version: int,
+    done_on: date | None = None,
+    note: str = "",
 ) -> VisitFollowUp:
-    """Mark a visit's follow-up done (it leaves the to-do list)."""
+    """Mark a visit's follow-up done (it leaves the to-do list), with what was done (办理情况)."""
+    return _set_done(session, actor, follow_up_uuid, base_version, done_on or date.today(), note)
+
+
+def reopen_follow_up(
+    session: Session, *, actor: Actor, follow_up_uuid: str, base_version: int
+) -> VisitFollowUp:
+    """Undo 办完: the follow-up is open again and back in the to-do list."""
+    return _set_done(session, actor, follow_up_uuid, base_version, None, "")
+
+
+def _set_done(
+    session: Session, actor: Actor, follow_up_uuid: str, base_version: int, done_on: date | None, note: str
+) -> VisitFollowUp:
+    """The note has no column of its own: it is the change log's `done_note` row, written with the done_on
+    change in the same transaction, which is where the timeline reads it from."""
     row = session.exec(
         select(VisitFollowUp).where(
             col(VisitFollowUp.uuid) == follow_up_uuid,
@@ -122,18 +147,20 @@ def complete_follow_up(
     ).first()
     if row is None:
         raise NotFound("该跟进事项不存在或已被删除")
-    done = done_on or date.today()
     at = utc_now()
     assert row.id is not None
     try:
         guarded_update(
-            session, VisitFollowUp, row.id, base_version, {"done_on": done, "updated_at": at}, actor
+            session, VisitFollowUp, row.id, base_version, {"done_on": done_on, "updated_at": at}, actor
         )
     except VersionConflict:
         raise SaveConflict(
             "该跟进事项已被他人修改，请刷新后再操作", {"done_on": row.done_on}, row.version
         ) from None
-    log_changes(session, actor, "visit_follow_up", row.uuid, "update", {"done_on": (row.done_on, done)}, at)
+    changes: dict[str, tuple[Any, Any]] = {"done_on": (row.done_on, done_on)}
+    if note:
+        changes[FOLLOW_UP_NOTE_FIELD] = (None, note)
+    log_changes(session, actor, "visit_follow_up", row.uuid, "update", changes, at)
     session.expire(row)
     return row
 
@@ -269,22 +296,3 @@ def _follow_ups(session: Session, visit_ids: list[int]) -> dict[int, list[Follow
             FollowUpLine(row.uuid, row.version, row.action, row.due_on, row.done_on)
         )
     return grouped
-
-
-def complete_follow_ups_due(
-    session: Session, *, actor: Actor, business_uuid: str, visit_uuid: str, due_on: date | None, done_on: date
-) -> int:
-    """今日待办's F4 on a follow-up: every open follow-up of that visit due the same day is done on done_on
-    (one trip settles them); how many were. The caller commits."""
-    due = [
-        follow_up
-        for visit in list_visits(session, actor=actor, business_uuid=business_uuid)
-        if visit.uuid == visit_uuid
-        for follow_up in visit.follow_ups
-        if follow_up.done_on is None and follow_up.due_on == due_on
-    ]
-    for follow_up in due:
-        complete_follow_up(
-            session, actor=actor, follow_up_uuid=follow_up.uuid, base_version=follow_up.version, done_on=done_on
-        )
-    return len(due)

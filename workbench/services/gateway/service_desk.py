@@ -57,16 +57,23 @@ class ServiceDesk:
         with self._work.reading() as session:
             return todo_list(session, actor=actor, officer_id=officer_id, today=today, settings=settings)
 
-    def finish_follow_up(self, actor: Actor, item: TodoItem, today: date) -> int:
-        """F4 on a visit's follow-up line: its follow-ups due that day are done today; how many."""
-        from workbench.services.visits import complete_follow_ups_due
+    def finish_follow_up(self, actor: Actor, item: TodoItem, today: date, note: str) -> int:
+        """办完 on a visit's follow-up line, with 办理情况: its follow-ups due that day are done today; how many."""
+        from workbench.services.follow_ups import finish_follow_ups_due
 
         assert item.business_uuid is not None, "a follow-up line names its business"
         with self._work.writing() as session:
-            return complete_follow_ups_due(
+            return finish_follow_ups_due(
                 session, actor=actor, business_uuid=item.business_uuid, visit_uuid=item.entity_uuid,
-                due_on=item.due_on, done_on=today,
+                due_on=item.due_on, done_on=today, note=note,
             )  # fmt: skip
+
+    def reopen_follow_up(self, actor: Actor, follow_up_uuid: str) -> str:
+        """撤销办完 from the timeline: the follow-up is due again; returns what it is (its action)."""
+        from workbench.services.follow_ups import reopen
+
+        with self._work.writing() as session:
+            return reopen(session, actor=actor, follow_up_uuid=follow_up_uuid)
 
     # 帮扶
 
