@@ -53,6 +53,9 @@ class KeyAction:
     """How help shows the keys, where naming each one would be too long."""
     topic: str = ""
     """The help section it is listed under, when not its scope's (an app key about the settings)."""
+    everywhere: bool = False
+    """Offered by the command palette on every screen, though its key is one screen's (帮扶台账 is F7 on
+    the to-do); its action is the app's, so it runs wherever the palette was opened."""
 
     @property
     def binding_id(self) -> str:
@@ -85,11 +88,11 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "ctrl+g", "pools", "培育库", "pools", show=False),
     KeyAction("app", "ctrl+y", "candidates", "候选名单（个转企 / 上规上限 / 名特优新）", "candidates", show=False),
     KeyAction("app", "ctrl+l", "size_calculator", "规模测算（大中小微）", "size", show=False),
-    KeyAction("app", "ctrl+f", "reclassify", "重新分型（先试算，确认后写入）", "classify", show=False),
+    KeyAction("app", "ctrl+f", "reclassify", "重新分型与分布统计（先试算，确认后写入）", "classify", show=False),
     # priority: the list's search box has the focus, and Input binds ctrl+k to "delete to the end"
     KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
-    KeyAction("app", "ctrl+q", "quit", "退出", "quit", show=False, priority=True),
+    KeyAction("app", "ctrl+q", "quit", "退出", "quit", priority=True),
     KeyAction("app", "f10", "reload_settings", "重新载入设置（规则文件、服务清单、节假日、快捷键）", "reload settings",
               show=False, topic="settings"),
     KeyAction("list", "f3", "focus_search", "搜索", "search"),
@@ -115,8 +118,9 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("detail", "4", "show_tab('history')", "变更记录", "history", show=False),
     KeyAction("detail", "5", "show_tab('classification')", "分型分类", "classification", show=False),
     KeyAction("detail", "6", "show_tab('timeline')", "时间线", "timeline", show=False),
-    KeyAction("detail", "b", "add_support", "记录帮扶", "support", short="帮扶"),
-    KeyAction("detail", "s", "add_appeal", "登记诉求", "appeal", short="诉求"),
+    KeyAction("detail", "b", "app.add_support", "新增帮扶（记录对该户的帮扶）", "support", short="帮扶",
+              everywhere=True),
+    KeyAction("detail", "s", "app.add_appeal", "登记诉求", "appeal", short="诉求", everywhere=True),
     KeyAction("detail", "z", "add_visit", "记录走访", "visit", short="走访"),
     KeyAction("detail", "g", "app.convert", "个转企登记（直接变更 / 注销+设立）", "convert", show=False),
     KeyAction("form", "ctrl+s", "save", "保存", "save", priority=True),
@@ -127,9 +131,9 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("todo", "f3", "to_list", "搜索市场主体", "search", show=False),
     KeyAction("todo", "f4", "edit", "编辑选中事项所涉的主体", "edit", show=False),
     KeyAction("todo", "ctrl+d", "finish_follow_up", "选中的走访跟进已办完（写明办理情况）", "done", show=False),
-    KeyAction("todo", "f6", "route", "今日走访路线", "route", short="走访路线"),
-    KeyAction("todo", "f7", "support_list", "帮扶台账", "support list", short="帮扶台账"),
-    KeyAction("todo", "f8", "appeal_list", "诉求一览", "appeals", short="诉求一览"),
+    KeyAction("todo", "f6", "app.route", "今日走访路线", "route", short="走访路线", everywhere=True),
+    KeyAction("todo", "f7", "app.support_list", "帮扶台账", "support list", short="帮扶台账", everywhere=True),
+    KeyAction("todo", "f8", "app.appeal_list", "诉求一览", "appeals", short="诉求一览", everywhere=True),
     KeyAction("todo", "f9", "toggle_whole_office", "只看我的 / 全所", "whole office", show=False),
     KeyAction("todo", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("timeline", "f6", "cycle_kind", "按类别筛选时间线（全部、帮扶、诉求、走访 ...）", "filter timeline",
@@ -240,5 +244,10 @@ def topic_actions(topic: str) -> list[KeyAction]:
 
 
 def palette_actions(scopes: tuple[str, ...]) -> list[KeyAction]:
-    """Bound actions with a keyword, of the given scopes: what the command palette offers."""
-    return [item for item in KEY_ACTIONS if item.scope in scopes and item.bound and item.keyword]
+    """What the command palette offers: bound actions with a keyword of the given scopes, and the global
+    commands (`everywhere`) of every screen."""
+    return [
+        item
+        for item in KEY_ACTIONS
+        if item.bound and item.keyword and (item.scope in scopes or item.everywhere)
+    ]

@@ -16,12 +16,13 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from screens.actions import bindings
+from screens.actions import bindings, key_names
 from screens.business_list import BusinessListScreen
 from screens.commands import WorkbenchCommands
 from screens.format import short_office_name
 from screens.help import HelpScreen
 from screens.keymap import usable_keymap
+from screens.palette import WorkbenchPalette
 from screens.reference import OfficeReference, load_reference
 from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ErrorDialog
@@ -121,6 +122,10 @@ class WorkbenchApp(App[None]):
     def names(self) -> dict[str, dict[int, str]]:
         return self.reference.names(self.office.id) if self.office else {}
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as help names them (Esc, Ctrl+S), also those of Textual's own bindings (a Select's list)."""
+        return binding.key_display or key_names(binding.key.replace(" ", ""))
+
     def format_title(self, title: str, sub_title: str) -> Content:
         return Content.assemble(title, ("    ", ""), (sub_title, "bold")) if sub_title else Content(title)
 
@@ -216,6 +221,52 @@ class WorkbenchApp(App[None]):
         self.push_screen(ConversionDialog(detail.business_uuid, detail.detail.version, str(values.get("name") or ""),
                                           self.today()))
 
+    # the commands of one screen's keys that the palette offers on every screen
+
+    def action_route(self) -> None:
+        from screens.visit_route import RouteScreen
+
+        if self.officer is not None and not isinstance(self.screen, RouteScreen):
+            self.push_screen(RouteScreen())
+
+    def action_support_list(self) -> None:
+        from screens.support_list import SupportListScreen
+
+        if self.officer is not None and not isinstance(self.screen, SupportListScreen):
+            self.push_screen(SupportListScreen())
+
+    def action_appeal_list(self) -> None:
+        from screens.appeal_list import AppealListScreen
+
+        if self.officer is not None and not isinstance(self.screen, AppealListScreen):
+            self.push_screen(AppealListScreen())
+
+    def _business_in_view(self) -> tuple[str, str] | None:
+        from screens.base import WorkbenchScreen
+
+        return self.screen.business_in_view() if isinstance(self.screen, WorkbenchScreen) else None
+
+    def action_add_support(self) -> None:
+        """新增帮扶 for the business on screen (detail) or highlighted (list, to-do)."""
+        from screens import service_entries
+
+        if self.officer is None:
+            return
+        business = self._business_in_view()
+        if business is None:
+            self.notify("新增帮扶要先选定一户：在市场主体列表中选中它（或打开它），再按 B 或用命令面板", severity="warning")
+            return
+        service_entries.add_support(self, *business)
+
+    def action_add_appeal(self) -> None:
+        """登记诉求 for the business on screen or highlighted; elsewhere for a person not registered."""
+        from screens import service_entries
+
+        if self.officer is None:
+            return
+        business = self._business_in_view()
+        service_entries.add_appeal(self, *(business or (None, "")))
+
     def action_pools(self) -> None:
         from screens.pools_screen import PoolsScreen
 
@@ -262,7 +313,7 @@ class WorkbenchApp(App[None]):
 
     def action_command_palette(self) -> None:
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
-            self.push_screen(CommandPalette(placeholder="输入命令：中文或英文关键字均可", id="--command-palette"))
+            self.push_screen(WorkbenchPalette())
 
     def action_new_business(self) -> None:
         from screens.business_detail import BusinessDetailScreen

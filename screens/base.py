@@ -22,6 +22,11 @@ class WorkbenchScreen(Screen[ResultType]):
     def workbench(self) -> WorkbenchApp:
         return cast("WorkbenchApp", self.app)
 
+    def business_in_view(self) -> tuple[str, str] | None:
+        """The business (uuid, name) this screen is about or has highlighted, for commands that work on one
+        business from any screen (新增帮扶, 登记诉求 in the palette); None where there is none."""
+        return None
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.worker_failed(event.worker, event.worker.error)

@@ -189,13 +189,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         self.seen_data_version = self.workbench.data_version
         self._load(self.workbench.actor, self.business_uuid)
 
-    def action_add_support(self) -> None:
-        if self.detail is not None:
-            service_entries.add_support(self.workbench, self.business_uuid, str(self.detail.values["name"]))
-
-    def action_add_appeal(self) -> None:
-        if self.detail is not None:
-            service_entries.add_appeal(self.workbench, self.business_uuid, str(self.detail.values["name"]))
+    def business_in_view(self) -> tuple[str, str] | None:
+        return (self.business_uuid, str(self.detail.values["name"])) if self.detail is not None else None
 
     def action_add_visit(self) -> None:
         if self.detail is not None:

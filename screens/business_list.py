@@ -235,6 +235,11 @@ class BusinessListScreen(WorkbenchScreen[None]):
             return None
         return self.rows[min(table.cursor_row, len(self.rows) - 1)].uuid
 
+    def business_in_view(self) -> tuple[str, str] | None:
+        business_uuid = self._highlighted_uuid()
+        row = next((row for row in self.rows if row.uuid == business_uuid), None)
+        return (row.uuid, row.name) if row is not None else None
+
     def _open_highlighted(self) -> None:
         business_uuid = self._highlighted_uuid()
         if business_uuid is None:

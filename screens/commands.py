@@ -1,4 +1,5 @@
-"""The command palette: every registry action of the app and of the current screen, in Chinese."""
+"""The command palette: every registry action of the app and of the current screen, and the global commands
+(帮扶台账, 诉求一览, 新增帮扶 …) from every screen, in Chinese."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from screens.actions import KeyAction, palette_actions
+from screens.actions import SCOPE_TITLES, KeyAction, palette_actions
 from screens.keymap import effective_key_display
 
 
@@ -18,15 +19,19 @@ class WorkbenchCommands(Provider):
         return palette_actions(("app", scope) if scope else ("app",))
 
     def _keys(self, item: KeyAction) -> str:
-        return effective_key_display(item, getattr(self.app, "keymap_in_force", {}))
+        keys = effective_key_display(item, getattr(self.app, "keymap_in_force", {}))
+        if item.scope in ("app", str(getattr(self.screen, "SCOPE", ""))):
+            return f"快捷键 {keys}"
+        return f"快捷键 {keys}（{SCOPE_TITLES.get(item.scope, item.scope)}）"  # a global command's key is one screen's
 
     def _run(self, item: KeyAction) -> None:
+        # A global command's action is the app's ("app.route"), so it runs on whichever screen is below.
         target = self.app if item.scope == "app" else self.screen
         self.app.call_later(self.app.run_action, item.action, target)
 
     async def discover(self) -> Hits:
         for item in self._actions():
-            yield DiscoveryHit(item.palette_title, partial(self._run, item), help=f"快捷键 {self._keys(item)}")
+            yield DiscoveryHit(item.palette_title, partial(self._run, item), help=self._keys(item))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -34,4 +39,4 @@ class WorkbenchCommands(Provider):
             score = matcher.match(item.palette_title)
             if score > 0:
                 yield Hit(score, matcher.highlight(item.palette_title), partial(self._run, item),
-                          help=f"快捷键 {self._keys(item)}")
+                          help=self._keys(item))

@@ -224,20 +224,9 @@ class TodoScreen(WorkbenchScreen[None]):
     def action_to_list(self) -> None:
         self._to_list()
 
-    def action_route(self) -> None:
-        from screens.visit_route import RouteScreen
-
-        self.app.push_screen(RouteScreen())
-
-    def action_support_list(self) -> None:
-        from screens.support_list import SupportListScreen
-
-        self.app.push_screen(SupportListScreen())
-
-    def action_appeal_list(self) -> None:
-        from screens.appeal_list import AppealListScreen
-
-        self.app.push_screen(AppealListScreen())
+    def business_in_view(self) -> tuple[str, str] | None:
+        item = self._highlighted_item()
+        return (item.business_uuid, item.business_name) if item is not None and item.business_uuid else None
 
     def _keys_of(self, binding_id: str) -> str:
         """The keys of a to-do action as the person has them (keymap.toml may rebind them)."""

@@ -30,7 +30,7 @@ async def test_at_80_columns_every_key_shown_is_whole(sqlite_engine: Engine, tmp
         assert [key.description for key in shown][:3] == ["搜索", "编辑", "排序"]
         await pilot.press("ctrl+p")  # the palette still opens from the keyboard
         await settle(pilot)
-        assert type(app.screen).__name__ == "CommandPalette"
+        assert type(app.screen).__name__ == "WorkbenchPalette"
 
 
 async def test_widening_the_terminal_brings_the_keys_back(sqlite_engine: Engine, tmp_path: Path) -> None:

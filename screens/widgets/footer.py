@@ -4,14 +4,22 @@ Textual's Footer clips its row at the terminal's edge, so at 80 columns a screen
 「Ctrl+O」 without its label, and the right-docked 「Ctrl+P 命令面板」 covered the last key. Here a key that
 would not fit entirely is hidden (with every key after it); F1 help always lists them all, and the
 app's narrow breakpoint hides the palette key below 110 columns (workbench.tcss).
+
+How to quit (Ctrl+Q 退出) is always shown: when keys must give way, the screen's last keys go, not that one.
+Textual's own words on keys it shows (a Select's open list: 「Dismiss menu」) are shown in Chinese.
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from screens.palette import TEXTUAL_WORDS
+
+QUIT_ACTIONS = frozenset({"quit", "app.quit"})
 
 
 class WorkbenchFooter(Footer):
@@ -50,6 +58,12 @@ class WorkbenchFooter(Footer):
             if binding.show
         ) + (self.show_command_palette,)
 
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = TEXTUAL_WORDS.get(widget.description, widget.description)
+            yield widget
+
     async def recompose(self) -> None:
         await super().recompose()
         self.call_after_refresh(self._hide_overflow)
@@ -71,8 +85,13 @@ class WorkbenchFooter(Footer):
         for palette in self.query(FooterKey).filter(".-command-palette"):
             if palette.display and palette.region.width:
                 limit = min(limit, palette.region.x)
+        # The quit key keeps its place at the end of the row: the keys before it give way to it.
+        quit_keys = [key for key in keys if key.action in QUIT_ACTIONS]
+        limit -= sum(key.region.width + key.styles.margin.right for key in quit_keys)
         overflow = False
         for key in keys:
+            if key in quit_keys:
+                continue
             overflow = overflow or key.region.right > limit
             if overflow:
                 key.display = False
