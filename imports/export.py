@@ -8,6 +8,8 @@ a failed or cancelled export leaves no file behind and no log row.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,10 +78,21 @@ def xlsx_path(path: str | Path) -> Path:
     return path.with_name(path.name + ".xlsx")
 
 
-def export_path(path: str | Path) -> Path:
-    """Where an export goes: a .csv name is written as CSV (see is_csv), anything else as xlsx_path says."""
+def export_path(path: str | Path, default_name: str = "导出.xlsx") -> Path:
+    """Where an export goes: a .csv name is written as CSV (see is_csv), anything else as xlsx_path says.
+
+    A folder (`-o ~/桌面`, or a name ending in /) gets default_name inside it: without this the file was
+    written beside the folder, as 桌面.xlsx."""
+    given = str(path)
     expanded = Path(path).expanduser()
+    if expanded.is_dir() or given.endswith(("/", os.sep)):
+        expanded = expanded / default_name
     return expanded if is_csv(expanded) else xlsx_path(expanded)
+
+
+def default_file_name(what: str, at: datetime) -> str:
+    """「市场主体导出_20250601_0905.xlsx」: what, and the local time of the export (the app's own default)."""
+    return f"{what}_{at.astimezone():%Y%m%d_%H%M}.xlsx"
 
 
 def is_csv(path: Path) -> bool:
@@ -100,8 +113,8 @@ def export_register(
     """Write the businesses matching flt (the actor's office only) to path; commits the export's log rows."""
     if flt.office_id != actor.office_id:
         raise ExportFailed("只能导出本所的市场主体")
-    target = export_path(path)
     at = at or utc_now()
+    target = export_path(path, default_file_name("市场主体导出", at))
     total = count_rows(session=session, flt=flt)
     if total > MAX_ROWS:
         raise ExportFailed(

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from imports.export import export_path, is_csv, write_logged_file
+from imports.export import default_file_name, export_path, is_csv, write_logged_file
 from imports.sheet_writer import CsvSheet, Kind, XlsxBook, open_csv
-from storage.audit import Actor
+from storage.audit import Actor, utc_now
 from storage.tables import Business
 from workbench.services.support import SupportFilters, SupportLine, list_support
 
@@ -46,7 +46,7 @@ def export_support(
     *, session: Session, actor: Actor, filters: SupportFilters, description: str, path: str | Path
 ) -> SupportExport:
     """Write the actor's office's support records matching filters to path (.xlsx, or .csv); commits the log row."""
-    target = export_path(path)
+    target = export_path(path, default_file_name("帮扶台账", utc_now()))
     lines = list_support(session, actor=actor, filters=filters, limit=MAX_RECORDS)
     codes = _codes(session, actor, {line.business_uuid for line in lines})
     rows = [_cells(line, codes.get(line.business_uuid)) for line in lines]

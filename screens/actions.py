@@ -177,7 +177,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("distinctions", "f8", "step('next')", "推进到下一环节", "next step", short="下一步"),
     KeyAction("distinctions", "f7", "step('returned')", "退回（写明原因）", "return", short="退回"),
     KeyAction("distinctions", "f9", "step('rejected')", "不予认定（写明原因）", "reject", short="不予认定"),
-    KeyAction("distinctions", "x", "step('exited')", "退出认定（写明原因）", "exit", short="退出"),
+    KeyAction("distinctions", "x", "step('exited')", "退出认定（写明原因）", "exit", short="退出认定"),
     KeyAction("distinctions", "c", "clear_review", "复核通过，保留认定", "keep", short="复核保留"),
     KeyAction("distinctions", "j", "record_event", "记录负面清单事件（处罚、事故、失信）", "negative event",
               short="负面事件"),

@@ -161,7 +161,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.result = result
         self.query_one(ProgressBar).update(total=max(result.rows, 1), progress=max(result.rows, 1))
         logged = "；含完整身份证号和手机号，已记入变更记录" if result.full_personal_data else ""
-        self._say(f"已导出 {result.rows:,} 户（{result.description}）{logged}。\n文件在：{result.path}")
+        if result.rows == 0:
+            self._say(f"没有符合条件的市场主体（{result.description}）：文件只有表头，0 户。\n文件在：{result.path}")
+        else:
+            self._say(f"已导出 {result.rows:,} 户（{result.description}）{logged}。\n文件在：{result.path}")
         self.query_one("#export-start", Button).display = False
         for widget in self.query(".export-form"):
             widget.display = False  # the path is in the outcome now; the form has done its work

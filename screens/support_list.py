@@ -62,8 +62,9 @@ class SupportListScreen(WorkbenchScreen[None]):
                 id="support-kind",
                 compact=True,
             )
-            yield Input(placeholder="自 2025-01-01", id="support-from", compact=True)
-            yield Input(placeholder="至 2025-12-31", id="support-until", compact=True)
+            # Empty means no limit, and says so: an example date here read as a filter in force.
+            yield Input(placeholder="起始日期 不限", id="support-from", compact=True)
+            yield Input(placeholder="截止日期 不限", id="support-until", compact=True)
             yield officer_select(reference, office_id, "support-officer")
             yield grid_select(reference, office_id, "support-grid")
         yield TextTable(id="support-table", cursor_type="row", zebra_stripes=True)
@@ -103,7 +104,10 @@ class SupportListScreen(WorkbenchScreen[None]):
     def _query(self) -> None:
         filters = self._read_filters()
         if isinstance(filters, str):
-            self.query_one("#support-status", Static).update(Text(filters, style="bold red"))
+            # The list stays as it was: say which dates it still shows, not only what is wrong.
+            self.query_one("#support-status", Static).update(
+                Text(f"{filters}；列表仍按{_dates_text(self.filters)}显示", style="bold red")
+            )
             return
         self.filters = filters
         self.seen_data_version = self.workbench.data_version
@@ -139,7 +143,8 @@ class SupportListScreen(WorkbenchScreen[None]):
             table.add_row("", "", "（没有符合条件的帮扶记录）", "", "")
         total = sum(line.amount_yuan or 0 for line in self.lines)
         self.query_one("#support-status", Static).update(
-            f"{_count_text(len(self.lines))}，金额合计 {money_text(total)}    Ctrl+E 导出全部符合条件的记录"
+            f"{_dates_text(self.filters)}：{_count_text(len(self.lines))}，金额合计 {money_text(total)}    "
+            "Ctrl+E 导出全部符合条件的记录"
         )
 
     @on(DataTable.RowSelected, "#support-table")
@@ -176,6 +181,13 @@ class SupportListScreen(WorkbenchScreen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _dates_text(filters: SupportFilters) -> str:
+    """The date range in force, as the status line shows it: 「日期 2026-01-05 至 不限」."""
+    since = filters.given_from.isoformat() if filters.given_from else "不限"
+    until = filters.given_until.isoformat() if filters.given_until else "不限"
+    return "日期不限" if since == until == "不限" else f"日期 {since} 至 {until}"
 
 
 def _count_text(shown: int) -> str:

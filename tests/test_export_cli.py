@@ -122,3 +122,18 @@ def test_a_database_with_two_offices_needs_office(database: Path, tmp_path: Path
     assert chosen.exit_code == 0, chosen.output
     assert json.loads(chosen.stdout)["rows"] == 0
     assert names_in(tmp_path / "x.xlsx") == []
+
+
+def test_a_folder_gets_a_file_named_inside_it_and_an_empty_result_says_so(database: Path, tmp_path: Path) -> None:
+    desktop = tmp_path / "桌面"
+    desktop.mkdir()
+    result = export(database, "-o", str(desktop), "--json")
+    assert result.exit_code == 0, result.output
+    written = Path(json.loads(result.stdout)["path"])
+    assert written.parent == desktop and written.name.startswith("市场主体导出_") and written.suffix == ".xlsx"
+    assert len(names_in(written)) == 5 and not (tmp_path / "桌面.xlsx").exists()
+    # Nothing matches: the file has its header row only, and the sentence says there was nothing to export.
+    empty = export(database, "--search", "没有这样的店", "-o", str(tmp_path / "空.xlsx"))
+    assert empty.exit_code == 0, empty.output
+    assert empty.stdout.strip() == f"没有符合条件的市场主体（搜索「没有这样的店」）：文件只有表头，0 户，已写到：{tmp_path / '空.xlsx'}"
+    assert names_in(tmp_path / "空.xlsx") == []

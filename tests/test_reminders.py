@@ -136,6 +136,43 @@ def test_visit_follow_ups_due_are_listed_until_done(session: Session) -> None:
     assert "复查是否开业" in items[0].text
 
 
+def test_follow_ups_show_fifteen_working_days_ahead_unless_the_office_says_otherwise(session: Session) -> None:
+    """From Monday 2026-11-23 the 15th working day is Monday 2026-12-14 (no holiday in between): a follow-up
+    due in two weeks (12-07) and one due that day show, one due the day after does not."""
+    world = make_world(session)
+    record_visit(
+        session,
+        actor=world.actor,
+        business_uuid=world.tea_uuid,
+        data={
+            "visited_on": "2026-11-20",
+            "finding": "正常经营",
+            "follow_ups": [
+                {"action": "两周后复查", "due_on": "2026-12-07"},
+                {"action": "第十五个工作日", "due_on": "2026-12-14"},
+                {"action": "第十六个工作日", "due_on": "2026-12-15"},
+            ],
+        },
+    )
+    session.commit()
+
+    def shown(settings: ServiceSettings) -> list[tuple[str, str]]:
+        items = todo_list(session, actor=world.actor, today=TODAY, settings=settings)
+        return [(item.urgency, item.text.split("「")[1].split("」")[0]) for item in items if item.kind == "follow_up"]
+
+    assert shown(ServiceSettings()) == [("soon", "两周后复查"), ("soon", "第十五个工作日")]
+    narrow = ServiceSettings(lists=parse_service_lists("todo_horizon_working_days = 5\n"))
+    assert shown(narrow) == []
+    assert parse_service_lists("").todo_horizon_working_days == 15
+
+
+def test_a_horizon_that_is_not_a_whole_number_of_days_is_named() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="todo_horizon_working_days 应为正整数（工作日天数），现为「0」"):
+        parse_service_lists("todo_horizon_working_days = 0\n")
+
+
 def test_annual_report_season_is_one_summary_line(session: Session) -> None:
     world = make_world(session)
     items = todo_list(session, actor=world.actor, today=date(2026, 3, 2))

@@ -159,6 +159,15 @@ def test_a_missing_indicator_is_named_and_the_class_comes_from_the_others() -> N
     assert classify_size("5211").size_class is None
 
 
+def test_a_micro_result_with_an_indicator_missing_never_says_it_may_be_lower() -> None:
+    """5211 (retail): 5 people is below 小型's 10, so 微型 — the lowest class, whatever the revenue."""
+    verdict = classify_size("5211", employees=5)
+    assert verdict.size_class is SizeClass.MICRO
+    assert "缺少营业收入" in verdict.notes
+    assert not [note for note in verdict.notes if "可能更低" in note]
+    assert "已属最低的微型，补齐缺少的指标也不会改变" in verdict.notes
+
+
 def test_households_are_classed_by_the_same_table() -> None:
     """A 个体工商户 with 3 people and 40万元 in retail is 微型 like an enterprise would be."""
     assert classify_size("5211", employees=3, revenue_wan=40).size_class is SizeClass.MICRO

@@ -166,6 +166,14 @@ def test_support_is_listed_and_exported_to_excel(office_db: str, tmp_path: Path)
     assert listed.output.splitlines()[0] == "帮扶记录 1 条"
     wrong = runner.invoke(app, ["--db", office_db, "support", "--grid", "不存在片区"])
     assert wrong.exit_code == 1 and "本所没有名为「不存在片区」的网格；可选：五马片区" in wrong.output
+    # To a folder: a file named inside it; nothing in range: said so.
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    none = runner.invoke(app, ["--db", office_db, "support", "--from", "2030-01-01", "-o", str(folder)])
+    assert none.exit_code == 0, none.output
+    [written] = folder.iterdir()
+    assert written.name.startswith("帮扶台账_") and written.suffix == ".xlsx"
+    assert none.output.strip() == f"没有符合条件的帮扶记录（起 2030-01-01）：文件只有表头，0 条，已写到：{written}"
 
 
 def test_appeals_are_listed_most_urgent_first(office_db: str) -> None:

@@ -11,6 +11,7 @@ from service_tui_helpers import open_business, press, shown, table_rows
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from test_tui_support import Office_, build_app, build_office, settle
+from textual.widgets import Input
 
 from screens.business_detail import BusinessDetailScreen
 from screens.support_dialog import SupportDialog
@@ -149,3 +150,41 @@ async def test_support_list_filters_and_exports_codes_as_text(
     assert isinstance(rows[1][3], str) and len(rows[1][3]) == 18
     assert rows[1][6] == 1_000_000
     assert len(rows) == 2
+
+
+async def test_the_support_ledger_says_which_dates_it_shows(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """Empty date fields read 不限 (an example date there looked like a filter in force); the status line names
+    the range in force, and a date that cannot be read says the list still shows the last good range."""
+    from storage.audit import Actor
+    from workbench.services.support import record_support
+
+    with Session(sqlite_engine) as session:
+        actor = Actor("王芳", "测试终端", office.office_id)
+        for given_on in ("2025-05-20", "2025-05-28"):
+            record_support(
+                session,
+                actor=actor,
+                business_uuid=office.business_uuids["鹿城区张记小吃店"],
+                data={"kind": "法律服务", "given_on": given_on, "content": "测试", "officer_id": office.officer_ids["王芳"]},
+            )
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7")
+        since, until = app.screen.query_one("#support-from", Input), app.screen.query_one("#support-until", Input)
+        assert (since.placeholder, until.placeholder) == ("起始日期 不限", "截止日期 不限")
+        assert shown(app, "support-status").startswith("日期不限：共 2 条")
+        since.focus()
+        await pilot.press(*"2025-05-21")
+        await settle(pilot)
+        assert [row[0] for row in table_rows(app, "support-table")] == ["2025-05-28"]
+        assert shown(app, "support-status").startswith("日期 2025-05-21 至 不限：共 1 条")
+        until.focus()
+        await pilot.press(*"2025-13")
+        await settle(pilot)
+        assert [row[0] for row in table_rows(app, "support-table")] == ["2025-05-28"]
+        assert "；列表仍按日期 2025-05-21 至 不限显示" in shown(app, "support-status")
+        assert shown(app, "support-status").startswith("结束日期：")

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def export_command(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option(
-            "-o", "--output", help="导出到的文件，如 市场主体.xlsx；以 .csv 结尾则写成 CSV（UTF-8，Excel 可直接打开）"
+            "-o", "--output", help="导出到的文件，如 市场主体.xlsx；以 .csv 结尾则写成 CSV（UTF-8，Excel 可直接打开）；给文件夹则在其中自动命名"
         )],
     search: Annotated[
         str, typer.Option("--search", help="搜索：名称、信用代码、经营者、电话、地址、拼音首字母")
@@ -106,7 +106,11 @@ def export_command(
                 }
             )
         return
-    say(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
+    if result.rows == 0:
+        # An empty file is easy to take for a finished job: say plainly that nothing matched.
+        say(f"没有符合条件的市场主体（{result.description}）：文件只有表头，0 户，已写到：{result.path}")
+    else:
+        say(f"已导出 {result.rows:,} 户（{result.description}）到：{result.path}")
     if result.full_personal_data:
         say("含完整身份证号和手机号：本次导出已记入变更记录，请妥善保管、用后删除。")
 

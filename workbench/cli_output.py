@@ -32,3 +32,15 @@ def json_text(data: Any, **options: Any) -> str:
 
 def say_json(data: Any, **options: Any) -> None:
     typer.echo(json_text(data, **options))
+
+
+def say_table(headers: tuple[str, ...], rows: list[tuple[object, ...]], *, indent: str = "  ") -> None:
+    """Rows under their column headers, each column as wide as its widest cell on screen (a Chinese
+    character takes two columns, so tabs or str.ljust would leave the columns ragged)."""
+    from rich.cells import cell_len
+
+    cells = [list(headers), *[[shown(str(cell)) for cell in row] for row in rows]]
+    widths = [max(cell_len(line[column]) for line in cells) for column in range(len(headers))]
+    for line in cells:
+        padded = [cell + " " * (width - cell_len(cell)) for cell, width in zip(line, widths, strict=True)]
+        typer.echo((indent + "  ".join(padded)).rstrip())

@@ -38,7 +38,7 @@ def support_command(
     office: OfficeOption = None,
     output: Annotated[
         Path | None, typer.Option(
-            "-o", "--output", help="导出到文件：名称以 .csv 结尾为 CSV（Excel 可直接打开），否则为 Excel 工作簿 .xlsx"
+            "-o", "--output", help="导出到文件：名称以 .csv 结尾为 CSV（Excel 可直接打开），否则为 Excel 工作簿 .xlsx；给文件夹则在其中自动命名"
         )
     ] = None,
     as_json: JsonOption = False,
@@ -124,7 +124,10 @@ def _export(ctx: typer.Context, office: str | None, run: Any, output: Path, desc
         return [result]
 
     (result,) = _with_session(ctx, office, write)
-    say(f"已导出帮扶记录 {result.rows:,} 条到：{result.path}")
+    if result.rows == 0:
+        say(f"没有符合条件的帮扶记录（{description}）：文件只有表头，0 条，已写到：{result.path}")
+    else:
+        say(f"已导出帮扶记录 {result.rows:,} 条到：{result.path}")
 
 
 def _with_session(ctx: typer.Context, office: str | None, run: Any) -> list[Any]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench.cli_output import say
+from workbench.cli_output import say, say_table
 from workbench.cli_pools import office_actor
 
 OfficeOption = Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")]
@@ -60,15 +60,19 @@ def list_command(ctx: typer.Context, office: OfficeOption = None) -> None:
     engine, actor = _actor(ctx, office, None)
     with Session(engine) as session:
         officers, grids = staff_overview(session, actor=actor)
-    say("包联干部：")
-    for line in officers:
-        state = "在岗" if line.active else "已调离"
-        say(
-            f"  {line.name}\t{line.grid_name or '-'}\t{line.phone or '-'}\t{state}\t{line.businesses:,} 户"
-        )
-    say("网格：")
-    for grid in grids:
-        say(f"  {grid.name}\t在岗干部 {grid.officers} 名\t{grid.businesses:,} 户")
+    say(f"包联干部（{len(officers)} 名）：")
+    say_table(
+        ("姓名", "负责网格", "联系电话", "状态", "包联户数"),
+        [
+            (line.name, line.grid_name or "-", line.phone or "-", "在岗" if line.active else "已调离",
+             f"{line.businesses:,}")
+            for line in officers
+        ],
+    )  # fmt: skip
+    say(f"网格（{len(grids)} 个）：")
+    say_table(
+        ("网格", "在岗干部", "主体户数"), [(grid.name, f"{grid.officers} 名", f"{grid.businesses:,}") for grid in grids]
+    )
 
 
 @staff_app.command("add")

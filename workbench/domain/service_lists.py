@@ -7,6 +7,7 @@ Shipped defaults below; an office changes them in service.toml in the config fol
     appeal_channels = ["窗口", "电话", "走访", "12345转办", "12315转办", "线上"]
     visit_findings = ["正常经营", "未开业", "已停业", "查无下落", "其他"]
     due_soon_working_days = 3         # 诉求 this close to its deadline counts as 即将到期
+    todo_horizon_working_days = 15    # 今日待办 shows 走访跟进 due within this many working days (即将到期)
     annual_report_reminder = true     # 1 Jan - 30 Jun: one 年报 item for households
 
     [appeal_categories]               # category = working days to its deadline
@@ -52,6 +53,10 @@ APPEAL_CATEGORIES: dict[str, int] = {
     "举报线索": 15,
     "其他": 10,
 }
+TODO_HORIZON_WORKING_DAYS = 15
+"""How far ahead the to-do's 即将到期 looks for visit follow-ups: three working weeks, so a follow-up due in two
+weeks is already on the list (it used to share the appeals' 3 days and appeared only in its last days).
+Licences keep their own lead times, 歇业 ends its 5 working days."""
 VISIT_FINDINGS: tuple[str, ...] = ("正常经营", "未开业", "已停业", "查无下落", "其他")
 SATISFACTION_LEVELS: tuple[str, ...] = ("满意", "基本满意", "不满意")
 ANY_LICENSE = "*"
@@ -77,6 +82,7 @@ class ServiceLists:
     satisfaction_levels: tuple[str, ...] = SATISFACTION_LEVELS
     license_lead_times: dict[str, tuple[int, ...]] = field(default_factory=lambda: dict(LICENSE_LEAD_TIMES))
     due_soon_working_days: int = 3
+    todo_horizon_working_days: int = TODO_HORIZON_WORKING_DAYS
     annual_report_reminder: bool = True
 
     def deadline_days(self, category: str) -> int:
@@ -111,10 +117,11 @@ def parse_service_lists(text: str) -> ServiceLists:
         changes["appeal_categories"] = dict(categories)
     if LEAD_TIMES_KEY in document:
         changes["license_lead_times"] = _lead_times(document[LEAD_TIMES_KEY])
-    if "due_soon_working_days" in document:
-        if not _whole(document["due_soon_working_days"]):
-            raise ValueError(f"{SERVICE_FILE}：due_soon_working_days 应为正整数")
-        changes["due_soon_working_days"] = document["due_soon_working_days"]
+    for key in ("due_soon_working_days", "todo_horizon_working_days"):
+        if key in document:
+            if not _whole(document[key]):
+                raise ValueError(f"{SERVICE_FILE}：{key} 应为正整数（工作日天数），现为「{document[key]}」")
+            changes[key] = document[key]
     if "annual_report_reminder" in document:
         changes["annual_report_reminder"] = bool(document["annual_report_reminder"])
     return replace(DEFAULT_LISTS, **changes)

@@ -130,8 +130,10 @@ def _classify_size(
     if not reasons:
         return SizeVerdict(None, row, (), tuple(notes))
     lowest = min((reason.size_class for reason in reasons), key=_RANKS.__getitem__)
-    if missing:
+    if missing and lowest is not SizeClass.MICRO:  # 微型 is the lowest class: nothing missing can lower it
         notes.append("按已有指标测算，补齐后可能更低")
+    elif missing:
+        notes.append("已属最低的微型，补齐缺少的指标也不会改变")
     return SizeVerdict(lowest, row, tuple(reasons), tuple(notes))
 
 

@@ -123,7 +123,7 @@ def _appeals(
 def _follow_ups(
     session: Session, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings
 ) -> list[TodoItem]:
-    horizon = settings.calendar.add_working_days(today, settings.lists.due_soon_working_days).day
+    horizon = settings.calendar.add_working_days(today, settings.lists.todo_horizon_working_days).day
     query = (
         select(VisitFollowUp, Visit, Business)
         .join(Visit, col(Visit.id) == col(VisitFollowUp.visit_id))
