@@ -24,7 +24,7 @@ def reason_text(problems: list[Problem]) -> str:
     for problem in problems:
         where = f"「{problem.column_header}」" if problem.column_header else ""
         value = "" if problem.raw_value in (None, "") else f"「{problem.raw_value}」"
-        mark = "" if problem.blocking else "（提示，本行已导入）"
+        mark = "" if problem.blocking else "（提示，本行照常导入）"
         lines.append(
             f"{where}{value}：{problem.reason}{mark}" if where or value else f"{problem.reason}{mark}"
         )

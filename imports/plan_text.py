@@ -40,10 +40,14 @@ def summary_text(plan: ImportPlan) -> str:
         + "。"
     )
     changes = plan.counts[RowKind.NEW] + plan.counts[RowKind.UPDATE]
-    if plan.previous_import is not None:
-        text += previous_text(plan.previous_import) + (
-            "，这次没有任何需要改动的内容。" if not changes else "。"
+    if plan.previous_import is not None and not changes:
+        # The same file again with nothing to change: one sentence; its warnings were told the first time.
+        return (
+            f"{previous_text(plan.previous_import)}，这次没有任何需要改动的内容，登记簿不会改动"
+            f"（「{plan.file_name}」工作表「{plan.sheet}」共 {plan.rows_read:,} 行：" + "，".join(parts) + "）。"
         )
+    if plan.previous_import is not None:
+        text += previous_text(plan.previous_import) + "。"
     elif not changes:
         text += "没有需要写入的内容。"
     if plan.counts[RowKind.NAME_MATCH]:
@@ -52,7 +56,8 @@ def summary_text(plan: ImportPlan) -> str:
             "确认无误后才会更新。"
         )
     if warnings := plan.warning_count():
-        text += f"另有 {warnings:,} 处提示（如本所没有的网格名称、可能是2011版的行业代码），这些行照常导入，请核对。"
+        text += f"另有 {warnings:,} 处提示（如本所没有的网格名称、可能是2011版的行业代码）"
+        text += "，这些行照常导入，请核对。" if changes else "，请核对。"
     if plan.possible_duplicates:
         text += f"有 {len(plan.possible_duplicates):,} 行与登记簿中名称、地址相同但代码不同的市场主体可能重复，请核对。"
     if plan.unknown_columns:
@@ -63,3 +68,10 @@ def summary_text(plan: ImportPlan) -> str:
             "文件中没有找到" + "、".join(f"「{import_label(name)}」" for name in plan.missing_fields) + "列。"
         )
     return text
+
+
+def repeats_without_changes(plan: ImportPlan) -> bool:
+    """The same file imported before, and nothing in it to write now: its summary is all there is to say."""
+    from imports.plan import RowKind
+
+    return plan.previous_import is not None and not (plan.counts[RowKind.NEW] + plan.counts[RowKind.UPDATE])

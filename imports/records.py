@@ -9,9 +9,10 @@ from storage.tables_imports import ImportRecord
 
 
 def previous_import(connection: Connection, office_id: int, sha256: str) -> ImportRecord | None:
-    """The latest import of the same file into this office, detached from any session, or None."""
+    """The latest import of the same file into this office that wrote something (else the latest), detached
+    from any session, or None: a third run names the import that did the work, not the repeat that did not."""
     with Session(bind=connection) as session:
-        record = session.exec(
+        records = session.exec(
             select(ImportRecord)
             .where(
                 col(ImportRecord.office_id) == office_id,
@@ -19,7 +20,8 @@ def previous_import(connection: Connection, office_id: int, sha256: str) -> Impo
                 col(ImportRecord.deleted_at).is_(None),
             )
             .order_by(col(ImportRecord.imported_at).desc(), col(ImportRecord.id).desc())
-        ).first()
+        ).all()
+        record = next((each for each in records if each.inserted or each.updated), records[0] if records else None)
         if record is not None:
             session.expunge(record)
         return record

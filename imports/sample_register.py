@@ -2,7 +2,8 @@
 
 Title and note rows above the header, codes as text and as damaged numbers, dates as real dates, serials
 and five text styles, money in 万元 and 元, status synonyms, full-width spaces and repeats. Rows depend
-only on (count, seed). Writing needs xlsxwriter (a development dependency), imported when used.
+only on (count, seed, and the grid and officer names given). `workbench demo --sample-register` writes one
+with the demo office's grids and officers, for a newcomer to try the import on.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ HEADERS = (
     "备注",
 )
 HEADER_ROW = 3
+GRID_COLUMN = HEADERS.index("所属网格")
+OFFICER_COLUMN = HEADERS.index("包联干部")
+_OFFICERS = ("陈晓东", "林丽丽", "王建国")
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高郑"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华"
@@ -36,15 +40,25 @@ _FIRST_DAY = date(1995, 1, 1)
 _EPOCH = date(1899, 12, 30)
 
 
-def messy_rows(count: int, seed: int = 0) -> Iterator[list[Any]]:
-    """`count` data rows under HEADERS; roughly 1 in 200 repeats an earlier code."""
+def messy_rows(
+    count: int, seed: int = 0, *, grids: tuple[str, ...] = (), officers: tuple[str, ...] = ()
+) -> Iterator[list[Any]]:
+    """`count` data rows under HEADERS; roughly 1 in 200 repeats an earlier code. 所属网格 and 包联干部 are
+    the given names (else 五马网格1-12 and three officers no office has); the same random draws either way."""
     rng = random.Random(seed)
     codes: list[str] = []
     for number in range(1, count + 1):
-        yield _row(rng, number, codes)
+        row = _row(rng, number, codes)
+        if grids:
+            row[GRID_COLUMN] = grids[int(str(row[GRID_COLUMN]).removeprefix("五马网格")) % len(grids)]
+        if officers:
+            row[OFFICER_COLUMN] = officers[_OFFICERS.index(row[OFFICER_COLUMN]) % len(officers)]
+        yield row
 
 
-def write_messy_xlsx(path: str | Path, count: int, seed: int = 0) -> Path:
+def write_messy_xlsx(
+    path: str | Path, count: int, seed: int = 0, *, grids: tuple[str, ...] = (), officers: tuple[str, ...] = ()
+) -> Path:
     """Write the list with xlsxwriter (constant memory): title in merged A1, a note in A2, header in row 3."""
     import xlsxwriter  # development dependency: only tests and benchmarks write sample files
 
@@ -55,7 +69,7 @@ def write_messy_xlsx(path: str | Path, count: int, seed: int = 0) -> Path:
     sheet.merge_range(0, 0, 0, len(HEADERS) - 1, TITLE, workbook.add_format({"bold": True, "align": "center"}))
     sheet.write_string(1, 0, f"导出时间：2024-05-01　共 {count} 户")
     sheet.write_row(HEADER_ROW - 1, 0, HEADERS)
-    for offset, row in enumerate(messy_rows(count, seed)):
+    for offset, row in enumerate(messy_rows(count, seed, grids=grids, officers=officers)):
         for column, value in enumerate(row):
             if isinstance(value, date):
                 sheet.write_datetime(HEADER_ROW + offset, column, value, date_format)
@@ -75,7 +89,7 @@ def _row(rng: random.Random, number: int, codes: list[str]) -> list[Any]:
         _id_number(rng), _phone(rng), f"温州市鹿城区{rng.choice(_STREETS)}{rng.randint(1, 400)}号",
         _registered(rng), rng.choice(_STATUSES), _industry_code(rng, code), rng.choice((trade, division, "")),
         _capital(rng), rng.choice((1.0, 2.0, 3.0, "2人", "", 5.0)), rng.choice(("个人经营", "家庭经营")),
-        f"五马网格{rng.randint(1, 12)}", rng.choice(("陈晓东", "林丽丽", "王建国")), "温州市鹿城区市场监督管理局",
+        f"五马网格{rng.randint(1, 12)}", rng.choice(_OFFICERS), "温州市鹿城区市场监督管理局",
         "" if rng.random() < 0.9 else "补录",
     ]
 

@@ -85,6 +85,15 @@ def test_help_speaks_chinese_down_to_typers_own_words() -> None:
         assert "选项" in result.output and "显示本帮助并退出" in result.output
 
 
+def test_flags_in_help_take_no_value_and_values_are_named_in_chinese() -> None:
+    result = runner.invoke(cli.app, ["import", "--help"], env={"COLUMNS": "100"})
+    lines = {line.split()[1]: line for line in result.output.splitlines() if line.startswith("│ --")}
+    for flag in ("--dry-run", "--json", "--confirm-name-matches", "--help"):
+        assert lines[flag].split()[2] != "<" and "<" not in lines[flag], lines[flag]  # nothing to type after it
+    assert "<文字>" in lines["--sheet"] and "<路径>" in lines["--errors"]
+    assert "<bool>" not in result.output and "<str>" not in result.output
+
+
 @pytest.mark.parametrize(
     ("arguments", "shown"),
     [

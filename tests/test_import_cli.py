@@ -116,3 +116,35 @@ def test_an_unreadable_file_says_what_to_do(database: str, tmp_path: Path) -> No
     path.write_bytes(b"%PDF-1.4 not a workbook")
     result = runner.invoke(cli.app, ["--db", database, "import", str(path)])
     assert result.exit_code == 1 and "PDF" in result.output
+
+
+def test_a_repeat_with_nothing_to_change_says_so_in_one_sentence(database: str, tmp_path: Path) -> None:
+    """Its grid is unknown here (a 提示): the first import says those rows go in anyway; the repeat only
+    says it was imported before and nothing changes — not 「这些行照常导入」 about rows it does not write."""
+    path = write_list(tmp_path / "名录.xlsx", [row(1, {"所属网格": "新城片区"}), row(2)])
+    first = runner.invoke(cli.app, ["--db", database, "import", str(path), "--officer", "林丽丽"])
+    assert first.exit_code == 0, first.output
+    assert "这些行照常导入" in first.output
+    for dry_run in ([], ["--dry-run"]):
+        again = runner.invoke(cli.app, ["--db", database, "import", str(path), *dry_run])
+        assert again.exit_code == 0, again.output
+        [sentence] = again.output.splitlines()
+        assert sentence.startswith("这个文件已于 ") and "由林丽丽导入过" in sentence
+        assert "这次没有任何需要改动的内容，登记簿不会改动" in sentence and "照常导入" not in sentence
+
+
+def test_the_count_of_hints_agrees_between_summary_list_and_error_workbook(database: str, tmp_path: Path) -> None:
+    """25 rows with an unknown grid: 25 提示. The summary says 25; 20 lines are listed and the rest are
+    named as 5 提示 (not 「问题」); the error workbook marks the same 25 as 提示."""
+    path = write_list(tmp_path / "名录.xlsx", [row(number, {"所属网格": "新城片区"}) for number in range(1, 26)])
+    out = tmp_path / "错误.xlsx"
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path), "--dry-run", "--errors", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "另有 25 处提示" in lines[0]
+    assert sum(line.startswith("  提示 ") for line in lines) == 20
+    assert "  ……另有 5 处提示未列出" in lines
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    reasons = [str(sheet.cell(number, sheet.max_column).value) for number in range(2, sheet.max_row + 1)]
+    assert len(reasons) == 25 and all("（提示，本行照常导入）" in reason for reason in reasons)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,12 +69,19 @@ def demo(
     if_missing: Annotated[bool, typer.Option("--if-missing", help="演示库已有数据时直接使用")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="删除已有的演示库后重建")] = False,
     open_after: Annotated[bool, typer.Option("--open", help="建好后打开界面")] = False,
+    sample_register: Annotated[Path | None, typer.Option(
+        "--sample-register", help="另写一份像县局系统导出的杂乱登记名录（.xlsx），供试用导入"
+    )] = None,
 ) -> None:
-    """生成一个温州基层所的演示数据库（默认写到单独的 demo.db，不碰正式库）。"""
-    from workbench.cli_demo import build_demo_database
+    """生成一个温州基层所（五马市场监管所）的演示数据库（默认写到单独的demo.db，不碰正式库）。"""
+    from workbench.cli_demo import build_demo_database, write_sample_register
 
     url = ctx.obj["db"] or str(locations.demo_database_path())
     build_demo_database(url, size=size, seed=seed, if_missing=if_missing, replace=replace)
+    if sample_register is not None:
+        write_sample_register(url, sample_register, seed=seed)
+    if not ctx.obj["db"] and not open_after:
+        say(f"之后的命令用演示库：加 --db {url}，或先 export WORKBENCH_DB={url}")
     if open_after:
         raise typer.Exit(open_tui(url))
 
@@ -99,7 +107,7 @@ def code(
     codes: Annotated[list[str], typer.Argument(help="统一社会信用代码或注册号，可以给多个")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")] = False,
 ) -> None:
-    """校验统一社会信用代码 / 注册号，说明原因并解析各段含义。任何一个无效则退出码为 1。"""
+    """校验统一社会信用代码或注册号，说明原因并解析各段含义。任何一个无效则退出码为1。"""
     from workbench.services.codes import describe_codes, render_verdict_lines
 
     described = describe_codes(codes)

@@ -36,9 +36,32 @@ _TITLES = {
 HELP_TEXT = "显示本帮助并退出"
 
 
+_TYPE_WORDS = {"<str>": "<文字>", "<path>": "<路径>", "<file>": "<文件>", "<int>": "<整数>", "<float>": "<数字>"}
+"""How an option's value is named in `--help`; a flag (--dry-run) shows none: it takes no value."""
+
+
 def _set_titles(rich_utils: ModuleType) -> None:
     for name, text in _TITLES.items():
         setattr(rich_utils, name, text)
+
+
+def _value_names() -> None:
+    """Flags show no value and the others name theirs in Chinese (typer showed --dry-run <bool>)."""
+    from typer.core import TyperArgument, TyperOption
+
+    for parameter in (TyperOption, TyperArgument):
+        shown = parameter.display_type_rich
+        if getattr(shown, "_chinese", False):
+            continue
+
+        def display_type_rich(self: Any, ctx: Any, shown: Any = shown) -> str | None:
+            if getattr(self, "is_flag", False) or getattr(self, "count", False):
+                return None
+            name = shown(self, ctx)
+            return _TYPE_WORDS.get(name, name) if isinstance(name, str) else name
+
+        display_type_rich._chinese = True  # type: ignore[attr-defined]
+        parameter.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 class _TitlesOnImport:
@@ -72,6 +95,7 @@ def use_chinese() -> None:
     from typer._click import exceptions, formatting
 
     translate_errors(exceptions, formatting)
+    _value_names()
     original = Command.get_help_option
     if getattr(original, "_chinese", False):
         return

@@ -78,7 +78,7 @@ def classify_command(
         str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")
     ] = None,
 ) -> None:
-    """重新分型：按当前规则（含配置目录里本所的 classification.toml）计算全部市场主体的三型和规模，列出变动。"""
+    """重新分型：按当前规则（含本所的classification.toml）计算全部市场主体的三型和规模，列出变动。"""
     from datetime import date
 
     from sqlmodel import Session

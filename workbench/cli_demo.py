@@ -59,3 +59,34 @@ def _remove_sqlite_files(url: str) -> None:
     path = Path(normalise_url(url).removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+SAMPLE_ROWS = 200
+
+
+def write_sample_register(url: str, path: Path, *, seed: int) -> None:
+    """A messy registration list (imports.sample_register) whose 所属网格 and 包联干部 are the demo office's,
+    so importing it shows the mess a county export has, not 400 lines about grids the office lacks."""
+    from imports.sample_register import write_messy_xlsx
+    from storage.tables import Grid, Officer
+
+    path = path.expanduser()
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    if path.exists():
+        say(f"文件已存在：{path}。为免覆盖您的文件，没有写入；请换一个文件名。", err=True)
+        raise typer.Exit(1)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            grids = tuple(session.exec(select(Grid.name).order_by(Grid.id)).scalars())  # type: ignore[call-overload]
+            officers = tuple(session.exec(select(Officer.name).order_by(Officer.id)).scalars())  # type: ignore[call-overload]
+    finally:
+        engine.dispose()
+    try:
+        write_messy_xlsx(path, SAMPLE_ROWS, seed, grids=grids, officers=officers)
+    except OSError as error:
+        say(f"示例登记名录没有写成：{path}（{error.strerror or error}）。请换一个能写入的位置。", err=True)
+        raise typer.Exit(1) from None
+    say(f"示例登记名录已写到：{path}（{SAMPLE_ROWS} 户，像县局系统导出的一样杂乱：标题行、数字格式的代码、多种日期写法）")
+    say(f"先预览再导入：workbench --db {url} import {path} --dry-run")

@@ -58,7 +58,7 @@ def export_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果，供脚本使用")] = False,
 ) -> None:
-    """导出市场主体名录到 Excel（或 CSV）：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
+    """导出市场主体名录到Excel或CSV：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
     from sqlmodel import Session
 
     from imports.export import export_register

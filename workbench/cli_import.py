@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 
 _HELP = (
-    "导入登记名录（xlsx/xls/ods/csv 等）：先预览（新增/更新/无变化/有错误），再一次性写入。\n\n"
+    "导入登记名录（xlsx、xls、ods、csv等）：先预览（新增/更新/无变化/有错误），再一次性写入。\n\n"
     "退出码：0 全部完成；1 未写入任何内容（文件无法读取、找不到所、数据被他人修改等）；"
     "3 已完成但有行未导入（有错误、文件内重复或待确认）；130 已中断，未写入。"
 )
@@ -70,6 +70,7 @@ def import_command(
 ) -> None:
     from imports.errors import ImportCancelled
     from imports.plan import ImportMode
+    from imports.plan_text import repeats_without_changes
     from workbench.cli_ready import ready_engine
     from workbench.services.errors import WorkbenchError
 
@@ -93,7 +94,8 @@ def import_command(
         say_json(_json(plan, result, errors_path, dry_run), indent=2)
     else:
         _print_plan(plan, errors_path)
-        say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
+        if not repeats_without_changes(plan):  # else the summary has said it all, in one sentence
+            say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):
         raise typer.Exit(EXIT_LEFT_OUT)
 
@@ -211,14 +213,20 @@ def _left_out(plan: ImportPlan) -> bool:
 
 def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
     from imports.plan import RowKind
+    from imports.plan_text import repeats_without_changes
 
     say(plan.summary_text())
+    if repeats_without_changes(plan):
+        return
     shown = 0
+    left = {"错误": 0, "提示": 0}  # the summary counts 提示 the same way: the two numbers agree
     for kind in (RowKind.INVALID, RowKind.DUPLICATE):
         for outcome in plan.outcomes_of(kind):
             for problem in outcome.problems:
                 if shown < SHOWN_PROBLEMS:
                     say(f"  {problem.message()}")
+                else:
+                    left["错误"] += 1
                 shown += 1
     imported = (entry for entry in plan.entries if entry.kind not in (RowKind.INVALID, RowKind.DUPLICATE))
     for entry in imported:
@@ -226,12 +234,12 @@ def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
             if not problem.blocking:
                 if shown < SHOWN_PROBLEMS:
                     say(f"  提示 {problem.message()}")
+                else:
+                    left["提示"] += 1
                 shown += 1
     if shown > SHOWN_PROBLEMS:
-        say(
-            f"  ……另有 {shown - SHOWN_PROBLEMS:,} 处问题"
-            + ("" if errors_path else "，用 --errors 错误.xlsx 可全部导出")
-        )
+        counts = "、".join(f"{count:,} 处{what}" for what, count in left.items() if count)
+        say(f"  ……另有 {counts}未列出" + ("" if errors_path else "，用 --errors 错误.xlsx 可全部导出"))
     for outcome in plan.name_matches[:10]:
         changes = "；".join(f"{change.label}：{change.before} 改为 {change.after}" for change in outcome.changes)
         say(f"  待确认 第 {outcome.row_number} 行「{outcome.name}」：{changes}")

@@ -57,7 +57,7 @@ def review_rows(plan: ImportPlan) -> ReviewRows:
         for problem in problems[:SHOWN]
     ]
     review.messages = [
-        problem.message() + ("" if problem.blocking else "（提示，不影响导入）")
+        problem.message() + ("" if problem.blocking else "（提示，本行照常导入）")
         for problem in problems[:SHOWN]
     ]
     changes = [

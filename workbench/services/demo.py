@@ -1,7 +1,7 @@
 """`workbench demo`: one realistic Wenzhou office with its grids, officers, businesses, figures and licenses.
 
 build_demo(engine, size=…, seed=…) writes everything in one transaction:
-one 市场监管所 picked from the Lucheng units of the 2017 list, six officers, six 片区 named after the
+the 五马 市场监管所 of the Lucheng units of the 2017 list (the README's office), six officers, six 片区 named after the
 office's townships, then `size` businesses with three years of figures, licenses and one change-log
 'create' row each. The same seed, size and day give the same rows, uuids included.
 Rows go in chunks through the driver (bulk_write.BulkWriter), never as ORM objects.
@@ -50,6 +50,10 @@ COUNTY = "鹿城区"
 BUREAU = "温州市鹿城区市场监督管理局"
 TOWNSHIP_SHARES = (0.6, 0.2, 0.2)
 GRID_SIDES = ("东", "西")
+DEMO_UNIT = "五马所"
+"""The README's office: its examples (`todo --officer 张伟`, `export --grid 五马东片区`) run on the demo as written."""
+README_OFFICERS = ("张伟", "单丽")
+"""The officers of the first two grids (五马东片区, 五马西片区), named as the README names them."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,8 @@ def _create_office(
         if unit.registration_authority == BUREAU
     ]
     townships = [town for town in reference.wenzhou_townships() if town.county_code == COUNTY_CODE]
-    unit = units[int(rng.random() * len(units))]
+    rng.random()  # once picked the unit: still drawn, so every row after it is what the same seed gave before
+    unit = next(name for name in units if name == DEMO_UNIT)
     stem = unit.removesuffix("所")
     home = next(index for index, town in enumerate(townships) if town.name.startswith(stem))
     chosen = [townships[(home + step) % len(townships)] for step in range(len(TOWNSHIP_SHARES))]
@@ -220,13 +225,14 @@ def _create_office(
                     "township_code": town.code,
                 },
             )
+            drawn = faker.name()  # drawn even when a README name replaces it: the seed's stream stays the same
             officer_id = _insert(
                 connection,
                 "officer",
                 {
                     **travelling(),
                     "office_id": office_id,
-                    "name": faker.name(),
+                    "name": README_OFFICERS[len(officer_ids)] if len(officer_ids) < len(README_OFFICERS) else drawn,
                     "phone": phones.mobile(),
                     "grid_id": grid_id,
                     "active": True,
