@@ -9,7 +9,6 @@ a failed or cancelled export leaves no file behind and no log row.
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime

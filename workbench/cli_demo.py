@@ -67,6 +67,9 @@ SAMPLE_ROWS = 200
 def write_sample_register(url: str, path: Path, *, seed: int) -> None:
     """A messy registration list (imports.sample_register) whose 所属网格 and 包联干部 are the demo office's,
     so importing it shows the mess a county export has, not 400 lines about grids the office lacks."""
+    from sqlmodel import col
+    from sqlmodel import select as select_names
+
     from imports.sample_register import write_messy_xlsx
     from storage.tables import Grid, Officer
 
@@ -79,8 +82,8 @@ def write_sample_register(url: str, path: Path, *, seed: int) -> None:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            grids = tuple(session.exec(select(Grid.name).order_by(Grid.id)).scalars())  # type: ignore[call-overload]
-            officers = tuple(session.exec(select(Officer.name).order_by(Officer.id)).scalars())  # type: ignore[call-overload]
+            grids = tuple(session.exec(select_names(Grid.name).order_by(col(Grid.id))).all())
+            officers = tuple(session.exec(select_names(Officer.name).order_by(col(Officer.id))).all())
     finally:
         engine.dispose()
     try:
