@@ -1,11 +1,14 @@
-"""今日走访路线: the officer's businesses, in one grid or all, in address order; Enter records a visit.
+"""今日走访路线: the day's stops (follow-ups due, 歇业 periods ended), grouped by street or community in natural
+address order; Enter records the visit, F3 opens the business, F6 narrows to one grid.
 
 Everything is read from the local database: the screen works the same on a laptop with no network.
+`workbench route` prints the same route (to paper, or to a file).
 """
 
 from __future__ import annotations
 
-import os
+from datetime import date
+from itertools import groupby
 
 from rich.text import Text
 from textual import on, work
@@ -25,8 +28,7 @@ from workbench.services.office import Choice
 from workbench.services.visit_route import RouteStop
 
 NAME_CELLS = 22
-PHONE_CELLS = 13
-LAST_CELLS = 10
+DOOR_CELLS = 16
 
 
 class RouteLoaded(Message):
@@ -45,6 +47,8 @@ class RouteScreen(WorkbenchScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.stops: list[RouteStop] = []
+        self.row_stops: list[RouteStop | None] = []
+        """One per table row: None for a street's heading."""
         self.grid_index = 0
         self.seen_data_version = -1
 
@@ -56,7 +60,8 @@ class RouteScreen(WorkbenchScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("今日走访路线", id="route-title")
-        yield TextTable(id="route-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="route-table", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="route-stop")
         yield WorkbenchFooter()
 
     def on_screen_resume(self) -> None:
@@ -69,23 +74,25 @@ class RouteScreen(WorkbenchScreen[None]):
         officer = self.workbench.officer
         self._load(
             self.workbench.actor,
+            self.workbench.today(),
             grid.id if grid else None,
             officer.id if officer else None,
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="route", description="读取走访路线")
-    def _load(self, actor: Actor, grid_id: int | None, officer_id: int | None) -> None:
-        stops = self.workbench.gateway.service.route(actor, grid_id=grid_id, officer_id=officer_id)
+    def _load(self, actor: Actor, day: date, grid_id: int | None, officer_id: int | None) -> None:
+        stops = self.workbench.gateway.service.route(actor, day=day, grid_id=grid_id, officer_id=officer_id)
         self.post_message(RouteLoaded(stops))
 
     def on_route_loaded(self, message: RouteLoaded) -> None:
         self.stops = message.stops
         grid = self.grid_choices[self.grid_index]
         officer = self.workbench.officer
+        today = self.workbench.today()
         self.query_one("#route-title", Static).update(
             Text.assemble(
                 ("今日走访路线", "bold"),
-                f"  {officer.name if officer else ''}  网格：",
+                f"  {officer.name if officer else ''}  {today.isoformat()}  网格：",
                 (grid.name if grid else "全部", "bold"),
                 f"  共 {len(self.stops)} 户  ",
                 ("F6 切换网格", "dim"),
@@ -94,29 +101,49 @@ class RouteScreen(WorkbenchScreen[None]):
         table = self.query_one("#route-table", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        address_cells = max(12, self.size.width - NAME_CELLS - PHONE_CELLS - LAST_CELLS - 2 * 4 - 1)
-        shared = _shared_region(self.stops)
+        why_cells = max(12, self.size.width - NAME_CELLS - DOOR_CELLS - 2 * 3 - 1)
         table.add_column("名称", width=NAME_CELLS)
-        table.add_column(f"地址（略去{shared}）" if shared else "地址", width=address_cells)
-        table.add_column("电话", width=PHONE_CELLS)
-        table.add_column("上次走访", width=LAST_CELLS)
-        for stop in self.stops:
-            last = (
-                stop.last_visited_on.isoformat() if stop.last_visited_on else Text("未走访", style="yellow")
-            )
-            table.add_row(
-                fit_cells(stop.name, NAME_CELLS),
-                fit_cells(stop.address.removeprefix(shared) or "-", address_cells),
-                stop.phone or "-",
-                last,
-            )
+        table.add_column("门牌", width=DOOR_CELLS)
+        table.add_column("事由", width=why_cells)
+        self.row_stops = []
+        for area, group in groupby(self.stops, key=lambda stop: stop.area):
+            stops = list(group)
+            table.add_row(Text(area, style="bold"), Text(f"{len(stops)} 户", style="bold"), "")
+            self.row_stops.append(None)
+            for stop in stops:
+                door = stop.street_address.removeprefix(area.split(" ")[0]).strip() or "-"
+                table.add_row(
+                    fit_cells(stop.name, NAME_CELLS), fit_cells(door, DOOR_CELLS), fit_cells("；".join(stop.reasons), why_cells)
+                )
+                self.row_stops.append(stop)
         if not self.stops:
-            table.add_row("（没有包联的在营主体）", "", "", "")
-        table.move_cursor(row=min(cursor, max(0, len(self.stops) - 1)))
+            table.add_row("（今天没有要上门的）", "", "")
+            self.row_stops.append(None)
+        first = 1 if len(self.row_stops) > 1 else 0
+        table.move_cursor(row=min(max(cursor, first), max(0, len(self.row_stops) - 1)))
+        self._show_stop(table.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#route-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        self._show_stop(event.cursor_row)
+
+    def _show_stop(self, row: int) -> None:
+        """The highlighted stop in full: what the table cuts at 80 columns, and who to ask for at the door."""
+        stop = self.row_stops[row] if 0 <= row < len(self.row_stops) else None
+        if stop is None:
+            self.query_one("#route-stop", Static).update(
+                "到期的走访跟进、届满的歇业期会列在这里    Enter 记录走访    F3 主体详情"
+            )
+            return
+        last = stop.last_visited_on.isoformat() if stop.last_visited_on else "未走访"
+        self.query_one("#route-stop", Static).update(
+            f"{stop.name}  {stop.street_address}  {stop.operator or ''} {stop.phone or ''}  上次走访 {last}\n"
+            + "；".join(stop.reasons)
+        )
 
     def _highlighted(self) -> RouteStop | None:
         row = self.query_one("#route-table", DataTable).cursor_row
-        return self.stops[row] if 0 <= row < len(self.stops) else None
+        return self.row_stops[row] if 0 <= row < len(self.row_stops) else None
 
     @on(DataTable.RowSelected, "#route-table")
     def _selected(self) -> None:
@@ -141,13 +168,3 @@ class RouteScreen(WorkbenchScreen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-
-def _shared_region(stops: list[RouteStop]) -> str:
-    """「温州市鹿城区」 when every address starts with it: the street is what the column has room for."""
-    addresses = [stop.address for stop in stops if stop.address]
-    if not addresses:
-        return ""
-    prefix = os.path.commonprefix(addresses)
-    cut = max(prefix.rfind(mark) for mark in "市区县")
-    return prefix[: cut + 1] if cut >= 0 else ""

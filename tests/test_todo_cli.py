@@ -185,3 +185,36 @@ def test_appeals_are_listed_most_urgent_first(office_db: str) -> None:
         runner.invoke(app, ["--db", office_db, "appeals", "--officer", "单丽", "--json"]).output
     )
     assert [line["business_name"] for line in as_json] == ["阿香奶茶店"]
+
+
+def test_the_route_prints_whats_due_by_street_for_one_officer(office_db: str) -> None:
+    from workbench.services.visits import record_visit
+
+    engine = make_engine(office_db)
+    with Session(engine) as session:
+        office = offices(session=session)[0]
+        staff = {choice.name: choice.id for choice in officers(session=session, office_id=office.id)}
+        actor = Actor(who="张伟", device="测试机", office_id=office.id, officer_id=staff["张伟"])
+        for name, address, due in (("丰门路大店", "温州市鹿城区丰门路102号", "2026-11-20"),
+                                   ("丰门路小店", "温州市鹿城区丰门路10号", "2026-11-23"),
+                                   ("未到期店", "温州市鹿城区丰门路1号", "2026-12-30")):  # fmt: skip
+            business = create_business(
+                session=session, actor=actor, data={"name": name, "address": address, "officer_id": staff["张伟"]}
+            )
+            record_visit(session, actor=actor, business_uuid=business.uuid, data={
+                "visited_on": "2026-11-02", "finding": "正常经营", "follow_ups": [{"action": "复查", "due_on": due}],
+            })  # fmt: skip
+        session.commit()
+    engine.dispose()
+    result = runner.invoke(app, ["--db", office_db, "route", "--officer", "张伟", "--day", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "今日走访路线（张伟，2026-11-23）：共 2 户",
+        "【丰门路】",
+        "  1. 丰门路小店  丰门路10号",
+        "     跟进：复查（期限 2026-11-23）",
+        "  2. 丰门路大店  丰门路102号",
+        "     跟进：复查（期限 2026-11-20）",
+    ]
+    nobody = runner.invoke(app, ["--db", office_db, "route", "--officer", "单丽", "--day", "2026-11-23"])
+    assert nobody.output.splitlines()[1] == "这一天没有到期的走访跟进或歇业届满核实。"

@@ -39,7 +39,24 @@ def test_appeal_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=keys("f8", "enter"))
 
 
-def test_visit_route_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+def test_visit_route_80x24(app: WorkbenchApp, sqlite_engine: Engine, snap_compare: Any) -> None:
+    """Two doors due on 王芳's route: a follow-up at 张记 (五马街) and one at 李家 (人民路), each under its street."""
+    from sqlmodel import Session, select
+
+    from storage.audit import Actor
+    from storage.tables import Business, Office, Officer
+    from workbench.services.visits import record_visit
+
+    with Session(sqlite_engine) as session:
+        office_id = session.exec(select(Office.id)).one()
+        officer_id = session.exec(select(Officer.id).where(Officer.name == "王芳")).one()
+        actor = Actor("王芳", "测试终端", office_id, officer_id)
+        for name, action in (("鹿城区张记小吃店", "复查灭蝇设施"), ("鹿城区李家便利店", "核实是否恢复营业")):
+            uuid = session.exec(select(Business.uuid).where(Business.name == name)).one()
+            record_visit(session, actor=actor, business_uuid=uuid, data={
+                "visited_on": "2025-05-20", "finding": "正常经营", "follow_ups": [{"action": action, "due_on": "2025-05-30"}],
+            })  # fmt: skip
+        session.commit()
     assert snap_compare(app, terminal_size=SIZE, run_before=keys("f6"))
 
 

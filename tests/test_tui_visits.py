@@ -91,28 +91,44 @@ async def test_an_unreadable_follow_up_date_is_named(
         )
 
 
-async def test_todays_route_by_grid_and_a_visit_from_it(
+async def test_todays_route_is_whats_due_grouped_by_street_and_a_visit_from_it(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
+    """李强 has follow-ups due at 瓯江贸易 (江滨路 88 号, due today) and the cooperative (藤桥镇 1 号, overdue),
+    and one not due yet at 瓯江贸易: the route is those two doors, each under its street."""
+    from storage.audit import Actor
+    from workbench.services.visits import record_visit
+
+    with Session(sqlite_engine) as session:
+        actor = Actor("李强", "测试终端", office.office_id, office.officer_ids["李强"])
+        for name, due in (("温州市瓯江贸易有限公司", "2025-06-01"), ("温州绿野果蔬专业合作社", "2025-05-28")):
+            record_visit(session, actor=actor, business_uuid=office.business_uuids[name], data={
+                "visited_on": "2025-05-20", "finding": "正常经营",
+                "follow_ups": [{"action": "复查台账", "due_on": due}, {"action": "年底回访", "due_on": "2025-12-20"}],
+            })  # fmt: skip
+        session.commit()
     app = build_app(sqlite_engine, tmp_path, remember="李强")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "f6")
         assert isinstance(app.screen, RouteScreen)
-        # 李强's businesses in business: 瓯江贸易 (城西) and the cooperative (城西); 全部 grids first.
-        names = [row[0] for row in table_rows(app, "route-table")]
-        assert sorted(names) == ["温州市瓯江贸易有限公司", "温州绿野果蔬专业合作社"]
-        assert "网格：全部" in shown(app, "route-title")
+        assert [row[:3] for row in table_rows(app, "route-table")] == [
+            ["江滨路", "1 户", ""],
+            ["温州市瓯江贸易有限公司", "88 号", "跟进：复查台账（期限 2025-06-01）"],
+            ["藤桥镇", "1 户", ""],
+            ["温州绿野果蔬专业合作社", "1 号", "跟进：复查台账（期限 2025-05-28）"],
+        ]
+        assert "网格：全部" in shown(app, "route-title") and "共 2 户" in shown(app, "route-title")
+        assert "0577-88881234" in shown(app, "route-stop")  # who to call, shown for the highlighted door
         await press(pilot, "f6")
         assert "网格：城东片区" in shown(app, "route-title")
-        assert table_rows(app, "route-table")[0][0] == "（没有包联的在营主体）"
+        assert table_rows(app, "route-table")[0][0] == "（今天没有要上门的）"
         await press(pilot, "f6")
-        assert len(table_rows(app, "route-table")) == 2
+        assert len(table_rows(app, "route-table")) == 4
         await press(pilot, "enter")
         assert isinstance(app.screen, VisitDialog)
         await press(pilot, "enter", "down", "down", "enter")  # 走访结果: 已停业
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, RouteScreen)
-        assert table_rows(app, "route-table")[0][3] == "2025-06-01"
     with Session(sqlite_engine) as session:
-        assert session.exec(select(Visit.finding)).one() == "已停业"
+        assert session.exec(select(Visit.finding).where(Visit.visited_on == date(2025, 6, 1))).one() == "已停业"

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from storage.tables import ChangeLog
 from workbench.services.errors import NotFound, SaveConflict, ValidationFailed
 from workbench.services.register import get_business, update_business
-from workbench.services.visits import complete_follow_up, list_visits, record_visit, todays_route
+from workbench.services.visits import complete_follow_up, day_route, list_visits, record_visit
 
 
 def test_a_visit_that_sees_a_new_phone_changes_the_business_through_its_edit_path(session: Session) -> None:
@@ -139,25 +139,35 @@ def test_follow_ups_are_listed_and_completed(session: Session) -> None:
         complete_follow_up(session, actor=world.actor, follow_up_uuid=follow_up.uuid, base_version=1)
 
 
-def test_todays_route_is_the_officers_businesses_in_walking_order(session: Session) -> None:
+def test_the_days_route_is_what_is_due_grouped_by_street_in_natural_order(session: Session) -> None:
+    """Only businesses with something due by the day (a follow-up, overdue included; an ended 歇业): not the
+    officer's whole list. 五马街 10号 comes before 102号, and 解放路 is its own group."""
     world = make_world(session)
-    record_visit(
-        session,
-        actor=world.actor,
-        business_uuid=world.noodle_uuid,
-        data={"visited_on": "2026-11-02", "finding": "正常经营"},
-    )
+    day = date(2026, 11, 23)
+    for uuid, address in ((world.noodle_uuid, "温州市鹿城区五马街102号"), (world.tea_uuid, "温州市鹿城区五马街10号")):
+        business = get_business(session=session, actor=world.actor, business_uuid=uuid)
+        update_business(session=session, actor=world.actor, business_uuid=uuid, base_version=business.version,
+                        changes={"address": address})  # fmt: skip
+    for uuid, due_on in ((world.noodle_uuid, "2026-11-20"), (world.tea_uuid, "2026-11-23")):
+        record_visit(session, actor=world.actor, business_uuid=uuid, data={
+            "visited_on": "2026-11-02", "finding": "正常经营", "follow_ups": [{"action": "复查", "due_on": due_on}],
+        })  # fmt: skip
     session.commit()
-    route = todays_route(session, actor=world.actor)
-    assert [stop.name for stop in route] == ["阿香奶茶店", "老街兰州拉面馆"]  # 五马街1号 before 3号
-    assert route[1].last_visited_on == date(2026, 11, 2) and route[0].last_visited_on is None
-    assert [
-        stop.name
-        for stop in todays_route(
-            session, actor=world.actor, grid_id=world.second_grid_id, officer_id=world.second_officer_id
-        )
-    ] == ["西片便利店"]
-    assert todays_route(session, actor=world.actor, grid_id=world.second_grid_id) == []
+    route = day_route(session, actor=world.actor, day=day)
+    assert [(stop.area, stop.name) for stop in route] == [("五马街", "阿香奶茶店"), ("五马街", "老街兰州拉面馆")]
+    assert route[0].reasons == ("跟进：复查（期限 2026-11-23）",)
+    assert route[1].reasons == ("跟进：复查（期限 2026-11-20）",)  # overdue: still on today's walk
+    assert route[1].last_visited_on == date(2026, 11, 2) and route[0].street_address == "五马街10号"
+    assert day_route(session, actor=world.actor, day=date(2026, 11, 19)) == []  # nothing due yet
+    assert day_route(session, actor=world.actor, day=day, grid_id=world.second_grid_id) == []
+    # 单丽's 西片便利店: a 歇业 period that ended is a stop too.
+    shop = get_business(session=session, actor=world.actor, business_uuid=world.shop_uuid)
+    update_business(session=session, actor=world.actor, business_uuid=shop.uuid, base_version=shop.version, changes={
+        "suspended": True, "suspended_from": "2026-05-01", "suspended_until": "2026-11-01",
+    })  # fmt: skip
+    session.commit()
+    [stop] = day_route(session, actor=world.actor, day=day, officer_id=world.second_officer_id)
+    assert (stop.area, stop.reasons) == ("解放路", ("歇业期已于 2026-11-01 届满，核实是否恢复营业",))
 
 
 def test_visits_stay_inside_their_office(session: Session) -> None:
@@ -169,7 +179,7 @@ def test_visits_stay_inside_their_office(session: Session) -> None:
         record_visit(
             session, actor=world.other_actor, business_uuid=world.noodle_uuid, data={"finding": "正常经营"}
         )
-    assert [stop.name for stop in todays_route(session, actor=world.other_actor)] == ["南汇水果店"]
+    assert day_route(session, actor=world.other_actor, day=date(2026, 11, 23)) == []
 
 
 def test_the_visit_goes_to_the_officer_at_the_keyboard_even_when_two_share_a_name(session: Session) -> None:

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
-    from workbench import cli_service_lists
+    from workbench import cli_route, cli_service_lists
 
     app.command("todo")(todo_command)
+    app.command("route")(cli_route.route_command)
     cli_service_lists.register(app)
 
 

@@ -1,4 +1,4 @@
-"""Field visits (走访): record one, apply what was observed to the business, follow-ups; today's route
+"""Field visits (走访): record one, apply what was observed to the business, follow-ups; the day's route
 (visit_route, re-exported here).
 
 Observed changes (phone, address, employees) go through register.update_business, the normal edit path,
@@ -28,7 +28,7 @@ from workbench.services.service_common import (
     office_officer,
     officer_names,
 )
-from workbench.services.visit_route import RouteStop, todays_route
+from workbench.services.visit_route import RouteStop, day_route
 
 FOLLOW_UP_NOTE_FIELD = "done_note"
 """The change-log field holding 办理情况 when a follow-up is marked done (or why it was opened again)."""
@@ -41,7 +41,7 @@ __all__ = [
     "list_visits",
     "record_visit",
     "reopen_follow_up",
-    "todays_route",
+    "day_route",
 ]
 
 

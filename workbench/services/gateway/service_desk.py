@@ -105,11 +105,12 @@ class ServiceDesk:
             )  # fmt: skip
             return visit.uuid
 
-    def route(self, actor: Actor, *, grid_id: int | None, officer_id: int | None) -> list[RouteStop]:
-        from workbench.services.visit_route import todays_route
+    def route(self, actor: Actor, *, day: date, grid_id: int | None, officer_id: int | None) -> list[RouteStop]:
+        """今日走访路线: the officer's stops due by `day`, grouped by street, in natural address order."""
+        from workbench.services.visit_route import day_route
 
         with self._work.reading() as session:
-            return todays_route(session, actor=actor, grid_id=grid_id, officer_id=officer_id)
+            return day_route(session, actor=actor, day=day, grid_id=grid_id, officer_id=officer_id)
 
     def timeline(self, actor: Actor, business_uuid: str) -> list[TimelineEntry]:
         from workbench.services.timeline import business_timeline
