@@ -137,8 +137,7 @@ class RouteScreen(WorkbenchScreen[None]):
             return
         last = stop.last_visited_on.isoformat() if stop.last_visited_on else "未走访"
         self.query_one("#route-stop", Static).update(
-            f"{stop.name}  {stop.street_address}  {stop.operator or ''} {stop.phone or ''}  上次走访 {last}\n"
-            + "；".join(stop.reasons)
+            "；".join(stop.reasons) + f"\n{stop.name}  {stop.operator or ''} {stop.phone or ''}  上次走访 {last}"
         )
 
     def _highlighted(self) -> RouteStop | None:
