@@ -102,7 +102,8 @@ def business_history(
     )
     return [
         HistoryLine(
-            row.at, row.who, row.device, row.action, row.field,
+            row.at, row.who, row.device, row.action,
+            row.field or ("year_figures" if row.entity_uuid in years else ""),
             f"{years[row.entity_uuid]}年度{_FIGURE_LOG_LABELS.get(row.field, row.field)}"
             if row.entity_uuid in years else field_label(row.field),
             row.old, row.new,
