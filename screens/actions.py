@@ -194,7 +194,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("figures", "n", "add_figures", "新增一个年度的经营数据", "add figures", short="新增"),
     KeyAction("figures", "f4", "edit_figures", "修改选中年度的经营数据", "edit figures", short="修改"),
     KeyAction("figures", "enter", "", "修改选中年度的经营数据", bound=False),
-    KeyAction("figures", "delete", "delete_figures", "删除选中年度的经营数据（先确认）", "delete figures",
+    KeyAction("figures", "d", "delete_figures", "删除选中年度的经营数据（先确认）", "delete figures",
               short="删除"),
     # 分型分类 (issue 5): the detail tab's own keys, and the recompute screen
     KeyAction("classification", "r", "override", "人工认定分型（写明理由）", "override tier", short="人工认定"),

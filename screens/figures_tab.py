@@ -1,4 +1,4 @@
-"""The 经营数据 tab of the business detail: one line a year, and its keys: N 新增, Enter / F4 修改, Delete 删除.
+"""The 经营数据 tab of the business detail: one line a year, and its keys: N 新增, Enter / F4 修改, D 删除.
 
 Every save or delete reclassifies the business at once (in the same transaction, see
 workbench.services.year_figures); the tab shows what it did and what the classification did underneath

@@ -74,8 +74,8 @@ async def test_a_year_typed_in_wan_moves_the_household_to_development(
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
         assert table_rows(app)[0] == ["2025年", "300万元", "2,000元", "6人", "2人"]
-        said = ("已新增2025年度经营数据\n分型：成长型 → 发展型（近12个月有纳税记录（2,000元）；参保2人；雇员6人；"
-                "存续6年；营业收入300万元 ≥ 发展型门槛100万元）")  # fmt: skip
+        said = ("已新增2025年度经营数据\n分型：成长型 → 发展型\n依据：近12个月有纳税记录（2,000元）；参保2人；雇员6人；"
+                "存续6年；营业收入300万元 ≥ 发展型门槛100万元")  # fmt: skip
         assert said in notices(app)
         assert shown(app, "#figures-outcome") == said
         assert app.screen.query_one("#figure-table", DataTable).cursor_row == 0
@@ -103,7 +103,7 @@ async def test_the_unit_chosen_with_keys_reads_bare_numbers_in_wan(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert table_rows(app)[0] == ["2025年", "48.5万元", "3,200元", "-", "-"]
-        assert "分型仍为成长型（" in shown(app, "#figures-outcome")
+        assert "分型仍为成长型\n依据：" in shown(app, "#figures-outcome")
 
 
 async def test_an_edit_changes_the_row_and_a_year_already_there_is_said(
@@ -120,7 +120,7 @@ async def test_an_edit_changes_the_row_and_a_year_already_there_is_said(
         await settle(pilot)
         assert table_rows(app) == [["2024年", "150万元", "3,200元", "4人", "2人"],
                                    ["2023年", "123.7万元", "9,650元", "5人", "3人"]]  # fmt: skip
-        assert shown(app, "#figures-outcome").startswith("已修改2024年度经营数据\n分型：成长型 → 发展型（")
+        assert shown(app, "#figures-outcome").startswith("已修改2024年度经营数据\n分型：成长型 → 发展型\n依据：")
         # 新增 of a year that exists: said while typing, and saving edits it (still two rows)
         await pilot.press("n", *"2023")
         await settle(pilot)
@@ -139,18 +139,18 @@ async def test_a_year_is_deleted_after_a_confirmation(sqlite_engine: Engine, off
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_figures(pilot, *ZHANG)
-        await pilot.press("delete")
+        await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert app.screen.question.startswith("删除2024年度经营数据（营业收入48.2万元，纳税额3,200元，")
         await pilot.press("enter")  # the safe answer has the focus: nothing is deleted
         await settle(pilot)
         assert len(table_rows(app)) == 2
-        await pilot.press("delete", "left", "enter")
+        await pilot.press("d", "left", "enter")
         await settle(pilot)
         assert table_rows(app) == [["2023年", "123.7万元", "9,650元", "5人", "3人"]]
         # 2023 is now the latest year, and its 123.65万元 is over the 100万元 line
-        assert shown(app, "#figures-outcome").startswith("已删除2024年度经营数据\n分型：成长型 → 发展型（")
+        assert shown(app, "#figures-outcome").startswith("已删除2024年度经营数据\n分型：成长型 → 发展型\n依据：")
         await pilot.press("4")
         await settle(pilot)
         history = app.screen.query_one("#history-table", DataTable)
@@ -206,8 +206,8 @@ async def test_a_business_made_by_hand_gets_its_first_figures_and_shows_its_firs
         await settle(pilot)
         # tax paid and revenue: 成长型; one year old, under the 2 years 发展型 asks
         assert shown(app, "#figures-outcome") == (
-            "已新增2024年度经营数据\n分型：生存型 → 成长型（近12个月有纳税记录（800元）；参保1人；营业收入20万元；"
-            "存续1年 < 发展型要求2年）"
+            "已新增2024年度经营数据\n分型：生存型 → 成长型\n依据：近12个月有纳税记录（800元）；参保1人；营业收入20万元；"
+            "存续1年 < 发展型要求2年"
         )
 
 

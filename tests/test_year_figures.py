@@ -85,8 +85,8 @@ def test_a_new_year_over_the_line_moves_the_household_to_development(
     ]  # fmt: skip
     change = outcome.classification
     assert (change.before.tier, change.after.tier) == ("growth", "development")
-    assert change.notice == "分型：成长型 → 发展型（近12个月有纳税记录（2,000元）；参保2人；雇员6人；存续6年；" \
-                           "营业收入300万元 ≥ 发展型门槛100万元）"
+    assert change.notice == ("分型：成长型 → 发展型\n"
+                             "依据：近12个月有纳税记录（2,000元）；参保2人；雇员6人；存续6年；营业收入300万元 ≥ 发展型门槛100万元")
     stored = classification_of(session, actor=actor, business_uuid=office.business_uuids[ZHANG])
     assert stored.tier is not None and stored.tier.value == "development"
     assert stored.inputs["figures_year"] == 2025
@@ -106,7 +106,7 @@ def test_recording_a_year_already_there_edits_that_row(
     assert (row.revenue, row.version, row.source) == (500_000, 2, "手工录入")
     assert _log(session, row.uuid) == [("update", "revenue", "482000", "500000"), ("update", "source", "", "手工录入")]
     # a never-classified household: before is what it would have been, 成长型 both times (50万 < 100万)
-    assert outcome.classification.notice.startswith("分型仍为成长型（")
+    assert outcome.classification.notice.startswith("分型仍为成长型\n依据：")
     again = record_year_figures(session, actor=actor, business_uuid=office.business_uuids[ZHANG], entry=entry,
                                 rules=rules, today=TODAY)  # fmt: skip
     assert again.action == "unchanged" and _year_row(session, 2024).version == 2
@@ -201,7 +201,8 @@ def test_an_override_stays_while_the_computed_tier_moves_underneath(
                                   entry=FiguresEntry(year=2025, revenue="300万", tax_paid="2000"))  # fmt: skip
     session.commit()
     assert outcome.classification.notice.splitlines() == [
-        "计算分型：成长型 → 发展型（近12个月有纳税记录（2,000元）；存续6年；营业收入300万元 ≥ 发展型门槛100万元）",
+        "计算分型：成长型 → 发展型",
+        "依据：近12个月有纳税记录（2,000元）；存续6年；营业收入300万元 ≥ 发展型门槛100万元",
         "人工认定「生存型」保持不变，取消认定后才按计算结果",
     ]
     view = classification_of(session, actor=actor, business_uuid=zhang)
@@ -219,7 +220,7 @@ def test_a_household_made_by_hand_goes_from_no_figures_to_growth(
     outcome = record_year_figures(session, actor=actor, business_uuid=business.uuid, rules=rules, today=TODAY,
                                   entry=FiguresEntry(year=2024, revenue="300万", tax_paid="1200", insured_staff="1"))
     assert outcome.classification.notice == (
-        "分型：生存型 → 成长型（近12个月有纳税记录（1,200元）；参保1人；营业收入300万元；存续1年 < 发展型要求2年）"
+        "分型：生存型 → 成长型\n依据：近12个月有纳税记录（1,200元）；参保1人；营业收入300万元；存续1年 < 发展型要求2年"
     )
     assert (outcome.classification.before.explanation) == "生存型：没有年度经营数据，按生存型"
 

@@ -15,7 +15,7 @@ from workbench.domain.figures import FIGURE_LABELS
 from workbench.domain.reference import industry_name
 from workbench.services.register import get_business
 
-_FIGURE_LOG_LABELS = {**FIGURE_LABELS, "source": "来源", "deleted_at": "删除标记", "": "经营数据"}
+_FIGURE_LOG_LABELS = {**FIGURE_LABELS, "year": "经营数据", "source": "来源", "deleted_at": "删除标记", "": "经营数据"}
 
 
 @dataclass(frozen=True)

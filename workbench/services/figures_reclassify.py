@@ -1,5 +1,5 @@
 """After a year's figures change by hand: the business's tier and size class recomputed in the same
-transaction, and what moved, in words the detail page shows (「分型：生存型 → 成长型（…）」).
+transaction, and what moved, in words the detail page shows (「分型：生存型 → 成长型」, 「依据：…」).
 
 A manual 认定 (override) is never touched by a recompute: the computed tier moves underneath it and the
 notice says the 认定 stays.
@@ -49,15 +49,17 @@ class ClassificationChange:
 
     @property
     def notice(self) -> str:
-        """「分型：生存型 → 成长型（…）」, 「分型仍为成长型（…）」; the size class when it moved; the 认定."""
+        """「分型：生存型 → 成长型」 or 「分型仍为成长型」 and the reasons (「依据：…」); the size class when it
+        moved; the 认定 when there is one. One line each."""
         before, after = self.before, self.after
         lines = []
         if after.tier is not None or before.tier is not None:
             head = "计算分型" if after.override_tier else "分型"
             if self.tier_moved:
-                lines.append(f"{head}：{_tier(before.tier)} → {_tier(after.tier)}（{_reasons(after.explanation)}）")
+                lines.append(f"{head}：{_tier(before.tier)} → {_tier(after.tier)}")
             else:
-                lines.append(f"{head}仍为{_tier(after.tier)}（{_reasons(after.explanation)}）")
+                lines.append(f"{head}仍为{_tier(after.tier)}")
+            lines.append(f"依据：{_reasons(after.explanation)}")  # its own line: 80 columns fold it there
             if after.override_tier:
                 lines.append(f"人工认定「{_tier(after.override_tier)}」保持不变，取消认定后才按计算结果")
         if self.size_moved:
