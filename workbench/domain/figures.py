@@ -8,8 +8,8 @@ the value, so the form shows it under the field and the import names it in the r
 Bounds (docs/rules.md §8):
 - a year from FIRST_YEAR (1980: 个体工商户 were registered again from 1979, so no office holds turnover of
   a business before 1980) to the current year (a year still running may be entered, a future one not);
-- amounts are never negative, and at most MAX_AMOUNT_YUAN (10 万亿元, more than the largest company's
-  revenue: a bigger number is a unit typed wrong); money is kept in whole yuan, fen rounded half up;
+- amounts are read as the register reads 资金数额 (workbench.domain.values.parse_money: never negative,
+  under 1,000 万亿元, whole yuan with fen rounded half up);
 - headcounts are whole numbers, never negative, at most MAX_HEADCOUNT (as the register's 从业人员).
 No rule relates 参保人数 to 从业人员 (a household may insure its operator alone), so none is checked.
 """
@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
+from workbench.domain.values import parse_int, parse_money
+
 FIRST_YEAR = 1980
-MAX_AMOUNT_YUAN = 10_000_000_000_000  # 10 万亿元
 MAX_HEADCOUNT = 10_000_000
 MANUAL_SOURCE = "手工录入"
 """year_figures.source of a row a person typed in (an import writes its file's name)."""
@@ -46,9 +47,7 @@ class AmountUnit(StrEnum):
     WAN = "万元"
 
 
-_MULTIPLIERS = {"亿元": 100_000_000, "亿": 100_000_000, "万元": 10_000, "万": 10_000, "元": 1}
-_UNIT_SUFFIX = re.compile(r"(亿元|亿|万元|万|元)$")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_FACTORS = {AmountUnit.YUAN: 1, AmountUnit.WAN: 10_000}
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|万|元)\s*[）)]")
 
 
@@ -60,12 +59,6 @@ class FigureError(ValueError):
         self.message = message
 
 
-def _text(value: object) -> str:
-    """Full-width digits and commas as ASCII, spaces and thousands separators gone."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    return re.sub(r"[\s,，_']", "", text).lstrip("¥")
-
-
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -74,7 +67,7 @@ def parse_year(value: object, today: date) -> int:
     """2024 from 2024, "2024", "2024年", "2024年度"; FigureError outside FIRST_YEAR..today's year."""
     if is_blank(value):
         raise FigureError("请填写年度，如 2024")
-    text = _text(value).removesuffix("年度").removesuffix("年")
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value))).removesuffix("年度").removesuffix("年")
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     if not re.fullmatch(r"\d{4}", text):
@@ -87,53 +80,33 @@ def parse_year(value: object, today: date) -> int:
 
 def parse_amount(value: object, unit: AmountUnit | str = AmountUnit.YUAN, label: str = "金额") -> int | None:
     """Whole yuan from what a person or a cell gives: None when blank. "120万" and "1,200,000" are both
-    1,200,000; a bare number is in `unit`; fen are rounded to the yuan."""
+    1,200,000; a bare number is in `unit`; fen are rounded to the yuan. What is accepted is the register's
+    (values.parse_money, which the form's 资金数额 and the import use); the sentence names the field."""
     if is_blank(value):
         return None
-    multiplier = _MULTIPLIERS[str(AmountUnit(unit))]
-    if isinstance(value, bool):
-        raise FigureError(f"{label}「{value}」不是金额，请填数字，如 120万 或 1,200,000")
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-    else:
-        text = _text(value)
-        if found := _UNIT_SUFFIX.search(text):
-            multiplier = _MULTIPLIERS[found.group(1)]
-            text = text[: found.start()]
-        if not _NUMBER.fullmatch(text):
-            raise FigureError(f"{label}「{value}」不是金额，请填数字，如 120万 或 1,200,000")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
-            raise FigureError(f"{label}「{value}」不是金额，请填数字") from None
-    if not number.is_finite():
-        raise FigureError(f"{label}「{value}」不是金额，请填数字")
-    if number < 0:
-        raise FigureError(f"{label}不能为负数（现在是「{value}」）")
-    yuan = int((number * multiplier).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if yuan > MAX_AMOUNT_YUAN:
-        raise FigureError(f"{label}「{value}」超过 10 万亿元，请核对单位（元 / 万元）")
-    return yuan
+    try:
+        return parse_money(value, _FACTORS[AmountUnit(unit)])
+    except ValueError as error:
+        if "过大" in str(error):
+            raise FigureError(f"{label}「{value}」过大，请核对单位（元 / 万元）") from None
+        if "负数" in str(error):
+            raise FigureError(f"{label}不能为负数（现在是「{value}」）") from None
+        raise FigureError(f"{label}「{value}」不是金额，请填数字，如 120万 或 1,200,000") from None
 
 
 def parse_headcount(value: object, label: str = "人数") -> int | None:
-    """A whole number of people (5 from 5, "5", "5人", 5.0); None when blank."""
+    """A whole number of people (5 from 5, "5", "5人", 5.0); None when blank (values.parse_int's reading)."""
     if is_blank(value):
         return None
-    if isinstance(value, bool):
-        raise FigureError(f"{label}「{value}」应为整数（人）")
-    text = _text(value).removesuffix("人")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = parse_int(value)
+    except ValueError as error:
+        if "负数" in str(error):
+            raise FigureError(f"{label}不能为负数（现在是「{value}」）") from None
         raise FigureError(f"{label}「{value}」应为整数（人），如 5") from None
-    if not number.is_finite() or number != number.to_integral_value():
-        raise FigureError(f"{label}「{value}」应为整数（人），如 5")
-    if number < 0:
-        raise FigureError(f"{label}不能为负数（现在是「{value}」）")
-    if number > MAX_HEADCOUNT:
+    if number is not None and number > MAX_HEADCOUNT:
         raise FigureError(f"{label}超过 {MAX_HEADCOUNT:,} 人，请核对")
-    return int(number)
+    return number
 
 
 def unit_in_header(header: str) -> AmountUnit | None:
