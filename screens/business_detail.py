@@ -42,9 +42,9 @@ GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FI
 LABEL_WIDTH = 16
 """Cells for field labels: 「统一社会信用代码」 is the longest, at 16."""
 TWO_PAIRS_FROM = 100
+"""From this many cells wide, the field grid shows two label/value pairs per line."""
 FIRST_LOAN_GROUP = GROUPS[-1]
 """首贷户 is shown with the 管理 fields: it is the office's record of its support, like the tags."""
-"""From this many cells wide, the field grid shows two label/value pairs per line."""
 
 
 class DetailLoaded(Message):
