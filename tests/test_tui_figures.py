@@ -218,3 +218,19 @@ def test_figures_dialog_80x24(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     pressed = ("escape", *ZHANG, "3", "n", *"2024", "tab", *"150万", "tab", "tab", *"3200")
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*pressed))
+
+
+async def test_an_edit_left_unchanged_closes_without_asking(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_figures(pilot, *ZHANG)
+        await pilot.press("down", "enter")  # Enter edits too: the 2023 line
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FiguresDialog) and dialog.row is not None and dialog.row.year == 2023
+        assert dialog.read()["revenue"] == "1,236,500" and shown(app, "#echo-revenue") == "＝ 123.65万元（1,236,500元）"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
