@@ -245,3 +245,31 @@ def test_the_detail_history_names_the_year(
     history = business_detail(session=session, actor=actor, business_uuid=zhang).history
     assert [(line.field_label, line.old, line.new) for line in history[:2]] == [
         ("2024年度来源", "", "手工录入"), ("2024年度营业收入", "482000", "500000")]
+
+
+def test_the_desk_commits_a_save_and_a_refusal_writes_nothing(
+    engine: Engine, office: Office_, actor: Actor, rules: LoadedRules[TierRules]
+) -> None:
+    from storage.tables_classification import ClassificationResult
+    from workbench.services.gateway import Gateway
+
+    desk = Gateway(engine).figures
+    zhang = office.business_uuids[ZHANG]
+    with pytest.raises(ValidationFailed):
+        desk.record(actor, zhang, FiguresEntry(year=2025, revenue="300万", employees="-1"), rules=rules, today=TODAY)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(YearFigures)).one() == 2
+        assert session.exec(select(func.count()).select_from(ClassificationResult)).one() == 0
+    saved = desk.record(actor, zhang, FiguresEntry(year=2025, revenue="300万", tax_paid="2000"), rules=rules,
+                        today=TODAY)  # fmt: skip
+    with Session(engine) as session:  # another session sees the row and the new tier: both were committed
+        row = session.exec(select(YearFigures).where(col(YearFigures.uuid) == saved.figures_uuid)).one()
+        tier = session.exec(select(ClassificationResult.tier)).one()
+        assert (row.revenue, tier) == (3_000_000, "development")
+    with pytest.raises(SaveConflict):  # a stale version: neither the tombstone nor a reclassification is kept
+        desk.delete(actor, zhang, saved.figures_uuid, 7, rules=rules, today=TODAY)
+    with Session(engine) as session:
+        row = session.exec(select(YearFigures).where(col(YearFigures.uuid) == saved.figures_uuid)).one()
+        assert (row.deleted_at, row.version) == (None, 1)
+    deleted = desk.delete(actor, zhang, saved.figures_uuid, 1, rules=rules, today=TODAY)
+    assert (deleted.action, deleted.classification.after.tier) == ("deleted", "growth")
