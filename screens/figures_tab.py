@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 from screens.actions import bindings
 from screens.figures_dialog import FiguresDialog, outcome_text
@@ -135,6 +136,12 @@ class FiguresTab(Vertical):
             actor, self.business_uuid, line.uuid, line.version, rules=rules, today=today
         )
         self.post_message(self.Deleted(outcome))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A refused delete (changed or deleted on another terminal) is said in a dialog; nothing was written."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            event.stop()
+            self.workbench.show_error(event.worker.error)
 
     def on_figures_tab_deleted(self, message: FiguresTab.Deleted) -> None:
         message.stop()

@@ -234,3 +234,28 @@ async def test_an_edit_left_unchanged_closes_without_asking(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
+
+
+async def test_a_delete_of_a_year_changed_elsewhere_is_refused_in_a_dialog(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from screens.widgets.dialogs import ErrorDialog
+    from workbench.services.classification import load_rules
+    from workbench.services.year_figures import FiguresEntry, record_year_figures
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_figures(pilot, *ZHANG)
+        with Session(sqlite_engine) as session:  # 李强 edits 2024 on another terminal after the tab was read
+            rules, _error = load_rules(None)
+            record_year_figures(session, actor=Actor("李强", "另一台", office.office_id),
+                                business_uuid=office.business_uuids["鹿城区张记小吃店"], rules=rules,
+                                today=date(2025, 6, 1), entry=FiguresEntry(year=2024, revenue="49万"))  # fmt: skip
+            session.commit()
+        await pilot.press("d", "left", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "2024年度经营数据已被李强在您打开之后修改" in app.screen.message
+    with Session(sqlite_engine) as session:
+        row = session.exec(select(YearFigures).where(col(YearFigures.year) == 2024)).one()
+        assert (row.deleted_at, row.revenue) == (None, 490_000)
