@@ -76,8 +76,9 @@ def _guarded_many(writes: Writes, items: list[tuple[int, int, dict[str, Any]]]) 
         statement = (
             update(TABLE)
             .where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base"))
-            .values({name: bindparam(f"v_{name}") for name in fields}, version=bindparam("b_new"),
-                    updated_at=writes.moment, updated_by=actor.who, device=actor.device)
+            .values({name: bindparam(f"v_{name}") for name in fields} | {
+                "version": bindparam("b_new"), "updated_at": writes.moment, "updated_by": actor.who,
+                "device": actor.device})
         )  # fmt: skip
         params = [{**{f"v_{name}": value for name, value in values.items()}, "b_id": license_id, "b_base": base,
                    "b_new": base + 1} for license_id, base, values in members]
