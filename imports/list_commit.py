@@ -46,6 +46,8 @@ class ListResult:
     tier_changes: int
     moves: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    first_classified: int = 0
+    """Businesses classified for the first time (a register imported without classifying): no change of tier."""
 
     def summary_text(self) -> str:
         what = "，".join(f"{label} {count:,} 条" for label, count in self.written.items())
@@ -55,7 +57,8 @@ class ListResult:
         text += f"（用时 {self.seconds:.1f} 秒）。"
         if self.reclassified:
             text += f"已重新分型 {self.reclassified:,} 户，{self.tier_changes:,} 户分型变化"
-            text += f"（{'；'.join(self.moves[:4])}）。" if self.moves else "。"
+            text += f"（{'；'.join(self.moves[:4])}）" if self.moves else ""
+            text += f"，{self.first_classified:,} 户首次分型。" if self.first_classified else "。"
         else:
             text += "没有需要写入的内容，分型不变。"
         return text
@@ -89,18 +92,19 @@ def commit_list(
         record_uuid = _record(writes, plan, written, perf_counter() - started)
         report(0, None, "重新分型")
         moved: list[str] = []
-        changes = reclassified = 0
+        changes = reclassified = first = 0
         if touched:
             with Session(bind=connection) as session:
                 result = recompute(session, actor=actor, rules=rules, today=today or date.today(),
                                    business_ids=touched)  # fmt: skip
                 session.flush()
             reclassified = result.businesses
-            changes = sum(count for (old, new), count in result.tier_moves.items() if old != new)
-            moved = [move.text for move in result.moves if move.what == "tier"]
+            changes = sum(count for (old, new), count in result.tier_moves.items() if old is not None and old != new)
+            first = sum(count for (old, _new), count in result.tier_moves.items() if old is None)
+            moved = [move.text for move in result.moves if move.what == "tier" and move.old is not None]
         stop()
     return ListResult(record_uuid, plan.kind, plan.file_name, written, plan.left_out, reclassified, changes, moved,
-                      perf_counter() - started)
+                      perf_counter() - started, first)
 
 
 def _record(writes: Writes, plan: ListPlan, written: dict[str, int], seconds: float) -> str:

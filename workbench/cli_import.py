@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from workbench.domain.labels import ImportKind
 
 EXIT_LEFT_OUT = 3
+KIND_HINT = "如不是，请用 --kind 指定：登记名录、经营数据或许可证"
 SHOWN_PROBLEMS = 20
 
 
@@ -114,8 +115,11 @@ def import_command(
     finally:
         engine.dispose()
     if as_json:
-        say_json(_json(plan, result, errors_path, dry_run), indent=2)
+        say_json({"kind": ImportKind.REGISTER.value, "kind_detected": parsed.kind_detected}
+                 | _json(plan, result, errors_path, dry_run), indent=2)
     else:
+        if parsed.kind_detected:
+            say(f"按表头识别为登记名录（{KIND_HINT}）。")
         _print_plan(plan, errors_path)
         say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):

@@ -79,6 +79,10 @@ def _print(plan: ListPlan, errors_path: Path | None) -> None:
     from imports.list_plan import ListRowKind
 
     say(plan.summary_text())
+    if plan.kind_detected:
+        from workbench.cli_import import KIND_HINT
+
+        say(f"（{KIND_HINT}。）")
     shown = 0
     for entry in plan.entries:
         for problem in entry.problems:
