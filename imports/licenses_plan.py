@@ -46,6 +46,7 @@ class NewLicense:
     values: dict[str, Any]
     row_number: int
     renews: Any = None  # the stored licence this one renews
+    by_name: bool = False  # matched by name + address: written only once a person confirms
 
 
 @dataclass(slots=True)
@@ -55,12 +56,24 @@ class ChangedLicense:
     base_version: int
     business_id: int
     diff: dict[str, tuple[Any, Any]]
+    by_name: bool = False
 
 
 @dataclass
 class LicenseWrites:
-    new: list[NewLicense] = field(default_factory=list)
-    changed: list[ChangedLicense] = field(default_factory=list)
+    """What the commit writes; the rows matched by name + address only once `accepted` (a person confirmed)."""
+
+    all_new: list[NewLicense] = field(default_factory=list)
+    all_changed: list[ChangedLicense] = field(default_factory=list)
+    accepted: bool = False
+
+    @property
+    def new(self) -> list[NewLicense]:
+        return [item for item in self.all_new if self.accepted or not item.by_name]
+
+    @property
+    def changed(self) -> list[ChangedLicense]:
+        return [item for item in self.all_changed if self.accepted or not item.by_name]
 
     @property
     def touched(self) -> set[int]:
@@ -77,6 +90,7 @@ def plan_licenses(
     plan = ListPlan.of(parsed, office_id)
     plan.accept_name_matches = accept_name_matches
     planner = _Planner(plan, default_kind)
+    planner.writes.accepted = accept_name_matches
     done = 0
     with engine.connect() as connection:
         lookup = RegisterLookup(connection, office_id)
@@ -85,11 +99,11 @@ def plan_licenses(
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled("已取消预览，数据库没有任何改动")
             lookup.prefetch([_keys(row.values) for row in chunk])
-            matched = [(row, planner.match(lookup, row)) for row in chunk]
-            planner.load(connection, office_id, matched)
-            for row, stored in matched:
+            matched = [(row, *planner.match(lookup, row)) for row in chunk]
+            planner.load(connection, office_id, [(row, stored) for row, stored, _by_name in matched])
+            for row, stored, by_name in matched:
                 if stored is not None:
-                    planner.decide(row, stored)
+                    planner.decide(row, stored, by_name)
             done += len(chunk)
             report(done, parsed.total_rows, "核对登记簿")
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
@@ -124,31 +138,32 @@ class _Planner:
         self.inferred = 0
         self.today = date.today()
 
-    def match(self, lookup: RegisterLookup, row: ParsedRow) -> Any:
-        """The business a row is (None: listed as invalid, unmatched or awaiting confirmation)."""
+    def match(self, lookup: RegisterLookup, row: ParsedRow) -> tuple[Any, bool]:
+        """The business a row is (None: listed as invalid or unmatched), and whether only by name + address
+        (then listed as awaiting confirmation, unless confirmed already)."""
         values = row.values
         if not row.valid:
-            return self._left_out(row, ListRowKind.INVALID)
+            return self._left_out(row, ListRowKind.INVALID), False
         keys = _keys(values)
         found = lookup.find(keys, use_name=False)
         if found.refusal:
-            return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal))
+            return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal)), False
         if found.stored is not None:
-            return found.stored
+            return found.stored, False
         place = _plain(values.get("place"))
         twins = [stored for stored in lookup.by_name.get(values.get("name", ""), ())
                  if place and place in (_plain(stored.address),) and (not keys.get("uscc") or not stored.uscc)]
         if len(twins) == 1:
             if self.plan.accept_name_matches:
-                return twins[0]
+                return twins[0], False
             code = twins[0].uscc or twins[0].reg_no or "无代码"
             reason = f"按名称和地址匹配到登记簿中的「{twins[0].name}」（{code}），待确认"
-            return self._left_out(row, ListRowKind.NAME_MATCH, self._problem(row, "name", reason),
-                                  business_uuid=twins[0].uuid)
+            self._left_out(row, ListRowKind.NAME_MATCH, self._problem(row, "name", reason), business_uuid=twins[0].uuid)
+            return twins[0], True
         code = values.get("uscc")
         reason = (f"本所登记簿中没有代码为「{code}」的市场主体" if code
                   else "没有社会信用代码，按名称和地址也没有找到登记簿中的市场主体")
-        return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason))
+        return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason)), False
 
     def load(self, connection: Connection, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
         """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones)."""
@@ -166,7 +181,11 @@ class _Planner:
             for stored in connection.execute(by_business, {"keys": businesses[start : start + _IN]}):
                 self.valid.setdefault(stored.business_id, []).append(stored)
 
-    def decide(self, row: ParsedRow, business: Any) -> None:
+    def decide(self, row: ParsedRow, business: Any, by_name: bool) -> None:
+        """New, update, renewal or unchanged; a row matched by name only is already listed (待确认): its
+        writes wait for the person's confirmation and a problem found here keeps it out for good."""
+        if by_name:
+            return self._awaiting(row, business)
         values = row.values
         number = values["number"]
         first = self.seen.setdefault(number, row.row_number)
@@ -186,8 +205,20 @@ class _Planner:
         if stored is not None:
             return self._update(row, business, stored, fields)
         renews = self._renews(business.id, kind, fields.get("expires_on"))
-        self.writes.new.append(NewLicense(business.id, number, fields, row.row_number, renews))
+        self.writes.all_new.append(NewLicense(business.id, number, fields, row.row_number, renews))
         self._count(row, ListRowKind.RENEWAL if renews is not None else ListRowKind.NEW, business.uuid)
+
+    def _awaiting(self, row: ParsedRow, business: Any) -> None:
+        """The writes of a row matched by name + address, kept apart until a person confirms: a new licence
+        (or a renewal) of a number not yet stored, of a kind that can be told; anything else stays out."""
+        values = row.values
+        number = values["number"]
+        kind = values.get("kind") or PREFIX_KINDS.get(number[:2]) or self.default_kind
+        if kind is None or number in self.by_number or self.seen.setdefault(number, row.row_number) != row.row_number:
+            return
+        fields = {"kind": kind, **{name: values[name] for name in LICENSE_FIELDS[1:] if name in values}}
+        renews = self._renews(business.id, kind, fields.get("expires_on"))
+        self.writes.all_new.append(NewLicense(business.id, number, fields, row.row_number, renews, by_name=True))
 
     def _update(self, row: ParsedRow, business: Any, stored: Any, fields: dict[str, Any]) -> None:
         if stored.business_id != business.id:
@@ -197,7 +228,7 @@ class _Planner:
         diff = {name: (getattr(stored, name), new) for name, new in fields.items() if getattr(stored, name) != new}
         if not diff:
             return self._count(row, ListRowKind.UNCHANGED, business.uuid)
-        self.writes.changed.append(ChangedLicense(stored.id, stored.uuid, stored.version, business.id, diff))
+        self.writes.all_changed.append(ChangedLicense(stored.id, stored.uuid, stored.version, business.id, diff))
         self._count(row, ListRowKind.UPDATE, business.uuid)
 
     def _renews(self, business_id: int, kind: str, expires: date | None) -> Any:

@@ -80,6 +80,10 @@ def commit_list(
             raise ImportCancelled()
 
     started = perf_counter()
+    left_out = plan.left_out
+    if plan.kind is ImportKind.LICENSES and plan.accept_name_matches and not plan.writes.accepted:
+        plan.writes.accepted = True  # confirmed after the dry run (the wizard's confirm step)
+        left_out -= plan.counts[ListRowKind.NAME_MATCH]
     with engine.connect() as connection, import_transaction(connection):
         writes = Writes(connection, actor, utc_now(), BATCH, report, stop)
         if plan.kind is ImportKind.FIGURES:
@@ -103,7 +107,7 @@ def commit_list(
             first = sum(count for (old, _new), count in result.tier_moves.items() if old is None)
             moved = [move.text for move in result.moves if move.what == "tier" and move.old is not None]
         stop()
-    return ListResult(record_uuid, plan.kind, plan.file_name, written, plan.left_out, reclassified, changes, moved,
+    return ListResult(record_uuid, plan.kind, plan.file_name, written, left_out, reclassified, changes, moved,
                       perf_counter() - started, first)
 
 
@@ -111,11 +115,12 @@ def _record(writes: Writes, plan: ListPlan, written: dict[str, int], seconds: fl
     counts = plan.counts
     what = "，".join(f"{label} {count} 条" for label, count in written.items())
     note = f"{plan.file_name}（{when(writes.moment)}，{plan.kind_label}）：{what}"
-    inserted = counts[ListRowKind.NEW] + counts[ListRowKind.RENEWAL]
+    inserted = sum(count for label, count in written.items() if label.startswith(("新增", "换证")))
     return record_import(
         writes.connection, writes, note, file_name=plan.file_name, sha256=plan.sha256, sheet=plan.sheet,
         kind=plan.kind, mode="insert_and_update", rows_read=plan.rows_read, inserted=inserted,
-        updated=counts[ListRowKind.UPDATE], unchanged=counts[ListRowKind.UNCHANGED],
+        updated=sum(count for label, count in written.items() if label.startswith("更新")),
+        unchanged=counts[ListRowKind.UNCHANGED],
         skipped=counts[ListRowKind.UNMATCHED] + counts[ListRowKind.NAME_MATCH], invalid=counts[ListRowKind.INVALID],
         duplicates=counts[ListRowKind.DUPLICATE], milliseconds=int(seconds * 1000),
     )  # fmt: skip

@@ -110,6 +110,7 @@ def test_a_food_licence_export(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_name_matches_are_written_once_accepted(engine: Engine, tmp_path: Path) -> None:
+    """Accepted before the dry run (the CLI's --accept-name-matches), or after it (the wizard's confirm step)."""
     actor = office(engine)
     households(engine, actor, [1, 2, 3, 4])
     path = write_sheet(tmp_path / "食品经营许可.xlsx", HEADER, food_rows()[2:3])
@@ -117,6 +118,15 @@ def test_name_matches_are_written_once_accepted(engine: Engine, tmp_path: Path) 
     assert plan.counts[ListRowKind.NEW] == 1 and plan.counts[ListRowKind.NAME_MATCH] == 0
     commit_list(engine, plan, actor=actor, rules=rules())
     assert licences(engine)["JY13303020000003"][0] == uscc(3)
+
+    later = write_sheet(tmp_path / "第二批.xlsx", HEADER, [["1", "JY13303020000004", "鹿城区第4号水果店", "", "五马街4号",
+                                                         "2024-03-01", "2024-03-01至2029-02-28", "热食类食品制售"]])
+    plan = planned(engine, actor, later)
+    assert plan.counts[ListRowKind.NAME_MATCH] == 1 and plan.writes.touched == set()
+    plan.accept_name_matches = True
+    result = commit_list(engine, plan, actor=actor, rules=rules())
+    assert result.written["新增许可证"] == 1 and result.left_out == 0
+    assert licences(engine)["JY13303020000004"][0] == uscc(4)
 
 
 def test_a_kind_that_cannot_be_told_needs_the_persons_choice(engine: Engine, tmp_path: Path) -> None:
