@@ -143,11 +143,13 @@ class _Planner:
         (then listed as awaiting confirmation, unless confirmed already)."""
         values = row.values
         if not row.valid:
-            return self._left_out(row, ListRowKind.INVALID), False
+            self._left_out(row, ListRowKind.INVALID)
+            return None, False
         keys = _keys(values)
         found = lookup.find(keys, use_name=False)
         if found.refusal:
-            return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal)), False
+            self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal))
+            return None, False
         if found.stored is not None:
             return found.stored, False
         place = _plain(values.get("place"))
@@ -163,7 +165,8 @@ class _Planner:
         code = values.get("uscc")
         reason = (f"本所登记簿中没有代码为「{code}」的市场主体" if code
                   else "没有社会信用代码，按名称和地址也没有找到登记簿中的市场主体")
-        return self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason)), False
+        self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason))
+        return None, False
 
     def load(self, connection: Connection, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
         """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones)."""
@@ -251,7 +254,6 @@ class _Planner:
     def _left_out(self, row: ParsedRow, kind: ListRowKind, *extra: Problem, business_uuid: str | None = None) -> None:
         self.plan.counts[kind] += 1
         self._entry(row, kind, [*row.problems, *extra], business_uuid)
-        return None
 
     def _entry(self, row: ParsedRow, kind: ListRowKind, problems: list[Problem], business_uuid: str | None) -> None:
         values = row.values
