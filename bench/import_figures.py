@@ -140,7 +140,7 @@ def _licence_list(register: Path, size: int, licences: int) -> Path:
                            "许可项目"])  # fmt: skip
     for serial, (code, name, address) in enumerate(_sample(register, licences), start=1):
         issued = date(2021, 1, 1) + timedelta(days=serial % 1400)
-        expires = issued.replace(year=issued.year + 5) - timedelta(days=1)
+        expires = issued + timedelta(days=5 * 365)
         sheet.write_row(serial, 0, [serial, f"JY1330302{serial:07d}", name, code, address, issued.isoformat(),
                                     f"{issued.isoformat()}至{expires.isoformat()}", "预包装食品销售"])  # fmt: skip
     book.close()
