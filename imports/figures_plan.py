@@ -56,6 +56,8 @@ class ChangedFigure:
     year: int
     diff: dict[str, tuple[Any, Any]]
     revived: bool  # the year was deleted before: the import brings it back
+    row_number: int = 0
+    name: str = ""
 
 
 @dataclass
@@ -135,7 +137,8 @@ def _place(plan: ListPlan, lookup: RegisterLookup, row: ParsedRow, years: dict[t
         elsewhere = [code for code in codes if code in lookup.taken_elsewhere]
         reason = (f"代码「{elsewhere[0]}」登记在其他所，不是本所的市场主体" if elsewhere
                   else f"本所登记簿中没有代码为「{codes[0]}」的市场主体")
-        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, "uscc", reason))
+        held = "uscc" if values.get("uscc") else "taxpayer_id"  # the column the code came from
+        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, held, reason))
     stored = next(iter(found.values()))
     period: Period = values["period"]
     year = years.setdefault((stored.id, period.year), _Year(stored.id, stored.uuid, stored.name))
@@ -256,5 +259,5 @@ def _compare(writes: FigureWrites, year: _Year, year_number: int, values: dict[s
         writes.unchanged += 1
         return ListRowKind.UNCHANGED
     writes.changed.append(ChangedFigure(stored.id, stored.uuid, stored.version, year.business_id, year_number, diff,
-                                        revived))
+                                        revived, year.parts[0].row_number, year.name))
     return ListRowKind.UPDATE

@@ -57,6 +57,8 @@ class ChangedLicense:
     business_id: int
     diff: dict[str, tuple[Any, Any]]
     by_name: bool = False
+    row_number: int = 0
+    name: str = ""
 
 
 @dataclass
@@ -78,6 +80,13 @@ class LicenseWrites:
     @property
     def touched(self) -> set[int]:
         return {item.business_id for item in self.new} | {item.business_id for item in self.changed}
+
+    def sentence(self) -> str:
+        """What the commit will write, in one sentence (the confirmed name + address matches included)."""
+        new = self.new
+        renewals = sum(1 for item in new if item.renews is not None)
+        return (f"将新增 {len(new) - renewals:,} 张许可证，换证 {renewals:,} 张（旧证标为已换证），"
+                f"更新 {len(self.changed):,} 张。")
 
 
 def plan_licenses(
@@ -109,9 +118,7 @@ def plan_licenses(
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
     writes = planner.writes
-    renewals = sum(1 for item in writes.new if item.renews is not None)
-    plan.written = (f"将新增 {len(writes.new) - renewals:,} 张许可证，换证 {renewals:,} 张（旧证标为已换证），"
-                    f"更新 {len(writes.changed):,} 张。")
+    plan.written = writes.sentence()
     if planner.inferred:
         plan.notes.append(f"{planner.inferred:,} 行没有许可证类型，按编号前缀判断（JY 食品经营许可证，SC 食品生产许可证）。")
     plan.writes = writes
@@ -231,7 +238,8 @@ class _Planner:
         diff = {name: (getattr(stored, name), new) for name, new in fields.items() if getattr(stored, name) != new}
         if not diff:
             return self._count(row, ListRowKind.UNCHANGED, business.uuid)
-        self.writes.all_changed.append(ChangedLicense(stored.id, stored.uuid, stored.version, business.id, diff))
+        self.writes.all_changed.append(ChangedLicense(stored.id, stored.uuid, stored.version, business.id, diff,
+                                                      row_number=row.row_number, name=business.name))
         self._count(row, ListRowKind.UPDATE, business.uuid)
 
     def _renews(self, business_id: int, kind: str, expires: date | None) -> Any:

@@ -50,7 +50,9 @@ class ListResult:
     """Businesses classified for the first time (a register imported without classifying): no change of tier."""
 
     def summary_text(self) -> str:
-        what = "，".join(f"{label} {count:,} 条" for label, count in self.written.items())
+        unit = "张" if self.kind is ImportKind.LICENSES else "条"
+        shown = {label: count for label, count in self.written.items() if count} or dict(list(self.written.items())[:1])
+        what = "，".join(f"{label} {count:,} {unit}" for label, count in shown.items())
         text = f"已导入「{self.file_name}」：{what}"
         if self.left_out:
             text += f"，未导入 {self.left_out:,} 行（有错误、登记簿中没有或待确认）"
@@ -81,8 +83,8 @@ def commit_list(
 
     started = perf_counter()
     left_out = plan.left_out
-    if plan.kind is ImportKind.LICENSES and plan.accept_name_matches and not plan.writes.accepted:
-        plan.writes.accepted = True  # confirmed after the dry run (the wizard's confirm step)
+    if plan.kind is ImportKind.LICENSES and plan.accept_name_matches:
+        plan.writes.accepted = True  # confirmed after the dry run too (the wizard's confirm step)
         left_out -= plan.counts[ListRowKind.NAME_MATCH]
     with engine.connect() as connection, import_transaction(connection):
         writes = Writes(connection, actor, utc_now(), BATCH, report, stop)

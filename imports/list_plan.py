@@ -51,6 +51,10 @@ _LABELS = {
     ListRowKind.INVALID: "有错误",
     ListRowKind.DUPLICATE: "文件内重复",
 }
+_LIST_NAMES = {ImportKind.FIGURES: "经营数据表", ImportKind.LICENSES: "许可证名录"}
+FIELD_LABELS = {"revenue": "营业收入（元）", "tax_paid": "纳税额（元）", "employees": "从业人数", "insured_staff": "参保人数",
+                "kind": "许可证类型", "issued_on": "发证日期", "expires_on": "有效期至", "scope": "许可项目",
+                "place": "经营场所"}
 LEFT_OUT = (ListRowKind.UNMATCHED, ListRowKind.NAME_MATCH, ListRowKind.INVALID, ListRowKind.DUPLICATE)
 
 
@@ -114,6 +118,11 @@ class ListPlan:
         return IMPORT_KIND_LABELS[self.kind]
 
     @property
+    def labels(self) -> dict[str, str]:
+        """Field -> its Chinese name, for the review's list of changes."""
+        return FIELD_LABELS
+
+    @property
     def rows_read(self) -> int:
         return sum(self.counts.values())
 
@@ -135,7 +144,7 @@ class ListPlan:
         """The plan in one Chinese paragraph, as the wizard and the CLI show it."""
         how = "（按表头识别）" if self.kind_detected else ""
         parts = [f"{kind.label} {count:,} 行" for kind, count in self.counts.items() if count]
-        text = (f"「{self.file_name}」是{self.kind_label}{how}，工作表「{self.sheet}」共 {self.rows_read:,} 行数据："
+        text = (f"「{self.file_name}」是{_LIST_NAMES.get(self.kind, self.kind_label)}{how}，工作表「{self.sheet}」共 {self.rows_read:,} 行数据："
                 + ("，".join(parts) or "没有数据行") + "。")
         text += "".join(self.notes)
         if self.written:

@@ -62,7 +62,7 @@ def test_a_tax_office_list_is_recognised_summed_matched_and_reclassifies(engine:
     counts = {kind: count for kind, count in plan.counts.items() if count}
     assert counts == {ListRowKind.NEW: 8, ListRowKind.UNMATCHED: 1, ListRowKind.DUPLICATE: 1, ListRowKind.INVALID: 1}
     summary = plan.summary_text()
-    assert "是经营数据（按表头识别）" in summary and "2 户的 7 行季度（月度）数据合计为年度数据" in summary
+    assert "是经营数据表（按表头识别）" in summary and "2 户的 7 行季度（月度）数据合计为年度数据" in summary
     assert "「鹿城区第3号水果店」2025年缺 10-12月" in summary and "金额单位为万元" in summary
     assert "将新增 3 条年度数据，更新 0 条（涉及 3 户）" in summary
     unmatched = next(plan.entries_of(ListRowKind.UNMATCHED))
@@ -82,7 +82,7 @@ def test_a_tax_office_list_is_recognised_summed_matched_and_reclassifies(engine:
     assert tier_of(engine, made[2])[0] == Tier.GROWTH and tier_of(engine, made[3])[0] == Tier.SURVIVAL
     with Session(engine) as session:
         record = session.get(ImportRecord, 1)
-    assert record is not None and record.kind == ImportKind.FIGURES and record.inserted == 8
+    assert record is not None and record.kind == ImportKind.FIGURES and record.inserted == 3  # years, not rows
     with engine.connect() as connection:
         logged = connection.execute(text(
             "SELECT new FROM change_log WHERE entity = 'year_figures' AND action = 'create' ORDER BY id")).scalars().all()

@@ -85,7 +85,7 @@ def test_a_food_licence_export(engine: Engine, tmp_path: Path) -> None:
     assert counts == {ListRowKind.NEW: 1, ListRowKind.RENEWAL: 1, ListRowKind.NAME_MATCH: 1,
                       ListRowKind.UNMATCHED: 1, ListRowKind.UPDATE: 1, ListRowKind.DUPLICATE: 1}
     summary = plan.summary_text()
-    assert "是许可证（按表头识别）" in summary and "按名称和地址匹配，待确认 1 行" in summary
+    assert "是许可证名录（按表头识别）" in summary and "按名称和地址匹配，待确认 1 行" in summary
     assert "将新增 1 张许可证，换证 1 张（旧证标为已换证），更新 1 张" in summary
     waiting = next(plan.entries_of(ListRowKind.NAME_MATCH)).problems[0]
     assert waiting.row == 5 and f"「鹿城区第3号水果店」（{uscc(3)}）" in waiting.reason

@@ -61,7 +61,7 @@ def test_a_figures_list_dry_run_json_then_commit(database: str, tmp_path: Path) 
 
     done = runner.invoke(cli.app, ["--db", database, "import", str(path)])
     assert done.exit_code == 3, done.output
-    assert "是经营数据（按表头识别）" in done.output and "登记簿中没有 1 行" in done.output
+    assert "是经营数据表（按表头识别）" in done.output and "登记簿中没有 1 行" in done.output
     # the register came in without a classification: each household is classified here for the first time
     assert "新增年度数据 3 条" in done.output and "已重新分型 3 户，0 户分型变化，3 户首次分型" in done.output
     assert _one(database, "SELECT count(*) FROM year_figures") == 3

@@ -113,10 +113,11 @@ async def test_a_licence_list_confirms_its_name_matches_in_a_step_of_its_own(
         await pilot.press("shift+tab", "enter")  # 一并导入
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "含按名称和地址匹配" in str(app.screen.query_one(".dialog-message", Static).render())
+        question = str(app.screen.query_one(".dialog-message", Static).render())
+        assert "将新增 1 张许可证" in question and "含按名称和地址匹配" in question
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
-        assert "新增许可证1条" in text_of(app, "#import-result")
+        assert "新增许可证1张" in text_of(app, "#import-result")
     with sqlite_engine.connect() as connection:
         holder = connection.execute(text(
             "SELECT b.name, l.kind FROM license l JOIN business b ON b.id = l.business_id "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from imports.list_plan import ListPlan, ListRowKind
 from screens.import_steps.mapping_step import clip
 from screens.import_steps.review_step import SHOWN, TABS, ReviewRows
+from workbench.domain.labels import ImportKind
 
 
 def list_review_rows(plan: ListPlan) -> ReviewRows:
@@ -29,6 +30,12 @@ def list_review_rows(plan: ListPlan) -> ReviewRows:
     review.messages = [
         f"{kind.label}：{problem.message()}" if problem.blocking else f"{problem.message()}（提示，不影响导入）"
         for kind, problem in problems[:SHOWN]
+    ]
+    changes = [(item, name, old, new) for item in plan.writes.changed for name, (old, new) in item.diff.items()]
+    review.totals["updates"] = len(changes)
+    review.tables["updates"] = [
+        (str(item.row_number), clip(item.name, 20), plan.labels.get(name, name), clip(old, 16), clip(new, 16))
+        for item, name, old, new in changes[:SHOWN]
     ]
     waiting = list(plan.entries_of(ListRowKind.NAME_MATCH))
     review.totals["names"] = len(waiting)
@@ -51,6 +58,10 @@ def name_match_question(plan: ListPlan) -> str | None:
 def list_confirm_question(plan: ListPlan) -> str:
     """What the confirm dialog asks: what will be written, what will not, and that the touched are reclassified."""
     left_out = plan.left_out - (plan.counts[ListRowKind.NAME_MATCH] if plan.accept_name_matches else 0)
+    written = plan.written
+    if plan.kind is ImportKind.LICENSES:
+        plan.writes.accepted = plan.accept_name_matches
+        written = plan.writes.sentence()
     accepted = "（含按名称和地址匹配、已确认的行）" if plan.accept_name_matches and plan.counts[ListRowKind.NAME_MATCH] else ""
-    return (f"{plan.written}{accepted}有错误、登记簿中没有或待确认的 {left_out:,} 行不导入。\n"
+    return (f"{written}{accepted}有错误、登记簿中没有或待确认的 {left_out:,} 行不导入。\n"
             "导入后会立即重新分型涉及的市场主体。确认导入吗？")
