@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(_child(args.child, Path(args.file), args.db)))
         return
     register = _register(args.size)
+    _upgrade(register)
     lists = {
         "figures": _figures_list(register, args.size, args.figures),
         "licences": _licence_list(register, args.size, args.licences),
@@ -87,6 +88,18 @@ def _register(size: int) -> Path:
     partial.rename(path)
     print(f"built the register of {size:,} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return path
+
+
+def _upgrade(register: Path) -> None:
+    """The kept register at this code's schema before it is copied: a migration is no part of an import."""
+    from storage.engine import make_engine
+    from storage.schema import upgrade
+
+    engine = make_engine(str(register))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _sample(register: Path, count: int) -> list[tuple[str, str, str]]:

@@ -179,16 +179,19 @@ class _Planner:
         """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones)."""
         numbers = sorted({row.values["number"] for row, stored in matched if stored is not None})
         businesses = sorted({stored.id for _row, stored in matched if stored is not None})
-        columns = [_TABLE.c[name] for name in _STORED]
-        base = select(*columns).where(_TABLE.c.office_id == office_id, _TABLE.c.deleted_at.is_(None))
+        columns = [_TABLE.c[name] for name in (*_STORED, "office_id")]
+        # office_id is checked here, not in the WHERE: SQLite would walk the office's index instead of the
+        # number's or the business's, every licence of the office for each chunk.
+        base = select(*columns).where(_TABLE.c.deleted_at.is_(None))
         by_number = base.where(_TABLE.c.number.in_(bindparam("keys", expanding=True)))
         by_business = base.where(_TABLE.c.business_id.in_(bindparam("keys", expanding=True)),
                                  _TABLE.c.status == LicenseStatus.VALID)
         for start in range(0, len(numbers), _IN):
-            for stored in connection.execute(by_number, {"keys": numbers[start : start + _IN]}):
-                self.by_number[stored.number] = stored
+            for stored in connection.execute(by_number, {"keys": numbers[start : start + _IN]}).all():
+                if stored.office_id == office_id:
+                    self.by_number[stored.number] = stored
         for start in range(0, len(businesses), _IN):
-            for stored in connection.execute(by_business, {"keys": businesses[start : start + _IN]}):
+            for stored in connection.execute(by_business, {"keys": businesses[start : start + _IN]}).all():
                 self.valid.setdefault(stored.business_id, []).append(stored)
 
     def decide(self, row: ParsedRow, business: Any, by_name: bool) -> None:
