@@ -128,9 +128,9 @@ def _place(plan: ListPlan, lookup: RegisterLookup, row: ParsedRow, years: dict[t
     if not codes:
         reason = "没有统一社会信用代码或纳税人识别号，无法对应到登记簿中的市场主体"
         return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, "uscc", reason))
-    found = {code: stored for code in codes if (stored := lookup.by_uscc.get(code) or lookup.by_reg_no.get(code))}
-    owners = {stored.id for stored in found.values()}
-    if len(owners) > 1:
+    by_uscc, by_reg_no = lookup.by_uscc, lookup.by_reg_no
+    found = [stored for code in codes if (stored := by_uscc.get(code) or by_reg_no.get(code)) is not None]
+    if len(found) > 1 and found[0].id != found[1].id:
         reason = "统一社会信用代码和纳税人识别号对应的是登记簿中不同的两户，请核对"
         return _left_out(plan, row, ListRowKind.INVALID, name, codes, _problem(row, mapping, "taxpayer_id", reason))
     if not found:
@@ -139,13 +139,13 @@ def _place(plan: ListPlan, lookup: RegisterLookup, row: ParsedRow, years: dict[t
                   else f"本所登记簿中没有代码为「{codes[0]}」的市场主体")
         held = "uscc" if values.get("uscc") else "taxpayer_id"  # the column the code came from
         return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, held, reason))
-    stored = next(iter(found.values()))
+    stored = found[0]
     period: Period = values["period"]
     year = years.get((stored.id, period.year))
     if year is None:
         year = years[(stored.id, period.year)] = _Year(stored.id, stored.uuid, stored.name)
     problems = list(row.problems)
-    clash = overlapping([part.period for part in year.parts] + [period])
+    clash = overlapping([part.period for part in year.parts] + [period]) if year.parts else None
     if clash is not None:
         first = next(part for part in year.parts if part.period == clash[0])
         reason = (f"与第 {first.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"

@@ -236,3 +236,24 @@ def test_a_future_year_and_a_negative_amount_are_errors(engine: Engine, tmp_path
     assert plan.counts[ListRowKind.INVALID] == 2
     reasons = [entry.problems[0].reason for entry in plan.entries]
     assert "还没有到" in reasons[0] and "不能为负数" in reasons[1]
+
+
+def test_a_year_changed_meanwhile_is_a_conflict_and_an_update_is_stamped(engine: Engine, tmp_path: Path) -> None:
+    actor = office(engine)
+    households(engine, actor, [1])
+    header = ["统一社会信用代码", "名称", "年度", "营业收入（元）"]
+    first = write_sheet(tmp_path / "一.xlsx", header, [[uscc(1), "鹿城区第1号水果店", 2025, 100]], title=None)
+    commit_list(engine, plan_figures(engine, parse_list_file(first), office_id=actor.office_id), actor=actor, rules=rules())
+    second = write_sheet(tmp_path / "二.xlsx", header, [[uscc(1), "鹿城区第1号水果店", 2025, 200]], title=None)
+    plan = plan_figures(engine, parse_list_file(second), office_id=actor.office_id)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE year_figures SET version = version + 1, revenue = 150"))
+    before = table_state(engine)
+    with pytest.raises(ImportConflict):
+        commit_list(engine, plan, actor=actor, rules=rules())
+    assert table_state(engine) == before
+    plan = plan_figures(engine, parse_list_file(second), office_id=actor.office_id)
+    commit_list(engine, plan, actor=actor, rules=rules())
+    with engine.connect() as connection:
+        stamped = connection.execute(text("SELECT revenue, version, updated_by, device, updated_at FROM year_figures")).one()
+    assert tuple(stamped[:4]) == (200, 3, actor.who, actor.device) and stamped[4] is not None
