@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from storage.audit import Actor
-from storage.tables import ChangeLog, Grid, License, Officer, YearFigures
+from storage.tables import ChangeLog, Grid, Officer, YearFigures
 from workbench.domain.business_fields import EDITABLE_FIELDS, field_label
 from workbench.domain.reference import industry_name
+from workbench.services.licenses import LicenseLine, business_licenses
 from workbench.services.register import get_business
-
-
-@dataclass(frozen=True)
-class LicenseLine:
-    kind: str
-    number: str
-    issued_on: date | None
-    expires_on: date | None
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ def business_detail(
         grid_name=_name_of(session, Grid, business.grid_id),
         officer_name=_name_of(session, Officer, business.officer_id),
         industry_name=industry_name(business.industry_code or "", business.industry_code_version) or "",
-        licenses=_licenses(session, business.id),
+        licenses=business_licenses(session, business.id),
         years=_years(session, business.id),
         history=business_history(
             session=session, actor=actor, business_uuid=business.uuid, limit=history_limit
@@ -100,15 +93,6 @@ def _name_of(session: Session, model: Any, row_id: int | None) -> str:
     if row_id is None:
         return ""
     return str(session.exec(select(model.name).where(model.id == row_id)).first() or "")
-
-
-def _licenses(session: Session, business_id: int | None) -> list[LicenseLine]:
-    rows = session.exec(
-        select(License)
-        .where(col(License.business_id) == business_id, col(License.deleted_at).is_(None))
-        .order_by(col(License.expires_on))
-    )
-    return [LicenseLine(row.kind, row.number, row.issued_on, row.expires_on) for row in rows]
 
 
 def _years(session: Session, business_id: int | None) -> list[YearLine]:
