@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,14 +24,17 @@ from screens.format import date_text, fit_cells, license_state
 from screens.license_dialogs import add_license, confirm_cancel, renew_license
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
+from workbench.domain.licenses import license_standing
 from workbench.domain.safe_text import shown
 from workbench.services.licenses import LicenseLine
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
 
-SCOPE_CELLS = 16
-"""许可项目 in the table is cut to this; the line underneath shows it whole."""
+MIN_SCOPE_CELLS = 8
+"""许可项目 in the table is cut to the width left (at least this); the line underneath shows it whole."""
+SCROLLBAR_CELLS = 2
+STANDING_STYLES = {"即将到期": "bold yellow", "已过期": "bold red", "已换证": "dim", "已注销": "dim"}
 
 
 class LicenseCancelled(Message):
@@ -51,6 +55,7 @@ class LicenseTab(Vertical):
         self.business_name = ""
         self.address = ""
         self.lines: list[LicenseLine] = []
+        self.today = date.min
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -61,23 +66,39 @@ class LicenseTab(Vertical):
         yield Static("", id="license-line")
 
     def show(self, lines: list[LicenseLine], today: date, business_name: str, address: str) -> None:
-        self.lines, self.business_name, self.address = lines, business_name, address
+        self.lines, self.today, self.business_name, self.address = lines, today, business_name, address
         table = self.query_one("#license-table", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
         table.add_columns("许可证", "编号", "发证日期", "有效期至", "状态", "许可项目")
-        for line in lines:
-            state, style = license_state(line.expires_on, today, line.status)
+        cells = [
+            [line.kind, line.number or "-", date_text(line.issued_on), date_text(line.expires_on),
+             license_standing(line.status, line.expires_on, today)]
+            for line in lines
+        ]  # fmt: skip
+        scope_cells = self._scope_cells(cells)
+        for line, (kind, number, issued, expires, standing) in zip(lines, cells, strict=True):
+            style = STANDING_STYLES.get(standing, "")
             grey = "dim" if not line.in_force else ""
             table.add_row(
-                Text(line.kind, style=grey), Text(line.number or "-", style=grey),
-                Text(date_text(line.issued_on), style=grey), Text(date_text(line.expires_on), style=style),
-                Text(state, style=style), Text(fit_cells(line.scope or "-", SCOPE_CELLS), style=grey),
+                Text(kind, style=grey), Text(number, style=grey), Text(issued, style=grey),
+                Text(expires, style=style), Text(standing, style=style),
+                Text(fit_cells(line.scope or "-", scope_cells), style=grey),
             )  # fmt: skip
         if not lines:
             table.add_row("（没有许可证记录，按 N 登记）", "", "", "", "", "")
         table.move_cursor(row=min(row, max(len(lines) - 1, 0)))
         self._show_line(table.cursor_row)
+
+    def _scope_cells(self, cells: list[list[str]]) -> int:
+        """What is left of the tab's width for 许可项目 once the other columns (and a scrollbar) have theirs."""
+        headers = ("许可证", "编号", "发证日期", "有效期至", "状态", "许可项目")
+        widths = [max(cell_len(text) for text in column) for column in zip(headers, *cells, strict=False)]
+        return max(MIN_SCOPE_CELLS, self.size.width - SCROLLBAR_CELLS - sum(widths[:5]) - 2 * len(headers))
+
+    def on_resize(self) -> None:
+        if self.lines:
+            self.show(self.lines, self.today, self.business_name, self.address)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_line(event.cursor_row)
@@ -87,15 +108,19 @@ class LicenseTab(Vertical):
         self.query_one("#license-line", Static).update(Text(self._line_text(line)) if line else "")
 
     def _line_text(self, line: LicenseLine) -> str:
-        parts = [f"许可项目：{shown(line.scope) or '-'}", f"经营场所：{shown(line.place) or '-'}"]
-        by_uuid = {other.uuid: other for other in self.lines}
-        if line.renews_uuid and (old := by_uuid.get(line.renews_uuid)):
-            parts.append(f"换发自 {old.number}")
-        if successor := next((other for other in self.lines if other.renews_uuid == line.uuid), None):
-            parts.append(f"{line.closed_on} 换发为 {successor.number}")
-        elif not line.in_force:
-            parts.append(f"{license_state(None, date.min, line.status)[0]}于 {line.closed_on}")
-        return "    ".join(parts)
+        """The highlighted licence in full: how its term stands, 许可项目, 经营场所, what it renewed."""
+        parts = [self._term_text(line), f"许可项目：{line.scope or '-'}", f"经营场所：{line.place or '-'}"]
+        if line.renews_uuid and (old := next((o for o in self.lines if o.uuid == line.renews_uuid), None)):
+            parts.append(f"换发自 {old.number}（有效期至 {date_text(old.expires_on)}）")
+        return shown("    ".join(parts))
+
+    def _term_text(self, line: LicenseLine) -> str:
+        if not line.in_force:
+            successor = next((other for other in self.lines if other.renews_uuid == line.uuid), None)
+            if successor is not None:
+                return f"{line.closed_on} 换证，新证 {successor.number}"
+            return f"{license_standing(line.status, None, self.today)}（{line.closed_on}）"
+        return license_state(line.expires_on, self.today)[0]
 
     def _highlighted(self, doing: str) -> LicenseLine | None:
         table = self.query_one("#license-table", DataTable)
@@ -103,7 +128,7 @@ class LicenseTab(Vertical):
         if line is None:
             self.app.notify(f"请先选中要{doing}的许可证", severity="warning")
         elif not line.in_force:
-            state = license_state(None, date.min, line.status)[0]
+            state = license_standing(line.status, None, self.today)
             self.app.notify(f"这张{line.kind}{state}，不能再{doing}", severity="warning")
             return None
         return line
