@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from service_tui_helpers import shown
+from sqlalchemy import Engine
 from test_tui_support import Office_, build_app, build_office, settle
 from textual.widgets import DataTable, Static, TabbedContent
 
