@@ -24,7 +24,7 @@ SCOPE_HINT = "如 预包装食品销售、热食类食品制售"
 
 def _fields(kinds: tuple[str, ...], *, kind: str, number: str, scope: str, place: str) -> tuple[DialogField, ...]:
     return (
-        DialogField("kind", "许可证种类", tuple((name, name) for name in kinds), default=kind),
+        DialogField("kind", "种类", tuple((name, name) for name in kinds), default=kind),
         DialogField("number", "编号", default=number, placeholder=NUMBER_HINT),
         DialogField("issued_on", "发证日期", placeholder=ISSUED_HINT),
         DialogField("expires_on", "有效期至", placeholder=EXPIRES_HINT),
@@ -83,7 +83,7 @@ def add_license(app: WorkbenchApp, business_uuid: str, business_name: str, addre
 def renew_license(app: WorkbenchApp, old: LicenseLine) -> None:
     def saved(result: Any) -> None:
         if result:
-            app.notify(f"已换证：{old.kind} {old.number} 记为已换证，新证已登记")
+            app.notify(f"已登记换发的新证；原证 {old.kind} {old.number} 记为已换证，不再提醒")
 
     app.push_screen(RenewalDialog(old, kinds=settings_of(app).lists.license_kinds), saved)
 

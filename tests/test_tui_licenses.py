@@ -155,3 +155,23 @@ async def test_a_licence_is_cancelled_only_after_the_question(
         assert len(todo_texts(app)) == 1  # the food licence still expires; the cancelled one was never due
     cancelled = licences(sqlite_engine)["WS2019-0088"]
     assert (cancelled.status, cancelled.closed_on, cancelled.version) == ("cancelled", date(2025, 6, 1), 2)
+
+
+async def test_the_kinds_offered_are_the_offices_list(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
+    from workbench import locations
+
+    folder = locations.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "service.toml").write_text('license_kinds = ["食品小作坊登记证", "食品经营许可证"]\n', encoding="utf-8")
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "瓯江")
+        await press(pilot, "2", "n")
+        dialog = app.screen
+        assert isinstance(dialog, LicenseDialog)
+        assert dialog.read()["kind"] == "食品小作坊登记证"  # the first of the office's list
+        await pilot.press("enter", "down", "enter", "tab", *"JY1", "tab", *"2024-01-15", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+    assert licences(sqlite_engine)["JY1"].kind == "食品经营许可证"

@@ -1,6 +1,7 @@
 """The to-do list (今日待办), computed from the records, never stored by hand.
 
-Licenses expiring (lead times per license type in working days), appeals due soon or overdue, visit
+Licenses in force expiring (lead times per license type in working days; a renewed or cancelled one is
+not minded), appeals due soon or overdue, visit
 follow-ups due, the 年报 season for households (one summary item), distinctions due for re-evaluation,
 suspensions (歇业) reaching their end date. Each item carries its urgency group and the record it
 concerns, so a screen opens that record in one key.
