@@ -233,3 +233,25 @@ def test_the_standing_a_person_reads() -> None:
     ]  # fmt: skip
     assert license_standing("renewed", date(2026, 12, 1), TODAY) == "已换证"
     assert license_standing("cancelled", None, TODAY) == "已注销"
+
+
+def test_the_timeline_tells_each_licences_life(session: Session) -> None:
+    from workbench.services.timeline import business_timeline
+
+    world = make_world(session)
+    old = _add(session, world)
+    renew_license(session, actor=world.actor, license_uuid=old.uuid, base_version=1, kinds=LICENSE_KINDS,
+                  today=TODAY, data={"kind": FOOD, "number": "JY13303020098765", "issued_on": "2026-11-20",
+                                     "expires_on": "2031-11-19"})  # fmt: skip
+    lift = _add(session, world, kind="特种设备使用登记证", number="梯11浙C00123(21)", issued_on="2021-03-05",
+                expires_on="")  # fmt: skip
+    cancel_license(session, actor=world.actor, license_uuid=lift.uuid, base_version=1, today=TODAY)
+    session.commit()
+    entries = business_timeline(session, actor=world.actor, business_uuid=world.noodle_uuid, kinds=["license"])
+    assert [(entry.on, entry.title, entry.detail, entry.who) for entry in entries] == [
+        (TODAY, "已注销：特种设备使用登记证", "编号 梯11浙C00123(21)", "张伟"),
+        (date(2026, 11, 20), "换证：食品经营许可证",
+         "原证 JY13303020012345 换发为 食品经营许可证 JY13303020098765，有效期至 2031-11-19", "张伟"),
+        (date(2021, 12, 3), "发证：食品经营许可证", "编号 JY13303020012345，有效期至 2026-12-02", ""),
+        (date(2021, 3, 5), "发证：特种设备使用登记证", "编号 梯11浙C00123(21)，有效期至 长期", ""),
+    ]  # fmt: skip
