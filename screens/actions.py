@@ -126,7 +126,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("todo", "enter", "", "打开选中事项所涉的记录（主体、诉求）", bound=False),
     KeyAction("todo", "escape", "to_list", "市场主体列表（在待办中直接打字也会开始搜索）", "list", short="主体列表"),
     KeyAction("todo", "f3", "to_list", "搜索市场主体", "search", show=False),
-    KeyAction("todo", "f4", "finish_item", "选中事项已办：走访跟进标记办完；许可证已换证，录入新证", "done",
+    KeyAction("todo", "f4", "finish_item", "选中事项已办：走访跟进办完 / 许可证已换证（录入新证）", "done",
               show=False),
     KeyAction("todo", "f6", "route", "今日走访路线", "route", short="走访路线"),
     KeyAction("todo", "f7", "support_list", "帮扶台账", "support list", short="帮扶台账"),
