@@ -51,8 +51,9 @@ class LicenseDialog(ServiceDialog):
 
 
 class RenewalDialog(ServiceDialog):
-    """换证: the new licence, opened on the old one's kind, number, 许可项目 and 经营场所 (the number may change
-    on the new certificate). Dismisses with the new licence's uuid, or None."""
+    """换证: the new licence, opened on the old one's kind, number, 许可项目 and 经营场所 (the registered address
+    when the old one has none); the number may change on the new certificate. Dismisses with the new
+    licence's uuid, or None."""
 
     TITLE_TEXT = "换证：录入换发的新证"
 
@@ -61,7 +62,8 @@ class RenewalDialog(ServiceDialog):
         until = f"有效期至 {old.expires_on}" if old.expires_on else "长期有效"
         who = f"「{old.business_name}」的" if old.business_name else ""
         context = f"原证：{who}{old.kind} {old.number}（{until}）。保存后原证记为已换证，不再提醒到期"
-        super().__init__(context, _fields(kinds, kind=old.kind, number=old.number, scope=old.scope, place=old.place))
+        super().__init__(context, _fields(kinds, kind=old.kind, number=old.number, scope=old.scope,
+                                         place=old.place or old.business_address))
         self.old = old
         self.kinds = kinds
 

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 from screens.actions import bindings
 from screens.format import date_text, fit_cells, license_state
@@ -140,7 +141,7 @@ class LicenseTab(Vertical):
 
     def action_renew_license(self) -> None:
         if line := self._highlighted("换证"):
-            renew_license(self.workbench, replace(line, business_name=self.business_name))
+            renew_license(self.workbench, replace(line, business_name=self.business_name, business_address=self.address))
 
     def action_cancel_license(self) -> None:
         if line := self._highlighted("注销"):
@@ -153,6 +154,13 @@ class LicenseTab(Vertical):
     def _cancel(self, actor: Actor, line: LicenseLine, today: date) -> None:
         self.workbench.gateway.licenses.cancel(actor, line, today=today)
         self.post_message(LicenseCancelled(line))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A refused 注销 (another terminal closed it first, say) in a dialog, then the lines as they now are:
+        a widget's worker reports to the widget alone, not to the screen."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.workbench.show_error(event.worker.error)
+            self.post_message(self.Changed())
 
     def on_license_cancelled(self, message: LicenseCancelled) -> None:
         self.workbench.data_changed()

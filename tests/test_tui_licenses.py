@@ -90,8 +90,9 @@ async def test_renewed_from_the_todo_the_item_goes(sqlite_engine: Engine, office
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RenewalDialog)
+        # The old licence names no 经营场所: the registered address stands in, to be corrected if the new differs.
         assert dialog.read() == {"kind": "食品经营许可证", "number": "JY13303020012345", "issued_on": "",
-                                 "expires_on": "", "scope": "", "place": ""}  # fmt: skip
+                                 "expires_on": "", "scope": "", "place": "五马街 12 号"}  # fmt: skip
         # The new certificate has a new number: clear the old one, then the dates, and save.
         await pilot.press("tab", "ctrl+u", *"JY13303020054321", "tab", *"2025-05-28", "tab", *"2030-05-27",
                           "ctrl+s")  # fmt: skip
@@ -175,3 +176,30 @@ async def test_the_kinds_offered_are_the_offices_list(sqlite_engine: Engine, off
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
     assert licences(sqlite_engine)["JY1"].kind == "食品经营许可证"
+
+
+async def test_a_licence_another_terminal_cancelled_first_is_named_not_cancelled_twice(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from screens.widgets.dialogs import ErrorDialog
+    from storage.audit import Actor
+    from workbench.services.licenses import cancel_license
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "张记")
+        await press(pilot, "2")
+        with Session(sqlite_engine) as session:  # 李强, at another terminal, cancels it meanwhile
+            cancel_license(session, actor=Actor("李强", "二号机", office.office_id),
+                           license_uuid=licences(sqlite_engine)["WS2019-0088"].uuid, base_version=1,
+                           today=date(2025, 5, 30))  # fmt: skip
+            session.commit()
+        await pilot.press("x", "left", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.message == "这张卫生许可证已于 2025-05-30 注销，不能再注销"
+        await press(pilot, "enter")
+        assert [row[4] for row in table_rows(app, "license-table")] == ["即将到期", "已注销"]
+    cancelled = licences(sqlite_engine)["WS2019-0088"]
+    assert (cancelled.closed_on, cancelled.updated_by, cancelled.version) == (date(2025, 5, 30), "李强", 2)

@@ -51,6 +51,7 @@ class LicenseLine:
     closed_on: date | None = None
     business_uuid: str = ""
     business_name: str = ""
+    business_address: str = ""
 
     @property
     def in_force(self) -> bool:
@@ -228,5 +229,5 @@ def _line(row: License, business: Business | None = None) -> LicenseLine:
     return LicenseLine(
         row.uuid, row.version, row.kind, row.number, row.issued_on, row.expires_on, row.status, row.scope,
         row.place, row.renews_uuid, row.closed_on, business.uuid if business else "",
-        business.name if business else "",
+        business.name if business else "", business.address if business else "",
     )  # fmt: skip
