@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.markup import escape
+
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
+from workbench.domain.safe_text import shown
 from workbench.services.licenses import LicenseLine
 
 if TYPE_CHECKING:
@@ -39,7 +42,7 @@ class LicenseDialog(ServiceDialog):
     TITLE_TEXT = "登记许可证"
 
     def __init__(self, business_uuid: str, business_name: str, *, address: str, kinds: tuple[str, ...]) -> None:
-        context = f"「{business_name}」    经营场所先按登记住所填好，证上不同时请改"
+        context = f"「{_plain(business_name)}」    经营场所先按登记住所填好，证上不同时请改"
         super().__init__(context, _fields(kinds, kind=kinds[0] if kinds else "", number="", scope="", place=address))
         self.business_uuid = business_uuid
         self.kinds = kinds
@@ -60,8 +63,8 @@ class RenewalDialog(ServiceDialog):
     def __init__(self, old: LicenseLine, *, kinds: tuple[str, ...]) -> None:
         kinds = kinds if old.kind in kinds else (old.kind, *kinds)
         until = f"有效期至 {old.expires_on}" if old.expires_on else "长期有效"
-        who = f"「{old.business_name}」的" if old.business_name else ""
-        context = f"原证：{who}{old.kind} {old.number}（{until}）。保存后原证记为已换证，不再提醒到期"
+        who = f"「{_plain(old.business_name)}」的" if old.business_name else ""
+        context = f"原证：{who}{_plain(old.kind)} {_plain(old.number)}（{until}）。保存后原证记为已换证，不再提醒到期"
         super().__init__(context, _fields(kinds, kind=old.kind, number=old.number, scope=old.scope,
                                          place=old.place or old.business_address))
         self.old = old
@@ -71,6 +74,12 @@ class RenewalDialog(ServiceDialog):
         return self.workbench.gateway.licenses.renew(
             actor, self.old, values, kinds=self.kinds, today=self.workbench.today()
         )
+
+
+def _plain(text: str) -> str:
+    """A name or number as typed in the dialog's context line, which reads markup: never markup, and
+    control characters written out (an imported licence may carry anything)."""
+    return escape(shown(text))
 
 
 def add_license(app: WorkbenchApp, business_uuid: str, business_name: str, address: str) -> None:

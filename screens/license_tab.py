@@ -73,7 +73,7 @@ class LicenseTab(Vertical):
         table.clear(columns=True)
         table.add_columns("许可证", "编号", "发证日期", "有效期至", "状态", "许可项目")
         cells = [
-            [line.kind, line.number or "-", date_text(line.issued_on), date_text(line.expires_on),
+            [shown(line.kind), shown(line.number) or "-", date_text(line.issued_on), date_text(line.expires_on),
              license_standing(line.status, line.expires_on, today)]
             for line in lines
         ]  # fmt: skip

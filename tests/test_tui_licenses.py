@@ -203,3 +203,25 @@ async def test_a_licence_another_terminal_cancelled_first_is_named_not_cancelled
         assert [row[4] for row in table_rows(app, "license-table")] == ["即将到期", "已注销"]
     cancelled = licences(sqlite_engine)["WS2019-0088"]
     assert (cancelled.closed_on, cancelled.updated_by, cancelled.version) == (date(2025, 5, 30), "李强", 2)
+
+
+async def test_a_licence_from_elsewhere_is_shown_as_written(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """An imported licence may carry markup or control characters: shown as they are, never read."""
+    with Session(sqlite_engine) as session:
+        zhang = session.exec(select(License)).first()
+        assert zhang is not None
+        session.add(License(office_id=office.office_id, business_id=zhang.business_id, kind="[b]许可[/b]",
+                            number="JY9\x1b[31m", issued_on=date(2024, 1, 1), expires_on=date(2030, 1, 1)))  # fmt: skip
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "张记")
+        await press(pilot, "2")
+        assert table_rows(app, "license-table")[2][:2] == ["[b]许可[/b]", "JY9\\x1b[31m"]
+        await press(pilot, "down", "down", "r")
+        assert isinstance(app.screen, RenewalDialog)
+        context = str(app.screen.query_one(".dialog-context").render())
+        assert "[b]许可[/b] JY9\\x1b[31m（有效期至 2030-01-01）" in context
