@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.markup import escape
-
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog, settings_of
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
-from workbench.domain.safe_text import shown
 from workbench.services.licenses import LicenseLine
 
 if TYPE_CHECKING:
@@ -77,9 +74,9 @@ class RenewalDialog(ServiceDialog):
 
 
 def _plain(text: str) -> str:
-    """A name or number as typed in the dialog's context line, which reads markup: never markup, and
+    """A name or number in the dialog's context line: ServiceDialog shows that line without markup and with
     control characters written out (an imported licence may carry anything)."""
-    return escape(shown(text))
+    return text
 
 
 def add_license(app: WorkbenchApp, business_uuid: str, business_name: str, address: str) -> None:
