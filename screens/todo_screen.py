@@ -6,6 +6,7 @@ Typing a name here starts a search on the business list underneath, so the scree
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -24,6 +25,9 @@ from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
 
+if TYPE_CHECKING:
+    from workbench.services.licenses import LicenseLine
+
 URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
 WEEKDAYS = "一二三四五六日"
 TAB_OF_KIND = {"licence": "licenses", "follow_up": "timeline"}
@@ -36,6 +40,12 @@ class TodoLoaded(Message):
         super().__init__()
         self.items = items
         self.whole_office = whole_office
+
+
+class RenewalRead(Message):
+    def __init__(self, line: LicenseLine) -> None:
+        super().__init__()
+        self.line = line
 
 
 class TodoScreen(WorkbenchScreen[None]):
@@ -142,6 +152,8 @@ class TodoScreen(WorkbenchScreen[None]):
         text = item.text if item else HINT
         if item is not None and item.kind == "follow_up":
             text += f"    {self._keys_of('todo.done')} 办完"
+        if item is not None and item.license_uuid:
+            text += f"    {self._keys_of('todo.done')} 已换证（录入新证）"
         self.query_one("#todo-hint", Static).update(text)
 
     def on_resize(self) -> None:
@@ -247,14 +259,18 @@ class TodoScreen(WorkbenchScreen[None]):
             return
         self.app.push_screen(BusinessFormScreen(item.business_uuid))
 
-    def action_finish_follow_up(self) -> None:
-        """Ctrl+D on a visit's follow-up: asks what was done (办理情况), then it is done today and leaves the
-        list; the business's timeline shows the note and can undo it."""
+    def action_finish_item(self) -> None:
+        """Ctrl+D (F4 is 编辑, as everywhere): a visit's follow-up asks what was done (办理情况), then is done
+        today, and the business's timeline shows the note and can undo it; a licence was renewed (已换证), so
+        its renewal form opens. Either way the item leaves the list once saved."""
         from screens.follow_up_dialog import FollowUpDoneDialog
 
         item = self._highlighted_item()
+        if item is not None and item.license_uuid:
+            self._open_renewal(self.workbench.actor, item.license_uuid)
+            return
         if item is None or item.kind != "follow_up" or not item.business_uuid:
-            self.notify("请先选中一条「走访跟进」", severity="warning")
+            self.notify("请先选中一条「走访跟进」或「许可证」", severity="warning")
             return
 
         def finished(count: int | None) -> None:
@@ -262,6 +278,15 @@ class TodoScreen(WorkbenchScreen[None]):
                 self.notify(f"已办完：{item.business_name} 的走访跟进（{count} 项）；该户时间线中可撤销")
 
         self.app.push_screen(FollowUpDoneDialog(item, self.workbench.today()), finished)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="todo-renew", description="读取许可证")
+    def _open_renewal(self, actor: Actor, license_uuid: str) -> None:
+        self.post_message(RenewalRead(self.workbench.gateway.licenses.license(actor, license_uuid)))
+
+    def on_renewal_read(self, message: RenewalRead) -> None:
+        from screens.license_dialogs import renew_license  # the dialogs load when first used, not at start
+
+        renew_license(self.workbench, message.line)
 
     def action_toggle_whole_office(self) -> None:
         self.whole_office = not self.whole_office
