@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from storage.search import plan_text
 from storage.tables import Business, Grid, Officer
+from storage.tables_classification import ClassificationResult
 
 Sort = Literal["name", "registered_on", "-registered_on"]
 DEFAULT_SORT: Sort = "-registered_on"
@@ -35,6 +36,7 @@ code point, which means nothing to a Chinese reader; the name order stays one ke
 _business: Any = Business.__table__  # type: ignore[attr-defined]
 _grid: Any = Grid.__table__  # type: ignore[attr-defined]
 _officer: Any = Officer.__table__  # type: ignore[attr-defined]
+_result: Any = ClassificationResult.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class BusinessFilter:
     grid_id: int | None = None
     officer_id: int | None = None
     sort: Sort = DEFAULT_SORT
+    tier: str | None = None  # 三型 as staff see it: a manual 认定 (override_tier) over the computed tier
+    size_class: str | None = None  # 规模: large / medium / small / micro
+    unassigned: bool = False  # 未分派: no 包联干部
 
 
 @dataclass(frozen=True)
@@ -232,7 +237,23 @@ def filter_conditions(flt: BusinessFilter) -> list[ColumnElement[bool]]:
     ):
         if value is not None:
             conditions.append(b[column] == value)
+    if flt.unassigned:
+        conditions.append(b.officer_id.is_(None))
+    if flt.tier is not None or flt.size_class is not None:
+        conditions.append(_classified(flt))
     return conditions
+
+
+def _classified(flt: BusinessFilter) -> ColumnElement[bool]:
+    """EXISTS on the business's one classification result (ux_classification_result_business): checked per
+    row while the list walks its sort order, a semi-join when counting."""
+    r = _result.c
+    wanted = [r.business_id == _business.c.id]
+    if flt.tier is not None:
+        wanted.append(func.coalesce(r.override_tier, r.tier) == flt.tier)
+    if flt.size_class is not None:
+        wanted.append(r.size_class == flt.size_class)
+    return exists().where(*wanted)
 
 
 def sort_order(sort: Sort, source: Any) -> list[Any]:

@@ -65,7 +65,25 @@ def import_command(
         str | None, typer.Option("--office", help="导入到哪个所（库里只有一个所时可省略）")
     ] = None,
     officer: Annotated[
-        str | None, typer.Option("--officer", help="记在谁名下（默认为本机上次使用的干部）")
+        str | None,
+        typer.Option("--officer", help="新增的主体包联给这名干部（网格默认为该干部的网格）；未给 --who 时也记在其名下"),
+    ] = None,
+    grid: Annotated[
+        str | None, typer.Option("--grid", help="新增的主体分到这个网格（干部默认为该网格的在岗干部）")
+    ] = None,
+    by_address: Annotated[
+        bool,
+        typer.Option(
+            "--by-address/--no-assign",
+            help="未给 --grid/--officer 时，按配置文件夹的地址→网格表 address_grids.csv 分派（默认）；"
+            "--no-assign 则新增主体一律未分派",
+        ),
+    ] = True,
+    reassign: Annotated[
+        bool, typer.Option("--reassign", help="登记簿中已有的主体也按同样的方式改派（默认不动）")
+    ] = False,
+    who: Annotated[
+        str | None, typer.Option("--who", help="记在谁名下（默认：--officer 的干部，否则本机上次使用的干部）")
     ] = None,
 ) -> None:
     from imports.errors import ImportCancelled
@@ -75,12 +93,15 @@ def import_command(
 
     try:
         chosen_mode = ImportMode.parse(mode)
+        request = _assignment_request(grid, officer, by_address, reassign)
     except ValueError as problem:
         _fail(str(problem))
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
-        actor = _actor(engine, office, officer)
-        plan = _plan(engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json)
+        actor = _actor(engine, office, who or officer)
+        plan = _plan(
+            engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, request, quiet=as_json
+        )
         errors_path = _write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -96,6 +117,21 @@ def import_command(
         say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):
         raise typer.Exit(EXIT_LEFT_OUT)
+
+
+def _assignment_request(grid: str | None, officer: str | None, by_address: bool, reassign: bool) -> Any:
+    """The options as an AssignmentRequest; the office's address table read only when it is to be used."""
+    from workbench.domain.address_grids import NO_TABLE, load_table
+    from workbench.domain.rule_files import RulesError
+    from workbench.services.assignment import AssignmentRequest
+
+    table = NO_TABLE
+    if by_address and not (grid or officer):
+        try:
+            table = load_table(locations.config_dir())
+        except RulesError as error:
+            raise ValueError(f"{error.message_zh}。改正后再导入，或用 --no-assign 先不分派") from error
+    return AssignmentRequest(grid=grid, officer=officer, table=table, use_table=by_address, reassign=reassign)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -143,6 +179,7 @@ def _plan(
     sheet: str | None,
     profile_name: str | None,
     confirm: bool,
+    request: Any,
     *,
     quiet: bool,
 ) -> ImportPlan:
@@ -160,6 +197,7 @@ def _plan(
             profile=profile,
             confirm_name_matches=confirm,
             progress=progress,
+            assignment=request,
         )
 
 
@@ -210,9 +248,12 @@ def _left_out(plan: ImportPlan) -> bool:
 
 
 def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
+    from imports.assignment_text import assignment_text
     from imports.plan import RowKind
 
     say(plan.summary_text())
+    if assigned := assignment_text(plan):
+        say(assigned)
     shown = 0
     for kind in (RowKind.INVALID, RowKind.DUPLICATE):
         for outcome in plan.outcomes_of(kind):
@@ -270,4 +311,28 @@ def _json(
         },
         "errors_workbook": None if errors_path is None else str(errors_path),
         "summary": plan.summary_text(),
+        "assignment": _assignment_json(plan),
+    }
+
+
+def _assignment_json(plan: ImportPlan) -> dict[str, Any]:
+    """Per destination (grid, officer names; null for none) how many new / existing businesses go there."""
+    assignment = plan.assignment
+
+    def rows(counts: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "grid": assignment.grid_names.get(grid_id) if grid_id is not None else None,
+                "officer": assignment.officer_names.get(officer_id) if officer_id is not None else None,
+                "businesses": count,
+            }
+            for (grid_id, officer_id), count in sorted(counts.items(), key=lambda item: -item[1])
+        ]
+
+    return {
+        "how": assignment.how,
+        "new": rows(plan.assigned),
+        "unassigned": sum(count for (_grid, officer_id), count in plan.assigned.items() if officer_id is None),
+        "reassigned": rows(plan.reassigned),
+        "problems": list(assignment.problems),
     }
