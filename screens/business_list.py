@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.list_marks import MarkableResultsTable
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.results_table import ResultsTable
@@ -73,7 +74,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         yield Header(icon="")
         yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield FilterBar(id="filters")
-        yield ResultsTable(id="results")
+        yield MarkableResultsTable(id="results")
         yield Static("", id="status-line")
         yield WorkbenchFooter()
 
@@ -109,7 +110,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         return BusinessFilter(
             office_id=office.id, text=self.query_one("#search", Input).value.strip(), status=choice.status,
             kind=choice.kind, grid_id=choice.grid_id, officer_id=mine or choice.officer_id,
-            sort=SORTS[self.sort_index][0],
+            sort=SORTS[self.sort_index][0], tier=choice.tier, size_class=choice.size_class,
+            unassigned=choice.unassigned,
         )
 
     def _schedule_query(self) -> None:
@@ -169,10 +171,27 @@ class BusinessListScreen(WorkbenchScreen[None]):
             self._show_status()
 
     def _show_status(self) -> None:
+        marked = len(self.query_one(MarkableResultsTable).marks)
         self.query_one("#status-line", Static).update(status_text(
             loading=self.shown_serial != self.serial, offset=self.window_start, shown=len(self.rows),
             total=self.total, sort_label=SORTS[self.sort_index][1],
-        ))
+        ) + (f"  已标记 {marked:,} 户（F12 批量改派）" if marked else ""))
+
+    def on_markable_results_table_marks_changed(self) -> None:
+        self._show_status()
+
+    def action_reassign(self) -> None:
+        """F12: the marked rows, or else everything the search and filters match, to another officer / grid."""
+        from screens.list_marks import open_reassign
+
+        if self.workbench.office is not None:
+            open_reassign(self, self._current_filter())
+
+    def show_filtered(self, **wanted: object) -> None:
+        """Open on a filter (the to-do's count lines): the search cleared, the filter row set as named."""
+        self.query_one("#search", Input).value = ""
+        self.query_one(FilterBar).show(**wanted)
+        self._table.focus()
 
     # keys and events
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from workbench.domain.size_class import SizeClass
-from workbench.domain.tiers import TIER_LABELS as _TIERS
-
-TIER_LABELS: dict[str, str] = dict(_TIERS)
-"""survival -> 生存型 …; unclassified (未分型) is a stored tier too: a household not actually trading."""
-SIZE_LABELS: dict[str, str] = {size.value: size.label for size in SizeClass}
+# Written out rather than imported: the list's filter row is on the first paint, and workbench.domain.tiers
+# and size_class load the rule-file parser and the size table (~100 ms). tests/test_assign_filters.py holds
+# these to the two modules' own labels.
+TIER_LABELS: dict[str, str] = {"survival": "生存型", "growth": "成长型", "development": "发展型", "unclassified": "未分型"}
+"""workbench.domain.tiers.TIER_LABELS; unclassified (未分型) is a stored tier too: a household not trading."""
+SIZE_LABELS: dict[str, str] = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+"""workbench.domain.size_class.SizeClass and its labels."""
 UNASSIGNED_LABEL = "未分派"
 
 
