@@ -191,6 +191,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 actor=self.workbench.actor,
                 mode=step.mode(),
                 confirm_names=step.match_by_name(),
+                assignment=step.assignment(),
                 cancel=self.cancel,
             ),
             "试导入",

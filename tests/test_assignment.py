@@ -86,7 +86,7 @@ def test_the_shipped_example_parses_and_says_what_it_does() -> None:
 
 def test_the_filter_words_match_the_domain_labels() -> None:
     assert TIER_LABELS == tiers.TIER_LABELS
-    assert SIZE_LABELS == {size.value: size.label for size in size_class.SizeClass}
+    assert {size.value: size.label for size in size_class.SizeClass} == SIZE_LABELS
     assert (tier_code("成长型"), tier_code("成长"), tier_code("growth"), tier_code("大型")) == (
         "growth", "growth", "growth", None)
     assert (size_code("微型"), size_code("微"), size_code("MICRO")) == ("micro", "micro", "micro")

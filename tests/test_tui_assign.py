@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from test_tui_support import build_app, build_office, settle, to_list

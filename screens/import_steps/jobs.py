@@ -27,6 +27,7 @@ from imports.profiles import load_profile
 from imports.source import SourceFile
 from screens.import_steps.review_step import ReviewRows, review_rows
 from storage.audit import Actor
+from workbench.services.assignment import AssignmentRequest
 from workbench.services.errors import WorkbenchError
 
 Post = Callable[[Message], object]
@@ -141,8 +142,9 @@ def plan_job(
     mode: str,
     confirm_names: bool,
     cancel: threading.Event,
+    assignment: AssignmentRequest | None = None,
 ) -> None:
-    """The dry run of the file as read, with the sheet and mapping the person confirmed."""
+    """The dry run of the file as read, with the sheet and mapping the person confirmed (and the 包联分派)."""
     try:
         with no_full_collections():
             plan = files.plan_import(
@@ -152,6 +154,7 @@ def plan_job(
                 confirm_name_matches=confirm_names,
                 progress=_reporter(post, "plan"),
                 cancel=cancel,
+                assignment=assignment,
                 run=plan_import,  # looked up at call time: a test holds the job at its first report
             )
             review = review_rows(plan)

@@ -6,6 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, RadioButton, RadioSet, Static
 
+from screens.import_steps.assign_choice import AssignChoice
+from workbench.services.assignment import AssignmentRequest
+
 MODES: tuple[tuple[str, str, str], ...] = (
     ("insert_and_update", "新增并更新", "库里没有的新增，已有的按文件更新"),
     ("insert_only", "仅新增", "只新增库里没有的主体，已有的不改"),
@@ -30,6 +33,7 @@ class ModeStep(Vertical):
             "也按「名称+经营者」对应已有主体并更新（列在「将更新」中，请核对）",
             id="import-by-name",
         )
+        yield AssignChoice(id="import-assign-choice")
         yield Static("按 F8 开始试导入：只检查、不写入。", classes="import-hint")
 
     def mode(self) -> str:
@@ -38,3 +42,6 @@ class ModeStep(Vertical):
 
     def match_by_name(self) -> bool:
         return self.query_one("#import-by-name", Checkbox).value
+
+    def assignment(self) -> AssignmentRequest:
+        return self.query_one(AssignChoice).request()
