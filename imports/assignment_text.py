@@ -8,14 +8,22 @@ if TYPE_CHECKING:
     from imports.plan import ImportPlan
 
 
-def assignment_text(plan: ImportPlan, *, reassign_hint: str = "要改派请加 --reassign") -> str:
+CLI_NONE_HINT = "可用 --grid / --officer 指定，或在配置文件夹写地址→网格表 address_grids.csv（workbench locate 显示位置）"
+
+
+def assignment_text(
+    plan: ImportPlan, *, reassign_hint: str = "要改派请加 --reassign", none_hint: str = CLI_NONE_HINT
+) -> str:
     """One paragraph, or "" when the plan adds nobody and reassigns nobody."""
     from imports.plan import RowKind
 
     assignment = plan.assignment
     new = sum(plan.assigned.values())
     text = ""
-    if new:
+    nobody = plan.assigned.get((None, None), 0)
+    if new and not assignment.active and nobody == new:
+        text = f"包联分派：新增的 {new:,} 户都未分派" + (f"（{none_hint}）。" if none_hint else "。")
+    elif new:
         lines = "，".join(assignment.count_lines(plan.assigned))
         text = f"包联分派：{assignment.describe()}。新增 {new:,} 户：{lines}。"
     for problem in assignment.problems:

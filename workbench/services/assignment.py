@@ -69,7 +69,7 @@ class Assignment:
             return f"新增主体分派给：{self.label((self.grid_id, self.officer_id))}"
         if self.how == "rule":
             return f"新增主体按地址→网格表分派（{self.table.source}，{len(self.table.entries)} 个关键词）"
-        return "新增主体不分派（未分派）：可用 --grid / --officer 指定，或在配置文件夹写 address_grids.csv"
+        return "新增主体不分派，只按名录中的网格、包联干部列"
 
     def label(self, pair: tuple[int | None, int | None]) -> str:
         grid_id, officer_id = pair
