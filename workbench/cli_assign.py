@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
 def assign_command(
     ctx: typer.Context,
-    source: Annotated[str, typer.Option("--from", help="原包联干部的姓名（已调离的也可以）；写「未分派」则改派没有干部的主体")],
+    source: Annotated[str, typer.Option("--from", help="原包联干部（可为已调离的）；或「未分派」")],
     to: Annotated[
         str | None, typer.Option("--to", help="接收的在岗干部姓名；写「未分派」则取消包联")
     ] = None,

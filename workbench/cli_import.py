@@ -66,24 +66,19 @@ def import_command(
     ] = None,
     officer: Annotated[
         str | None,
-        typer.Option("--officer", help="新增的主体包联给这名干部（网格默认为该干部的网格）；未给 --who 时也记在其名下"),
+        typer.Option("--officer", help="新增主体包联给这名干部（及其网格）"),
     ] = None,
     grid: Annotated[
-        str | None, typer.Option("--grid", help="新增的主体分到这个网格（干部默认为该网格的在岗干部）")
+        str | None, typer.Option("--grid", help="新增主体分到这个网格（及其在岗干部）")
     ] = None,
-    by_address: Annotated[
-        bool,
-        typer.Option(
-            "--by-address/--no-assign",
-            help="未给 --grid/--officer 时，按配置文件夹的地址→网格表 address_grids.csv 分派（默认）；"
-            "--no-assign 则新增主体一律未分派",
-        ),
-    ] = True,
+    no_assign: Annotated[
+        bool, typer.Option("--no-assign", help="不按地址→网格表分派：新增主体未分派")
+    ] = False,
     reassign: Annotated[
-        bool, typer.Option("--reassign", help="登记簿中已有的主体也按同样的方式改派（默认不动）")
+        bool, typer.Option("--reassign", help="已有主体也按同样方式改派（默认不动）")
     ] = False,
     who: Annotated[
-        str | None, typer.Option("--who", help="记在谁名下（默认：--officer 的干部，否则本机上次使用的干部）")
+        str | None, typer.Option("--who", help="记在谁名下（默认 --officer 或本机使用人）")
     ] = None,
 ) -> None:
     from imports.errors import ImportCancelled
@@ -93,7 +88,7 @@ def import_command(
 
     try:
         chosen_mode = ImportMode.parse(mode)
-        request = _assignment_request(grid, officer, by_address, reassign)
+        request = _assignment_request(grid, officer, not no_assign, reassign)
     except ValueError as problem:
         _fail(str(problem))
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
