@@ -173,3 +173,15 @@ def test_a_departed_officer_cannot_take_businesses_and_leave_hands_over(database
     assert "已导出 3 户" in output and "包联干部：未分派" in output
     code, output = _run(database, "export", "-o", str(tmp_path / "x.csv"), "--tier", "大型", "--who", "李娜")
     assert code == 1 and "三型「大型」无法识别，可选：生存型、成长型、发展型、未分型" in output
+
+
+def test_a_broken_address_table_stops_the_import_with_its_line(database: str, tmp_path: Path) -> None:
+    folder = locations.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "address_grids.csv").write_text("关键词,网格\n五马街道 五马东片区\n", encoding="utf-8")
+    path = county_list(tmp_path / "新设名单.xlsx", range(1, 3))
+    code, output = _run(database, "import", str(path))
+    assert code == 1 and "Traceback" not in output
+    assert "第 2 行「五马街道 五马东片区」应写成「关键词,网格」" in output and "--no-assign" in output
+    code, output = _run(database, "import", str(path), "--no-assign")
+    assert code == 0 and "新增的 2 户都未分派" in output

@@ -278,3 +278,21 @@ def test_tier_size_and_unassigned_filters(engine: Engine) -> None:
     assert names(unassigned=True) == ["丁", "乙"]
     assert names(unassigned=True, tier="growth") == ["乙"]
     assert uuids  # made above
+
+
+def test_the_demos_table_finds_a_grid_of_the_office_for_every_demo_address(sqlite_engine: Engine) -> None:
+    from workbench.services.demo import build_demo
+    from workbench.services.demo_address_grids import demo_table, write_demo_table
+
+    build_demo(sqlite_engine, size=300, seed=3)
+    entries = demo_table(sqlite_engine)
+    table = parse_table("".join(f"{keyword},{grid}\n" for keyword, grid in entries), "演示")
+    with Session(sqlite_engine) as session:
+        grids = set(session.exec(select(Grid.name)))
+        addresses = list(session.exec(select(Business.address)))
+    assert set(table.grid_names) == grids  # every grid of the demo office gets addresses
+    assert all(table.grid_for(address) in grids for address in addresses)
+    folder = Path(str(sqlite_engine.url.database)).parent / "config"
+    written = write_demo_table(sqlite_engine, folder)
+    assert written is not None and load_table(folder).entries == table.entries
+    assert write_demo_table(sqlite_engine, folder) is None  # the office's own table is never overwritten
