@@ -209,3 +209,46 @@ async def test_f8_pressed_before_the_count_arrives_writes_nothing(
     after = _officer_of(sqlite_engine)
     assert [name for name in after if after[name] != before[name]] == [first]
     assert after[first] is None
+
+
+async def test_the_wizard_gives_the_new_businesses_to_the_officer_chosen_in_step_3(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    from test_tui_import import settle as settle_wizard
+    from test_tui_import import write_county_list
+
+    from screens.import_wizard import ImportWizardScreen
+    from screens.widgets.dialogs import ConfirmDialog
+
+    build_office(sqlite_engine)
+    downloads = Path.home() / "Downloads"
+    downloads.mkdir(parents=True)
+    write_county_list(downloads / "五月名录.xlsx")  # 3 new businesses, 1 update, 1 unchanged, 2 errors
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_list(pilot)
+        await pilot.press("ctrl+o")
+        await settle_wizard(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, ImportWizardScreen)
+        await pilot.press("down", "enter")
+        await settle_wizard(pilot)
+        await pilot.press("f8")
+        assert wizard.step == "mode"
+        # No address table in this office: 不分派 (the default), 王芳, 李强, 陈静. Tab past the by-name box.
+        await pilot.press("tab", "tab", "enter", "down", "down", "enter", "f8")
+        await settle_wizard(pilot)
+        assert wizard.step == "review"
+        summary = str(app.screen.query_one("#import-summary", Static).render())
+        # (the wizard's paragraph drops the spaces between Chinese and digits)
+        assert "新增主体分派给：无网格 / 李强。新增3户：无网格 / 李强3户" in summary
+        assert "已有的2户保持原网格和干部" in summary  # 张记 (update) and 瓯江 (unchanged) are not moved
+        await pilot.press("f8")
+        await settle_wizard(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("shift+tab", "enter")
+        await settle_wizard(pilot)
+        assert wizard.step == "result"
+    owners = _officer_of(sqlite_engine)
+    assert [owners[name] for name in ("鹿城区新开水果店", "鹿城区新开面馆", "鹿城区新开理发店")] == ["李强"] * 3
+    assert owners["鹿城区张记小吃店"] == "王芳" and owners["温州市瓯江贸易有限公司"] == "李强"
