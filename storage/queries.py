@@ -251,7 +251,7 @@ def _classified(flt: BusinessFilter, *, walking: bool) -> ColumnElement[bool]:
     """The businesses whose classification result is of the tier / size class asked for.
 
     The tier is the one staff see: a manual 认定 over the computed tier. Two forms of the same condition
-    (migration 0012 indexes both lookups):
+    (migration 0013 indexes both lookups):
     - an IN list read from the result table's own indexes (office + effective tier, office + size class):
       for counting, and for a page of a rare class (小型 is 0.1 % of households: its rows are sorted);
     - `walking` (a common class, see common_class): EXISTS on the business's one result, checked while the

@@ -12,6 +12,7 @@ from workbench import (
     cli_assign,
     cli_classify,
     cli_export,
+    cli_figures,
     cli_import,
     cli_pools,
     cli_service,
@@ -187,7 +188,7 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_assign):
+for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign):
     _feature.register(app)
 
 

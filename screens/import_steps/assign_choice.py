@@ -31,8 +31,8 @@ class AssignChoice(Vertical):
     AssignChoice Checkbox { border: none; padding: 0; height: 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.officers: list[Choice] = []
         self.table = NO_TABLE
 
