@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 from screens.actions import bindings
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
+from workbench.domain.safe_text import shown
 from workbench.services.errors import ValidationFailed, WorkbenchError
 from workbench.services.service_common import ServiceSettings
 
@@ -79,7 +80,7 @@ class ServiceDialog(ModalScreen[Any]):
         with Vertical(classes="dialog service-dialog"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
             if self.context:
-                yield Static(self.context, classes="dialog-context")
+                yield Static(shown(self.context), classes="dialog-context", markup=False)  # names from files: never markup
             with VerticalScroll(classes="dialog-fields"):
                 for spec in self.fields:
                     with Horizontal(classes="field-line"):

@@ -49,6 +49,10 @@ def app(sqlite_engine: Engine, tmp_path: Path, world: Office_) -> WorkbenchApp:
         pytest.param((*ZHANG, "5", "r"), id="override"),
         pytest.param((*ZHANG, "5", "r", "tab", *"省级老字号", "ctrl+s", "u"), id="clear_override"),
         pytest.param(("f8", "enter", "f4"), id="appeal_step"),
+        pytest.param((*ZHANG, "2", "n"), id="license_add"),
+        pytest.param((*ZHANG, "2", "down", "r"), id="license_renew"),
+        pytest.param((*ZHANG, "2", "x"), id="license_cancel"),
+        pytest.param(("down", "down", "f4"), id="license_renew_from_todo"),
         pytest.param(("ctrl+k", "a"), id="officer"),
         pytest.param(("ctrl+k", "g"), id="grid"),
         pytest.param(("ctrl+k", "d"), id="hand_over"),  # 王芳 holds businesses: who takes them over
