@@ -33,6 +33,7 @@ from screens.import_steps.mode_step import ModeStep
 from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
 from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, step_title
+from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
 
@@ -59,6 +60,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.plan: ImportPlan | None = None
         self.finished = False
         self.written = False
+        self.preview_gate = PreviewGate(self, "（试导入结果）")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -83,6 +85,8 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next" and self.step == "review" and self.job == "plan":
+            return True  # F8 during the dry run is answered: 请先看完预览再确认
         if action in ("next", "save_profile", "save_errors", "show_tab"):
             return action in STEP_KEYS[self.step] and self.job is None
         return True
@@ -180,6 +184,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         assert self.parsed is not None
         step = self.query_one(ModeStep)
         self.cancel, self.plan = threading.Event(), None
+        self.preview_gate.hidden()
         self._show_step("review")
         self.query_one(ReviewStep).running("正在试导入")
         self._start(
@@ -206,6 +211,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self._stopped()
         self.plan = message.plan
         self.query_one(ReviewStep).show(message.plan, message.review)
+        self.preview_gate.shown()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(ReviewStep).show_tab(tab)
@@ -293,8 +299,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 self._show_step("mode")
         elif self.step == "mode":
             self._start_dry_run()
-        elif self.step == "review" and self.plan is not None:
-            self._confirm()
+        elif self.step == "review":
+            if self.plan is None:
+                self.notify("请先看完预览再确认（试导入还没有完成）", severity="warning")
+            elif self.preview_gate.allows():
+                self._confirm()
         elif self.step == "result" and self.finished:
             self.dismiss(True)
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import Office_, build_app, build_office, uscc
+from test_tui_support import Office_, build_app, build_office, read_preview, uscc
 from textual.widgets import DataTable, Static, Tree
 
 from imports.profiles import list_profiles
@@ -319,6 +319,7 @@ async def test_the_whole_import_with_keys_only(
         assert business_names(sqlite_engine).isdisjoint(
             {"鹿城区新开水果店", "鹿城区新开面馆"}
         )  # nothing written yet
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -356,6 +357,7 @@ async def test_answering_no_at_the_confirm_step_writes_nothing(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await walk_to_the_review(pilot)
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -410,6 +412,7 @@ async def test_esc_cancels_the_dry_run_and_the_commit_and_nothing_is_written(
         await settle(pilot)
         assert wizard.step == "review" and "新增3户" in text_of(app, "#import-summary")
         monkeypatch.setattr(jobs, "commit_import", held_until_cancelled(jobs.commit_import))
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         await pilot.press("shift+tab", "enter")
