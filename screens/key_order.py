@@ -21,6 +21,7 @@ opposite case, a confirming key that must not be kept for later.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from textual import events
@@ -35,12 +36,23 @@ TypedEvent = events.Key | events.Paste
 MAX_WAITS_PER_NODE = 8
 """How often a key's follow-up waits behind other messages at one widget: enough for what a key sets off,
 bounded so that a widget flooded by unrelated messages (a timer, a worker) cannot stall the keyboard."""
-MAX_ROUNDS = 4
-"""Walks up from the focused widget: another one when a walk ended with the focus or screen changed
-(the new screen mounting, a focus() call answered through the app's queue)."""
+MAX_ROUNDS = 6
+"""Walks up from the focused widget: another one while a walk found messages still queued or ended with
+the focus or screen changed (the new screen mounting, a focus() call answered through the app's queue)."""
 STUCK_SECONDS = 2.0
 """A key whose follow-up never comes back (its widget removed mid-way) lets the next keys go after this:
 a keyboard that stops answering is worse than one key handled early."""
+
+
+@dataclass
+class _Walk:
+    """One walk of a key's follow-up from the focused widget up to the app."""
+
+    token: object
+    path: list[DOMNode]
+    before: tuple[object, object]
+    number: int
+    busy: bool = False
 
 
 @runtime_checkable
@@ -130,7 +142,7 @@ class OrderedKeysApp(App[None]):
         finally:
             if self._in_flight is token:
                 self._stuck_timer = self.set_timer(STUCK_SECONDS, lambda: self._finish(token))
-                self._walk(token, target if event.is_forwarded else self, rounds=1)
+                self._walk(token, target if event.is_forwarded else self, 1)
 
     def _focus_state(self) -> tuple[object, object]:
         try:
@@ -139,31 +151,35 @@ class OrderedKeysApp(App[None]):
             return (None, None)
         return (screen, screen.focused)
 
-    def _walk(self, token: object, start: DOMNode, rounds: int) -> None:
+    def _walk(self, token: object, start: DOMNode, number: int) -> None:
         """Follow the key up from `start` to the app, behind whatever it made each widget send."""
-        path = start.ancestors_with_self
-        self._step(token, path, 0, 0, self._focus_state(), rounds)
+        walk = _Walk(token, start.ancestors_with_self, self._focus_state(), number)
+        self._step(walk, 0, 0)
 
-    def _step(
-        self, token: object, path: list[DOMNode], index: int, waits: int, before: tuple[object, object], rounds: int
-    ) -> None:
-        if self._in_flight is not token:
+    def _step(self, walk: _Walk, index: int, waits: int) -> None:
+        if self._in_flight is not walk.token:
             return
+        path = walk.path
         # Something (the key bubbling on, a Changed message) still queued here: go behind it.
         queued = index < len(path) and 0 < waits < MAX_WAITS_PER_NODE and path[index].message_queue_size > 0
-        if queued and path[index].call_later(self._step, token, path, index, waits + 1, before, rounds):
+        if queued and path[index].call_later(self._step, walk, index, waits + 1):
+            walk.busy = True
             return
         if waits > 0:
             index += 1
         while index < len(path):
-            if path[index].call_later(self._step, token, path, index, 1, before, rounds):
+            if path[index].call_later(self._step, walk, index, 1):
                 return
             index += 1  # that widget is gone: its parent still sees whatever it passed on
-        if self._focus_state() != before and rounds < MAX_ROUNDS:
+        # A binding acts at the app, after the key passed the widgets: what it sent them (an OptionList's
+        # choice, a focus() through the app's queue) is followed by a second walk, and more until one finds
+        # nothing queued and the focus where it was.
+        settled = walk.number > 1 and not walk.busy and self._focus_state() == walk.before
+        if not settled and walk.number < MAX_ROUNDS:
             focused = self.focused
-            self._walk(token, focused if focused is not None else self.screen, rounds + 1)
+            self._walk(walk.token, focused if focused is not None else self.screen, walk.number + 1)
             return
-        self._finish(token)
+        self._finish(walk.token)
 
     def _finish(self, token: object) -> None:
         if self._in_flight is not token:
