@@ -238,7 +238,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             if yes:
                 self._commit()
 
-        self.app.push_screen(ConfirmDialog(confirm_question(self.plan), "确认导入", "返回"), answered)
+        self.app.push_screen(ConfirmDialog(confirm_question(self.plan), "确认导入", "返回", confirms_write=True), answered)
 
     def _commit(self) -> None:
         assert self.plan is not None

@@ -46,6 +46,7 @@ async def settle(pilot: Any, timeout: float = 10.0) -> None:
             await app.workers.wait_for_complete(busy)
         await pilot.pause()
         pending = any(getattr(screen, "debounce", None) is not None for screen in app.screen_stack)
+        pending = pending or getattr(app, "keys_waiting", 0) > 0
         if not pending and not any(worker.group != "_loader" and worker.is_running for worker in app.workers):
             return
         await pilot.pause(0.02)
@@ -324,6 +325,7 @@ async def test_the_whole_import_with_keys_only(
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "将新增 3 户、更新 1 户" in str(app.screen.query_one(".dialog-message", Static).render())
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert wizard.step == "result"
@@ -415,6 +417,7 @@ async def test_esc_cancels_the_dry_run_and_the_commit_and_nothing_is_written(
         await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         assert wizard.step == "result" and wizard.job == "commit"
         await pilot.press("escape")

@@ -207,3 +207,38 @@ async def test_f5_then_f8_at_once_waits_for_the_new_dry_run(
         await settle(pilot)
         assert stored_results(sqlite_engine) == 0
         assert any(notice.startswith(TOO_EARLY) for notice in notices(app))
+
+
+async def test_the_import_writes_only_a_dry_run_and_a_question_that_were_seen(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path,
+) -> None:
+    from test_tui_import import business_names, open_wizard, write_county_list
+    from test_tui_import import settle as settle_import
+
+    from screens.widgets.dialogs import ConfirmDialog
+
+    downloads = Path.home() / "Downloads"
+    downloads.mkdir(parents=True)
+    write_county_list(downloads / "五月名录.xlsx")
+    new_names = {"鹿城区新开水果店", "鹿城区新开面馆", "鹿城区新开理发店"}
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot)
+        await type_ahead(pilot, "down", "enter")
+        await settle_import(pilot)
+        # F8 to 导入方式, Enter on 新增并更新, F8 to the dry run, then at once F8 again and ← Enter.
+        await type_ahead(pilot, "f8", "enter", "f8", "f8", "left", "enter")
+        await settle_import(pilot)
+        assert wizard.step == "review" and wizard.plan is not None
+        assert any(notice.startswith(TOO_EARLY) for notice in notices(app))
+        assert business_names(sqlite_engine).isdisjoint(new_names)
+        await read_preview(pilot)
+        await type_ahead(pilot, "f8", "left", "enter")  # the question is answered before it is on screen
+        await settle_import(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert business_names(sqlite_engine).isdisjoint(new_names)
+        await read_preview(pilot)
+        await type_ahead(pilot, "enter")  # 确认导入 has the focus since the ← above
+        await settle_import(pilot)
+        assert wizard.step == "result"
+    assert new_names <= business_names(sqlite_engine)
