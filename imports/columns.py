@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -63,17 +64,31 @@ def normalise_header(text: object) -> str:
     return folded.strip(":").replace("／", "/")
 
 
-def _lookup_table() -> dict[str, str]:
+Matcher = Callable[[str], "str | None"]
+"""Header text -> the field it names, IGNORE, or None: one per kind of list (imports.list_columns)."""
+
+
+def lookup_table(synonyms: dict[str, tuple[str, ...]], ignored: tuple[str, ...]) -> dict[str, str]:
+    """Normalised header -> field, for a synonym table and the headers it ignores."""
     table: dict[str, str] = {}
-    for name, words in SYNONYMS.items():
+    for name, words in synonyms.items():
         for word in words:
             table[normalise_header(word)] = name
-    for word in IGNORED_HEADERS:
+    for word in ignored:
         table[word] = IGNORE
     return table
 
 
-_LOOKUP = _lookup_table()
+def lookup(table: dict[str, str], key: str) -> str | None:
+    """A normalised header in `table` as written, without its bracketed part (营业收入（万元）), or unbracketed."""
+    for candidate in (key, _BRACKETED.sub("", key), _BRACKETS.sub("", key)):
+        found = table.get(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+_LOOKUP = lookup_table(SYNONYMS, IGNORED_HEADERS)
 
 
 @lru_cache(maxsize=4096)
@@ -84,11 +99,7 @@ def match_header(text: str) -> str | None:
         return None
     if "注册号" in key and "信用代码" in key:
         return "code"
-    for candidate in (key, _BRACKETED.sub("", key), _BRACKETS.sub("", key)):
-        found = _LOOKUP.get(candidate)
-        if found is not None:
-            return found
-    return None
+    return lookup(_LOOKUP, key)
 
 
 def header_unit(text: str) -> int:
@@ -121,7 +132,7 @@ class ColumnMapping:
 
 
 def auto_mapping(headers: list[str], keys: list[str] | None = None, confirmed: dict[str, str] | None = None,
-                 confirmed_units: dict[str, int] | None = None) -> ColumnMapping:
+                 confirmed_units: dict[str, int] | None = None, matcher: Matcher = match_header) -> ColumnMapping:
     """Map headers by a confirmed profile first (normalised header -> field), then by the synonym table.
 
     `keys` are the texts to match (for two-row headers, see imports.header); the first column for a
@@ -134,7 +145,7 @@ def auto_mapping(headers: list[str], keys: list[str] | None = None, confirmed: d
         found = (confirmed or {}).get(normalised)
         unit = (confirmed_units or {}).get(normalised) if found is not None else None
         if found is None:
-            found = match_header(key)
+            found = matcher(key)
         if found == IGNORE:
             mapping.ignored.add(index)
         elif found is not None and found not in taken:

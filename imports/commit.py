@@ -32,6 +32,7 @@ from storage import search
 from storage.audit import Actor, utc_now
 from storage.tables import new_uuid
 from storage.tables_imports import ImportRecord
+from workbench.domain.labels import ImportKind
 
 BATCH = 5000
 BULK_FROM = 2000  # new rows; below this the row-by-row index upkeep is cheaper than a rebuild
@@ -90,7 +91,7 @@ def commit_import(
     stop = _stopper(cancel)
     started = perf_counter()
     total = len(plan.inserts) + len(plan.updates)
-    with engine.connect() as connection, _transaction(connection):
+    with engine.connect() as connection, import_transaction(connection):
         conflicts = find_conflicts(connection, plan)
         if conflicts:
             raise ImportConflict(conflicts)
@@ -115,7 +116,7 @@ def commit_import(
 
 
 @contextmanager
-def _transaction(connection: Connection) -> Iterator[None]:
+def import_transaction(connection: Connection) -> Iterator[None]:
     """One transaction around everything, DDL included: on SQLite an explicit BEGIN IMMEDIATE (the
     driver would otherwise run the index DDL outside any transaction, and take the write lock late)."""
     with connection.begin():
@@ -161,36 +162,31 @@ def _apply_updates(writes: Writes, plan: ImportPlan, done: int, total: int) -> N
 def _record(connection: Connection, writes: Writes, plan: ImportPlan, seconds: float) -> str:
     """The ImportRecord (file, sha256, who, when, counts) and its own 'create' change-log row."""
     counts = plan.counts
+    note = (
+        f"{plan.file_name}（{when(writes.moment)}，{plan.mode.label}）：新增 {len(plan.inserts)} 户，"
+        f"更新 {len(plan.updates)} 户"
+    )
+    return record_import(
+        connection, writes, note, file_name=plan.file_name, sha256=plan.sha256, sheet=plan.sheet,
+        mode=plan.mode.value, rows_read=plan.rows_read, inserted=len(plan.inserts), updated=len(plan.updates),
+        unchanged=counts[RowKind.UNCHANGED], skipped=counts[RowKind.SKIPPED], invalid=counts[RowKind.INVALID],
+        duplicates=counts[RowKind.DUPLICATE], milliseconds=int(seconds * 1000),
+    )  # fmt: skip
+
+
+def record_import(connection: Connection, writes: Writes, note: str, *, file_name: str, sheet: str,
+                  kind: str = ImportKind.REGISTER, **counts: Any) -> str:
+    """Insert an ImportRecord (which file, its sha256, who, when, which list, the counts) and its own 'create'
+    change-log row saying `note`; every kind of list is recorded this way."""
     record_uuid = new_uuid()
     actor, at = writes.actor, writes.moment
     connection.execute(
         insert(_RECORD).values(
-            uuid=record_uuid,
-            version=1,
-            updated_at=at,
-            updated_by=actor.who,
-            device=actor.device,
-            office_id=actor.office_id,
-            file_name=plan.file_name[:255],
-            sha256=plan.sha256,
-            sheet=plan.sheet[:100],
-            mode=plan.mode.value,
-            who=actor.who,
-            imported_at=at,
-            rows_read=plan.rows_read,
-            inserted=len(plan.inserts),
-            updated=len(plan.updates),
-            unchanged=counts[RowKind.UNCHANGED],
-            skipped=counts[RowKind.SKIPPED],
-            invalid=counts[RowKind.INVALID],
-            duplicates=counts[RowKind.DUPLICATE],
-            milliseconds=int(seconds * 1000),
+            uuid=record_uuid, version=1, updated_at=at, updated_by=actor.who, device=actor.device,
+            office_id=actor.office_id, file_name=file_name[:255], sheet=sheet[:100], kind=kind, who=actor.who,
+            imported_at=at, **counts,
         )
-    )
-    note = (
-        f"{plan.file_name}（{when(at)}，{plan.mode.label}）：新增 {len(plan.inserts)} 户，"
-        f"更新 {len(plan.updates)} 户"
-    )
+    )  # fmt: skip
     row = writes.change_row("import_record", record_uuid, "create", "", None, note)
     writes.writer.insert("change_log", CHANGE_COLUMNS, [row])
     return record_uuid

@@ -8,14 +8,27 @@ A text cell is always written as text, with Excel's quote prefix when it starts 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
-from imports.plan import ImportPlan
 from imports.problems import Problem
 from imports.sheet_writer import Kind, XlsxBook, sheet_title
 from workbench.services.file_output import write_file
 
 REASON_HEADER = "错误原因"
+
+
+class PlanWithProblems(Protocol):
+    """A dry run of any kind of list (imports.plan.ImportPlan, imports.list_plan.ListPlan)."""
+
+    @property
+    def headers(self) -> list[str]: ...
+
+    @property
+    def sheet(self) -> str: ...
+
+    def rows_with_problems(self) -> Iterator[tuple[int, list[Any], list[Problem]]]: ...
 
 
 def reason_text(problems: list[Problem]) -> str:
@@ -31,7 +44,7 @@ def reason_text(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def write_error_workbook(plan: ImportPlan, out_path: str | Path) -> Path:
+def write_error_workbook(plan: PlanWithProblems, out_path: str | Path) -> Path:
     """Write the rows with problems (all original columns, the file's header) and a 错误原因 column.
 
     Through the shared cell writer (text that looks like a formula keeps Excel's quote prefix) and into
@@ -40,7 +53,7 @@ def write_error_workbook(plan: ImportPlan, out_path: str | Path) -> Path:
     return write_file(Path(out_path), lambda partial: _write(plan, partial))
 
 
-def _write(plan: ImportPlan, path: Path) -> None:
+def _write(plan: PlanWithProblems, path: Path) -> None:
     width = max([len(plan.headers), *(len(cells) for _number, cells, _problems in plan.rows_with_problems())])
     headers = [*plan.headers, *[""] * (width - len(plan.headers))]
     kinds: list[Kind] = ["value"] * width

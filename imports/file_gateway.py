@@ -21,8 +21,12 @@ from workbench.services.gateway import UnitOfWork
 if TYPE_CHECKING:
     from imports.commit import ImportResult
     from imports.export import ExportResult
+    from imports.list_commit import ListResult
+    from imports.list_plan import ListPlan
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
+    from workbench.domain.rule_files import LoadedRules
+    from workbench.domain.tiers import TierRules
     from workbench.services.candidates import CandidateRow
     from workbench.services.listing import BusinessFilter
     from workbench.services.pools import MemberRow
@@ -64,6 +68,30 @@ class FileGateway:
 
         run = run or commit_import
         return run(self._engine, plan, actor=actor, progress=progress, cancel=cancel)
+
+    def plan_list(
+        self, parsed: ParsedFile, *, actor: Actor, license_kind: str | None, progress: ProgressCallback,
+        cancel: threading.Event,
+    ) -> ListPlan:  # fmt: skip
+        """The dry run of a 经营数据 or 许可证 list as the wizard read it; rows matched by name + address wait for
+        the confirm step (ListPlan.accept_name_matches, set before the commit)."""
+        from imports.figures_plan import plan_figures
+        from imports.licenses_plan import plan_licenses
+        from workbench.domain.labels import ImportKind
+
+        if parsed.kind is ImportKind.FIGURES:
+            return plan_figures(self._engine, parsed, office_id=actor.office_id, progress=progress, cancel=cancel)
+        return plan_licenses(self._engine, parsed, office_id=actor.office_id, default_kind=license_kind,
+                             progress=progress, cancel=cancel)  # fmt: skip
+
+    def commit_list(
+        self, plan: ListPlan, *, actor: Actor, rules: LoadedRules[TierRules], progress: ProgressCallback,
+        cancel: threading.Event,
+    ) -> ListResult:  # fmt: skip
+        """All rows or none, and the businesses touched reclassified in the same transaction (imports.list_commit)."""
+        from imports.list_commit import commit_list
+
+        return commit_list(self._engine, plan, actor=actor, rules=rules, progress=progress, cancel=cancel)
 
     def export_register(
         self, actor: Actor, flt: BusinessFilter, path: Path, *, full_personal_data: bool,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from imports.columns import IGNORE, match_header, normalise_header
+from imports.columns import IGNORE, Matcher, match_header, normalise_header
 
 SCAN_ROWS = 20
 Rows = Sequence[tuple[int, list[Any]]]
@@ -33,17 +33,19 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def find_header(rows: Rows, confirmed: dict[str, str] | None = None, scan: int = SCAN_ROWS) -> Header | None:
-    """The one- or two-row header among the first `scan` rows that names the most distinct fields."""
+def find_header(rows: Rows, confirmed: dict[str, str] | None = None, scan: int = SCAN_ROWS,
+                matcher: Matcher = match_header) -> Header | None:
+    """The one- or two-row header among the first `scan` rows that names the most distinct fields (of the
+    list `matcher` knows: a registration list unless told)."""
     window = list(rows[:scan])
-    singles = [_scored(_single(window, index), confirmed) for index in range(len(window))]
+    singles = [_scored(_single(window, index), confirmed, matcher) for index in range(len(window))]
     best: Header | None = None
     for index, single in enumerate(singles):
         candidate = single
         if index + 1 < len(window):
             # Two rows only when they name more fields than either alone: a title row above a header
             # must not become part of it.
-            double = _scored(_double(window, index), confirmed)
+            double = _scored(_double(window, index, matcher), confirmed, matcher)
             if double.score > max(single.score, singles[index + 1].score):
                 candidate = double
         if best is None or candidate.score > best.score:
@@ -51,13 +53,13 @@ def find_header(rows: Rows, confirmed: dict[str, str] | None = None, scan: int =
     return best if best is not None and best.score > 0 else None
 
 
-def header_at(rows: Rows, row_number: int, two_rows: bool = False) -> Header | None:
+def header_at(rows: Rows, row_number: int, two_rows: bool = False, matcher: Matcher = match_header) -> Header | None:
     """The header a person pointed at (Excel row number), or None when that row is not among `rows`."""
     for index, (number, _cells) in enumerate(rows):
         if number == row_number:
             if two_rows and index + 1 < len(rows):
-                return _scored(_double(rows, index), None)
-            return _scored(_single(rows, index), None)
+                return _scored(_double(rows, index, matcher), None, matcher)
+            return _scored(_single(rows, index), None, matcher)
     return None
 
 
@@ -75,7 +77,7 @@ def _single(rows: Rows, index: int) -> Header:
     return Header((number,), texts, texts, index + 1, 0)
 
 
-def _double(rows: Rows, index: int) -> Header:
+def _double(rows: Rows, index: int, matcher: Matcher) -> Header:
     (upper_number, upper_cells), (lower_number, lower_cells) = rows[index], rows[index + 1]
     width = max(len(upper_cells), len(lower_cells))
     uppers = [_text(cell) for cell in upper_cells] + [""] * (width - len(upper_cells))
@@ -88,21 +90,21 @@ def _double(rows: Rows, index: int) -> Header:
             group = upper if lower else ""
         up = upper or (group if lower else "")
         headers.append(f"{up}/{lower}" if up and lower else up or lower)
-        keys.append(_pair_key(up, lower))
+        keys.append(_pair_key(up, lower, matcher))
     return Header((upper_number, lower_number), headers, keys, index + 2, 0)
 
 
-def _pair_key(upper: str, lower: str) -> str:
+def _pair_key(upper: str, lower: str, matcher: Matcher) -> str:
     for key in (lower, upper + lower, "" if lower else upper):
-        if key and match_header(key) not in (None, IGNORE):
+        if key and matcher(key) not in (None, IGNORE):
             return key
     return lower or upper
 
 
-def _scored(header: Header, confirmed: dict[str, str] | None) -> Header:
+def _scored(header: Header, confirmed: dict[str, str] | None, matcher: Matcher) -> Header:
     found: set[str] = set()
     for key in header.keys:
-        name = (confirmed or {}).get(normalise_header(key)) or match_header(key)
+        name = (confirmed or {}).get(normalise_header(key)) or matcher(key)
         if name:
             found.add(name)
     return Header(header.row_numbers, _labels(header.headers), header.keys, header.data_from, len(found))

@@ -16,18 +16,21 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from imports.columns import ColumnMapping, auto_mapping, import_label, match_header
+from imports.columns import ColumnMapping, auto_mapping
 from imports.errors import NoHeaderFound
 from imports.header import SCAN_ROWS, Header, column_letter, find_header, header_at
+from imports.list_columns import title_unit
+from imports.list_kind import REGISTER, SHAPES, Cleaner, ListShape
 from imports.problems import ParsedRow, Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
 from imports.readers import SheetInfo, SheetRows, list_sheets, open_sheet
 from imports.readers.formulas import FORMULA_WITHOUT_RESULT
-from imports.rows import RowCleaner
 from imports.sniff import Sniffed
 from imports.source import SourceFile, as_source
+from workbench.domain.labels import ImportKind
 
-__all__ = ["ParsedFile", "ParsedRow", "Problem", "ProgressCallback", "parse_register_file", "reopened"]
+__all__ = ["ParsedFile", "ParsedRow", "Problem", "ProgressCallback", "parse_list_file", "parse_register_file",
+           "reopened"]
 
 ProgressCallback = Callable[[int, int | None], None]
 PROGRESS_EVERY = 1000
@@ -61,6 +64,15 @@ class ParsedFile:
     skipped: list[SkippedRow] = field(default_factory=list)
     blank_rows: int = 0
     rows_taken: bool = False
+    shape: ListShape = REGISTER
+    kind_detected: bool = False
+    """True when the kind of list was told from the headers, False when a person named it."""
+    title_unit: int | None = None
+    """The money unit a title row above the header declares (金额单位：万元)."""
+
+    @property
+    def kind(self) -> ImportKind:
+        return self.shape.kind
 
     @property
     def path(self) -> Path:
@@ -98,10 +110,30 @@ def parse_register_file(
     confirmed by a person) overrides the synonym table; `profile` is consulted before it; `header_row`
     (Excel row number) overrides the header search.
     """
+    return parse_list_file(file, kind=ImportKind.REGISTER, sheet=sheet, header_row=header_row, mapping=mapping,
+                           profile=profile, progress=progress)
+
+
+def parse_list_file(
+    file: str | Path | SourceFile,
+    *,
+    kind: ImportKind | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: ColumnMapping | None = None,
+    profile: Profile | None = None,
+    progress: ProgressCallback | None = None,
+) -> ParsedFile:
+    """Open a 登记名录, 经营数据 or 许可证 list (`kind`; None: told from its headers, imports.list_kind) and
+    prepare its rows, as parse_register_file does for a registration list."""
     source = as_source(file)
     sheets = list_sheets(source)
-    opened, scanned, header = _choose_sheet(source, sheets, sheet, header_row, profile)
-    return _parsed(source, sheets, opened, scanned, header, _mapping(header, mapping, profile), progress)
+    shapes = SHAPES if kind is None else tuple(shape for shape in SHAPES if shape.kind == kind)
+    opened, scanned, header, shape = _choose_sheet(source, sheets, sheet, header_row, profile, shapes)
+    parsed = _parsed(source, sheets, opened, scanned, header, _mapping(header, mapping, profile, shape), progress,
+                     shape)
+    parsed.kind_detected = kind is None
+    return parsed
 
 
 def reopened(parsed: ParsedFile, progress: ProgressCallback | None = None) -> ParsedFile:
@@ -109,50 +141,82 @@ def reopened(parsed: ParsedFile, progress: ProgressCallback | None = None) -> Pa
     opened = open_sheet(parsed.source, parsed.sheet, parsed.sheets)
     first, two_rows = parsed.header_rows[0], len(parsed.header_rows) == 2
     scanned = list(islice(opened.rows, max(SCAN_ROWS, first + 2)))
-    header = header_at(scanned, first, two_rows)
+    header = header_at(scanned, first, two_rows, parsed.shape.match)
     if header is None:  # the bytes are the same, so the header is where it was: this cannot happen
         raise NoHeaderFound(_no_header_message([parsed.sheet], first))
-    return _parsed(parsed.source, parsed.sheets, opened, scanned, header, parsed.mapping, progress)
+    again = _parsed(parsed.source, parsed.sheets, opened, scanned, header, parsed.mapping, progress, parsed.shape)
+    again.kind_detected = parsed.kind_detected
+    return again
 
 
 def _parsed(
     source: SourceFile, sheets: list[SheetInfo], opened: SheetRows, scanned: list[tuple[int, list[Any]]],
-    header: Header, column_mapping: ColumnMapping, progress: ProgressCallback | None,
+    header: Header, column_mapping: ColumnMapping, progress: ProgressCallback | None, shape: ListShape,
 ) -> ParsedFile:
+    above = scanned[: header.data_from - len(header.row_numbers)]
+    unit = title_unit(above) if shape is not REGISTER else None
     parsed = ParsedFile(
         source=source,
         sheet=opened.name,
         sheets=sheets,
         header_rows=header.row_numbers,
         mapping=column_mapping,
-        unknown_columns=_unknown_columns(column_mapping, header, scanned[header.data_from:]),
-        missing_fields=_missing_fields(column_mapping),
+        unknown_columns=_unknown_columns(column_mapping, header, scanned[header.data_from:], shape),
+        missing_fields=shape.missing(column_mapping),
         total_rows=opened.total_rows,
+        shape=shape,
+        title_unit=unit,
     )
     pending = chain(scanned[header.data_from:], opened.rows)
     formulas = _formula_columns(opened.formula_cells, column_mapping)
-    parsed.rows = _data_rows(parsed, RowCleaner(opened.name, column_mapping), pending, progress, formulas)
+    parsed.rows = _data_rows(parsed, shape.cleaner(opened.name, column_mapping, unit), pending, progress, formulas)
     return parsed
 
 
 def _choose_sheet(
     source: SourceFile, sheets: list[SheetInfo], sheet: str | None, header_row: int | None,
-    profile: Profile | None,
-) -> tuple[SheetRows, list[tuple[int, list[Any]]], Header]:
+    profile: Profile | None, shapes: tuple[ListShape, ...],
+) -> tuple[SheetRows, list[tuple[int, list[Any]]], Header, ListShape]:
     names = [sheet] if sheet is not None else _candidate_sheets(sheets)
-    confirmed = profile.columns if profile else None
-    best: tuple[SheetRows, list[tuple[int, list[Any]]], Header] | None = None
+    best: tuple[SheetRows, list[tuple[int, list[Any]]], Header, ListShape] | None = None
     for name in names:
         opened = open_sheet(source, name, sheets)
         scanned = list(islice(opened.rows, max(SCAN_ROWS, (header_row or 0) + 2)))
-        header = header_at(scanned, header_row) if header_row else find_header(scanned, confirmed)
-        if header is not None and header.score >= 2:
-            return opened, scanned, header
-        if header is not None and header.score > 0 and (best is None or header.score > best[2].score):
-            best = (opened, scanned, header)
+        found = _best_shape(scanned, header_row, profile, shapes)
+        if found is None:
+            continue
+        header, shape = found
+        if header.score >= 2:
+            return opened, scanned, header, shape
+        if header.score > 0 and (best is None or header.score > best[2].score):
+            best = (opened, scanned, header, shape)
     if best is not None:
         return best
     raise NoHeaderFound(_no_header_message(names, header_row))
+
+
+def _best_shape(
+    scanned: list[tuple[int, list[Any]]], header_row: int | None, profile: Profile | None,
+    shapes: tuple[ListShape, ...],
+) -> tuple[Header, ListShape] | None:
+    """The header of the kind of list that names the most fields (the first of SHAPES on a tie); a shape
+    whose telling fields the header lacks is not the list's kind. A saved profile is a registration list's."""
+    best: tuple[Header, ListShape] | None = None
+    for shape in shapes:
+        confirmed = profile.columns if profile and shape is REGISTER else None
+        if header_row:
+            header = header_at(scanned, header_row, matcher=shape.match)
+        else:
+            header = find_header(scanned, confirmed, matcher=shape.match)
+        if header is None or (len(shapes) > 1 and not shape.fits(_named(header, shape))):
+            continue
+        if best is None or header.score > best[0].score:
+            best = (header, shape)
+    return best
+
+
+def _named(header: Header, shape: ListShape) -> set[str]:
+    return {name for key in header.keys if (name := shape.match(key))}
 
 
 def _candidate_sheets(sheets: list[SheetInfo]) -> list[str]:
@@ -168,12 +232,12 @@ def _no_header_message(names: list[str], header_row: int | None) -> str:
             "请确认选对了工作表，或指定表头所在行")
 
 
-def _mapping(header: Header, mapping: ColumnMapping | None, profile: Profile | None) -> ColumnMapping:
+def _mapping(header: Header, mapping: ColumnMapping | None, profile: Profile | None, shape: ListShape) -> ColumnMapping:
     keys = header.keys[: len(header.headers)]
     if mapping is None:
-        confirmed = profile.columns if profile else None
-        units = profile.units if profile else None
-        return auto_mapping(header.headers, keys, confirmed, units)
+        confirmed = profile.columns if profile and shape is REGISTER else None
+        units = profile.units if profile and shape is REGISTER else None
+        return auto_mapping(header.headers, keys, confirmed, units, shape.match)
     width = len(header.headers)
     return ColumnMapping(
         headers=header.headers,
@@ -183,30 +247,24 @@ def _mapping(header: Header, mapping: ColumnMapping | None, profile: Profile | N
     )
 
 
-def _unknown_columns(mapping: ColumnMapping, header: Header, sample: list[tuple[int, list[Any]]]) -> list[UnknownColumn]:
+def _unknown_columns(
+    mapping: ColumnMapping, header: Header, sample: list[tuple[int, list[Any]]], shape: ListShape
+) -> list[UnknownColumn]:
     """Unmapped columns with a header, and headerless ones that hold data in the first rows below it."""
     listed: list[UnknownColumn] = []
     for index in mapping.unmapped():
         key = header.keys[index] if index < len(header.keys) else ""
         if not key and not any(index < len(cells) and cells[index] not in ("", None) for _number, cells in sample):
             continue
-        name = match_header(key) if key else None
+        name = shape.match(key) if key else None
         other = mapping.column_of(name) if name else None
         if name and other is not None:
-            reason = (f"与「{mapping.headers[other]}」列（{column_letter(other)} 列）都对应「{import_label(name)}」，"
+            reason = (f"与「{mapping.headers[other]}」列（{column_letter(other)} 列）都对应「{shape.label(name)}」，"
                       "只导入了前者")
         else:
             reason = "对应表中没有这一列，不会导入；如需导入，请在列对应中指定字段"
         listed.append(UnknownColumn(column_letter(index), mapping.headers[index], reason))
     return listed
-
-
-def _missing_fields(mapping: ColumnMapping) -> list[str]:
-    present = set(mapping.fields.values())
-    missing = [] if "name" in present else ["name"]
-    if not present & {"uscc", "reg_no", "code"}:
-        missing.append("uscc")
-    return missing
 
 
 def _formula_columns(cells: frozenset[tuple[int, int]], mapping: ColumnMapping) -> dict[int, list[int]]:
@@ -225,7 +283,7 @@ def _warn_formulas(parsed: ParsedFile, row: ParsedRow, columns: list[int]) -> No
                                     blocking=False))
 
 
-def _data_rows(parsed: ParsedFile, cleaner: RowCleaner, pending: Iterable[tuple[int, list[Any]]],
+def _data_rows(parsed: ParsedFile, cleaner: Cleaner, pending: Iterable[tuple[int, list[Any]]],
                progress: ProgressCallback | None, formulas: dict[int, list[int]]) -> Iterator[ParsedRow]:
     before_data = True
     count = 0

@@ -72,6 +72,7 @@ class Planner:
         self.matched: dict[int, int] = {}  # business id -> the row that matched it
         self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
         self.mapping = ColumnMapping(headers=[])
+        self.column_of: dict[str, int] = {}  # field -> its first column: _problem asks once or twice a row
 
     def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
         """The dry run of `parsed` (its rows, or fresh ones when an earlier run took them), else of the file
@@ -84,6 +85,9 @@ class Planner:
             parsed = reopened(parsed)
         parsed.rows_taken = True
         self.mapping = parsed.mapping
+        self.column_of = {}
+        for index, name in parsed.mapping.fields.items():
+            self.column_of.setdefault(name, index)
         plan = self._empty_plan(parsed)
         preparer = self._preparer(parsed.total_rows or len(parsed.source.data) // ROW_BYTES)
         with ExitStack() as stack:
@@ -266,7 +270,8 @@ class Planner:
     ) -> Problem:
         """A problem in the first of `fields` that has a column (and a value, if any has one)."""
         mapping = self.mapping
-        columns = [index for name in fields if (index := mapping.column_of(name)) is not None]
+        column_of = self.column_of
+        columns = [column_of[name] for name in fields if name in column_of]
         filled = [index for index in columns if index < len(row.cells) and row.cells[index] not in ("", None)]
         if not (filled or columns):
             return Problem(row.sheet, row.row_number, "", None, reason, "", fields[0], blocking)

@@ -26,6 +26,7 @@ SCOPE_TITLES: dict[str, str] = {
     "distinctions": "名特优新",
     "pools": "培育库",
     "candidates": "候选名单（个转企 / 上规上限 / 名特优新）",
+    "figures": "主体详情 · 经营数据",
     "classification": "主体详情 · 分型分类",
     "classify": "重新分型",
     "staff": "干部与网格",
@@ -189,6 +190,12 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("candidates", "f6", "cycle_list", "切换候选名单", "switch list", short="切换"),
     KeyAction("candidates", "ctrl+e", "export", "导出 Excel", "export", priority=True, short="导出"),
     KeyAction("candidates", "f5", "refresh", "重新计算（并重读规则文件）", "refresh", show=False),
+    # 经营数据 (issue 15): the detail tab's own keys; F4 edits the highlighted year there, as F4 edits everywhere
+    KeyAction("figures", "n", "add_figures", "新增一个年度的经营数据", "add figures", short="新增"),
+    KeyAction("figures", "f4", "edit_figures", "修改选中年度的经营数据", "edit figures", short="修改"),
+    KeyAction("figures", "enter", "", "修改选中年度的经营数据", bound=False),
+    KeyAction("figures", "d", "delete_figures", "删除选中年度的经营数据（先确认）", "delete figures",
+              short="删除"),
     # 分型分类 (issue 5): the detail tab's own keys, and the recompute screen
     KeyAction("classification", "r", "override", "人工认定分型（写明理由）", "override tier", short="人工认定"),
     KeyAction("classification", "u", "clear_override", "取消人工认定", "clear override", short="取消认定"),

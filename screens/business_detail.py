@@ -18,6 +18,7 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_form import BusinessFormScreen
 from screens.classification_tab import ClassificationTab
+from screens.figures_tab import FiguresTab
 from screens.format import (
     change_text,
     date_text,
@@ -42,6 +43,8 @@ LABEL_WIDTH = 16
 """Cells for field labels: 「统一社会信用代码」 is the longest, at 16."""
 TWO_PAIRS_FROM = 100
 """From this many cells wide, the field grid shows two label/value pairs per line."""
+FIRST_LOAN_GROUP = GROUPS[-1]
+"""首贷户 is shown with the 管理 fields: it is the office's record of its support, like the tags."""
 
 
 class DetailLoaded(Message):
@@ -78,7 +81,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
             with TabPane("许可证", id="licenses"):
                 yield TextTable(id="license-table", cursor_type="row", zebra_stripes=True)
             with TabPane("经营数据", id="figures"):
-                yield TextTable(id="figure-table", cursor_type="row", zebra_stripes=True)
+                yield FiguresTab(self.business_uuid)
             with TabPane("变更记录", id="history"):
                 yield TextTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with TabPane("分型分类", id="classification"):
@@ -110,7 +113,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         self.query_one("#detail-title", Static).update(title)
         self._show_fields()
         self._show_licenses()
-        self._show_figures()
+        self.query_one(FiguresTab).show(detail)
         self._show_history()
 
     def on_resize(self) -> None:
@@ -133,6 +136,14 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
             return f"{money_text(value)}（{value:,}元）" if value >= 10_000 else money_text(value)
         return value_text(name, value)
 
+    def _first_loan_text(self) -> str:
+        """首贷户 (set by a 首贷 support record, not on the form): 「是（2025-06-01，温州银行）」 or 「否」."""
+        assert self.detail is not None
+        if self.detail.first_loan_on is None:
+            return "否"
+        bank = f"，{self.detail.first_loan_bank}" if self.detail.first_loan_bank else ""
+        return f"是（{self.detail.first_loan_on.isoformat()}{bank}）"
+
     def _show_fields(self) -> None:
         pairs = 2 if self.size.width >= TWO_PAIRS_FROM else 1
         for index, group in enumerate(GROUPS):
@@ -140,11 +151,13 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
             for _ in range(pairs):
                 table.add_column(style="dim", no_wrap=True, width=LABEL_WIDTH)
                 table.add_column(ratio=1)
-            specs = [spec for spec in BUSINESS_FIELDS if spec.group == group]
-            for start in range(0, len(specs), pairs):
+            shown_pairs = [(spec.label, self._field_text(spec.name)) for spec in BUSINESS_FIELDS if spec.group == group]
+            if group == FIRST_LOAN_GROUP:
+                shown_pairs.append(("首贷户", self._first_loan_text()))
+            for start in range(0, len(shown_pairs), pairs):
                 cells: list[str | Text] = []
-                for spec in specs[start:start + pairs]:
-                    cells += [spec.label, plain(self._field_text(spec.name))]  # a value is never markup
+                for label, value in shown_pairs[start:start + pairs]:
+                    cells += [label, plain(value)]  # a value is never markup
                 table.add_row(*cells)
             self.query_one(f"#group-{index}", Static).update(table)
 
@@ -159,16 +172,6 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         if not self.detail.licenses:
             table.add_row("（没有许可证记录）", "", "", "", "")
 
-    def _show_figures(self) -> None:
-        assert self.detail is not None
-        table = _reset(self.query_one("#figure-table", DataTable), "年度", "营业收入", "纳税额", "从业人员", "社保缴纳人数")
-        for line in self.detail.years:
-            table.add_row(f"{line.year}年", *(Text(cell, justify="right") for cell in (
-                money_text(line.revenue), money_text(line.tax_paid),
-                _count_text(line.employees), _count_text(line.insured_staff))))
-        if not self.detail.years:
-            table.add_row("（没有经营数据）", "", "", "", "")
-
     def _show_history(self) -> None:
         assert self.detail is not None
         table = _reset(self.query_one("#history-table", DataTable), "时间", "使用人", "终端", "字段", "变更")
@@ -177,6 +180,9 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
             table.add_row(local_time_text(line.at), line.who, line.device, line.field_label if line.field else "",
                           change_text(line.action, value_text(line.field, line.old, names),
                                       value_text(line.field, line.new, names)))
+
+    def on_figures_tab_changed(self, _message: FiguresTab.Changed) -> None:
+        self.action_refresh()
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -212,6 +218,3 @@ def _reset(table: DataTable[Any], *labels: str) -> DataTable[Any]:
     table.add_columns(*labels)
     return table
 
-
-def _count_text(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}人"

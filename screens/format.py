@@ -125,7 +125,7 @@ def value_text(field: str, value: object, names: dict[str, dict[int, str]] | Non
         return kind_label(str(value))
     if field in ("grid_id", "officer_id"):
         return _name_for(field, value, names or {})
-    if field == "capital":
+    if field in ("capital", "revenue", "tax_paid"):  # the register's 资金数额, a year's 营业收入 and 纳税额
         return _money_from(value)
     if isinstance(value, bool):
         return "是" if value else "否"

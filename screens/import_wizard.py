@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from imports.columns import ColumnMapping
 from imports.errors import ImportCancelled, ImportConflict
+from imports.list_plan import ListPlan
 from imports.parse import ParsedFile
 from imports.plan import ImportPlan
 from imports.profiles import list_profiles, save_profile
@@ -28,6 +29,7 @@ from screens.format import plain
 from screens.import_steps import jobs
 from screens.import_steps.dialogs import ProfileNameDialog
 from screens.import_steps.file_step import FileStep, start_folder
+from screens.import_steps.list_review import list_confirm_question, name_match_question
 from screens.import_steps.mapping_step import MappingStep
 from screens.import_steps.mode_step import ModeStep
 from screens.import_steps.result_step import ResultStep
@@ -36,6 +38,7 @@ from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS,
 from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
+from workbench.domain.labels import ImportKind
 
 
 class ImportWizardScreen(WorkbenchScreen[bool]):
@@ -57,7 +60,9 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.mapping: ColumnMapping | None = None
         """The mapping a person changed by hand; None while the synonym table (or profile) decides."""
         self.profile: str | None = None
-        self.plan: ImportPlan | None = None
+        self.kind: ImportKind | None = None
+        """The kind of list the person chose; None while the headers tell it."""
+        self.plan: ImportPlan | ListPlan | None = None
         self.finished = False
         self.written = False
         self.preview_gate = PreviewGate(self, "（试导入结果）")
@@ -78,7 +83,8 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
 
     def _show_step(self, step: str) -> None:
         self.step = step
-        self.query_one("#import-step-title", Static).update(step_title(step))
+        title = self.parsed.shape.title if self.parsed is not None and step != "file" else "登记名录"
+        self.query_one("#import-step-title", Static).update(step_title(step, title))
         self.query_one(ContentSwitcher).current = f"step-{step}"
         if step in FOCUS:
             self.query_one(FOCUS[step]).focus()
@@ -117,7 +123,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         failed = self.job
         self._stopped()
         if failed == "plan":
-            self._show_step("mode")
+            self._show_step(self._before_review())
         elif failed == "commit":
             self.query_one(ResultStep).finished("导入未完成，数据库没有任何改动。", "按 Esc 返回试导入结果。")
         super().worker_failed(worker, error)
@@ -126,7 +132,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
 
     @on(FileStep.Chosen)
     def _file_chosen(self, event: FileStep.Chosen) -> None:
-        self.mapping, self.profile = None, None
+        self.mapping, self.profile, self.kind = None, None, None
         self._read(event.path, None, None)
 
     def _read(self, file: Path | SourceFile, sheet: str | None, profile: str | None) -> None:
@@ -142,8 +148,9 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 profile=profile,
                 mapping=self.mapping,
                 profiles=self._profiles,
+                kind=self.kind,
             ),
-            "读取登记名录表头",
+            "读取名录表头",
         )
 
     def on_file_read(self, message: jobs.FileRead) -> None:
@@ -151,8 +158,8 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.parsed, self.sample, self.profile = message.parsed, message.sample, message.profile
         self.query_one(FileStep).show_error("")
         self._show_mapping()
-        if self.step == "file":
-            self._show_step("mapping")
+        if self.step in ("file", "mapping"):
+            self._show_step("mapping")  # also when the kind changed: the title names it
 
     def _show_mapping(self) -> None:
         assert self.parsed is not None
@@ -161,7 +168,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
 
     def on_mapping_step_read_again(self, message: MappingStep.ReadAgain) -> None:
         if self.parsed is not None and self.job is None:
-            self.mapping = message.mapping
+            self.mapping, self.kind = message.mapping, message.kind
             self._read(self.parsed.source, message.sheet, message.profile)
 
     def action_save_profile(self) -> None:
@@ -187,6 +194,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.preview_gate.hidden()
         self._show_step("review")
         self.query_one(ReviewStep).running("正在试导入")
+        if self.parsed.kind is not ImportKind.REGISTER:
+            work = partial(jobs.list_plan_job, files=self.workbench.files, parsed=self.parsed,
+                           actor=self.workbench.actor, license_kind=step.license_kind(), cancel=self.cancel)  # fmt: skip
+            self._start("plan", work, "试导入")
+            return
         self._start(
             "plan",
             partial(
@@ -232,13 +244,28 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
     # step 5: confirm and commit
 
     def _confirm(self) -> None:
-        assert self.plan is not None
+        plan = self.plan
+        assert plan is not None
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._commit()
 
-        self.app.push_screen(ConfirmDialog(confirm_question(self.plan), "确认导入", "返回", confirms_write=True), answered)
+        if not isinstance(plan, ListPlan):
+            self.app.push_screen(ConfirmDialog(confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
+            return
+        question = name_match_question(plan)
+
+        def names_answered(yes: bool | None) -> None:
+            if yes is None:
+                return
+            plan.accept_name_matches = yes
+            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
+
+        if question is None:
+            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
+        else:
+            self.app.push_screen(ConfirmDialog(question, "一并导入", "不导入"), names_answered)
 
     def _commit(self) -> None:
         assert self.plan is not None
@@ -246,6 +273,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.cancel = threading.Event()
         self._show_step("result")
         self.query_one(ResultStep).running("准备写入")
+        if isinstance(self.plan, ListPlan):
+            work = partial(jobs.list_commit_job, files=self.workbench.files, plan=self.plan, actor=self.workbench.actor,
+                           rules=self.workbench.settings.classification, cancel=self.cancel)  # fmt: skip
+            self._start("commit", work, f"导入{self.plan.kind_label}")
+            return
         self._start(
             "commit",
             partial(
@@ -270,7 +302,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         if message.job == "read" and self.step == "file":
             self.query_one(FileStep).show_error(f"{error.title}：{error.message}")
         elif message.job == "plan":
-            self._show_step("mode")
+            self._show_step(self._before_review())
             self._tell(error)
         elif message.job == "commit":
             self.plan = None if isinstance(error, ImportConflict) else self.plan
@@ -294,8 +326,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
     def action_next(self) -> None:
         if self.step == "mapping" and self.parsed is not None:
             if self.parsed.missing_fields:
-                self.notify(MISSING_COLUMNS, severity="error")
+                self.notify(self._missing_columns(), severity="error")
+            elif self.parsed.kind is ImportKind.FIGURES:  # nothing to choose: straight to the dry run
+                self._start_dry_run()
             else:
+                self.query_one(ModeStep).configure(self.parsed.kind)
                 self._show_step("mode")
         elif self.step == "mode":
             self._start_dry_run()
@@ -316,6 +351,19 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         if self.step == "file" or (self.step == "result" and self.finished):
             self.dismiss(self.written)
         elif self.step == "result":
-            self._show_step("review" if self.plan is not None else "mode")
+            self._show_step("review" if self.plan is not None else self._before_review())
+        elif self.step == "review":
+            self._show_step(self._before_review())
         else:
             self._show_step(STEPS[STEPS.index(self.step) - 1])
+
+    def _before_review(self) -> str:
+        """A 经营数据 list has no step 3: back from the dry run is its columns."""
+        return "mapping" if self.parsed is not None and self.parsed.kind is ImportKind.FIGURES else "mode"
+
+    def _missing_columns(self) -> str:
+        assert self.parsed is not None
+        if self.parsed.kind is ImportKind.REGISTER:
+            return MISSING_COLUMNS
+        labels = "、".join(self.parsed.shape.label(name) for name in self.parsed.missing_fields)
+        return f"{self.parsed.shape.title}缺少必需的列：{labels}。请核对表头，或在「名录种类」中改选。"

@@ -118,7 +118,7 @@ class License(Travelling, table=True):
     office_id: int = Field(foreign_key="office.id", index=True)
     business_id: int = Field(foreign_key="business.id", index=True)
     kind: str = Field(max_length=50)
-    number: str = Field(default="", max_length=64)
+    number: str = Field(default="", max_length=64, index=True)
     issued_on: date | None = Field(default=None)
     expires_on: date | None = Field(default=None, index=True)
     status: str = Field(

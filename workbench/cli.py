@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from workbench import cli_classify, cli_export, cli_import, cli_pools, cli_service, cli_staff, locations
+from workbench import (
+    cli_classify,
+    cli_export,
+    cli_figures,
+    cli_import,
+    cli_pools,
+    cli_service,
+    cli_staff,
+    locations,
+)
 from workbench.cli_chinese import use_chinese
 from workbench.cli_db import db_app
 from workbench.cli_output import say, say_json
@@ -173,7 +182,7 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff):
+for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures):
     _feature.register(app)
 
 

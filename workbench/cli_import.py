@@ -22,10 +22,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from imports.commit import ImportResult
+    from imports.parse import ParsedFile
     from imports.plan import ImportPlan
     from storage.audit import Actor
+    from workbench.domain.labels import ImportKind
 
 EXIT_LEFT_OUT = 3
+KIND_HINT = "如不是，请用 --kind 指定：登记名录、经营数据或许可证"
 SHOWN_PROBLEMS = 20
 
 
@@ -39,7 +42,8 @@ def register(app: typer.Typer) -> None:
 
 
 _HELP = (
-    "导入登记名录（xlsx/xls/ods/csv 等）：先预览（新增/更新/无变化/有错误），再一次性写入。\n\n"
+    "导入登记名录、经营数据或许可证名录（xlsx/xls/ods/csv 等，按表头识别，也可用 --kind 指定）："
+    "先预览（新增/更新/无变化/有错误），再一次性写入。\n\n"
     "退出码：0 全部完成；1 未写入任何内容（文件无法读取、找不到所、数据被他人修改等）；"
     "3 已完成但有行未导入（有错误、文件内重复或待确认）；130 已中断，未写入。"
 )
@@ -67,20 +71,41 @@ def import_command(
     officer: Annotated[
         str | None, typer.Option("--officer", help="记在谁名下（默认为本机上次使用的干部）")
     ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="名录种类：登记名录 / 经营数据 / 许可证（默认按表头识别）")
+    ] = None,
+    license_kind: Annotated[
+        str | None, typer.Option("--license-kind", help="许可证名录没有「许可证类型」列、编号也看不出时，按这种许可证导入")
+    ] = None,
+    accept_name_matches: Annotated[
+        bool, typer.Option("--accept-name-matches", help="许可证名录中按名称和地址匹配到的行，确认导入")
+    ] = False,
 ) -> None:
     from imports.errors import ImportCancelled
+    from imports.list_kind import parse_kind
     from imports.plan import ImportMode
     from workbench.cli_ready import ready_engine
+    from workbench.domain.labels import ImportKind
     from workbench.services.errors import WorkbenchError
 
     try:
         chosen_mode = ImportMode.parse(mode)
+        chosen_kind = parse_kind(kind) if kind is not None else None
     except ValueError as problem:
         _fail(str(problem))
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, officer)
-        plan = _plan(engine, path, actor, chosen_mode, sheet, profile, confirm_name_matches, quiet=as_json)
+        parsed = _read(path, chosen_kind, sheet, profile)
+        if parsed.kind is not ImportKind.REGISTER:
+            from workbench.cli_import_lists import import_list
+
+            code = import_list(engine, parsed, actor, dry_run=dry_run, errors=errors, as_json=as_json,
+                               license_kind=license_kind, accept_name_matches=accept_name_matches)
+            if code:
+                raise typer.Exit(code)
+            return
+        plan = _plan(engine, parsed, actor, chosen_mode, confirm_name_matches, quiet=as_json)
         errors_path = _write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -90,8 +115,11 @@ def import_command(
     finally:
         engine.dispose()
     if as_json:
-        say_json(_json(plan, result, errors_path, dry_run), indent=2)
+        say_json({"kind": ImportKind.REGISTER.value, "kind_detected": parsed.kind_detected}
+                 | _json(plan, result, errors_path, dry_run), indent=2)
     else:
+        if parsed.kind_detected:
+            say(f"按表头识别为登记名录（{KIND_HINT}）。")
         _print_plan(plan, errors_path)
         say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):
@@ -135,43 +163,35 @@ def _actor(engine: Engine, office_name: str | None, officer_name: str | None) ->
     return Actor(who=who, device=locations.device_name(), office_id=office_id)
 
 
-def _plan(
-    engine: Engine,
-    path: Path,
-    actor: Actor,
-    mode: Any,
-    sheet: str | None,
-    profile_name: str | None,
-    confirm: bool,
-    *,
-    quiet: bool,
-) -> ImportPlan:
-    from imports.plan import plan_import
+def _read(path: Path, kind: ImportKind | None, sheet: str | None, profile_name: str | None) -> ParsedFile:
+    """The file read once, its kind told from its headers unless --kind names it (a saved profile is a
+    registration list's)."""
+    from imports.parse import parse_list_file
     from imports.profiles import load_profile
+    from workbench.domain.labels import ImportKind
 
     profile = load_profile(locations.config_dir() / "import_profiles", profile_name) if profile_name else None
-    with _progress_bar(quiet, "预览") as progress:
-        return plan_import(
-            engine,
-            path,
-            actor=actor,
-            mode=mode,
-            sheet=sheet,
-            profile=profile,
-            confirm_name_matches=confirm,
-            progress=progress,
-        )
+    if profile is not None and kind is None:
+        kind = ImportKind.REGISTER
+    return parse_list_file(path, kind=kind, sheet=sheet, profile=profile)
+
+
+def _plan(engine: Engine, parsed: ParsedFile, actor: Actor, mode: Any, confirm: bool, *, quiet: bool) -> ImportPlan:
+    from imports.plan import plan_import
+
+    with progress_bar(quiet, "预览") as progress:
+        return plan_import(engine, parsed, actor=actor, mode=mode, confirm_name_matches=confirm, progress=progress)
 
 
 def _commit(engine: Engine, plan: ImportPlan, actor: Actor, *, quiet: bool) -> ImportResult:
     from imports.commit import commit_import
 
-    with _progress_bar(quiet, "导入") as progress:
+    with progress_bar(quiet, "导入") as progress:
         return commit_import(engine, plan, actor=actor, progress=progress)
 
 
 @contextmanager
-def _progress_bar(quiet: bool, title: str) -> Iterator[Callable[[int, int | None, str], None]]:
+def progress_bar(quiet: bool, title: str) -> Iterator[Callable[[int, int | None, str], None]]:
     """A rich progress bar on stderr (nothing when quiet or when stderr is not a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

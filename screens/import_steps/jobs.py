@@ -21,12 +21,18 @@ from imports.commit import ImportResult, commit_import
 from imports.error_workbook import write_error_workbook
 from imports.errors import UnreadableFile
 from imports.file_gateway import FileGateway
-from imports.parse import ParsedFile, parse_register_file
+from imports.list_commit import ListResult
+from imports.list_plan import ListPlan
+from imports.parse import ParsedFile, parse_list_file
 from imports.plan import ImportPlan, plan_import
 from imports.profiles import load_profile
 from imports.source import SourceFile
+from screens.import_steps.list_review import list_review_rows
 from screens.import_steps.review_step import ReviewRows, review_rows
 from storage.audit import Actor
+from workbench.domain.labels import ImportKind
+from workbench.domain.rule_files import LoadedRules
+from workbench.domain.tiers import TierRules
 from workbench.services.errors import WorkbenchError
 
 Post = Callable[[Message], object]
@@ -54,14 +60,14 @@ class JobProgress(Message):
 
 
 class PlanReady(Message):
-    def __init__(self, plan: ImportPlan, review: ReviewRows) -> None:
+    def __init__(self, plan: ImportPlan | ListPlan, review: ReviewRows) -> None:
         super().__init__()
         self.plan = plan
         self.review = review
 
 
 class Committed(Message):
-    def __init__(self, result: ImportResult) -> None:
+    def __init__(self, result: ImportResult | ListResult) -> None:
         super().__init__()
         self.result = result
 
@@ -88,13 +94,17 @@ def read_job(
     profile: str | None,
     mapping: ColumnMapping | None,
     profiles: Path,
+    kind: ImportKind | None = None,
 ) -> None:
     """Read the chosen file (a path: from disk, the one time; a SourceFile: the bytes read before, when
-    the person chose another sheet, profile or column) up to its first data row."""
+    the person chose another sheet, profile, column or kind of list) up to its first data row. `kind`
+    None: told from the headers; a saved profile is a registration list's."""
     try:
         loaded = load_profile(profiles, profile) if profile else None
+        if loaded is not None or mapping is not None:
+            kind = kind or ImportKind.REGISTER
         with no_full_collections():
-            parsed = parse_register_file(file, sheet=sheet, profile=loaded, mapping=mapping)
+            parsed = parse_list_file(file, kind=kind, sheet=sheet, profile=loaded, mapping=mapping)
             first = parsed.first_row()  # stays in parsed.rows: the dry run takes the rows from there
     except WorkbenchError as error:
         post(JobFailed("read", error))
@@ -161,6 +171,36 @@ def plan_job(
     post(PlanReady(plan, review))
 
 
+def list_plan_job(
+    post: Post, files: FileGateway, parsed: ParsedFile, *, actor: Actor, license_kind: str | None,
+    cancel: threading.Event,
+) -> None:  # fmt: skip
+    """The dry run of a 经营数据 or 许可证 list as read."""
+    try:
+        with no_full_collections():
+            plan = files.plan_list(parsed, actor=actor, license_kind=license_kind, progress=_reporter(post, "plan"),
+                                   cancel=cancel)  # fmt: skip
+            review = list_review_rows(plan)
+    except WorkbenchError as error:
+        post(JobFailed("plan", error))
+        return
+    post(PlanReady(plan, review))
+
+
+def list_commit_job(
+    post: Post, files: FileGateway, plan: ListPlan, *, actor: Actor, rules: LoadedRules[TierRules],
+    cancel: threading.Event,
+) -> None:  # fmt: skip
+    try:
+        with no_full_collections():
+            result = files.commit_list(plan, actor=actor, rules=rules, progress=_reporter(post, "commit"),
+                                       cancel=cancel)  # fmt: skip
+    except WorkbenchError as error:
+        post(JobFailed("commit", error))
+        return
+    post(Committed(result))
+
+
 def commit_job(
     post: Post, files: FileGateway, plan: ImportPlan, *, actor: Actor, cancel: threading.Event
 ) -> None:
@@ -185,7 +225,7 @@ def error_workbook_path(source: Path) -> Path:
     return candidate
 
 
-def errors_job(post: Post, plan: ImportPlan) -> None:
+def errors_job(post: Post, plan: ImportPlan | ListPlan) -> None:
     target = error_workbook_path(plan.path)
     try:
         post(ErrorsSaved(write_error_workbook(plan, target)))

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
 
+from imports.list_plan import ListPlan
 from imports.plan import ImportPlan, RowKind
 from screens.format import paragraph_text
 from screens.import_steps.mapping_step import clip
@@ -132,7 +133,7 @@ class ReviewStep(Vertical):
         self.running(stage)
         self.query_one(ProgressBar).update(total=total, progress=done)
 
-    def show(self, plan: ImportPlan, review: ReviewRows) -> None:
+    def show(self, plan: ImportPlan | ListPlan, review: ReviewRows) -> None:
         """The summary and the tab labels at once; each list is filled when its tab is first shown."""
         self.set_class(False, "-running")
         summary = plan.summary_text()

@@ -26,8 +26,9 @@ MISSING_COLUMNS = "缺少必需的列（名称，以及统一社会信用代码�
 FOCUS = {"file": "#import-tree", "mapping": "#import-columns", "mode": "#import-mode"}
 
 
-def step_title(step: str) -> str:
-    return f"导入登记名录  第 {STEPS.index(step) + 1} 步（共 {len(STEPS)} 步）：{TITLES[step]}"
+def step_title(step: str, list_title: str = "登记名录") -> str:
+    """「导入登记名录  第 2 步（共 5 步）：工作表和列」; a 经营数据 list skips step 3 (it has no choices)."""
+    return f"导入{list_title}  第 {STEPS.index(step) + 1} 步（共 {len(STEPS)} 步）：{TITLES[step]}"
 
 
 def profile_folder() -> Path:

@@ -1,0 +1,102 @@
+"""The writes of a 经营数据 commit: new years in bulk, changed years guarded by version, each change-logged.
+
+A new year_figures row is one 'create' change-log row naming the file and row (as a new business of a
+registration list is); a changed year is one change-log row per changed field, like an edit by hand.
+Before writing, the years the plan takes as new are looked up again: one added meanwhile (by hand, or by
+another import) is a conflict and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from imports.commit_writes import CHANGE_COLUMNS, Writes
+from imports.errors import ImportConflict
+from imports.figures_plan import FIGURE_FIELDS, ChangedFigure, FigureWrites
+from imports.list_plan import ListPlan
+from storage.audit import as_log_text
+from storage.tables import YearFigures, new_uuid
+
+TABLE: Any = YearFigures.__table__  # type: ignore[attr-defined]
+COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
+           *FIGURE_FIELDS, "source")
+_IN = 500
+
+
+def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[int]]:
+    """Write the plan's years; ({what: how many}, the businesses touched)."""
+    figures: FigureWrites = plan.writes
+    _check_new_years(writes, figures)
+    source = plan.file_name[:255]
+    actor, total = writes.actor, len(figures.new) + len(figures.changed)
+    for start in range(0, len(figures.new), writes.batch):
+        writes.stop()
+        batch = figures.new[start : start + writes.batch]
+        rows, changes = [], []
+        for item in batch:
+            uuid = new_uuid()
+            values = item.values
+            rows.append((uuid, 1, writes.at, actor.who, actor.device, actor.office_id, item.business_id, item.year,
+                         *(values.get(name) for name in FIGURE_FIELDS), source))
+            changes.append(writes.change_row("year_figures", uuid, "create", "", None,
+                                             f"导入自「{plan.file_name}」第 {item.row_number} 行：{item.year}年"))
+        writes.writer.insert("year_figures", COLUMNS, rows)
+        writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+        writes.report(start + len(batch), total, "写入年度经营数据")
+    _apply_changes(writes, figures.changed, source, len(figures.new), total)
+    return {"新增年度数据": len(figures.new), "更新年度数据": len(figures.changed)}, figures.touched
+
+
+def _check_new_years(writes: Writes, figures: FigureWrites) -> None:
+    wanted = {(item.business_id, item.year) for item in figures.new}
+    if not wanted:
+        return
+    query = select(TABLE.c.business_id, TABLE.c.year).where(TABLE.c.business_id.in_(bindparam("ids", expanding=True)))
+    ids = sorted({business_id for business_id, _year in wanted})
+    taken = []
+    for start in range(0, len(ids), _IN):
+        found = writes.connection.execute(query, {"ids": ids[start : start + _IN]})
+        taken += [f"{year}年（市场主体编号 {business_id}）" for business_id, year in found if (business_id, year) in wanted]
+    if taken:
+        raise ImportConflict([f"预览之后已有人录入了 {item} 的经营数据" for item in taken])
+
+
+def _apply_changes(writes: Writes, changed: list[ChangedFigure], source: str, done: int, total: int) -> None:
+    """Changed years grouped by the fields they change: one executemany per group, guarded by version."""
+    groups: dict[tuple[tuple[str, ...], bool], list[ChangedFigure]] = {}
+    for item in changed:
+        groups.setdefault((tuple(sorted(item.diff)), item.revived), []).append(item)
+    sane = writes.connection.dialect.supports_sane_multi_rowcount
+    for (fields, revived), members in groups.items():
+        values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in fields}
+        values |= {"version": bindparam("b_new"), "updated_at": writes.moment, "updated_by": writes.actor.who,
+                   "device": writes.actor.device, "source": source}
+        if revived:
+            values["deleted_at"] = None
+        statement = update(TABLE).where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base")).values(values)
+        stamp = [writes.at, writes.actor.who, writes.actor.device, source]
+        raw_sql = (f"UPDATE year_figures SET {''.join(f'{name} = ?, ' for name in fields)}version = ?, "
+                   "updated_at = ?, updated_by = ?, device = ?, source = ?"
+                   f"{', deleted_at = NULL' if revived else ''} WHERE id = ? AND version = ?")
+        for start in range(0, len(members), writes.batch):
+            writes.stop()
+            batch = members[start : start + writes.batch]
+            if writes.sqlite:  # the driver's executemany with tuples: SQLAlchemy's binding is most of the cost
+                rows = [(*(item.diff[name][1] for name in fields), item.base_version + 1, *stamp, item.figure_id,
+                         item.base_version) for item in batch]
+                updated = writes.writer.raw.executemany(raw_sql, rows).rowcount
+            else:
+                params = [{**{f"v_{name}": new for name, (_old, new) in item.diff.items()}, "b_id": item.figure_id,
+                           "b_base": item.base_version, "b_new": item.base_version + 1} for item in batch]
+                updated = writes.connection.execute(statement, params).rowcount  # type: ignore[attr-defined]
+            if (writes.sqlite or sane) and updated != len(batch):
+                raise ImportConflict(["预览之后有年度经营数据被他人修改（写入时版本已变化）"])
+            changes = [writes.change_row("year_figures", item.uuid, "update", name, as_log_text(old), as_log_text(new))
+                       for item in batch for name, (old, new) in item.diff.items()]
+            changes += [writes.change_row("year_figures", item.uuid, "update", "deleted_at", "已删除", None)
+                        for item in batch if item.revived]
+            writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+            done += len(batch)
+            writes.report(done, total, "更新年度经营数据")

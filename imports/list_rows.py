@@ -1,0 +1,153 @@
+"""Clean one data row of a 经营数据 or 许可证 list: a converter per mapped column, then the list's own checks.
+
+The registration list has its own cleaner (imports.rows.RowCleaner: codes, industry, validation of a
+business); these lists carry a code to match, a period or a licence, and amounts whose unit is in the
+header (营业收入（万元）) or in a title row above it (金额单位：万元). Each problem names sheet, row, column
+and value (imports.problems.Problem), like the register's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from imports.columns import ColumnMapping
+from imports.header import column_letter
+from imports.list_columns import MONEY_FIELDS, declared_unit
+from imports.normalise import clean_text, code_text, parse_date, parse_int, parse_money
+from imports.problems import ParsedRow, Problem
+from workbench.domain.figure_periods import parse_period
+from workbench.domain.validity import parse_validity
+
+Convert = Callable[[Any], Any]
+_LENGTHS = {"number": (64, "许可证编号"), "kind": (50, "许可证类型"), "place": (300, "经营场所"),
+            "scope": (500, "许可项目"), "name": (200, "名称")}
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int
+    field: str
+    header: str
+    letter: str
+    convert: Convert
+
+
+class ListRowCleaner:
+    """(row number, cells) -> ParsedRow for the lists other departments send; `finish` adds the list's checks."""
+
+    def __init__(self, sheet: str, mapping: ColumnMapping, converters: dict[str, Convert]) -> None:
+        self.sheet = sheet
+        self.headers = mapping.headers
+        self.width = len(mapping.headers)
+        self.columns = [
+            _Column(index, name, _header(mapping, index), column_letter(index), converters.get(name, clean_text))
+            for index, name in sorted(mapping.fields.items())
+        ]
+        self.by_field = {column.field: column for column in self.columns}
+
+    def clean(self, number: int, cells: list[Any]) -> ParsedRow | None:
+        """The parsed row, or None when every mapped cell is empty."""
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for column in self.columns:
+            raw = cells[column.index]
+            if raw == "" or raw is None:
+                continue
+            try:
+                value = column.convert(raw)
+            except ValueError as error:
+                problems.append(self.problem(number, column.field, raw, str(error)))
+                continue
+            if value is not None:
+                values[column.field] = value
+        if not values and not problems:
+            return None
+        row = ParsedRow(self.sheet, number, self.headers, cells, values, problems)
+        self.finish(row)
+        return row
+
+    def finish(self, row: ParsedRow) -> None:
+        """The list's own checks on a cleaned row (a subclass's)."""
+
+    def problem(self, number: int, name: str, raw: Any, reason: str, blocking: bool = True) -> Problem:
+        """A problem in the column holding `name` (or in no column, when the list has none)."""
+        column = self.by_field.get(name)
+        if column is None:
+            return Problem(self.sheet, number, "", raw, reason, "", name, blocking)
+        return Problem(self.sheet, number, column.header, raw, reason, column.letter, name, blocking)
+
+    def raw(self, row: ParsedRow, name: str) -> Any:
+        column = self.by_field.get(name)
+        return row.cells[column.index] if column is not None else None
+
+
+class FigureRowCleaner(ListRowCleaner):
+    """A 经营数据 row: codes, name, 所属期, amounts in yuan (by the header's or the title's unit), headcounts."""
+
+    def __init__(self, sheet: str, mapping: ColumnMapping, title_unit: int | None, today: date | None = None) -> None:
+        self.units = {
+            name: declared_unit(_header(mapping, index)) or title_unit or 1
+            for index, name in mapping.fields.items() if name in MONEY_FIELDS
+        }
+        converters: dict[str, Convert] = {
+            "uscc": code_text, "taxpayer_id": code_text, "period": partial(parse_period, today=today or date.today()),
+            "employees": parse_int, "insured_staff": parse_int,
+        }
+        for name, unit in self.units.items():
+            converters[name] = partial(parse_money, unit=unit)
+        super().__init__(sheet, mapping, converters)
+
+    def finish(self, row: ParsedRow) -> None:
+        values = row.values
+        if "period" not in values and "period" not in {problem.field for problem in row.problems}:
+            row.problems.append(self.problem(row.row_number, "period", None, "年度/所属期为空：不知道是哪一年的数据"))
+        has_figure = any(name in values for name in ("revenue", "tax_paid", "employees", "insured_staff"))
+        if not has_figure and not row.problems:
+            row.problems.append(self.problem(row.row_number, "revenue", None,
+                                             "营业收入、纳税额、从业人数、参保人数都为空：没有可导入的数据"))
+
+
+class LicenseRowCleaner(ListRowCleaner):
+    """A 许可证 row: number, holder (code, name, place), dates (发证日期, 有效期至 or a 有效期限 range), scope."""
+
+    def __init__(self, sheet: str, mapping: ColumnMapping) -> None:
+        converters: dict[str, Convert] = {
+            "number": _licence_number, "uscc": code_text, "issued_on": parse_date, "expires_on": parse_date,
+            "validity": parse_validity,
+        }
+        super().__init__(sheet, mapping, converters)
+
+    def finish(self, row: ParsedRow) -> None:
+        values = row.values
+        start, end = values.pop("validity", (None, None))
+        if start is not None:  # a range's start is the day of issue when the list has no 发证日期
+            values.setdefault("issued_on", start)
+        if end is not None:
+            values.setdefault("expires_on", end)
+        if "number" not in values and "number" not in {problem.field for problem in row.problems}:
+            row.problems.append(self.problem(row.row_number, "number", None, "许可证编号为空：无法登记这张许可证"))
+        for name, (limit, label) in _LENGTHS.items():
+            text = values.get(name)
+            if isinstance(text, str) and len(text) > limit:
+                del values[name]
+                row.problems.append(self.problem(row.row_number, name, self.raw(row, name),
+                                                 f"{label}超过 {limit} 个字（现有 {len(text)} 个），请核对"))
+        issued, expires = values.get("issued_on"), values.get("expires_on")
+        if issued is not None and expires is not None and expires < issued:
+            row.problems.append(self.problem(row.row_number, "expires_on", self.raw(row, "expires_on"),
+                                             f"有效期至 {expires.isoformat()} 早于发证日期 {issued.isoformat()}，请核对"))
+
+
+def _licence_number(value: Any) -> str | None:
+    text = code_text(value)
+    return None if text is None else text.replace(" ", "").upper()
+
+
+def _header(mapping: ColumnMapping, index: int) -> str:
+    return mapping.headers[index] if index < len(mapping.headers) else f"{column_letter(index)}列"
