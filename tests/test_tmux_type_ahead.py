@@ -33,11 +33,12 @@ def screen_of(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session)
 
 
-def wait_for(session: str, text: str) -> str:
+def wait_for(session: str, text: str, gone: str = "") -> str:
+    """The screen once `text` is drawn (and `gone`, if given, no longer is)."""
     deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
     while True:
         shown = screen_of(session)
-        if text in shown:
+        if text in shown and not (gone and gone in shown):
             return shown
         if time.monotonic() > deadline:
             raise AssertionError(f"「{text}」 never appeared; the screen was:\n{shown}")
@@ -65,7 +66,7 @@ def test_search_arrows_and_enter_sent_at_once_open_the_third_match(
         wait_for(session, "共 5 条")
         # Newest first, 「鹿城区」 matches 李家便利店, 张记小吃店, 陈氏五金店; the whole list's third is 绿野合作社.
         tmux("send-keys", "-t", session, "鹿城区", "Down", "Down", "Down", "Enter")
-        shown = wait_for(session, "基本信息")  # the detail's first tab
+        shown = wait_for(session, "基本信息", gone="正在读取")  # the detail, its values read
         assert "鹿城区陈氏五金店" in shown
         assert "绿野" not in shown and "李家" not in shown
     finally:
