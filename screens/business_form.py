@@ -192,7 +192,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
             else:
                 self._summary(f"{warning.message}。已返回修改，可改正名称或地址后再保存。")
 
-        question = f"{warning.message}。\n确属两户（如同一地址的不同店），仍然保存吗？"
+        question = f"{warning.message}\n确属两户（如同一地址的不同店），仍然保存吗？"
         self.app.push_screen(ConfirmDialog(question, "仍然保存", "返回修改", confirms_write=True), answered)
 
     def _summary(self, text: str) -> None:
