@@ -20,6 +20,7 @@ from imports.list_columns import MONEY_FIELDS, declared_unit
 from imports.normalise import clean_text, code_text, parse_date, parse_int, parse_money
 from imports.problems import ParsedRow, Problem
 from workbench.domain.figure_periods import parse_period
+from workbench.domain.licenses import normalise_license_number
 from workbench.domain.validity import parse_validity
 
 Convert = Callable[[Any], Any]
@@ -145,8 +146,9 @@ class LicenseRowCleaner(ListRowCleaner):
 
 
 def _licence_number(value: Any) -> str | None:
+    """As the form stores it (domain.licenses): ｊｙ１３３０ 0001 from a list is the JY13300001 typed by hand."""
     text = code_text(value)
-    return None if text is None else text.replace(" ", "").upper()
+    return None if text is None else normalise_license_number(text) or None
 
 
 def _header(mapping: ColumnMapping, index: int) -> str:

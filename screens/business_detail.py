@@ -21,14 +21,13 @@ from screens.classification_tab import ClassificationTab
 from screens.figures_tab import FiguresTab
 from screens.format import (
     change_text,
-    date_text,
-    license_state,
     local_time_text,
     money_text,
     plain,
     status_cell,
     value_text,
 )
+from screens.license_tab import LicenseTab
 from screens.timeline_tab import TimelineTab
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -79,7 +78,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                     yield Label(group, classes="group-title")
                     yield Static("", id=f"group-{GROUPS.index(group)}", classes="group-fields")
             with TabPane("许可证", id="licenses"):
-                yield TextTable(id="license-table", cursor_type="row", zebra_stripes=True)
+                yield LicenseTab(self.business_uuid)
             with TabPane("经营数据", id="figures"):
                 yield FiguresTab(self.business_uuid)
             with TabPane("变更记录", id="history"):
@@ -112,7 +111,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         title.append_text(status_cell(values["status"], bool(values["suspended"]), bool(values["abnormal"])))
         self.query_one("#detail-title", Static).update(title)
         self._show_fields()
-        self._show_licenses()
+        self.query_one(LicenseTab).show(detail.licenses, self.workbench.today(), str(values["name"]),
+                                        str(values.get("address") or ""))  # fmt: skip
         self.query_one(FiguresTab).show(detail)
         self._show_history()
 
@@ -161,16 +161,6 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                 table.add_row(*cells)
             self.query_one(f"#group-{index}", Static).update(table)
 
-    def _show_licenses(self) -> None:
-        assert self.detail is not None
-        table = _reset(self.query_one("#license-table", DataTable), "许可证", "编号", "发证日期", "有效期至", "状态")
-        today = self.workbench.today()
-        for line in self.detail.licenses:
-            state, style = license_state(line.expires_on, today)
-            table.add_row(line.kind, line.number or "-", date_text(line.issued_on),
-                          Text(date_text(line.expires_on), style=style), Text(state, style=style))
-        if not self.detail.licenses:
-            table.add_row("（没有许可证记录）", "", "", "", "")
 
     def _show_history(self) -> None:
         assert self.detail is not None
@@ -190,6 +180,9 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def action_edit(self) -> None:
         if self.detail is not None:
             self.app.push_screen(BusinessFormScreen(self.business_uuid, self.detail))
+
+    def on_license_tab_changed(self, _message: LicenseTab.Changed) -> None:
+        self.action_refresh()
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version

@@ -19,6 +19,7 @@ from screens.service_dialog import DialogField, DialogValues, ServiceDialog, _ed
 from storage.audit import Actor
 from workbench.domain.figures import AmountUnit, FigureError, amount_text, parse_amount
 from workbench.domain.rule_files import LoadedRules
+from workbench.domain.safe_text import shown
 from workbench.domain.tiers import TierRules
 from workbench.services.detail import YearLine
 from workbench.services.year_figures import FiguresEntry, FiguresOutcome
@@ -63,7 +64,7 @@ class FiguresDialog(ServiceDialog):
         units = set(UNIT_OF.values())
         with Vertical(classes="dialog service-dialog"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
-            yield Static(self.context, classes="dialog-context")
+            yield Static(shown(self.context), classes="dialog-context", markup=False)
             with VerticalScroll(classes="dialog-fields"):
                 for spec in self.fields:
                     if spec.name in units:

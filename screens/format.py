@@ -9,12 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
-from workbench.domain.labels import STATUS_LABELS, BusinessStatus, kind_label, status_label
+from workbench.domain.labels import STATUS_LABELS, BusinessStatus, LicenseStatus, kind_label, status_label
+from workbench.domain.licenses import EXPIRING_DAYS, license_standing
 from workbench.domain.safe_text import shown
 
 EMPTY = "-"
-EXPIRING_DAYS = 30
-"""A license expiring within this many days is highlighted as 即将到期."""
 
 _ACTION_LABELS = {"create": "新增", "export": "导出"}
 _SHORT_STATUS = {**STATUS_LABELS, BusinessStatus.REVOKED: "吊销", BusinessStatus.REVOKED_DEREGISTERED: "吊销注销"}
@@ -94,8 +93,11 @@ def status_cell(status: str, suspended: bool, abnormal: bool) -> Text:
     return text
 
 
-def license_state(expires_on: date | None, today: date) -> tuple[str, str]:
-    """(Chinese state, style) of a license on `today`."""
+def license_state(expires_on: date | None, today: date, status: str = LicenseStatus.VALID) -> tuple[str, str]:
+    """(Chinese state, style) of a license on `today`: a closed one (已换证 / 已注销) greyed, one in force by
+    how far its expiry is."""
+    if status != LicenseStatus.VALID:
+        return license_standing(status, expires_on, today), "dim"
     if expires_on is None:
         return "长期有效", ""
     days = (expires_on - today).days

@@ -17,6 +17,7 @@ from screens.actions import bindings
 from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
+from workbench.domain.safe_text import shown
 from workbench.services.errors import ValidationFailed, WorkbenchError
 from workbench.services.service_common import ServiceSettings
 
@@ -84,7 +85,7 @@ class ServiceDialog(ModalScreen[Any]):
         with Vertical(classes="dialog service-dialog"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
             if self.context:
-                yield Static(self.context, classes="dialog-context")
+                yield Static(shown(self.context), classes="dialog-context", markup=False)  # names from files: never markup
             with VerticalScroll(classes="dialog-fields"):
                 for spec in self.fields:
                     with Horizontal(classes="field-line"):

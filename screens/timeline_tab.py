@@ -1,7 +1,7 @@
 """The 时间线 tab of the business detail: everything that happened to the business, newest first.
 
-F6 steps the filter through the kinds (全部 / 登记 / 修改 / 帮扶 / 诉求 / 走访 / 分类); Enter on an appeal's line
-opens the appeal. The highlighted line is shown in full underneath, since 80 columns cut long text.
+F6 steps the filter through the kinds (全部 / 登记 / 修改 / 帮扶 / 诉求 / 走访 / 分类 / 证照); Enter on an appeal's
+line opens the appeal. The highlighted line is shown in full underneath, since 80 columns cut long text.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SHOWN_AT_MOST = 300
 """Lines the table holds (newest first): filling a DataTable costs milliseconds per row; F6 narrows by kind."""
 TITLE_CELLS = 28
 WHO_CELLS = 6
-KIND_STYLES = {"support": "green", "appeal": "yellow", "visit": "cyan", "classification": "magenta"}
+KIND_STYLES = {"support": "green", "appeal": "yellow", "visit": "cyan", "classification": "magenta", "license": "blue"}
 FIXED_CELLS = 10 + 4 + TITLE_CELLS + WHO_CELLS + 2 * 5 + 1
 """日期, 类别, 事项 and 经办 columns plus the table's cell padding; 内容 takes the rest."""
 

@@ -6,6 +6,7 @@ Typing a name here starts a search on the business list underneath, so the scree
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -22,6 +23,9 @@ from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
+
+if TYPE_CHECKING:
+    from workbench.services.licenses import LicenseLine
 
 URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
 WEEKDAYS = "一二三四五六日"
@@ -42,6 +46,12 @@ class FollowUpDone(Message):
         super().__init__()
         self.item = item
         self.count = count
+
+
+class RenewalRead(Message):
+    def __init__(self, line: LicenseLine) -> None:
+        super().__init__()
+        self.line = line
 
 
 class TodoScreen(WorkbenchScreen[None]):
@@ -148,6 +158,8 @@ class TodoScreen(WorkbenchScreen[None]):
         text = item.text if item else HINT
         if item is not None and item.kind == "follow_up":
             text += "    F4 标记已办完"
+        if item is not None and item.license_uuid:
+            text += "    F4 已换证（录入新证）"
         self.query_one("#todo-hint", Static).update(text)
 
     def on_resize(self) -> None:
@@ -245,14 +257,27 @@ class TodoScreen(WorkbenchScreen[None]):
 
         self.app.push_screen(AppealListScreen())
 
-    def action_finish_follow_up(self) -> None:
-        """F4 on a visit's follow-up: it is done today and leaves the list."""
+    def action_finish_item(self) -> None:
+        """F4: a visit's follow-up is done today; a licence was renewed (已换证), so its renewal form opens.
+        Either way the item leaves the list once saved."""
         row = self.query_one("#todo-table", DataTable).cursor_row
         item = self.row_items[row] if 0 <= row < len(self.row_items) else None
+        if item is not None and item.license_uuid:
+            self._open_renewal(self.workbench.actor, item.license_uuid)
+            return
         if item is None or item.kind != "follow_up" or not item.business_uuid:
-            self.notify("请先选中一条「走访跟进」", severity="warning")
+            self.notify("请先选中一条「走访跟进」或「许可证」", severity="warning")
             return
         self._finish(self.workbench.actor, item, self.workbench.today())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="todo-renew", description="读取许可证")
+    def _open_renewal(self, actor: Actor, license_uuid: str) -> None:
+        self.post_message(RenewalRead(self.workbench.gateway.licenses.license(actor, license_uuid)))
+
+    def on_renewal_read(self, message: RenewalRead) -> None:
+        from screens.license_dialogs import renew_license  # the dialogs load when first used, not at start
+
+        renew_license(self.workbench, message.line)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo-done", description="标记跟进办完")
     def _finish(self, actor: Actor, item: TodoItem, today: date) -> None:

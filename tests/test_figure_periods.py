@@ -74,3 +74,13 @@ def test_validity_in_one_cell(cell: object, expected: tuple[date | None, date | 
 def test_validity_that_cannot_be_read(cell: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_validity(cell)
+
+
+def test_a_licence_number_from_a_list_reads_as_the_form_stores_it() -> None:
+    """Full-width letters and digits, spaces and lower case: the same certificate as typed in the form."""
+    from imports.list_rows import _licence_number
+    from workbench.domain.licenses import normalise_license_number
+
+    assert _licence_number("ｊｙ１３３０３ 0200 0012") == "JY1330302000012"
+    assert _licence_number("jy13303020000012") == normalise_license_number("ＪＹ13303020000012")
+    assert _licence_number("  ") is None

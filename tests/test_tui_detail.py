@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from service_tui_helpers import shown
 from sqlalchemy import Engine
 from test_tui_support import Office_, build_app, build_office, settle
 from textual.widgets import DataTable, Static, TabbedContent
@@ -54,7 +55,9 @@ async def test_licenses_show_expired_and_expiring(sqlite_engine: Engine, office:
         assert app.screen.query_one(TabbedContent).active == "licenses"
         rows = table_rows(app, "license-table")
         assert rows[0][0] == "卫生许可证" and rows[0][4].startswith("已过期")
-        assert rows[1][0] == "食品经营许可证" and rows[1][4] == "即将到期（剩 19 天）"
+        assert rows[1][0] == "食品经营许可证" and rows[1][4] == "即将到期"
+        # The days are in the line under the table, for the highlighted licence (the expired one first).
+        assert shown(app, "license-line").startswith("已过期 457 天")
 
 
 async def test_year_figures_in_wan_yuan(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:

@@ -149,3 +149,24 @@ async def test_support_list_filters_and_exports_codes_as_text(
     assert isinstance(rows[1][3], str) and len(rows[1][3]) == 18
     assert rows[1][6] == 1_000_000
     assert len(rows) == 2
+
+
+async def test_a_name_with_markup_is_shown_as_written_in_the_dialog(
+    sqlite_engine: Engine,
+    office: Office_,
+    tmp_path: Path,
+) -> None:
+    """A registered name may hold anything a list carried: the dialog's context line shows it, never reads it."""
+    with Session(sqlite_engine) as session:
+        named = session.exec(select(Business).where(Business.name == "鹿城区张记小吃店")).one()
+        named.name = "鹿城区张记[b]小吃[/b]店\x1b[31m"
+        session.add(named)
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_business(pilot, "张记")
+        await press(pilot, "b")
+        assert isinstance(app.screen, SupportDialog)
+        context = str(app.screen.query_one(".dialog-context").render())
+        assert "张记[b]小吃[/b]店\\x1b[31m" in context

@@ -119,4 +119,4 @@ def test_a_key_another_action_of_that_screen_has_is_named_and_ignored() -> None:
     assert problems[0] == (
         "快捷键设置 keymap.toml：「app.help」设为「F6」，与「切换排序」（市场主体列表）的按键相同，已忽略这一项"
     )
-    assert "「todo.route」" in problems[1] and "「选中的走访跟进已办完」（今日待办）" in problems[1]
+    assert "「todo.route」" in problems[1] and "「选中事项已办：走访跟进办完 / 许可证已换证（录入新证）」（今日待办）" in problems[1]

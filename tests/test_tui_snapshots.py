@@ -54,6 +54,10 @@ def test_detail_licenses_120x36(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=keys(*"张记", "enter", "2"))
 
 
+def test_detail_licenses_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*"张记", "enter", "2"))
+
+
 def test_form_with_an_inline_error_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
     steps = keys(*"张记", "enter", "f4", *["tab"] * 11, "ctrl+u", *"1381234", "ctrl+s")
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)

@@ -62,7 +62,8 @@ async def test_support_appeal_and_visit_all_show_in_the_timeline(
         assert rows[phone_change][1] == "修改"
         await press(pilot, *["down"] * phone_change)  # the highlighted line is shown in full underneath
         assert "联系电话：13812345678 改为 13900002222" in shown(app, "timeline-detail")
-        assert rows[-1][2] == "成立登记" and rows[-1][0] == "2019-03-05"
+        assert rows[-2][2] == "成立登记" and rows[-2][0] == "2019-03-05"
+        assert (rows[-1][0], rows[-1][1], rows[-1][2]) == ("2019-03-01", "证照", "发证：卫生许可证")
         # F6 steps the filter: 全部 -> 登记 -> 修改 -> 帮扶 -> 诉求.
         await press(pilot, "f6", "f6", "f6")
         assert [row[1] for row in table_rows(app, "timeline-table")] == ["帮扶"]

@@ -1,4 +1,5 @@
-"""The choices of service work: support types, appeal channels and categories, visit findings, lead times.
+"""The choices of service work: support types, appeal channels and categories, visit findings, licence kinds
+and lead times.
 
 Shipped defaults below; an office changes them in service.toml in the config folder
 (``workbench locate`` prints it). Every key is optional; a list given replaces the shipped one::
@@ -8,6 +9,7 @@ Shipped defaults below; an office changes them in service.toml in the config fol
     visit_findings = ["正常经营", "未开业", "已停业", "查无下落", "其他"]
     due_soon_working_days = 3         # 诉求 this close to its deadline counts as 即将到期
     annual_report_reminder = true     # 1 Jan - 30 Jun: one 年报 item for households
+    license_kinds = ["食品经营许可证", "小餐饮登记证", "药品经营许可证"]   # the 许可证 form's kinds
 
     [appeal_categories]               # category = working days to its deadline
     "政策咨询" = 5
@@ -26,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from workbench.domain.licenses import LICENSE_KINDS
 
 SERVICE_FILE = "service.toml"
 FIRST_LOAN = "融资/首贷"
@@ -58,6 +62,8 @@ ANY_LICENSE = "*"
 # The key in service.toml, spelt as the offices' files already spell it (the code's name is license).
 LEAD_TIMES_KEY = "licence_lead_times"
 LICENSE_LEAD_TIMES: dict[str, tuple[int, ...]] = {ANY_LICENSE: (90, 30, 15)}
+KINDS_KEY = "license_kinds"
+KINDS_KEY_AS_SPELT = "licence_kinds"  # also read: the spelling of licence_lead_times beside it in the file
 # What an observed change on a visit may touch on the business, with its label.
 VISIT_OBSERVABLE_FIELDS: dict[str, str] = {
     "phone": "联系电话",
@@ -76,6 +82,7 @@ class ServiceLists:
     visit_findings: tuple[str, ...] = VISIT_FINDINGS
     satisfaction_levels: tuple[str, ...] = SATISFACTION_LEVELS
     license_lead_times: dict[str, tuple[int, ...]] = field(default_factory=lambda: dict(LICENSE_LEAD_TIMES))
+    license_kinds: tuple[str, ...] = LICENSE_KINDS
     due_soon_working_days: int = 3
     annual_report_reminder: bool = True
 
@@ -109,6 +116,9 @@ def parse_service_lists(text: str) -> ServiceLists:
         if not isinstance(categories, dict) or not all(_whole(days) for days in categories.values()):
             raise ValueError(f"{SERVICE_FILE}：appeal_categories 应写成「类别 = 工作日天数」，天数为正整数")
         changes["appeal_categories"] = dict(categories)
+    for key in (KINDS_KEY, KINDS_KEY_AS_SPELT):
+        if key in document:
+            changes["license_kinds"] = _names(key, document[key])
     if LEAD_TIMES_KEY in document:
         changes["license_lead_times"] = _lead_times(document[LEAD_TIMES_KEY])
     if "due_soon_working_days" in document:

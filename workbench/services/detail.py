@@ -9,21 +9,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from storage.audit import Actor
-from storage.tables import Business, ChangeLog, Grid, License, Officer, YearFigures
+from storage.tables import Business, ChangeLog, Grid, Officer, YearFigures
 from workbench.domain.business_fields import EDITABLE_FIELDS, field_label
 from workbench.domain.figures import FIGURE_LABELS
 from workbench.domain.reference import industry_name
+from workbench.services.licenses import LicenseLine, business_licenses
 from workbench.services.register import get_business
 
 _FIGURE_LOG_LABELS = {**FIGURE_LABELS, "year": "经营数据", "source": "来源", "deleted_at": "删除标记", "": "经营数据"}
-
-
-@dataclass(frozen=True)
-class LicenseLine:
-    kind: str
-    number: str
-    issued_on: date | None
-    expires_on: date | None
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ def business_detail(
         industry_name=industry_name(business.industry_code or "", business.industry_code_version) or "",
         first_loan_on=business.first_loan_on,
         first_loan_bank=business.first_loan_bank or "",
-        licenses=_licenses(session, business.id),
+        licenses=business_licenses(session, business.id),
         years=_years(session, business.id),
         history=business_history(
             session=session, actor=actor, business_uuid=business.uuid, limit=history_limit
@@ -126,15 +119,6 @@ def _name_of(session: Session, model: Any, row_id: int | None) -> str:
     if row_id is None:
         return ""
     return str(session.exec(select(model.name).where(model.id == row_id)).first() or "")
-
-
-def _licenses(session: Session, business_id: int | None) -> list[LicenseLine]:
-    rows = session.exec(
-        select(License)
-        .where(col(License.business_id) == business_id, col(License.deleted_at).is_(None))
-        .order_by(col(License.expires_on))
-    )
-    return [LicenseLine(row.kind, row.number, row.issued_on, row.expires_on) for row in rows]
 
 
 def _years(session: Session, business_id: int | None) -> list[YearLine]:

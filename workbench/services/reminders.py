@@ -1,6 +1,7 @@
 """The to-do list (今日待办), computed from the records, never stored by hand.
 
-Licenses expiring (lead times per license type in working days), appeals due soon or overdue, visit
+Licenses in force expiring (lead times per license type in working days; a renewed or cancelled one is
+not minded), appeals due soon or overdue, visit
 follow-ups due, the 年报 season for households (one summary item), distinctions due for re-evaluation,
 suspensions (歇业) reaching their end date. Each item carries its urgency group and the record it
 concerns, so a screen opens that record in one key.
@@ -18,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.audit import Actor
 from storage.tables import Business, License
 from storage.tables_service import Visit, VisitFollowUp
+from workbench.domain.labels import LicenseStatus
 from workbench.domain.working_days import estimated_note
 from workbench.services.appeal_lines import AppealFilters, appeal_lines
 from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings
@@ -53,6 +55,8 @@ class TodoItem:
     business_uuid: str | None = None
     business_name: str = ""
     note: str = ""
+    license_uuid: str | None = None
+    """A licence item's licence (the to-do's 已换证 opens its renewal form); entity stays the business."""
 
     @property
     def urgency_label(self) -> str:
@@ -177,6 +181,7 @@ def _licenses(
             col(License.expires_on),
             col(Business.uuid),
             col(Business.name),
+            col(License.uuid),
         ).join(Business, col(Business.id) == col(License.business_id)),
         actor,
         officer_id,
@@ -184,6 +189,9 @@ def _licenses(
         # No filter on License.office_id: the business's office scopes it, and the planner then walks
         # the expiry index instead of every license of the office.
         col(License.deleted_at).is_(None),
+        # Only a licence in force is minded: a renewed one's successor carries the reminder on, a cancelled
+        # one needs none.
+        col(License.status) == LicenseStatus.VALID,
         col(License.expires_on) >= today - timedelta(days=30),
         col(License.expires_on) <= calendar.add_working_days(today, widest).day,
     )
@@ -191,7 +199,7 @@ def _licenses(
     more = False
     # Plain columns, not ORM rows, and a bound on rows read: a million-row office has thousands in range.
     rows = session.execute(query.order_by(col(License.expires_on)).limit(PER_KIND * 4)).all()
-    for kind, number, expires_on, business_uuid, business_name in rows:
+    for kind, number, expires_on, business_uuid, business_name, license_uuid in rows:
         passed = [lead for lead, until in points(kind) if expires_on <= until]
         if not passed:
             continue
@@ -216,6 +224,7 @@ def _licenses(
                 business_uuid,
                 business_name,
                 "" if calendar.is_known_year(expires_on.year) else estimated_note([expires_on.year]),
+                license_uuid,
             )
         )
     more = more or len(rows) == PER_KIND * 4

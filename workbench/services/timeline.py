@@ -1,5 +1,5 @@
 """One timeline of everything that happened to a business, newest first: registration events, edits,
-support, appeals and their steps, visits, classification changes (tier, size class, distinctions, pools,
+support, appeals and their steps, visits, licences issued, renewed and cancelled, classification changes (tier, size class, distinctions, pools,
 conversions: the change log of every table of storage.tables_classification / tables_distinctions that
 points at the business, whatever entity names those modules log under)."""
 
@@ -15,10 +15,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.audit import Actor
-from storage.tables import ChangeLog
+from storage.tables import ChangeLog, License
 from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit
 from workbench.domain import appeal_states as states
 from workbench.domain.business_fields import field_label
+from workbench.domain.labels import LICENSE_STATUS_LABELS, LicenseStatus
 from workbench.services.register import get_business
 from workbench.services.service_common import officer_names
 
@@ -29,6 +30,7 @@ KIND_LABELS: dict[str, str] = {
     "appeal": "诉求",
     "visit": "走访",
     "classification": "分类",
+    "license": "证照",
 }
 REGISTRATION_FIELDS = frozenset(
     {"status", "suspended", "suspended_from", "suspended_until", "abnormal", "abnormal_since"}
@@ -81,6 +83,8 @@ def business_timeline(
         entries += _visits(session, actor, business.id)
     if "classification" in wanted:
         entries += _classification(session, actor, business.id)
+    if "license" in wanted:
+        entries += _licenses(session, business.id)
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(entries, key=lambda entry: (entry.on, _aware(entry.at) or oldest), reverse=True)
 
@@ -208,6 +212,34 @@ def _visits(session: Session, actor: Actor, business_id: int | None) -> list[Tim
                 row.uuid,
             )
         )
+    return entries
+
+
+def _licenses(session: Session, business_id: int | None) -> list[TimelineEntry]:
+    """From the licence rows, not the change log, so imported and older licences show too: each one's issue
+    (on its 发证日期) and its closing (换证 / 注销, on closed_on, by whoever closed it). A renewal is one line,
+    on the old licence's closing, naming the new number."""
+    rows = list(session.exec(
+        select(License).where(col(License.business_id) == business_id, col(License.deleted_at).is_(None))
+    ))  # fmt: skip
+    renewed_by = {row.renews_uuid: row for row in rows if row.renews_uuid}
+    entries = []
+    for row in rows:
+        if row.issued_on is not None and row.renews_uuid is None:
+            detail = f"编号 {row.number}，有效期至 {row.expires_on or '长期'}"
+            entries.append(TimelineEntry(row.issued_on, None, "license", f"发证：{row.kind}", detail, "",
+                                         "license", row.uuid))  # fmt: skip
+        if row.closed_on is None or row.status == LicenseStatus.VALID:
+            continue
+        successor = renewed_by.get(row.uuid)
+        if row.status == LicenseStatus.RENEWED and successor is not None:
+            title = f"换证：{row.kind}"
+            detail = (f"原证 {row.number} 换发为 {successor.kind} {successor.number}，"
+                      f"有效期至 {successor.expires_on or '长期'}")  # fmt: skip
+        else:
+            title, detail = f"{LICENSE_STATUS_LABELS.get(row.status, row.status)}：{row.kind}", f"编号 {row.number}"
+        entries.append(TimelineEntry(row.closed_on, row.updated_at, "license", title, detail, row.updated_by,
+                                     "license", row.uuid))  # fmt: skip
     return entries
 
 

@@ -25,6 +25,7 @@ from workbench.services.gateway.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from workbench.services.gateway.classification_desk import ClassificationDesk
     from workbench.services.gateway.figures_desk import FiguresDesk
+    from workbench.services.gateway.license_desk import LicenseDesk
     from workbench.services.gateway.programme_desk import ProgrammeDesk
 
 __all__ = ["Gateway", "UnitOfWork"]
@@ -32,7 +33,7 @@ __all__ = ["Gateway", "UnitOfWork"]
 
 class Gateway:
     """register (list, detail, form), service (todo, support, visits, appeals), programmes (名特优新, 培育库,
-    候选, 个转企), classification, figures (经营数据 by hand), staff."""
+    候选, 个转企), classification, figures (经营数据 by hand), licenses (许可证 by hand), staff."""
 
     def __init__(self, engine: Engine) -> None:
         self._work = UnitOfWork(engine)
@@ -57,3 +58,9 @@ class Gateway:
         from workbench.services.gateway.figures_desk import FiguresDesk
 
         return FiguresDesk(self._work)
+
+    @cached_property
+    def licenses(self) -> LicenseDesk:
+        from workbench.services.gateway.license_desk import LicenseDesk
+
+        return LicenseDesk(self._work)
