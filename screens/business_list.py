@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.key_order import TypedEvent, release_keys
+from screens.list_keys import SearchInFlight, acts_on_results
 from screens.list_marks import MarkableResultsTable
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.footer import WorkbenchFooter
@@ -69,6 +73,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.open_when_loaded = False
         self.debounce: Timer | None = None
         self.warming = False
+        self.search_in_flight = SearchInFlight()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -155,6 +160,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.shown_serial, self.window_start, self.rows = message.serial, message.window_start, message.rows
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
+        self.search_in_flight.answered(self.flt)
+        release_keys(self.app)
         if not self.warming and self.flt is not None:
             # A moment after the first page is painted (not competing with it): then the first search
             # need not read from disk (storage.search_warmup).
@@ -194,6 +201,22 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self._table.focus()
 
     # keys and events
+
+    def holds_key(self, event: TypedEvent) -> bool:
+        """↓, Enter and the other keys on the rows wait for the search typed before them (screens/list_keys.py)."""
+        if not acts_on_results(event) or self.workbench.office is None:
+            return False
+        if not self.search_in_flight.pending(debouncing=self.debounce is not None, asked_filter=self.flt):
+            return False
+        if self.debounce is not None:
+            self._query()  # a key on the rows means the search is typed: no need to wait for more letters
+        return True
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "list-page":
+            self.search_in_flight.answered(self.flt)  # nothing will come: the keys held for it go on
+            release_keys(self.app)
+        super().worker_failed(worker, error)
 
     @on(Input.Changed, "#search")
     @on(Select.Changed)
