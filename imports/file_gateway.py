@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from imports.plan import ImportPlan, ProgressCallback
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
+    from workbench.services.assignment import AssignmentRequest
     from workbench.services.candidates import CandidateRow
     from workbench.services.listing import BusinessFilter
     from workbench.services.pools import MemberRow
@@ -43,6 +44,7 @@ class FileGateway:
     def plan_import(
         self, parsed: ParsedFile, *, actor: Actor, mode: str, confirm_name_matches: bool,
         progress: ProgressCallback, cancel: threading.Event, run: Callable[..., ImportPlan] | None = None,
+        assignment: AssignmentRequest | None = None,
     ) -> ImportPlan:  # fmt: skip
         """The dry run of the file as the wizard read it (its sheet and mapping, as the person checked them;
         the file is not read again); people review before they confirm, so the commit's per-row work is done
@@ -57,6 +59,7 @@ class FileGateway:
         return run(
             self._engine, parsed, actor=actor, mode=mode,
             confirm_name_matches=confirm_name_matches, progress=progress, cancel=cancel, prepare_commit=True,
+            assignment=assignment,
         )  # fmt: skip
 
     def commit_import(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +29,7 @@ from imports.problems import Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
 from storage.audit import Actor
 from storage.tables_imports import ImportRecord
+from workbench.services.assignment import Assignment, AssignmentRequest
 
 __all__ = [
     "FieldChange",
@@ -185,6 +187,11 @@ class ImportPlan:
     updates: list[PendingUpdate] = field(default_factory=list, repr=False)
     entries: list[RowEntry] = field(default_factory=list, repr=False)
     labels: dict[str, dict[Any, str]] = field(default_factory=dict, repr=False)  # grid / officer id -> name
+    assignment: Assignment = field(default_factory=Assignment, repr=False)
+    assigned: Counter[tuple[int | None, int | None]] = field(default_factory=Counter, repr=False)
+    """New businesses per (grid id, officer id) they will get: the dry run's 包联分派 counts."""
+    reassigned: Counter[tuple[int | None, int | None]] = field(default_factory=Counter, repr=False)
+    """Existing businesses given another grid or officer (--reassign), per destination."""
 
     @property
     def file_name(self) -> str:
@@ -271,13 +278,16 @@ def plan_import(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     prepare_commit: bool = False,
+    assignment: AssignmentRequest | None = None,
 ) -> ImportPlan:
     """Dry run of importing `file` into the actor's office; raises UnreadableFile / NoHeaderFound /
     ImportCancelled (cancel set) in Chinese. Reads the register, writes nothing. prepare_commit: a commit
     is expected to follow, so an idle CPU derives the new rows' search columns meanwhile (imports.prepare).
 
     `file` is a path, read here once, or the ParsedFile a person has checked (the wizard), whose sheet
-    and mapping are then used as they are (`sheet`, `profile` and `mapping` must be left out)."""
+    and mapping are then used as they are (`sheet`, `profile` and `mapping` must be left out).
+    `assignment`: how new businesses get their grid and officer (workbench.services.assignment); none:
+    未分派, unless the list itself names them."""
     from imports.planner import Planner
 
     started = perf_counter()
@@ -285,8 +295,9 @@ def plan_import(
         raise ValueError("a ParsedFile already has its sheet and mapping")
     path = file.path if isinstance(file, ParsedFile) else Path(file)
     planner = Planner(
-        engine, path, actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel, prepare_commit
-    )
+        engine, path, actor, ImportMode.parse(mode), confirm_name_matches, progress, cancel, prepare_commit,
+        assignment or AssignmentRequest(use_table=False),
+    )  # fmt: skip
     plan = planner.run(file if isinstance(file, ParsedFile) else None, sheet=sheet, profile=profile, mapping=mapping)
     plan.seconds = perf_counter() - started
     return plan

@@ -32,6 +32,7 @@ from imports.records import previous_import
 from storage.audit import Actor
 from workbench.domain.business_fields import NEW_BUSINESS_DEFAULTS
 from workbench.domain.labels import BusinessKind
+from workbench.services.assignment import NO_ASSIGNMENT, AssignmentRequest
 from workbench.services.business_validation import out_of_bounds
 
 CHUNK = 2000
@@ -60,6 +61,7 @@ class Planner:
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
         prepare: bool = False,
+        assignment: AssignmentRequest | None = None,
     ) -> None:
         self.engine = engine
         self.path = path
@@ -72,6 +74,8 @@ class Planner:
         self.matched: dict[int, int] = {}  # business id -> the row that matched it
         self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
         self.mapping = ColumnMapping(headers=[])
+        self.request = assignment or AssignmentRequest(use_table=False)
+        self.assignment = NO_ASSIGNMENT
         self.column_of: dict[str, int] = {}  # field -> its first column: _problem asks once or twice a row
 
     def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
@@ -118,6 +122,7 @@ class Planner:
         with self.engine.connect() as connection:
             lookup = RegisterLookup(connection, self.actor.office_id)
             plan.labels = lookup.labels()
+            self.assignment = plan.assignment = self.request.build(connection, self.actor.office_id)
             plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
             rows = parsed.rows
             while chunk := list(islice(rows, CHUNK)):
@@ -200,6 +205,8 @@ class Planner:
             )
         if "kind" not in values:
             values["kind"] = guess_kind(values["name"])
+        self._assign(values, values.get("address"))
+        plan.assigned[(values.get("grid_id"), values.get("officer_id"))] += 1
         get = values.get  # the declaration's default where the row has no value (imports.pending.NewBusiness)
         plan.inserts.add(row.row_number, tuple([get(name, default) for name, default in NEW_BUSINESS_DEFAULTS]))
         if problems:  # a new row without problems keeps no entry: plan.outcomes makes it from the insert
@@ -215,7 +222,12 @@ class Planner:
             reason = f"与第 {first} 行对应同一户市场主体「{stored.name}」：文件中重复出现，本行不会导入"
             problems.append(self._problem(row, ("uscc", "code", "reg_no", "name"), reason))
             return self._add(plan, row, RowKind.DUPLICATE, problems)
+        if self.assignment.reassign:
+            self._assign(row.values, row.values.get("address", stored.address))
         diff = diff_values(stored, row.values)
+        if "grid_id" in diff or "officer_id" in diff:
+            destination = (row.values.get("grid_id", stored.grid_id), row.values.get("officer_id", stored.officer_id))
+            plan.reassigned[destination] += 1
         if not diff:
             return self._add(plan, row, RowKind.UNCHANGED, problems, stored.uuid)
         if match.how == "name" and not self.confirm:
@@ -240,6 +252,16 @@ class Planner:
             )
         )
         return self._add(plan, row, RowKind.UPDATE, problems, stored.uuid, diff)
+
+    def _assign(self, values: dict[str, Any], address: str | None) -> None:
+        """The grid and officer of the assignment, unless the list names either itself (its word counts)."""
+        if not self.assignment.active or "grid_id" in values or "officer_id" in values:
+            return
+        grid_id, officer_id = self.assignment.assign(address)
+        if grid_id is not None:
+            values["grid_id"] = grid_id
+        if officer_id is not None:
+            values["officer_id"] = officer_id
 
     def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
         """Values the register's columns cannot hold, refused here (the form's check: workbench.services.

@@ -109,6 +109,10 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     # priority: the search box has the focus, and Input binds ctrl+e to "cursor to end"
     KeyAction("list", "ctrl+e", "export", "导出当前列表到 Excel", "export", show=False, priority=True),
     KeyAction("list", "down", "focus_results", "从搜索框进入列表", show=False),
+    KeyAction("list", "f12", "reassign", "批量改派（已标记的行；没有标记时：当前搜索和筛选的全部结果）", "reassign",
+              show=False),
+    KeyAction("list", "space", "", "标记 / 取消标记选中的主体（批量改派用）；Esc 清除标记", bound=False),
+    KeyAction("list", "shift+down,shift+up", "", "向下 / 向上扩展标记", bound=False),
     KeyAction("list", "up,down,pageup,pagedown", "", "在列表中移动，到本页边缘时自动翻页", bound=False,
               display="方向键 / PgUp / PgDn"),
     KeyAction("detail", "escape", "back", "返回列表", "back", short="返回"),

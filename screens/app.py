@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.content import Content
@@ -21,6 +20,7 @@ from screens.business_list import BusinessListScreen
 from screens.commands import WorkbenchCommands
 from screens.format import short_office_name
 from screens.help import HelpScreen
+from screens.key_order import OrderedKeysApp
 from screens.keymap import usable_keymap
 from screens.palette import WorkbenchPalette
 from screens.reference import OfficeReference, load_reference
@@ -57,7 +57,7 @@ class ReferenceRefreshed(Message):
         self.reference = reference
 
 
-class WorkbenchApp(App[None]):
+class WorkbenchApp(OrderedKeysApp):
     """Keyboard-first workbench for the staff of one market-supervision office.
 
     Only the screens of the first paint (officer picker, to-do, list) are imported with the app; the others

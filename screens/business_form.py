@@ -13,6 +13,7 @@ from textual.worker import Worker
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.format import plain, value_text
+from screens.key_order import TypedEvent, release_keys
 from screens.widgets.conflict_dialog import ConflictChoice, ConflictDialog, ConflictLine
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.field_editors import FieldEditors, FormValues, form_values
@@ -21,7 +22,7 @@ from storage.audit import Actor
 from workbench.domain.business_fields import BUSINESS_FIELDS, field_label
 from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.detail import BusinessDetail, business_detail
-from workbench.services.errors import SaveConflict, ValidationFailed, WorkbenchError
+from workbench.services.errors import PossibleDuplicate, SaveConflict, ValidationFailed, WorkbenchError
 
 
 class FormLoaded(Message):
@@ -69,7 +70,7 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         yield Static("", id="form-summary")
         editors = FieldEditors([(grid.name, grid.id) for grid in reference.grids.get(office_id, [])],
                                [(person.name, person.id) for person in reference.officers.get(office_id, [])])
-        # Keys typed before the record is read must not land in the wrong field: nothing is editable yet.
+        # Nothing is editable before the record is read; the keys typed meanwhile wait (holds_key).
         editors.disabled = self.business_uuid is not None and self.detail is None
         yield editors
         yield WorkbenchFooter()
@@ -107,6 +108,11 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         self._editors.disabled = False
         self.opened = self._editors.read()
         self.query_one("#field-name").focus()
+        release_keys(self.app)  # after the focus() above: the keys typed while loading go to 名称 and on
+
+    def holds_key(self, _event: TypedEvent) -> bool:
+        """Keys typed before the values are in the editors wait for them (screens/key_order.py)."""
+        return not self.opened
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         self.saving = False
@@ -132,17 +138,21 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
             return
         self._start_save(self.base_version, changes)
 
-    def _start_save(self, base_version: int, changes: FormValues) -> None:
+    def _start_save(self, base_version: int, changes: FormValues, *, same_as_confirmed: bool = False) -> None:
         self.saving = True
         self.saving_name = str(self._editors.read().get("name") or "")  # for the notice once it is saved
         self._summary("正在保存")
-        self._save(self.workbench.actor, self.business_uuid, base_version, changes)
+        self._save(self.workbench.actor, self.business_uuid, base_version, changes, same_as_confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", description="保存市场主体")
-    def _save(self, actor: Actor, business_uuid: str | None, base_version: int, changes: FormValues) -> None:
+    def _save(
+        self, actor: Actor, business_uuid: str | None, base_version: int, changes: FormValues, same_as_confirmed: bool
+    ) -> None:
         register = self.workbench.gateway.register
         try:
-            saved_uuid = register.save(actor, business_uuid, base_version, changes)
+            saved_uuid = register.save(
+                actor, business_uuid, base_version, changes, same_as_confirmed=same_as_confirmed
+            )
         except SaveConflict as conflict:
             self.post_message(SaveFailed(conflict, register.saved_values(actor, business_uuid)))
             return
@@ -166,9 +176,24 @@ class BusinessFormScreen(WorkbenchScreen[str | None]):
         elif isinstance(error, SaveConflict):
             self._summary("")
             self._show_conflict(error, message.current or dict(error.theirs))
+        elif isinstance(error, PossibleDuplicate):
+            self._summary("")
+            self._ask_same_as(error)
         else:
             self._summary("")
             self.workbench.show_error(error)
+
+    def _ask_same_as(self, warning: PossibleDuplicate) -> None:
+        """Same name and address as a business already registered: save anyway only if the person says so."""
+
+        def answered(save_anyway: bool | None) -> None:
+            if save_anyway:
+                self._start_save(self.base_version, self._changes(), same_as_confirmed=True)
+            else:
+                self._summary(f"{warning.message}。已返回修改，可改正名称或地址后再保存。")
+
+        question = f"{warning.message}\n确属两户（如同一地址的不同店），仍然保存吗？"
+        self.app.push_screen(ConfirmDialog(question, "仍然保存", "返回修改", confirms_write=True), answered)
 
     def _summary(self, text: str) -> None:
         summary = self.query_one("#form-summary", Static)

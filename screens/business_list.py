@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.key_order import TypedEvent, release_keys
+from screens.list_keys import SearchInFlight, acts_on_results
+from screens.list_marks import MarkableResultsTable
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.results_table import ResultsTable
@@ -68,12 +73,13 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.open_when_loaded = False
         self.debounce: Timer | None = None
         self.warming = False
+        self.search_in_flight = SearchInFlight()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield FilterBar(id="filters")
-        yield ResultsTable(id="results")
+        yield MarkableResultsTable(id="results")
         yield Static("", id="status-line")
         yield WorkbenchFooter()
 
@@ -109,7 +115,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         return BusinessFilter(
             office_id=office.id, text=self.query_one("#search", Input).value.strip(), status=choice.status,
             kind=choice.kind, grid_id=choice.grid_id, officer_id=mine or choice.officer_id,
-            sort=SORTS[self.sort_index][0],
+            sort=SORTS[self.sort_index][0], tier=choice.tier, size_class=choice.size_class,
+            unassigned=choice.unassigned,
         )
 
     def _schedule_query(self) -> None:
@@ -153,6 +160,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.shown_serial, self.window_start, self.rows = message.serial, message.window_start, message.rows
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
+        self.search_in_flight.answered(self.flt)
+        release_keys(self.app)
         if not self.warming and self.flt is not None:
             # A moment after the first page is painted (not competing with it): then the first search
             # need not read from disk (storage.search_warmup).
@@ -169,12 +178,45 @@ class BusinessListScreen(WorkbenchScreen[None]):
             self._show_status()
 
     def _show_status(self) -> None:
+        marked = len(self.query_one(MarkableResultsTable).marks)
         self.query_one("#status-line", Static).update(status_text(
             loading=self.shown_serial != self.serial, offset=self.window_start, shown=len(self.rows),
             total=self.total, sort_label=SORTS[self.sort_index][1],
-        ))
+        ) + (f"  已标记 {marked:,} 户（F12 批量改派）" if marked else ""))
+
+    def on_markable_results_table_marks_changed(self) -> None:
+        self._show_status()
+
+    def action_reassign(self) -> None:
+        """F12: the marked rows, or else everything the search and filters match, to another officer / grid."""
+        from screens.list_marks import open_reassign
+
+        if self.workbench.office is not None:
+            open_reassign(self, self._current_filter())
+
+    def show_filtered(self, **wanted: object) -> None:
+        """Open on a filter (the to-do's count lines): the search cleared, the filter row set as named."""
+        self.query_one("#search", Input).value = ""
+        self.query_one(FilterBar).show(**wanted)
+        self._table.focus()
 
     # keys and events
+
+    def holds_key(self, event: TypedEvent) -> bool:
+        """↓, Enter and the other keys on the rows wait for the search typed before them (screens/list_keys.py)."""
+        if not acts_on_results(event) or self.workbench.office is None:
+            return False
+        if not self.search_in_flight.pending(debouncing=self.debounce is not None, asked_filter=self.flt):
+            return False
+        if self.debounce is not None:
+            self._query()  # a key on the rows means the search is typed: no need to wait for more letters
+        return True
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "list-page":
+            self.search_in_flight.answered(self.flt)  # nothing will come: the keys held for it go on
+            release_keys(self.app)
+        super().worker_failed(worker, error)
 
     @on(Input.Changed, "#search")
     @on(Select.Changed)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.preview_gate import PreviewGate
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
@@ -65,6 +66,7 @@ class ClassifyScreen(WorkbenchScreen[None]):
         self.busy = False
         self.by = "grid"
         self.measure = "tier"
+        self.preview_gate = PreviewGate(self, "（试算结果）")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -91,13 +93,21 @@ class ClassifyScreen(WorkbenchScreen[None]):
             return
         self.workbench.settings.reload_classification()
         self.preview = None
+        self.preview_gate.hidden()
         self._start(dry_run=True)
         self._load_distribution(self.workbench.actor, self.by, self.measure)
 
     def action_commit(self) -> None:
         """F8: write what the preview showed (recomputed in the same transaction, so nothing is stale)."""
-        if self.busy or self.preview is None:
+        if self.busy and self.preview is not None:
+            return  # the write under way
+        if self.preview is None:
+            waiting = "请先看完预览再确认（试算还没有完成）" if self.busy else "没有待写入的试算结果：按 F5 重新试算"
+            self.notify(waiting, severity="warning")
             return
+        if not self.preview_gate.allows():
+            return
+        self.preview_gate.hidden()
         self._start(dry_run=False)
 
     def _start(self, *, dry_run: bool) -> None:
@@ -136,6 +146,8 @@ class ClassifyScreen(WorkbenchScreen[None]):
             self._load_distribution(self.workbench.actor, self.by, self.measure)
         self.query_one("#classify-status", Static).update(status)
         self._show_report(report)
+        if report.dry_run:
+            self.preview_gate.shown()
 
     def worker_failed(self, _worker: Any, error: BaseException) -> None:
         self.busy = False

@@ -79,6 +79,7 @@ class ApplyDialog(ServiceDialog):
 
 class StepDialog(ServiceDialog):
     """Move a distinction to `target` on a day, with a reason where one is needed; dismisses with the step."""
+    CONFIRMS_PREVIEW = True
 
     def __init__(
         self, row: distinction_lists.DistinctionRow, target: str, today: date, rules: CandidateRules
@@ -106,6 +107,7 @@ class StepDialog(ServiceDialog):
 
 
 class ClearReviewDialog(ServiceDialog):
+    CONFIRMS_PREVIEW = True
     TITLE_TEXT = "复核通过，保留认定"
 
     def __init__(self, row: distinction_lists.DistinctionRow) -> None:
@@ -150,6 +152,7 @@ class EventDialog(ServiceDialog):
 
 class EnterPoolDialog(ServiceDialog):
     """Put a business in a pool; the reason starts as the candidate's reasons and may be edited."""
+    CONFIRMS_PREVIEW = True
 
     TITLE_TEXT = "加入培育库"
 
@@ -174,6 +177,7 @@ class EnterPoolDialog(ServiceDialog):
 
 
 class LeavePoolDialog(ServiceDialog):
+    CONFIRMS_PREVIEW = True
     TITLE_TEXT = "移出培育库"
 
     def __init__(self, row: pools.MemberRow, today: date) -> None:
@@ -228,6 +232,7 @@ class ConversionDialog(ServiceDialog):
 
 class RepairDialog(ServiceDialog):
     """信用修复 / 移出失信名单 of one of a business's unrepaired negative-list events."""
+    CONFIRMS_PREVIEW = True
 
     TITLE_TEXT = "登记信用修复"
 

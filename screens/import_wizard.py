@@ -35,6 +35,7 @@ from screens.import_steps.mode_step import ModeStep
 from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
 from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, step_title
+from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
 from workbench.domain.labels import ImportKind
@@ -64,6 +65,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.plan: ImportPlan | ListPlan | None = None
         self.finished = False
         self.written = False
+        self.preview_gate = PreviewGate(self, "（试导入结果）")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -89,6 +91,8 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next" and self.step == "review" and self.job == "plan":
+            return True  # F8 during the dry run is answered: 请先看完预览再确认
         if action in ("next", "save_profile", "save_errors", "show_tab"):
             return action in STEP_KEYS[self.step] and self.job is None
         return True
@@ -187,6 +191,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         assert self.parsed is not None
         step = self.query_one(ModeStep)
         self.cancel, self.plan = threading.Event(), None
+        self.preview_gate.hidden()
         self._show_step("review")
         self.query_one(ReviewStep).running("正在试导入")
         if self.parsed.kind is not ImportKind.REGISTER:
@@ -203,6 +208,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 actor=self.workbench.actor,
                 mode=step.mode(),
                 confirm_names=step.match_by_name(),
+                assignment=step.assignment(),
                 cancel=self.cancel,
             ),
             "试导入",
@@ -218,6 +224,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self._stopped()
         self.plan = message.plan
         self.query_one(ReviewStep).show(message.plan, message.review)
+        self.preview_gate.shown()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(ReviewStep).show_tab(tab)
@@ -246,7 +253,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 self._commit()
 
         if not isinstance(plan, ListPlan):
-            self.app.push_screen(ConfirmDialog(confirm_question(plan), "确认导入", "返回"), answered)
+            self.app.push_screen(ConfirmDialog(confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
             return
         question = name_match_question(plan)
 
@@ -254,10 +261,10 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
             if yes is None:
                 return
             plan.accept_name_matches = yes
-            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回"), answered)
+            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
 
         if question is None:
-            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回"), answered)
+            self.app.push_screen(ConfirmDialog(list_confirm_question(plan), "确认导入", "返回", confirms_write=True), answered)
         else:
             self.app.push_screen(ConfirmDialog(question, "一并导入", "不导入"), names_answered)
 
@@ -328,8 +335,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 self._show_step("mode")
         elif self.step == "mode":
             self._start_dry_run()
-        elif self.step == "review" and self.plan is not None:
-            self._confirm()
+        elif self.step == "review":
+            if self.plan is None:
+                self.notify("请先看完预览再确认（试导入还没有完成）", severity="warning")
+            elif self.preview_gate.allows():
+                self._confirm()
         elif self.step == "result" and self.finished:
             self.dismiss(True)
 

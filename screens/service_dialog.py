@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from screens.actions import bindings
+from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
 from workbench.domain.safe_text import shown
@@ -64,6 +65,9 @@ class ServiceDialog(ModalScreen[Any]):
     BINDINGS = bindings("form")
     TITLE_TEXT = ""
     FIELDS: tuple[DialogField, ...] = ()
+    CONFIRMS_PREVIEW = False
+    """True where Ctrl+S confirms what the dialog shows, ready to save as it opens (a 名特优新 step, entering or
+    leaving a pool): then a Ctrl+S typed before the dialog could be seen is refused (screens/preview_gate.py)."""
 
     def __init__(self, context: str = "", fields: tuple[DialogField, ...] | None = None) -> None:
         super().__init__(classes="dialog-screen")
@@ -71,6 +75,7 @@ class ServiceDialog(ModalScreen[Any]):
         self.fields = fields if fields is not None else self.FIELDS
         self.opened: DialogValues = {}
         self.saving = False
+        self.preview_gate = PreviewGate(self, "（对话框中的内容）") if self.CONFIRMS_PREVIEW else None
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -94,6 +99,8 @@ class ServiceDialog(ModalScreen[Any]):
         self.opened = self.read()
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+        if self.preview_gate is not None:
+            self.preview_gate.shown()
 
     def read(self) -> DialogValues:
         values: DialogValues = {}
@@ -126,7 +133,7 @@ class ServiceDialog(ModalScreen[Any]):
     # saving
 
     def action_save(self) -> None:
-        if self.saving:
+        if self.saving or (self.preview_gate is not None and not self.preview_gate.allows()):
             return
         self.saving = True
         self._summary("正在保存")

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from screens.widgets.industry_picker import IndustryInput, IndustryMatches
 from workbench.domain.reference import industry_name
 from workbench.domain.size_class import SizeVerdict, classify_size
 
@@ -47,6 +48,7 @@ class SizeDialog(ModalScreen[None]):
     SizeDialog .size-line Input { width: 24; }
     SizeDialog .size-unit { width: 1fr; color: $text-muted; padding-left: 1; }
     SizeDialog #size-verdict { margin-top: 1; height: auto; }
+    SizeDialog IndustryMatches { margin-left: 10; }
     """
 
     def __init__(self) -> None:
@@ -56,10 +58,16 @@ class SizeDialog(ModalScreen[None]):
         with Vertical(classes="dialog size-dialog"):
             yield Label("规模测算（中小企业划型标准）", classes="dialog-title")
             for name, label, unit in FIELDS:
+                matches = IndustryMatches(id="size-industry-matches") if name == "industry" else None
                 with Horizontal(classes="size-line"):
                     yield Label(label)
-                    yield Input(id=f"size-{name}", compact=True, select_on_focus=False)
+                    if matches is not None:  # 行业 by name too: 「小吃」 offers 6291 小吃服务
+                        yield IndustryInput(matches, id=f"size-{name}", compact=True, select_on_focus=False)
+                    else:
+                        yield Input(id=f"size-{name}", compact=True, select_on_focus=False)
                     yield Static(unit, classes="size-unit")
+                if matches is not None:
+                    yield matches
             yield Static("填写行业代码和指标后显示结果", id="size-verdict")
             yield Static("Tab 下一项    Esc 关闭    不填的指标不参与测算", classes="dialog-hint")
 

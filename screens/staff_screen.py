@@ -1,7 +1,8 @@
 """干部与网格: who works in the office and where, kept up to date after `workbench init` (Ctrl+K).
 
 Two tables: officers (在岗 first, with their grid and how many businesses they look after) and grids.
-A adds an officer, G a grid, Enter edits the highlighted row of the focused table, D is 调离 / 恢复在岗.
+A adds an officer, G a grid, Enter edits the highlighted row of the focused table, D is 调离 / 恢复在岗;
+调离 of an officer who holds businesses asks who takes them over (screens.hand_over_dialog), in one step.
 After a change the app re-reads its office reference, so pickers and list filters show it at once.
 """
 
@@ -22,6 +23,7 @@ from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
+from workbench.services.office import Choice
 from workbench.services.staff import GridLine, OfficerLine
 
 
@@ -30,6 +32,12 @@ class StaffLoaded(Message):
         super().__init__()
         self.officers = officers
         self.grids = grids
+
+
+class StaffLeft(Message):
+    def __init__(self, sentence: str) -> None:
+        super().__init__()
+        self.sentence = sentence
 
 
 class StaffToggled(Message):
@@ -103,7 +111,7 @@ class StaffScreen(WorkbenchScreen[None]):
         active = sum(1 for line in self.officers if line.active)
         self.query_one("#staff-status", Static).update(
             f"在岗干部 {active} 名，已调离 {len(self.officers) - active} 名，网格 {len(self.grids)} 个。"
-            "调离干部名下的主体请在编辑中改派"
+            "调离时可把名下主体一并交给接任的干部"
         )
 
     # the keys
@@ -132,8 +140,11 @@ class StaffScreen(WorkbenchScreen[None]):
         officer = self._highlighted(self.officers, "#staff-officers")
         if officer is None:
             return
+        if officer.active and officer.businesses:
+            self._ask_hand_over(officer)
+            return
         if officer.active:
-            question = f"把「{officer.name}」标记为已调离？\n名下 {officer.businesses:,} 户仍归其包联，之后可在主体编辑中改派。"
+            question = f"把「{officer.name}」标记为已调离？\n名下没有包联的主体。"
             yes = "调离"
         else:
             question = f"让「{officer.name}」恢复在岗？"
@@ -144,6 +155,30 @@ class StaffScreen(WorkbenchScreen[None]):
                 self._toggle(self.workbench.actor, officer)
 
         self.app.push_screen(ConfirmDialog(question, yes, "返回"), answered)
+
+    def _ask_hand_over(self, officer: OfficerLine) -> None:
+        """调离 of an officer who holds businesses: who takes them over, in the same step."""
+        from screens.hand_over_dialog import HandOverChoice, HandOverDialog
+
+        successors = [
+            Choice(line.id, line.uuid, line.name) for line in self.officers if line.active and line.id != officer.id
+        ]
+
+        def answered(choice: HandOverChoice | None) -> None:
+            if choice is not None:
+                self._leave(self.workbench.actor, officer, choice.successor_id, choice.unassign)
+
+        self.app.push_screen(HandOverDialog(officer.name, officer.businesses, successors), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="staff-write", description="调离并改派")
+    def _leave(self, actor: Actor, officer: OfficerLine, successor_id: int | None, unassign: bool) -> None:
+        done = self.workbench.gateway.assignment.leave(actor, officer, successor_id=successor_id, unassign=unassign)
+        self.post_message(StaffLeft(done.sentence()))
+
+    def on_staff_left(self, message: StaffLeft) -> None:
+        self.notify(message.sentence, timeout=8)
+        self.workbench.data_changed()
+        self._changed(True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="staff-write", description="保存干部状态")
     def _toggle(self, actor: Actor, officer: OfficerLine) -> None:

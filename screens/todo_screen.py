@@ -109,6 +109,8 @@ class TodoScreen(WorkbenchScreen[None]):
             title.append(
                 f"{URGENCY_LABELS[urgency]} {count}  ", style=URGENCY_STYLES[urgency] if count else "dim"
             )
+        if unassigned := next((item for item in self.items if item.kind == "unassigned"), None):
+            title.append(unassigned.text.split("：")[0], style="bold magenta")
         self.query_one("#todo-title", Static).update(title)
 
     def _show_items(self) -> None:
@@ -177,7 +179,9 @@ class TodoScreen(WorkbenchScreen[None]):
         from screens.appeal_screen import AppealScreen
         from screens.business_detail import BusinessDetailScreen
 
-        if item.entity == "appeal":
+        if item.opens_list:
+            self._to_filtered_list(dict(item.opens_list))
+        elif item.entity == "appeal":
             self.app.push_screen(AppealScreen(item.entity_uuid))
         elif item.business_uuid or item.entity == "business":
             detail = BusinessDetailScreen(item.business_uuid or item.entity_uuid)
@@ -232,6 +236,17 @@ class TodoScreen(WorkbenchScreen[None]):
         search.focus()
         search.value += typed
         search.cursor_position = len(search.value)
+
+    def _to_filtered_list(self, wanted: dict[str, object]) -> None:
+        """A count line (未分派 N 户): the list, filtered the same way, with the cursor in its results."""
+        below = self._list_below()
+        if below is None:
+            listing = BusinessListScreen()
+            self.app.push_screen(listing)
+            listing.call_after_refresh(listing.show_filtered, **wanted)
+            return
+        self.dismiss(None)
+        below.show_filtered(**wanted)
 
     def action_to_list(self) -> None:
         self._to_list()

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from storage.search import plan_text
 from storage.tables import Business, Grid, Officer
+from storage.tables_classification import ClassificationResult
 
 Sort = Literal["name", "registered_on", "-registered_on"]
 DEFAULT_SORT: Sort = "-registered_on"
@@ -35,6 +36,7 @@ code point, which means nothing to a Chinese reader; the name order stays one ke
 _business: Any = Business.__table__  # type: ignore[attr-defined]
 _grid: Any = Grid.__table__  # type: ignore[attr-defined]
 _officer: Any = Officer.__table__  # type: ignore[attr-defined]
+_result: Any = ClassificationResult.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class BusinessFilter:
     grid_id: int | None = None
     officer_id: int | None = None
     sort: Sort = DEFAULT_SORT
+    tier: str | None = None  # 三型 as staff see it: a manual 认定 (override_tier) over the computed tier
+    size_class: str | None = None  # 规模: large / medium / small / micro
+    unassigned: bool = False  # 未分派: no 包联干部
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,9 @@ def _walk(
     The window is a bound on the sort key (read from the sort index alone), so the walk stops as soon
     as the page is full: a subquery of the first `window` ids would read all of them before sorting.
     """
-    conditions = filter_conditions(flt) + ([] if condition is None else [condition])
+    conditions = filter_conditions(flt, walking=common_class(connection, flt)) + (
+        [] if condition is None else [condition]
+    )
     if window is not None:
         region = _window_region(connection, flt, window)
         conditions += [] if region is None else [region]
@@ -220,8 +227,9 @@ def _window_region(connection: Connection, flt: BusinessFilter, window: int) -> 
     return or_(key.is_(None), reached) if has_nulls else reached
 
 
-def filter_conditions(flt: BusinessFilter) -> list[ColumnElement[bool]]:
-    """The filter's conditions without the search text (the list and the export share them)."""
+def filter_conditions(flt: BusinessFilter, *, walking: bool = False) -> list[ColumnElement[bool]]:
+    """The filter's conditions without the search text (the list and the export share them); `walking`:
+    for a page walking the sort order over a common 三型 / 规模 (common_class)."""
     b = _business.c
     conditions = [b.office_id == flt.office_id, b.deleted_at.is_(None)]
     for column, value in (
@@ -232,7 +240,47 @@ def filter_conditions(flt: BusinessFilter) -> list[ColumnElement[bool]]:
     ):
         if value is not None:
             conditions.append(b[column] == value)
+    if flt.unassigned:
+        conditions.append(b.officer_id.is_(None))
+    if flt.tier is not None or flt.size_class is not None:
+        conditions.append(_classified(flt, walking=walking))
     return conditions
+
+
+def _classified(flt: BusinessFilter, *, walking: bool) -> ColumnElement[bool]:
+    """The businesses whose classification result is of the tier / size class asked for.
+
+    The tier is the one staff see: a manual 认定 over the computed tier. Two forms of the same condition
+    (migration 0013 indexes both lookups):
+    - an IN list read from the result table's own indexes (office + effective tier, office + size class):
+      for counting, and for a page of a rare class (小型 is 0.1 % of households: its rows are sorted);
+    - `walking` (a common class, see common_class): EXISTS on the business's one result, checked while the
+      page walks the sort index, which fills at once. Sorting 180,000 成长型 rows would take a second.
+    """
+    r = _result.c
+    wanted = []
+    if flt.tier is not None:
+        wanted.append(func.coalesce(r.override_tier, r.tier) == flt.tier)
+    if flt.size_class is not None:
+        wanted.append(r.size_class == flt.size_class)
+    if walking:
+        return exists().where(r.business_id == _business.c.id, *wanted)
+    return _business.c.id.in_(select(r.business_id).where(r.office_id == flt.office_id, *wanted))
+
+
+def common_class(connection: Connection, flt: BusinessFilter) -> bool:
+    """Whether the filter's tier / size class holds more than PROBE_CANDIDATES businesses (read from the
+    index, at most that many + 1): then a page walks the sort order rather than sort them all."""
+    if flt.tier is None and flt.size_class is None:
+        return False
+    r = _result.c
+    wanted = [r.office_id == flt.office_id]
+    if flt.tier is not None:
+        wanted.append(func.coalesce(r.override_tier, r.tier) == flt.tier)
+    if flt.size_class is not None:
+        wanted.append(r.size_class == flt.size_class)
+    probe = select(r.business_id).where(*wanted).limit(PROBE_CANDIDATES + 1).subquery()
+    return int(connection.execute(select(func.count()).select_from(probe)).scalar_one()) > PROBE_CANDIDATES
 
 
 def sort_order(sort: Sort, source: Any) -> list[Any]:

@@ -38,7 +38,8 @@ def rows(engine: Engine, table: type) -> int:
 def test_a_saved_business_is_committed_and_a_refused_one_writes_nothing(engine: Engine, world: World) -> None:
     register = Gateway(engine).register
     logged = rows(engine, ChangeLog)
-    uuid = register.save(world.actor, None, 0, {"name": "五马街修鞋铺", "kind": "个体工商户", "operator": "李明"})
+    uuid = register.save(world.actor, None, 0, {"name": "五马街修鞋铺", "kind": "个体工商户", "operator": "李明",
+                                               "address": "五马街9号", "registered_on": "2024-05-03"})
     assert register.detail(world.actor, uuid).values["name"] == "五马街修鞋铺"
     assert rows(engine, ChangeLog) > logged
     before = (rows(engine, Business), rows(engine, ChangeLog))

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
-from test_tui_support import Office_, build_app, build_office, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle
 from textual.widgets import DataTable, Static, TabbedContent
 
 from screens.classification_tab import ClearOverrideDialog, OverrideDialog
@@ -144,6 +144,7 @@ async def test_recompute_shows_the_moves_then_writes_on_f8(
         assert "以上为试算，尚未写入" in rendered(app, "#classify-status")
         assert ["1 户 未分过 -> 成长型"] in table_rows(app, "classify-moves")
         assert stored_results(sqlite_engine) == 0
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert "已写入" in rendered(app, "#classify-status")

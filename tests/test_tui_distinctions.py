@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import Office_, build_app, build_office, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle
 from textual.widgets import DataTable, Input, Static
 
 from screens.business_detail import BusinessDetailScreen
@@ -65,6 +65,7 @@ async def test_apply_and_walk_to_recognition_with_keys(
             await pilot.press("f8")
             await settle(pilot)
             assert isinstance(app.screen, StepDialog), step
+            await read_preview(pilot)
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert rows(app)[0][4] == step
@@ -108,6 +109,7 @@ async def test_return_needs_a_reason_typed_in_the_dialog(
         await apply_as_distinctive(pilot)
         await pilot.press("f7")
         await settle(pilot)
+        await read_preview(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, StepDialog)
@@ -129,6 +131,7 @@ async def test_negative_event_flags_a_recognised_household(
         for _ in range(5):
             await pilot.press("f8")
             await settle(pilot)
+            await read_preview(pilot)
             await pilot.press("ctrl+s")
             await settle(pilot)
         await pilot.press("j")
@@ -142,6 +145,7 @@ async def test_negative_event_flags_a_recognised_household(
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, RepairDialog)
+        await read_preview(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DistinctionScreen)

@@ -201,7 +201,7 @@ async def test_conflict_then_back_to_editing_then_save(
         assert app.screen._field_text("operator") == "张小伟"
 
 
-async def test_keys_typed_before_the_form_is_read_change_nothing(
+async def test_keys_typed_before_the_form_is_read_wait_for_it(
     sqlite_engine: Engine, office: Office_, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read_may_finish = threading.Event()
@@ -215,13 +215,16 @@ async def test_keys_typed_before_the_form_is_read_change_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await to_list(pilot)
-        await pilot.press("f4", "tab", "ctrl+u", *"139", "ctrl+s")  # F4 on the list: the form reads the record
+        await pilot.press("f4", "tab", "ctrl+u", *"139")  # F4 on the list: the form reads the record
+        assert isinstance(app.screen, BusinessFormScreen) and not app.screen.opened
         read_may_finish.set()
         await settle(pilot)
         assert isinstance(app.screen, BusinessFormScreen)
-        assert app.screen.query_one("#field-uscc", Input).value == uscc(3)
+        # Applied once read, in order: Tab to 统一社会信用代码, cleared, 139 typed (tests/test_tui_type_ahead.py
+        # saves such a change).
+        assert app.screen.query_one("#field-uscc", Input).value == "139"
         assert app.screen.query_one("#field-name", Input).value == "鹿城区李家便利店"  # the newest, first
-        assert app.screen.query_one("#field-name", Input).has_focus
+        assert app.screen.query_one("#field-uscc", Input).has_focus
 
 
 async def test_escape_with_unsaved_changes_asks_first(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
@@ -258,8 +261,9 @@ async def test_new_business_with_ctrl_n(sqlite_engine: Engine, office: Office_, 
         await settle(pilot)
         assert isinstance(app.screen, BusinessFormScreen)
         await pilot.press(*"鹿城区王记面馆")
-        await retype(pilot, "operator", "王五")
-        await pilot.press("tab", "tab", *"13511112222")
+        await retype(pilot, "registered_on", "2024-05-03")
+        await pilot.press(*["tab"] * 4, *"王五")  # 经营者, four editors on
+        await pilot.press("tab", "tab", *"13511112222", "tab", *"五马街20号")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)

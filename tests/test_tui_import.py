@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import Office_, build_app, build_office, uscc
+from test_tui_support import Office_, build_app, build_office, read_preview, uscc
 from textual.widgets import DataTable, Static, Tree
 
 from imports.profiles import list_profiles
@@ -46,6 +46,7 @@ async def settle(pilot: Any, timeout: float = 10.0) -> None:
             await app.workers.wait_for_complete(busy)
         await pilot.pause()
         pending = any(getattr(screen, "debounce", None) is not None for screen in app.screen_stack)
+        pending = pending or getattr(app, "keys_waiting", 0) > 0
         if not pending and not any(worker.group != "_loader" and worker.is_running for worker in app.workers):
             return
         await pilot.pause(0.02)
@@ -319,10 +320,12 @@ async def test_the_whole_import_with_keys_only(
         assert business_names(sqlite_engine).isdisjoint(
             {"鹿城区新开水果店", "鹿城区新开面馆"}
         )  # nothing written yet
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "将新增 3 户、更新 1 户" in str(app.screen.query_one(".dialog-message", Static).render())
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert wizard.step == "result"
@@ -356,6 +359,7 @@ async def test_answering_no_at_the_confirm_step_writes_nothing(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await walk_to_the_review(pilot)
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -410,8 +414,10 @@ async def test_esc_cancels_the_dry_run_and_the_commit_and_nothing_is_written(
         await settle(pilot)
         assert wizard.step == "review" and "新增3户" in text_of(app, "#import-summary")
         monkeypatch.setattr(jobs, "commit_import", held_until_cancelled(jobs.commit_import))
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         assert wizard.step == "result" and wizard.job == "commit"
         await pilot.press("escape")

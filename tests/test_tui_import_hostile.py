@@ -11,7 +11,7 @@ from pathlib import Path
 from hostile_files import TOO_LARGE, dimension_bomb
 from sqlalchemy import Engine
 from test_tui_import import business_names, office, open_wizard, settle, text_of, write_county_list  # noqa: F401
-from test_tui_support import Office_, build_app
+from test_tui_support import Office_, build_app, read_preview
 from textual.widgets import Static
 
 from screens.widgets.dialogs import ConfirmDialog
@@ -45,10 +45,12 @@ async def test_a_dimension_bomb_is_refused_and_the_wizard_then_imports_a_good_fi
         await pilot.press("f8")
         await settle(pilot)
         assert wizard.step == "review"
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "将新增 3 户" in str(app.screen.query_one(".dialog-message", Static).render())
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert wizard.step == "result"

@@ -12,7 +12,7 @@ from list_helpers import write_sheet
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 from test_tui_import import open_wizard, settle, table_rows, text_of
-from test_tui_support import Office_, build_app, build_office, uscc
+from test_tui_support import Office_, build_app, build_office, read_preview, uscc
 from textual.widgets import Static
 
 from screens.widgets.dialogs import ConfirmDialog
@@ -75,10 +75,12 @@ async def test_a_figures_list_is_recognised_reviewed_and_moves_a_household_up(
         assert "1户的4行季度（月度）数据合计为年度数据" in summary and "将新增1条年度数据" in summary
         assert "登记簿中没有1行" in summary
         assert "第7行" in text_of(app, "#import-problem") and "没有代码为" in text_of(app, "#import-problem")
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "重新分型" in str(app.screen.query_one(".dialog-message", Static).render())
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert wizard.step == "result"
@@ -106,6 +108,7 @@ async def test_a_licence_list_confirms_its_name_matches_in_a_step_of_its_own(
         await pilot.press("f8")
         await settle(pilot)
         assert "按名称和地址匹配，待确认1行" in text_of(app, "#import-summary")
+        await read_preview(pilot)
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -115,6 +118,7 @@ async def test_a_licence_list_confirms_its_name_matches_in_a_step_of_its_own(
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.query_one(".dialog-message", Static).render())
         assert "将新增 1 张许可证" in question and "含按名称和地址匹配" in question
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert "新增许可证1张" in text_of(app, "#import-result")

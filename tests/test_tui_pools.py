@@ -10,7 +10,7 @@ import pytest
 from distinction_support import ZHANG, set_figures
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import Office_, build_app, build_office, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle
 from textual.widgets import DataTable, Input, Static
 
 from screens.candidates_screen import CandidatesScreen
@@ -55,6 +55,7 @@ async def test_candidate_goes_into_the_pool_only_when_confirmed(
         assert isinstance(app.screen, EnterPoolDialog)
         field = app.screen.query_one("#field-reason", Input)
         assert field.value.startswith("个转企候选：营业收入56万元")
+        await read_preview(pilot)
         await pilot.press("tab", "ctrl+u", *"经营者有意转为有限公司", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CandidatesScreen)
@@ -101,6 +102,7 @@ async def test_pool_exports_and_members_leave_with_a_reason(
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, LeavePoolDialog)
+        await read_preview(pilot)
         await pilot.press("tab", *"经营者放弃转型", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PoolsScreen)

@@ -19,13 +19,16 @@ from test_tui_support import Office_, build_app, settle
 from textual.pilot import Pilot
 
 from screens.app import WorkbenchApp
+from screens.preview_gate import SETTLE_SECONDS
 from storage.audit import Actor
 from workbench.services.register import get_business, update_business
 
 SIZE = (80, 24)
 ZHANG = ("escape", "张", "记", "enter")  # from the to-do to the list, search, Enter opens the top match
 APPLY = ("ctrl+b", "n", "enter", "down", "enter", "ctrl+s")  # 申报名特优新 as 特
-TO_RECOGNISED = ("f8", "ctrl+s") * 5  # 初审, 实地核查, 联审, 公示, 认定
+SEEN = f"wait:{round((SETTLE_SECONDS + 0.1) * 1000)}"
+"""A pause as long as a person takes to read a dialog before Ctrl+S may confirm it (screens/preview_gate.py)."""
+TO_RECOGNISED = ("f8", SEEN, "ctrl+s") * 5  # 初审, 实地核查, 联审, 公示, 认定
 EVENT = ("j", "tab", "tab", *"温鹿市监罚2025年12号", "ctrl+s")
 
 
@@ -55,7 +58,9 @@ def app(sqlite_engine: Engine, tmp_path: Path, world: Office_) -> WorkbenchApp:
         pytest.param(("down", "down", "ctrl+d"), id="license_renew_from_todo"),
         pytest.param(("ctrl+k", "a"), id="officer"),
         pytest.param(("ctrl+k", "g"), id="grid"),
-        pytest.param(("ctrl+k", "d"), id="confirm"),
+        pytest.param(("ctrl+k", "d"), id="hand_over"),  # 王芳 holds businesses: who takes them over
+        pytest.param(("escape", "down", "space", "shift+down", "f12", "enter", "down", "down", "down", "enter"),
+                     id="reassign"),  # two marked rows, 批量改派 to 李强: the dry run's sentence on screen
         pytest.param(("ctrl+b", "n"), id="apply"),
         pytest.param((*ZHANG, *APPLY, "f7"), id="step"),
         pytest.param((*ZHANG, *APPLY, "x"), id="error"),

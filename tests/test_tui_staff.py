@@ -67,12 +67,14 @@ async def test_d_marks_an_officer_as_left_after_a_confirmation(sqlite_engine: En
             await pilot.press("down")
         await pilot.press("d")
         await settle(pilot)
-        await pilot.press("enter")  # the safe button has the focus: nothing happens
+        await pilot.press("escape")  # the hand-over question (the officer holds businesses): 返回 changes nothing
         await settle(pilot)
         assert all(row[3].strip() == "在岗" for row in _cells(app, "#staff-officers"))
-        await pilot.press("d", "left", "enter")
+        # 调离 keeping the businesses in their name, as before: the last choice, 暂不改派, then 调离.
+        await pilot.press("d", "enter", "end", "enter", "enter")
         await settle(pilot)
         left = [row for row in _cells(app, "#staff-officers") if row[3].strip() == "已调离"]
         assert [row[0].strip() for row in left] == [names[target]]
+        assert int(left[0][4].strip()) > 0  # still in their name
         status = str(app.screen.query_one("#staff-status", Static).render())
         assert "已调离 1 名" in status

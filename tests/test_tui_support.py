@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
 from screens.app import WorkbenchApp, make_app
+from screens.preview_gate import SETTLE_SECONDS
 from storage.audit import Actor
 from storage.tables import Grid, License, Office, Officer, YearFigures
 from workbench.domain.uscc import uscc_check_char
@@ -119,10 +123,37 @@ async def settle(pilot: Any, timeout: float = 5.0) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         pending = any(getattr(screen, "debounce", None) is not None for screen in app.screen_stack)
+        pending = pending or getattr(app, "keys_waiting", 0) > 0
         if not pending and not any(worker.is_running for worker in app.workers):
             return
         await pilot.pause(0.02)
     raise TimeoutError("the app did not settle")
+
+
+async def type_ahead(pilot: Any, *keys: str) -> None:
+    """Every key into the app's input at once, as a fast typist's keys (or one tmux send-keys) arrive.
+
+    pilot.press waits for the app to go idle after each key, so a key that acted too early (on the old
+    focus, on a list before its search came back) could never be caught with it. The keys' names and
+    characters are made as pilot.press makes them. Returns once the keys are queued; settle() waits for
+    them to be handled.
+    """
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def read_preview(pilot: Any) -> None:
+    """Wait as long as a person takes to see a preview before confirming it (screens/preview_gate.py)."""
+    await pilot.pause(SETTLE_SECONDS + 0.05)
 
 
 async def to_list(pilot: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from workbench import (
+    cli_assign,
     cli_classify,
     cli_export,
     cli_figures,
@@ -109,6 +110,11 @@ def locate(
     say(f"演示库：{locations.demo_database_path()}")
     say(f"配置：{locations.config_dir()}")
     say(f"备份：{locations.backup_dir()}")
+    from workbench.domain.address_grids import FILE_NAME, example_path
+
+    table = locations.config_dir() / FILE_NAME
+    state = "" if table.is_file() else f"（尚未建立；带说明的示例：{example_path()}）"
+    say(f"地址→网格表：{table}{state}")
 
 
 @app.command()
@@ -190,7 +196,7 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures):
+for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign):
     _feature.register(app)
 
 

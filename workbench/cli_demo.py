@@ -45,9 +45,15 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
             bar.update(task, completed=done, total=total, description=what)
 
         summary = build_demo(engine, size=size, seed=seed, progress=progress)
+    from workbench import locations
+    from workbench.services.demo_address_grids import write_demo_table
+
+    table = write_demo_table(engine, locations.config_dir())
     engine.dispose()
     say(f"演示库已生成：{url}")
     say(str(summary))
+    if table is not None:
+        say(f"已写入演示所的地址→网格表：{table}（导入登记名录时按地址分派网格和干部）")
 
 
 def _business_count(engine) -> int:  # type: ignore[no-untyped-def]

@@ -57,6 +57,9 @@ def export_command(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果，供脚本使用")] = False,
+    tier: Annotated[str | None, typer.Option("--tier", help="三型：生存型、成长型、发展型、未分型")] = None,
+    size: Annotated[str | None, typer.Option("--size", help="规模：大型、中型、小型、微型")] = None,
+    unassigned: Annotated[bool, typer.Option("--unassigned", help="只导出未分派（没有包联干部）的主体")] = False,
 ) -> None:
     """导出市场主体名录到Excel或CSV：表头可直接再导入，代码为文本，防公式注入，身份证号和手机号默认部分隐藏。"""
     from sqlmodel import Session
@@ -71,7 +74,7 @@ def export_command(
     remembered = DeviceMemory(locations.device_memory_path()).officer_uuid(
         engine.url.render_as_string(hide_password=True)
     )
-    options = ExportOptions(search, status, kind, grid, officer, mine, who, office, sort)
+    options = ExportOptions(search, status, kind, grid, officer, mine, who, office, sort, tier, size, unassigned)
     try:
         with Session(engine) as session:
             actor, flt = resolve(

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from storage.audit import Actor
 from storage.queries import BusinessFilter, Sort
 from workbench.domain.labels import KIND_LABELS, STATUS_LABELS, normalise_kind, normalise_status
+from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS, size_code, tier_code
 from workbench.services.errors import WorkbenchError
 from workbench.services.office import Choice, grids, officers, offices
 
@@ -32,6 +33,9 @@ class ExportOptions:
     who: str | None = None
     office: str | None = None
     sort: str | None = None
+    tier: str | None = None
+    size: str | None = None
+    unassigned: bool = False
 
 
 def resolve(
@@ -66,6 +70,14 @@ def resolve(
         if me is None:
             raise OptionError("--mine 需要知道「我」是哪名干部：请用 --who 给出您的姓名")
         flt = replace(flt, officer_id=me.id)
+    if options.tier:
+        flt = replace(flt, tier=_code(tier_code(options.tier), options.tier, "三型", TIER_LABELS))
+    if options.size:
+        flt = replace(flt, size_class=_code(size_code(options.size), options.size, "规模", SIZE_LABELS))
+    if options.unassigned:
+        if flt.officer_id is not None:
+            raise OptionError("--unassigned（未分派）与 --officer / --mine 不能同时使用")
+        flt = replace(flt, unassigned=True)
     if options.sort:
         if options.sort not in SORTS:
             raise OptionError(

@@ -69,7 +69,20 @@ def import_command(
         str | None, typer.Option("--office", help="导入到哪个所（库里只有一个所时可省略）")
     ] = None,
     officer: Annotated[
-        str | None, typer.Option("--officer", help="记在谁名下（默认为本机上次使用的干部）")
+        str | None,
+        typer.Option("--officer", help="新增主体包联给这名干部（及其网格）"),
+    ] = None,
+    grid: Annotated[
+        str | None, typer.Option("--grid", help="新增主体分到这个网格（及其在岗干部）")
+    ] = None,
+    no_assign: Annotated[
+        bool, typer.Option("--no-assign", help="不按地址→网格表分派：新增主体未分派")
+    ] = False,
+    reassign: Annotated[
+        bool, typer.Option("--reassign", help="已有主体也按同样方式改派（默认不动）")
+    ] = False,
+    who: Annotated[
+        str | None, typer.Option("--who", help="记在谁名下（默认 --officer 或本机使用人）")
     ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="名录种类：登记名录 / 经营数据 / 许可证（默认按表头识别）")
@@ -96,7 +109,7 @@ def import_command(
         _fail(str(problem))
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
-        actor = _actor(engine, office, officer)
+        actor = _actor(engine, office, who or officer)
         parsed = _read(path, chosen_kind, sheet, profile)
         if parsed.kind is not ImportKind.REGISTER:
             from workbench.cli_import_lists import import_list
@@ -106,7 +119,11 @@ def import_command(
             if code:
                 raise typer.Exit(code)
             return
-        plan = _plan(engine, parsed, actor, chosen_mode, confirm_name_matches, quiet=as_json)
+        try:  # a registration list's new businesses: to whom (the address table is read only now)
+            request = _assignment_request(grid, officer, not no_assign, reassign)
+        except ValueError as problem:
+            _fail(str(problem))
+        plan = _plan(engine, parsed, actor, chosen_mode, confirm_name_matches, request, quiet=as_json)
         errors_path = _write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -126,6 +143,21 @@ def import_command(
             say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if _left_out(plan):
         raise typer.Exit(EXIT_LEFT_OUT)
+
+
+def _assignment_request(grid: str | None, officer: str | None, by_address: bool, reassign: bool) -> Any:
+    """The options as an AssignmentRequest; the office's address table read only when it is to be used."""
+    from workbench.domain.address_grids import NO_TABLE, load_table
+    from workbench.domain.rule_files import RulesError
+    from workbench.services.assignment import AssignmentRequest
+
+    table = NO_TABLE
+    if by_address and not (grid or officer):
+        try:
+            table = load_table(locations.config_dir())
+        except RulesError as error:
+            raise ValueError(f"{error.message_zh}。改正后再导入，或用 --no-assign 先不分派") from error
+    return AssignmentRequest(grid=grid, officer=officer, table=table, use_table=by_address, reassign=reassign)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -178,11 +210,16 @@ def _read(path: Path, kind: ImportKind | None, sheet: str | None, profile_name: 
     return parse_list_file(path, kind=kind, sheet=sheet, profile=profile)
 
 
-def _plan(engine: Engine, parsed: ParsedFile, actor: Actor, mode: Any, confirm: bool, *, quiet: bool) -> ImportPlan:
+def _plan(
+    engine: Engine, parsed: ParsedFile, actor: Actor, mode: Any, confirm: bool, request: Any, *, quiet: bool
+) -> ImportPlan:
     from imports.plan import plan_import
 
     with progress_bar(quiet, "预览") as progress:
-        return plan_import(engine, parsed, actor=actor, mode=mode, confirm_name_matches=confirm, progress=progress)
+        return plan_import(
+            engine, parsed, actor=actor, mode=mode, confirm_name_matches=confirm, progress=progress,
+            assignment=request,
+        )  # fmt: skip
 
 
 def _commit(engine: Engine, plan: ImportPlan, actor: Actor, *, quiet: bool) -> ImportResult:
@@ -232,12 +269,15 @@ def _left_out(plan: ImportPlan) -> bool:
 
 
 def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
+    from imports.assignment_text import assignment_text
     from imports.plan import RowKind
     from imports.plan_text import repeats_without_changes
 
     say(plan.summary_text())
     if repeats_without_changes(plan):
         return
+    if assigned := assignment_text(plan):
+        say(assigned)
     shown = 0
     left = {"错误": 0, "提示": 0}  # the summary counts 提示 the same way: the two numbers agree
     for kind in (RowKind.INVALID, RowKind.DUPLICATE):
@@ -298,4 +338,28 @@ def _json(
         },
         "errors_workbook": None if errors_path is None else str(errors_path),
         "summary": plan.summary_text(),
+        "assignment": _assignment_json(plan),
+    }
+
+
+def _assignment_json(plan: ImportPlan) -> dict[str, Any]:
+    """Per destination (grid, officer names; null for none) how many new / existing businesses go there."""
+    assignment = plan.assignment
+
+    def rows(counts: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "grid": assignment.grid_names.get(grid_id) if grid_id is not None else None,
+                "officer": assignment.officer_names.get(officer_id) if officer_id is not None else None,
+                "businesses": count,
+            }
+            for (grid_id, officer_id), count in sorted(counts.items(), key=lambda item: -item[1])
+        ]
+
+    return {
+        "how": assignment.how,
+        "new": rows(plan.assigned),
+        "unassigned": sum(count for (_grid, officer_id), count in plan.assigned.items() if officer_id is None),
+        "reassigned": rows(plan.reassigned),
+        "problems": list(assignment.problems),
     }

@@ -120,11 +120,36 @@ def grid_command(
 def leave_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="干部姓名")],
+    to: Annotated[str | None, typer.Option("--to", help="名下主体一并改派给这名在岗干部")] = None,
+    unassign: Annotated[
+        bool, typer.Option("--unassign", help="名下主体一并改为未分派（之后在列表中筛「未分派」再派）")
+    ] = False,
     office: OfficeOption = None,
     who: WhoOption = None,
 ) -> None:
-    """把干部标记为已调离（名下主体不变，之后逐户改派）。"""
-    _set_active(ctx, name, False, office, who)
+    """把干部标记为已调离；用 --to 某某 把名下主体一并交给接任的干部，或 --unassign 改为未分派。"""
+    from workbench.services.errors import NotFound
+    from workbench.services.hand_over import leave_with_hand_over
+    from workbench.services.reassign import target_named
+    from workbench.services.staff import staff_overview
+
+    if to is not None and unassign:
+        say("--to 与 --unassign 只能选一个", err=True)
+        raise typer.Exit(1)
+
+    def change(session: Any, actor: Any) -> str:
+        lines = [line for line in staff_overview(session, actor=actor)[0] if line.name == name.strip() and line.active]
+        if not lines:
+            raise NotFound(f"本所没有在岗的干部「{name.strip()}」")
+        successor = target_named(session, actor, officer=to, grid=None).officer_id if to is not None else None
+        done = leave_with_hand_over(
+            session, actor=actor, officer_uuid=lines[0].uuid, base_version=lines[0].version,
+            successor_id=successor, unassign=unassign,
+        )  # fmt: skip
+        hint = "" if done.moved or not done.kept else f"（可用 workbench assign --from {done.officer} --to 某某 一次改派）"
+        return done.sentence() + hint
+
+    _run(ctx, office, who, change)
 
 
 @staff_app.command("return")

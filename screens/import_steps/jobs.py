@@ -33,6 +33,7 @@ from storage.audit import Actor
 from workbench.domain.labels import ImportKind
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
+from workbench.services.assignment import AssignmentRequest
 from workbench.services.errors import WorkbenchError
 
 Post = Callable[[Message], object]
@@ -151,8 +152,9 @@ def plan_job(
     mode: str,
     confirm_names: bool,
     cancel: threading.Event,
+    assignment: AssignmentRequest | None = None,
 ) -> None:
-    """The dry run of the file as read, with the sheet and mapping the person confirmed."""
+    """The dry run of the file as read, with the sheet and mapping the person confirmed (and the 包联分派)."""
     try:
         with no_full_collections():
             plan = files.plan_import(
@@ -162,6 +164,7 @@ def plan_job(
                 confirm_name_matches=confirm_names,
                 progress=_reporter(post, "plan"),
                 cancel=cancel,
+                assignment=assignment,
                 run=plan_import,  # looked up at call time: a test holds the job at its first report
             )
             review = review_rows(plan)

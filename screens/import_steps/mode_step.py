@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, RadioButton, RadioSet, Select, Static
 
+from screens.import_steps.assign_choice import AssignChoice
 from workbench.domain.labels import ImportKind
+from workbench.services.assignment import AssignmentRequest
 
 MODES: tuple[tuple[str, str, str], ...] = (
     ("insert_and_update", "新增并更新", "库里没有的新增，已有的按文件更新"),
@@ -42,6 +44,7 @@ class ModeStep(Vertical):
             id="import-by-name",
             classes="register-only",
         )
+        yield AssignChoice(id="import-assign-choice", classes="register-only")
         yield Static("按 F8 开始试导入：只检查、不写入。", classes="import-hint")
 
     def mode(self) -> str:
@@ -50,6 +53,9 @@ class ModeStep(Vertical):
 
     def match_by_name(self) -> bool:
         return self.query_one("#import-by-name", Checkbox).value
+
+    def assignment(self) -> AssignmentRequest:
+        return self.query_one(AssignChoice).request()
 
     def configure(self, kind: ImportKind) -> None:
         """The registration list's choices, or the licence list's."""

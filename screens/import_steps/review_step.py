@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
 
+from imports.assignment_text import assignment_text
 from imports.list_plan import ListPlan
 from imports.plan import ImportPlan, RowKind
 from screens.format import paragraph_text
@@ -137,6 +138,11 @@ class ReviewStep(Vertical):
         """The summary and the tab labels at once; each list is filled when its tab is first shown."""
         self.set_class(False, "-running")
         summary = plan.summary_text()
+        if isinstance(plan, ImportPlan):  # a registration list: where its new businesses go
+            summary += assignment_text(
+                plan, reassign_hint="要改派请在上一步勾选「库里已有的主体也按此改派」",
+                none_hint="可在上一步选择包联给谁，或在列表中批量改派",
+            )
         if any(len(review.tables[tab]) < review.totals[tab] for tab, _title, _headers in TABS):
             summary += f"每个列表最多列出前 {SHOWN:,} 条；全部问题见错误行工作簿（Ctrl+E 保存）。"
         self.query_one("#import-summary", Static).update(paragraph_text(summary))

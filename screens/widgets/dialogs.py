@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from screens.preview_gate import PreviewGate
 from workbench.domain.safe_text import shown
 
 
@@ -38,7 +39,8 @@ class ErrorDialog(ModalScreen[None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question; Esc answers no."""
+    """A yes/no question; Esc answers no. With `confirms_write`, the yes counts only when chosen after the
+    question could be read (screens/preview_gate.py): ← Enter typed ahead of the dialog writes nothing."""
 
     BINDINGS = [
         Binding("escape", "answer(False)", "取消", id="confirm.no"),
@@ -47,11 +49,12 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("right", "app.focus_next", "下一个按钮", show=False, id="confirm.right"),
     ]
 
-    def __init__(self, question: str, yes: str, no: str) -> None:
+    def __init__(self, question: str, yes: str, no: str, *, confirms_write: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.yes = yes
         self.no = no
+        self.preview_gate = PreviewGate(self, "（确认框中的内容）") if confirms_write else None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -63,9 +66,13 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+        if self.preview_gate is not None:
+            self.preview_gate.shown()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
+        if answer and self.preview_gate is not None and not self.preview_gate.allows():
+            return
         self.dismiss(answer)

@@ -10,7 +10,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from workbench.domain.business_fields import BUSINESS_FIELDS, FieldSpec
+from screens.widgets.industry_picker import IndustryInput, IndustryMatches
+from workbench.domain.business_fields import BUSINESS_FIELDS, FieldSpec, operator_label
 from workbench.domain.labels import COMPOSITION_LABELS, KIND_LABELS, STATUS_LABELS
 
 FormValues = dict[str, Any]
@@ -27,7 +28,7 @@ BLANK_ALLOWED = {"composition", "grid_id", "officer_id"}
 PLACEHOLDERS: dict[str, str] = {
     "uscc": "18 位，与注册号至少填一个", "registered_on": "如 2024-05-03", "suspended_from": "如 2024-05-03",
     "suspended_until": "如 2024-05-03", "abnormal_since": "如 2024-05-03", "capital": "元，如 50000 或 5万",
-    "phone": "手机或固定电话", "industry_code": "如 F5221", "tags": "多个标签用空格分开",
+    "phone": "手机或固定电话", "industry_code": "代码或名称，如 5221 或 小吃", "tags": "多个标签用空格分开",
 }
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(spec.group for spec in BUSINESS_FIELDS))
 
@@ -64,10 +65,24 @@ class FieldEditors(VerticalScroll):
         for group in GROUPS:
             yield Label(group, classes="group-title")
             for spec in (spec for spec in BUSINESS_FIELDS if spec.group == group):
-                with Horizontal(classes="field-line"):
-                    yield Label(spec.label, classes="field-label")
-                    yield _editor(spec, self.choices)
+                if spec.name == "industry_code":  # typed by name too: the matches open under the line
+                    matches = IndustryMatches(id="industry-matches")
+                    with Horizontal(classes="field-line"):
+                        yield Label(spec.label, classes="field-label")
+                        yield IndustryInput(matches, placeholder=PLACEHOLDERS[spec.name], id=f"field-{spec.name}",
+                                            compact=True)
+                    yield matches
+                else:
+                    with Horizontal(classes="field-line"):
+                        yield Label(spec.label, classes="field-label", id=f"label-{spec.name}")
+                        yield _editor(spec, self.choices)
                 yield Static("", id=f"error-{spec.name}", classes="field-error")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The operator column is a household's 经营者 and an enterprise's 法定代表人: its label follows 主体类型."""
+        if event.select.id == "field-kind":
+            kind = None if event.value is Select.NULL else str(event.value)
+            self.query_one("#label-operator", Label).update(operator_label(kind))
 
     def load(self, values: FormValues, names: dict[str, str]) -> None:
         """Fill every editor; `names` labels a grid or officer no longer offered (an inactive officer)."""

@@ -107,3 +107,19 @@ def row_class(typename: str, fields: Iterable[str]) -> Any:
 def field_label(name: str) -> str:
     spec = FIELD_BY_NAME.get(name)
     return spec.label if spec else EXTRA_LABELS.get(name, name)
+
+
+def operator_label(kind: str | None) -> str:
+    """What the operator column holds for a kind: a household's 经营者, an enterprise's or cooperative's
+    法定代表人 (the register keeps both in `operator`)."""
+    return "经营者" if kind in (None, BusinessKind.HOUSEHOLD) else "法定代表人"
+
+
+REQUIRED_WHEN_NEW: dict[str, tuple[str, ...]] = {
+    BusinessKind.HOUSEHOLD: ("operator", "address", "registered_on"),
+    BusinessKind.ENTERPRISE: ("operator",),
+    BusinessKind.COOPERATIVE: ("operator",),
+}
+"""What a business entered by hand must have, by kind: a household's registration names its 经营者, 经营场所
+and 成立日期; an enterprise's or cooperative's its 法定代表人. Not asked of imported registration lists,
+whose rows are often incomplete (workbench.services.business_validation.validate_business)."""

@@ -7,11 +7,18 @@ from datetime import date
 from typing import Any
 
 from workbench.domain import identifiers, reference
-from workbench.domain.business_fields import BUSINESS_ROW, MAX_LENGTHS, field_label
+from workbench.domain.business_fields import (
+    BUSINESS_ROW,
+    MAX_LENGTHS,
+    REQUIRED_WHEN_NEW,
+    field_label,
+    operator_label,
+)
 from workbench.domain.labels import (
     COMPOSITION_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
+    BusinessKind,
     normalise_kind,
     normalise_status,
 )
@@ -48,8 +55,14 @@ def clean_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", without_controls(str(value))).strip()
 
 
-def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Clean the given fields; returns (clean values, field -> Chinese error)."""
+def validate_business(
+    values: dict[str, Any], *, new_by_hand: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean the given fields; returns (clean values, field -> Chinese error).
+
+    `new_by_hand`: a business created in the form must also have what its kind's registration always names
+    (REQUIRED_WHEN_NEW). The import leaves it False: a county's list is often incomplete, and a row without
+    an address is still better in the register than left out."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field, raw in values.items():
@@ -64,7 +77,22 @@ def validate_business(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         errors["name"] = "名称不能为空"
     for field, reason in out_of_bounds(clean).items():
         errors.setdefault(field, reason)
+    if new_by_hand and "kind" not in errors:
+        for field, reason in missing_for_new(clean).items():
+            errors.setdefault(field, reason)
     return clean, errors
+
+
+def missing_for_new(clean: dict[str, Any]) -> dict[str, str]:
+    """Field -> 「请填写…」 for what a new business of its kind must have and has not."""
+    kind = str(clean.get("kind") or BusinessKind.HOUSEHOLD)
+    what = KIND_LABELS.get(kind, "市场主体")
+    missing: dict[str, str] = {}
+    for field in REQUIRED_WHEN_NEW.get(kind, ()):
+        if clean.get(field) in (None, ""):
+            label = operator_label(kind) if field == "operator" else field_label(field)
+            missing[field] = f"请填写{label}（新增{what}必填）"
+    return missing
 
 
 def out_of_bounds(values: dict[str, Any]) -> dict[str, str]:

@@ -40,3 +40,10 @@ class SaveConflict(WorkbenchError):
         super().__init__(message)
         self.theirs = theirs
         self.current_version = current_version
+
+
+class PossibleDuplicate(WorkbenchError):
+    """A new business looks like one already registered (same name and address): a warning the person may
+    confirm past (the save is repeated with the warning acknowledged), not a refusal."""
+
+    title = "可能重复登记"

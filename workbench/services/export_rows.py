@@ -19,6 +19,7 @@ from storage.queries import BusinessFilter, count_businesses, filter_conditions,
 from storage.search import plan_text
 from storage.tables import Business, Grid, Officer
 from workbench.domain.labels import kind_label, status_label
+from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS
 
 __all__ = ["BusinessFilter", "ExportRow", "count_rows", "describe_filter", "export_rows"]
 
@@ -102,6 +103,12 @@ def describe_filter(*, session: Session, flt: BusinessFilter) -> str:
         parts.append(f"登记状态：{status_label(flt.status)}")
     if flt.kind is not None:
         parts.append(f"主体类型：{kind_label(flt.kind)}")
+    if flt.tier is not None:
+        parts.append(f"三型：{TIER_LABELS.get(flt.tier, flt.tier)}")
+    if flt.size_class is not None:
+        parts.append(f"规模：{SIZE_LABELS.get(flt.size_class, flt.size_class)}")
+    if flt.unassigned:
+        parts.append("包联干部：未分派")
     for model, row_id, what in ((Grid, flt.grid_id, "网格"), (Officer, flt.officer_id, "包联干部")):
         if row_id is not None:
             row: Any = session.get(model, row_id)

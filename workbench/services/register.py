@@ -11,17 +11,31 @@ from storage.search import search_fields
 from storage.tables import Business, Grid, Officer
 from workbench.domain.business_fields import EDITABLE_FIELDS, SEARCH_SOURCES
 from workbench.services.business_validation import validate_business
-from workbench.services.errors import DuplicateCode, NotFound, SaveConflict, ValidationFailed
+from workbench.services.errors import (
+    DuplicateCode,
+    NotFound,
+    PossibleDuplicate,
+    SaveConflict,
+    ValidationFailed,
+)
 
 
-def create_business(*, session: Session, actor: Actor, data: dict[str, Any]) -> Business:
+def create_business(
+    *, session: Session, actor: Actor, data: dict[str, Any], by_hand: bool = False, same_as_confirmed: bool = False
+) -> Business:
     """Validate and insert a business, logging every given field; the caller commits. The fields it takes
-    and their defaults are workbench.domain.business_fields.BUSINESS_ROW's."""
+    and their defaults are workbench.domain.business_fields.BUSINESS_ROW's.
+
+    `by_hand` (the form): the kind's required fields are asked for, and a business with the same name and
+    address as one already registered raises PossibleDuplicate unless `same_as_confirmed`."""
     clean = _validated(
-        {"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS}
+        {"name": None} | {field: value for field, value in data.items() if field in EDITABLE_FIELDS},
+        new_by_hand=by_hand,
     )
     _refuse_foreign_assignment(session, actor, clean)
     _refuse_duplicate_code(session, clean.get("uscc"), None, actor.office_id)
+    if by_hand and not same_as_confirmed:
+        _warn_same_name_and_address(session, actor.office_id, clean)
     at = utc_now()
     business = Business(office_id=actor.office_id, **clean, **stamp_values(actor, at))
     business.sqlmodel_update(search_fields(business.name, business.operator, business.address))
@@ -98,8 +112,8 @@ def get_business(*, session: Session, actor: Actor, business_uuid: str) -> Busin
     return business
 
 
-def _validated(values: dict[str, Any]) -> dict[str, Any]:
-    clean, errors = validate_business(values)
+def _validated(values: dict[str, Any], *, new_by_hand: bool = False) -> dict[str, Any]:
+    clean, errors = validate_business(values, new_by_hand=new_by_hand)
     if errors:
         raise ValidationFailed(errors)
     return clean
@@ -129,6 +143,29 @@ def _refuse_duplicate_code(session: Session, uscc: str | None, own_id: int | Non
         return
     whose = f"「{holder.name}」" if holder.office_id == office_id else "其他所的一户市场主体"
     raise DuplicateCode({"uscc": f"统一社会信用代码 {uscc} 已登记在{whose}名下，不能重复使用"})
+
+
+def _warn_same_name_and_address(session: Session, office_id: int, clean: dict[str, Any]) -> None:
+    """A live business of the office with this name at this address (spaces aside: 五马街 12 号 is 五马街12号)."""
+    address = _without_spaces(clean.get("address"))
+    if not address:
+        return
+    namesakes = session.exec(
+        select(Business).where(
+            col(Business.office_id) == office_id,
+            col(Business.name) == clean.get("name"),
+            col(Business.deleted_at).is_(None),
+        )
+    ).all()
+    first = next((business for business in namesakes if _without_spaces(business.address) == address), None)
+    if first is not None:
+        code = first.uscc or first.reg_no
+        which = f"统一社会信用代码 {first.uscc}" if first.uscc else (f"注册号 {code}" if code else "未填信用代码")
+        raise PossibleDuplicate(f"名称和地址与「{first.name}」（{which}）相同，请确认不是重复登记")
+
+
+def _without_spaces(text: Any) -> str:
+    return "".join(str(text or "").split())
 
 
 def _conflict(business: Business, base_version: int) -> SaveConflict:

@@ -22,6 +22,7 @@ from storage.tables_service import Visit, VisitFollowUp
 from workbench.domain.labels import LicenseStatus
 from workbench.domain.working_days import estimated_note
 from workbench.services.appeal_lines import AppealFilters, appeal_lines
+from workbench.services.reminders_unassigned import unassigned_items
 from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings
 
 URGENCY_LABELS: dict[str, str] = {"overdue": "已逾期", "today": "今天", "week": "本周", "soon": "即将到期"}
@@ -35,6 +36,7 @@ KIND_LABELS: dict[str, str] = {
     "suspension": "歇业到期",
     "distinction": "名特优新复核",
     "annual_report": "年报",
+    "unassigned": "未分派",
 }
 PER_KIND = 200  # beyond this a kind ends in one "另有 N 项" line: a to-do list is read, not scrolled
 SUSPENSION_LEAD = 5  # working days before a 歇业 period ends
@@ -57,6 +59,8 @@ class TodoItem:
     note: str = ""
     license_uuid: str | None = None
     """A licence item's licence (the to-do's 已换证 opens its renewal form); entity stays the business."""
+    opens_list: tuple[tuple[str, Any], ...] = ()
+    """A count line that stands for a list filter (("unassigned", True)): Enter opens the list so filtered."""
 
     @property
     def urgency_label(self) -> str:
@@ -85,6 +89,7 @@ def todo_list(
         *_suspensions(session, actor, officer_id, today, settings),
         *_distinctions(session, actor, officer_id, today),
         *_annual_report(session, actor, officer_id, today, settings),
+        *unassigned_items(session, actor, today),
     ]
     return sorted(
         items, key=lambda item: (URGENCY_ORDER.index(item.urgency), item.due_on or today, item.kind)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings, load_settings
 
 if TYPE_CHECKING:
+    from workbench.domain.address_grids import AddressGridTable
     from workbench.domain.candidates import CandidateRules
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
@@ -121,6 +122,18 @@ class OfficeSettings:
     def load_at_start(self) -> None:
         """The small files that change how the app looks at once: the service lists and the keymap."""
         _ = self.service, self.keymap
+
+    def address_grids(self) -> AddressGridTable:
+        """address_grids.csv (地址→网格表), read afresh each time an import asks (a clerk edits it between
+        imports); a broken file is named and the import assigns nobody by address."""
+        from workbench.domain.address_grids import NO_TABLE, load_table
+        from workbench.domain.rule_files import RulesError
+
+        try:
+            return load_table(self.folder)
+        except RulesError as error:
+            self.report(f"{error.message_zh}（本次导入不按地址分派）", 12)
+            return NO_TABLE
 
     @property
     def service(self) -> ServiceSettings:

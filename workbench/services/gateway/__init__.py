@@ -23,6 +23,7 @@ from workbench.services.gateway.staff_desk import StaffDesk
 from workbench.services.gateway.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from workbench.services.gateway.assignment_desk import AssignmentDesk
     from workbench.services.gateway.classification_desk import ClassificationDesk
     from workbench.services.gateway.figures_desk import FiguresDesk
     from workbench.services.gateway.license_desk import LicenseDesk
@@ -33,7 +34,8 @@ __all__ = ["Gateway", "UnitOfWork"]
 
 class Gateway:
     """register (list, detail, form), service (todo, support, visits, appeals), programmes (名特优新, 培育库,
-    候选, 个转企), classification, figures (经营数据 by hand), licenses (许可证 by hand), staff."""
+    候选, 个转企), classification, figures (经营数据 by hand), licenses (许可证 by hand), staff, assignment (批量改派,
+    调离 hand-over)."""
 
     def __init__(self, engine: Engine) -> None:
         self._work = UnitOfWork(engine)
@@ -46,6 +48,12 @@ class Gateway:
         from workbench.services.gateway.programme_desk import ProgrammeDesk
 
         return ProgrammeDesk(self._work)
+
+    @cached_property
+    def assignment(self) -> AssignmentDesk:
+        from workbench.services.gateway.assignment_desk import AssignmentDesk
+
+        return AssignmentDesk(self._work)
 
     @cached_property
     def classification(self) -> ClassificationDesk:

@@ -56,15 +56,19 @@ class RegisterDesk:
             return None
 
     def save(
-        self, actor: Actor, business_uuid: str | None, base_version: int, changes: dict[str, Any]
+        self, actor: Actor, business_uuid: str | None, base_version: int, changes: dict[str, Any],
+        *, same_as_confirmed: bool = False,
     ) -> str:
-        """Create (business_uuid None) or update a business in one transaction; its uuid. Raises
-        ValidationFailed or SaveConflict and writes nothing when refused."""
+        """Create (business_uuid None) or update a business in one transaction, as typed in the form; its
+        uuid. Raises ValidationFailed or SaveConflict and writes nothing when refused; a new business with
+        the name and address of another raises PossibleDuplicate unless `same_as_confirmed`."""
         from workbench.services.register import create_business, update_business
 
         with self._work.writing() as session:
             if business_uuid is None:
-                business = create_business(session=session, actor=actor, data=changes)
+                business = create_business(
+                    session=session, actor=actor, data=changes, by_hand=True, same_as_confirmed=same_as_confirmed
+                )
             else:
                 business = update_business(
                     session=session, actor=actor, business_uuid=business_uuid,
