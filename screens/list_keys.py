@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from screens.key_order import TypedEvent
 
-RESULT_KEYS = frozenset({"up", "down", "pageup", "pagedown", "home", "end", "enter", "f4", "f7", "f8", "ctrl+e"})
-"""Keys that move in, open, edit, page or export the rows shown."""
+RESULT_KEYS = frozenset({
+    "up", "down", "pageup", "pagedown", "home", "end", "enter", "f4", "f7", "f8", "ctrl+e",
+    "space", "shift+up", "shift+down", "f12",
+})  # fmt: skip
+"""Keys that move in, open, edit, page, export, mark (space, shift+arrows) or reassign (F12) the rows shown."""
 
 
 def acts_on_results(event: TypedEvent) -> bool:

@@ -242,3 +242,19 @@ async def test_the_import_writes_only_a_dry_run_and_a_question_that_were_seen(
         await settle_import(pilot)
         assert wizard.step == "result"
     assert new_names <= business_names(sqlite_engine)
+
+
+async def test_marks_typed_after_a_search_mark_rows_of_the_new_results(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path,
+) -> None:
+    # 「鹿城区」 matches 李家便利店, 张记小吃店, 陈氏五金店 (newest first). ↓ enters the list on 李家, space marks it,
+    # ↓↓ go to 陈氏, space marks it: never 张记 or a row of the whole list (绿野合作社 is its third row).
+    from screens.list_marks import MarkableResultsTable
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_list(pilot)
+        await type_ahead(pilot, *"鹿城区", "down", "space", "down", "down", "space")
+        await settle(pilot)
+        marked = set(app.screen.query_one(MarkableResultsTable).marked_uuids)
+        assert marked == {office.business_uuids["鹿城区李家便利店"], office.business_uuids["鹿城区陈氏五金店"]}
