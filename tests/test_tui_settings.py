@@ -45,18 +45,18 @@ def help_text(app: object) -> str:
 async def test_a_rebound_key_does_the_action_and_help_shows_it(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
-    config_file("keymap.toml", '[keymap]\n"app.help" = "f12"\nlist.export = "ctrl+x"\n')
+    config_file("keymap.toml", '[keymap]\n"app.help" = "f11"\nlist.export = "ctrl+x"\n')
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_list(pilot)
         await pilot.press("f1")
         await settle(pilot)
-        assert isinstance(app.screen, BusinessListScreen)  # F1 is free now: help moved to F12
-        await pilot.press("f12")
+        assert isinstance(app.screen, BusinessListScreen)  # F1 is free now: help moved to F11
+        await pilot.press("f11")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = {" ".join(line.split()[1:]): line.split()[0] for line in help_text(app).splitlines()}
-        assert keys["帮助"] == "F12" and keys["导出当前列表到 Excel"] == "Ctrl+X" and keys["切换使用人"] == "F2"
+        assert keys["帮助"] == "F11" and keys["导出当前列表到 Excel"] == "Ctrl+X" and keys["切换使用人"] == "F2"
         await pilot.press("escape")
         assert notices(app) == []
 
@@ -64,14 +64,14 @@ async def test_a_rebound_key_does_the_action_and_help_shows_it(
 async def test_an_unknown_or_broken_keymap_entry_is_named_and_the_rest_applies(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
-    config_file("keymap.toml", '[keymap]\n"app.help" = "f12"\n"list.exprot" = "ctrl+x"\n"app.todo" = 7\n')
+    config_file("keymap.toml", '[keymap]\n"app.help" = "f11"\n"list.exprot" = "ctrl+x"\n"app.todo" = 7\n')
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_list(pilot)
         said = notices(app)
         assert any("「list.exprot」" in text and "已忽略" in text for text in said)
         assert any("「app.todo」的值「7」不是按键" in text for text in said)
-        await pilot.press("f12")
+        await pilot.press("f11")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
 
@@ -82,17 +82,17 @@ async def test_f10_reloads_the_settings_files_and_applies_them(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_list(pilot)
-        await pilot.press("f12")
+        await pilot.press("f11")
         await settle(pilot)
         assert isinstance(app.screen, BusinessListScreen)
-        config_file("keymap.toml", '[keymap]\n"app.help" = "f12"\n')
+        config_file("keymap.toml", '[keymap]\n"app.help" = "f11"\n')
         service = config_file("service.toml", "support_types = [\n")
         await pilot.press("f10")
         await settle(pilot)
         said = notices(app)
         assert any(text.startswith("已重新载入设置") for text in said)
         assert any(str(service.name) in text and "已按默认设置办理" in text for text in said)
-        await pilot.press("f12")
+        await pilot.press("f11")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
 
