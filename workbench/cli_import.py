@@ -275,6 +275,9 @@ def _print_plan(plan: ImportPlan, errors_path: Path | None) -> None:
 
     say(plan.summary_text())
     if repeats_without_changes(plan):
+        # Nothing to write; but a person who named a grid or officer (or --reassign) hears what became of it.
+        if (plan.assignment.how == "fixed" or plan.assignment.reassign) and (assigned := assignment_text(plan)):
+            say(assigned)
         return
     if assigned := assignment_text(plan):
         say(assigned)
