@@ -16,7 +16,7 @@ from read_spy import watch_opens
 from sqlalchemy import Engine
 from test_imports_producers import SHEET_ROWS, csv_text, html_table, spreadsheetml, write_xlwt
 from test_tui_import import business_names, open_wizard, settle, table_rows, text_of, write_county_list
-from test_tui_support import build_app, build_office
+from test_tui_support import build_app, build_office, read_preview
 from typer.testing import CliRunner
 
 import imports.source
@@ -110,9 +110,11 @@ async def test_the_wizard_reads_the_file_once_however_often_the_person_goes_back
         await settle(pilot)
         assert wizard.step == "review" and "新增4户" in text_of(app, "#import-summary")
         assert wizard.plan is not None and wizard.plan.sha256 == hashlib.sha256(content).hexdigest()
+        await read_preview(pilot)  # a confirm pressed before the dry run could be seen is refused
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        await read_preview(pilot)  # the question too must be seen before it is answered
         await pilot.press("shift+tab", "enter")
         await settle(pilot)
         assert "新增4户" in text_of(app, "#import-result")
