@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
-from test_tui_support import build_app, build_office, settle, to_list
+from test_tui_support import build_app, build_office, read_preview, settle, to_list
 from textual.widgets import Button, DataTable, Select, Static
 
 from screens.business_list import BusinessListScreen
@@ -243,9 +243,11 @@ async def test_the_wizard_gives_the_new_businesses_to_the_officer_chosen_in_step
         # (the wizard's paragraph drops the spaces between Chinese and digits)
         assert "新增主体分派给：无网格 / 李强。新增3户：无网格 / 李强3户" in summary
         assert "已有的2户保持原网格和干部" in summary  # 张记 (update) and 瓯江 (unchanged) are not moved
+        await read_preview(pilot)  # the preview gate refuses a confirm before the dry run could be seen
         await pilot.press("f8")
         await settle_wizard(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        await read_preview(pilot)
         await pilot.press("shift+tab", "enter")
         await settle_wizard(pilot)
         assert wizard.step == "result"
