@@ -109,7 +109,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     # priority: the search box has the focus, and Input binds ctrl+e to "cursor to end"
     KeyAction("list", "ctrl+e", "export", "导出当前列表到 Excel", "export", show=False, priority=True),
     KeyAction("list", "down", "focus_results", "从搜索框进入列表", show=False),
-    KeyAction("list", "f12", "reassign", "批量改派（已标记的行；没有标记时：当前搜索和筛选的全部结果）", "reassign",
+    KeyAction("list", "ctrl+w", "reassign", "批量改派（已标记的行；没有标记时：当前搜索和筛选的全部结果）", "reassign",
               show=False),
     KeyAction("list", "space", "", "标记 / 取消标记选中的主体（批量改派用）；Esc 清除标记", bound=False),
     KeyAction("list", "shift+down,shift+up", "", "向下 / 向上扩展标记", bound=False),

@@ -182,13 +182,13 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.query_one("#status-line", Static).update(status_text(
             loading=self.shown_serial != self.serial, offset=self.window_start, shown=len(self.rows),
             total=self.total, sort_label=SORTS[self.sort_index][1],
-        ) + (f"  已标记 {marked:,} 户（F12 批量改派）" if marked else ""))
+        ) + (f"  已标记 {marked:,} 户（Ctrl+W 批量改派）" if marked else ""))
 
     def on_markable_results_table_marks_changed(self) -> None:
         self._show_status()
 
     def action_reassign(self) -> None:
-        """F12: the marked rows, or else everything the search and filters match, to another officer / grid."""
+        """Ctrl+W: the marked rows, or else everything the search and filters match, to another officer / grid."""
         from screens.list_marks import open_reassign
 
         if self.workbench.office is not None:

@@ -14,9 +14,9 @@ from screens.key_order import TypedEvent
 
 RESULT_KEYS = frozenset({
     "up", "down", "pageup", "pagedown", "home", "end", "enter", "f4", "f7", "f8", "ctrl+e",
-    "space", "shift+up", "shift+down", "f12",
+    "space", "shift+up", "shift+down", "ctrl+w",
 })  # fmt: skip
-"""Keys that move in, open, edit, page, export, mark (space, shift+arrows) or reassign (F12) the rows shown."""
+"""Keys that move in, open, edit, page, export, mark (space, shift+arrows) or reassign (Ctrl+W) the rows shown."""
 
 
 def acts_on_results(event: TypedEvent) -> bool:

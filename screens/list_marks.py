@@ -114,7 +114,7 @@ class MarkableResultsTable(ResultsTable):
 
 
 def open_reassign(screen: Any, flt: BusinessFilter) -> None:
-    """F12 on the list: the 批量改派 dialog over the marked rows, or (none marked) the list's current filter.
+    """Ctrl+W on the list: the 批量改派 dialog over the marked rows, or (none marked) the list's current filter.
     When it wrote, the marks are cleared and every screen re-reads (the officer column shows the change)."""
     from screens.reassign_dialog import ReassignDialog, selection_text
     from workbench.services.reassign import Selection

@@ -58,7 +58,7 @@ async def test_three_rows_marked_by_keys_are_reassigned_after_the_count_is_shown
         before = _officer_of(sqlite_engine)
         assert all(before[name] != "陈静" for name in first_three)  # so the change is visible
         # Into the results, mark row 1, extend to rows 2 and 3, open 批量改派: all in one burst.
-        await pilot.press("down", "space", "shift+down", "shift+down", "f12")
+        await pilot.press("down", "space", "shift+down", "shift+down", "ctrl+w")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ReassignDialog)
@@ -193,7 +193,7 @@ async def test_f8_pressed_before_the_count_arrives_writes_nothing(
         await to_list(pilot)
         before = _officer_of(sqlite_engine)
         first = _names(app)[0]
-        await pilot.press("down", "space", "f12")
+        await pilot.press("down", "space", "ctrl+w")
         await pilot.pause()
         await pilot.press("enter", "down", "enter", "f8", "f8")  # 未分派, then F8 twice while the count is held
         await pilot.pause(0.1)

@@ -24,8 +24,8 @@ from screens.format import (
 )
 from screens.help import HelpScreen
 
-PORTABLE_KEY = re.compile(
-    r"^(ctrl\+[a-z]|f([1-9]|10)|[a-z0-9]|escape|enter|tab|shift\+tab|up|down|pageup|pagedown)$"
+PORTABLE_KEY = re.compile(  # shift+arrows: extras beside space, which marks rows on every terminal
+    r"^(ctrl\+[a-z]|f([1-9]|10)|[a-z0-9]|space|escape|enter|tab|shift\+tab|up|down|shift\+up|shift\+down|pageup|pagedown)$"
 )
 
 

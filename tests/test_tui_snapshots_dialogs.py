@@ -59,7 +59,7 @@ def app(sqlite_engine: Engine, tmp_path: Path, world: Office_) -> WorkbenchApp:
         pytest.param(("ctrl+k", "a"), id="officer"),
         pytest.param(("ctrl+k", "g"), id="grid"),
         pytest.param(("ctrl+k", "d"), id="hand_over"),  # 王芳 holds businesses: who takes them over
-        pytest.param(("escape", "down", "space", "shift+down", "f12", "enter", "down", "down", "down", "enter"),
+        pytest.param(("escape", "down", "space", "shift+down", "ctrl+w", "enter", "down", "down", "down", "enter"),
                      id="reassign"),  # two marked rows, 批量改派 to 李强: the dry run's sentence on screen
         pytest.param(("ctrl+b", "n"), id="apply"),
         pytest.param((*ZHANG, *APPLY, "f7"), id="step"),

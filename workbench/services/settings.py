@@ -5,7 +5,7 @@ in; nothing else looks for these files. Each file is read the first time it is n
 service.toml, holidays.toml and keymap.toml at start (they exist only when the office wrote them), the two
 rule files when a screen first classifies or lists candidates, since they are TOML files that are always
 there and reading them at start would load the TOML parser before the first paint
-(tests/test_architecture.py). `reload()` (F12 / 「重新载入设置」) reads every file again.
+(tests/test_architecture.py). `reload()` (F10 / 「重新载入设置」) reads every file again.
 
 A broken file is named in Chinese through `report` and never stops the app, as before: service.toml or
 holidays.toml -> the shipped lists and calendar; a rule file -> the last good rules (at first the shipped
