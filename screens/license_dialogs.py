@@ -39,7 +39,7 @@ class LicenseDialog(ServiceDialog):
     TITLE_TEXT = "登记许可证"
 
     def __init__(self, business_uuid: str, business_name: str, *, address: str, kinds: tuple[str, ...]) -> None:
-        context = f"「{_plain(business_name)}」    经营场所先按登记住所填好，证上不同时请改"
+        context = f"「{business_name}」    经营场所先按登记住所填好，证上不同时请改"
         super().__init__(context, _fields(kinds, kind=kinds[0] if kinds else "", number="", scope="", place=address))
         self.business_uuid = business_uuid
         self.kinds = kinds
@@ -60,8 +60,8 @@ class RenewalDialog(ServiceDialog):
     def __init__(self, old: LicenseLine, *, kinds: tuple[str, ...]) -> None:
         kinds = kinds if old.kind in kinds else (old.kind, *kinds)
         until = f"有效期至 {old.expires_on}" if old.expires_on else "长期有效"
-        who = f"「{_plain(old.business_name)}」的" if old.business_name else ""
-        context = f"原证：{who}{_plain(old.kind)} {_plain(old.number)}（{until}）。保存后原证记为已换证，不再提醒到期"
+        who = f"「{old.business_name}」的" if old.business_name else ""
+        context = f"原证：{who}{old.kind} {old.number}（{until}）。保存后原证记为已换证，不再提醒到期"
         super().__init__(context, _fields(kinds, kind=old.kind, number=old.number, scope=old.scope,
                                          place=old.place or old.business_address))
         self.old = old
@@ -72,11 +72,6 @@ class RenewalDialog(ServiceDialog):
             actor, self.old, values, kinds=self.kinds, today=self.workbench.today()
         )
 
-
-def _plain(text: str) -> str:
-    """A name or number in the dialog's context line: ServiceDialog shows that line without markup and with
-    control characters written out (an imported licence may carry anything)."""
-    return text
 
 
 def add_license(app: WorkbenchApp, business_uuid: str, business_name: str, address: str) -> None:
