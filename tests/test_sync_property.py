@@ -15,10 +15,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from service_world import make_world
 from sqlmodel import Session
 from sync_world import Laptop, business_values, rows_of, snapshot
 
-from service_world import make_world
 from storage.audit import Actor
 from storage.engine import make_engine
 from workbench.services.register import update_business
@@ -70,7 +70,7 @@ def test_every_accepted_edit_arrives_once(
         laptops = {"张伟": Laptop(held, "张伟", "笔记本A"), "单丽": Laptop(held, "单丽", "笔记本B")}
         laptop_values: dict[tuple[str, str, str], Any] = {}
         visits: dict[str, str] = {}
-        for (name, laptop), changes, new_visits in zip(laptops.items(), (a_edits, b_edits), (a_visits, b_visits)):
+        for (name, laptop), changes, new_visits in zip(laptops.items(), (a_edits, b_edits), (a_visits, b_visits), strict=True):
             for index, field, choice in changes:
                 laptop.edit(uuids[index], **{field: VALUES[field][choice]})
                 laptop_values[(name, uuids[index], field)] = VALUES[field][choice]
@@ -101,7 +101,7 @@ def test_every_accepted_edit_arrives_once(
             items = open_items(session, office)
         fields = {"联系电话": "phone", "标签": "tags", "从业人员": "employees"}
         assert {(item.laptop_by, item.business_uuid, fields[item.what]) for item in items} == pending
-        for item, decision in zip(items, decisions):
+        for item, decision in zip(items, decisions, strict=False):  # at most 12 conflicts: 20 decisions are enough
             with Session(engine) as session:
                 resolve_field(session, office, item.id, decision)  # type: ignore[arg-type]
                 session.commit()

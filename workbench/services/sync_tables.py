@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Integer
@@ -63,6 +64,7 @@ _LABELS = {
 }
 
 
+@cache  # read for every row of a package: the columns do not change while the program runs
 def columns_of(table: str) -> dict[str, Column[Any]]:
     """The columns a package may set: all but the key, the office and the travelling stamp (and, for a
     business, the search columns each machine derives)."""
