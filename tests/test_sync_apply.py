@@ -192,3 +192,23 @@ def test_a_change_to_another_offices_row_is_refused(engine: Engine, office: Acto
         package, manifest=dataclasses.replace(package.manifest, row_count=1), changes=(change,)
     )
     assert "回传包 第2行：这条记录属于其他所" in refusal(engine, office, package)
+
+
+def test_a_save_made_between_the_plan_and_the_write_stops_the_whole_package(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    from sqlalchemy import text
+
+    from workbench.services.sync_writer import PackageWriter
+
+    for business in (world.noodle_uuid, world.tea_uuid, world.shop_uuid):
+        laptop.edit(business, tags="夜宵")
+    with Session(engine) as session:
+        plan = plan_package(session, office, laptop.package())
+        session.execute(text("UPDATE business SET version = version + 1 WHERE uuid = :u"), {"u": world.tea_uuid})
+        with pytest.raises(PackageRefused) as refused:
+            PackageWriter(session, office, plan).write()
+        session.rollback()
+    where = next(row.where for row in plan.rows if row.change.uuid == world.tea_uuid)
+    assert refused.value.message == f"{where}在导入过程中被他人修改了，整包未导入，请重新导入回传包"
+    assert [row["tags"] for row in rows_of(engine, "SELECT tags FROM business ORDER BY id")] == ["", "", "", ""]

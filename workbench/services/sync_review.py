@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from storage.tables_sync import SyncConflict
 from workbench.domain.business_fields import SEARCH_SOURCES
 from workbench.domain.sync_model import REFERENCE_FIELDS
 from workbench.services.errors import NotFound, SaveConflict, ValidationFailed
-from workbench.services.sync_lookups import chunks
+from workbench.services.sync_lookups import chunks, without_spaces
 from workbench.services.sync_tables import MODELS, TABLE_LABELS, convert_values, from_json, label_of, shown
 
 _CONFLICT: Any = SyncConflict  # typed Any: SQLModel columns are plain attributes to mypy
@@ -38,7 +39,7 @@ class ReviewItem:
     base: str
     office: str
     office_by: str
-    office_at: str
+    office_at: datetime | None  # when the office value was saved (the screen shows it in local time)
     laptop: str
     laptop_by: str
     laptop_at: str
@@ -60,17 +61,6 @@ def open_count(session: Session, actor: Actor) -> int:
         _CONFLICT.office_id == actor.office_id, _CONFLICT.status == "open"
     )
     return int(session.execute(statement).scalar_one())
-
-
-def businesses_with_open_items(session: Session, actor: Actor, business_uuids: list[str]) -> set[str]:
-    """Which of these businesses wait for a decision (the list's and the detail's 待处理冲突 mark)."""
-    found: set[str] = set()
-    for part in chunks(sorted(set(business_uuids))):
-        statement = select(_CONFLICT.business_uuid).where(
-            _CONFLICT.office_id == actor.office_id, _CONFLICT.status == "open", _CONFLICT.business_uuid.in_(part)
-        )
-        found.update(session.execute(statement).scalars())
-    return found
 
 
 def resolve_field(session: Session, actor: Actor, item_id: int, decision: FieldDecision) -> str:
@@ -167,7 +157,7 @@ def _merge_into(session: Session, actor: Actor, offer: SyncConflict, match: Busi
         current = getattr(match, field)
         if current in (None, "", False):
             fills[field] = value
-        elif current != value:
+        elif current != value and not _same_text(current, value):
             session.add(
                 SyncConflict(
                     office_id=actor.office_id, package_id=offer.package_id, kind="field", entity="business",
@@ -213,6 +203,11 @@ def _register_separately(
     return f"外业新增的「{business.name}」与本所「{match.name}」是两户，已单独登记"
 
 
+def _same_text(one: Any, other: Any) -> bool:
+    """人民路 5 号 is 人民路5号: the same business typed twice differs in spaces, not in substance."""
+    return isinstance(one, str) and isinstance(other, str) and without_spaces(one) == without_spaces(other)
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -236,13 +231,13 @@ def _names(session: Session, uuids: list[str]) -> dict[str, str]:
 
 def _item(conflict: SyncConflict, names: dict[str, str]) -> ReviewItem:
     name = names.get(conflict.business_uuid, "")
-    office_at = conflict.office_at.strftime("%Y-%m-%d %H:%M") if conflict.office_at else ""
+    office_at = conflict.office_at
     laptop_at = conflict.laptop_at[:16].replace("T", " ")
     if conflict.kind == "merge":
         values = json.loads(conflict.laptop_value or "{}").get("values", {})
         laptop = "、".join(shown(values.get(field)) for field in ("name", "uscc", "operator", "address") if values.get(field))
         return ReviewItem(conflict.id or 0, "merge", conflict.business_uuid, name, "疑似同一户", "",
-                          f"本所已有「{name}」", "", "", f"外业新增：{laptop}", conflict.laptop_by, laptop_at)
+                          f"本所已有「{name}」", "", None, f"外业新增：{laptop}", conflict.laptop_by, laptop_at)
     what = label_of(conflict.entity, conflict.field)
     if conflict.entity != "business":
         what = f"{TABLE_LABELS[conflict.entity]} · {what}"

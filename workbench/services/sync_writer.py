@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from storage.audit import Actor, as_log_text, utc_now
@@ -38,6 +38,8 @@ class PackageWriter:
         self.log: list[dict[str, Any]] = []
         self.conflicts: list[dict[str, Any]] = []
         self.done = 0
+        # (table, columns) -> the rows to update with those columns, and their values
+        self.updates: dict[tuple[str, tuple[str, ...]], list[tuple[RowPlan, dict[str, Any]]]] = {}
         self.progress: Callable[[int, int], None] | None = None
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
@@ -54,6 +56,7 @@ class PackageWriter:
                 self._conflicts(row)
                 if row.outcome != "insert":
                     self._tick(1)
+            self._flush_updates()
         for target, records in ((_CHANGE_LOG, self.log), (_CONFLICTS, self.conflicts)):
             for part in chunks(records):
                 self.session.execute(insert(target), part)
@@ -104,27 +107,51 @@ class PackageWriter:
     def _update(self, row: RowPlan) -> None:
         laptop, at = self._laptop(row)
         change = row.change
-        model: Any = MODELS[change.table]
         values = self._resolved(row.writes)
         if change.table == "business" and any(name in row.writes for name in SEARCH_SOURCES):
             merged = [str(row.writes.get(name, row.old.get(name)) or "") for name in SEARCH_SOURCES]
             values |= search_fields(*merged)
         if row.delete:
             values["deleted_at"] = at
-        table = model.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == row.row.id, table.c.version == row.row.version,
-                   table.c.office_id == self.actor.office_id)
-            .values(**values, version=row.row.version + 1, updated_at=at, updated_by=laptop.who, device=laptop.device)
-        )
-        if self.session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
-            raise PackageRefused(f"{row.where}在导入过程中被他人修改了，整包未导入，请重新导入回传包")
+        values |= {"version": row.row.version + 1, "updated_at": at, "updated_by": laptop.who, "device": laptop.device}
+        key = (change.table, tuple(sorted(values)))
+        self.updates.setdefault(key, []).append((row, values | {"_id": row.row.id, "_base": row.row.version}))
         if row.writes:
             diff = {name: (row.old.get(name), value) for name, value in row.writes.items()}
             self._log(laptop, change.table, change.uuid, "update", diff, at)
         if row.delete:
             self._log(laptop, change.table, change.uuid, "delete", {}, at)
+
+    def _flush_updates(self) -> None:
+        """The updates of one table, one executemany per set of columns, each row guarded by the version read
+        for the plan: fewer rows changed than given means someone saved meanwhile, and the package stops."""
+        for (table_name, columns), rows in self.updates.items():
+            table: Any = MODELS[table_name].__table__  # type: ignore[attr-defined]
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_base"),
+                       table.c.office_id == self.actor.office_id)
+                .values({name: bindparam(name) for name in columns})
+            )
+            sane = self.session.get_bind().dialect.supports_sane_multi_rowcount
+            for part in chunks(rows):
+                if not sane:  # a driver that cannot sum an executemany's rowcount: row by row
+                    for row, values in part:
+                        if self.session.execute(statement, values).rowcount != 1:  # type: ignore[attr-defined]
+                            raise _saved_meanwhile(row)
+                    continue
+                # The versions first, to name the row saved since the plan; the rowcount then catches a save
+                # made in between (PostgreSQL, another terminal).
+                versions = dict(self.session.execute(
+                    select(table.c.id, table.c.version).where(table.c.id.in_([values["_id"] for _r, values in part]))
+                ).all())
+                for row, values in part:
+                    if versions.get(values["_id"]) != values["_base"]:
+                        raise _saved_meanwhile(row)
+                changed = self.session.execute(statement, [values for _row, values in part]).rowcount  # type: ignore[attr-defined]
+                if changed != len(part):
+                    raise PackageRefused("回传包涉及的记录在导入过程中被他人修改了，整包未导入，请重新导入回传包")
+        self.updates.clear()
 
     def _conflicts(self, row: RowPlan) -> None:
         if not row.conflicts:
@@ -182,6 +209,10 @@ class PackageWriter:
             return str(row.uuid)
         business_id = getattr(row, "business_id", None)
         return "" if business_id is None else self.office.uuid_by_id.get(("business", business_id), "")
+
+
+def _saved_meanwhile(row: RowPlan) -> PackageRefused:
+    return PackageRefused(f"{row.where}在导入过程中被他人修改了，整包未导入，请重新导入回传包")
 
 
 def _default(column: Any) -> Any:
