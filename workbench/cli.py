@@ -18,6 +18,7 @@ from workbench import (
     cli_pools,
     cli_service,
     cli_staff,
+    cli_sync_apply,
     locations,
 )
 from workbench.cli_chinese import use_chinese
@@ -34,6 +35,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(db_app, name="db")
+# 外业同步 (issue 19). The office's `apply` is registered here; the field package's commands join the group.
+sync_app = typer.Typer(help="外业同步：外业包与回传包（Excel）", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
 
 DbOption = Annotated[
     str | None,
@@ -198,6 +202,7 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign):
     _feature.register(app)
+cli_sync_apply.register(sync_app)
 
 
 def main() -> None:
