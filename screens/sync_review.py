@@ -89,9 +89,8 @@ class SyncReviewScreen(WorkbenchScreen[None]):
             table.move_cursor(row=min(max(row, 0), len(items) - 1), animate=False)
         fields = sum(item.kind == "field" for item in items)
         merges = len(items) - fields
-        summary = (
-            f"待处理：字段冲突 {fields} 项，疑似同一户 {merges} 项" if items else "没有待处理的回传冲突"
-        )
+        parts = [f"{label} {count} 项" for label, count in (("字段冲突", fields), ("疑似同一户", merges)) if count]
+        summary = "待处理：" + "，".join(parts) if items else "没有待处理的回传冲突"
         self.query_one("#sync-summary", Static).update(Text(summary, style="bold" if items else "dim"))
         self._describe()
 

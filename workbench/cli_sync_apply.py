@@ -111,7 +111,7 @@ def _show(plan: SyncPlan) -> None:
     shown = [row for row in plan.rows if row.outcome != "same"]
     for row in shown[:SHOWN_ROWS]:
         table = row.change.table
-        fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome in ("apply", "merge") else ""
+        fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
         conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
         detail = "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
         say(f"  {row.where}  {TABLE_LABELS[table]}：{OUTCOME_LABELS[row.outcome]}" + (f"（{detail}）" if detail else ""))

@@ -36,7 +36,7 @@ def sync_items(session: Session, actor: Actor, today: date) -> list[TodoItem]:
     counts = Counter(business_uuid for business_uuid, _name in rows)
     names = {business_uuid: name or "（未知主体）" for business_uuid, name in rows}
     items = [
-        TodoItem("today", SYNC_KIND, f"{names[business_uuid]}：待处理冲突 {count} 项（外业回传与本所不一致），按 Enter 处理",
+        TodoItem("today", SYNC_KIND, f"{names[business_uuid]}：待处理冲突 {count} 项（外业回传）",
                  today, "business", business_uuid, business_uuid, names[business_uuid])
         for business_uuid, count in sorted(counts.items(), key=lambda pair: names[pair[0]])
     ]

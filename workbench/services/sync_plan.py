@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,9 +46,9 @@ OUTCOME_LABELS = {
     "same": "无变化",
     "apply": "直接更新",
     "merge": "逐项合并",
-    "conflict": "有冲突（待人工处理）",
+    "conflict": "有冲突",
     "delete": "删除",
-    "offer": "疑似同一户（待确认合并）",
+    "offer": "疑似同一户",
 }
 
 
@@ -107,6 +107,8 @@ class SyncPlan:
         counts = self.counts()
         parts = [f"{label} {counts[outcome]} 条" for outcome, label in OUTCOME_LABELS.items() if counts[outcome]]
         head = f"{who}的回传包共 {len(self.rows)} 条：" + ("，".join(parts) or "没有内容")
+        if counts["conflict"] or counts["offer"]:
+            head += "（冲突和疑似同一户待人工处理，本所的值先保持不变）"
         if self.errors:
             head += f"；其中 {len(self.errors)} 处数据有误，整包不会导入，请改正后重新导出"
         return head
@@ -152,7 +154,8 @@ def plan_package(session: Session, actor: Actor, package: ReturnPackage) -> Sync
         )
     ).scalars().first()
     if earlier is not None:
-        applied_at = earlier.applied_at.strftime("%Y-%m-%d %H:%M")
+        at = earlier.applied_at if earlier.applied_at.tzinfo else earlier.applied_at.replace(tzinfo=UTC)
+        applied_at = at.astimezone().strftime("%Y-%m-%d %H:%M")  # the machine's local time, as staff read it
         return SyncPlan(manifest, (), (), AppliedBefore(applied_at, earlier.applied_by))
     return _Planner(session, actor, package).plan()
 

@@ -183,7 +183,8 @@ class PackageWriter:
                 "office_by": "", "office_at": None, "laptop_value": json.dumps(payload, ensure_ascii=False),
             }
         )
-        self._log(laptop, "business", row.match_uuid or "", "offer", {"": (None, change.uuid)}, at)
+        offered = f"「{change.values.get('name') or ''}」（{change.uuid}）"
+        self._log(laptop, "business", row.match_uuid or "", "offer", {"": (None, offered)}, at)
 
     def _conflict_row(self, row: RowPlan, laptop: Actor) -> dict[str, Any]:
         now = utc_now()
