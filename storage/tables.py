@@ -75,6 +75,9 @@ class Business(Travelling, table=True):
         Index("ix_business_officer_address", "officer_id", "address"),  # today's route, in walking order
         Index("ix_business_reg_no", "reg_no"),
         Index("ix_business_phone", "phone"),
+        # The monthly report's 迁入 and 首贷户 lists (issue 18): the month's few rows, not a scan of the register.
+        Index("ix_business_office_moved_in", "office_id", "moved_in_on"),
+        Index("ix_business_office_first_loan", "office_id", "first_loan_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
