@@ -2,7 +2,7 @@
 
 - business: deregistered_on 注销日期, revoked_on 吊销日期, cancelled_on 撤销日期, moved_out_on 迁出日期,
   moved_in_on 迁入日期, approved_on 核准日期 (read from registration lists; set with a status change).
-- two indexes for the report's month lists: (office_id, moved_in_on) and (office_id, first_loan_on).
+- two partial indexes for the report's month lists: (office_id, moved_in_on) and (office_id, first_loan_on).
 - report_issue: one row per issue (出具) of an office's month, with the figures as JSON and their checksum.
 
 Revision ID: 0014
@@ -29,8 +29,10 @@ def upgrade() -> None:
     for name in _DATES:
         op.add_column("business", sa.Column(name, sa.Date(), nullable=True))
     # The report lists the month's 迁入 and 首贷户 by these (a few rows, not a scan of a million).
-    op.create_index("ix_business_office_moved_in", "business", ["office_id", "moved_in_on"])
-    op.create_index("ix_business_office_first_loan", "business", ["office_id", "first_loan_on"])
+    # Partial: a planner must never take them for "moved_in_on IS NULL" (nearly every business).
+    for name, column in (("ix_business_office_moved_in", "moved_in_on"), ("ix_business_office_first_loan", "first_loan_on")):
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(name, "business", ["office_id", column], sqlite_where=where, postgresql_where=where)
     op.create_table(
         "report_issue",
         sa.Column("uuid", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
