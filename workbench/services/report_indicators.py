@@ -5,6 +5,7 @@ registration cohorts, counted in the database. A figure whose data is missing is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from workbench.domain.labels import BusinessStatus
 from workbench.domain.report_definitions import NO_DATA, ReportTargets
 from workbench.domain.report_periods import Month, latest_full_cohort
 from workbench.services.report_dates import LIVE, B, Dates, count_if, office_businesses
+from workbench.services.report_flows import FlowFigures
 
 Y: Any = YearFigures.__table__  # type: ignore[attr-defined]
 V: Any = Visit.__table__  # type: ignore[attr-defined]
@@ -63,10 +65,16 @@ def lookback_start(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def active_rates(
-    session: Session, office_id: int, month: Month, targets: ReportTargets
-) -> tuple[Rate, dict[int | None, Rate]]:
-    """活跃度 of the office and per grid at the month's end."""
+@dataclass(frozen=True)
+class ActivityTest:
+    """What makes a business 活跃 at the month's end, as an SQL flag the stock-and-flow pass groups by (so the
+    rate costs no scan of its own), and why it cannot be told when the office has no data for it."""
+
+    flag: Any
+    missing_reason: str
+
+
+def activity_test(session: Session, office_id: int, month: Month, targets: ReportTargets) -> ActivityTest:
     end = month.last
     start = lookback_start(end, targets.active_lookback_months)
     years = list(range(start.year, end.year + 1))
@@ -76,8 +84,6 @@ def active_rates(
     has_visits = session.execute(
         select(exists().where(V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.visited_on >= start, V.c.visited_on <= end))
     ).scalar()
-    dates = Dates(session.get_bind().dialect.name)
-    present = dates.present_on(end)
     suspended = and_(
         B.c.suspended.is_(True),
         or_(B.c.suspended_from.is_(None), B.c.suspended_from <= end),
@@ -98,18 +104,15 @@ def active_rates(
     missing = ""
     if not has_figures and not has_visits:
         missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
-    by_grid: dict[int | None, Rate] = {}
-    active_total = present_total = 0
-    for grid_id, active, counted in session.execute(
-        select(B.c.grid_id, count_if(and_(present, ~suspended, trading)), count_if(present))
-        .where(office_businesses(office_id))
-        .group_by(B.c.grid_id)
-    ):
-        active, counted = int(active or 0), int(counted or 0)
-        by_grid[grid_id] = Rate(active, counted, missing)
-        active_total += active
-        present_total += counted
-    return Rate(active_total, present_total, missing), by_grid
+    return ActivityTest(and_(~suspended, trading), missing)
+
+
+def active_rates(flows: FlowFigures, test: ActivityTest) -> tuple[Rate, dict[int | None, Rate]]:
+    """活跃度 of the office and per grid at the month's end, from a stock-and-flow pass made with the test."""
+    def rate(counts: Mapping[str, int]) -> Rate:
+        return Rate(counts.get("active.end", 0), counts.get("stock.end", 0), test.missing_reason)
+
+    return rate(flows.total), {grid_id: rate(counts) for grid_id, counts in flows.by_grid.items()}
 
 
 def survival_cohorts(
