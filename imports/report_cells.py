@@ -118,6 +118,7 @@ class ReportSheet:
         self.formats = formats
         self.widest: dict[int, int] = {}
         self.tallest: dict[int, int] = {}  # row -> lines of its tallest wrapped cell
+        self.header_rows: dict[int, list[str]] = {}  # row -> titles, for a caller that sizes wrapped headers
         # What each cell holds, as the fingerprint sees it (imports/report_checksum.py): a hand edit shows.
         self.cells: dict[tuple[int, int], str] = {}
 
@@ -161,8 +162,9 @@ class ReportSheet:
         for column, title in enumerate(titles):
             self.sheet.write_string(row, column, cell_text(title), self.formats.header)
             self._keep(row, column, cell_text(title))
-            # A header may wrap onto two lines: its half-width is enough, but not less than its longest word.
-            self._measure(column, min(cell_len(title), max(8, (cell_len(title) + 1) // 2)))
+            # A header may wrap onto two lines: half its longest line is enough, but not less than a short word.
+            longest = max(cell_len(line) for line in title.splitlines() or [""])
+            self._measure(column, min(longest, max(8, (longest + 1) // 2)))
 
     def title(self, row: int, text: str, columns: int, style: Any) -> None:
         """A line across the table's width (merged cells; not measured, it may be wider than the columns)."""

@@ -92,15 +92,17 @@ def parse_machine_rows(rows: list[list[Any]]) -> tuple[MonthlyReport, dict[str, 
     """The report behind the machine sheet's rows (summary and definitions only), each line's 汇总 cell,
     and each visible sheet's fingerprint. Raises MachineSheetProblem."""
     if not rows or _text(rows[0], 0) != _KEY_FORMAT:
-        raise MachineSheetProblem("没有工作台的机读数据")
+        raise MachineSheetProblem("的机读数据页不是工作台写的：请用 workbench report monthly 生成的月报")
     mark = _text(rows[0], 1)
     if mark == MERGE_MARK:
-        raise MachineSheetProblem("它是几个所合并后的汇总表，不是一个所的月报")
+        raise MachineSheetProblem("是几个所合并后的汇总表，不是一个所的月报：请合并各所的原始月报")
     if mark != FORMAT_MARK:
-        raise MachineSheetProblem(f"机读数据的格式「{mark}」不是本版工作台能读的")
+        raise MachineSheetProblem(f"的机读数据格式「{mark}」不是本版工作台能读的：请升级工作台后再合并")
     checksum_at = next((index for index, row in enumerate(rows) if _text(row, 0) == _CHECKSUM), None)
     if checksum_at is None or _text(rows[checksum_at], 1) != rows_checksum(rows[:checksum_at]):
-        raise MachineSheetProblem("隐藏的机读数据在出具后被改动过（校验码不符）")
+        raise MachineSheetProblem(
+            "隐藏的机读数据在出具后被改动过（校验码不符）：请向出具的所要一份未改动的月报"
+        )
     meta: dict[str, Any] = {}
     extra: dict[str, str] = {}
     lines: list[SummaryLine] = []
@@ -177,5 +179,5 @@ def _number(value: Any) -> int | float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise MachineSheetProblem(f"机读数据里的数字「{value}」不是数字")
+        raise MachineSheetProblem(f"的机读数据里「{value}」应是数字：请向出具的所要一份未改动的月报")
     return int(value) if isinstance(value, float) and value.is_integer() else value

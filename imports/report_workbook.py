@@ -38,7 +38,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 class ReportFileRefused(WorkbenchError):
-    title = "不能合并这个文件"
+    title = "月报不能合并"
 
 
 def write_monthly_report(report: MonthlyReport, path: Path) -> Path:
@@ -84,7 +84,7 @@ def read_report_machine_sheet(path: Path) -> MonthlyReport:
         try:
             report, value_cells, digests = parse_machine_rows(rows)
         except MachineSheetProblem as problem:
-            raise ReportFileRefused(f"「{name}」不能合并：{problem}。请向出具的所要一份原始月报") from None
+            raise ReportFileRefused(f"「{name}」{problem}") from None
         _check_summary_cells(workbook, name, report, value_cells)
         _check_sheets(workbook, name, digests)
         return report

@@ -237,7 +237,7 @@ def test_an_edit_in_the_hidden_machine_sheet_breaks_its_checksum(book_path: Path
     row = next(row for row in sheet.iter_rows() if row[1].value == "flow.new")
     row[4].value = 150
     book.save(tmp_path / "machine.xlsx")
-    with pytest.raises(ReportFileRefused, match="隐藏的机读数据在出具后被改动过（校验码不符）"):
+    with pytest.raises(ReportFileRefused, match="「machine.xlsx」隐藏的机读数据在出具后被改动过（校验码不符）"):
         read_report_machine_sheet(tmp_path / "machine.xlsx")
 
 
