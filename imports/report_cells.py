@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from rich.cells import cell_len
 
-from imports.report_checksum import canonical
+from imports.report_checksum import SheetFingerprint, canonical
 from imports.sheet_writer import cell_text, sheet_title
 from workbench.domain.report_model import ColumnKind
 
@@ -120,12 +120,12 @@ class ReportSheet:
         self.tallest: dict[int, int] = {}  # row -> lines of its tallest wrapped cell
         self.header_rows: dict[int, list[str]] = {}  # row -> titles, for a caller that sizes wrapped headers
         # What each cell holds, as the fingerprint sees it (imports/report_checksum.py): a hand edit shows.
-        self.cells: dict[tuple[int, int], str] = {}
+        self.fingerprint = SheetFingerprint()
 
     def _keep(self, row: int, column: int, value: Any) -> None:
         text = canonical(value)
         if text is not None:
-            self.cells[row, column] = text
+            self.fingerprint.add(row, column, text)
 
     def write(self, row: int, column: int, value: Any, kind: str = "text", emphasis: Emphasis = "") -> None:
         """One cell in the kind's format; None leaves a bordered empty cell (暂无数据 is said in words)."""
@@ -141,7 +141,9 @@ class ReportSheet:
             style = self.formats.cell("code" if kind == "code" else "text", emphasis, guarded=guarded)
             sheet.write_string(row, column, text, style)
             self._keep(row, column, text)
-            self._measure(column, max(cell_len(line) for line in text.splitlines() or [""]))
+            # A character takes at most two cells: most values cannot beat the widest so far, so skip measuring.
+            if 2 * len(text) > self.widest.get(column, 0):
+                self._measure(column, max(cell_len(line) for line in text.splitlines() or [""]))
         elif kind == "date" and isinstance(value, date):
             sheet.write_number(row, column, excel_date(value), self.formats.cell("date", emphasis))
             self._keep(row, column, value)

@@ -10,7 +10,7 @@ code can recompute the hashes (a county office merging reports needs to catch mi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,23 +34,43 @@ def canonical(value: Any) -> str | None:
     return "s:" + str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def cells_digest(cells: Mapping[tuple[int, int], str]) -> str:
-    """The hash of a sheet's canonical cells, in row-major order (as written or as read back)."""
-    digest = hashlib.sha256()
-    for (row, column), text in sorted(cells.items()):
-        digest.update(f"{row}\t{column}\t{text}\n".encode())
-    return digest.hexdigest()
+class SheetFingerprint:
+    """The hash of a sheet's canonical cells in row-major order, fed as the sheet is written: one row is held
+    at a time (a 明细 of 50,000 rows costs no memory here). The writers write rows in order, as xlsxwriter's
+    constant_memory mode needs too; a write to an earlier row is a programming error and raises."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._row = -1
+        self._pending: dict[int, str] = {}
+
+    def add(self, row: int, column: int, text: str) -> None:
+        if row != self._row:
+            if row < self._row:
+                raise ValueError(f"row {row} written after row {self._row}")
+            self._flush()
+            self._row = row
+        self._pending[column] = text
+
+    def _flush(self) -> None:
+        for column in sorted(self._pending):
+            self._digest.update(f"{self._row}\t{column}\t{self._pending[column]}\n".encode())
+        self._pending.clear()
+
+    def hexdigest(self) -> str:
+        self._flush()
+        return self._digest.hexdigest()
 
 
-def read_cells(rows: Iterable[Sequence[Any]]) -> dict[tuple[int, int], str]:
-    """The canonical cells of a sheet read back (openpyxl's rows of values, from row 0)."""
-    cells: dict[tuple[int, int], str] = {}
+def rows_digest(rows: Iterable[Sequence[Any]]) -> str:
+    """The same hash of a sheet read back (rows of values from A1)."""
+    fingerprint = SheetFingerprint()
     for row_index, row in enumerate(rows):
         for column, value in enumerate(row):
             text = canonical(value)
             if text is not None:
-                cells[row_index, column] = text
-    return cells
+                fingerprint.add(row_index, column, text)
+    return fingerprint.hexdigest()
 
 
 def rows_checksum(rows: Iterable[Sequence[Any]]) -> str:
