@@ -19,6 +19,7 @@ from typing import Any, Literal
 from rich.cells import cell_len
 
 from imports.report_checksum import SheetFingerprint, canonical
+from imports.report_machine import MACHINE_SHEET
 from imports.sheet_writer import cell_text, sheet_title
 from workbench.domain.report_model import ColumnKind
 
@@ -84,6 +85,15 @@ class ReportFormats:
         })
         self.note = add({"font_color": "#595959", "italic": True})
 
+    def unique_name(self, name: str) -> str:
+        """A sheet name not yet taken (two tables both called 明细 would make the file fail to write)."""
+        taken = {sheet.lower() for sheet in self.workbook.sheetnames} | {MACHINE_SHEET}
+        candidate, number = name, 2
+        while candidate.lower() in taken:
+            suffix = f"({number})"
+            candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+        return candidate
+
     def cell(self, kind: str, emphasis: Emphasis = "", *, guarded: bool = False) -> Any:
         """The format of a cell of this kind, bold / coloured as asked, with the quote prefix when guarded."""
         key = (f"{kind}{'!' if guarded else ''}", emphasis)
@@ -113,7 +123,7 @@ class ReportSheet:
     """One worksheet: typed cells, each column's widest shown value (CJK counts two) for fit_columns."""
 
     def __init__(self, workbook: Any, formats: ReportFormats, name: str) -> None:
-        self.name = sheet_title(name)
+        self.name = formats.unique_name(sheet_title(name))
         self.sheet = workbook.add_worksheet(self.name)
         self.formats = formats
         self.widest: dict[int, int] = {}

@@ -20,6 +20,7 @@ FIRST_LINE_ROW = HEADER_ROW + 1
 NO_DATA = "暂无数据"
 MET, NOT_MET = "达标", "未达标"
 EXPLANATION_WIDTH = 36  # the 说明 column wraps: a long reason would otherwise shrink the whole page
+LINES_ON_ONE_PAGE = 24  # summary lines that fit on the first A4 landscape page under the title
 CHART_HEIGHT = 300  # pixels
 _CHART_TYPES = {"line": "line", "bar": "column", "pie": "pie"}
 
@@ -93,8 +94,10 @@ def write_summary(
     place = ChartPlace(row + 3, sum(widths) * PIXELS_PER_WIDTH)
     if report.charts:
         sheet.sheet.set_h_pagebreaks([place.row])  # the charts print on a page of their own
-    # The title lines repeat on every page; the header row does not, so it is not printed over the charts.
-    sheet.print_setup(header_rows=(0, 1), title=report_title(report), freeze=(FIRST_LINE_ROW, 1))
+    # The title lines repeat on every page; the header row too when the lines run onto a second page (when
+    # they fit on one, it would only be printed again above the charts).
+    repeated = (0, HEADER_ROW) if len(report.summary) > LINES_ON_ONE_PAGE else (0, 1)
+    sheet.print_setup(header_rows=repeated, title=report_title(report), freeze=(FIRST_LINE_ROW, 1))
     return sheet, value_cells, place
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -259,6 +260,22 @@ def test_an_odd_office_name_and_period_are_written_safely(tmp_path: Path) -> Non
     assert sheet["A1"].value == "=A1&B1 所 2026-1O 市场主体月报" and sheet["A1"].data_type == "s"
     assert "&&B1" in sheet.oddHeader.left.text  # & is Excel's header code: doubled to print as itself
     assert read_report_machine_sheet(path).office_name == "=A1&B1 所"
+
+
+def test_tables_with_the_same_or_a_reserved_sheet_name_each_get_a_sheet(tmp_path: Path) -> None:
+    grid = wuma_report().tables[0]
+    tables = (grid, grid, replace(grid, sheet="机读数据"), replace(grid, sheet="汇总"))
+    path = write_monthly_report(wuma_report(tables=tables, charts=()), tmp_path / "同名.xlsx")
+    assert load_workbook(path).sheetnames == [
+        "汇总", "分网格", "分网格(2)", "机读数据(2)", "汇总(2)", "口径说明", "机读数据"
+    ]
+    assert read_report_machine_sheet(path).office_name == "五马市场监管所"
+
+
+def test_a_long_summary_repeats_its_header_row_on_every_page(tmp_path: Path) -> None:
+    lines = tuple(replace(SUMMARY[0], code=f"stock.{index}", label=f"实有户数{index}") for index in range(40))
+    path = write_monthly_report(wuma_report(summary=lines), tmp_path / "长.xlsx")
+    assert load_workbook(path)["汇总"].print_title_rows == "$1:$4"  # title, subtitle, blank, header
 
 
 def test_writing_into_a_folder_is_one_chinese_sentence(tmp_path: Path) -> None:
