@@ -29,6 +29,7 @@ MAX_WIDTH = 60  # a 明细 address wraps rather than making a column a page wide
 MIN_WIDTH = 6
 LINE_HEIGHT = 17  # points: one line of the default 11-point font, with room for CJK glyphs
 TITLE_HEIGHT = 24  # points: the 16-point title line
+TITLE_SCALE = 1.5  # a 16-point character is this many 11-point ones wide
 PIXELS_PER_WIDTH = 7  # Excel's default font: one width unit is about 7 pixels (for placing the charts)
 
 _NUMBER_FORMATS: dict[str, str] = {
@@ -78,6 +79,8 @@ class ReportFormats:
     def __post_init__(self) -> None:
         add = self.workbook.add_format
         self.title = add({"bold": True, "font_size": 16, "align": "left", "valign": "vcenter"})
+        self.title_wrapped = add({"bold": True, "font_size": 16, "align": "left", "valign": "vcenter",
+                                  "text_wrap": True})
         self.subtitle = add({"font_color": "#404040", "align": "left"})
         self.header = add({
             "bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "valign": "vcenter",
@@ -153,7 +156,7 @@ class ReportSheet:
             self._keep(row, column, text)
             # A character takes at most two cells: most values cannot beat the widest so far, so skip measuring.
             if 2 * len(text) > self.widest.get(column, 0):
-                self._measure(column, max(cell_len(line) for line in text.splitlines() or [""]))
+                self._measure(column, value_width(kind, text))
         elif kind == "date" and isinstance(value, date):
             sheet.write_number(row, column, excel_date(value), self.formats.cell("date", emphasis))
             self._keep(row, column, value)
@@ -164,7 +167,7 @@ class ReportSheet:
                 number_kind = "decimal"
             sheet.write_number(row, column, value, self.formats.cell(number_kind, emphasis))
             self._keep(row, column, value)
-            self._measure(column, shown_number_width(number_kind, value))
+            self._measure(column, value_width(kind, value))
 
     def _measure(self, column: int, width: int) -> None:
         if width > self.widest.get(column, 0):
@@ -174,14 +177,18 @@ class ReportSheet:
         for column, title in enumerate(titles):
             self.sheet.write_string(row, column, cell_text(title), self.formats.header)
             self._keep(row, column, cell_text(title))
-            # A header may wrap onto two lines: half its longest line is enough, but not less than a short word.
-            longest = max(cell_len(line) for line in title.splitlines() or [""])
-            self._measure(column, min(longest, max(8, (longest + 1) // 2)))
+            self._measure(column, header_width(title))
 
-    def title(self, row: int, text: str, columns: int, style: Any) -> None:
-        """A line across the table's width (merged cells; not measured, it may be wider than the columns)."""
+    def title(self, row: int, text: str, columns: int, style: Any, *, fit_width: int = 0) -> None:
+        """A line across the table's width (merged cells; not measured, it may be wider than the columns).
+        Given the columns' total width, a title wider than the table wraps onto more lines instead of being cut."""
         if style is self.formats.title:
-            self.sheet.set_row(row, TITLE_HEIGHT)
+            lines = 1
+            if fit_width:
+                lines = max(1, -(-int(cell_len(text) * TITLE_SCALE) // fit_width))
+            if lines > 1:
+                style = self.formats.title_wrapped
+            self.sheet.set_row(row, TITLE_HEIGHT * lines)
         if columns > 1:
             self.sheet.merge_range(row, 0, row, columns - 1, cell_text(text), style)
         else:
@@ -218,6 +225,27 @@ class ReportSheet:
         sheet.set_header(f"&L{escaped}&R{self.name.replace('&', '&&')}", {"margin": 0.3})
         sheet.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
         sheet.freeze_panes(*freeze)
+
+
+def header_width(title: str) -> int:
+    """A header may wrap onto two lines: half its longest line is enough, but not less than a short word."""
+    longest = max(cell_len(line) for line in title.splitlines() or [""])
+    return min(longest, max(8, (longest + 1) // 2))
+
+
+def value_width(kind: str, value: Any) -> int:
+    """How wide a value shows in a cell of this kind (a CJK character is two)."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        return 2
+    if kind in ("text", "code") or isinstance(value, str):
+        return max(cell_len(line) for line in cell_text(str(value)).splitlines() or [""])
+    if kind == "date" and isinstance(value, date):
+        return 10
+    if kind == "count" and isinstance(value, float) and not value.is_integer():
+        kind = "decimal"
+    return shown_number_width(kind, value)
 
 
 def shown_number_width(kind: str, value: float) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from imports.report_cells import ReportFormats, ReportSheet, period_words
+from imports.report_cells import ReportFormats, ReportSheet, header_width, period_words, value_width
 from workbench.domain.report_model import Chart, MonthlyReport, Table
 
 CHART_DATA_SHEET = "图表数据"
@@ -25,9 +25,13 @@ def write_table(workbook: Any, formats: ReportFormats, report: MonthlyReport, ta
     title = table.title if report.office_name in table.title else f"{report.office_name} {table.title}"
     if period_words(report.period) not in title and report.period not in title:
         title = f"{title}（{period_words(report.period)}）"
-    sheet.title(0, title, width, formats.title)
-    sheet.header(1, [column.title for column in table.columns])
     kinds = [column.kind for column in table.columns]
+    # The widths first (the rows are streamed to disk as they are written): the title wraps if the table
+    # is narrower than it.
+    sheet.widest = measure(table)
+    widths = sheet.fit_columns(width)
+    sheet.title(0, title, width, formats.title, fit_width=sum(widths))
+    sheet.header(1, [column.title for column in table.columns])
     row = 2
     for values in table.rows:
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True)):
@@ -44,9 +48,19 @@ def write_table(workbook: Any, formats: ReportFormats, report: MonthlyReport, ta
         row += 1
     if table.note:
         sheet.title(row + 1, table.note, width, formats.note)
-    sheet.fit_columns(width)
     sheet.print_setup(header_rows=(0, 1), title=report_title(report), freeze=(2, 1))
     return sheet
+
+
+def measure(table: Table) -> dict[int, int]:
+    """Each column's widest shown value, header included (as ReportSheet.write measures them)."""
+    widest = {column: header_width(spec.title) for column, spec in enumerate(table.columns)}
+    kinds = [column.kind for column in table.columns]
+    for values in (*table.rows, *((table.total,) if table.total else ())):
+        for column, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            if value is not None and (not isinstance(value, str) or 2 * len(value) > widest[column]):
+                widest[column] = max(widest[column], value_width(kind, value))
+    return widest
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,18 @@ def test_tables_with_the_same_or_a_reserved_sheet_name_each_get_a_sheet(tmp_path
     assert read_report_machine_sheet(path).office_name == "五马市场监管所"
 
 
+def test_a_title_wider_than_its_table_wraps_instead_of_being_cut(tmp_path: Path) -> None:
+    narrow = wuma_report().tables[2]  # 三型四类: five short columns
+    long_title = replace(narrow, title="三型分布、规模、名特优新、培育库与个转企，以及本月各类变动的户数和占比")
+    path = write_monthly_report(wuma_report(tables=(long_title, wuma_report().tables[-1]), charts=()),
+                                tmp_path / "长标题.xlsx")
+    book = load_workbook(path)
+    assert book["三型四类"]["A1"].alignment.wrap_text
+    assert book["三型四类"].row_dimensions[1].height >= 48  # two lines of the 16-point title at least
+    assert not book["明细"]["A1"].alignment.wrap_text  # a title that fits stays one line
+    assert book["明细"].row_dimensions[1].height == 24
+
+
 def test_a_long_summary_repeats_its_header_row_on_every_page(tmp_path: Path) -> None:
     lines = tuple(replace(SUMMARY[0], code=f"stock.{index}", label=f"实有户数{index}") for index in range(40))
     path = write_monthly_report(wuma_report(summary=lines), tmp_path / "长.xlsx")
