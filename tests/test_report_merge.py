@@ -117,6 +117,17 @@ def test_a_rate_whose_target_is_a_ceiling_is_judged_as_one(tmp_path: Path) -> No
     assert merged.lines[0].total_met is False
 
 
+def test_a_line_only_one_office_sent_is_shown_as_missing_for_the_other(tmp_path: Path) -> None:
+    extra = office("330302-WM", "五马市场监管所", (*WUMA.summary, line("loan.first", "首贷户", "户", 9)))
+    files = [write_monthly_report(extra, tmp_path / "a.xlsx"), write_monthly_report(NANHUI, tmp_path / "b.xlsx")]
+    merge_report_files(files, tmp_path / "汇总.xlsx")
+    table = rows(tmp_path / "汇总.xlsx")
+    block = next(index for index, row in enumerate(table) if "首贷户\n（户）" in row)
+    column = table[block].index("首贷户\n（户）")
+    # 南汇 did not send the line: its cell says so, and the total is not a sum over one office.
+    assert [table[block + offset][column] for offset in (1, 2, 3)] == [9.0, "无此项", "暂无数据"]
+
+
 def refused(files: list[Path], output: Path) -> str:
     """The CLI's one sentence (exit 1, on stderr), checked against the function's own message; nothing written."""
     with pytest.raises(ReportFileRefused) as error:
