@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from pg_server import pg_required
 from report_samples import wuma_report
 
+from imports.report_merge_sheet import merge_report_files
 from imports.report_workbook import write_monthly_report
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo")
@@ -25,24 +27,23 @@ CONVERT_TIMEOUT = 300  # seconds: a hung LibreOffice must not hang the suite (no
 A4_LANDSCAPE = re.compile(r"Page\s+\d+ size:\s+841\.\d+ x 595\.\d+ pts \(A4\)")
 
 
-@pytest.fixture(scope="module")
-def pdf_pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def printed_pages(workbook: Path) -> list[str]:
+    """The workbook printed to PDF by LibreOffice, as the text of each page (every page checked A4 landscape)."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         message = f"LibreOffice / poppler-utils missing ({', '.join(missing)}): scripts/_setup.sh installs them"
         if pg_required():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    folder = tmp_path_factory.mktemp("libreoffice")
-    workbook = write_monthly_report(wuma_report(), folder / "月报-2026-10.xlsx")
+    folder = workbook.parent
     # Its own profile folder: parallel runs (and a person's open LibreOffice) do not share a lock.
-    profile = (folder / "profile").as_uri()
+    profile = (folder / f"profile-{workbook.stem}").as_uri()
     result = subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
          "--outdir", str(folder), str(workbook)],
         capture_output=True, text=True, timeout=CONVERT_TIMEOUT,
     )
-    pdf = folder / "月报-2026-10.pdf"
+    pdf = workbook.with_suffix(".pdf")
     assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
                           check=True).stdout
@@ -51,6 +52,12 @@ def pdf_pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     return text.split("\f")[:pages]
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    folder = tmp_path_factory.mktemp("libreoffice")
+    return printed_pages(write_monthly_report(wuma_report(), folder / "月报-2026-10.xlsx"))
 
 
 def _squeezed(text: str) -> str:
@@ -90,3 +97,16 @@ def test_a_long_table_repeats_its_header_and_keeps_every_column_on_the_page(pdf_
         assert "统一社会信用代码" in page and "类别" in page and "首贷金额" in page
     assert "330302600000000" in detail_pages[0]  # a code is printed whole, not as 3.30302E+14
     assert "2026-10-01" in detail_pages[0]
+
+
+def test_the_county_merge_prints_too(tmp_path: Path) -> None:
+    other = wuma_report(office_code="330302-NH", office_name="南汇市场监管所")
+    files = [write_monthly_report(wuma_report(), tmp_path / "月报-五马.xlsx"),
+             write_monthly_report(other, tmp_path / "月报-南汇.xlsx")]
+    merge_report_files(files, tmp_path / "汇总.xlsx")
+    pages = printed_pages(tmp_path / "汇总.xlsx")
+    first = pages[0]
+    assert "2026年10月 各所市场主体月报汇总" in first
+    assert "五马市场监管所" in first and "南汇市场监管所" in first
+    assert "25,692" in first  # 实有户数 12,846 twice
+    assert "口径说明（本所口径 v1）" in "".join(pages)
