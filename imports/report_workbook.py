@@ -42,10 +42,11 @@ class ReportFileRefused(WorkbenchError):
 
 def write_monthly_report(report: MonthlyReport, path: Path) -> Path:
     """Write the workbook to path (atomically); a failure to write is a WriteFailed in Chinese."""
-    return write_file(Path(path), lambda partial: _write(report, partial))
+    return write_file(Path(path), lambda partial: write_workbook(report, partial))
 
 
-def _write(report: MonthlyReport, path: Path) -> None:
+def write_workbook(report: MonthlyReport, path: Path) -> None:
+    """The workbook written straight to path (the callers above make it atomic and, for exports, logged)."""
     # constant_memory: each row is on disk once the next is started, so a 明细 of tens of thousands of rows
     # costs no memory; every sheet here is written top to bottom (the fingerprint checks that too).
     workbook = xlsxwriter.Workbook(str(path), {

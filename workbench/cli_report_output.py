@@ -1,5 +1,6 @@
 """`workbench report monthly --month 2026-10 -o 月报-2026-10.xlsx`: the writer entry the monthly command calls
-with the MonthlyReport it computed (issue 18). A failure to write is one Chinese sentence and exit code 1."""
+with the MonthlyReport it computed (issue 18). The workbook is an export like any other: logged in the change
+log (its 明细 lists businesses by name and code). A failure is one Chinese sentence and exit code 1."""
 
 from __future__ import annotations
 
@@ -11,29 +12,25 @@ import typer
 from workbench.cli_output import say
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from storage.audit import Actor
     from workbench.domain.report_model import MonthlyReport
 
 
-def default_name(report: MonthlyReport) -> str:
-    """月报-五马市场监管所-2026-10.xlsx: what -o pointing at a folder names the file."""
-    return f"月报-{report.office_name}-{report.period}.xlsx"
-
-
-def write_report_output(report: MonthlyReport, output: Path, *, quiet: bool = False) -> Path:
-    """Write the workbook to output (a folder gets the default name); returns the file written."""
-    from imports.report_workbook import write_monthly_report
+def write_report_output(
+    engine: Engine, actor: Actor, report: MonthlyReport, output: Path, *, quiet: bool = False
+) -> Path:
+    """Write the workbook to output (a folder gets 月报-所名-月份.xlsx) and log it; returns the file written."""
+    from imports.file_gateway import FileGateway
+    from imports.report_export import report_description
     from workbench.services.errors import WorkbenchError
 
-    target = output / default_name(report) if output.is_dir() else output
-    if target.suffix.lower() != ".xlsx":
-        say(f"月报文件「{target.name}」应以 .xlsx 结尾，如 -o 月报-{report.period}.xlsx", err=True)
-        raise typer.Exit(1)
     try:
-        written = write_monthly_report(report, target)
+        written = FileGateway(engine).export_monthly_report(actor, report, output)
     except WorkbenchError as error:
         say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
     if not quiet:
-        state = f"第 {report.issue_number} 次出具" if report.issue_number else "草稿，尚未出具"
-        say(f"已写出 {report.office_name} {report.period} 月报（{state}，{report.definition_version}）：{written}")
+        say(f"已写出 {report_description(report)}：{written}")
     return written
