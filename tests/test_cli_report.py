@@ -4,8 +4,10 @@ issue and re-issue, and the Chinese refusals (a month that is no month, no offic
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from report_support import build_hand_office
 from typer.testing import CliRunner
 
@@ -83,3 +85,13 @@ def test_the_group_speaks_chinese() -> None:
     done = runner.invoke(app, ["report", "--help"])
     assert done.exit_code == 0
     assert "月报" in done.output and "monthly" in done.output and "issue" in done.output
+
+
+def test_monthly_with_o_writes_the_workbook_of_the_same_figures(office_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "月报-2026-10.xlsx"
+    done = runner.invoke(app, ["--db", office_db, "report", "monthly", "--month", "2026-10", "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    assert f"已写出 鹿城测试所 2026-10 月报（草稿，尚未出具，本所口径 v1）：{target}" in done.output
+    summary = load_workbook(target, read_only=True)["汇总"]
+    rows = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
+    assert rows["实有户数"][2] == 8 and rows["新设"][2] == 2  # tests/report_support.py, as in the JSON above

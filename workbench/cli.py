@@ -17,6 +17,7 @@ from workbench import (
     cli_import,
     cli_pools,
     cli_report,
+    cli_report_merge,
     cli_service,
     cli_staff,
     locations,
@@ -35,6 +36,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(db_app, name="db")
+# `workbench report …` (issue 18): monthly and issue (cli_report), merge (cli_report_merge) in one group.
+cli_report_merge.register(cli_report.report_app)
 
 DbOption = Annotated[
     str | None,

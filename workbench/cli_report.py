@@ -1,6 +1,7 @@
 """`workbench report …`: the monthly report (issue 18).
 
-- `report monthly --month 2026-10 [--json] [--recount]`: the month's figures (as issued, when it was).
+- `report monthly --month 2026-10 [--json] [--recount] [-o 月报.xlsx]`: the month's figures (as issued, when it
+  was); -o writes the workbook (workbench/cli_report_output.py). `report merge` is cli_report_merge's.
 - `report issue --month 2026-10 [--reason …]`: 出具: store the month's figures for good.
 
 A sub-command group, so the workbook commands (`-o`, `report merge`) join it in their own module through
@@ -10,6 +11,7 @@ are one Chinese sentence on stderr and exit code 1.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,8 +26,10 @@ if TYPE_CHECKING:
     from workbench.domain.report_model import MonthlyReport, SummaryLine
     from workbench.domain.report_periods import Month
 
-report_app = typer.Typer(help="月报：本所每月上报的统计数据（实有户数、新设注销、分型、帮扶、诉求、活跃度、存活率）。",
-                         no_args_is_help=True)
+report_app = typer.Typer(
+    help="月报：统计、出具本所每月上报的数据（实有户数、新设注销、分型、帮扶、诉求、活跃度、存活率），合并各所月报。",
+    no_args_is_help=True,
+)
 
 MonthOption = Annotated[str, typer.Option("--month", help="统计月份，如 2026-10")]
 OfficeOption = Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")]
@@ -42,15 +46,20 @@ def monthly_command(
     month: MonthOption,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部数据（汇总、各表、图表数据、口径），供脚本使用")] = False,
     recount: Annotated[bool, typer.Option("--recount", help="已出具的月份也按现有数据重新统计（不改动已出具的数据）")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="另写成 Excel 月报，如 月报-2026-10.xlsx（给文件夹则自动命名）")] = None,
     office: OfficeOption = None,
 ) -> None:
-    """统计一个月的月报数据并显示；已出具的月份显示出具时的数据。"""
+    """统计一个月的月报数据并显示；已出具的月份显示出具时的数据。加 -o 另写成可打印的 Excel 月报。"""
     period = _month(month)
     engine, actor = _open(ctx, office)
     try:
         report = _run(lambda gateway, settings: gateway.report.monthly(
             actor, period, targets=settings.report_targets, candidate_rules=_candidate_rules(settings), recount=recount,
         ), engine)  # fmt: skip
+        if output is not None:
+            from workbench.cli_report_output import write_report_output
+
+            write_report_output(engine, actor, report, output, quiet=as_json)
     finally:
         engine.dispose()
     if as_json:
