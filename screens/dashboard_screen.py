@@ -1,0 +1,273 @@
+"""统计看板: the month's key figures against their targets, and the charts, for the head of office.
+
+The numbers are the monthly report's (workbench.services.monthly_report through the gateway's report desk),
+so the dashboard, the workbook and `workbench report monthly --json` never disagree. A month that was issued
+(出具) shows what was issued. PageUp / PageDown change the month, F6 narrows to one grid and F7 to one
+officer (their rows of 分网格 / 分干部), 1-4 pick the chart at 80 columns (a larger terminal shows them all),
+Enter on a line lists the businesses behind it (明细).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.message import Message
+from textual.widgets import DataTable, Header, Static
+
+from screens.actions import bindings
+from screens.base import WorkbenchScreen
+from screens.dashboard_charts import ChartView
+from screens.dashboard_view import (
+    GRID_SHEET,
+    OFFICER_SHEET,
+    DRILL_ITEMS,
+    Slice,
+    dashboard_charts,
+    drill_rows,
+    line_cells,
+    line_hint,
+    ordered_lines,
+    slices,
+)
+from screens.format import fit_cells
+from screens.widgets.footer import WorkbenchFooter
+from screens.widgets.text_table import TextTable
+from storage.audit import Actor
+from workbench.domain.report_model import MonthlyReport, SummaryLine
+from workbench.domain.report_periods import Month
+
+if TYPE_CHECKING:
+    from textual import events
+
+WIDE = (120, 34)  # from this size on, every chart is shown at once
+CHART_SLOTS = 4
+LABEL_CELLS = 22
+
+
+class ReportCounted(Message):
+    def __init__(self, report: MonthlyReport, month: Month) -> None:
+        super().__init__()
+        self.report = report
+        self.month = month
+
+
+class DashboardScreen(WorkbenchScreen[None]):
+    SCOPE = "dashboard"
+    BINDINGS = bindings("dashboard")
+    AUTO_FOCUS = "#dash-table"
+    DEFAULT_CSS = """
+    #dash-title { height: 1; padding: 0 1; background: $panel; }
+    #dash-body { height: 1fr; layout: vertical; }
+    #dash-table { height: 1fr; min-height: 5; }
+    #dash-charts { height: 11; layout: vertical; }
+    #dash-hint { height: 2; padding: 0 1; color: $text-muted; }
+    DashboardScreen.wide #dash-body { layout: horizontal; }
+    DashboardScreen.wide #dash-table { width: 1fr; height: 1fr; }
+    DashboardScreen.wide #dash-charts { width: 1fr; height: 1fr; layout: grid; grid-size: 2 2; }
+    """
+
+    def __init__(self, month: Month | None = None) -> None:
+        super().__init__()
+        self.month = month
+        self.report: MonthlyReport | None = None
+        self.lines: list[SummaryLine] = []
+        self.chart_index = 0
+        self.grid_index = 0  # 0 = 全部, else the (index)th row of 分网格
+        self.officer_index = 0
+        self.seen_data_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static("统计看板  正在统计……", id="dash-title")
+        with Container(id="dash-body"):
+            yield TextTable(id="dash-table", cursor_type="row", zebra_stripes=False)
+            with Container(id="dash-charts"):
+                for slot in range(CHART_SLOTS):
+                    yield ChartView(id=f"dash-chart-{slot}")
+        yield Static("", id="dash-hint")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        if self.month is None:
+            today = self.workbench.today()
+            self.month = Month(today.year, today.month)
+        self._layout()
+        self._count()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_data_version != self.workbench.data_version:
+            self._count()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._layout()
+        self._show_charts()
+
+    def _layout(self) -> None:
+        width, height = WIDE
+        self.set_class(self.size.width >= width and self.size.height >= height, "wide")
+
+    # counting
+
+    def _count(self) -> None:
+        assert self.month is not None
+        self.seen_data_version = self.workbench.data_version
+        self.query_one("#dash-title", Static).update(f"统计看板  {self.month.label}  正在统计……")
+        self._load(self.workbench.actor, self.month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
+    def _load(self, actor: Actor, month: Month) -> None:
+        settings = self.workbench.settings
+        report = self.workbench.gateway.report.monthly(
+            actor, month, targets=settings.report_targets, candidate_rules=settings.candidates.rules
+        )
+        self.post_message(ReportCounted(report, month))
+
+    def on_report_counted(self, message: ReportCounted) -> None:
+        if message.month != self.month:
+            return  # an answer for a month the person has already paged away from
+        self.report = message.report
+        self._show()
+
+    # showing
+
+    def _show(self) -> None:
+        self._show_title()
+        self._show_table()
+        self._show_charts()
+
+    def _show_title(self) -> None:
+        report, month = self.report, self.month
+        if report is None or month is None:
+            return
+        issued = f"已出具（第 {report.issue_number} 版）" if report.issue_number else "未出具，按现有数据统计"
+        where = self._slice()
+        title = Text.assemble(
+            ("统计看板", "bold"),
+            f"  {report.office_name}  ",
+            (month.label, "bold"),
+            f"  {issued}  ",
+            (f"{'网格' if where and where.sheet == GRID_SHEET else '干部'}：{where.name}  " if where else "全所  ", "bold"),
+            ("PgUp/PgDn 换月", "dim"),
+        )
+        self.query_one("#dash-title", Static).update(title)
+
+    def _slice(self) -> Slice | None:
+        if self.report is None:
+            return None
+        if self.grid_index:
+            grids = slices(self.report, GRID_SHEET)
+            return grids[self.grid_index - 1] if self.grid_index <= len(grids) else None
+        if self.officer_index:
+            officers = slices(self.report, OFFICER_SHEET)
+            return officers[self.officer_index - 1] if self.officer_index <= len(officers) else None
+        return None
+
+    def _show_table(self) -> None:
+        assert self.report is not None
+        table = self.query_one("#dash-table", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        where = self._slice()
+        if where is not None:
+            table.add_column(where.name, width=LABEL_CELLS)
+            table.add_column("本月", width=12)
+            for title, value in where.cells:
+                table.add_row(fit_cells(title, LABEL_CELLS), value)
+            self.lines = []
+        else:
+            for title, width in (("指标", LABEL_CELLS), ("本月", 10), ("目标", 6), ("达标", 6), ("上月", 8), ("去年同月", 8)):
+                table.add_column(title, width=width)
+            self.lines = ordered_lines(self.report)
+            for line in self.lines:
+                table.add_row(*line_cells(line, LABEL_CELLS))
+        table.move_cursor(row=min(cursor, max(0, table.row_count - 1)))
+        self._show_hint(table.cursor_row)
+
+    def _show_charts(self) -> None:
+        if self.report is None:
+            return
+        charts = dashboard_charts(self.report)
+        wide = self.has_class("wide")
+        for slot in range(CHART_SLOTS):
+            view = self.query_one(f"#dash-chart-{slot}", ChartView)
+            index = slot if wide else (self.chart_index if slot == 0 else -1)
+            shown = 0 <= index < len(charts)
+            view.display = shown
+            if shown:
+                number = f"{index + 1}/{len(charts)}" if not wide else ""
+                view.show(charts[index], number)
+
+    @on(DataTable.RowHighlighted, "#dash-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        self._show_hint(event.cursor_row)
+
+    def _show_hint(self, row: int) -> None:
+        hint = self.query_one("#dash-hint", Static)
+        if self.report is None or not 0 <= row < len(self.lines):
+            hint.update("F6 网格  F7 干部  1-4 图表" if self.report else "")
+            return
+        hint.update(line_hint(self.lines[row], self.report))
+
+    # keys
+
+    @on(DataTable.RowSelected, "#dash-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if self.report is None or not 0 <= event.cursor_row < len(self.lines):
+            return
+        line = self.lines[event.cursor_row]
+        if line.code not in DRILL_ITEMS:
+            self.notify("这一项没有逐户明细：明细列出新设、注销、吊销、撤销、迁入、迁出、首贷和个转企的户", timeout=6)
+            return
+        from screens.dashboard_drill import DrillScreen
+
+        assert self.month is not None
+        self.app.push_screen(DrillScreen(f"{self.month.label} {line.label}", drill_rows(self.report, line.code)))
+
+    def action_previous_month(self) -> None:
+        self._move(-1)
+
+    def action_next_month(self) -> None:
+        self._move(1)
+
+    def _move(self, step: int) -> None:
+        assert self.month is not None
+        today = self.workbench.today()
+        moved = self.month.previous() if step < 0 else self.month.next()
+        if moved > Month(today.year, today.month):
+            self.notify("已是本月：以后的月份还没有数据", timeout=4)
+            return
+        self.month = moved
+        self._count()
+
+    def action_cycle_grid(self) -> None:
+        count = len(slices(self.report, GRID_SHEET)) if self.report else 0
+        self.grid_index = (self.grid_index + 1) % (count + 1)
+        self.officer_index = 0
+        self._show()
+
+    def action_cycle_officer(self) -> None:
+        count = len(slices(self.report, OFFICER_SHEET)) if self.report else 0
+        self.officer_index = (self.officer_index + 1) % (count + 1)
+        self.grid_index = 0
+        self._show()
+
+    def action_chart(self, number: int) -> None:
+        charts = dashboard_charts(self.report) if self.report else []
+        if 1 <= number <= len(charts):
+            self.chart_index = number - 1
+            self._show_charts()
+
+    def action_refresh(self) -> None:
+        self._count()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def worker_failed(self, worker: Any, error: BaseException) -> None:
+        self.query_one("#dash-title", Static).update("统计看板  未能统计")
+        super().worker_failed(worker, error)
+
