@@ -1,0 +1,153 @@
+"""The policy indicators (issue 18, docs/rules.md 月报口径): 活跃度 at the period end and the 三年存活率 of
+registration cohorts, counted in the database. A figure whose data is missing is None with a reason
+(暂无数据), never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from storage.tables import Business, YearFigures
+from storage.tables_distinctions import Conversion
+from storage.tables_service import Visit
+from workbench.domain.labels import BusinessStatus
+from workbench.domain.report_definitions import NO_DATA, ReportTargets
+from workbench.domain.report_periods import Month, latest_full_cohort
+from workbench.services.report_dates import LIVE, B, Dates, count_if, office_businesses
+
+Y: Any = YearFigures.__table__  # type: ignore[attr-defined]
+V: Any = Visit.__table__  # type: ignore[attr-defined]
+C: Any = Conversion.__table__  # type: ignore[attr-defined]
+TRADING_FINDING = "正常经营"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """numerator / denominator, or None with the reason it cannot be told."""
+
+    numerator: int
+    denominator: int
+    missing_reason: str = ""
+
+    @property
+    def value(self) -> float | None:
+        if self.missing_reason or self.denominator == 0:
+            return None
+        return self.numerator / self.denominator
+
+    @property
+    def reason(self) -> str:
+        if self.missing_reason:
+            return self.missing_reason
+        return f"{NO_DATA}：没有可计算的户" if self.denominator == 0 else ""
+
+
+@dataclass(frozen=True)
+class Cohort:
+    year: int
+    registered: int  # 成立 in the year, registered here
+    moved_out: int  # left the jurisdiction before the check day: out of the denominator
+    unknown: int  # left on a day nobody recorded: out of the denominator
+    rate: Rate  # survivors / (registered − moved_out − unknown)
+
+
+def lookback_start(day: date, months: int) -> date:
+    """The first day of the look-back window that ends on `day` (12 months to 31 Oct: from 1 Nov a year before)."""
+    index = day.year * 12 + day.month - 1 - months + 1
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def active_rates(
+    session: Session, office_id: int, month: Month, targets: ReportTargets
+) -> tuple[Rate, dict[int | None, Rate]]:
+    """活跃度 of the office and per grid at the month's end."""
+    end = month.last
+    start = lookback_start(end, targets.active_lookback_months)
+    years = list(range(start.year, end.year + 1))
+    has_figures = session.execute(
+        select(exists().where(Y.c.office_id == office_id, Y.c.deleted_at.is_(None), Y.c.year.in_(years)))
+    ).scalar()
+    has_visits = session.execute(
+        select(exists().where(V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.visited_on >= start, V.c.visited_on <= end))
+    ).scalar()
+    dates = Dates(session.get_bind().dialect.name)
+    present = dates.present_on(end)
+    suspended = and_(
+        B.c.suspended.is_(True),
+        or_(B.c.suspended_from.is_(None), B.c.suspended_from <= end),
+        or_(B.c.suspended_until.is_(None), B.c.suspended_until >= end),
+    )
+    trading = or_(
+        exists().where(Y.c.business_id == B.c.id, Y.c.deleted_at.is_(None), Y.c.year.in_(years), Y.c.revenue > 0),
+        exists().where(
+            V.c.business_id == B.c.id, V.c.deleted_at.is_(None), V.c.finding == TRADING_FINDING,
+            V.c.visited_on >= start, V.c.visited_on <= end,
+        ),
+    )
+    missing = ""
+    if not has_figures and not has_visits:
+        missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
+    by_grid: dict[int | None, Rate] = {}
+    active_total = present_total = 0
+    for grid_id, active, counted in session.execute(
+        select(B.c.grid_id, count_if(and_(present, ~suspended, trading)), count_if(present))
+        .where(office_businesses(office_id))
+        .group_by(B.c.grid_id)
+    ):
+        active, counted = int(active or 0), int(counted or 0)
+        by_grid[grid_id] = Rate(active, counted, missing)
+        active_total += active
+        present_total += counted
+    return Rate(active_total, present_total, missing), by_grid
+
+
+def survival_cohorts(
+    session: Session, office_id: int, month: Month, targets: ReportTargets, count: int = 5
+) -> list[Cohort]:
+    """The `count` newest cohorts whose check day (成立 + N years) all fell by the month's end, newest first."""
+    dates = Dates(session.get_bind().dialect.name)
+    years = targets.survival_years
+    newest = latest_full_cohort(month.last, years)
+    check = dates.years_after(B.c.registered_on, years)
+    moved_out = and_(B.c.status == BusinessStatus.MOVED_OUT.value, or_(dates.moved_out.is_(None), dates.moved_out <= check))
+    unknown = and_(B.c.status != LIVE, B.c.status != BusinessStatus.MOVED_OUT.value, dates.gone.is_(None))
+    survived = or_(B.c.status == LIVE, dates.gone > check, _converted_and_alive(check))
+    cohorts: list[Cohort] = []
+    for year in range(newest, newest - count, -1):
+        in_cohort = and_(
+            office_businesses(office_id),
+            B.c.moved_in_on.is_(None),
+            B.c.registered_on >= date(year, 1, 1),
+            B.c.registered_on <= date(year, 12, 31),
+        )
+        registered, gone_away, unknown_count, survivors = session.execute(
+            select(
+                func.count(),
+                count_if(moved_out),
+                count_if(unknown),
+                count_if(and_(~moved_out, ~unknown, survived)),
+            ).where(in_cohort)
+        ).one()
+        registered, gone_away, unknown_count = int(registered or 0), int(gone_away or 0), int(unknown_count or 0)
+        denominator = registered - gone_away - unknown_count
+        reason = "" if registered else f"{NO_DATA}：{year}年没有在本所成立的户"
+        cohorts.append(Cohort(year, registered, gone_away, unknown_count, Rate(int(survivors or 0), denominator, reason)))
+    return cohorts
+
+
+def _converted_and_alive(check: Any) -> Any:
+    """A household closed by 个转企「注销+设立」 survives while the enterprise set up in its place does."""
+    new: Any = aliased(Business.__table__, name="converted_to")  # type: ignore[attr-defined]
+    still_there = or_(
+        new.c.status.in_((LIVE, BusinessStatus.MOVED_OUT.value)),
+        func.coalesce(new.c.revoked_on, new.c.deregistered_on, new.c.cancelled_on) > check,
+    )
+    return exists().where(
+        C.c.old_business_id == B.c.id, C.c.deleted_at.is_(None), C.c.business_id == new.c.id, still_there
+    )
