@@ -207,8 +207,9 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("pools", "ctrl+e", "export", "导出 Excel", "export", priority=True, short="导出"),
     KeyAction("pools", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("dashboard", "escape", "back", "返回", "back"),
-    KeyAction("dashboard", "pageup", "previous_month", "上一个月", "previous month", short="上月"),
-    KeyAction("dashboard", "pagedown", "next_month", "下一个月", "next month", short="下月"),
+    # priority: the table would take PageUp / PageDown to scroll; ↑↓ still move through its lines
+    KeyAction("dashboard", "pageup", "previous_month", "上一个月", "previous month", short="上月", priority=True),
+    KeyAction("dashboard", "pagedown", "next_month", "下一个月", "next month", short="下月", priority=True),
     KeyAction("dashboard", "f6", "cycle_grid", "按网格看（依次切换，回到全所）", "grid", short="网格"),
     KeyAction("dashboard", "f7", "cycle_officer", "按包联干部看（依次切换，回到全所）", "officer", short="干部"),
     KeyAction("dashboard", "enter", "", "查看选中指标背后的逐户明细", bound=False),

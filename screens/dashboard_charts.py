@@ -3,6 +3,7 @@ block-character bars (categories; see screens.dashboard_view for why those are n
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -33,7 +34,7 @@ class ChartView(Vertical):
         body = self.query_one(".chart-bars", Static)
         heading = legend(chart) if chart.kind == "line" else None
         shown_title = f"{chart.title}" + (f"（{number}，按数字键换图）" if number else "")
-        title.update(shown_title if heading is None else heading.__class__.assemble((shown_title, "bold"), "  ", heading))
+        title.update(shown_title if heading is None else Text.assemble((shown_title, "bold"), "  ", heading))
         if chart.kind == "line":
             plot.display, body.display = True, False
             plt = plot.plt
@@ -42,8 +43,10 @@ class ChartView(Vertical):
             positions = list(range(len(chart.categories)))
             for index, (_name, values) in enumerate(chart.series):
                 plt.plot(positions, list(values), color=PLOTEXT_COLORS[index % len(PLOTEXT_COLORS)], marker="braille")
+            highest = max((max(values, default=0) for _name, values in chart.series), default=0)
+            plt.ylim(0, max(1, highest))  # counts: from 0 up, never a -1 axis for a quiet month
             ticks, labels = month_ticks(chart.categories, MOST_TICKS)
-            plt.xticks(ticks, labels)
+            plt.xticks([float(tick) for tick in ticks], labels)
             plot.refresh()
         else:
             plot.display, body.display = False, True

@@ -22,9 +22,9 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.dashboard_charts import ChartView
 from screens.dashboard_view import (
+    DRILL_ITEMS,
     GRID_SHEET,
     OFFICER_SHEET,
-    DRILL_ITEMS,
     Slice,
     dashboard_charts,
     drill_rows,
@@ -33,7 +33,7 @@ from screens.dashboard_view import (
     ordered_lines,
     slices,
 )
-from screens.format import fit_cells
+from screens.format import fit_cells, short_office_name
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
@@ -66,8 +66,8 @@ class DashboardScreen(WorkbenchScreen[None]):
     #dash-charts { height: 11; layout: vertical; }
     #dash-hint { height: 2; padding: 0 1; color: $text-muted; }
     DashboardScreen.wide #dash-body { layout: horizontal; }
-    DashboardScreen.wide #dash-table { width: 1fr; height: 1fr; }
-    DashboardScreen.wide #dash-charts { width: 1fr; height: 1fr; layout: grid; grid-size: 2 2; }
+    DashboardScreen.wide #dash-table { width: 76; height: 1fr; }
+    DashboardScreen.wide #dash-charts { width: 1fr; height: 1fr; layout: vertical; }
     """
 
     def __init__(self, month: Month | None = None) -> None:
@@ -87,7 +87,9 @@ class DashboardScreen(WorkbenchScreen[None]):
             yield TextTable(id="dash-table", cursor_type="row", zebra_stripes=False)
             with Container(id="dash-charts"):
                 for slot in range(CHART_SLOTS):
-                    yield ChartView(id=f"dash-chart-{slot}")
+                    view = ChartView(id=f"dash-chart-{slot}")
+                    view.display = False  # until the month is counted
+                    yield view
         yield Static("", id="dash-hint")
         yield WorkbenchFooter()
 
@@ -147,11 +149,10 @@ class DashboardScreen(WorkbenchScreen[None]):
         where = self._slice()
         title = Text.assemble(
             ("统计看板", "bold"),
-            f"  {report.office_name}  ",
+            f"  {short_office_name(report.office_name)}  ",
             (month.label, "bold"),
             f"  {issued}  ",
             (f"{'网格' if where and where.sheet == GRID_SHEET else '干部'}：{where.name}  " if where else "全所  ", "bold"),
-            ("PgUp/PgDn 换月", "dim"),
         )
         self.query_one("#dash-title", Static).update(title)
 
@@ -160,10 +161,12 @@ class DashboardScreen(WorkbenchScreen[None]):
             return None
         if self.grid_index:
             grids = slices(self.report, GRID_SHEET)
-            return grids[self.grid_index - 1] if self.grid_index <= len(grids) else None
+            self.grid_index %= len(grids) + 1
+            return grids[self.grid_index - 1] if self.grid_index else None
         if self.officer_index:
             officers = slices(self.report, OFFICER_SHEET)
-            return officers[self.officer_index - 1] if self.officer_index <= len(officers) else None
+            self.officer_index %= len(officers) + 1
+            return officers[self.officer_index - 1] if self.officer_index else None
         return None
 
     def _show_table(self) -> None:
@@ -191,6 +194,8 @@ class DashboardScreen(WorkbenchScreen[None]):
         if self.report is None:
             return
         charts = dashboard_charts(self.report)
+        if not 0 <= self.chart_index < len(charts):
+            self.chart_index = 0
         wide = self.has_class("wide")
         for slot in range(CHART_SLOTS):
             view = self.query_one(f"#dash-chart-{slot}", ChartView)
@@ -243,23 +248,27 @@ class DashboardScreen(WorkbenchScreen[None]):
         self.month = moved
         self._count()
 
+    # F6 / F7 / 1-4 pressed while the month is still being counted are kept, and apply when it arrives:
+    # the indexes are brought into range when shown (_slice, _show_charts), never dropped.
+
     def action_cycle_grid(self) -> None:
-        count = len(slices(self.report, GRID_SHEET)) if self.report else 0
-        self.grid_index = (self.grid_index + 1) % (count + 1)
+        self.grid_index = self._next_index(self.grid_index, GRID_SHEET)
         self.officer_index = 0
         self._show()
 
     def action_cycle_officer(self) -> None:
-        count = len(slices(self.report, OFFICER_SHEET)) if self.report else 0
-        self.officer_index = (self.officer_index + 1) % (count + 1)
+        self.officer_index = self._next_index(self.officer_index, OFFICER_SHEET)
         self.grid_index = 0
         self._show()
 
+    def _next_index(self, index: int, sheet: str) -> int:
+        if self.report is None:
+            return index + 1
+        return (index + 1) % (len(slices(self.report, sheet)) + 1)
+
     def action_chart(self, number: int) -> None:
-        charts = dashboard_charts(self.report) if self.report else []
-        if 1 <= number <= len(charts):
-            self.chart_index = number - 1
-            self._show_charts()
+        self.chart_index = number - 1
+        self._show_charts()
 
     def action_refresh(self) -> None:
         self._count()

@@ -82,10 +82,12 @@ def line_hint(line: SummaryLine, report: MonthlyReport) -> str:
         parts.append(line.missing_reason)
     definition = next((item for item in report.definitions if item.code == line.definition_code), None)
     if definition is not None:
-        parts.append(f"口径（{definition.version}）：{definition.text}")
+        # Without spaces: the terminal then breaks the line where it is full, not at the last space before a
+        # long run of Chinese (which Rich keeps whole, as if it were one word).
+        parts.append(f"口径（{''.join(definition.version.split())}）：{''.join(definition.text.split())}")
     if line.code in DRILL_ITEMS:
         parts.append("Enter 查看逐户明细")
-    return "    ".join(parts) or line.label
+    return "；".join(parts) or line.label
 
 
 def table_named(report: MonthlyReport, sheet: str) -> Table | None:
@@ -178,7 +180,8 @@ def bars(chart: Chart, width: int, percent: bool = False) -> Text:
     if not entries:
         return Text(NO_DATA, style="dim")
     name_cells = min(12, max(_cells(name) for name, _v, _s in entries))
-    largest = max((abs(value) for _n, value, _s in entries), default=0) or 1
+    # A rate is drawn against 100 %, so 68 % and 71 % do not look alike; counts against the largest.
+    largest = 1 if percent else max((abs(value) for _n, value, _s in entries), default=0) or 1
     value_texts = [f"{value * 100:.1f}%" if percent else f"{value:,}" for _n, value, _s in entries]
     value_cells = max(len(text) for text in value_texts)
     room = max(4, width - name_cells - value_cells - 3)
@@ -190,6 +193,8 @@ def bars(chart: Chart, width: int, percent: bool = False) -> Text:
         text.append(fitted + " " * (name_cells - _cells(fitted) + 1))
         text.append(bar.ljust(room), style=SERIES_STYLES[series_index % len(SERIES_STYLES)])
         text.append(f" {shown.rjust(value_cells)}\n")
+    if not any(value for _n, value, _s in entries):
+        text.append("（本期各项均为 0）", style="dim")
     text.rstrip()  # no empty line under the last bar
     return text
 
