@@ -75,6 +75,13 @@ class Business(Travelling, table=True):
         Index("ix_business_officer_address", "officer_id", "address"),  # today's route, in walking order
         Index("ix_business_reg_no", "reg_no"),
         Index("ix_business_phone", "phone"),
+        # The monthly report's 迁入 and 首贷户 lists (issue 18): the month's few rows, not a scan of the register.
+        # Partial (only the rows with the date), so no planner takes them for "moved_in_on IS NULL" (every
+        # business registered here) in place of the 成立日期 index.
+        Index("ix_business_office_moved_in", "office_id", "moved_in_on",
+              sqlite_where=text("moved_in_on IS NOT NULL"), postgresql_where=text("moved_in_on IS NOT NULL")),
+        Index("ix_business_office_first_loan", "office_id", "first_loan_on",
+              sqlite_where=text("first_loan_on IS NOT NULL"), postgresql_where=text("first_loan_on IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

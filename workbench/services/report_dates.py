@@ -65,6 +65,12 @@ class Dates:
     def day_of(self, moment: Any) -> ColumnElement[Any]:
         return func.date(moment) if self.dialect == "sqlite" else cast(moment, Date)
 
+    def month_of(self, day: Any) -> ColumnElement[Any]:
+        """2026-10 for a day in October 2026 (the chart's categories)."""
+        if self.dialect == "sqlite":
+            return func.substr(day, 1, 7)
+        return func.to_char(day, "YYYY-MM")
+
     def years_after(self, day: Any, years: int) -> ColumnElement[Any]:
         """The same calendar day `years` later (29 February: 1 March on SQLite, 28 February on PostgreSQL)."""
         if self.dialect == "sqlite":

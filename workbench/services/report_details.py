@@ -14,10 +14,10 @@ from sqlmodel import Session
 from storage.tables import Grid, Officer
 from storage.tables_distinctions import Conversion
 from workbench.domain.candidates import CONVERSION_METHOD_LABELS
-from workbench.domain.labels import KIND_LABELS
+from workbench.domain.labels import KIND_LABELS, BusinessStatus
 from workbench.domain.report_model import Cell, Column, Table
 from workbench.domain.report_periods import Month
-from workbench.services.report_dates import B, Dates, office_businesses
+from workbench.services.report_dates import DEREGISTERED, REVOKED, B, Dates, office_businesses
 
 G: Any = Grid.__table__  # type: ignore[attr-defined]
 OF: Any = Officer.__table__  # type: ignore[attr-defined]
@@ -32,22 +32,24 @@ DETAIL_COLUMNS = (
 def detail_table(session: Session, office_id: int, month: Month) -> Table:
     dates = Dates(session.get_bind().dialect.name)
     first, last = month.first, month.last
-    events: list[tuple[str, Any, str]] = [
-        ("新设", B.c.registered_on, "moved_in_on is null"),
-        ("迁入", B.c.moved_in_on, ""),
-        ("注销", dates.deregistered, ""),
-        ("吊销", dates.revoked, ""),
-        ("撤销", dates.cancelled, ""),
-        ("迁出", dates.moved_out, ""),
-        ("首贷", B.c.first_loan_on, ""),
+    # Each event with the condition that lets the database read only its rows by an index: the 成立日期,
+    # 迁入日期 and 首贷日期 ranges, or the exit's status (its date may come from the change log).
+    events: list[tuple[str, Any, Any]] = [
+        ("新设", B.c.registered_on, B.c.moved_in_on.is_(None)),
+        ("迁入", B.c.moved_in_on, None),
+        ("注销", dates.deregistered, B.c.status.in_(DEREGISTERED)),
+        ("吊销", dates.revoked, B.c.status.in_(REVOKED)),
+        ("撤销", dates.cancelled, B.c.status == BusinessStatus.CANCELLED.value),
+        ("迁出", dates.moved_out, B.c.status == BusinessStatus.MOVED_OUT.value),
+        ("首贷", B.c.first_loan_on, None),
     ]
     base = B.outerjoin(G, G.c.id == B.c.grid_id).outerjoin(OF, OF.c.id == B.c.officer_id)
     rows: list[tuple[Cell, ...]] = []
-    for what, day, only_new in events:
+    for what, day, narrowing in events:
         condition = and_(office_businesses(office_id), day >= first, day <= last)
-        if only_new:
-            condition = and_(condition, B.c.moved_in_on.is_(None))
-        note = B.c.first_loan_bank if what == "首贷" else B.c.status
+        if narrowing is not None:
+            condition = and_(condition, narrowing)
+        note = B.c.first_loan_bank if what == "首贷" else B.c.status  # the bank is the 首贷's source
         for found in session.execute(
             select(day, B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, note)
             .select_from(base)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -83,13 +83,18 @@ def active_rates(
         or_(B.c.suspended_from.is_(None), B.c.suspended_from <= end),
         or_(B.c.suspended_until.is_(None), B.c.suspended_until >= end),
     )
-    trading = or_(
-        exists().where(Y.c.business_id == B.c.id, Y.c.deleted_at.is_(None), Y.c.year.in_(years), Y.c.revenue > 0),
-        exists().where(
-            V.c.business_id == B.c.id, V.c.deleted_at.is_(None), V.c.finding == TRADING_FINDING,
+    # The businesses with a sign of trading, found once from the two small tables (the database keeps the list
+    # as a temporary index), not probed business by business.
+    trading_ids = union(
+        select(Y.c.business_id).where(
+            Y.c.office_id == office_id, Y.c.deleted_at.is_(None), Y.c.year.in_(years), Y.c.revenue > 0
+        ),
+        select(V.c.business_id).where(
+            V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.finding == TRADING_FINDING,
             V.c.visited_on >= start, V.c.visited_on <= end,
         ),
     )
+    trading = B.c.id.in_(select(trading_ids.subquery().c.business_id))
     missing = ""
     if not has_figures and not has_visits:
         missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
@@ -117,7 +122,8 @@ def survival_cohorts(
     check = dates.years_after(B.c.registered_on, years)
     moved_out = and_(B.c.status == BusinessStatus.MOVED_OUT.value, or_(dates.moved_out.is_(None), dates.moved_out <= check))
     unknown = and_(B.c.status != LIVE, B.c.status != BusinessStatus.MOVED_OUT.value, dates.gone.is_(None))
-    survived = or_(B.c.status == LIVE, dates.gone > check, _converted_and_alive(check))
+    survived = or_(B.c.status == LIVE, dates.gone > check)
+    counted = and_(~moved_out, ~unknown)
     cohorts: list[Cohort] = []
     for year in range(newest, newest - count, -1):
         in_cohort = and_(
@@ -127,27 +133,30 @@ def survival_cohorts(
             B.c.registered_on <= date(year, 12, 31),
         )
         registered, gone_away, unknown_count, survivors = session.execute(
-            select(
-                func.count(),
-                count_if(moved_out),
-                count_if(unknown),
-                count_if(and_(~moved_out, ~unknown, survived)),
-            ).where(in_cohort)
+            select(func.count(), count_if(moved_out), count_if(unknown), count_if(and_(counted, survived))).where(in_cohort)
         ).one()
+        # Households closed by 个转企「注销+设立」 whose enterprise was still there on their day: found from the
+        # conversions (few) towards the businesses, never by probing every business for a conversion.
+        rescued = session.execute(
+            select(func.count(func.distinct(B.c.id)))
+            .select_from(C.join(B, B.c.id == C.c.old_business_id))
+            .where(in_cohort, C.c.deleted_at.is_(None), counted, ~survived, _still_there(C.c.business_id, check))
+        ).scalar()
         registered, gone_away, unknown_count = int(registered or 0), int(gone_away or 0), int(unknown_count or 0)
         denominator = registered - gone_away - unknown_count
         reason = "" if registered else f"{NO_DATA}：{year}年没有在本所成立的户"
-        cohorts.append(Cohort(year, registered, gone_away, unknown_count, Rate(int(survivors or 0), denominator, reason)))
+        survived_count = int(survivors or 0) + int(rescued or 0)
+        cohorts.append(Cohort(year, registered, gone_away, unknown_count, Rate(survived_count, denominator, reason)))
     return cohorts
 
 
-def _converted_and_alive(check: Any) -> Any:
-    """A household closed by 个转企「注销+设立」 survives while the enterprise set up in its place does."""
+def _still_there(business_id: Any, check: Any) -> Any:
+    """The business (the enterprise a 注销+设立 set up) was 存续 on the check day: a primary-key look-up."""
     new: Any = aliased(Business.__table__, name="converted_to")  # type: ignore[attr-defined]
-    still_there = or_(
-        new.c.status.in_((LIVE, BusinessStatus.MOVED_OUT.value)),
-        func.coalesce(new.c.revoked_on, new.c.deregistered_on, new.c.cancelled_on) > check,
-    )
     return exists().where(
-        C.c.old_business_id == B.c.id, C.c.deleted_at.is_(None), C.c.business_id == new.c.id, still_there
+        new.c.id == business_id,
+        or_(
+            new.c.status.in_((LIVE, BusinessStatus.MOVED_OUT.value)),
+            func.coalesce(new.c.revoked_on, new.c.deregistered_on, new.c.cancelled_on) > check,
+        ),
     )

@@ -47,8 +47,8 @@ def service_figures(session: Session, office_id: int, month: Month, ytd: Span) -
         select(
             count_if(and_(B.c.first_loan_on >= first, B.c.first_loan_on <= last)),
             count_if(and_(B.c.first_loan_on >= ytd.first, B.c.first_loan_on <= ytd.last)),
-            count_if(B.c.first_loan_on <= last),
-        ).where(office_businesses(office_id))
+            func.count(),
+        ).where(office_businesses(office_id), B.c.first_loan_on <= last)  # by index: the 首贷户 only
     ).one()
     figures.first_loans_month, figures.first_loans_ytd, figures.first_loans_total = (int(n or 0) for n in loans)
     for kind, count, amount in session.execute(

@@ -2,6 +2,7 @@
 
 - business: deregistered_on 注销日期, revoked_on 吊销日期, cancelled_on 撤销日期, moved_out_on 迁出日期,
   moved_in_on 迁入日期, approved_on 核准日期 (read from registration lists; set with a status change).
+- two partial indexes for the report's month lists: (office_id, moved_in_on) and (office_id, first_loan_on).
 - report_issue: one row per issue (出具) of an office's month, with the figures as JSON and their checksum.
 
 Revision ID: 0014
@@ -27,6 +28,11 @@ def upgrade() -> None:
     # Plain ADD COLUMN: a batch migration would recreate `business` (a million rows) and drop the FTS triggers.
     for name in _DATES:
         op.add_column("business", sa.Column(name, sa.Date(), nullable=True))
+    # The report lists the month's 迁入 and 首贷户 by these (a few rows, not a scan of a million).
+    # Partial: a planner must never take them for "moved_in_on IS NULL" (nearly every business).
+    for name, column in (("ix_business_office_moved_in", "moved_in_on"), ("ix_business_office_first_loan", "first_loan_on")):
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(name, "business", ["office_id", column], sqlite_where=where, postgresql_where=where)
     op.create_table(
         "report_issue",
         sa.Column("uuid", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -58,5 +64,7 @@ def downgrade() -> None:
     op.drop_index("ux_report_issue_office_period_number", table_name="report_issue")
     op.drop_index("ix_report_issue_uuid", table_name="report_issue")
     op.drop_table("report_issue")
+    op.drop_index("ix_business_office_first_loan", table_name="business")
+    op.drop_index("ix_business_office_moved_in", table_name="business")
     for name in reversed(_DATES):
         op.drop_column("business", name)
