@@ -22,17 +22,20 @@ class DrillScreen(WorkbenchScreen[None]):
     DEFAULT_CSS = """
     #drill-title { height: 1; padding: 0 1; background: $panel; }
     #drill-table { height: 1fr; }
+    #drill-note { height: 2; padding: 0 1; background: $panel; }
     """
 
-    def __init__(self, title: str, rows: list[tuple[object, ...]]) -> None:
+    def __init__(self, title: str, rows: list[tuple[object, ...]], *, counted: bool = True) -> None:
+        """`counted`: the title gets 「：N 户」 (a title that already says how many passes False)."""
         super().__init__()
-        self.title_text = title
+        self.title_text = f"{title}：{len(rows)} 户" if counted else title
         self.rows = rows
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Static(f"{self.title_text}：{len(self.rows)} 户", id="drill-title")
+        yield Static(self.title_text, id="drill-title")
         yield TextTable(id="drill-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="drill-note")
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
@@ -51,6 +54,21 @@ class DrillScreen(WorkbenchScreen[None]):
             )
         if not self.rows:
             table.add_row("", "（这个月没有）", "", "", "")
+        self._show_note(0)
+
+    @on(DataTable.RowHighlighted, "#drill-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        self._show_note(event.cursor_row)
+
+    def _show_note(self, row: int) -> None:
+        """The highlighted 户 in full (the table cuts names and notes at 80 columns), and what Enter does."""
+        note = self.query_one("#drill-note", Static)
+        if not 0 <= row < len(self.rows):
+            note.update("")
+            return
+        cells = self.rows[row]
+        who = "  ".join(str(cell) for cell in (cells[2], cells[3] or cells[4], cells[6], cells[7]) if cell)
+        note.update(f"{who}\n{cells[8] or ''}    Enter 在市场主体列表中找到该户")
 
     @on(DataTable.RowSelected, "#drill-table")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -39,10 +39,12 @@ from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.report_model import MonthlyReport, SummaryLine
 from workbench.domain.report_periods import Month
+from workbench.services.report_inactive import InactiveList
 
 if TYPE_CHECKING:
     from textual import events
 
+ACTIVE_RATE = "indicator.active_rate"  # Enter on it lists the 户 not counted as 活跃, and why
 WIDE = (120, 34)  # from this size on, every chart is shown at once
 CHART_SLOTS = 4
 LABEL_CELLS = 22
@@ -53,6 +55,14 @@ class ReportCounted(Message):
         super().__init__()
         self.report = report
         self.month = month
+
+
+class InactiveRead(Message):
+    def __init__(self, found: InactiveList, month: Month, label: str) -> None:
+        super().__init__()
+        self.found = found
+        self.month = month
+        self.label = label
 
 
 class DashboardScreen(WorkbenchScreen[None]):
@@ -137,6 +147,8 @@ class DashboardScreen(WorkbenchScreen[None]):
     # showing
 
     def _show(self) -> None:
+        if self.report is None:
+            return  # still counting: shown when it arrives, with the keys pressed meanwhile
         self._show_title()
         self._show_table()
         self._show_charts()
@@ -224,6 +236,10 @@ class DashboardScreen(WorkbenchScreen[None]):
         if self.report is None or not 0 <= event.cursor_row < len(self.lines):
             return
         line = self.lines[event.cursor_row]
+        if line.code == ACTIVE_RATE:
+            assert self.month is not None
+            self._load_inactive(self.workbench.actor, self.month, line.label)
+            return
         if line.code not in DRILL_ITEMS:
             self.notify("这一项没有逐户明细：明细列出新设、注销、吊销、撤销、迁入、迁出、首贷和个转企的户", timeout=6)
             return
@@ -231,6 +247,22 @@ class DashboardScreen(WorkbenchScreen[None]):
 
         assert self.month is not None
         self.app.push_screen(DrillScreen(f"{self.month.label} {line.label}", drill_rows(self.report, line.code)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill", description="列出未计入活跃的户")
+    def _load_inactive(self, actor: Actor, month: Month, label: str) -> None:
+        found = self.workbench.gateway.report.inactive(actor, month, targets=self.workbench.settings.report_targets)
+        self.post_message(InactiveRead(found, month, label))
+
+    def on_inactive_read(self, message: InactiveRead) -> None:
+        from screens.dashboard_drill import DrillScreen
+
+        found = message.found
+        if found.missing_reason:
+            self.notify(found.missing_reason, timeout=8)
+            return
+        shown = f"，列出前 {len(found.rows):,} 户" if found.total > len(found.rows) else ""
+        title = f"{message.month.label} {message.label}：未计入活跃共 {found.total:,} 户{shown}"
+        self.app.push_screen(DrillScreen(title, list(found.rows), counted=False))
 
     def action_previous_month(self) -> None:
         self._move(-1)

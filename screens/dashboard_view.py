@@ -76,8 +76,13 @@ def line_cells(line: SummaryLine, label_cells: int) -> tuple[str | Text, ...]:
 
 
 def line_hint(line: SummaryLine, report: MonthlyReport) -> str:
-    """Under the table: why a value is missing, the definition of an indicator, and whether Enter lists the 户."""
+    """Under the table: whether Enter lists the 户 (first: the hint has two lines), why a value is missing,
+    and the definition of an indicator."""
     parts = []
+    if line.code in DRILL_ITEMS:
+        parts.append("Enter 查看逐户明细")
+    elif line.code == "indicator.active_rate" and line.value is not None:
+        parts.append("Enter 列出未计入活跃的户及原因")
     if line.value is None and line.missing_reason:
         parts.append(line.missing_reason)
     definition = next((item for item in report.definitions if item.code == line.definition_code), None)
@@ -85,8 +90,6 @@ def line_hint(line: SummaryLine, report: MonthlyReport) -> str:
         # Without spaces: the terminal then breaks the line where it is full, not at the last space before a
         # long run of Chinese (which Rich keeps whole, as if it were one word).
         parts.append(f"口径（{''.join(definition.version.split())}）：{''.join(definition.text.split())}")
-    if line.code in DRILL_ITEMS:
-        parts.append("Enter 查看逐户明细")
     return "；".join(parts) or line.label
 
 

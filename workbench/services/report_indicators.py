@@ -63,10 +63,20 @@ def lookback_start(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def active_rates(
-    session: Session, office_id: int, month: Month, targets: ReportTargets
-) -> tuple[Rate, dict[int | None, Rate]]:
-    """活跃度 of the office and per grid at the month's end."""
+@dataclass(frozen=True)
+class Activity:
+    """活跃 as SQL conditions on the business table at a month's end (本所口径 v1): present (存续), not in a
+    歇业 period, and with a sign of trading in the look-back window (a year's 营业收入 > 0, or a 正常经营
+    visit). The rate and the list of the 户 not counted (the dashboard's 明细) both use these, so they agree."""
+
+    present: Any
+    suspended: Any
+    trading: Any
+    missing_reason: str  # 暂无数据 when the office has neither figures nor visits in the window
+    window: tuple[date, date]
+
+
+def activity(session: Session, office_id: int, month: Month, targets: ReportTargets) -> Activity:
     end = month.last
     start = lookback_start(end, targets.active_lookback_months)
     years = list(range(start.year, end.year + 1))
@@ -77,7 +87,6 @@ def active_rates(
         select(exists().where(V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.visited_on >= start, V.c.visited_on <= end))
     ).scalar()
     dates = Dates(session.get_bind().dialect.name)
-    present = dates.present_on(end)
     suspended = and_(
         B.c.suspended.is_(True),
         or_(B.c.suspended_from.is_(None), B.c.suspended_from <= end),
@@ -98,6 +107,15 @@ def active_rates(
     missing = ""
     if not has_figures and not has_visits:
         missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
+    return Activity(dates.present_on(end), suspended, trading, missing, (start, end))
+
+
+def active_rates(
+    session: Session, office_id: int, month: Month, targets: ReportTargets
+) -> tuple[Rate, dict[int | None, Rate]]:
+    """活跃度 of the office and per grid at the month's end."""
+    parts = activity(session, office_id, month, targets)
+    present, suspended, trading, missing = parts.present, parts.suspended, parts.trading, parts.missing_reason
     by_grid: dict[int | None, Rate] = {}
     active_total = present_total = 0
     for grid_id, active, counted in session.execute(
