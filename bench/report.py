@@ -91,7 +91,9 @@ def main() -> None:
             ("24-month chart", lambda: report_flows.monthly_new_and_deregistered(session, office_id, month)),
             ("classification and programmes", lambda: report_programmes.programme_figures(session, office_id, month, ytd)),
             ("service work", lambda: report_service_work.service_figures(session, office_id, month, ytd)),
-            ("活跃度", lambda: report_indicators.active_rates(session, office_id, month, DEFAULT_TARGETS)),
+            ("stock and flows with 活跃度", lambda: report_flows.flow_figures(
+                session, office_id, month,
+                report_indicators.activity_test(session, office_id, month, DEFAULT_TARGETS).flag)),
             ("三年存活率 cohorts", lambda: report_indicators.survival_cohorts(session, office_id, month, DEFAULT_TARGETS)),
             ("明细", lambda: report_details.detail_table(session, office_id, month)),
         ]

@@ -67,3 +67,21 @@ def test_each_exit_status_has_its_date_column_imported_under_its_header() -> Non
         assert name in IMPORTED_FIELDS and FIELD_BY_NAME[name].label == header
         assert header in SYNONYMS[name]
         assert FIELD_BY_NAME[name].group == ""  # not on the form (80x24)
+
+
+def test_a_conversion_by_new_establishment_dates_the_household_exit_on_the_conversion_day(
+    engine: Engine, hand: HandOffice
+) -> None:
+    from workbench.services import conversion
+    from workbench.services.register import create_business
+
+    with Session(engine) as session:
+        new = create_business(session=session, actor=hand.actor,
+                              data={"name": "测试E有限公司", "kind": "enterprise", "registered_on": "2026-09-01"})
+        old = get_business(session=session, actor=hand.actor, business_uuid=hand.uuids["E"])
+        conversion.convert_by_new_establishment(session=session, actor=hand.actor, old_business_uuid=old.uuid,
+                                                old_base_version=old.version, new_business_uuid=new.uuid,
+                                                converted_on=date(2026, 9, 1))
+        session.commit()
+        old = get_business(session=session, actor=hand.actor, business_uuid=hand.uuids["E"])
+    assert (old.status, old.deregistered_on) == ("deregistered", date(2026, 9, 1))

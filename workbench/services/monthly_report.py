@@ -24,7 +24,7 @@ from workbench.domain.report_periods import Month, year_to_date
 from workbench.services.errors import NotFound
 from workbench.services.report_details import detail_table
 from workbench.services.report_flows import flow_figures, monthly_new_and_deregistered
-from workbench.services.report_indicators import active_rates, survival_cohorts
+from workbench.services.report_indicators import active_rates, activity_test, survival_cohorts
 from workbench.services.report_issue import issued_values
 from workbench.services.report_programmes import programme_figures
 from workbench.services.report_service_work import service_figures
@@ -67,16 +67,17 @@ def monthly_report(
         raise NotFound("没有找到本所的记录，请先用 workbench office 建立本所")
     office_id = actor.office_id
     ytd = year_to_date(month)
-    step("实有户数与新设注销")
-    flows = flow_figures(session, office_id, month)
+    step("实有户数、新设注销与活跃度")
+    activity = activity_test(session, office_id, month, targets)
+    flows = flow_figures(session, office_id, month, activity.flag)
+    active, active_by_grid = active_rates(flows, activity)
     monthly = monthly_new_and_deregistered(session, office_id, month)
     step("分型与培育")
     programmes = programme_figures(session, office_id, month, ytd)
     candidates = scale_up_candidates(session, actor) if scale_up_candidates is not None else None
     step("帮扶、诉求与走访")
     service = service_figures(session, office_id, month, ytd)
-    step("活跃度与存活率")
-    active, active_by_grid = active_rates(session, office_id, month, targets)
+    step("存活率")
     cohorts = survival_cohorts(session, office_id, month, targets)
     step("明细")
     details = detail_table(session, office_id, month)

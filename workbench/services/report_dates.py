@@ -6,7 +6,8 @@ row is loaded into Python. Both engines: dates compare as dates on PostgreSQL an
 - start day: the 迁入日期 of a business that moved in, else its 成立日期.
 - the day of each exit: the date column of the status (business_fields.STATUS_DATE_FIELDS), else the day
   the status was last changed in the change log (a status imported or typed before migration 0014).
-- gone day: the day it stopped being 存续 (吊销 first for a 吊销后注销); None while it is 存续.
+- gone day: the day it stopped being 存续 (吊销 first for a 吊销后注销); None while it is 存续, and for 其他
+  (no date column of its own): such a business is counted as gone at every day, like an undated exit.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Dates:
             (status == BusinessStatus.REVOKED.value, self.revoked),
             (status == BusinessStatus.CANCELLED.value, self.cancelled),
             (status == BusinessStatus.MOVED_OUT.value, self.moved_out),
-            else_=logged,
+            else_=None,  # 其他: no longer 存续, and no day of its own (counted as gone, like an undated exit)
         )
 
     def _logged_status_day(self) -> ColumnElement[Any]:

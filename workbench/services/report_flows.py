@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from workbench.domain.report_periods import Month, Span, month_span, year_to_date
@@ -80,7 +80,9 @@ def bucket(day: Any, edges: list[date]) -> Any:
     return case((day.is_(None), None), *whens, else_=len(edges))
 
 
-def flow_figures(session: Session, office_id: int, month: Month) -> FlowFigures:
+def flow_figures(session: Session, office_id: int, month: Month, active_flag: Any = None) -> FlowFigures:
+    """`active_flag` (report_indicators.activity_test): grouped by too, giving "active.end", the businesses
+    存续 and 活跃 at the month's end, in the same pass."""
     dates = Dates(session.get_bind().dialect.name)
     edges = boundaries(month)
     division = func.substr(B.c.industry_code, 1, 2).label("division")
@@ -90,6 +92,7 @@ def flow_figures(session: Session, office_id: int, month: Month) -> FlowFigures:
         B.c.moved_in_on.is_(None).label("registered_here"),
         bucket(dates.start, edges).label("start"),
         *(bucket(day, edges).label(flow) for flow, day in _exit_days(dates).items()),
+        (active_flag if active_flag is not None else literal(False)).label("active"),
     ]
     query = select(*keys, func.count().label("n")).where(office_businesses(office_id)).group_by(*keys)
     spans_at = {name: (edges.index(span.first) + 1, edges.index(span.last + timedelta(days=1))) for name, span in spans(month).items()}
@@ -129,6 +132,7 @@ def _counts(row: Any, spans_at: dict[str, tuple[int, int]], stock_at: dict[str, 
         started = start is None or start <= edge
         staying = live or (gone is not None and gone > edge)
         counts[f"stock.{name}"] = n if started and staying else 0
+    counts["active.end"] = n if counts["stock.end"] and row["active"] else 0
     came = "new" if row["registered_here"] else "moved_in"
     for span, (low, high) in spans_at.items():
         counts[f"{came}.{span}"] = n if start is not None and low <= start <= high else 0
@@ -166,4 +170,4 @@ def _add(into: Counts, counts: Counts) -> None:
 
 
 def _names() -> list[str]:
-    return [f"stock.{name}" for name in STOCKS] + [f"{flow}.{span}" for span in SPANS for flow in FLOWS]
+    return [f"stock.{name}" for name in STOCKS] + [f"{flow}.{span}" for span in SPANS for flow in FLOWS] + ["active.end"]

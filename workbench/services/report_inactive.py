@@ -1,5 +1,5 @@
 """The 户 behind 活跃度 that were not counted as 活跃, each with why (issue 18: the dashboard's Enter on the
-indicator). Read with the same conditions as the rate (report_indicators.activity), so the list and the
+indicator). Read with the same test as the rate (report_indicators.activity_test), so the list and the
 number agree; rows come in 明细's columns so the dashboard shows them as it shows the month's other 明细.
 """
 
@@ -16,8 +16,8 @@ from workbench.domain.labels import KIND_LABELS
 from workbench.domain.report_definitions import ReportTargets
 from workbench.domain.report_model import Cell
 from workbench.domain.report_periods import Month
-from workbench.services.report_dates import B, office_businesses
-from workbench.services.report_indicators import activity
+from workbench.services.report_dates import B, Dates, office_businesses
+from workbench.services.report_indicators import activity_test
 
 G: Any = Grid.__table__  # type: ignore[attr-defined]
 OF: Any = Officer.__table__  # type: ignore[attr-defined]
@@ -35,13 +35,15 @@ class InactiveList:
 def inactive_businesses(
     session: Session, office_id: int, month: Month, targets: ReportTargets, limit: int = SHOWN_AT_MOST
 ) -> InactiveList:
-    parts = activity(session, office_id, month, targets)
-    if parts.missing_reason:
-        return InactiveList((), 0, parts.missing_reason)
-    start, end = parts.window
-    not_counted = and_(office_businesses(office_id), parts.present, not_(and_(~parts.suspended, parts.trading)))
+    test = activity_test(session, office_id, month, targets)
+    if test.missing_reason:
+        return InactiveList((), 0, test.missing_reason)
+    assert test.window is not None
+    start, end = test.window
+    present = Dates(session.get_bind().dialect.name).present_on(end)
+    not_counted = and_(office_businesses(office_id), present, not_(test.flag))
     total = int(session.execute(select(func.count()).select_from(B).where(not_counted)).scalar() or 0)
-    suspended = case((parts.suspended, 1), else_=0)
+    suspended = case((test.suspended, 1), else_=0)
     query = (
         select(B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, suspended)
         .select_from(B.outerjoin(G, G.c.id == B.c.grid_id).outerjoin(OF, OF.c.id == B.c.officer_id))

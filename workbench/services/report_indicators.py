@@ -5,6 +5,7 @@ registration cohorts, counted in the database. A figure whose data is missing is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from workbench.domain.labels import BusinessStatus
 from workbench.domain.report_definitions import NO_DATA, ReportTargets
 from workbench.domain.report_periods import Month, latest_full_cohort
 from workbench.services.report_dates import LIVE, B, Dates, count_if, office_businesses
+from workbench.services.report_flows import FlowFigures
 
 Y: Any = YearFigures.__table__  # type: ignore[attr-defined]
 V: Any = Visit.__table__  # type: ignore[attr-defined]
@@ -64,19 +66,17 @@ def lookback_start(day: date, months: int) -> date:
 
 
 @dataclass(frozen=True)
-class Activity:
-    """活跃 as SQL conditions on the business table at a month's end (本所口径 v1): present (存续), not in a
-    歇业 period, and with a sign of trading in the look-back window (a year's 营业收入 > 0, or a 正常经营
-    visit). The rate and the list of the 户 not counted (the dashboard's 明细) both use these, so they agree."""
+class ActivityTest:
+    """What makes a business 活跃 at the month's end, as an SQL flag the stock-and-flow pass groups by (so the
+    rate costs no scan of its own), and why it cannot be told when the office has no data for it."""
 
-    present: Any
-    suspended: Any
-    trading: Any
-    missing_reason: str  # 暂无数据 when the office has neither figures nor visits in the window
-    window: tuple[date, date]
+    flag: Any
+    missing_reason: str
+    suspended: Any = None  # in a 歇业 period at the month's end: why a present 户 is not 活跃 (the dashboard's list)
+    window: tuple[date, date] | None = None  # the look-back window for signs of trading
 
 
-def activity(session: Session, office_id: int, month: Month, targets: ReportTargets) -> Activity:
+def activity_test(session: Session, office_id: int, month: Month, targets: ReportTargets) -> ActivityTest:
     end = month.last
     start = lookback_start(end, targets.active_lookback_months)
     years = list(range(start.year, end.year + 1))
@@ -86,7 +86,6 @@ def activity(session: Session, office_id: int, month: Month, targets: ReportTarg
     has_visits = session.execute(
         select(exists().where(V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.visited_on >= start, V.c.visited_on <= end))
     ).scalar()
-    dates = Dates(session.get_bind().dialect.name)
     suspended = and_(
         B.c.suspended.is_(True),
         or_(B.c.suspended_from.is_(None), B.c.suspended_from <= end),
@@ -107,27 +106,15 @@ def activity(session: Session, office_id: int, month: Month, targets: ReportTarg
     missing = ""
     if not has_figures and not has_visits:
         missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
-    return Activity(dates.present_on(end), suspended, trading, missing, (start, end))
+    return ActivityTest(and_(~suspended, trading), missing, suspended, (start, end))
 
 
-def active_rates(
-    session: Session, office_id: int, month: Month, targets: ReportTargets
-) -> tuple[Rate, dict[int | None, Rate]]:
-    """活跃度 of the office and per grid at the month's end."""
-    parts = activity(session, office_id, month, targets)
-    present, suspended, trading, missing = parts.present, parts.suspended, parts.trading, parts.missing_reason
-    by_grid: dict[int | None, Rate] = {}
-    active_total = present_total = 0
-    for grid_id, active, counted in session.execute(
-        select(B.c.grid_id, count_if(and_(present, ~suspended, trading)), count_if(present))
-        .where(office_businesses(office_id))
-        .group_by(B.c.grid_id)
-    ):
-        active, counted = int(active or 0), int(counted or 0)
-        by_grid[grid_id] = Rate(active, counted, missing)
-        active_total += active
-        present_total += counted
-    return Rate(active_total, present_total, missing), by_grid
+def active_rates(flows: FlowFigures, test: ActivityTest) -> tuple[Rate, dict[int | None, Rate]]:
+    """活跃度 of the office and per grid at the month's end, from a stock-and-flow pass made with the test."""
+    def rate(counts: Mapping[str, int]) -> Rate:
+        return Rate(counts.get("active.end", 0), counts.get("stock.end", 0), test.missing_reason)
+
+    return rate(flows.total), {grid_id: rate(counts) for grid_id, counts in flows.by_grid.items()}
 
 
 def survival_cohorts(
