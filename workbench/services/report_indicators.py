@@ -72,6 +72,8 @@ class ActivityTest:
 
     flag: Any
     missing_reason: str
+    suspended: Any = None  # in a 歇业 period at the month's end: why a present 户 is not 活跃 (the dashboard's list)
+    window: tuple[date, date] | None = None  # the look-back window for signs of trading
 
 
 def activity_test(session: Session, office_id: int, month: Month, targets: ReportTargets) -> ActivityTest:
@@ -104,7 +106,7 @@ def activity_test(session: Session, office_id: int, month: Month, targets: Repor
     missing = ""
     if not has_figures and not has_visits:
         missing = f"{NO_DATA}：{start:%Y-%m}至{end:%Y-%m}本所没有经营数据，也没有走访记录，无法判断哪些户在经营"
-    return ActivityTest(and_(~suspended, trading), missing)
+    return ActivityTest(and_(~suspended, trading), missing, suspended, (start, end))
 
 
 def active_rates(flows: FlowFigures, test: ActivityTest) -> tuple[Rate, dict[int | None, Rate]]:

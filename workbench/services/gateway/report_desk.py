@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from workbench.domain.candidates import CandidateRules
     from workbench.services.monthly_report import Progress
+    from workbench.services.report_inactive import InactiveList
 
 
 class ReportDesk:
@@ -39,6 +40,13 @@ class ReportDesk:
                 session=session, actor=actor, month=month, targets=targets,
                 scale_up_candidates=_candidate_counter(candidate_rules), progress=progress,
             )  # fmt: skip
+
+    def inactive(self, actor: Actor, month: Month, *, targets: ReportTargets) -> InactiveList:
+        """The 户 present at the month's end but not counted 活跃, with why (the dashboard's 明细 of 活跃度)."""
+        from workbench.services.report_inactive import inactive_businesses
+
+        with self._work.reading() as session:
+            return inactive_businesses(session, actor.office_id, month, targets)
 
     def issue(
         self, actor: Actor, month: Month, *, targets: ReportTargets, candidate_rules: CandidateRules | None = None,
