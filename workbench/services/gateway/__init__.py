@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from workbench.services.gateway.figures_desk import FiguresDesk
     from workbench.services.gateway.license_desk import LicenseDesk
     from workbench.services.gateway.programme_desk import ProgrammeDesk
+    from workbench.services.gateway.report_desk import ReportDesk
     from workbench.services.gateway.sync_desk import SyncDesk
 
 __all__ = ["Gateway", "UnitOfWork"]
@@ -43,6 +44,12 @@ class Gateway:
         self.register = RegisterDesk(self._work)
         self.service = ServiceDesk(self._work)
         self.staff = StaffDesk(self._work)
+
+    @cached_property
+    def report(self) -> ReportDesk:
+        from workbench.services.gateway.report_desk import ReportDesk
+
+        return ReportDesk(self._work)
 
     @cached_property
     def programmes(self) -> ProgrammeDesk:
