@@ -57,7 +57,8 @@ def _id(engine: Engine, business_uuid: str) -> int:
     return int(business_values(engine, business_uuid)["id"])
 
 
-def test_two_laptops_then_the_first_again(engine: Engine, world: World) -> None:
+def two_laptops(engine: Engine, world: World) -> tuple[Actor, Laptop, Laptop, dict[str, Any]]:
+    """The office's own edits after both field packages went out, and both laptops' edits (nothing applied)."""
     office = Actor(who="李主任", device="所里终端", office_id=world.actor.office_id)
     held = snapshot(engine, world.actor.office_id)
     office_visit = rows_of(engine, "SELECT uuid, version FROM visit")[0]
@@ -94,6 +95,15 @@ def test_two_laptops_then_the_first_again(engine: Engine, world: World) -> None:
                                     cafe_b)
     laptop_b.delete("visit", office_visit["uuid"], office_visit["version"])
 
+    made = {"office_visit": office_visit, "a_visit": a_visit, "a_support": a_support, "cafe_a": cafe_a,
+            "a_cafe_visit": a_cafe_visit, "b_visit": b_visit, "cafe_b": cafe_b, "b_cafe_visit": b_cafe_visit}
+    return office, laptop_a, laptop_b, made
+
+
+def test_two_laptops_then_the_first_again(engine: Engine, world: World) -> None:
+    office, laptop_a, laptop_b, made = two_laptops(engine, world)
+    office_visit, a_visit, a_support, cafe_a = made["office_visit"], made["a_visit"], made["a_support"], made["cafe_a"]
+    a_cafe_visit, b_visit, b_cafe_visit = made["a_cafe_visit"], made["b_visit"], made["b_cafe_visit"]
     package_a = laptop_a.package()
     first = apply(engine, office, package_a)
     assert not first.already_applied

@@ -138,3 +138,48 @@ def review_app(sqlite_engine: Engine, tmp_path: Path, frozen_clock: None) -> Any
 
 def test_sync_review_80x24(review_app: Any, snap_compare: Any) -> None:
     assert snap_compare(review_app, terminal_size=(80, 24), run_before=keys("ctrl+r"))
+
+
+async def test_the_three_database_scenario_is_resolved_with_keys(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """test_sync_scenario's office after A, B and A again; 单丽 decides its three items with three keys."""
+    from datetime import date
+
+    from service_world import make_world
+    from test_sync_scenario import CAFE_USCC, two_laptops
+
+    from storage.tables_service import Visit
+
+    with Session(sqlite_engine) as session:
+        world = make_world(session)
+        shop_id = business_values(sqlite_engine, world.shop_uuid)["id"]
+        session.add(Visit(office_id=world.actor.office_id, business_id=shop_id, visited_on=date(2026, 11, 2),
+                          finding="正常经营"))
+        session.commit()
+    office, laptop_a, laptop_b, made = two_laptops(sqlite_engine, world)
+    package_a = laptop_a.package()
+    for package in (package_a, laptop_b.package(), package_a):
+        with Session(sqlite_engine) as session:
+            apply_package(session, office, package)
+            session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="单丽")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncReviewScreen)
+        assert [row[:4] for row in _cells(app, "#sync-table")] == [
+            ["老街兰州拉面馆", "联系电话", "13900000009", "13700000007"],
+            ["老街兰州拉面馆", "联系电话", "13900000009", "13600000006"],
+            ["新开咖啡馆", "疑似同一户", "本所已有「新开..", "外业新增：新开.."],
+        ]
+        await pilot.press("o", "l", "m")  # keep the office's against A, take B's, merge B's café into A's
+        await settle(pilot)
+        assert _cells(app, "#sync-table") == []
+    noodle = business_values(sqlite_engine, world.noodle_uuid)
+    assert (noodle["phone"], noodle["employees"], noodle["tags"]) == ("13600000006", 5, "夜宵")
+    cafes = rows_of(sqlite_engine, "SELECT uuid, phone FROM business WHERE uscc = :c", c=CAFE_USCC)
+    assert cafes == [{"uuid": made["cafe_a"], "phone": "13512345678"}]
+    decided = rows_of(sqlite_engine, "SELECT decision, decided_by FROM sync_conflict ORDER BY id")
+    assert decided == [{"decision": "office", "decided_by": "单丽"}, {"decision": "laptop", "decided_by": "单丽"},
+                       {"decision": "merge", "decided_by": "单丽"}]
+    assert len(rows_of(sqlite_engine, "SELECT id FROM change_log WHERE action = 'resolve' AND who = '单丽'")) == 3
