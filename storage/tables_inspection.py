@@ -132,4 +132,5 @@ class InspectionResult(Travelling, table=True):
     follow_up: str = Field(default="", max_length=16, description="责令整改 / 移送 / 标记经营异常 / 立案 / empty")
     follow_up_due: date | None = Field(default=None, description="责令整改's deadline")
     follow_up_done_on: date | None = Field(default=None)
+    publish_by: date = Field(description="公示期限: the task's end + the working days in force when recorded")
     published_on: date | None = Field(default=None)

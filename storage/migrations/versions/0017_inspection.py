@@ -154,6 +154,7 @@ def upgrade() -> None:
         sa.Column("follow_up", _text(16), nullable=False),
         sa.Column("follow_up_due", sa.Date(), nullable=True),
         sa.Column("follow_up_done_on", sa.Date(), nullable=True),
+        sa.Column("publish_by", sa.Date(), nullable=False),
         sa.Column("published_on", sa.Date(), nullable=True),
         *_keys(("task_id", "inspection_task.id"), ("business_id", "business.id")),
     )
