@@ -28,6 +28,7 @@ import time  # noqa: E402
 import uuid as uuid_module  # noqa: E402
 from datetime import UTC, date, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -35,8 +36,10 @@ from sqlmodel import Session  # noqa: E402
 from storage.audit import Actor  # noqa: E402
 from storage.engine import make_engine  # noqa: E402
 from storage.schema import upgrade  # noqa: E402
+from workbench.domain.inspection_draw import draw_businesses, population_hash  # noqa: E402
 from workbench.domain.inspection_rules import load_inspection_rules  # noqa: E402
 from workbench.services.inspection_draws import draw_task  # noqa: E402
+from workbench.services.inspection_population import select_population  # noqa: E402
 from workbench.services.inspection_tasks import TaskSpec, create_task  # noqa: E402
 from workbench.services.inspection_verify import verify_task  # noqa: E402
 from workbench.services.inspectors import add_inspector, add_recusal  # noqa: E402
@@ -79,6 +82,11 @@ def main() -> None:
               f"回避跳过 {skipped:,} 次，无法配对 {len(report.problems)} 户")  # type: ignore[attr-defined]  # fmt: skip
         checked = _timed("核验 verify", lambda: verify_task(session, actor=actor, task=task, rules=rules))
         print(f"    核验结果：{'一致' if checked.ok else checked.differences[:3]}")  # type: ignore[attr-defined]
+        print("分解（试抽的各步）：")
+        population: Any = _timed("  读名录库（SQL，1 列）并按 uuid 排序", lambda: select_population(session, actor, task, rules))
+        _timed("  名录库指纹 sha256", lambda: population_hash(population.uuids, population.classes))
+        _timed("  按 sha256 排名抽取主体", lambda: draw_businesses("1", population.uuids, population.classes,
+                                                             percent=task.percent(), count=task.count))  # fmt: skip
 
 
 def _timed(label: str, work: object) -> object:

@@ -176,9 +176,11 @@ def pair_inspectors(
     skipped: list[tuple[str, str]] = []
     has_own = False
     step = 0
-    prefix = f"{seed}:{business_uuid}:"
+    prefix = hashlib.sha256(f"{seed}:{business_uuid}:".encode())
     while len(paired) < per_business and len(taken) < len(pool):
-        index = int.from_bytes(hashlib.sha256(f"{prefix}{step}".encode()).digest(), "big") % (len(pool) - len(taken))
+        digest = prefix.copy()
+        digest.update(str(step).encode())
+        index = int.from_bytes(digest.digest(), "big") % (len(pool) - len(taken))
         step += 1
         for earlier in taken:  # the index-th of those remaining is past every earlier one at or below it
             if earlier <= index:

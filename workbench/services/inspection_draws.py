@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.audit import Actor, guarded_update, log_changes, utc_now
-from storage.tables import ChangeLog, new_uuid
+from storage.tables import new_uuid
 from storage.tables_inspection import InspectionDraw, InspectionPair
 from workbench.domain.inspection_draw import (
     GENERATOR,
@@ -186,27 +186,32 @@ def _record(
     return draw
 
 
+PAIR_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "draw_id", "position",
+                "business_id", "risk_class", "inspector_uuids", "skipped")  # fmt: skip
+LOG_COLUMNS = ("office_id", "entity", "entity_uuid", "action", "field", "new", "who", "at", "device")
+
+
 def _store_pairs(session: Session, actor: Actor, draw: InspectionDraw, report: DrawReport, pool: InspectorPool,
-                 at: Any) -> None:  # fmt: skip
-    """One pair row per drawn business and its change-log row, in bulk (50,000 of each at a million)."""
+                 at: datetime) -> None:  # fmt: skip
+    """One pair row per drawn business and its change-log row, through the driver in bulk (services.bulk_write:
+    executemany on SQLite, COPY on PostgreSQL): 50,000 of each at a million businesses."""
+    from workbench.services.bulk_write import BulkWriter
+
+    writer = BulkWriter(session.connection())
+    stamp = writer.values(at, at.date(), at.date()).stamp
     uuid_of = {line.name: line.uuid for line in pool.drawable}
-    stamp = {"version": 1, "updated_at": at, "updated_by": actor.who, "device": actor.device, "deleted_at": None}
-    pairs: list[dict[str, Any]] = []
-    logs: list[dict[str, Any]] = []
+    pairs: list[tuple[Any, ...]] = []
+    logs: list[tuple[Any, ...]] = []
     for line in report.lines:
         row_uuid = new_uuid()
         inspectors = ",".join(uuid_of[name] for name in line.inspectors)
         skipped = "\n".join(f"{uuid_of[name]}:{reason}" for name, reason in line.skipped)
-        pairs.append({"uuid": row_uuid, "office_id": actor.office_id, "draw_id": draw.id, "position": line.position,
-                      "business_id": line.business.id, "risk_class": line.risk_class, "inspector_uuids": inspectors,
-                      "skipped": skipped, **stamp})  # fmt: skip
-        logs.append({"office_id": actor.office_id, "entity": "inspection_pair", "entity_uuid": row_uuid,
-                     "action": "create", "field": "inspector_uuids", "old": None,
-                     "new": f"{line.business.uuid}:{inspectors}", "who": actor.who, "at": at,
-                     "device": actor.device})  # fmt: skip
-    for start in range(0, len(pairs), 5000):
-        session.execute(insert(InspectionPair), pairs[start : start + 5000])
-        session.execute(insert(ChangeLog), logs[start : start + 5000])
+        pairs.append((row_uuid, 1, stamp, actor.who, actor.device, actor.office_id, draw.id, line.position,
+                      line.business.id, line.risk_class, inspectors, skipped))  # fmt: skip
+        logs.append((actor.office_id, "inspection_pair", row_uuid, "create", "inspector_uuids",
+                     f"{line.business.uuid}:{inspectors}", actor.who, stamp, actor.device))  # fmt: skip
+    writer.insert("inspection_pair", PAIR_COLUMNS, pairs)
+    writer.insert("change_log", LOG_COLUMNS, logs)
 
 
 @dataclass(frozen=True)

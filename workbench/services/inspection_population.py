@@ -23,7 +23,7 @@ from workbench.services.inspection_tasks import TaskView
 from workbench.services.inspectors import ASSIGNED_REASON, InspectorLine, list_inspectors, relations_of
 
 _business: Any = Business.__table__  # type: ignore[attr-defined]
-CHUNK = 500
+CHUNK = 5000  # uuids per IN list: SQLite takes 32,766 parameters, PostgreSQL 65,535
 
 
 @dataclass(frozen=True)
