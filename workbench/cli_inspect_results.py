@@ -40,6 +40,7 @@ def result_command(
     who: WhoOption = None,
 ) -> None:
     """录入一户的抽查结果（可多选代码）与后续处置。"""
+    from workbench.domain.working_days import estimated_note
     from workbench.services.errors import NotFound
     from workbench.services.inspection_lists import result_lines
     from workbench.services.inspection_results import ResultInput, record_result
@@ -61,8 +62,13 @@ def result_command(
         entry = ResultInput(code, inspected_on, tuple(inspector or line.drawn.split("、")), notes, follow_up, due_on)
         row = record_result(session, actor=actor, task=found, business_uuid=line.business_uuid, entry=entry,
                             rules=rules, calendar=settings.service.calendar, base_version=line.result_version)  # fmt: skip
+        calendar = settings.service.calendar
         extra = f"，整改期限 {row.follow_up_due}" if row.follow_up_due else ""
-        return f"已录入「{line.business_name}」的抽查结果{extra}；公示期限 {row.publish_by}"
+        if due_on is None and row.follow_up_due and (years := calendar.estimated_between(inspected_on, row.follow_up_due)):
+            extra += f"（{estimated_note(years)}）".replace("（可在", "，可在").replace("通知））", "通知）")
+        publish = calendar.add_working_days(found.ends_on, rules.publish_within_working_days)
+        publish_note = f"，{publish.note}" if publish.estimated else ""
+        return f"已录入「{line.business_name}」的抽查结果{extra}；公示期限 {row.publish_by}{publish_note}"
 
     say(run(ctx, office, who, work))
 
