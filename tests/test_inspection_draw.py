@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid as uuid_module
+from datetime import date
 from fractions import Fraction
 
 import pytest
@@ -29,6 +30,7 @@ from workbench.domain.inspection_draw import (
     population_hash,
     quota,
 )
+from workbench.services.inspectors import InspectorLine
 
 
 def _uuids(count: int, salt: str = "") -> list[str]:
@@ -231,3 +233,18 @@ def test_selection_follows_the_per_class_ratios() -> None:
     high = [per_business[u] for u in uuids if class_of[u] == "D"]
     expected = draws * 30 / 100
     assert sum((o - expected) ** 2 / expected for o in high) < CHI2_999[99]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    expires=st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31))),
+    cert=st.sampled_from(["", "  ", "ZJ0330001"]),
+    active=st.booleans(),
+    ends=st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+)
+def test_only_a_valid_certificate_through_the_tasks_end_is_drawable(
+    expires: date | None, cert: str, active: bool, ends: date
+) -> None:
+    line = InspectorLine(1, "u", 1, "某某", "本所", True, None, cert, expires, "", active)
+    drawable = line.drawable_problem(ends) is None
+    assert drawable == (active and bool(cert.strip()) and expires is not None and expires >= ends)
