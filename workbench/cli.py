@@ -15,6 +15,7 @@ from workbench import (
     cli_export,
     cli_figures,
     cli_import,
+    cli_inspect,
     cli_pools,
     cli_report,
     cli_report_merge,
@@ -202,7 +203,8 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (
     cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
-):
+    cli_inspect,
+):  # fmt: skip
     _feature.register(app)
 
 
