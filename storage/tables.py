@@ -199,4 +199,5 @@ from storage import (  # noqa: E402
     tables_distinctions,  # noqa: F401
     tables_imports,  # noqa: F401
     tables_service,  # noqa: F401
+    tables_sync,  # noqa: F401
 )

@@ -18,6 +18,7 @@ from workbench import (
     cli_pools,
     cli_service,
     cli_staff,
+    cli_sync,
     locations,
 )
 from workbench.cli_chinese import use_chinese
@@ -196,7 +197,9 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign):
+for _feature in (
+    cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_sync,
+):
     _feature.register(app)
 
 
