@@ -229,3 +229,10 @@ def layout(spec: SyncSpec) -> SheetLayout:
 
 LAYOUTS = tuple(layout(spec) for spec in (*DATA_SPECS, *REFERENCE_SPECS))
 LAYOUT_BY_TABLE = {item.spec.name: item for item in LAYOUTS}
+
+
+def key_label(table: str, key: str) -> str:
+    """The Chinese word for a value's key in a RowChange: 联系电话, 走访结果, 所属市场主体 (business_uuid)."""
+    spec = LAYOUT_BY_TABLE[table].spec
+    column = next((name for name, value_key in zip(spec.columns, spec.keys, strict=True) if value_key == key), key)
+    return _label(spec, column)

@@ -144,3 +144,32 @@ def _write_rule_files(files: dict[str, str]) -> list[str]:
             continue
         written.append(name)
     return written
+
+
+@sync_app.command("back")
+def sync_back_command(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="回传包文件名，如 回传包-张伟-2026-12-08.xlsx；给文件夹则自动命名")],
+    db: DbOption = None,
+) -> None:
+    """笔记本：把读入外业包以来本机新增、修改、删除的内容写成回传包，交回所里导入。"""
+    from sqlmodel import Session
+
+    from imports.sync_back import write_return_package
+    from workbench.cli_ready import ready_engine
+    from workbench.services.errors import WorkbenchError
+
+    engine, _result = ready_engine(locations.database_url(db or ctx.obj["db"]))
+    try:
+        with Session(engine) as session:
+            result = write_return_package(session=session, device_id=locations.device_id(),
+                                          device=locations.device_name(), path=output)
+    except WorkbenchError as error:
+        say(f"{error.title}：{error.message}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    if result.changes == 0:
+        say(f"读入外业包以来本机没有新增或修改：回传包是空的（0 处改动），已写到：{result.path}")
+    else:
+        say(f"已生成回传包：{result.changes:,} 处新增、修改或删除（{result.lines:,} 行），写到：{result.path}")
