@@ -156,10 +156,9 @@ def read_table(opened: OpenedPackage, item: SheetLayout) -> list[PlainRow]:
                 ) from None
         uuid = values.pop("uuid")
         version = values.pop("version")
-        stamp = [values.pop(key) for key in ("updated_at", "updated_by", "device")]
         if not uuid or not isinstance(version, int):
             raise PackageRefused(f"「{opened.name}」「{item.title}」表第 {number} 行没有 uuid 或 version：包被改动过，请重新生成")
-        found.append(PlainRow(str(uuid), version, values, str(stamp[0] or ""), str(stamp[1] or ""), str(stamp[2] or "")))
+        found.append(PlainRow(str(uuid), version, values))
     check_count(opened, item.title, len(found))
     return found
 

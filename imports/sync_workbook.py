@@ -7,8 +7,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from imports.sheet_writer import XlsxBook
+from imports.sheet_writer import EXCEL_EPOCH, GUARD_STARTS, Kind, XlsxBook, cell_text
 from imports.sync_sheets import FORMAT_MARK, SheetLayout
 from workbench.domain.sync_model import PackageManifest, Scalar
 from workbench.services.sync_rows import PlainRow
@@ -25,6 +26,43 @@ _MANIFEST_LABELS = {
 }
 
 
+def _cell_writer(book: XlsxBook, sheet: Any, kind: Kind) -> Callable[[int, int, Any], None]:
+    """One column's cell writer: the same safe cells as XlsxSheet.write (control characters removed, text
+    that Excel would run as a formula quote-prefixed, codes as Text, dates as dates) without its per-cell
+    kind dispatch and width count: a package writes 250,000 cells, and the widths come from the headers."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+    if kind in ("text", "code"):
+        plain, guarded = (book.code, book.code_guarded) if kind == "code" else (None, book.guarded)
+
+        def put_text(row: int, column: int, value: Any) -> None:
+            if value is None or value == "":
+                return
+            text = value if isinstance(value, str) else str(value)
+            if not text.isprintable():
+                text = cell_text(text)
+                if not text:
+                    return
+            write_string(row, column, text, guarded if text[0] in GUARD_STARTS else plain)
+
+        return put_text
+    if kind == "date":
+        date_format = book.date
+
+        def put_date(row: int, column: int, value: Any) -> None:
+            if value is not None:
+                write_number(row, column, value.toordinal() - EXCEL_EPOCH, date_format)
+
+        return put_date
+    number_format = book.money if kind == "money" else book.count
+
+    def put_number(row: int, column: int, value: Any) -> None:
+        if value is not None and value != "":
+            write_number(row, column, value, number_format if not isinstance(value, float) or value.is_integer()
+                         else book.number)
+
+    return put_number
+
+
 def write_table(
     book: XlsxBook, item: SheetLayout, rows: Sequence[PlainRow], names: Mapping[str, Mapping[str, str]],
     mask: Mapping[str, Callable[[str], str]] | None = None, progress: Callable[[int], None] | None = None,
@@ -33,7 +71,7 @@ def write_table(
     headers = item.headers
     sheet = book.sheet(item.title, len(headers))
     sheet.header(headers)
-    write = sheet.write
+    raw = sheet.sheet
     columns = item.columns
     human = [column for column in columns if not column.machine]
     machine = [column for column in columns if column.machine]
@@ -41,29 +79,41 @@ def write_table(
     human_at = len(item.reference_names) if item.names_first else 0
     machine_at = len(item.reference_names) + len(human)
     masks = mask or {}
+    put_name = _cell_writer(book, raw, "text")
+    name_plan = [(names_at + offset, names[table], key)
+                 for offset, (_header, table, key) in enumerate(item.reference_names)]
+    plan = [(human_at + offset, column.key, column.to_cell, _cell_writer(book, raw, column.kind),
+             masks.get(column.key)) for offset, column in enumerate(human)]
+    write_string, write_number = raw.write_string, raw.write_number
+    code, count = book.code, book.count
+    assert [column.key for column in machine[:2]] == ["uuid", "version"]
+    references = [(machine_at + offset, column.key) for offset, column in enumerate(machine) if offset >= 2]
     for number, row in enumerate(rows, start=1):
         values = row.values
-        for offset, (_header, table, key) in enumerate(item.reference_names):
+        for at, shown, key in name_plan:
             target = values.get(key)
-            write(number, names_at + offset, names[table].get(str(target)) if target else None, "text")
-        for offset, column in enumerate(human):
-            value = values.get(column.key)
-            if column.key in masks and isinstance(value, str) and value:
-                value = masks[column.key](value)
-            write(number, human_at + offset, column.to_cell(value), column.kind)
-        stamp: dict[str, Scalar] = {"uuid": row.uuid, "version": row.version, "updated_at": row.updated_at,
-                                    "updated_by": row.updated_by, "device": row.device}
-        for offset, column in enumerate(machine):
-            value = stamp[column.key] if column.key in stamp else values.get(column.key)
-            write(number, machine_at + offset, value, column.kind)
+            if target:
+                put_name(number, at, shown.get(str(target)))
+        for at, key, to_cell, put, mask_of in plan:
+            value = values.get(key)
+            if mask_of is not None and isinstance(value, str) and value:
+                value = mask_of(value)
+            put(number, at, to_cell(value))
+        # uuids and versions are the program's own: straight to xlsxwriter
+        write_string(number, machine_at, row.uuid, code)
+        write_number(number, machine_at + 1, row.version, count)
+        for at, key in references:
+            target = values.get(key)
+            if target:
+                write_string(number, at, str(target), code)
         if progress is not None and number % 1000 == 0:
             progress(1000)
     if progress is not None:
         progress(len(rows) % 1000)
     for index, header in enumerate(headers):
-        machine_column = index >= machine_at
-        sheet.sheet.set_column(index, index, 12 if machine_column else min(40, max(10, 2 * len(header) + 4)))
-    sheet.sheet.freeze_panes(1, 0)
+        width = 12 if index >= machine_at else min(40, max(10, 2 * len(header) + 4))
+        raw.set_column(index, index, width)
+    raw.freeze_panes(1, 0)
 
 
 def write_manifest(book: XlsxBook, manifest: PackageManifest, extra: Mapping[str, Scalar],
