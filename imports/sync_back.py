@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from imports.export import ExportFailed, xlsx_path
-from imports.sheet_writer import Kind, XlsxBook
+from imports.fast_xlsx import FastBook
+from imports.sheet_writer import Kind
 from imports.sync_read import PackageRefused, check_count, open_package, sheet_rows
 from imports.sync_sheets import LAYOUT_BY_TABLE, key_label
-from imports.sync_workbook import write_info, write_manifest
+from imports.sync_workbook import plain_sheet, write_info, write_manifest
 from storage.audit import Actor, log_changes, utc_now
 from storage.schema import SCHEMA_HEAD
 from storage.tables import Office, new_uuid
@@ -139,7 +140,7 @@ def _lines(changes: Iterable[RowChange], names: dict[str, str]) -> Iterable[list
 
 def _write(path: Path, manifest: PackageManifest, lines: list[list[Any]], changes: int, office_name: str,
            office_uuid: str) -> None:
-    with XlsxBook(path) as book:
+    with FastBook(path) as book:
         write_info(book, [
             ("回传包", f"{office_name} · {manifest.officer} 在笔记本上的 {changes:,} 处新增、修改和删除"),
             ("生成时间", manifest.created_at.replace("T", " ")),
@@ -148,12 +149,9 @@ def _write(path: Path, manifest: PackageManifest, lines: list[list[Any]], change
             ("怎么用", "交回所里，用「导入」读入：先列出将要做的改动，确认后一次写入；两边都改过的同一项会列为冲突，由人决定"),
             ("注意", "「变更」表最后几列（table 起）供程序核对，请勿修改"),
         ])
-        sheet = book.sheet(CHANGES_SHEET, len(HEADERS))
-        sheet.header(list(HEADERS))
-        for number, line in enumerate(lines, start=1):
-            sheet.append(number, line, _KINDS)
-        sheet.fit_columns(list(HEADERS))
-        sheet.sheet.freeze_panes(1, 0)
+        sheet = plain_sheet(book, CHANGES_SHEET, HEADERS)
+        for number, line in enumerate(lines, start=2):
+            sheet.row(number, line, _KINDS)
         write_manifest(book, manifest, {"office_name": office_name, "office_uuid": office_uuid},
                        [(CHANGES_SHEET, len(lines))])
 

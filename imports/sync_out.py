@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlmodel import Session
 
 from imports.export import ExportFailed, xlsx_path
-from imports.sheet_writer import XlsxBook
+from imports.fast_xlsx import FastBook
 from imports.sync_sheets import LAYOUT_BY_TABLE, LAYOUTS
-from imports.sync_workbook import encrypt_file, write_info, write_manifest, write_table
+from imports.sync_workbook import encrypt_file, plain_sheet, write_info, write_manifest, write_table
 from storage.audit import Actor, log_changes, utc_now
 from storage.schema import SCHEMA_HEAD
 from storage.tables import new_uuid
@@ -104,7 +104,7 @@ def _write(
             progress(done, total)
 
     masks = {} if manifest.personal_data else {"id_number": mask_id_number}
-    with XlsxBook(path) as book:
+    with FastBook(path) as book:
         write_info(book, _info_lines(selection, manifest, actor))
         for item in LAYOUTS:
             rows = selection.rows[item.spec.name]
@@ -148,9 +148,8 @@ def _info_lines(selection: FieldSelection, manifest: PackageManifest, actor: Act
     ]
 
 
-def _write_lists(book: XlsxBook, lists: ServiceLists) -> None:
-    sheet = book.sheet(LISTS_SHEET, 3)
-    sheet.header(["清单", "值", "补充"])
+def _write_lists(book: FastBook, lists: ServiceLists) -> None:
+    sheet = plain_sheet(book, LISTS_SHEET, ["清单", "值", "补充"], [12, 24, 14])
     lines: list[tuple[str, str, object]] = [
         *(("帮扶类型", name, None) for name in lists.support_types),
         *(("诉求渠道", name, None) for name in lists.appeal_channels),
@@ -159,25 +158,20 @@ def _write_lists(book: XlsxBook, lists: ServiceLists) -> None:
         *(("满意度", name, None) for name in lists.satisfaction_levels),
         *(("许可证种类", name, None) for name in lists.license_kinds),
     ]
-    for row, (what, value, extra) in enumerate(lines, start=1):
-        sheet.append(row, [what, value, extra], ["text", "text", "text"])
-    sheet.fit_columns(["清单", "值", "补充"])
+    for row, (what, value, extra) in enumerate(lines, start=2):
+        sheet.row(row, [what, value, extra], ["text", "text", "text"])
 
 
-def _write_rule_files(book: XlsxBook, folder: Path | None) -> None:
+def _write_rule_files(book: FastBook, folder: Path | None) -> None:
     """The office's own settings files (those it has; the rest are the program's shipped defaults)."""
-    sheet = book.sheet(RULES_SHEET, 2)
-    sheet.header(["文件", "内容"])
-    row = 0
+    sheet = plain_sheet(book, RULES_SHEET, ["文件", "内容"], [22, 100])
+    row = 1
     for name in RULE_FILES:
         path = folder / name if folder is not None else None
         if path is None or not path.is_file():
             continue
         row += 1
-        sheet.write(row, 0, name, "text")
-        sheet.write(row, 1, path.read_text(encoding="utf-8-sig"), "text")
-    sheet.sheet.set_column(0, 0, 22)
-    sheet.sheet.set_column(1, 1, 100)
+        sheet.row(row, [name, path.read_text(encoding="utf-8-sig")], ["text", "text"])
 
 
 def _log(session: Session, actor: Actor, selection: FieldSelection, manifest: PackageManifest, file_name: str,
