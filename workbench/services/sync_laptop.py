@@ -18,7 +18,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlmodel import Session
 
 from storage.audit import Actor, log_changes, utc_now
-from storage.search import search_fields
+from storage.search import bulk_load, search_fields
 from storage.tables import ChangeLog, Office
 from storage.tables_sync import SyncBase, SyncPackage
 from workbench.domain.sync_model import PackageManifest, RowChange, Scalar
@@ -161,7 +161,10 @@ def _receive_table(
             result.updated += counted
         else:
             result.unchanged += counted
-    if fresh:
+    if fresh and spec.name == "business" and not local:
+        with bulk_load(connection):  # a new laptop: the search index is built once, not row by row
+            connection.execute(insert(table), fresh)
+    elif fresh:
         connection.execute(insert(table), fresh)
     base_table = SyncBase.__table__  # type: ignore[attr-defined]
     uuids = [base["uuid"] for base in bases]
@@ -190,12 +193,14 @@ def _columns(spec: SyncSpec, row: PlainRow, office_id: int, ids: Mapping[str, Ma
         "updated_at": from_plain("datetime", row.updated_at), "updated_by": row.updated_by, "device": row.device,
         "deleted_at": None,
     }
+    references, kinds = spec.references, spec.kinds
     for name, key in zip(spec.columns, spec.keys, strict=True):
         value: Scalar = row.values.get(key)
-        if name in spec.references:
-            values[name] = None if value is None else ids.get(spec.references[name], {}).get(str(value))
+        if name in references:
+            values[name] = None if value is None else ids.get(references[name], {}).get(str(value))
         else:
-            values[name] = from_plain(spec.kind_of(name), value)
+            kind = kinds[name]
+            values[name] = value if kind == "other" or value is None else from_plain(kind, value)
     if spec.name == "business":
         values.update(search_fields(values["name"] or "", values["operator"] or "", values["address"] or ""))
     return values

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,7 +40,7 @@ class SyncSpec:
     def table(self) -> Table:
         return self.model.__table__  # type: ignore[attr-defined, no-any-return]
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """The data columns that travel, in the table's order (foreign keys under their own column name)."""
         return tuple(
@@ -47,10 +48,14 @@ class SyncSpec:
             if column.name not in STAMP and not (self.name == "business" and _local_only(column.name))
         )
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """The keys of a row's values: the columns, a foreign key as `<x>_uuid`."""
         return tuple(reference_key(name) if name in self.references else name for name in self.columns)
+
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        return {name: self.kind_of(name) for name in self.columns}
 
     def kind_of(self, column: str) -> str:
         """date / datetime / bool / other: how a value is made plain and back."""
