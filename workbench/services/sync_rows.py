@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
