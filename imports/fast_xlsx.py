@@ -161,12 +161,16 @@ class FastBook:
     def __init__(self, path: Path) -> None:
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
+        self._hidden: set[int] = set()
         self._open: FastSheet | None = None
 
-    def sheet(self, title: str, widths: Sequence[float], *, freeze_header: bool = True) -> FastSheet:
+    def sheet(self, title: str, widths: Sequence[float], *, freeze_header: bool = True,
+              hidden: bool = False) -> FastSheet:
         if self._open is not None:
             self._open.close()
         self._titles.append(sheet_title(title))
+        if hidden:
+            self._hidden.add(len(self._titles))
         stream = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w", force_zip64=True)
         self._open = FastSheet(stream, widths, freeze_header)
         return self._open
@@ -195,8 +199,10 @@ class FastBook:
         write("xl/_rels/workbook.xml.rels", (
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relations}'
             f'<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'))
-        entries = "".join(f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
-                          for i, title in enumerate(self._titles, start=1))
+        entries = "".join(
+            f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{i}"'
+            f'{" state=" + chr(34) + "hidden" + chr(34) if i in self._hidden else ""} r:id="rId{i}"/>'
+            for i, title in enumerate(self._titles, start=1))
         write("xl/workbook.xml", (
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView activeTab="{active}"/>'
             f'</bookViews><sheets>{entries}</sheets></workbook>'))

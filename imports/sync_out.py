@@ -18,7 +18,14 @@ from sqlmodel import Session
 from imports.export import ExportFailed, xlsx_path
 from imports.fast_xlsx import FastBook
 from imports.sync_sheets import LAYOUT_BY_TABLE, LAYOUTS
-from imports.sync_workbook import encrypt_file, plain_sheet, write_info, write_manifest, write_table
+from imports.sync_workbook import (
+    encrypt_file,
+    plain_sheet,
+    write_base,
+    write_info,
+    write_manifest,
+    write_table,
+)
 from storage.audit import Actor, log_changes, utc_now
 from storage.schema import SCHEMA_HEAD
 from storage.tables import new_uuid
@@ -111,6 +118,8 @@ def _write(
             write_table(book, item, rows, names, masks if item.spec.name == "business" else None, step)
         _write_lists(book, lists)
         _write_rule_files(book, settings_folder)
+        write_base(book, {name: rows for name, rows in selection.rows.items() if name not in ("grid", "officer")},
+                   masks)
         counts = [(LAYOUT_BY_TABLE[name].title, len(rows)) for name, rows in selection.rows.items()]
         extra: dict[str, Scalar] = {"office_name": selection.office.name, "office_uuid": selection.office.uuid,
                  "businesses": selection.businesses}

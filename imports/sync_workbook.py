@@ -16,6 +16,7 @@ from workbench.domain.sync_model import PackageManifest, Scalar
 from workbench.services.sync_rows import PlainRow
 
 MANIFEST_SHEET = "清单"
+BASE_SHEET = "基准值"  # hidden: each row's values as the package carried them, for a package edited by hand
 INFO_SHEET = "说明"
 ROWS_KEY = "rows:"  # the manifest's per-sheet row counts: "rows:市场主体" = 5000
 
@@ -106,6 +107,29 @@ def _uuid_of(row: PlainRow) -> Scalar:
 
 def _version_of(row: PlainRow) -> Scalar:
     return row.version
+
+
+def write_base(book: FastBook, tables: Mapping[str, Sequence[PlainRow]],
+               masks: Mapping[str, Callable[[str], str]]) -> None:
+    """The hidden sheet of base values: what each row held when the package was written (masked as the
+    sheet shows it), so a package changed by hand in Excel or WPS reads back as changes against them."""
+    import json
+
+    sheet = book.sheet(BASE_SHEET, [16, 38, 8, 60], hidden=True)
+    sheet.row(1, ["table", "uuid", "version", "values"], ["text"] * 4, HEADER)
+    text_cell, count_cell = cell_xml("code"), cell_xml("count")
+    number = 1
+    for table, rows in tables.items():
+        for row in rows:
+            number += 1
+            values = row.values
+            if table == "business" and masks:
+                values = {key: (masks[key](value) if key in masks and isinstance(value, str) and value else value)
+                          for key, value in values.items()}
+            tail = str(number)
+            sheet.row_xml(number, text_cell("A" + tail, table) + text_cell("B" + tail, row.uuid)
+                          + count_cell("C" + tail, row.version)
+                          + text_cell("D" + tail, json.dumps(values, ensure_ascii=False, separators=(",", ":"))))
 
 
 def write_manifest(book: FastBook, manifest: PackageManifest, extra: Mapping[str, Scalar],
