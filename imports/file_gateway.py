@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from workbench.services.listing import BusinessFilter
     from workbench.services.pools import MemberRow
     from workbench.services.support import SupportFilters
+    from workbench.services.visit_route import RouteStop
 
 Names = dict[str, dict[int, str]]
 
@@ -108,6 +110,12 @@ class FileGateway:
                 session=session, actor=actor, flt=flt, path=path, full_personal_data=full_personal_data,
                 progress=progress,
             )  # fmt: skip
+
+    def export_route(self, actor: Actor, *, whose: str, day: date, stops: Sequence[RouteStop], path: str) -> Path:
+        from imports.route_export import export_route
+
+        with self._work.writing() as session:
+            return export_route(session=session, actor=actor, whose=whose, day=day, stops=list(stops), path=path).path
 
     def export_support(self, actor: Actor, filters: SupportFilters, *, description: str, path: str) -> Path:
         from imports.support_export import export_support

@@ -170,6 +170,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("visit", "escape", "back", "返回", "back"),
     KeyAction("visit", "f3", "open_business", "查看主体详情", "business", short="主体详情"),
     KeyAction("visit", "f6", "cycle_grid", "切换网格", "grid", short="网格"),
+    KeyAction("visit", "ctrl+e", "export", "导出路线到 Excel（可打印）", "export print", priority=True, short="导出"),
     # import wizard (issue 3): one scope for all five steps; keys a step has no use for are hidden there
     KeyAction("import", "escape", "back", "上一步（正在读取、试导入或导入时：取消）", "back", short="上一步"),
     KeyAction("import", "f8", "next", "下一步（试导入、确认导入）", "next", short="下一步"),
