@@ -73,7 +73,7 @@ def write_return_package(*, session: Session, device_id: str, device: str, path:
     lines = list(_lines(changes, names))
     manifest = PackageManifest(
         package_id=new_uuid(), kind="return", office_code=office.code, officer=base.officer, device=device_id,
-        created_at=at.replace(tzinfo=None).isoformat(timespec="seconds"), schema_version=SCHEMA_HEAD,
+        created_at=at.replace(tzinfo=None).isoformat(), schema_version=SCHEMA_HEAD,
         base_package_id=base.package_id, row_count=len(lines),
     )
     given = Path(path).expanduser()
@@ -143,7 +143,7 @@ def _write(path: Path, manifest: PackageManifest, lines: list[list[Any]], change
     with FastBook(path) as book:
         write_info(book, [
             ("回传包", f"{office_name} · {manifest.officer} 在笔记本上的 {changes:,} 处新增、修改和删除"),
-            ("生成时间", manifest.created_at.replace("T", " ")),
+            ("生成时间", manifest.created_at.replace("T", " ")[:19]),
             ("生成终端", manifest.device),
             ("所据外业包", manifest.base_package_id or ""),
             ("怎么用", "交回所里，用「导入」读入：先列出将要做的改动，确认后一次写入；两边都改过的同一项会列为冲突，由人决定"),

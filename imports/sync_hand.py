@@ -102,7 +102,7 @@ def _read_row(
         changed = {key: value for key, value in values.items() if key in base_values and base_values[key] != value}
         if not changed:
             return None
-        owner = base_values.get("business_uuid") or _owner(table, base_values, bases)
+        owner = base_values.get("business_id") or _owner(table, base_values, bases)
         return RowChange(table, row_uuid, version, changed, {key: base_values[key] for key in changed},  # type: ignore[arg-type]
                          changed_by=officer, changed_at=at, business_uuid=owner, source=source)  # type: ignore[arg-type]
     for header, referenced, key in item.reference_names:
@@ -123,14 +123,14 @@ def _read_row(
     for header in missing:
         problems.append(RowProblem(item.title, number, header, "", f"新加的一行必须填写「{header}」"))
     for header, _referenced, key in item.reference_names:
-        if values.get(key) is None and not item.spec.table.c[key.removesuffix("_uuid") + "_id"].nullable:
+        if values.get(key) is None and not item.spec.table.c[key].nullable:
             if not any(problem.row == number and problem.sheet == item.title for problem in problems):
                 problems.append(RowProblem(item.title, number, header, "", f"新加的一行必须填写「{header}」"))
             bad = True
     if bad or missing:
         return None
     new_uuid = str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, f"workbench-sync/{finder.package_id}/{source}"))
-    owner = values.get("business_uuid") or _owner(table, values, bases)
+    owner = values.get("business_id") or _owner(table, values, bases)
     return RowChange(table, new_uuid, None, values, changed_by=officer, changed_at=at,  # type: ignore[arg-type]
                      business_uuid=owner, source=source)  # type: ignore[arg-type]
 
@@ -139,11 +139,11 @@ _WORDS = {"business": "市场主体", "officer": "干部", "grid": "网格", "ap
 
 
 def _owner(table: str, values: dict[str, Scalar], bases: Bases) -> str | None:
-    parent = {"appeal_step": ("appeal", "appeal_uuid"), "visit_follow_up": ("visit", "visit_uuid")}.get(table)
+    parent = {"appeal_step": ("appeal", "appeal_id"), "visit_follow_up": ("visit", "visit_id")}.get(table)
     if parent is None:
         return None
     base = bases.get((parent[0], str(values.get(parent[1]))))
-    return None if base is None else base[1].get("business_uuid")  # type: ignore[return-value]
+    return None if base is None else base[1].get("business_id")  # type: ignore[return-value]
 
 
 def _required(item: SheetLayout, column: SheetColumn) -> bool:

@@ -69,7 +69,7 @@ def write_field_package(
     personal = password is not None
     manifest = PackageManifest(
         package_id=new_uuid(), kind="field", office_code=selection.office.code, officer=selection.officer,
-        device=device_id, created_at=at.replace(tzinfo=None).isoformat(timespec="seconds"),
+        device=device_id, created_at=at.replace(tzinfo=None).isoformat(),
         schema_version=SCHEMA_HEAD, row_count=selection.row_count, personal_data=personal,
     )
     make_folder(target.parent, ExportFailed)
@@ -147,7 +147,7 @@ def _info_lines(selection: FieldSelection, manifest: PackageManifest, actor: Act
     )
     return [
         ("外业包", f"{selection.office.name} · {selection.officer} 负责的 {selection.businesses:,} 户市场主体"),
-        ("生成时间", manifest.created_at.replace("T", " ")),
+        ("生成时间", manifest.created_at.replace("T", " ")[:19]),
         ("生成人", actor.who),
         ("生成终端", manifest.device),
         ("个人信息", personal),

@@ -25,7 +25,9 @@ from workbench.services.sync_rows import PlainRow
 KIND_WORDS = {"field": "外业包", "return": "回传包"}
 
 
-class PackageRefused(WorkbenchError):
+class PackageRefused(WorkbenchError, ValueError):
+    """A ValueError too: the office's apply step (syncback) refuses a package on any ValueError of the reader."""
+
     title = "同步包未读入"
 
 

@@ -19,7 +19,7 @@ from workbench.domain.appeal_states import ACTION_LABELS, STATE_LABELS
 from workbench.domain.business_fields import BUSINESS_ROW, field_label
 from workbench.domain.labels import KIND_LABELS, LICENSE_STATUS_LABELS, STATUS_LABELS
 from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS
-from workbench.domain.sync_model import Scalar, reference_key
+from workbench.domain.sync_model import Scalar
 from workbench.services.sync_rows import DATA_SPECS, REFERENCE_SPECS, SyncSpec
 
 FORMAT_MARK = "workbench-sync-1"  # the manifest's first line: what tells a package from any workbook
@@ -218,6 +218,11 @@ def _label(spec: SyncSpec, name: str) -> str:
     return field_label(name) if spec.name == "business" else _LABELS[spec.name].get(name, name)
 
 
+def _uuid_header(column: str) -> str:
+    """A foreign key's machine column: grid_id holds the grid's uuid, so its header says grid_uuid."""
+    return column.removesuffix("_id") + "_uuid"
+
+
 def layout(spec: SyncSpec) -> SheetLayout:
     names_in_order = [name for name in spec.columns if name not in spec.references]
     if spec.name == "business":  # the form's order: 名称 first, as every list of businesses shows it
@@ -226,10 +231,10 @@ def layout(spec: SyncSpec) -> SheetLayout:
     machine = (
         SheetColumn("uuid", "uuid", "code", _same, _text_back(False), True),
         SheetColumn("version", "version", "count", _same, _int_back, True),
-        *(SheetColumn(reference_key(name), reference_key(name), "code", _same, _text_back(True), True)
+        *(SheetColumn(name, _uuid_header(name), "code", _same, _text_back(True), True)
           for name in spec.columns if name in spec.references),
     )
-    names = tuple((_label(spec, name), spec.references[name], reference_key(name))
+    names = tuple((_label(spec, name), spec.references[name], name)
                   for name in spec.columns if name in spec.references)
     return SheetLayout(spec, spec.label, human + machine, names, spec.name != "business")
 

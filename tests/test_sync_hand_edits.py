@@ -74,14 +74,14 @@ def test_cells_changed_and_rows_typed_in_come_back_as_changes(
         office.world.noodle_uuid, 2, {"phone": "13911112222"}, {"phone": "13800000001"})
     assert phone.source == f"外业包 市场主体 第{noodle_row}行" and phone.changed_by == "张伟"
     (born,) = [c for c in by_table["business"] if c.base_version is None]
-    assert (born.values["name"], born.values["operator"], born.values["address"], born.values["officer_uuid"]) == (
+    assert (born.values["name"], born.values["operator"], born.values["address"], born.values["officer_id"]) == (
         "新开早餐店", "李娜", "五马街9号", zhang)
     (licence,) = by_table["license"]
     assert (licence.uuid, licence.values, licence.base) == (
         licence_uuid, {"expires_on": "2028-02-28"}, {"expires_on": "2027-02-28"})
     (visit,) = by_table["visit"]
     assert (visit.base_version, visit.business_uuid, visit.values["visited_on"], visit.values["finding"],
-            visit.values["notes"], visit.values["officer_uuid"]) == (
+            visit.values["notes"], visit.values["officer_id"]) == (
         None, office.world.tea_uuid, "2026-12-08", "正常经营", "门口杂物已清理", zhang)
     assert len(package.changes) == 4
     assert set(package.problems) == {

@@ -70,7 +70,7 @@ def test_field_package_carries_the_officers_rows_and_the_laptop_holds_them_field
         assert row.values["tags"] == tags
         assert row.values["registered_on"] == str(registered)[:10] == "2020-05-03"
         assert row.values["kind"] == "individual"
-        assert row.values["grid_uuid"] is not None and row.values["officer_uuid"] is not None
+        assert row.values["grid_id"] is not None and row.values["officer_id"] is not None
     noodle = next(r for r in rows["business"] if r.uuid == office.world.noodle_uuid)
     assert noodle.values["id_number"] == ID_MASKED  # no password: masked
     assert noodle.values["tags"] == "夜市 =老字号"
@@ -82,7 +82,7 @@ def test_field_package_carries_the_officers_rows_and_the_laptop_holds_them_field
     assert (result.values["tier"], result.values["override_tier"], result.values["override_at"]) == (
         "growth", "development", "2026-11-02T09:30:00")
     assert [r.uuid for r in rows["appeal"]] == [office.appeal_uuid]
-    assert {r.values["appeal_uuid"] for r in rows["appeal_step"]} == {office.appeal_uuid}
+    assert {r.values["appeal_id"] for r in rows["appeal_step"]} == {office.appeal_uuid}
     assert [r.uuid for r in rows["visit"]] == [office.visit_uuid]  # the visit of 400 days ago stays
     assert [r.values["action"] for r in rows["visit_follow_up"]] == ["复查消防通道"]
     assert [r.uuid for r in rows["support_record"]] == [office.support_uuid]

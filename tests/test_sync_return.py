@@ -95,9 +95,9 @@ def test_laptop_work_goes_back_as_row_changes(
     made = by_uuid[visit_uuid]
     assert (made.table, made.base_version, made.business_uuid) == ("visit", None, w.tea_uuid)
     assert made.values["visited_on"] == today.isoformat() and made.values["purpose"] == "回访"
-    assert made.values["business_uuid"] == w.tea_uuid
+    assert made.values["business_id"] == w.tea_uuid
     steps = [c for c in package.changes if c.table == "visit_follow_up" and c.base_version is None]
-    assert [(c.values["action"], c.values["visit_uuid"], c.business_uuid) for c in steps] == [
+    assert [(c.values["action"], c.values["visit_id"], c.business_uuid) for c in steps] == [
         ("送达告知书", visit_uuid, w.tea_uuid)]
     assert by_uuid[support_uuid].values["content"] == "合同审查"
     gone = by_uuid[office.support_uuid]
@@ -105,7 +105,7 @@ def test_laptop_work_goes_back_as_row_changes(
     done = by_uuid[follow_up_uuid]
     assert (done.values, done.base) == ({"done_on": today.isoformat()}, {"done_on": None})
     notes = [c for c in package.changes if c.table == "appeal_step" and c.base_version is None]
-    assert [(c.values["note"], c.values["appeal_uuid"], c.business_uuid) for c in notes] == [
+    assert [(c.values["note"], c.values["appeal_id"], c.business_uuid) for c in notes] == [
         ("已联系银行", office.appeal_uuid, w.noodle_uuid)]
     born = by_uuid[new_uuid]
     assert (born.base_version, born.values["name"], born.values["operator"]) == (None, "新开早餐店", "李娜")
@@ -201,3 +201,16 @@ def test_a_return_package_is_refused_when_torn_or_newer(
         read_return_package(tmp_path / "新版.xlsx")
     with pytest.raises(PackageRefused, match="是回传包，不是外业包"):
         read_field_package(written.path)
+
+
+def test_an_older_package_is_refused_on_a_refreshed_laptop(
+    engine: Engine, office: SyncWorld, laptop: Engine, tmp_path: Path
+) -> None:
+    from workbench.services.sync_laptop import LaptopRefused
+
+    first = make_package(engine, office, tmp_path, name="旧的.xlsx")
+    second = make_package(engine, office, tmp_path, name="新的.xlsx")
+    _take(laptop, second)
+    with Session(laptop) as session, pytest.raises(LaptopRefused, match="「旧的.xlsx」比本机已读入的外业包「新的.xlsx」旧"):
+        receive_field_package(session=session, package=read_field_package(first), who="张伟", device="笔记本")
+    assert issubclass(PackageRefused, ValueError)  # the office's apply step refuses on any ValueError

@@ -5,13 +5,6 @@ in workbench/services/. Both sides meet here, so either can be tested without th
 
 Values travel as JSON-able scalars: text, int, float, bool, None, and dates / times as ISO strings
 ("2026-12-06", "2026-12-06T14:30:00"); the apply step converts them with the business row's declaration.
-
-What travels of a row (workbench.services.sync_rows): its data columns, never the local key (id), the
-office (office_id: the package's office), the stamp (version, updated_at, updated_by, device: version is
-base_version, the rest changed_by / changed_at) or deleted_at (`deleted`). A foreign key column `<x>_id`
-travels as `<x>_uuid`, the referenced row's uuid (reference_key): business.grid_id as "grid_uuid",
-visit.business_id as "business_uuid", visit_follow_up.visit_id as "visit_uuid", appeal_step.appeal_id as
-"appeal_uuid". The business search columns (name_pinyin, search_chars) do not travel.
 """
 
 from __future__ import annotations
@@ -26,11 +19,6 @@ SyncTable = Literal[
     "business", "visit", "visit_follow_up", "support_record", "appeal", "appeal_step", "classification_result",
     "license", "year_figures",
 ]
-
-
-def reference_key(column: str) -> str:
-    """The key a foreign key column travels under: "grid_id" -> "grid_uuid"."""
-    return column.removesuffix("_id") + "_uuid"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -131,7 +131,18 @@ def _office(session: Session, package: FieldPackageData) -> tuple[int, bool]:
             f"本机的库是{'、'.join(sorted(officers))}的，「{name}」是{package.manifest.officer}的外业包："
             "请用 --db 为这名干部另建一个库"
         )
+    latest = session.exec(select(table.created_at, table.file_name).where(table.direction == "received")  # type: ignore[call-overload]
+                          .order_by(table.created_at.desc()).limit(1)).first()
+    if latest is not None and from_plain("datetime", package.manifest.created_at) < _aware(latest[0]):
+        raise LaptopRefused(
+            f"「{name}」比本机已读入的外业包「{latest[1]}」旧：读入它会用所里较早的数据盖掉较新的数据，"
+            "没有读入。请向所里要一个新的外业包"
+        )
     return office_id, False
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _receive_table(

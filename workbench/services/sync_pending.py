@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, select
 from storage.tables import ChangeLog
 from storage.tables_sync import SyncBase
 from workbench.domain.sync_model import RowChange, Scalar
-from workbench.services.sync_rows import APPEAL, DATA_SPECS, VISIT, PlainRow, id_map, read_rows, uuid_maps
+from workbench.services.sync_rows import DATA_SPECS, PlainRow, id_map, read_rows, uuid_maps
 
 Base = tuple[int, dict[str, Scalar]]
 
@@ -84,11 +84,11 @@ def _owners(rows: dict[str, list[PlainRow]]) -> dict[str, str | None]:
     owners: dict[str, str | None] = {}
     for found in rows.values():
         for row in found:
-            owners[row.uuid] = row.values.get("business_uuid")  # type: ignore[assignment]
+            owners[row.uuid] = row.values.get("business_id")  # type: ignore[assignment]
     for row in rows["appeal_step"]:
-        owners[row.uuid] = owners.get(str(row.values.get(APPEAL.name + "_uuid")))
+        owners[row.uuid] = owners.get(str(row.values.get("appeal_id")))
     for row in rows["visit_follow_up"]:
-        owners[row.uuid] = owners.get(str(row.values.get(VISIT.name + "_uuid")))
+        owners[row.uuid] = owners.get(str(row.values.get("visit_id")))
     for row in rows["business"]:
         owners[row.uuid] = None
     return owners

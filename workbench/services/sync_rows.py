@@ -1,7 +1,7 @@
 """The rows that travel in a field sync package, as plain data (issue 19).
 
 One SyncSpec per table says what travels of it: every column but the local key, the office and the stamp
-(workbench.domain.sync_model), foreign keys as the referenced row's uuid (`grid_id` -> `grid_uuid`). Values
+(workbench.domain.sync_model), a foreign key (`grid_id`) holding the referenced row's uuid. Values
 are plain scalars: dates and times as ISO text, so the office's rows, the laptop's rows and the laptop's base
 values (sync_base) compare equal exactly when they hold the same thing, whatever the engine.
 """
@@ -21,7 +21,7 @@ from storage.tables import Business, Grid, License, Officer, YearFigures
 from storage.tables_classification import ClassificationResult
 from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit, VisitFollowUp
 from workbench.domain.business_fields import FIELD_BY_NAME
-from workbench.domain.sync_model import Scalar, reference_key
+from workbench.domain.sync_model import Scalar
 
 STAMP = ("id", "office_id", "uuid", "version", "updated_at", "updated_by", "device", "deleted_at")
 FETCH_ROWS = 2000
@@ -50,8 +50,8 @@ class SyncSpec:
 
     @cached_property
     def keys(self) -> tuple[str, ...]:
-        """The keys of a row's values: the columns, a foreign key as `<x>_uuid`."""
-        return tuple(reference_key(name) if name in self.references else name for name in self.columns)
+        """The keys of a row's values: the columns (a foreign key holds the referenced row's uuid)."""
+        return self.columns
 
     @cached_property
     def kinds(self) -> dict[str, str]:
