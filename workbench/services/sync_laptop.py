@@ -156,22 +156,23 @@ def _receive_table(
     bases: list[dict[str, Any]] = []
     counted = spec.name not in ("grid", "officer")
     for row in rows:
-        values = _columns(spec, row, office_id, ids)
         change = pending.get((spec.name, row.uuid))
         if change is not None and not _absorbed(change, row):
             if counted:
                 result.kept.append(KeptChange(_what(spec, row), tuple(change.values)))
             continue
+        if row.uuid in local and local[row.uuid][1] == row.version and change is None:
+            result.unchanged += counted  # the same version as here: its base is already these values
+            continue
         bases.append({"table_name": spec.name, "uuid": row.uuid, "version": row.version, "package_id": package_id,
                       "values": json.dumps(row.values, ensure_ascii=False, sort_keys=True)})
+        values = _columns(spec, row, office_id, ids)
         if row.uuid not in local:
             fresh.append(values)
             result.inserted += counted
-        elif local[row.uuid][1] != row.version or change is not None:
+        else:
             connection.execute(update(table).where(table.c.id == local[row.uuid][0]).values(**values))
             result.updated += counted
-        else:
-            result.unchanged += counted
     if fresh and spec.name == "business" and not local:
         with bulk_load(connection):  # a new laptop: the search index is built once, not row by row
             connection.execute(insert(table), fresh)
