@@ -214,3 +214,27 @@ def test_an_older_package_is_refused_on_a_refreshed_laptop(
     with Session(laptop) as session, pytest.raises(LaptopRefused, match="「旧的.xlsx」比本机已读入的外业包「新的.xlsx」旧"):
         receive_field_package(session=session, package=read_field_package(first), who="张伟", device="笔记本")
     assert issubclass(PackageRefused, ValueError)  # the office's apply step refuses on any ValueError
+
+
+def test_a_classification_decision_on_the_laptop_goes_back(
+    engine: Engine, office: SyncWorld, laptop: Engine, tmp_path: Path
+) -> None:
+    from storage.tables_classification import ClassificationResult
+    from workbench.services.classification import load_rules
+    from workbench.services.classification_override import override_tier
+
+    me = _take(laptop, make_package(engine, office, tmp_path))
+    rules, error = load_rules(tmp_path / "no-overrides")
+    assert error is None
+    with Session(laptop) as session:
+        override_tier(session, actor=me, business_uuid=office.world.noodle_uuid, tier="成长型", reason="复核后调整",
+                      rules=rules)
+        session.commit()
+        result_uuid = session.exec(select(ClassificationResult.uuid)).one()
+    with Session(laptop) as session:
+        written = write_return_package(session=session, device_id="l", device="笔记本", path=tmp_path / "r.xlsx")
+    decisions = [c for c in read_return_package(written.path).changes if c.table == "classification_result"]
+    (decision,) = decisions
+    assert (decision.uuid, decision.base_version, decision.business_uuid) == (result_uuid, 1, office.world.noodle_uuid)
+    assert (decision.values["override_tier"], decision.values["override_reason"]) == ("growth", "复核后调整")
+    assert (decision.base["override_tier"], decision.base["override_reason"]) == ("development", "带动就业")
