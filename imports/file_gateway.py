@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from imports.list_plan import ListPlan
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
+    from workbench.domain.report_model import MonthlyReport
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
     from workbench.services.assignment import AssignmentRequest
@@ -144,3 +145,10 @@ class FileGateway:
             return export_pool(
                 session=session, actor=actor, pool=pool, rows=rows, names=names, description=description, path=path
             )
+
+    def export_monthly_report(self, actor: Actor, report: MonthlyReport, path: str | Path) -> Path:
+        """The monthly report's workbook (issue 18), logged as an export; returns the file written."""
+        from imports.report_export import export_monthly_report
+
+        with self._work.writing() as session:
+            return export_monthly_report(session=session, actor=actor, report=report, path=path)
