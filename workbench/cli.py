@@ -16,6 +16,7 @@ from workbench import (
     cli_figures,
     cli_import,
     cli_pools,
+    cli_report,
     cli_report_merge,
     cli_service,
     cli_staff,
@@ -36,11 +37,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(db_app, name="db")
-# `workbench report …` (issue 18). Until workbench/cli_report.py (the report helper's group) is merged, the
-# group is made here; after it, this becomes cli_report_merge.register(cli_report.report_app).
-report_app = typer.Typer(help="月报：出具本所月报，合并各所月报。", no_args_is_help=True)
-cli_report_merge.register(report_app)
-app.add_typer(report_app, name="report")
+# `workbench report …` (issue 18): monthly and issue (cli_report), merge (cli_report_merge) in one group.
+cli_report_merge.register(cli_report.report_app)
 
 DbOption = Annotated[
     str | None,
@@ -204,7 +202,8 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (
-    cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_sync,
+    cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
+    cli_sync,
 ):
     _feature.register(app)
 
