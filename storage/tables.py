@@ -215,4 +215,5 @@ from storage import (  # noqa: E402
     tables_inspection,  # noqa: F401
     tables_report,  # noqa: F401
     tables_service,  # noqa: F401
+    tables_sync,  # noqa: F401
 )

@@ -21,6 +21,7 @@ from workbench import (
     cli_report_merge,
     cli_service,
     cli_staff,
+    cli_sync,
     locations,
 )
 from workbench.cli_chinese import use_chinese
@@ -203,7 +204,7 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (
     cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
-    cli_inspect,
+    cli_inspect, cli_sync,
 ):  # fmt: skip
     _feature.register(app)
 
