@@ -1,115 +1,77 @@
-"""Laptops for field-sync tests: a snapshot of the office's businesses as a field package would carry them,
-edits made on it, and the return package (workbench.domain.sync_model) those edits make.
-
-Independent of the apply code: the snapshot is read with plain SQL, and the package is built field by field
-the way the issue describes a return package (base version, base values, new values, who, when, device).
-"""
+"""An office with one officer's businesses and everything a field package carries, and a laptop database."""
 
 from __future__ import annotations
 
-import uuid as uuid_module
-from dataclasses import dataclass, field
-from typing import Any
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, text
+from service_world import World, make_world
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from storage.schema import SCHEMA_HEAD
-from workbench.domain.sync_model import PackageManifest, ReturnPackage, RowChange, Scalar
+from storage.engine import make_engine
+from storage.tables import Business, License, YearFigures
+from storage.tables_classification import ClassificationResult
+from workbench.services.appeals import open_appeal
+from workbench.services.register import update_business
+from workbench.services.support import record_support
+from workbench.services.visits import record_visit
 
-TRAVELLING_BUSINESS_FIELDS = (
-    "name", "uscc", "reg_no", "kind", "composition", "operator", "id_number", "phone", "address", "registered_on",
-    "status", "suspended", "abnormal", "capital", "employees", "tags", "industry_code",
-)
-
-
-def snapshot(engine: Engine, office_id: int) -> dict[str, tuple[int, dict[str, Any]]]:
-    """uuid -> (version, values) of the office's live businesses, as a field package made now would hold."""
-    columns = ", ".join(f"b.{name}" for name in TRAVELLING_BUSINESS_FIELDS)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                f"SELECT b.uuid, b.version, {columns}, o.uuid AS officer_uuid FROM business b "
-                "LEFT JOIN officer o ON o.id = b.officer_id WHERE b.office_id = :office AND b.deleted_at IS NULL"
-            ),
-            {"office": office_id},
-        ).mappings()
-        return {
-            row["uuid"]: (
-                row["version"],
-                {name: _plain(row[name]) for name in TRAVELLING_BUSINESS_FIELDS} | {"officer_id": row["officer_uuid"]},
-            )
-            for row in rows
-        }
+ID_NUMBER = "330302198001011230"
+ID_MASKED = "330302********1230"  # the first 6 and the last 4 (docs: export masks)
 
 
-def _plain(value: Any) -> Scalar:
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return value  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class SyncWorld:
+    world: World
+    appeal_uuid: str
+    visit_uuid: str
+    support_uuid: str
 
 
-@dataclass
-class Laptop:
-    """One officer's laptop: what its field package held, and every change made on it since."""
-
-    held: dict[str, tuple[int, dict[str, Any]]]
-    officer: str
-    device: str
-    office_code: str = "W1"
-    changes: dict[tuple[str, str], RowChange] = field(default_factory=dict)
-    clock: int = 0
-
-    def _at(self) -> str:
-        self.clock += 1
-        return f"2026-12-06T{9 + self.clock // 60:02d}:{self.clock % 60:02d}:00"
-
-    def edit(self, business_uuid: str, **values: Scalar) -> None:
-        """Change fields of a business the package carried (a second edit of a row keeps its first base)."""
-        version, start = self.held[business_uuid]
-        earlier = self.changes.get(("business", business_uuid))
-        new_values = (dict(earlier.values) if earlier else {}) | values
-        base = {name: start.get(name) for name in new_values}
-        self.changes[("business", business_uuid)] = RowChange(
-            "business", business_uuid, version, new_values, base, changed_by=self.officer, changed_at=self._at()
-        )
-
-    def new_row(self, table: str, values: dict[str, Scalar], business_uuid: str | None = None) -> str:
-        row_uuid = str(uuid_module.uuid4())
-        self.changes[(table, row_uuid)] = RowChange(
-            table, row_uuid, None, dict(values), changed_by=self.officer, changed_at=self._at(),
-            business_uuid=business_uuid,
-        )
-        return row_uuid
-
-    def delete(self, table: str, row_uuid: str, base_version: int) -> None:
-        self.changes[(table, row_uuid)] = RowChange(
-            table, row_uuid, base_version, {}, deleted=True, changed_by=self.officer, changed_at=self._at()
-        )
-
-    def package(self, package_id: str | None = None, **manifest: Any) -> ReturnPackage:
-        changes = tuple(
-            RowChange(**{**change.__dict__, "source": f"回传包 第{position + 2}行"})
-            for position, change in enumerate(self.changes.values())
-        )
-        fields: dict[str, Any] = {
-            "package_id": package_id or str(uuid_module.uuid4()),
-            "kind": "return",
-            "office_code": self.office_code,
-            "officer": self.officer,
-            "device": self.device,
-            "created_at": "2026-12-06T18:00:00",
-            "schema_version": SCHEMA_HEAD,
-            "row_count": len(changes),
-        } | manifest
-        return ReturnPackage(PackageManifest(**fields), changes)
+def make_sync_world(session: Session) -> SyncWorld:
+    world = make_world(session)
+    actor = world.actor
+    noodle = session.exec(select(Business).where(Business.uuid == world.noodle_uuid)).one()
+    update_business(session=session, actor=actor, business_uuid=world.noodle_uuid, base_version=noodle.version,
+                    changes={"id_number": ID_NUMBER, "uscc": "92330302MA23MA1H69", "capital": 300000,
+                             "employees": 4, "tags": "夜市 =老字号"})
+    assert noodle.id is not None
+    session.add(License(office_id=actor.office_id, business_id=noodle.id, kind="食品经营许可证", number="JY13303020012345",
+                        issued_on=date(2022, 3, 1), expires_on=date(2027, 2, 28), scope="热食类食品制售"))
+    session.add(YearFigures(office_id=actor.office_id, business_id=noodle.id, year=2025, revenue=1_200_000,
+                            tax_paid=3_200, employees=4, insured_staff=2, source="手工录入"))
+    session.add(ClassificationResult(
+        office_id=actor.office_id, business_id=noodle.id, tier="growth", size_class="micro", rule_version="2026.1",
+        inputs='{"revenue": 1200000}', explanation="营业收入 120 万元", computed_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC),
+        override_tier="development", override_reason="带动就业", override_by="张伟",
+        override_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+    ))
+    appeal = open_appeal(session, actor=actor, data={
+        "business_uuid": world.noodle_uuid, "channel": "电话", "category": "融资需求", "description": "想申请贷款",
+        "received_on": date.today() - timedelta(days=3), "officer_id": world.officer_id,
+    })
+    visit = record_visit(session, actor=actor, business_uuid=world.tea_uuid, data={
+        "visited_on": date.today() - timedelta(days=10), "officer_id": world.officer_id, "officers_present": "张伟",
+        "purpose": "日常走访", "finding": "正常经营", "notes": "证照齐全",
+        "follow_ups": [{"action": "复查消防通道", "due_on": date.today() + timedelta(days=20)}],
+    })
+    support = record_support(session, actor=actor, business_uuid=world.noodle_uuid, data={
+        "kind": "信用贷款", "given_on": date.today() - timedelta(days=30), "officer_id": world.officer_id,
+        "content": "对接农商行", "amount_yuan": 200000, "partner": "鹿城农商行",
+    })
+    # An old visit (over a year ago) stays at the office: only the last year travels.
+    record_visit(session, actor=actor, business_uuid=world.tea_uuid, data={
+        "visited_on": date.today() - timedelta(days=400), "officer_id": world.officer_id, "finding": "正常经营",
+    })
+    session.commit()
+    return SyncWorld(world, appeal.uuid, visit.uuid, support.uuid)  # type: ignore[union-attr]
 
 
-def business_values(engine: Engine, business_uuid: str) -> dict[str, Any]:
-    with engine.connect() as connection:
-        row = connection.execute(text("SELECT * FROM business WHERE uuid = :u"), {"u": business_uuid}).mappings().one()
-        return dict(row)
-
-
-def rows_of(engine: Engine, sql: str, **params: Any) -> list[dict[str, Any]]:
-    with engine.connect() as connection:
-        return [dict(row) for row in connection.execute(text(sql), params).mappings()]
+def laptop_engine(sqlite_template: Path, folder: Path) -> Engine:
+    """A migrated, empty SQLite file: the laptop's database before its first field package."""
+    path = folder / "laptop.db"
+    shutil.copyfile(sqlite_template, path)
+    return make_engine(f"sqlite:///{path}")

@@ -9,7 +9,7 @@ import pytest
 from service_world import World, make_world
 from sqlalchemy import Engine
 from sqlmodel import Session
-from sync_world import Laptop, business_values, rows_of, snapshot
+from sync_laptops import Laptop, business_values, rows_of, snapshot
 from test_sync_scenario import table_dump
 
 from storage.audit import Actor

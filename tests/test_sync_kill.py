@@ -12,7 +12,7 @@ from pathlib import Path
 from service_world import make_world
 from sqlalchemy import Engine, text
 from sqlmodel import Session
-from sync_world import Laptop, rows_of, snapshot
+from sync_laptops import Laptop, rows_of, snapshot
 
 from workbench.domain.sync_json import package_to_json
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_world import make_world
 from sqlmodel import Session
-from sync_world import Laptop, business_values, rows_of, snapshot
+from sync_laptops import Laptop, business_values, rows_of, snapshot
 
 from storage.audit import Actor
 from storage.engine import make_engine

@@ -15,7 +15,7 @@ import pytest
 from service_world import World, make_world
 from sqlalchemy import Engine, text
 from sqlmodel import Session
-from sync_world import Laptop, business_values, rows_of, snapshot
+from sync_laptops import Laptop, business_values, rows_of, snapshot
 
 from storage.audit import Actor
 from storage.tables_service import Visit

@@ -10,7 +10,7 @@ import pytest
 from snapshot_world import frozen_clock, keys  # noqa: F401  (frozen_clock: a fixture)
 from sqlalchemy import Engine
 from sqlmodel import Session
-from sync_world import Laptop, business_values, rows_of, snapshot
+from sync_laptops import Laptop, business_values, rows_of, snapshot
 from test_tui_support import Office_, build_app, build_office, settle, to_list
 from textual.widgets import DataTable, Static
 

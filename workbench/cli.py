@@ -15,11 +15,13 @@ from workbench import (
     cli_export,
     cli_figures,
     cli_import,
+    cli_inspect,
     cli_pools,
     cli_report,
     cli_report_merge,
     cli_service,
     cli_staff,
+    cli_sync,
     cli_sync_apply,
     locations,
 )
@@ -39,9 +41,6 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 # `workbench report …` (issue 18): monthly and issue (cli_report), merge (cli_report_merge) in one group.
 cli_report_merge.register(cli_report.report_app)
-# 外业同步 (issue 19). The office's `apply` is registered here; the field package's commands join the group.
-sync_app = typer.Typer(help="外业同步：外业包与回传包（Excel）", no_args_is_help=True)
-app.add_typer(sync_app, name="sync")
 
 DbOption = Annotated[
     str | None,
@@ -206,9 +205,10 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (
     cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
-):
+    cli_inspect, cli_sync,
+):  # fmt: skip
     _feature.register(app)
-cli_sync_apply.register(sync_app)
+cli_sync_apply.register(cli_sync.sync_app)  # `sync apply` (the office's side) beside out / in / back
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """`workbench sync apply 回传包.xlsx [--dry-run]` (issue 19): a laptop's return package applied at the office.
 
-The workbook is read by imports.sync_package.read_return_package (the package reader, written beside the
+The workbook is read by imports.sync_back.read_return_package (the package reader, written beside the
 field package writer); a package kept as JSON (workbench.domain.sync_json) is read here directly. The dry run
 lists what each row will do; the commit writes all of it or nothing.
 
@@ -84,7 +84,7 @@ def apply_command(
 
 
 def read_package(path: Path) -> ReturnPackage:
-    """The package in the file: JSON here, a workbook through the package reader (imports.sync_package)."""
+    """The package in the file: JSON here, a workbook through the package reader (imports.sync_back)."""
     if path.suffix.lower() == ".json":
         from workbench.domain.sync_json import package_from_json
 
@@ -93,7 +93,7 @@ def read_package(path: Path) -> ReturnPackage:
         except (ValueError, UnicodeDecodeError) as problem:
             _fail(str(problem))
     try:
-        from imports.sync_package import read_return_package  # type: ignore[import-not-found, unused-ignore]
+        from imports.sync_back import read_return_package
     except ImportError:
         _fail("本机的工作台还不能读取回传包工作簿，请升级工作台后再导入")
     try:

@@ -75,6 +75,19 @@ class PackageManifest:
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """A cell of a package edited by hand that cannot be read: the row's other cells still count."""
+
+    sheet: str
+    row: int  # the Excel row number
+    column: str  # the column's header
+    value: str
+    reason: str  # one Chinese sentence
+
+
+@dataclass(frozen=True)
 class ReturnPackage:
     manifest: PackageManifest
     changes: tuple[RowChange, ...]
+    # A field package edited by hand and brought back (imports.sync_hand): the cells it could not read.
+    problems: tuple[RowProblem, ...] = ()

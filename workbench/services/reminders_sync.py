@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from storage.audit import Actor
 from storage.tables import Business
-from storage.tables_sync import SyncConflict
+from storage.tables_sync_apply import SyncConflict
 
 if TYPE_CHECKING:
     from workbench.services.reminders import TodoItem

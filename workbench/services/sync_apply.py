@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from storage.audit import Actor, log_changes, stamp_values, utc_now
-from storage.tables_sync import SyncPackageApplied
+from storage.tables_sync_apply import SyncPackageApplied
 from workbench.domain.sync_model import ReturnPackage
 from workbench.services.sync_plan import PackageRefused, plan_package
 from workbench.services.sync_writer import PackageWriter

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from storage.audit import Actor
 from storage.tables import Business, Grid, Officer
 from storage.tables_service import Appeal, Visit
-from storage.tables_sync import SyncConflict
+from storage.tables_sync_apply import SyncConflict
 from workbench.domain.sync_model import REFERENCE_FIELDS, RowChange
 from workbench.services.sync_tables import MODELS, NATURAL_KEYS, columns_of
 

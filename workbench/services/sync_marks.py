@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from storage.tables_sync import SyncConflict
+from storage.tables_sync_apply import SyncConflict
 
 _CONFLICT: Any = SyncConflict.__table__  # type: ignore[attr-defined]
 CHUNK = 500

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from storage.audit import Actor
 from storage.schema import SCHEMA_HEAD
 from storage.tables import Office
-from storage.tables_sync import SyncPackageApplied
+from storage.tables_sync_apply import SyncPackageApplied
 from workbench.domain.sync_model import REFERENCE_FIELDS, PackageManifest, ReturnPackage, RowChange
 from workbench.services.errors import WorkbenchError
 from workbench.services.sync_lookups import OfficeRows, without_spaces
@@ -130,7 +130,10 @@ def check_manifest(session: Session, actor: Actor, package: ReturnPackage) -> No
             f"回传包由更新版本的工作台导出（数据结构 {manifest.schema_version}，本机 {SCHEMA_HEAD}），"
             "请先升级本机的工作台再导入"
         )
-    if manifest.row_count != len(package.changes):
+    # The manifest counts the changes sheet's rows: one per changed field (a change with none, a tombstone: one),
+    # or one per change where a writer keeps a change on one row.
+    sheet_rows = sum(max(1, len(change.values)) for change in package.changes)
+    if manifest.row_count not in (len(package.changes), sheet_rows):
         raise PackageRefused(
             f"回传包清单记有 {manifest.row_count} 条，实际读到 {len(package.changes)} 条，文件可能不完整或被改动过，"
             "请重新导出回传包"

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.search import search_fields
 from storage.tables import Business
-from storage.tables_sync import SyncConflict
+from storage.tables_sync_apply import SyncConflict
 from workbench.domain.business_fields import SEARCH_SOURCES
 from workbench.domain.sync_model import REFERENCE_FIELDS
 from workbench.services.errors import NotFound, SaveConflict, ValidationFailed

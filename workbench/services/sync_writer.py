@@ -16,7 +16,7 @@ from sqlmodel import Session
 from storage.audit import Actor, as_log_text, utc_now
 from storage.search import search_fields
 from storage.tables import ChangeLog, new_uuid
-from storage.tables_sync import SyncConflict
+from storage.tables_sync_apply import SyncConflict
 from workbench.domain.business_fields import SEARCH_SOURCES
 from workbench.domain.sync_model import REFERENCE_FIELDS
 from workbench.services.sync_lookups import CHUNK, OfficeRows, chunks
