@@ -216,4 +216,5 @@ from storage import (  # noqa: E402
     tables_report,  # noqa: F401
     tables_service,  # noqa: F401
     tables_sync,  # noqa: F401
+    tables_sync_apply,  # noqa: F401
 )

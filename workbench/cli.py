@@ -22,6 +22,7 @@ from workbench import (
     cli_service,
     cli_staff,
     cli_sync,
+    cli_sync_apply,
     locations,
 )
 from workbench.cli_chinese import use_chinese
@@ -207,6 +208,7 @@ for _feature in (
     cli_inspect, cli_sync,
 ):  # fmt: skip
     _feature.register(app)
+cli_sync_apply.register(cli_sync.sync_app)  # `sync apply` (the office's side) beside out / in / back
 
 
 def main() -> None:

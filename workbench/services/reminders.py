@@ -22,6 +22,7 @@ from storage.tables_service import Visit, VisitFollowUp
 from workbench.domain.labels import LicenseStatus
 from workbench.domain.working_days import estimated_note
 from workbench.services.appeal_lines import AppealFilters, appeal_lines
+from workbench.services.reminders_sync import sync_items
 from workbench.services.reminders_unassigned import unassigned_items
 from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings
 
@@ -39,6 +40,7 @@ KIND_LABELS: dict[str, str] = {
     "unassigned": "未分派",
     "rectify": "抽查整改",
     "publish": "抽查公示",
+    "sync_conflict": "回传冲突",
 }
 PER_KIND = 200  # beyond this a kind ends in one "另有 N 项" line: a to-do list is read, not scrolled
 SUSPENSION_LEAD = 5  # working days before a 歇业 period ends
@@ -93,6 +95,7 @@ def todo_list(
         *_annual_report(session, actor, officer_id, today, settings),
         *unassigned_items(session, actor, today),
         *_inspections(session, actor, officer_id, today, settings),
+        *sync_items(session, actor, today),
     ]
     return sorted(
         items, key=lambda item: (URGENCY_ORDER.index(item.urgency), item.due_on or today, item.kind)

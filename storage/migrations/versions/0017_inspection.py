@@ -3,7 +3,7 @@
 Self-contained: only new tables (storage/tables_inspection.py).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

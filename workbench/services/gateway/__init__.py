@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from workbench.services.gateway.license_desk import LicenseDesk
     from workbench.services.gateway.programme_desk import ProgrammeDesk
     from workbench.services.gateway.report_desk import ReportDesk
+    from workbench.services.gateway.sync_desk import SyncDesk
 
 __all__ = ["Gateway", "UnitOfWork"]
 
@@ -37,7 +38,8 @@ __all__ = ["Gateway", "UnitOfWork"]
 class Gateway:
     """register (list, detail, form), service (todo, support, visits, appeals), programmes (名特优新, 培育库,
     候选, 个转企), classification, figures (经营数据 by hand), licenses (许可证 by hand), staff, assignment (批量改派,
-    调离 hand-over), inspection (双随机: tasks, preview and confirm, verify, results)."""
+    调离 hand-over), inspection (双随机: tasks, preview and confirm, verify, results), sync (a return package's dry
+    run and commit, its conflicts and merge offers)."""
 
     def __init__(self, engine: Engine) -> None:
         self._work = UnitOfWork(engine)
@@ -86,3 +88,9 @@ class Gateway:
         from workbench.services.gateway.license_desk import LicenseDesk
 
         return LicenseDesk(self._work)
+
+    @cached_property
+    def sync(self) -> SyncDesk:
+        from workbench.services.gateway.sync_desk import SyncDesk
+
+        return SyncDesk(self._work)
