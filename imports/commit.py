@@ -100,7 +100,7 @@ def commit_import(
         bulk = _worth_bulk_load(connection, len(plan.inserts))
         with ExitStack() as stack:
             if bulk:
-                stack.enter_context(page_cache(connection))
+                stack.enter_context(_page_cache(connection))
                 stack.enter_context(search.bulk_load(connection))
                 stack.enter_context(writes.writer.loading())
                 stack.callback(report, total, total, "重建索引")
@@ -134,15 +134,14 @@ def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
 
 
 @contextmanager
-def page_cache(connection: Connection, kib: int = PAGE_CACHE_KIB) -> Iterator[None]:
+def _page_cache(connection: Connection) -> Iterator[None]:
     """SQLite: a page cache that holds the loaded rows while the secondary indexes are built from them
-    (with the default 2 MB each index build reads the table back from the file), or the pages of the
-    indexes a list's many scattered updates touch (imports.list_commit)."""
+    (with the default 2 MB each index build reads the table back from the file)."""
     if connection.dialect.name != "sqlite":
         yield
         return
     cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     try:
         yield
     finally:

@@ -19,7 +19,7 @@ from time import perf_counter
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from imports.commit import BATCH, import_transaction, page_cache, record_import
+from imports.commit import BATCH, import_transaction, record_import
 from imports.commit_writes import Writes
 from imports.errors import ImportCancelled, PlanNotCommittable
 from imports.figure_writes import write_figures
@@ -31,10 +31,6 @@ from workbench.domain.labels import ImportKind
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
 from workbench.services.classification_recompute import recompute
-
-# SQLite's page cache during the commit: the year, licence, change-log and classification indexes take
-# scattered inserts (random uuids) that the default 2 MB cache reads and writes again and again.
-LIST_CACHE_KIB = 256 * 1024
 
 
 @dataclass
@@ -90,7 +86,7 @@ def commit_list(
     if plan.kind is ImportKind.LICENSES and plan.accept_name_matches:
         plan.writes.accepted = True  # confirmed after the dry run too (the wizard's confirm step)
         left_out -= plan.counts[ListRowKind.NAME_MATCH]
-    with engine.connect() as connection, import_transaction(connection), page_cache(connection, LIST_CACHE_KIB):
+    with engine.connect() as connection, import_transaction(connection):
         writes = Writes(connection, actor, utc_now(), BATCH, report, stop)
         if plan.kind is ImportKind.FIGURES:
             written, touched = write_figures(writes, plan)
