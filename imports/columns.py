@@ -25,6 +25,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "address": ("经营场所", "住所", "营业场所", "地址", "住所（经营场所）", "经营地址", "住所/经营场所",
                 "注册地址", "经营场所/住所", "详细地址"),
     "registered_on": ("成立日期", "注册日期", "登记日期", "开业日期", "成立时间", "注册时间"),
+    # Dates of status changes (issue 18): when the list says when a business left, came or was last approved.
+    "deregistered_on": ("注销日期", "注销时间", "核准注销日期"),
+    "revoked_on": ("吊销日期", "吊销时间"),
+    "cancelled_on": ("撤销日期", "撤销时间", "撤销登记日期"),
+    "moved_out_on": ("迁出日期", "迁出时间"),
+    "moved_in_on": ("迁入日期", "迁入时间"),
+    "approved_on": ("核准日期", "核准时间", "最近核准日期", "最后核准日期", "变更日期"),
     "status": ("登记状态", "经营状态", "状态", "企业状态", "主体状态"),
     "industry_code": ("行业代码", "国民经济行业代码", "行业门类代码", "行业分类代码"),
     # A name, a code or both in one cell ("5223 水果、蔬菜零售"); checked against the code column.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from imports.list_plan import ListPlan
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
+    from workbench.domain.report_model import MonthlyReport
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
     from workbench.services.assignment import AssignmentRequest
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from workbench.services.listing import BusinessFilter
     from workbench.services.pools import MemberRow
     from workbench.services.support import SupportFilters
+    from workbench.services.visit_route import RouteStop
 
 Names = dict[str, dict[int, str]]
 
@@ -109,6 +112,12 @@ class FileGateway:
                 progress=progress,
             )  # fmt: skip
 
+    def export_route(self, actor: Actor, *, whose: str, day: date, stops: Sequence[RouteStop], path: str) -> Path:
+        from imports.route_export import export_route
+
+        with self._work.writing() as session:
+            return export_route(session=session, actor=actor, whose=whose, day=day, stops=list(stops), path=path).path
+
     def export_support(self, actor: Actor, filters: SupportFilters, *, description: str, path: str) -> Path:
         from imports.support_export import export_support
 
@@ -136,3 +145,10 @@ class FileGateway:
             return export_pool(
                 session=session, actor=actor, pool=pool, rows=rows, names=names, description=description, path=path
             )
+
+    def export_monthly_report(self, actor: Actor, report: MonthlyReport, path: str | Path) -> Path:
+        """The monthly report's workbook (issue 18), logged as an export; returns the file written."""
+        from imports.report_export import export_monthly_report
+
+        with self._work.writing() as session:
+            return export_monthly_report(session=session, actor=actor, report=report, path=path)

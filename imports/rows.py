@@ -29,6 +29,9 @@ from workbench.services.business_validation import validate_business
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     **dict.fromkeys(("uscc", "reg_no", "code", "id_number", "phone"), code_text),
     "registered_on": parse_date,
+    **dict.fromkeys(
+        ("deregistered_on", "revoked_on", "cancelled_on", "moved_out_on", "moved_in_on", "approved_on"), parse_date
+    ),
     "employees": parse_int,
     "status": parse_status,
 }

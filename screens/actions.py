@@ -32,6 +32,8 @@ SCOPE_TITLES: dict[str, str] = {
     "classify": "重新分型",
     "staff": "干部与网格",
     "settings": "设置",
+    "dashboard": "统计看板",
+    "drill": "统计看板 · 逐户明细",
     "help": "帮助",
 }
 
@@ -90,6 +92,8 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "ctrl+g", "pools", "培育库", "pools", show=False),
     KeyAction("app", "ctrl+y", "candidates", "候选名单（个转企 / 上规上限 / 名特优新）", "candidates", show=False),
     KeyAction("app", "ctrl+l", "size_calculator", "规模测算（大中小微）", "size", show=False),
+    KeyAction("app", "ctrl+j", "dashboard", "统计看板（月报指标、目标与图表）", "dashboard statistics", short="看板",
+              show=False),
     KeyAction("app", "ctrl+f", "reclassify", "重新分型与分布统计（先试算，确认后写入）", "classify", show=False),
     # priority: the list's search box has the focus, and Input binds ctrl+k to "delete to the end"
     KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
@@ -170,6 +174,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("visit", "escape", "back", "返回", "back"),
     KeyAction("visit", "f3", "open_business", "查看主体详情", "business", short="主体详情"),
     KeyAction("visit", "f6", "cycle_grid", "切换网格", "grid", short="网格"),
+    KeyAction("visit", "ctrl+e", "export", "导出路线到 Excel（可打印）", "export print", priority=True, short="导出"),
     # import wizard (issue 3): one scope for all five steps; keys a step has no use for are hidden there
     KeyAction("import", "escape", "back", "上一步（正在读取、试导入或导入时：取消）", "back", short="上一步"),
     KeyAction("import", "f8", "next", "下一步（试导入、确认导入）", "next", short="下一步"),
@@ -201,6 +206,21 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("pools", "o", "leave", "移出培育库（写明原因）", "leave pool", short="出库"),
     KeyAction("pools", "ctrl+e", "export", "导出 Excel", "export", priority=True, short="导出"),
     KeyAction("pools", "f5", "refresh", "刷新", "refresh", show=False),
+    KeyAction("dashboard", "escape", "back", "返回", "back"),
+    # priority: the table would take PageUp / PageDown to scroll; ↑↓ still move through its lines
+    KeyAction("dashboard", "pageup", "previous_month", "上一个月", "previous month", short="上月", priority=True),
+    KeyAction("dashboard", "pagedown", "next_month", "下一个月", "next month", short="下月", priority=True),
+    KeyAction("dashboard", "f6", "cycle_grid", "按网格看（依次切换，回到全所）", "grid", short="网格"),
+    KeyAction("dashboard", "f7", "cycle_officer", "按包联干部看（依次切换，回到全所）", "officer", short="干部"),
+    KeyAction("dashboard", "enter", "", "查看选中指标背后的逐户明细", bound=False),
+    *(
+        KeyAction("dashboard", str(number), f"chart({number})", f"看第 {number} 张图（80 列时一次显示一张）",
+                  f"chart {number}", show=False)
+        for number in range(1, 5)
+    ),
+    KeyAction("dashboard", "f5", "refresh", "重新统计", "refresh", show=False),
+    KeyAction("drill", "escape", "back", "返回统计看板", "back"),
+    KeyAction("drill", "enter", "", "在市场主体列表中找到选中的户", bound=False),
     KeyAction("candidates", "escape", "back", "返回", "back"),
     KeyAction("candidates", "a", "add_to_pool", "加入培育库（确认入库理由）", "add to pool", short="入库"),
     KeyAction("candidates", "f6", "cycle_list", "切换候选名单", "switch list", short="切换"),

@@ -291,6 +291,13 @@ class WorkbenchApp(OrderedKeysApp):
     def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
         self.reference = message.reference
 
+    def action_dashboard(self) -> None:
+        """Ctrl+J (统计 tǒngjì): 统计看板."""
+        from screens.dashboard_screen import DashboardScreen
+
+        if self.officer is not None and not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
     def action_candidates(self) -> None:
         from screens.candidates_screen import CandidatesScreen
 

@@ -194,6 +194,13 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if self.workbench.office is not None:
             open_reassign(self, self._current_filter())
 
+    def show_search(self, text: str) -> None:
+        """Open on a search (a business named in the 统计看板's 明细): typed into the search box, as a person would."""
+        search = self.query_one("#search", Input)
+        search.value = text
+        search.cursor_position = len(text)
+        self._table.focus()
+
     def show_filtered(self, **wanted: object) -> None:
         """Open on a filter (the to-do's count lines): the search cleared, the filter row set as named."""
         self.query_one("#search", Input).value = ""

@@ -1,5 +1,6 @@
 """今日走访路线: the day's stops (follow-ups due, 歇业 periods ended), grouped by street or community in natural
-address order; Enter records the visit, F3 opens the business, F6 narrows to one grid.
+address order; Enter records the visit, F3 opens the business, F6 narrows to one grid, Ctrl+E saves the route as
+a workbook to print and take along (imports.route_export).
 
 Everything is read from the local database: the screen works the same on a laptop with no network.
 `workbench route` prints the same route (to paper, or to a file).
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import groupby
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,6 +24,7 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells
+from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
@@ -165,5 +169,40 @@ class RouteScreen(WorkbenchScreen[None]):
         self.grid_index = (self.grid_index + 1) % len(self.grid_choices)
         self._query()
 
+    def action_export(self) -> None:
+        officer = self.workbench.officer
+        whose = officer.name if officer else "全所"
+        grid = self.grid_choices[self.grid_index]
+        day = self.workbench.today()
+        default = Path.home() / f"走访路线-{whose}-{day.isoformat()}.xlsx"
+
+        count = len(self.stops)
+
+        def exported(result: Any) -> None:
+            if result:
+                what = f"走访路线（{count} 户）" if count else "走访路线（今天没有要上门的，文件只有表头）"
+                self.notify(f"已导出{what}到 {result}：A4 横向，可直接打印", timeout=8)
+
+        context = f"{whose}，{day.isoformat()}，网格：{grid.name if grid else '全部'}，共 {len(self.stops)} 户"
+        self.app.push_screen(RouteExportDialog(context, whose, day, list(self.stops), str(default)), exported)
+
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+class RouteExportDialog(ServiceDialog):
+    """Where to save the route shown; dismisses with the path written."""
+
+    TITLE_TEXT = "导出走访路线"
+
+    def __init__(self, context: str, whose: str, day: date, stops: list[RouteStop], default_path: str) -> None:
+        super().__init__(context, (DialogField("path", "保存到", default=default_path),))
+        self.whose = whose
+        self.day = day
+        self.stops = stops
+
+    def write(self, actor: Actor, values: DialogValues) -> Any:
+        path = self.workbench.files.export_route(
+            actor, whose=self.whose, day=self.day, stops=self.stops, path=str(values["path"])
+        )
+        return str(path)

@@ -69,3 +69,32 @@ wb_ensure_postgres() {
         && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
         || { wb_log "error: apt-get install postgresql failed"; return 1; }
 }
+
+wb_have_office() {
+    command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1
+}
+
+# The monthly report test (tests/test_report_libreoffice.py) opens the workbook in LibreOffice Calc and reads
+# the PDF it prints: Calc without the GUI, poppler-utils (pdftotext, pdfinfo) and a CJK font so the Chinese
+# prints as text, not boxes (Debian: libreoffice-calc-nogui, poppler-utils, fonts-noto-cjk).
+wb_ensure_office() {
+    wb_have_office && return 0
+    local sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo=(sudo -n)
+        else
+            wb_log "warning: LibreOffice / poppler-utils missing and not root: the LibreOffice test will skip"
+            return 0
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        wb_log "warning: LibreOffice / poppler-utils missing and no apt-get: install them by hand"
+        return 0
+    fi
+    wb_log "installing LibreOffice Calc and poppler-utils (apt-get) ..."
+    "${sudo[@]}" apt-get update -qq \
+        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null \
+        || { wb_log "error: apt-get install libreoffice-calc-nogui poppler-utils failed"; return 1; }
+}

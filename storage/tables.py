@@ -75,6 +75,13 @@ class Business(Travelling, table=True):
         Index("ix_business_officer_address", "officer_id", "address"),  # today's route, in walking order
         Index("ix_business_reg_no", "reg_no"),
         Index("ix_business_phone", "phone"),
+        # The monthly report's 迁入 and 首贷户 lists (issue 18): the month's few rows, not a scan of the register.
+        # Partial (only the rows with the date), so no planner takes them for "moved_in_on IS NULL" (every
+        # business registered here) in place of the 成立日期 index.
+        Index("ix_business_office_moved_in", "office_id", "moved_in_on",
+              sqlite_where=text("moved_in_on IS NOT NULL"), postgresql_where=text("moved_in_on IS NOT NULL")),
+        Index("ix_business_office_first_loan", "office_id", "first_loan_on",
+              sqlite_where=text("first_loan_on IS NOT NULL"), postgresql_where=text("first_loan_on IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -107,6 +114,13 @@ class Business(Travelling, table=True):
     # 首贷户 (issue 6, migration 0006): set by a support record of type 融资/首贷; the bank is its source.
     first_loan_on: date | None = Field(default=None)
     first_loan_bank: str | None = Field(default=None, max_length=100)
+    # Dates of status changes (issue 18, migration 0014): from registration lists or set with the status.
+    deregistered_on: date | None = Field(default=None, description="注销日期")
+    revoked_on: date | None = Field(default=None, description="吊销日期")
+    cancelled_on: date | None = Field(default=None, description="撤销日期")
+    moved_out_on: date | None = Field(default=None, description="迁出日期")
+    moved_in_on: date | None = Field(default=None, description="迁入日期")
+    approved_on: date | None = Field(default=None, description="核准日期: the last registration approved")
     name_pinyin: str = Field(default="", max_length=600, description="search only: full pinyin and initials")
     search_chars: str = Field(default="", max_length=2000, description="search only: one token per character")
 
@@ -198,5 +212,6 @@ from storage import (  # noqa: E402
     tables_classification,  # noqa: F401
     tables_distinctions,  # noqa: F401
     tables_imports,  # noqa: F401
+    tables_report,  # noqa: F401
     tables_service,  # noqa: F401
 )

@@ -506,3 +506,25 @@ def test_closing_a_side_index_mid_build_stops_it_and_removes_its_files(
         assert not list(tmp_path.glob(".workbench-search-*"))
     finally:
         engine.dispose()
+
+
+def test_three_years_of_conversions_and_dated_exits(built: Engine) -> None:
+    """The monthly report's history (issue 18): exits carry their dates, and 个转企 of both methods happened in
+    the last three years, a 注销+设立 household closing on the day its enterprise was set up."""
+    undated = _rows(built, "SELECT count(*) FROM business WHERE status = 'deregistered' AND deregistered_on IS NULL")
+    assert undated[0][0] == 0
+    wrong = _rows(built, "SELECT count(*) FROM business WHERE deregistered_on < registered_on"
+                         " OR moved_out_on < registered_on OR revoked_on < registered_on")
+    assert wrong[0][0] == 0
+    conversions = _rows(built, "SELECT c.method, c.converted_on, c.old_uscc, c.new_uscc, n.kind, n.registered_on,"
+                               " o.status, o.deregistered_on FROM conversion c JOIN business n ON n.id = c.business_id"
+                               " LEFT JOIN business o ON o.id = c.old_business_id")
+    methods = {row[0] for row in conversions}
+    assert methods == {"direct_change", "deregister_and_establish"}
+    for method, on, old_uscc, new_uscc, kind, registered_on, old_status, old_closed in conversions:
+        on = date.fromisoformat(str(on))
+        assert kind == "enterprise" and TODAY - timedelta(days=3 * 365) <= on < TODAY
+        if method == "direct_change":
+            assert old_uscc == new_uscc and old_status is None
+        else:
+            assert (old_status, str(old_closed), str(registered_on)) == ("deregistered", str(on), str(on))

@@ -187,7 +187,7 @@ def test_appeals_are_listed_most_urgent_first(office_db: str) -> None:
     assert [line["business_name"] for line in as_json] == ["阿香奶茶店"]
 
 
-def test_the_route_prints_whats_due_by_street_for_one_officer(office_db: str) -> None:
+def test_the_route_prints_whats_due_by_street_for_one_officer(office_db: str, tmp_path: Path) -> None:
     from workbench.services.visits import record_visit
 
     engine = make_engine(office_db)
@@ -218,3 +218,30 @@ def test_the_route_prints_whats_due_by_street_for_one_officer(office_db: str) ->
     ]
     nobody = runner.invoke(app, ["--db", office_db, "route", "--officer", "单丽", "--day", "2026-11-23"])
     assert nobody.output.splitlines()[1] == "这一天没有到期的走访跟进或歇业届满核实。"
+    folder = tmp_path / "路线"
+    folder.mkdir()
+    saved = runner.invoke(
+        app, ["--db", office_db, "route", "--officer", "张伟", "--day", "2026-11-23", "-o", str(folder)]
+    )
+    assert saved.exit_code == 0, saved.output
+    written = folder / "走访路线-张伟-2026-11-23.xlsx"
+    assert saved.output.strip() == f"今日走访路线（张伟，2026-11-23）：共 2 户，已写到：{written}"
+    book = load_workbook(written)
+    sheet = book["走访路线"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "街道/社区", "名称", "门牌地址", "经营者", "联系电话", "事由", "上次走访", "走访情况", "签字")
+    assert [row[:4] for row in rows[1:]] == [(1, "丰门路", "丰门路小店", "丰门路10号"), (2, "丰门路", "丰门路大店", "丰门路102号")]
+    assert [row[6] for row in rows[1:]] == ["跟进：复查（期限 2026-11-23）", "跟进：复查（期限 2026-11-20）"]
+    assert rows[1][7].date() == date(2026, 11, 2)  # a date cell, not text
+    # Ready to print: A4 landscape, one page wide, the header row on every page, the title in the margin.
+    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
+    # fitToWidth is left out of the file when it is 1 (the format's default); fitToHeight 0 = as many as needed
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert "今日走访路线（张伟，2026-11-23）：共 2 户" in sheet.oddHeader.center.text
+    engine = make_engine(office_db)
+    with Session(engine) as session:
+        logged = session.exec(select(ChangeLog).where(ChangeLog.entity == "export")).all()
+    engine.dispose()
+    assert any("今日走访路线（张伟" in (row.new or "") for row in logged)

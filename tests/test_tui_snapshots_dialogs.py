@@ -85,6 +85,7 @@ def test_dialog_80x24(app: WorkbenchApp, snap_compare: Any, pressed: tuple[str, 
         pytest.param(("f7", "ctrl+e"), id="support_list"),
         pytest.param(("ctrl+y", "ctrl+e"), id="candidates"),
         pytest.param(("ctrl+g", "ctrl+e"), id="pool"),
+        pytest.param(("f6", "ctrl+e"), id="route"),
     ],
 )
 def test_export_dialog_80x24(app: WorkbenchApp, snap_compare: Any, pressed: tuple[str, ...]) -> None:

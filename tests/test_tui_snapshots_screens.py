@@ -87,3 +87,13 @@ def test_detail_timeline_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
 
 def test_detail_classification_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=keys(*"张记", "enter", "5"))
+
+
+def test_dashboard_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
+    """统计看板 on last month (May 2025): the indicators against their targets, and 新设与注销 over 24 months."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+j", "pageup"))
+
+
+def test_dashboard_wide_120x36(app: WorkbenchApp, snap_compare: Any) -> None:
+    """A larger terminal shows all four charts beside the indicators."""
+    assert snap_compare(app, terminal_size=(120, 36), run_before=keys("ctrl+j", "pageup"))

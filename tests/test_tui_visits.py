@@ -132,3 +132,36 @@ async def test_todays_route_is_whats_due_grouped_by_street_and_a_visit_from_it(
         assert isinstance(app.screen, RouteScreen)
     with Session(sqlite_engine) as session:
         assert session.exec(select(Visit.finding).where(Visit.visited_on == date(2025, 6, 1))).one() == "已停业"
+
+
+async def test_the_route_is_saved_for_printing_with_ctrl_e(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """The route on screen (李强, one door due) goes to a workbook in one burst of keys: F6, Ctrl+E, the path,
+    Ctrl+S; the notice says where it went and that it prints."""
+    from openpyxl import load_workbook
+
+    from storage.audit import Actor
+    from workbench.services.visits import record_visit
+
+    with Session(sqlite_engine) as session:
+        actor = Actor("李强", "测试终端", office.office_id, office.officer_ids["李强"])
+        record_visit(session, actor=actor, business_uuid=office.business_uuids["温州市瓯江贸易有限公司"], data={
+            "visited_on": "2025-05-20", "finding": "正常经营", "follow_ups": [{"action": "复查台账", "due_on": "2025-06-01"}],
+        })  # fmt: skip
+        session.commit()
+    target = tmp_path / "路线.xlsx"
+    app = build_app(sqlite_engine, tmp_path, remember="李强")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert isinstance(app.screen, RouteScreen)
+        await pilot.press("ctrl+e", "ctrl+u", *str(target), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RouteScreen)
+        assert any(f"已导出走访路线（1 户）到 {target}" in str(note.message) for note in app._notifications)
+    rows = list(load_workbook(target)["走访路线"].iter_rows(values_only=True))
+    assert rows[1][:7] == (
+        1, "江滨路", "温州市瓯江贸易有限公司", "江滨路 88 号", "林志远", "0577-88881234", "跟进：复查台账（期限 2025-06-01）"
+    )
+    assert len(rows) == 2

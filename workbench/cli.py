@@ -16,6 +16,8 @@ from workbench import (
     cli_figures,
     cli_import,
     cli_pools,
+    cli_report,
+    cli_report_merge,
     cli_service,
     cli_staff,
     locations,
@@ -34,6 +36,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(db_app, name="db")
+# `workbench report …` (issue 18): monthly and issue (cli_report), merge (cli_report_merge) in one group.
+cli_report_merge.register(cli_report.report_app)
 
 DbOption = Annotated[
     str | None,
@@ -196,7 +200,9 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 
 
 # Feature commands live in their own modules; each adds its commands here.
-for _feature in (cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign):
+for _feature in (
+    cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
+):
     _feature.register(app)
 
 

@@ -22,8 +22,12 @@ def route_command(
     ] = None,
     office: Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")] = None,
     on: Annotated[str | None, typer.Option("--day", help="哪一天的路线，如 2026-11-23（默认今天）")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="存成 Excel（A4 横向、可直接打印）或 .csv；给文件夹则用默认文件名"),
+    ] = None,
 ) -> None:
-    """今日走访路线：到期的走访跟进和歇业届满核实，按街道/社区分组、门牌顺序排列；可打印（如 | lp）或存成文件。"""
+    """今日走访路线：到期的走访跟进和歇业届满核实，按街道/社区分组、门牌顺序排列；可打印（如 | lp）或用 -o 存成 Excel。"""
     from sqlmodel import Session
 
     from storage.audit import Actor
@@ -31,7 +35,7 @@ def route_command(
     from workbench.cli_service import _officer, pick_office
     from workbench.domain.values import parse_date
     from workbench.services.errors import WorkbenchError
-    from workbench.services.visit_route import day_route
+    from workbench.services.visit_route import day_route, route_title
 
     try:
         day = parse_date(on) or date.today()
@@ -49,6 +53,14 @@ def route_command(
                 raise typer.Exit(1)
             actor = Actor(who=chosen.name, device=locations.device_name(), office_id=chosen_office.id)
             stops = day_route(session, actor=actor, day=day, officer_id=chosen.id)
+            if output is not None:
+                from imports.route_export import export_route
+
+                written = export_route(
+                    session=session, actor=actor, whose=chosen.name, day=day, stops=stops, path=output
+                )
+                say(f"{route_title(chosen.name, day, stops)}，已写到：{written.path}")
+                return
     except WorkbenchError as error:
         say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
@@ -60,7 +72,9 @@ def route_command(
 
 def render_route(whose: str, day: date, stops: list[RouteStop]) -> list[str]:
     """A heading, then each street with its doors in order: name, door, operator and phone, what is due."""
-    lines = [f"今日走访路线（{whose}，{day}）：共 {len(stops)} 户"]
+    from workbench.services.visit_route import route_title
+
+    lines = [route_title(whose, day, stops)]
     if not stops:
         return [*lines, "这一天没有到期的走访跟进或歇业届满核实。"]
     number = 0

@@ -64,6 +64,15 @@ BUSINESS_ROW: tuple[FieldSpec, ...] = (
     # Not on the form: set with the industry code, by a support record, or derived for search.
     FieldSpec("industry_code_version", "行业代码版本", default="2017", max_length=4, imported=True),
     FieldSpec("first_loan_on", "首贷日期", kind="date", editable=False),
+    # The dates of status changes (issue 18, migration 0014): read from registration lists, and set by the
+    # register service when a person changes the status (STATUS_DATE_FIELDS). The monthly report counts exits
+    # and moves by them. Not on the form (it is full at 80x24); the detail's history shows the change.
+    FieldSpec("deregistered_on", "注销日期", kind="date", imported=True),
+    FieldSpec("revoked_on", "吊销日期", kind="date", imported=True),
+    FieldSpec("cancelled_on", "撤销日期", kind="date", imported=True),
+    FieldSpec("moved_out_on", "迁出日期", kind="date", imported=True),
+    FieldSpec("moved_in_on", "迁入日期", kind="date", imported=True),
+    FieldSpec("approved_on", "核准日期", kind="date", imported=True),
     FieldSpec("first_loan_bank", "首贷银行", max_length=100, editable=False),
     FieldSpec("name_pinyin", "名称拼音", default="", max_length=600, editable=False, travels=False),
     FieldSpec("search_chars", "检索字", default="", max_length=2000, editable=False, travels=False),
@@ -88,7 +97,17 @@ PERSONAL_FIELDS = frozenset(spec.name for spec in BUSINESS_ROW if spec.personal)
 MAX_LENGTHS: dict[str, int] = {
     spec.name: spec.max_length for spec in BUSINESS_ROW if spec.max_length is not None
 }
-SEARCH_SOURCES = ("name", "operator", "address")  # what storage.search.search_fields derives from
+SEARCH_SOURCES = ("name", "operator", "address")
+# The status a person sets -> the date column that records when (the register service fills it with the
+# date given, else today). 吊销后注销 is a 注销: its day is the 注销日期. 存续 and 其他 have no date of their own;
+# 迁入 is no status (a business that moved in is 存续), so moved_in_on comes only from a list or the sync.
+STATUS_DATE_FIELDS: dict[str, str] = {
+    BusinessStatus.DEREGISTERED: "deregistered_on",
+    BusinessStatus.REVOKED_DEREGISTERED: "deregistered_on",
+    BusinessStatus.REVOKED: "revoked_on",
+    BusinessStatus.CANCELLED: "cancelled_on",
+    BusinessStatus.MOVED_OUT: "moved_out_on",
+}  # what storage.search.search_fields derives from
 
 EXTRA_LABELS: dict[str, str] = {
     "": "（整条记录）",

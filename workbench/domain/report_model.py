@@ -54,6 +54,10 @@ class SummaryLine:
     missing_reason: str = ""  # why value is None (暂无数据)
     definition_code: str = ""  # the Definition that explains it ("" for a plain count)
     additive: bool = True  # the merge may add it across offices (counts); False: recompute (rates)
+    # A rate's counts (活跃户数 / 应计户数): the county merge adds them up across offices and divides again.
+    # Left None, a non-additive line stays per office in the merge (its total says so).
+    numerator: Number | None = None
+    denominator: Number | None = None
 
 
 @dataclass(frozen=True)

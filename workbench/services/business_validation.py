@@ -238,6 +238,9 @@ _CLEANERS: dict[str, Any] = {
     "suspended_from": _date,
     "suspended_until": _date,
     "abnormal_since": _date,
+    **dict.fromkeys(
+        ("deregistered_on", "revoked_on", "cancelled_on", "moved_out_on", "moved_in_on", "approved_on"), _date
+    ),
     "employees": _int,
     "capital": _money,
     "status": _choice(STATUS_LABELS, normalise_status, "登记状态"),

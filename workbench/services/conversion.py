@@ -90,7 +90,7 @@ def convert_by_new_establishment(
         actor=actor,
         business_uuid=old_business_uuid,
         base_version=old_base_version,
-        changes={"status": BusinessStatus.DEREGISTERED},
+        changes={"status": BusinessStatus.DEREGISTERED, "deregistered_on": converted_on},
     )
     assert old.id is not None and new.id is not None
     conversion = _record(

@@ -33,6 +33,7 @@ from workbench.domain.labels import BusinessStatus, kind_label
 from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENSE_COLUMNS, YEAR_COLUMNS
+from workbench.services.demo_history import build_conversion_demo
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
 from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
@@ -156,6 +157,7 @@ def build_demo(
             connection, office_id=territory.office_id, first_business_id=first_id, size=size, seed=seed,
             today=today, stamp=stamp,
         )
+        build_conversion_demo(connection, office_id=territory.office_id, seed=seed, today=today, stamp=stamp)
         report(size, size, "更新统计信息")
         writer.finish(["office", "grid", "officer", "business"])
         report(size, size, "提交")

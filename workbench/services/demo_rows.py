@@ -19,7 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 from workbench.domain import reference
-from workbench.domain.business_fields import BUSINESS_ROW, row_class
+from workbench.domain.business_fields import BUSINESS_ROW, STATUS_DATE_FIELDS, row_class
 from workbench.domain.labels import BusinessKind, BusinessStatus
 from workbench.services.bulk_write import Values
 from workbench.services.demo_codes import NEW_CODES_FROM, CodeMaker, PersonCodes
@@ -68,6 +68,7 @@ _UUID_SET = (4 << 76) | (0x8000 << 48)
 
 # Every column of a demo business: the key, the travelling stamp and the business row's declaration
 # (workbench.domain.business_fields), so a field added there is one the demo must give (or the build fails).
+_STATUS_DATE_COLUMNS = ("deregistered_on", "revoked_on", "cancelled_on", "moved_out_on", "moved_in_on", "approved_on")
 _KEY_AND_STAMP = ("id", "uuid", "version", "updated_at", "updated_by", "device", "office_id")
 BUSINESS_COLUMNS: tuple[str, ...] = (*_KEY_AND_STAMP, *(spec.name for spec in BUSINESS_ROW))
 # A demo business, made by name. The chunks cross processes as marshal bytes, which take plain tuples and
@@ -272,12 +273,25 @@ class BusinessMaker:
             tags="",
             first_loan_on=None,
             first_loan_bank=None,
+            **self._status_dates(business_id, status, registered, days),
             name_pinyin=searched["name_pinyin"],
             search_chars=searched["search_chars"],
         )
         year_rows = [(self.uuid(), *figure) for figure in figures]
         licenses = self.figures.licenses(trade, registered, t.registrar, business_id) if active else []
         return row, year_rows, [(self.uuid(), *license) for license in licenses]
+
+    def _status_dates(self, business_id: int, status: str, registered: int, days: Any) -> dict[str, Any]:
+        """The date columns of a business that left: a day between its registration and today, spread by its
+        id (no draw from the generator, so every other column of a seed stays as it was); 核准日期 is that day."""
+        dates: dict[str, Any] = dict.fromkeys(_STATUS_DATE_COLUMNS)
+        field = STATUS_DATE_FIELDS.get(status)
+        if field is not None:
+            span = max(1, self.today - registered)
+            day = days[registered + 1 + (business_id * 2_654_435_761) % span] if span > 1 else days[registered]
+            dates[field] = day
+            dates["approved_on"] = day
+        return dates
 
     def _codes(
         self, business_id: int, kind: str, registered: int, status: str

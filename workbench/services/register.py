@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -9,7 +10,7 @@ from sqlmodel import Session, col, select
 from storage.audit import Actor, VersionConflict, guarded_update, log_changes, stamp_values, utc_now
 from storage.search import search_fields
 from storage.tables import Business, Grid, Officer
-from workbench.domain.business_fields import EDITABLE_FIELDS, SEARCH_SOURCES
+from workbench.domain.business_fields import EDITABLE_FIELDS, SEARCH_SOURCES, STATUS_DATE_FIELDS
 from workbench.services.business_validation import validate_business
 from workbench.services.errors import (
     DuplicateCode,
@@ -57,6 +58,7 @@ def update_business(
     """Apply the changed fields if nobody saved since base_version; otherwise raise SaveConflict."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
     clean = _validated({field: value for field, value in changes.items() if field in EDITABLE_FIELDS})
+    _date_the_status_change(business, clean)
     diff = {
         field: (getattr(business, field), value)
         for field, value in clean.items()
@@ -81,6 +83,16 @@ def update_business(
     log_changes(session, actor, "business", business.uuid, "update", diff, at)
     session.expire(business)
     return business
+
+
+def _date_the_status_change(business: Business, clean: dict[str, Any]) -> None:
+    """A new 注销 / 吊销 / 撤销 / 迁出 status carries its day in its date column (STATUS_DATE_FIELDS): the date
+    the person gave with it, else today. Saved with the status, in the same row version and change log, so
+    the monthly report counts the exit in the month it happened."""
+    status = clean.get("status")
+    field = STATUS_DATE_FIELDS.get(status) if status is not None and status != business.status else None
+    if field is not None and clean.get(field) is None:
+        clean[field] = date.today()
 
 
 def delete_business(*, session: Session, actor: Actor, business_uuid: str, base_version: int) -> None:

@@ -26,6 +26,7 @@ from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings,
 if TYPE_CHECKING:
     from workbench.domain.address_grids import AddressGridTable
     from workbench.domain.candidates import CandidateRules
+    from workbench.domain.report_definitions import ReportTargets
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
 
@@ -106,6 +107,7 @@ class OfficeSettings:
         self._keymap: KeymapFile | None = None
         self._classification: LoadedRules[TierRules] | None = None
         self._candidates: LoadedRules[CandidateRules] | None = None
+        self._report_targets: ReportTargets | None = None
 
     @classmethod
     def of_this_user(cls, *, report: Report | None = None) -> OfficeSettings:
@@ -157,6 +159,21 @@ class OfficeSettings:
             return self._keymap
 
     @property
+    def report_targets(self) -> ReportTargets:
+        """report.toml: the monthly report's targets; a broken file is named and the defaults kept."""
+        from workbench.domain.report_definitions import DEFAULT_TARGETS
+        from workbench.services.report_settings import load_report_targets
+
+        with self._lock:
+            if self._report_targets is None:
+                try:
+                    self._report_targets = load_report_targets(self.folder)
+                except ValueError as problem:
+                    self._report_targets = DEFAULT_TARGETS
+                    self.report(f"{problem}（已按默认目标值办理）", 12)
+            return self._report_targets
+
+    @property
     def classification(self) -> LoadedRules[TierRules]:
         """classification.toml (shipped + the office's override)."""
         with self._lock:
@@ -188,6 +205,7 @@ class OfficeSettings:
         with self._lock:
             self._service = None
             self._keymap = None
+            self._report_targets = None
             had_classification, had_candidates = self._classification, self._candidates
         self.load_at_start()
         with self._lock:

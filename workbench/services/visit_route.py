@@ -123,3 +123,8 @@ def _suspensions_ended(
     if officer_id is not None:
         query = query.where(col(Business.officer_id) == officer_id)
     return [(business_id, until) for business_id, until in session.exec(query) if business_id and until]
+
+
+def route_title(whose: str, day: date, stops: list[RouteStop]) -> str:
+    """「今日走访路线（张伟，2026-11-23）：共 2 户」: the printed heading and the exported workbook's page title."""
+    return f"今日走访路线（{whose}，{day.isoformat()}）：共 {len(stops)} 户"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from workbench.services.gateway.figures_desk import FiguresDesk
     from workbench.services.gateway.license_desk import LicenseDesk
     from workbench.services.gateway.programme_desk import ProgrammeDesk
+    from workbench.services.gateway.report_desk import ReportDesk
 
 __all__ = ["Gateway", "UnitOfWork"]
 
@@ -42,6 +43,12 @@ class Gateway:
         self.register = RegisterDesk(self._work)
         self.service = ServiceDesk(self._work)
         self.staff = StaffDesk(self._work)
+
+    @cached_property
+    def report(self) -> ReportDesk:
+        from workbench.services.gateway.report_desk import ReportDesk
+
+        return ReportDesk(self._work)
 
     @cached_property
     def programmes(self) -> ProgrammeDesk:
