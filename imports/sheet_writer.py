@@ -32,8 +32,8 @@ from xlsxwriter.exceptions import FileCreateError
 from imports.export_cells import FORMULA_STARTS, column_width, needs_guard, shown_width
 
 Kind = Literal["text", "code", "date", "money", "count", "value"]
-_GUARD_STARTS = frozenset(FORMULA_STARTS)  # one character each
-_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+GUARD_STARTS = frozenset(FORMULA_STARTS)  # one character each
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 CSV_GUARD = "'"
 
 
@@ -201,7 +201,7 @@ class XlsxSheet:
             text = cell_text(value if isinstance(value, str) else str(value))
             if not text:
                 return
-            guarded = text[0] in _GUARD_STARTS
+            guarded = text[0] in GUARD_STARTS
             if style is not None:
                 chosen = style.guarded if guarded else style.plain
             elif kind == "code":
@@ -213,7 +213,7 @@ class XlsxSheet:
             # A character takes at most two cells: most values cannot beat the widest, so skip measuring.
             width = 0 if 2 * len(text) <= widest else shown_width("text", text)
         elif kind == "date":
-            number = value.toordinal() - _EXCEL_EPOCH
+            number = value.toordinal() - EXCEL_EPOCH
             if isinstance(value, datetime):
                 number += (value - value.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() / 86400
             self.sheet.write_number(row, column, number, style.plain if style else book.date)

@@ -35,6 +35,7 @@ SCOPE_TITLES: dict[str, str] = {
     "dashboard": "统计看板",
     "drill": "统计看板 · 逐户明细",
     "help": "帮助",
+    "sync": "回传冲突处理",
 }
 
 
@@ -132,6 +133,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
               everywhere=True),
     KeyAction("detail", "s", "app.add_appeal", "登记诉求", "appeal", short="诉求", everywhere=True),
     KeyAction("detail", "z", "add_visit", "记录走访", "visit", short="走访"),
+    KeyAction("detail", "c", "app.sync_review", "处理该户的回传冲突（有「待处理冲突」标记时）", show=False),
     KeyAction("detail", "g", "app.convert", "个转企登记（直接变更 / 注销+设立）", "convert", show=False),
     KeyAction("form", "ctrl+s", "save", "保存", "save", priority=True),
     KeyAction("form", "escape", "cancel", "取消（有未保存的修改时先确认）", "cancel", short="取消"),
@@ -147,6 +149,8 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("todo", "f8", "app.appeal_list", "诉求一览", "appeals", short="诉求一览", everywhere=True),
     KeyAction("todo", "f9", "toggle_whole_office", "只看我的 / 全所", "whole office", show=False),
     KeyAction("todo", "f5", "refresh", "刷新", "refresh", show=False),
+    KeyAction("todo", "ctrl+r", "app.sync_review", "回传冲突处理（外业回传包留下的冲突与疑似同一户）", "sync conflicts",
+              short="回传冲突", everywhere=True, show=False),
     # 许可证 (issue 15): the tab's own keys, on the highlighted licence
     KeyAction("licenses", "n", "add_license", "登记许可证", "add license", short="登记"),
     KeyAction("licenses", "r", "renew_license", "换证（录入换发的新证，原证记为已换证）", "renew license", short="换证"),
@@ -248,6 +252,13 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("classify", "f6", "toggle_by", "分布：按网格 / 按包联干部", "by grid or officer", short="网格/干部"),
     KeyAction("classify", "f7", "toggle_measure", "分布：三型 / 规模", "tiers or sizes", short="三型/规模"),
     KeyAction("help", "escape,f1", "close", "关闭帮助", "close"),
+    KeyAction("sync", "escape", "back", "返回", "back"),
+    KeyAction("sync", "o", "decide('o')", "保留本所值", "keep office value", short="保留本所"),
+    KeyAction("sync", "l", "decide('l')", "采用外业值", "take laptop value", short="采用外业"),
+    KeyAction("sync", "b", "decide('b')", "两者都保留（本所值有效，外业值记为备注）", "keep both", short="都保留"),
+    KeyAction("sync", "m", "decide('m')", "疑似同一户：合并为一户", "merge", short="合并"),
+    KeyAction("sync", "s", "decide('s')", "疑似同一户：是两户，单独登记", "separate", short="两户"),
+    KeyAction("sync", "f5", "refresh", "刷新", "refresh", show=False),
 )
 
 _KEY_NAMES = {

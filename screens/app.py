@@ -267,6 +267,16 @@ class WorkbenchApp(OrderedKeysApp):
         business = self._business_in_view()
         service_entries.add_appeal(self, *(business or (None, "")))
 
+    def action_sync_review(self) -> None:
+        """回传冲突处理: the whole office's, or the business's on the detail screen."""
+        from screens.business_detail import BusinessDetailScreen
+        from screens.sync_review import SyncReviewScreen
+
+        if self.officer is None or isinstance(self.screen, SyncReviewScreen):
+            return
+        on_detail = self.screen.business_uuid if isinstance(self.screen, BusinessDetailScreen) else None
+        self.push_screen(SyncReviewScreen(on_detail))
+
     def action_pools(self) -> None:
         from screens.pools_screen import PoolsScreen
 

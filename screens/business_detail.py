@@ -109,6 +109,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         values = detail.values
         title = Text.assemble((shown(str(values["name"])), "bold"), "  ")
         title.append_text(status_cell(values["status"], bool(values["suspended"]), bool(values["abnormal"])))
+        if detail.pending_sync:
+            title.append(f"  待处理冲突 {detail.pending_sync} 项（按 C 处理）", style="bold magenta")
         self.query_one("#detail-title", Static).update(title)
         self._show_fields()
         self.query_one(LicenseTab).show(detail.licenses, self.workbench.today(), str(values["name"]),

@@ -15,7 +15,11 @@ from workbench.domain.safe_text import shown
 
 EMPTY = "-"
 
-_ACTION_LABELS = {"create": "新增", "export": "导出"}
+_ACTION_LABELS = {
+    "create": "新增", "export": "导出",
+    # field sync (issue 19): a laptop's value left for a person, the person's decision, a business made twice
+    "conflict": "回传冲突，外业值", "resolve": "冲突处理", "offer": "疑似同一户，外业新增",
+}
 _SHORT_STATUS = {**STATUS_LABELS, BusinessStatus.REVOKED: "吊销", BusinessStatus.REVOKED_DEREGISTERED: "吊销注销"}
 
 

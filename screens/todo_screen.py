@@ -181,6 +181,10 @@ class TodoScreen(WorkbenchScreen[None]):
 
         if item.opens_list:
             self._to_filtered_list(dict(item.opens_list))
+        elif item.kind == "sync_conflict":
+            from screens.sync_review import SyncReviewScreen
+
+            self.app.push_screen(SyncReviewScreen(item.business_uuid))
         elif item.entity == "appeal":
             self.app.push_screen(AppealScreen(item.entity_uuid))
         elif item.business_uuid or item.entity == "business":

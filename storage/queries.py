@@ -75,6 +75,7 @@ class BusinessRow:
     officer_name: str | None
     suspended: bool
     abnormal: bool
+    pending_sync: bool = False  # 待处理冲突: a return package left a decision on it (set by the list service)
 
 
 _ROW_COLUMNS = (

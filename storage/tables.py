@@ -212,6 +212,9 @@ from storage import (  # noqa: E402
     tables_classification,  # noqa: F401
     tables_distinctions,  # noqa: F401
     tables_imports,  # noqa: F401
+    tables_inspection,  # noqa: F401
     tables_report,  # noqa: F401
     tables_service,  # noqa: F401
+    tables_sync,  # noqa: F401
+    tables_sync_apply,  # noqa: F401
 )

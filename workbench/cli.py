@@ -15,11 +15,14 @@ from workbench import (
     cli_export,
     cli_figures,
     cli_import,
+    cli_inspect,
     cli_pools,
     cli_report,
     cli_report_merge,
     cli_service,
     cli_staff,
+    cli_sync,
+    cli_sync_apply,
     locations,
 )
 from workbench.cli_chinese import use_chinese
@@ -202,8 +205,10 @@ def refuse_undecodable_arguments(arguments: list[str]) -> None:
 # Feature commands live in their own modules; each adds its commands here.
 for _feature in (
     cli_import, cli_export, cli_classify, cli_service, cli_pools, cli_staff, cli_figures, cli_assign, cli_report,
-):
+    cli_inspect, cli_sync,
+):  # fmt: skip
     _feature.register(app)
+cli_sync_apply.register(cli_sync.sync_app)  # `sync apply` (the office's side) beside out / in / back
 
 
 def main() -> None:

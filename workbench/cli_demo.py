@@ -45,6 +45,7 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
             bar.update(task, completed=done, total=total, description=what)
 
         summary = build_demo(engine, size=size, seed=seed, progress=progress)
+    tiers = _classify(engine)
     from workbench import locations
     from workbench.services.demo_address_grids import write_demo_table
 
@@ -52,8 +53,32 @@ def build_demo_database(url: str, *, size: int, seed: int, if_missing: bool, rep
     engine.dispose()
     say(f"演示库已生成：{url}")
     say(str(summary))
+    say(tiers)
     if table is not None:
         say(f"已写入演示所的地址→网格表：{table}（导入登记名录时按地址分派网格和干部）")
+
+
+def _classify(engine) -> str:  # type: ignore[no-untyped-def]
+    """三型 and 规模 as an office that uses Workbench has them (its 重新分型 has run), with the shipped rules, so
+    the demo's lists, to-do, report and dashboard show tiers rather than 尚未分型; logged as 演示数据."""
+    from datetime import date
+
+    from storage.audit import Actor
+    from storage.tables import Office
+    from workbench.services.classification import load_rules
+    from workbench.services.classification_recompute import recompute
+
+    rules, _error = load_rules(None)
+    with Session(engine) as session:
+        office_id = session.execute(select(Office.__table__.c.id)).scalars().first()  # type: ignore[attr-defined]
+        if office_id is None:
+            return ""
+        report = recompute(session, actor=Actor("演示数据", "演示生成", office_id), rules=rules, today=date.today())
+        session.commit()
+    from workbench.domain.list_filters import TIER_LABELS
+
+    counts = "，".join(f"{label} {report.tier_counts.get(code, 0):,} 户" for code, label in TIER_LABELS.items())
+    return f"已按默认规则分型（重新分型）：{counts}"
 
 
 def _business_count(engine) -> int:  # type: ignore[no-untyped-def]

@@ -31,7 +31,9 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-MonthOption = Annotated[str, typer.Option("--month", help="统计月份，如 2026-10")]
+MonthOption = Annotated[
+    str | None, typer.Option("--month", help="统计月份，如 2026-10（默认上个月：月报在月初报上个月）")
+]
 OfficeOption = Annotated[str | None, typer.Option("--office", help="所名称（数据库里有多个所时必须给出）")]
 
 
@@ -43,7 +45,7 @@ def register(app: typer.Typer) -> None:
 @report_app.command("monthly")
 def monthly_command(
     ctx: typer.Context,
-    month: MonthOption,
+    month: MonthOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部数据（汇总、各表、图表数据、口径），供脚本使用")] = False,
     recount: Annotated[bool, typer.Option("--recount", help="已出具的月份也按现有数据重新统计（不改动已出具的数据）")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="另写成 Excel 月报，如 月报-2026-10.xlsx（给文件夹则自动命名）")] = None,
@@ -73,7 +75,7 @@ def monthly_command(
 @report_app.command("issue")
 def issue_command(
     ctx: typer.Context,
-    month: MonthOption,
+    month: MonthOption = None,
     reason: Annotated[str, typer.Option("--reason", help="重新出具已出具月份时必须写明理由")] = "",
     office: OfficeOption = None,
 ) -> None:
@@ -91,9 +93,15 @@ def issue_command(
     _print(report)
 
 
-def _month(text: str) -> Month:
-    from workbench.domain.report_periods import MonthError, parse_month
+def _month(text: str | None) -> Month:
+    """The month asked for; none given: last month, the one an office reports at the start of this one."""
+    from datetime import date
 
+    from workbench.domain.report_periods import Month, MonthError, parse_month
+
+    if text is None:
+        today = date.today()
+        return Month(today.year, today.month).previous()
     try:
         return parse_month(text)
     except MonthError as error:

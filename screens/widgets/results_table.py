@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
@@ -27,6 +28,9 @@ class Column:
     priority: int
 
 
+PENDING_MARK = "待处理冲突 "  # before the name of a business a return package left a decision on
+SHORT_PENDING_MARK = "冲突 "
+PENDING_MARK_FROM = 30  # name-column cells from which the whole word is shown
 COLUMNS: tuple[Column, ...] = (
     Column("name", "名称", 16, 0),
     Column("code", "信用代码/注册号", 18, 4),
@@ -70,6 +74,12 @@ def row_cells(row: BusinessRow, columns: list[Column]) -> list[Any]:
     for column in columns:
         if column.key == "status":
             cells.append(status_cell(row.status, row.suspended, row.abnormal))
+        elif column.key == "name" and row.pending_sync:
+            # The whole word where the name column has room for it; 冲突 alone on a narrow one (80 columns),
+            # where 待处理冲突 would leave five characters of the name.
+            word = PENDING_MARK if column.width >= PENDING_MARK_FROM else SHORT_PENDING_MARK
+            mark = Text(word, style="bold magenta")
+            cells.append(mark.append(fit_cells(row.name, max(1, column.width - cell_len(word)))))
         else:
             cells.append(Text(fit_cells(str(values[column.key]), column.width)))
     return cells

@@ -5,6 +5,10 @@ in workbench/services/. Both sides meet here, so either can be tested without th
 
 Values travel as JSON-able scalars: text, int, float, bool, None, and dates / times as ISO strings
 ("2026-12-06", "2026-12-06T14:30:00"); the apply step converts them with the business row's declaration.
+
+A reference to another row (REFERENCE_FIELDS: officer_id, grid_id, business_id, visit_id, appeal_id) travels
+as that row's uuid, never its id: ids are each machine's own. The parent business of a visit, support record,
+appeal, licence, year's figures or classification may also be given as `RowChange.business_uuid`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ SyncTable = Literal[
     "business", "visit", "visit_follow_up", "support_record", "appeal", "appeal_step", "classification_result",
     "license", "year_figures",
 ]
+
+# A reference column -> the table it names; its value in a RowChange is the referenced row's uuid.
+REFERENCE_FIELDS: dict[str, str] = {
+    "officer_id": "officer",
+    "grid_id": "grid",
+    "business_id": "business",
+    "visit_id": "visit",
+    "appeal_id": "appeal",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,19 @@ class PackageManifest:
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """A cell of a package edited by hand that cannot be read: the row's other cells still count."""
+
+    sheet: str
+    row: int  # the Excel row number
+    column: str  # the column's header
+    value: str
+    reason: str  # one Chinese sentence
+
+
+@dataclass(frozen=True)
 class ReturnPackage:
     manifest: PackageManifest
     changes: tuple[RowChange, ...]
+    # A field package edited by hand and brought back (imports.sync_hand): the cells it could not read.
+    problems: tuple[RowProblem, ...] = ()

@@ -15,6 +15,7 @@ from workbench.domain.figures import FIGURE_LABELS
 from workbench.domain.reference import industry_name
 from workbench.services.licenses import LicenseLine, business_licenses
 from workbench.services.register import get_business
+from workbench.services.sync_marks import pending_count
 
 _FIGURE_LOG_LABELS = {**FIGURE_LABELS, "year": "经营数据", "source": "来源", "deleted_at": "删除标记", "": "经营数据"}
 
@@ -56,6 +57,7 @@ class BusinessDetail:
     licenses: list[LicenseLine]
     years: list[YearLine]
     history: list[HistoryLine]
+    pending_sync: int = 0  # 待处理冲突: decisions a return package left on this business (sync_review)
 
 
 def business_detail(
@@ -78,6 +80,7 @@ def business_detail(
         history=business_history(
             session=session, actor=actor, business_uuid=business.uuid, limit=history_limit
         ),
+        pending_sync=pending_count(session, actor.office_id, business.uuid),
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
 from storage.queries import BusinessFilter, BusinessRow, count_businesses, page_businesses
 from storage.search import search_fields
+from workbench.services.sync_marks import pending_businesses
 
 __all__ = ["BusinessFilter", "BusinessRow", "count", "list_page"]
 
@@ -13,8 +16,11 @@ MAX_PAGE = 500  # one screenful is ~50 rows; a runaway limit would read the whol
 
 
 def list_page(*, session: Session, flt: BusinessFilter, offset: int, limit: int) -> list[BusinessRow]:
-    """Rows offset .. offset+limit of the filtered, sorted list."""
-    return page_businesses(session, flt, max(0, offset), max(0, min(limit, MAX_PAGE)))
+    """Rows offset .. offset+limit of the filtered, sorted list; those a return package left a decision on
+    carry pending_sync (one indexed look-up for the page)."""
+    rows = page_businesses(session, flt, max(0, offset), max(0, min(limit, MAX_PAGE)))
+    pending = pending_businesses(session, flt.office_id, [row.uuid for row in rows]) if rows else set()
+    return [replace(row, pending_sync=True) if row.uuid in pending else row for row in rows]
 
 
 def count(*, session: Session, flt: BusinessFilter) -> int:

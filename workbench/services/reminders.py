@@ -22,6 +22,7 @@ from storage.tables_service import Visit, VisitFollowUp
 from workbench.domain.labels import LicenseStatus
 from workbench.domain.working_days import estimated_note
 from workbench.services.appeal_lines import AppealFilters, appeal_lines
+from workbench.services.reminders_sync import sync_items
 from workbench.services.reminders_unassigned import unassigned_items
 from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings
 
@@ -37,6 +38,9 @@ KIND_LABELS: dict[str, str] = {
     "distinction": "名特优新复核",
     "annual_report": "年报",
     "unassigned": "未分派",
+    "rectify": "抽查整改",
+    "publish": "抽查公示",
+    "sync_conflict": "回传冲突",
 }
 PER_KIND = 200  # beyond this a kind ends in one "另有 N 项" line: a to-do list is read, not scrolled
 SUSPENSION_LEAD = 5  # working days before a 歇业 period ends
@@ -90,6 +94,8 @@ def todo_list(
         *_distinctions(session, actor, officer_id, today),
         *_annual_report(session, actor, officer_id, today, settings),
         *unassigned_items(session, actor, today),
+        *_inspections(session, actor, officer_id, today, settings),
+        *sync_items(session, actor, today),
     ]
     return sorted(
         items, key=lambda item: (URGENCY_ORDER.index(item.urgency), item.due_on or today, item.kind)
@@ -323,6 +329,26 @@ def _annual_report(
 def _office_businesses(query: Any, actor: Actor, officer_id: int | None) -> Any:
     query = query.where(col(Business.office_id) == actor.office_id, col(Business.deleted_at).is_(None))
     return query if officer_id is None else query.where(col(Business.officer_id) == officer_id)
+
+
+def _inspections(
+    session: Session, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings
+) -> list[TodoItem]:
+    """双随机: 责令整改 due and results not yet public (services.reminders_inspect)."""
+    from workbench.services.reminders_inspect import KIND_LABELS as INSPECTION_KINDS
+    from workbench.services.reminders_inspect import inspection_items
+
+    lines = inspection_items(session, actor, officer_id, today, settings, PER_KIND)
+    items: list[TodoItem] = []
+    for kind in INSPECTION_KINDS:
+        mine = [line for line in lines if line[0] == kind]
+        items += [
+            TodoItem(urgency_of(due, today), kind, text, due, "business", uuid, uuid, name)
+            for _kind, _row, text, due, uuid, name in mine[:PER_KIND]
+        ]
+        if mine:
+            items += _more(len(mine) > PER_KIND, kind, f"{INSPECTION_KINDS[kind]}事项", mine[-1][3], today)
+    return items
 
 
 def _more(more: bool, kind: str, what: str, due_on: date, today: date) -> list[TodoItem]:

@@ -131,5 +131,9 @@ def _growth(code: str, label: str, now: int, before: int) -> SummaryLine:
 def _ratio(code: str, label: str, rate: Rate, definition: str = "", target: float | None = None) -> SummaryLine:
     value = rate.value
     met = None if value is None or target is None else value >= target
+    # The numerator and denominator travel with the rate, so a county merge recomputes it from the offices'
+    # sums rather than averaging their percentages (imports.report_merge).
+    counted = value is not None
     return SummaryLine(code, label, "%", value, target=target, met=met, missing_reason=rate.reason,
-                       definition_code=definition, additive=False)
+                       definition_code=definition, additive=False,
+                       numerator=rate.numerator if counted else None, denominator=rate.denominator if counted else None)

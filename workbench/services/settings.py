@@ -26,6 +26,7 @@ from workbench.services.service_common import DEFAULT_SETTINGS, ServiceSettings,
 if TYPE_CHECKING:
     from workbench.domain.address_grids import AddressGridTable
     from workbench.domain.candidates import CandidateRules
+    from workbench.domain.inspection_rules import InspectionRules
     from workbench.domain.report_definitions import ReportTargets
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.tiers import TierRules
@@ -108,6 +109,7 @@ class OfficeSettings:
         self._classification: LoadedRules[TierRules] | None = None
         self._candidates: LoadedRules[CandidateRules] | None = None
         self._report_targets: ReportTargets | None = None
+        self._inspection: LoadedRules[InspectionRules] | None = None
 
     @classmethod
     def of_this_user(cls, *, report: Report | None = None) -> OfficeSettings:
@@ -189,6 +191,14 @@ class OfficeSettings:
                 self._candidates = self._read_candidates(None)
             return self._candidates
 
+    @property
+    def inspection(self) -> LoadedRules[InspectionRules]:
+        """inspection.toml (双随机: 抽查事项清单, result codes, risk classes, time limits; shipped + override)."""
+        with self._lock:
+            if self._inspection is None:
+                self._inspection = self._read_inspection(None)
+            return self._inspection
+
     def reload_classification(self) -> LoadedRules[TierRules]:
         """Read classification.toml again (重新试算); a faulty file keeps the last good rules."""
         with self._lock:
@@ -207,10 +217,13 @@ class OfficeSettings:
             self._keymap = None
             self._report_targets = None
             had_classification, had_candidates = self._classification, self._candidates
+            had_inspection = self._inspection
         self.load_at_start()
         with self._lock:
             self._classification = self._read_classification(had_classification)
             self._candidates = self._read_candidates(had_candidates)
+            if had_inspection is not None:  # read again only if something used it (TOML stays unloaded)
+                self._inspection = self._read_inspection(had_inspection)
 
     def _read_classification(self, last_good: LoadedRules[TierRules] | None) -> LoadedRules[TierRules]:
         from workbench.domain.rule_files import LoadedRules, RulesError
@@ -237,4 +250,18 @@ class OfficeSettings:
             loaded, problem = load_candidate_rules(None), error
         if problem is not None:
             self.report(f"{problem.message_zh}（仍按上次有效的规则计算）", 12)
+        return loaded
+
+    def _read_inspection(self, last_good: LoadedRules[InspectionRules] | None) -> LoadedRules[InspectionRules]:
+        from workbench.domain.inspection_rules import RULES_NAME, validate_inspection_rules
+        from workbench.domain.rule_files import RulesError, load_with_fallback
+
+        try:
+            loaded, problem = load_with_fallback(
+                RULES_NAME, validate_inspection_rules, override_dir=self.folder, last_good=last_good
+            )
+        except RulesError as error:  # the shipped file itself is broken: nothing better to run on
+            raise RuntimeError(error.message_zh) from error
+        if problem is not None:
+            self.report(f"{problem.message_zh}（仍按上次有效的抽查清单办理）", 12)
         return loaded

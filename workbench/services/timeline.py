@@ -32,6 +32,7 @@ KIND_LABELS: dict[str, str] = {
     "visit": "走访",
     "classification": "分类",
     "license": "证照",
+    "inspection": "抽查",
 }
 REGISTRATION_FIELDS = frozenset(
     {"status", "suspended", "suspended_from", "suspended_until", "abnormal", "abnormal_since"}
@@ -88,6 +89,13 @@ def business_timeline(
         entries += _classification(session, actor, business.id)
     if "license" in wanted:
         entries += _licenses(session, business.id)
+    if "inspection" in wanted:
+        from workbench.services.timeline_inspect import inspection_entries
+
+        entries += [
+            TimelineEntry(on, at, "inspection", title, detail, who, "inspection_result", uuid)  # type: ignore[arg-type]
+            for on, at, title, detail, who, uuid in inspection_entries(session, actor, business.id)
+        ]
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(entries, key=lambda entry: (entry.on, _aware(entry.at) or oldest), reverse=True)
 

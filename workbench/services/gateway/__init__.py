@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from workbench.services.gateway.assignment_desk import AssignmentDesk
     from workbench.services.gateway.classification_desk import ClassificationDesk
     from workbench.services.gateway.figures_desk import FiguresDesk
+    from workbench.services.gateway.inspection_desk import InspectionDesk
     from workbench.services.gateway.license_desk import LicenseDesk
     from workbench.services.gateway.programme_desk import ProgrammeDesk
     from workbench.services.gateway.report_desk import ReportDesk
+    from workbench.services.gateway.sync_desk import SyncDesk
 
 __all__ = ["Gateway", "UnitOfWork"]
 
@@ -36,7 +38,8 @@ __all__ = ["Gateway", "UnitOfWork"]
 class Gateway:
     """register (list, detail, form), service (todo, support, visits, appeals), programmes (名特优新, 培育库,
     候选, 个转企), classification, figures (经营数据 by hand), licenses (许可证 by hand), staff, assignment (批量改派,
-    调离 hand-over)."""
+    调离 hand-over), inspection (双随机: tasks, preview and confirm, verify, results), sync (a return package's dry
+    run and commit, its conflicts and merge offers)."""
 
     def __init__(self, engine: Engine) -> None:
         self._work = UnitOfWork(engine)
@@ -75,7 +78,19 @@ class Gateway:
         return FiguresDesk(self._work)
 
     @cached_property
+    def inspection(self) -> InspectionDesk:
+        from workbench.services.gateway.inspection_desk import InspectionDesk
+
+        return InspectionDesk(self._work)
+
+    @cached_property
     def licenses(self) -> LicenseDesk:
         from workbench.services.gateway.license_desk import LicenseDesk
 
         return LicenseDesk(self._work)
+
+    @cached_property
+    def sync(self) -> SyncDesk:
+        from workbench.services.gateway.sync_desk import SyncDesk
+
+        return SyncDesk(self._work)

@@ -1,0 +1,126 @@
+"""`workbench sync apply 回传包.xlsx [--dry-run]` (issue 19): a laptop's return package applied at the office.
+
+The workbook is read by imports.sync_back.read_return_package (the package reader, written beside the
+field package writer); a package kept as JSON (workbench.domain.sync_json) is read here directly. The dry run
+lists what each row will do; the commit writes all of it or nothing.
+
+Exit codes: 0 applied (or, with --dry-run, nothing wrong found), also when conflicts now wait for a person;
+1 nothing written (unreadable or refused package, a row with a bad value, a save made meanwhile).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from workbench import locations
+from workbench.cli_output import say
+
+if TYPE_CHECKING:
+    from workbench.domain.sync_model import ReturnPackage
+    from workbench.services.sync_plan import SyncPlan
+
+SHOWN_ROWS = 40  # the dry run's lines on a terminal; the counts cover all of them
+UNNAMED_CLI_ACTOR = "命令行（未指定干部）"
+
+
+def register(sync_app: typer.Typer) -> None:
+    """Add `apply` to the `workbench sync` group."""
+    sync_app.command("apply", help=_HELP)(apply_command)
+
+
+_HELP = (
+    "在所里导入笔记本带回的回传包：先预览每一行（新增/无变化/直接更新/逐项合并/冲突/疑似同一户），"
+    "再一次性写入；同一回传包再次导入不会有任何更改。冲突在工作台「回传冲突处理」（今日待办中按 Ctrl+R）逐项处理。"
+    "\n\n退出码：0 已完成；1 未写入任何内容。"
+)
+
+
+def apply_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="回传包（.xlsx，或 .json）", exists=True, dir_okay=False, readable=True)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只预览，不写入")] = False,
+    officer: Annotated[str | None, typer.Option("--officer", help="以哪名干部的名义导入（记入变更记录）")] = None,
+) -> None:
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from storage.audit import Actor
+    from storage.tables import Office
+    from workbench.cli_ready import ready_engine
+    from workbench.services.errors import WorkbenchError
+    from workbench.services.gateway import Gateway
+
+    package = read_package(path)
+    engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
+    try:
+        office_table: Any = Office.__table__  # type: ignore[attr-defined]
+        with Session(engine) as session:
+            office_id = session.execute(
+                select(office_table.c.id).where(office_table.c.code == package.manifest.office_code)
+            ).scalar()
+        if office_id is None:
+            _fail(f"本数据库中没有所代码为 {package.manifest.office_code} 的所，回传包未导入")
+        actor = Actor(who=officer or UNNAMED_CLI_ACTOR, device=locations.device_name(), office_id=office_id)
+        desk = Gateway(engine).sync
+        try:
+            plan = desk.dry_run(actor, package)
+            _show(plan)
+            if dry_run or plan.applied_before is not None:
+                raise typer.Exit(1 if plan.errors else 0)
+            if plan.errors:
+                _fail("数据有误，整包未导入；请在笔记本上改正后重新导出回传包")
+            result = desk.apply(actor, package)
+        except WorkbenchError as error:
+            _fail(error.message)
+        say(result.message)
+        waiting = sum(len(row.conflicts) for row in plan.rows) + plan.counts()["offer"]
+        if waiting:
+            say(f"有 {waiting} 项等待人工处理：打开工作台，在今日待办中按 Ctrl+R（回传冲突处理）逐项决定")
+    finally:
+        engine.dispose()
+
+
+def read_package(path: Path) -> ReturnPackage:
+    """The package in the file: JSON here, a workbook through the package reader (imports.sync_back)."""
+    if path.suffix.lower() == ".json":
+        from workbench.domain.sync_json import package_from_json
+
+        try:
+            return package_from_json(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as problem:
+            _fail(str(problem))
+    try:
+        from imports.sync_back import read_return_package
+    except ImportError:
+        _fail("本机的工作台还不能读取回传包工作簿，请升级工作台后再导入")
+    try:
+        package: ReturnPackage = read_return_package(path)
+    except ValueError as problem:
+        _fail(str(problem))
+    return package
+
+
+def _show(plan: SyncPlan) -> None:
+    from workbench.services.sync_plan import OUTCOME_LABELS
+    from workbench.services.sync_tables import TABLE_LABELS, label_of
+
+    say(plan.summary())
+    shown = [row for row in plan.rows if row.outcome != "same"]
+    for row in shown[:SHOWN_ROWS]:
+        table = row.change.table
+        fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
+        conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
+        detail = "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
+        say(f"  {row.where}  {TABLE_LABELS[table]}：{OUTCOME_LABELS[row.outcome]}" + (f"（{detail}）" if detail else ""))
+    if len(shown) > SHOWN_ROWS:
+        say(f"  ……另有 {len(shown) - SHOWN_ROWS} 行")
+    for error in plan.errors:
+        say(f"  错误：{error}")
+
+
+def _fail(message: str) -> NoReturn:
+    say(message)
+    raise typer.Exit(1)

@@ -1,0 +1,84 @@
+"""双随机 for a screen: tasks, the draw's preview and its confirmation, verify, results — one unit of work each.
+
+A preview and its confirmation draw with the same seed, so what is confirmed is what was shown (the generator
+is deterministic, docs/rules.md §5.3); the confirmation refuses a task drawn since, unless a 重抽 reason is given.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storage.audit import Actor
+from workbench.services.gateway.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from workbench.domain.inspection_rules import InspectionRules
+    from workbench.domain.working_days import WorkCalendar
+    from workbench.services.inspection_draws import DrawReport
+    from workbench.services.inspection_lists import ResultLine
+    from workbench.services.inspection_results import ResultInput
+    from workbench.services.inspection_tasks import TaskSpec, TaskView
+    from workbench.services.inspection_verify import VerifyReport
+
+
+class InspectionDesk:
+    def __init__(self, work: UnitOfWork) -> None:
+        self._work = work
+
+    def tasks(self, actor: Actor) -> list[TaskView]:
+        from workbench.services.inspection_tasks import list_tasks
+
+        with self._work.reading() as session:
+            return list_tasks(session, actor=actor)
+
+    def create_task(self, actor: Actor, spec: TaskSpec) -> TaskView:
+        from workbench.services.inspection_tasks import create_task
+
+        with self._work.writing() as session:
+            return create_task(session, actor=actor, spec=spec)
+
+    def preview(self, actor: Actor, task_id: int, rules: InspectionRules, seed: str | None = None) -> DrawReport:
+        """The draw as it would be recorded, nothing written; its seed is the one to confirm with."""
+        from workbench.services.inspection_draws import draw_task
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.reading() as session:
+            task = find_task(session, actor=actor, which=str(task_id))
+            return draw_task(session, actor=actor, task=task, rules=rules, seed=seed, dry_run=True)
+
+    def confirm(self, actor: Actor, task_id: int, rules: InspectionRules, seed: str, *, rules_version: str = "",
+                redraw_reason: str = "") -> DrawReport:  # fmt: skip
+        """Record and lock the draw of `seed` (the preview's); a draw with an impossible business records nothing."""
+        from workbench.services.inspection_draws import draw_task
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.writing() as session:
+            task = find_task(session, actor=actor, which=str(task_id))
+            return draw_task(session, actor=actor, task=task, rules=rules, rules_version=rules_version, seed=seed,
+                             redraw_reason=redraw_reason)  # fmt: skip
+
+    def verify(self, actor: Actor, task_id: int, rules: InspectionRules) -> VerifyReport:
+        from workbench.services.inspection_tasks import find_task
+        from workbench.services.inspection_verify import verify_task
+
+        with self._work.reading() as session:
+            return verify_task(session, actor=actor, task=find_task(session, actor=actor, which=str(task_id)), rules=rules)
+
+    def results(self, actor: Actor, task_id: int, rules: InspectionRules) -> list[ResultLine]:
+        from workbench.services.inspection_lists import result_lines
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.reading() as session:
+            return result_lines(session, actor=actor, task=find_task(session, actor=actor, which=str(task_id)), rules=rules)
+
+    def record_result(self, actor: Actor, task_id: int, business_uuid: str, entry: ResultInput, rules: InspectionRules,
+                      calendar: WorkCalendar, base_version: int | None = None) -> str:  # fmt: skip
+        """Store (or change) one business's result; its uuid."""
+        from workbench.services.inspection_results import record_result
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.writing() as session:
+            task = find_task(session, actor=actor, which=str(task_id))
+            row = record_result(session, actor=actor, task=task, business_uuid=business_uuid, entry=entry, rules=rules,
+                                calendar=calendar, base_version=base_version)  # fmt: skip
+            return row.uuid

@@ -1,0 +1,266 @@
+"""The 双随机 draw of a task: preview it, record it (recorded = confirmed and locked), 重抽 with a reason, verify.
+
+A recorded draw keeps everything needed to draw it again (docs/rules.md §5.3): the seed, the generator's
+name, the population's size and fingerprint, and the rules in force (ratios and the quotas they gave,
+inspectors per business, the drawable inspectors, the list version). Each drawn business is a pair row with
+its inspectors and every pairing passed over with its reason. A second draw of a task with a recorded one
+is a 重抽: refused without a reason; with one, the first stays (status superseded) and the new one names it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storage.audit import Actor, guarded_update, log_changes, utc_now
+from storage.tables import new_uuid
+from storage.tables_inspection import InspectionDraw, InspectionPair
+from workbench.domain.inspection_draw import (
+    GENERATOR,
+    DrawInspector,
+    Impossible,
+    Pairing,
+    draw_businesses,
+    impossible_sentence,
+    pair_inspectors,
+    population_hash,
+)
+from workbench.domain.inspection_rules import InspectionRules
+from workbench.services.errors import WorkbenchError
+from workbench.services.inspection_population import (
+    DrawnBusiness,
+    InspectorPool,
+    drawn_businesses,
+    inspector_pool,
+    recusals_for,
+    select_population,
+)
+from workbench.services.inspection_tasks import TaskView
+
+
+class DrawRefused(WorkbenchError):
+    title = "无法抽取"
+
+
+@dataclass(frozen=True)
+class DrawnLine:
+    position: int
+    business: DrawnBusiness
+    risk_class: str
+    inspectors: tuple[str, ...]
+    """Names, in the order drawn."""
+    skipped: tuple[tuple[str, str], ...]
+    """(name, reason) of every pairing passed over."""
+
+
+@dataclass(frozen=True)
+class DrawReport:
+    task: TaskView
+    seed: str
+    population_count: int
+    population_hash: str
+    quotas: dict[str, tuple[int, int]]
+    lines: list[DrawnLine]
+    excluded: list[tuple[str, str]]
+    """Inspectors of the list who could not be drawn: (name, why)."""
+    problems: list[str] = field(default_factory=list)
+    """Businesses no valid pair could go to, one Chinese sentence each (then nothing is recorded)."""
+    draw_uuid: str | None = None
+    replaced_uuid: str | None = None
+
+
+def current_draw(session: Session, actor: Actor, task: TaskView) -> InspectionDraw | None:
+    """The task's draw in force (the latest confirmed one), None before the first."""
+    return session.exec(
+        select(InspectionDraw)
+        .where(
+            col(InspectionDraw.office_id) == actor.office_id,
+            col(InspectionDraw.task_id) == task.id,
+            col(InspectionDraw.status) == "confirmed",
+            col(InspectionDraw.deleted_at).is_(None),
+        )
+        .order_by(col(InspectionDraw.id).desc())
+    ).first()
+
+
+def draw_task(
+    session: Session,
+    *,
+    actor: Actor,
+    task: TaskView,
+    rules: InspectionRules,
+    rules_version: str = "",
+    seed: str | None = None,
+    dry_run: bool = False,
+    redraw_reason: str = "",
+) -> DrawReport:
+    """Draw (dry_run: only show it) and, unless dry_run, record it as the task's confirmed draw; the caller
+    commits. A task that has a draw needs a 重抽 reason; a draw with an impossible business is not recorded."""
+    existing = current_draw(session, actor, task)
+    if existing is not None and not dry_run and not redraw_reason.strip():
+        raise DrawRefused(
+            f"任务「{task.name}」已于 {existing.drawn_at:%Y-%m-%d} 抽取并确认（种子 {existing.seed}），结果已锁定；"
+            "如确需重抽，请写明理由（--reason），第一次抽取的结果会保留备查"
+        )
+    seed = (seed or str(secrets.randbelow(10**12))).strip()
+    population = select_population(session, actor, task, rules)
+    pool = inspector_pool(session, actor, task)
+    chosen, quotas = draw_businesses(
+        seed, population.uuids, population.classes, percent=task.percent(), count=task.count,
+        class_percents=task.class_percents(),
+    )  # fmt: skip
+    businesses = drawn_businesses(session, actor, [uuid for uuid, _cls in chosen])
+    recusals = recusals_for(session, actor, businesses, pool)
+    inspectors = sorted(pool.draw_inspectors(), key=lambda inspector: inspector.uuid)
+    names = {line.uuid: line.name for line in pool.drawable}
+    lines: list[DrawnLine] = []
+    problems: list[str] = []
+    nobody: dict[str, str] = {}
+    for position, (uuid, cls) in enumerate(chosen, start=1):
+        outcome = pair_inspectors(seed, uuid, cls, inspectors, task.per_business, recusals.get(uuid, nobody))
+        business = businesses[uuid]
+        if isinstance(outcome, Impossible):
+            problems.append(impossible_sentence(outcome, business.label, task.per_business))
+            continue
+        lines.append(DrawnLine(position, business, cls, tuple(names[i] for i in outcome.inspectors),
+                               tuple((names[i], reason) for i, reason in outcome.skipped)))  # fmt: skip
+    fingerprint = population_hash(population.uuids, population.classes)
+    report = DrawReport(
+        task, seed, len(population.uuids), fingerprint, quotas, lines,
+        [(line.name, why) for line, why in pool.excluded], problems,
+    )  # fmt: skip
+    if dry_run or problems:
+        return report
+    record = _record(session, actor, task, report, chosen, pool, inspectors, rules_version, redraw_reason, existing)
+    return DrawReport(**{**report.__dict__, "draw_uuid": record.uuid,
+                         "replaced_uuid": existing.uuid if existing else None})  # fmt: skip
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    task: TaskView,
+    report: DrawReport,
+    chosen: list[tuple[str, str]],
+    pool: InspectorPool,
+    inspectors: list[DrawInspector],
+    rules_version: str,
+    reason: str,
+    existing: InspectionDraw | None,
+) -> InspectionDraw:
+    at = utc_now()
+    if existing is not None:
+        assert existing.id is not None
+        guarded_update(session, InspectionDraw, existing.id, existing.version, {"status": "superseded"}, actor)
+        log_changes(session, actor, "inspection_draw", existing.uuid, "update", {"status": ("confirmed", "superseded")}, at)
+    rules_in_force = {
+        "generator": GENERATOR,
+        "ratio": task.ratio,
+        "count": task.count,
+        "class_ratios": task.class_ratios,
+        "quotas": {cls: list(value) for cls, value in report.quotas.items()},
+        "per_business": task.per_business,
+        "inspectors": [[inspector.uuid, inspector.own_office] for inspector in inspectors],
+        "scope": task.scope,
+        "list_version": rules_version,
+    }
+    draw = InspectionDraw(
+        office_id=actor.office_id, task_id=task.id, seed=report.seed, generator=GENERATOR,
+        population_count=report.population_count, population_hash=report.population_hash,
+        rules=json.dumps(rules_in_force, ensure_ascii=False, sort_keys=True), status="confirmed", drawn_at=at,
+        redraw_reason=reason.strip()[:300], replaces_uuid=existing.uuid if existing else None,
+        updated_at=at, updated_by=actor.who, device=actor.device,
+    )  # fmt: skip
+    session.add(draw)
+    session.flush()
+    logged = ("seed", "generator", "population_count", "population_hash", "status", "redraw_reason", "replaces_uuid")
+    log_changes(session, actor, "inspection_draw", draw.uuid, "create",
+                {name: (None, getattr(draw, name)) for name in logged if getattr(draw, name) not in (None, "")}, at)
+    _store_pairs(session, actor, draw, report, pool, at)
+    return draw
+
+
+PAIR_COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "draw_id", "position",
+                "business_id", "risk_class", "inspector_uuids", "skipped")  # fmt: skip
+LOG_COLUMNS = ("office_id", "entity", "entity_uuid", "action", "field", "new", "who", "at", "device")
+
+
+def _store_pairs(session: Session, actor: Actor, draw: InspectionDraw, report: DrawReport, pool: InspectorPool,
+                 at: datetime) -> None:  # fmt: skip
+    """One pair row per drawn business and its change-log row, through the driver in bulk (services.bulk_write:
+    executemany on SQLite, COPY on PostgreSQL): 50,000 of each at a million businesses."""
+    from workbench.services.bulk_write import BulkWriter
+
+    writer = BulkWriter(session.connection())
+    stamp = writer.values(at, at.date(), at.date()).stamp
+    uuid_of = {line.name: line.uuid for line in pool.drawable}
+    pairs: list[tuple[Any, ...]] = []
+    logs: list[tuple[Any, ...]] = []
+    for line in report.lines:
+        row_uuid = new_uuid()
+        inspectors = ",".join(uuid_of[name] for name in line.inspectors)
+        skipped = "\n".join(f"{uuid_of[name]}:{reason}" for name, reason in line.skipped)
+        pairs.append((row_uuid, 1, stamp, actor.who, actor.device, actor.office_id, draw.id, line.position,
+                      line.business.id, line.risk_class, inspectors, skipped))  # fmt: skip
+        logs.append((actor.office_id, "inspection_pair", row_uuid, "create", "inspector_uuids",
+                     f"{line.business.uuid}:{inspectors}", actor.who, stamp, actor.device))  # fmt: skip
+    writer.insert("inspection_pair", PAIR_COLUMNS, pairs)
+    writer.insert("change_log", LOG_COLUMNS, logs)
+
+
+@dataclass(frozen=True)
+class StoredPair:
+    position: int
+    business_uuid: str
+    risk_class: str
+    inspectors: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+
+
+def stored_pairs(session: Session, draw: InspectionDraw) -> list[StoredPair]:
+    from storage.tables import Business
+
+    pair: Any = InspectionPair.__table__  # type: ignore[attr-defined]
+    business: Any = Business.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(pair.c.position, business.c.uuid, pair.c.risk_class, pair.c.inspector_uuids, pair.c.skipped)
+        .join(business, business.c.id == pair.c.business_id)
+        .where(pair.c.draw_id == draw.id, pair.c.deleted_at.is_(None))
+        .order_by(pair.c.position)
+    )
+    return [
+        StoredPair(position, business, cls, tuple(part for part in inspectors.split(",") if part),
+                   tuple(_skip(line) for line in skipped.split("\n") if line))
+        for position, business, cls, inspectors, skipped in rows
+    ]  # fmt: skip
+
+
+def _skip(line: str) -> tuple[str, str]:
+    uuid, _sep, reason = line.partition(":")
+    return uuid, reason
+
+
+def replay(draw: InspectionDraw, uuids: list[str], classes: list[str] | None,
+           recorded: list[StoredPair]) -> tuple[list[tuple[str, str]], list[Pairing | Impossible]]:  # fmt: skip
+    """Draw again from the record: the businesses over the given population, and each recorded business's
+    inspectors with the recorded pool, treating as recused exactly the pairings the record passed over."""
+    rules = json.loads(draw.rules)
+    from workbench.domain.inspection_draw import parse_percent
+
+    chosen, _quotas = draw_businesses(
+        draw.seed, uuids, classes, percent=parse_percent(rules["ratio"]) if rules["ratio"] else None,
+        count=rules["count"], class_percents={c: parse_percent(v) for c, v in rules["class_ratios"].items()},
+    )  # fmt: skip
+    pool = [DrawInspector(uuid, bool(own)) for uuid, own in rules["inspectors"]]
+    pairings: list[Pairing | Impossible] = []
+    for pair in recorded:
+        passed_over = {uuid: reason for uuid, reason in pair.skipped}
+        pairings.append(pair_inspectors(draw.seed, pair.business_uuid, pair.risk_class, pool, rules["per_business"],
+                                        passed_over))  # fmt: skip
+    return chosen, pairings

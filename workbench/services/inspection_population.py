@@ -1,0 +1,141 @@
+"""The 检查对象名录库 of a task: its scope's businesses as the draw reads them, and the inspectors it may draw.
+
+The population is selected with the register list's own conditions (storage.queries.filter_conditions) so
+the task's scope means what the list's filters mean; only uuids (and tags, when classes matter) are read, in
+ascending uuid order, because a million rows of anything more would not fit the draw's five seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, literal, select
+from sqlmodel import Session
+
+from storage.audit import Actor
+from storage.queries import filter_conditions
+from storage.tables import Business
+from workbench.domain.inspection_draw import DrawInspector
+from workbench.domain.inspection_rules import InspectionRules
+from workbench.services.inspection_tasks import TaskView
+from workbench.services.inspectors import ASSIGNED_REASON, InspectorLine, list_inspectors, relations_of
+
+_business: Any = Business.__table__  # type: ignore[attr-defined]
+CHUNK = 5000  # uuids per IN list: SQLite takes 32,766 parameters, PostgreSQL 65,535
+
+
+@dataclass(frozen=True)
+class Population:
+    uuids: list[str]
+    classes: list[str] | None
+    """Parallel to uuids when the task has per-class ratios; None otherwise (every class "")."""
+
+
+@dataclass(frozen=True)
+class DrawnBusiness:
+    id: int
+    uuid: str
+    name: str
+    code: str
+    kind: str
+    officer_id: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.code}）" if self.code else self.name
+
+
+@dataclass(frozen=True)
+class InspectorPool:
+    drawable: list[InspectorLine]
+    excluded: list[tuple[InspectorLine, str]]
+    """Those of the office's list who may not be drawn for this task, and why."""
+
+    def draw_inspectors(self) -> list[DrawInspector]:
+        return [DrawInspector(line.uuid, line.own_office) for line in self.drawable]
+
+
+def select_population(session: Session, actor: Actor, task: TaskView, rules: InspectionRules) -> Population:
+    """The scope's live businesses, ascending uuid; with classes when the task has per-class ratios."""
+    conditions = filter_conditions(task.business_filter(actor.office_id))
+    tag = str(task.scope.get("tag") or "").strip()
+    if tag:
+        padded = literal(" ") + func.coalesce(_business.c.tags, "") + literal(" ")
+        conditions.append(padded.like(f"% {tag} %"))
+    with_classes = bool(task.class_ratios)
+    columns = [_business.c.uuid, _business.c.tags] if with_classes else [_business.c.uuid]
+    rows = _driver_rows(session.connection(), select(*columns).where(*conditions))
+    if not with_classes:
+        uuids = sorted(row[0] for row in rows)
+        return Population(uuids, None)
+    pairs = sorted((row[0], rules.risk_class_of(row[1] or "")) for row in rows)
+    return Population([uuid for uuid, _cls in pairs], [cls for _uuid, cls in pairs])
+
+
+def inspector_pool(session: Session, actor: Actor, task: TaskView) -> InspectorPool:
+    """在岗, a certificate valid through the task's last day, and of the office or a department of the task."""
+    drawable: list[InspectorLine] = []
+    excluded: list[tuple[InspectorLine, str]] = []
+    for line in list_inspectors(session, actor=actor):
+        problem = line.drawable_problem(task.ends_on)
+        if problem is None and not line.own_office and not any(dep and dep in line.unit for dep in task.departments):
+            problem = f"所在单位「{line.unit}」不在本任务的参加部门（{'、'.join(task.departments)}）之中"
+        if problem is None:
+            drawable.append(line)
+        else:
+            excluded.append((line, problem))
+    return InspectorPool(drawable, excluded)
+
+
+def drawn_businesses(session: Session, actor: Actor, uuids: Sequence[str]) -> dict[str, DrawnBusiness]:
+    """Name, code, kind and 包联干部 of the drawn businesses, by uuid (read in chunks)."""
+    b = _business.c
+    found: dict[str, DrawnBusiness] = {}
+    for start in range(0, len(uuids), CHUNK):
+        # by uuid alone, so the unique uuid index answers (with the office too, SQLite walks the office index)
+        statement = select(b.id, b.uuid, b.name, b.uscc, b.reg_no, b.kind, b.officer_id, b.office_id).where(
+            b.uuid.in_(uuids[start : start + CHUNK])
+        )
+        for row_id, uuid, name, uscc, reg_no, kind, officer_id, office_id in _driver_rows(session.connection(), statement):
+            if office_id == actor.office_id:
+                found[uuid] = DrawnBusiness(row_id, uuid, name, uscc or reg_no or "", kind, officer_id)
+    return found
+
+
+def _driver_rows(connection: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The statement's rows as the driver's plain tuples: SQLAlchemy's Row objects cost more than the SELECT
+    itself at a million rows. Only for statements whose parameters need no type conversion (text, numbers)."""
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    parameters = compiled.construct_params()
+    arguments: Any = (
+        tuple(parameters[name] for name in compiled.positiontup or ()) if compiled.positional else parameters
+    )
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), arguments)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def recusals_for(
+    session: Session, actor: Actor, businesses: dict[str, DrawnBusiness], pool: InspectorPool
+) -> dict[str, dict[str, str]]:
+    """business uuid -> inspector uuid -> reason: 包联该户 (the inspector is the business's 包联干部) and every
+    recorded relation (亲属 / 曾经处罚 / 自报利害关系)."""
+    by_officer = {line.officer_id: line.uuid for line in pool.drawable if line.officer_id is not None}
+    by_id = {line.id: line.uuid for line in pool.drawable}
+    relations = relations_of(session, actor, [business.id for business in businesses.values()])
+    found: dict[str, dict[str, str]] = {}
+    for business in businesses.values():
+        reasons: dict[str, str] = {}
+        if business.officer_id is not None and business.officer_id in by_officer:
+            reasons[by_officer[business.officer_id]] = ASSIGNED_REASON
+        for inspector_id, kind in relations.get(business.id, {}).items():
+            if inspector_id in by_id:
+                reasons.setdefault(by_id[inspector_id], kind)
+        if reasons:
+            found[business.uuid] = reasons
+    return found
