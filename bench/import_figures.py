@@ -42,10 +42,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     register = _register(args.size)
     _upgrade(register)
-    lists = {
-        "figures": _figures_list(register, args.size, args.figures),
-        "licences": _licence_list(register, args.size, args.licences),
-    }
+    lists = {}
+    if args.kind in (None, "figures"):
+        lists["figures"] = _figures_list(register, args.size, args.figures)
+    if args.kind in (None, "licences"):
+        lists["licences"] = _licence_list(register, args.size, args.licences)
+    if args.phases:
+        for kind, workbook in lists.items():
+            with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
+                copy = Path(folder) / "phases.db"
+                shutil.copyfile(register, copy)
+                print(f"{kind}: {_run_child('phases', workbook, str(copy))}", flush=True)
+        return
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         best: dict[str, dict[str, float]] = {}
         for run in range(args.runs):
@@ -65,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
 def _print(args: argparse.Namespace, best: dict[str, dict[str, float]]) -> None:
     print(f"\nregister of {args.size:,} businesses; load average {os.getloadavg()[0]:.2f}")
     for kind, rows in (("figures", args.figures * len(YEARS)), ("licences", args.licences)):
+        if f"{kind}_raw" not in best:
+            continue
         raw, done = best[f"{kind}_raw"], best[f"{kind}_import"]
         print(f"{kind}: {rows:,} rows")
         print(f"  (a) floor   {raw['seconds']:7.2f} s wall {raw['cpu']:7.2f} CPU-s  peak {raw['peak_mb']:,.0f} MB")
@@ -187,6 +197,8 @@ def _child(name: str, workbook: Path, db: str) -> dict[str, float]:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
 
+    if name == "phases":
+        return _phases(workbook, db)
     wall, cpu, before = time.perf_counter(), time.process_time(), children()
     written = _raw_floor(workbook, db) if name == "raw" else _workbench_import(workbook, db)
     return {
@@ -214,6 +226,45 @@ def _raw_floor(workbook: Path, db: str) -> str:
     return f"{len(rows):,} rows"
 
 
+def _phases(workbook: Path, db: str) -> dict[str, float]:
+    """CPU seconds of each phase of the same import, called directly in this process (--phases)."""
+    from imports.figures_plan import plan_figures
+    from imports.licenses_plan import plan_licenses
+    from imports.list_commit import commit_list
+    from imports.parse import parse_list_file
+    from storage.audit import Actor
+    from storage.engine import make_engine
+    from workbench.domain.labels import ImportKind
+    from workbench.services.classification import load_rules
+
+    engine = make_engine(db)
+    actor = Actor(who="bench", device="bench", office_id=1)
+    rules, _problem = load_rules(None)
+    clock = time.process_time()
+    figures: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        figures[name] = round(time.process_time() - clock, 2)
+        clock = time.process_time()
+
+    parsed = parse_list_file(workbook)
+    lap("open, header, kind")
+    rows = list(parsed.rows)
+    parsed.rows = iter(rows)
+    lap("read and clean rows")
+    if parsed.kind is ImportKind.FIGURES:
+        plan = plan_figures(engine, parsed, office_id=1)
+    else:
+        plan = plan_licenses(engine, parsed, office_id=1)
+    lap("dry run: match, compare")
+    result = commit_list(engine, plan, actor=actor, rules=rules)
+    lap("commit: writes, reclassification")
+    figures["reclassified"] = result.reclassified
+    engine.dispose()
+    return figures
+
+
 def _workbench_import(workbook: Path, db: str) -> str:
     import contextlib
     import io
@@ -239,8 +290,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--figures", type=int, default=100_000, help="businesses in the 经营数据 list (× 3 years)")
     parser.add_argument("--licences", type=int, default=50_000, help="rows of the 许可证 list")
     parser.add_argument("--runs", type=int, default=1, help="interleaved runs; the best of each is kept")
+    parser.add_argument("--kind", choices=("figures", "licences"), help="only this list (default: both)")
     parser.add_argument("--workdir", default=None, help="where the copies of the register go (default: /tmp)")
-    parser.add_argument("--child", choices=("raw", "import"), help=argparse.SUPPRESS)
+    parser.add_argument("--phases", action="store_true", help="CPU seconds per phase of the import, in one process")
+    parser.add_argument("--child", choices=("raw", "import", "phases"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

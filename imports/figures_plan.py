@@ -12,30 +12,27 @@ The year is then compared with the stored year_figures: new, changed (a field-le
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Engine
 
+from imports.code_lookup import CodeLookup, StoredYear
 from imports.columns import ColumnMapping
 from imports.errors import ImportCancelled
 from imports.header import column_letter
 from imports.list_columns import declared_unit
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
-from imports.matching import RegisterLookup
 from imports.parse import ParsedFile
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
-from storage.tables import YearFigures
 from workbench.domain.figure_periods import Period, missing_months, overlapping
 
 CHUNK = 2000
 FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
+_HELD = {name: StoredYear._fields.index(name) for name in FIGURE_FIELDS}  # field -> its place in a stored row
 SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
-_TABLE: Any = YearFigures.__table__  # type: ignore[attr-defined]
-_IN = 500
 
 
 @dataclass(slots=True)
@@ -99,17 +96,21 @@ def plan_figures(
     years: dict[tuple[int, int], _Year] = {}
     done = 0
     with engine.connect() as connection:
-        lookup = RegisterLookup(connection, office_id)
+        lookup = CodeLookup(connection, office_id)
         plan.previous_import = previous_import(connection, office_id, plan.sha256)
-        while chunk := list(islice(parsed.rows, CHUNK)):
-            if cancel is not None and cancel.is_set():
-                raise ImportCancelled("已取消预览，数据库没有任何改动")
-            lookup.prefetch([{"uscc": code, "reg_no": code} for row in chunk for code in _codes(row.values)])
-            for row in chunk:
-                _place(plan, lookup, row, years)
-            done += len(chunk)
-            report(done, parsed.total_rows, "核对登记簿")
-        stored = _stored(connection, {key[0] for key in years})
+        try:
+            while chunk := list(islice(parsed.rows, CHUNK)):
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled("已取消预览，数据库没有任何改动")
+                codes = [_codes(row.values) for row in chunk]  # built once a row, for the lookup and the row
+                lookup.prefetch(code for row_codes in codes for code in row_codes)
+                for row, row_codes in zip(chunk, codes, strict=True):
+                    _place(plan, lookup, row, row_codes, years)
+                done += len(chunk)
+                report(done, parsed.total_rows, "核对登记簿")
+            stored = lookup.stored_years({key[0] for key in years})
+        finally:
+            lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
     plan.writes = _decide(plan, years, stored, parsed.title_unit)
     report(done, done, "预览完成")
@@ -117,12 +118,17 @@ def plan_figures(
 
 
 def _codes(values: dict[str, Any]) -> list[str]:
-    return list(dict.fromkeys(code for code in (values.get("uscc"), values.get("taxpayer_id")) if code))
+    """The row's codes, credit code first, each once."""
+    uscc, taxpayer_id = values.get("uscc"), values.get("taxpayer_id")
+    if not taxpayer_id or taxpayer_id == uscc:
+        return [uscc] if uscc else []
+    return [uscc, taxpayer_id] if uscc else [taxpayer_id]
 
 
-def _place(plan: ListPlan, lookup: RegisterLookup, row: ParsedRow, years: dict[tuple[int, int], _Year]) -> None:
+def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
+           years: dict[tuple[int, int], _Year]) -> None:  # fmt: skip
     values, mapping = row.values, plan.mapping
-    name, codes = str(values.get("name", "")), _codes(values)
+    name = str(values.get("name", ""))
     if not row.valid:
         return _left_out(plan, row, ListRowKind.INVALID, name, codes)
     if not codes:
@@ -156,7 +162,9 @@ def _place(plan: ListPlan, lookup: RegisterLookup, row: ParsedRow, years: dict[t
     if name and name != stored.name:
         problems.append(_problem(row, mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
                                  blocking=False))
-    year.parts.append(_Part(row.row_number, period, tuple(values.get(name) for name in FIGURE_FIELDS)))
+    get = values.get
+    year.parts.append(_Part(row.row_number, period, (get("revenue"), get("tax_paid"), get("employees"),
+                                                     get("insured_staff"))))  # FIGURE_FIELDS' order
     if problems:
         year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], problems, row.cells,
                                       stored.uuid))
@@ -178,22 +186,7 @@ def _left_out(plan: ListPlan, row: ParsedRow, kind: ListRowKind, name: str, code
     plan.entries.append(ListEntry(row.row_number, kind, name, codes[0] if codes else "", problems, row.cells))
 
 
-def _stored(connection: Connection, business_ids: Iterable[int]) -> dict[tuple[int, int], Any]:
-    """(business id, year) -> the stored year_figures row (deleted ones too: the pair is unique)."""
-    columns = [_TABLE.c[name] for name in ("id", "uuid", "version", "business_id", "year", *FIGURE_FIELDS,
-                                           "deleted_at")]
-    # By business only: the ids are this office's (the lookup is scoped); with office_id in the WHERE, SQLite
-    # walks the office's index, every year of the office for each chunk (quadratic at 100,000 businesses).
-    query = select(*columns).where(_TABLE.c.business_id.in_(bindparam("ids", expanding=True)))
-    listed = sorted(business_ids)
-    found: dict[tuple[int, int], Any] = {}
-    for start in range(0, len(listed), _IN):
-        for stored in connection.execute(query, {"ids": listed[start : start + _IN]}).all():
-            found[(stored.business_id, stored.year)] = stored
-    return found
-
-
-def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tuple[int, int], Any],
+def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tuple[int, int], StoredYear],
             title_unit: int | None) -> FigureWrites:
     writes = FigureWrites()
     summed_businesses: set[int] = set()
@@ -242,6 +235,8 @@ def _months_text(months: list[int]) -> str:
 
 
 def _year_values(parts: list[_Part]) -> dict[str, int]:
+    if len(parts) == 1:  # the common row: one annual row per business and year, nothing to sum
+        return {name: value for name, value in zip(FIGURE_FIELDS, parts[0].values, strict=True) if value is not None}
     values: dict[str, int] = {}
     latest = sorted(parts, key=lambda part: part.period.last_month)
     for index, name in enumerate(FIGURE_FIELDS):
@@ -251,12 +246,13 @@ def _year_values(parts: list[_Part]) -> dict[str, int]:
     return values
 
 
-def _compare(writes: FigureWrites, year: _Year, year_number: int, values: dict[str, int], stored: Any) -> ListRowKind:
+def _compare(writes: FigureWrites, year: _Year, year_number: int, values: dict[str, int],
+             stored: StoredYear | None) -> ListRowKind:  # fmt: skip
     if stored is None:
         writes.new.append(NewFigure(year.business_id, year.business_uuid, year_number, values, year.parts[0].row_number))
         return ListRowKind.NEW
     revived = stored.deleted_at is not None
-    diff = {name: (getattr(stored, name), new) for name, new in values.items() if revived or getattr(stored, name) != new}
+    diff = {name: (old, new) for name, new in values.items() if (old := stored[_HELD[name]]) != new or revived}
     if not diff and not revived:
         writes.unchanged += 1
         return ListRowKind.UNCHANGED

@@ -24,6 +24,8 @@ _MONEY_UNITS = (("亿元", 100_000_000), ("亿", 100_000_000), ("万元", 10_000
 _MONEY_NOISE = re.compile(r"[,\s¥]|人民币|RMB|CNY", re.IGNORECASE)
 _BRACKETED_UNIT = re.compile(r"\((亿元|亿|万元|万|元)\)$")  # 100（万元）, the unit typed as the header shows it
 _MAX_YUAN = Decimal(10) ** 15  # 1,000 万亿元: beyond any register, well inside a BIGINT
+_MAX_WHOLE_YUAN = 10**15  # _MAX_YUAN as an int: below 2**53, so a float amount under it is exact to the yuan
+_FAST_LIMIT = 1e15
 _COUNT_WORDS = re.compile(r"(?:人|名|个)$")
 
 
@@ -84,6 +86,13 @@ def parse_money(value: Any, unit: int = 1) -> int | None:
     if isinstance(value, bool):
         raise ValueError(f"金额「{value}」无法识别")
     if isinstance(value, int | float):
+        if -_FAST_LIMIT < value < _FAST_LIMIT:  # finite, and not a huge integer a float cannot hold
+            amount = value * unit
+            whole = round(amount)
+            # Clearly a whole number of yuan (not near a half, where the float may sit either side of it):
+            # the Decimal path below rounds it to the same integer. Negative amounts take that path's error.
+            if 0 <= whole < _MAX_WHOLE_YUAN and abs(amount - whole) < 1e-6:
+                return int(whole)
         return _number_money(value, unit)
     return _text_money(str(value), unit)
 

@@ -1,0 +1,98 @@
+"""Lookups of a 经营数据 list's dry run, through the driver: codes to businesses, businesses to stored years.
+
+The register importer's lookup (imports.matching.RegisterLookup) reads every imported field of a business
+through SQLAlchemy's expanding IN; a list of 300,000 year rows needs only which business a code is (id,
+uuid, name), and the statement's compilation and Row objects cost more than the queries themselves
+(docs/benchmarks.md, "经营数据 and 许可证 imports"). Here each query is a plain statement with a list of
+placeholders, run on the connection's own DB-API cursor (plain tuples back). The questions are the same:
+a code is a credit code, else a 注册号, of a live business of this office; a code no business of this
+office has is checked against the other offices (a credit code is unique across the database) only so the
+row can say where it is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+
+IN_LIMIT = 500  # placeholders per IN list
+
+_BUSINESSES = ("SELECT id, uuid, name, {column} FROM business "
+               "WHERE {column} IN ({marks}) AND office_id = {mark} AND deleted_at IS NULL")  # fmt: skip
+_ELSEWHERE = ("SELECT uscc FROM business "
+              "WHERE uscc IN ({marks}) AND office_id <> {mark} AND deleted_at IS NULL")  # fmt: skip
+_YEARS = ("SELECT id, uuid, version, business_id, year, revenue, tax_paid, employees, insured_staff, deleted_at "
+          "FROM year_figures WHERE business_id IN ({marks})")  # fmt: skip
+
+
+class Matched(NamedTuple):
+    """The business a code belongs to: what the dry run and the commit need of it."""
+
+    id: int
+    uuid: str
+    name: str
+
+
+class StoredYear(NamedTuple):
+    """A stored year_figures row (deleted ones too: (business, year) is unique)."""
+
+    id: int
+    uuid: str
+    version: int
+    business_id: int
+    year: int
+    revenue: int | None
+    tax_paid: int | None
+    employees: int | None
+    insured_staff: int | None
+    deleted_at: Any
+
+
+class CodeLookup:
+    """This office's businesses by credit code and by 注册号, filled a chunk of codes at a time."""
+
+    def __init__(self, connection: Connection, office_id: int) -> None:
+        self.office_id = office_id
+        self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        self.by_uscc: dict[str, Matched] = {}
+        self.by_reg_no: dict[str, Matched] = {}
+        self.taken_elsewhere: set[str] = set()
+
+    def prefetch(self, codes: Iterable[str]) -> None:
+        """Look up a chunk's codes: as credit codes, the rest as 注册号, what is still unknown elsewhere."""
+        wanted = set(codes)
+        self.by_uscc = {row[3]: Matched(row[0], row[1], row[2]) for row in self._select(_BUSINESSES, "uscc", wanted)}
+        rest = wanted.difference(self.by_uscc)
+        self.by_reg_no = {}
+        for row in self._select(_BUSINESSES, "reg_no", rest):
+            self.by_reg_no.setdefault(row[3], Matched(row[0], row[1], row[2]))
+        unknown = rest.difference(self.by_reg_no)
+        self.taken_elsewhere = {row[0] for row in self._select(_ELSEWHERE, "uscc", unknown)}
+
+    def stored_years(self, business_ids: Iterable[int]) -> dict[tuple[int, int], StoredYear]:
+        """(business id, year) -> its stored row, for every year of these businesses (deleted ones too).
+        By business only: the ids are this office's, and with office_id in the WHERE, SQLite walks the
+        office's index, every year of the office for each chunk (quadratic at 100,000 businesses)."""
+        found: dict[tuple[int, int], StoredYear] = {}
+        for part in _parts(sorted(business_ids)):
+            self.cursor.execute(_YEARS.format(marks=", ".join([self.mark] * len(part))), part)
+            for row in self.cursor.fetchall():
+                found[(row[3], row[4])] = StoredYear(*row)
+        return found
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def _select(self, template: str, column: str, keys: set[str]) -> Iterator[tuple[Any, ...]]:
+        for part in _parts(sorted(keys)):
+            sql = template.format(column=column, marks=", ".join([self.mark] * len(part)), mark=self.mark)
+            self.cursor.execute(sql, [*part, self.office_id])
+            yield from self.cursor.fetchall()
+
+
+def _parts(keys: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(keys), IN_LIMIT):
+        yield keys[start : start + IN_LIMIT]
