@@ -80,9 +80,9 @@ def line_hint(line: SummaryLine, report: MonthlyReport) -> str:
     and the definition of an indicator."""
     parts = []
     if line.code in DRILL_ITEMS:
-        parts.append("Enter 查看逐户明细")
+        parts.append("Enter：查看逐户明细")
     elif line.code == "indicator.active_rate" and line.value is not None:
-        parts.append("Enter 列出未计入活跃的户及原因")
+        parts.append("Enter：列出未计入活跃的户及原因")
     if line.value is None and line.missing_reason:
         parts.append(line.missing_reason)
     definition = next((item for item in report.definitions if item.code == line.definition_code), None)
