@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from imports.export import write_logged_file, xlsx_path
-from imports.sheet_writer import Kind, XlsxBook
+from imports.sheet_writer import Kind, write_plain_sheet
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.services.inspection_lists import (
@@ -46,13 +46,7 @@ def _export(session: Session, actor: Actor, description: str, title: str, header
     kinds: list[Kind] = ["code" if header in CODE_HEADERS else "value" for header in headers]
 
     def write(partial: Path) -> None:
-        with XlsxBook(partial) as book:
-            sheet = book.sheet(title, len(headers))
-            sheet.sheet.freeze_panes(1, 0)
-            sheet.header(headers)
-            for number, row in enumerate(rows, start=1):
-                sheet.append(number, row, kinds)
-            sheet.fit_columns(headers)
+        write_plain_sheet(partial, title, headers, kinds, rows)
 
     write_logged_file(session=session, actor=actor, target=target, description=description, rows=len(rows), write=write)
     return target

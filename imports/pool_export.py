@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from imports.export import write_logged_file, xlsx_path
-from imports.sheet_writer import Kind, XlsxBook
+from imports.sheet_writer import Kind, write_plain_sheet
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.candidates import CandidateRow
@@ -125,10 +125,4 @@ def _export(
 def write_sheet(path: Path, title: str, headers: tuple[str, ...], rows: list[list[Any]]) -> None:
     """One sheet, header in bold; codes as text, dates as dates, column widths from the widest value."""
     kinds: list[Kind] = ["code" if header in CODE_COLUMNS else "value" for header in headers]
-    with XlsxBook(path) as book:
-        sheet = book.sheet(title, len(headers))
-        sheet.sheet.freeze_panes(1, 0)
-        sheet.header(headers)
-        for number, row in enumerate(rows, start=1):
-            sheet.append(number, row, kinds)
-        sheet.fit_columns(headers)
+    write_plain_sheet(path, title, headers, kinds, rows)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from imports.export import export_path, is_csv, write_logged_file
-from imports.sheet_writer import CsvSheet, Kind, XlsxBook, open_csv
+from imports.sheet_writer import Kind, XlsxBook, write_csv_table
 from storage.audit import Actor
 from workbench.services.visit_route import RouteStop, route_title
 
@@ -110,9 +110,4 @@ def _header_text(title: str) -> str:
 
 def _write_csv(path: Path, title: str, rows: list[list[Any]]) -> None:
     del title  # a CSV has no page margins: the file name and its rows say what it is
-    kinds = [kind for _name, kind in COLUMNS]
-    with open_csv(path) as stream:
-        out = CsvSheet(stream)
-        out.header([name for name, _kind in COLUMNS])
-        for cells in rows:
-            out.append(cells, kinds)
+    write_csv_table(path, COLUMNS, rows)

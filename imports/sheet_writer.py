@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -268,3 +268,27 @@ def csv_cell(value: Any, kind: Kind) -> str:
 def open_csv(path: Path) -> IO[str]:
     """A CSV file as Excel opens it without asking: UTF-8 with a byte-order mark, CRLF line ends."""
     return path.open("w", encoding="utf-8-sig", newline="")
+
+
+def write_plain_sheet(
+    path: Path, title: str, headers: Sequence[str], kinds: Sequence[Kind], rows: Iterable[Sequence[Any]]
+) -> None:
+    """A workbook of one sheet: the header in bold and frozen, each cell by its kind, widths from the widest value
+    (the small exports: 培育库, 候选名单, 双随机 results and publication lists)."""
+    with XlsxBook(path) as book:
+        sheet = book.sheet(title, len(headers))
+        sheet.sheet.freeze_panes(1, 0)
+        sheet.header(headers)
+        for number, row in enumerate(rows, start=1):
+            sheet.append(number, row, kinds)
+        sheet.fit_columns(headers)
+
+
+def write_csv_table(path: Path, columns: Sequence[tuple[str, Kind]], rows: Iterable[Sequence[Any]]) -> None:
+    """The same cells as CSV under a header row (帮扶台账, 走访路线 when the name ends in .csv)."""
+    kinds = [kind for _title, kind in columns]
+    with open_csv(path) as stream:
+        out = CsvSheet(stream)
+        out.header([title for title, _kind in columns])
+        for cells in rows:
+            out.append(cells, kinds)

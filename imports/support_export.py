@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from imports.export import default_file_name, export_path, is_csv, write_logged_file
-from imports.sheet_writer import CsvSheet, Kind, XlsxBook, open_csv
+from imports.sheet_writer import Kind, XlsxBook, write_csv_table
 from storage.audit import Actor, utc_now
 from storage.tables import Business
 from workbench.services.support import SupportFilters, SupportLine, list_support
@@ -103,9 +103,4 @@ def _write(path: Path, rows: list[list[Any]]) -> None:
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:
-    kinds = [kind for _title, kind in COLUMNS]
-    with open_csv(path) as stream:
-        out = CsvSheet(stream)
-        out.header([title for title, _kind in COLUMNS])
-        for cells in rows:
-            out.append(cells, kinds)
+    write_csv_table(path, COLUMNS, rows)
