@@ -9,7 +9,8 @@ a failed or cancelled export leaves no file behind and no log row.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -121,19 +122,14 @@ def export_register(
             "请按网格、状态等条件分几次导出"
         )
     description = describe_filter(session=session, flt=flt)
-    make_folder(target.parent, ExportFailed)
-    partial = partial_path(target)
-    try:
+    with logged_file(session, target) as partial:
         info = _info_lines(actor, at, description, full_personal_data)
         columns = export_columns(full_personal_data=full_personal_data)
         rows = export_rows(session=session, flt=flt)
-        try:
-            if is_csv(target):
-                written = write_csv(partial, rows, columns, total, progress)
-            else:
-                written = write_workbook(partial, rows, columns, total, progress, info)
-        except OSError as error:  # a full disk, a folder made read-only meanwhile
-            raise ExportFailed(failure_text(error, target)) from None
+        if is_csv(target):
+            written = write_csv(partial, rows, columns, total, progress)
+        else:
+            written = write_workbook(partial, rows, columns, total, progress, info)
         export_uuid = record_export(
             session=session,
             actor=actor,
@@ -143,17 +139,6 @@ def export_register(
             full_personal_data=full_personal_data,
             at=at,
         )
-        session.flush()
-        put_in_place(partial, target, ExportFailed)
-    except BaseException:
-        discard(partial, target)
-        session.rollback()
-        raise
-    try:
-        session.commit()
-    except BaseException:
-        target.unlink(missing_ok=True)  # personal data never leaves without its log row
-        raise
     return ExportResult(target, written, full_personal_data, description, export_uuid)
 
 
@@ -170,13 +155,8 @@ def write_logged_file(
 
     The file and its change-log row exist together or not at all, as for the register's own export.
     """
-    make_folder(target.parent, ExportFailed)
-    partial = partial_path(target)
-    try:
-        try:
-            write(partial)
-        except OSError as error:  # a full disk, no permission, the file open in Excel
-            raise ExportFailed(failure_text(error, target)) from None
+    with logged_file(session, target) as partial:
+        write(partial)
         record_export(
             session=session,
             actor=actor,
@@ -186,13 +166,35 @@ def write_logged_file(
             full_personal_data=False,
             at=utc_now(),
         )
+
+
+@contextmanager
+def logged_file(session: Session, target: Path) -> Iterator[Path]:
+    """A written file and its log rows exist together or not at all (every export and sync package).
+
+    Yields the partial path beside `target`: the body writes it (an OSError — a full disk, no permission, the
+    file open in Excel — becomes ExportFailed naming the target) and adds its log rows. Then the file is moved
+    into place and the transaction committed; on any failure the partial file is discarded and the transaction
+    rolled back, and a commit that fails removes the file: personal data never leaves without its log row.
+    """
+    make_folder(target.parent, ExportFailed)
+    partial = partial_path(target)
+    try:
+        try:
+            yield partial
+        except OSError as error:
+            raise ExportFailed(failure_text(error, target)) from None
         session.flush()
         put_in_place(partial, target, ExportFailed)
     except BaseException:
         discard(partial, target)
         session.rollback()
         raise
-    session.commit()
+    try:
+        session.commit()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def _info_lines(actor: Actor, at: datetime, description: str, full: bool) -> list[tuple[str, str]]:

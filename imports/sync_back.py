@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from imports.export import ExportFailed, xlsx_path
+from imports.export import logged_file, xlsx_path
 from imports.fast_xlsx import FastBook
 from imports.sheet_writer import Kind
 from imports.sync_read import PackageRefused, check_count, open_package, sheet_rows
@@ -30,7 +30,6 @@ from storage.tables import Office, new_uuid
 from storage.tables_sync import SyncPackage
 from workbench.domain.sync_model import PackageManifest, ReturnPackage, RowChange, Scalar
 from workbench.services.errors import WorkbenchError
-from workbench.services.file_output import discard, failure_text, make_folder, partial_path, put_in_place
 from workbench.services.sync_pending import pending_changes
 from workbench.services.sync_rows import BUSINESS
 
@@ -78,13 +77,8 @@ def write_return_package(*, session: Session, device_id: str, device: str, path:
     )
     given = Path(path).expanduser()
     target = given / f"回传包-{base.officer}-{at.astimezone():%Y-%m-%d-%H%M}.xlsx" if given.is_dir() else xlsx_path(given)
-    make_folder(target.parent, ExportFailed)
-    partial = partial_path(target)
-    try:
-        try:
-            _write(partial, manifest, lines, len(changes), office.name, office.uuid)
-        except OSError as error:
-            raise ExportFailed(failure_text(error, target)) from None
+    with logged_file(session, target) as partial:
+        _write(partial, manifest, lines, len(changes), office.name, office.uuid)
         actor = Actor(who=base.officer, device=device, office_id=base.office_id)
         log_changes(session, actor, "sync_package", manifest.package_id, "export", {
             "file": (None, target.name), "changes": (None, len(changes)), "base_package": (None, base.package_id),
@@ -94,13 +88,6 @@ def write_return_package(*, session: Session, device_id: str, device: str, path:
             file_name=target.name, officer=base.officer, source_device=device_id, created_at=at, rows=len(lines),
             base_package_id=base.package_id, updated_at=at, updated_by=base.officer, device=device,
         ))
-        session.flush()
-        put_in_place(partial, target, ExportFailed)
-    except BaseException:
-        discard(partial, target)
-        session.rollback()
-        raise
-    session.commit()
     return ReturnPackageResult(target, manifest.package_id, len(changes), len(lines))
 
 

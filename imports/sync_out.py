@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from imports.export import ExportFailed, xlsx_path
+from imports.export import ExportFailed, logged_file, xlsx_path
 from imports.fast_xlsx import FastBook
 from imports.sync_sheets import LAYOUT_BY_TABLE, LAYOUTS
 from imports.sync_workbook import (
@@ -33,7 +33,6 @@ from storage.tables_sync import SyncPackage
 from workbench.domain.personal_ids import mask_id_number
 from workbench.domain.service_lists import ServiceLists
 from workbench.domain.sync_model import PackageManifest, Scalar
-from workbench.services.file_output import discard, failure_text, make_folder, partial_path, put_in_place
 from workbench.services.sync_select import FieldSelection
 
 LISTS_SHEET = "参考清单"
@@ -72,27 +71,11 @@ def write_field_package(
         device=device_id, created_at=at.replace(tzinfo=None).isoformat(),
         schema_version=SCHEMA_HEAD, row_count=selection.row_count, personal_data=personal,
     )
-    make_folder(target.parent, ExportFailed)
-    partial = partial_path(target)
-    try:
-        try:
-            _write(partial, selection, manifest, actor, lists, settings_folder, progress)
-            if password is not None:
-                encrypt_file(partial, password)
-        except OSError as error:
-            raise ExportFailed(failure_text(error, target)) from None
+    with logged_file(session, target) as partial:
+        _write(partial, selection, manifest, actor, lists, settings_folder, progress)
+        if password is not None:
+            encrypt_file(partial, password)
         _log(session, actor, selection, manifest, target.name, at)
-        session.flush()
-        put_in_place(partial, target, ExportFailed)
-    except BaseException:
-        discard(partial, target)
-        session.rollback()
-        raise
-    try:
-        session.commit()
-    except BaseException:
-        target.unlink(missing_ok=True)  # personal data never leaves without its log row
-        raise
     return FieldPackageResult(target, manifest.package_id, selection.businesses, selection.row_count, personal)
 
 
