@@ -47,27 +47,34 @@ wb_have_postgres() {
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
 }
 
-# The tests start their own throw-away server; they need initdb/pg_ctl (Debian: package postgresql).
-wb_ensure_postgres() {
-    [[ -n "${WORKBENCH_TEST_PG_URL:-}" ]] && return 0
-    wb_have_postgres && return 0
-    local sudo=()
+# wb_apt_install WHAT PACKAGE...: system packages through apt-get, as root or with sudo -n. Where that is not
+# possible the tests that need WHAT skip (CI, root on a fresh machine, always installs them).
+wb_apt_install() {
+    local what="$1" sudo=()
+    shift
     if [[ "$(id -u)" != 0 ]]; then
         if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
             sudo=(sudo -n)
         else
-            wb_log "warning: PostgreSQL server binaries missing and not root: PostgreSQL tests will skip"
+            wb_log "warning: $what missing and not root: the tests that need it will skip"
             return 0
         fi
     fi
     if ! command -v apt-get >/dev/null 2>&1; then
-        wb_log "warning: PostgreSQL server binaries missing and no apt-get: install PostgreSQL by hand"
+        wb_log "warning: $what missing and no apt-get: install it by hand ($*)"
         return 0
     fi
-    wb_log "installing PostgreSQL server binaries (apt-get) ..."
+    wb_log "installing $what (apt-get install $*) ..."
     "${sudo[@]}" apt-get update -qq \
-        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
-        || { wb_log "error: apt-get install postgresql failed"; return 1; }
+        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
+        || { wb_log "error: apt-get install $* failed"; return 1; }
+}
+
+# The tests start their own throw-away server; they need initdb/pg_ctl (Debian: package postgresql).
+wb_ensure_postgres() {
+    [[ -n "${WORKBENCH_TEST_PG_URL:-}" ]] && return 0
+    wb_have_postgres && return 0
+    wb_apt_install "PostgreSQL server binaries" postgresql
 }
 
 wb_have_office() {
@@ -79,22 +86,5 @@ wb_have_office() {
 # prints as text, not boxes (Debian: libreoffice-calc-nogui, poppler-utils, fonts-noto-cjk).
 wb_ensure_office() {
     wb_have_office && return 0
-    local sudo=()
-    if [[ "$(id -u)" != 0 ]]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-            sudo=(sudo -n)
-        else
-            wb_log "warning: LibreOffice / poppler-utils missing and not root: the LibreOffice test will skip"
-            return 0
-        fi
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        wb_log "warning: LibreOffice / poppler-utils missing and no apt-get: install them by hand"
-        return 0
-    fi
-    wb_log "installing LibreOffice Calc and poppler-utils (apt-get) ..."
-    "${sudo[@]}" apt-get update -qq \
-        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null \
-        || { wb_log "error: apt-get install libreoffice-calc-nogui poppler-utils failed"; return 1; }
+    wb_apt_install "LibreOffice Calc and poppler-utils" libreoffice-calc-nogui poppler-utils fonts-noto-cjk
 }
