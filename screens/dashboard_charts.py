@@ -4,7 +4,7 @@ block-character bars (categories; see screens.dashboard_view for why those are n
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -12,7 +12,24 @@ from textual_plotext import PlotextPlot
 from screens.dashboard_view import PLOTEXT_COLORS, bars, legend, month_ticks
 from workbench.domain.report_model import Chart
 
-MOST_TICKS = 6
+COLUMNS_PER_LABEL = 9  # a 5-character month label with room on both sides
+Y_LABELS = 6  # the count labels and the frame left of the plotting area
+
+
+class MonthPlot(PlotextPlot):
+    """A line plot over months whose axis labels are chosen for the width it is drawn at.
+
+    plotext skips a label that would touch another one, and which it skips depends on the order of a
+    set (string hashes differ per run): so the labels are spaced to always fit, measured at render time.
+    """
+
+    months: tuple[str, ...] = ()
+
+    def render(self) -> RenderResult:
+        most = max(2, (self.size.width - Y_LABELS) // COLUMNS_PER_LABEL)
+        ticks, labels = month_ticks(self.months, most)
+        self.plt.xticks([float(tick) for tick in ticks], labels)
+        return super().render()
 
 
 class ChartView(Vertical):
@@ -25,12 +42,12 @@ class ChartView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="chart-title")
-        yield PlotextPlot()
+        yield MonthPlot()
         yield Static("", classes="chart-bars")
 
     def show(self, chart: Chart, number: str) -> None:
         title = self.query_one(".chart-title", Static)
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(MonthPlot)
         body = self.query_one(".chart-bars", Static)
         heading = legend(chart) if chart.kind == "line" else None
         shown_title = f"{chart.title}" + (f"（{number}，按数字键换图）" if number else "")
@@ -45,8 +62,7 @@ class ChartView(Vertical):
                 plt.plot(positions, list(values), color=PLOTEXT_COLORS[index % len(PLOTEXT_COLORS)], marker="braille")
             highest = max((max(values, default=0) for _name, values in chart.series), default=0)
             plt.ylim(0, max(1, highest))  # counts: from 0 up, never a -1 axis for a quiet month
-            ticks, labels = month_ticks(chart.categories, MOST_TICKS)
-            plt.xticks([float(tick) for tick in ticks], labels)
+            plot.months = chart.categories
             plot.refresh()
         else:
             plot.display, body.display = False, True
