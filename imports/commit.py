@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from imports.commit_checks import find_conflicts
 from imports.commit_writes import BUSINESS, CHANGE_COLUMNS, Writes
+from imports.deferred_search import search_index_afterwards
 from imports.errors import ImportCancelled, ImportConflict, PlanNotCommittable
 from imports.plan import ImportPlan, ProgressCallback, RowKind
 from imports.plan_text import when
@@ -104,7 +105,10 @@ def commit_import(
                 stack.enter_context(search.bulk_load(connection))
                 stack.enter_context(writes.writer.loading())
                 stack.callback(report, total, total, "重建索引")
-            done = writes.insert_new(plan, total)
+                done = writes.insert_new(plan, total)
+            else:
+                with search_index_afterwards(connection, len(plan.inserts)):
+                    done = writes.insert_new(plan, total)
             _apply_updates(writes, plan, done, total)
         if bulk:
             writes.writer.finish([])

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 import imports.commit
+import imports.deferred_search
 from imports.commit import commit_import
 from imports.error_workbook import REASON_HEADER, write_error_workbook
 from imports.errors import ImportCancelled, ImportConflict
@@ -84,6 +85,52 @@ def test_a_large_import_rebuilds_the_search_index_once(
         assert count_businesses(session, BusinessFilter(office_id=actor.office_id, text="lcq")) == 5
 
 
+def test_new_rows_into_a_full_register_reach_the_search_index_in_one_pass(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too few to rebuild the whole index (a register 4x their number), enough to index them after the
+    writes: found by name, by a 1-2 character term, by pinyin initials, by phone; the insert trigger is back."""
+    monkeypatch.setattr(imports.deferred_search, "DEFER_FROM", 2)
+    actor = office(engine)
+    for serial in range(1, 13):
+        existing(engine, actor, serial)
+    new_rows = [
+        row(serial, {"名称": f"藤桥镇第{serial}号超市", "联系电话": f"1390000{serial:04d}"}) for serial in (21, 22, 23)
+    ]
+    result = commit_import(engine, plan_import(engine, write_list(tmp_path / "名录.xlsx", new_rows), actor=actor),
+                           actor=actor)  # fmt: skip
+    assert result.inserted == 3
+    with Session(engine) as session:
+        for text, expected in (("藤桥镇", 3), ("超市", 3), ("桥", 3), ("tqz", 3), ("水果店", 12), ("00022", 1)):
+            assert count_businesses(session, BusinessFilter(office_id=actor.office_id, text=text)) == expected, text
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            triggers = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
+            assert "business_search_insert" in set(triggers)
+            for table in ("business_fts", "business_grams", "business_pinyin"):
+                connection.exec_driver_sql(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+        # and a business added by hand afterwards is indexed by the trigger again
+        existing(engine, actor, 40, name="藤桥镇新开的面馆")
+        with Session(engine) as session:
+            assert count_businesses(session, BusinessFilter(office_id=actor.office_id, text="藤桥镇")) == 4
+
+
+def test_the_insert_triggers_statements_become_one_pass_each() -> None:
+    from imports.deferred_search import bulk_statements
+
+    trigger = """CREATE TRIGGER business_search_insert AFTER INSERT ON business BEGIN
+  INSERT INTO business_fts(rowid, name, phone) VALUES (new.id, new.name, new.phone);
+  INSERT INTO business_grams(rowid, search_chars) VALUES (new.id, new.search_chars);
+END"""
+    assert bulk_statements(trigger) == [
+        ("business_fts", "INSERT INTO business_fts(rowid, name, phone) SELECT id, name, phone FROM business WHERE id > ?"),
+        ("business_grams", "INSERT INTO business_grams(rowid, search_chars) SELECT id, search_chars FROM business WHERE id > ?"),
+    ]  # fmt: skip
+    # anything else in the body (an expression, another statement) keeps the trigger firing per row
+    assert bulk_statements(trigger.replace("new.phone", "lower(new.phone)")) is None
+    assert bulk_statements(trigger.replace("END", "  DELETE FROM business_grams WHERE rowid = new.id;\nEND")) is None
+
+
 def test_importing_the_same_file_again_changes_nothing_and_says_so(engine: Engine, tmp_path: Path) -> None:
     actor = office(engine)
     path = write_list(tmp_path / "名录.xlsx", [row(1), row(2)])
@@ -103,14 +150,19 @@ def test_importing_the_same_file_again_changes_nothing_and_says_so(engine: Engin
     assert after["import_record"] == before["import_record"] + 1  # each import is recorded
 
 
-@pytest.mark.parametrize("bulk_from", [10_000, 2], ids=["row-by-row", "bulk-load"])
+@pytest.mark.parametrize(
+    ("bulk_from", "defer_from"),
+    [(10_000, 10_000), (2, 10_000), (10_000, 2)],
+    ids=["row-by-row", "bulk-load", "search-index-afterwards"],
+)
 def test_a_failure_half_way_leaves_the_database_exactly_as_before(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int, defer_from: int
 ) -> None:
     actor = office(engine)
     existing(engine, actor, 9)
     monkeypatch.setattr(imports.commit, "BATCH", 2)
     monkeypatch.setattr(imports.commit, "BULK_FROM", bulk_from)
+    monkeypatch.setattr(imports.deferred_search, "DEFER_FROM", defer_from)
     path = write_list(
         tmp_path / "名录.xlsx",
         [*(row(serial) for serial in range(1, 6)), row(9, {"联系电话": "13900001111"})],
