@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
             for name in order:
                 db = Path(folder) / f"{name}-{run}.db"
                 _fresh_copy(register, db)
-                figures = _measure(name, workbook, db, Path(folder))
+                figures = _measure(name, workbook, db, Path(folder), args.tree)
                 figures["load"] = round(os.getloadavg()[0], 2)
                 results[name].append(figures)
                 print(f"run {run + 1} {name}: {figures}", file=sys.stderr, flush=True)
@@ -126,7 +126,7 @@ def _environment(folder: Path) -> dict[str, str]:
     return {**os.environ, "XDG_CONFIG_HOME": str(config)}
 
 
-def _measure(name: str, workbook: Path, db: Path, folder: Path) -> dict[str, float]:
+def _measure(name: str, workbook: Path, db: Path, folder: Path, tree: str | None) -> dict[str, float]:
     python = sys.executable
     if name == "floor":
         command = [python, "-c", FLOOR, str(workbook), str(db), SHEET, str(HEADER_INDEX), repr(FLOOR_COLUMNS)]
@@ -142,7 +142,10 @@ def _measure(name: str, workbook: Path, db: Path, folder: Path) -> dict[str, flo
     log = folder / f"{name}.log"
     with open(log, "w+b") as output:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=output, stderr=output, env=_environment(folder))
+        environment = _environment(folder)
+        if tree is not None and name == "import":
+            environment["PYTHONPATH"] = tree
+        process = subprocess.Popen(command, stdout=output, stderr=output, env=environment)
         peak = _PssSampler(process.pid)
         peak.start()
         _pid, status, usage = os.wait4(process.pid, 0)  # the tree's CPU: waited-for children included
@@ -228,6 +231,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--empty", action="store_true", help="import into an empty, initialised database")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=2, help="pairs, alternating which contender goes first")
+    parser.add_argument(
+        "--tree",
+        default=None,
+        help="run the import with another checkout's code (PYTHONPATH), e.g. git archive",
+    )
     parser.add_argument("--workdir", default=None, help="where the copies go (default: .bench)")
     return parser.parse_args(argv)
 

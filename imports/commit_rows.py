@@ -20,13 +20,14 @@ from sqlalchemy.dialects import sqlite
 
 from imports.pending import getter
 from storage.search import search_fields
-from storage.tables import Business, new_uuid
+from storage.tables import Business
 from workbench.domain.business_fields import (
     FIELD_BY_NAME,
     IMPORTED_FIELDS,
     NOT_IMPORTED_DEFAULTS,
     SEARCH_SOURCES,
 )
+from workbench.services.classification_decide import uuid7_batch
 
 # The columns of a new business's row, all derived from the business row's declaration
 # (workbench.domain.business_fields): the travelling stamp and office, the imported values as the dry run
@@ -76,11 +77,14 @@ def prepared_rows(stamp: RowStamp, pack: bytes, derived: bytes) -> tuple[list[Bu
 
 
 def derive(rows: list[tuple[int, tuple[Any, ...]]]) -> list[Derived]:
-    """The per-row pure work: a uuid and the search columns (storage.search.search_fields)."""
+    """The per-row pure work: a uuid and the search columns (storage.search.search_fields).
+
+    The uuids are time-ordered (version 7): at a million businesses the unique uuid index, and the change
+    log's index by entity uuid, then take the new rows at their end instead of one random page each."""
     derived: list[Derived] = []
-    for _row_number, values in rows:
+    for (_row_number, values), uuid in zip(rows, uuid7_batch(len(rows)), strict=True):
         searched = search_fields(*_SEARCHED(values))
-        derived.append((new_uuid(), searched["name_pinyin"], searched["search_chars"]))
+        derived.append((uuid, searched["name_pinyin"], searched["search_chars"]))
     return derived
 
 

@@ -17,7 +17,8 @@ from imports.errors import ImportConflict
 from imports.figures_plan import FIGURE_FIELDS, ChangedFigure, FigureWrites
 from imports.list_plan import ListPlan
 from storage.audit import as_log_text
-from storage.tables import YearFigures, new_uuid
+from storage.tables import YearFigures
+from workbench.services.classification_decide import uuid7_batch
 
 TABLE: Any = YearFigures.__table__  # type: ignore[attr-defined]
 COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
@@ -35,8 +36,7 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
         writes.stop()
         batch = figures.new[start : start + writes.batch]
         rows, changes = [], []
-        for item in batch:
-            uuid = new_uuid()
+        for item, uuid in zip(batch, uuid7_batch(len(batch)), strict=True):  # time-ordered: appended to indexes
             values = item.values
             rows.append((uuid, 1, writes.at, actor.who, actor.device, actor.office_id, item.business_id, item.year,
                          *(values.get(name) for name in FIGURE_FIELDS), source))

@@ -17,8 +17,9 @@ from imports.errors import ImportConflict
 from imports.licenses_plan import LicenseWrites
 from imports.list_plan import ListPlan
 from storage.audit import as_log_text
-from storage.tables import License, new_uuid
+from storage.tables import License
 from workbench.domain.labels import LicenseStatus
+from workbench.services.classification_decide import uuid7_batch
 
 TABLE: Any = License.__table__  # type: ignore[attr-defined]
 COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "number", "kind",
@@ -34,8 +35,9 @@ def write_licenses(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[
     for start in range(0, len(licences.new), writes.batch):
         writes.stop()
         rows, changes = [], []
-        for item in licences.new[start : start + writes.batch]:
-            uuid, values = new_uuid(), item.values
+        batch = licences.new[start : start + writes.batch]
+        for item, uuid in zip(batch, uuid7_batch(len(batch)), strict=True):  # time-ordered: appended to indexes
+            values = item.values
             renews = item.renews.uuid if item.renews is not None else None
             rows.append((uuid, 1, writes.at, actor.who, actor.device, actor.office_id, item.business_id, item.number,
                          values["kind"], bind_day(values.get("issued_on")), bind_day(values.get("expires_on")),
