@@ -10,6 +10,8 @@ copy of the register (copying is not timed):
   floor: `python -c` reading the sheet with python-calamine and inserting the same rows, cell for cell, into
          the copy's `business` table with sqlite3 executemany, with the table's indexes and search triggers
          in place (the raw cells go to the columns they name; a uuid per row, the rest the columns' defaults);
+         with --empty, into a new plain table instead (as bench/import_export.py's floor: an empty register
+         has no index worth keeping, and the import itself builds the search index once there);
   import: the installed `workbench --db COPY import FILE --json` command (empty config folder).
 Measured per process tree: wall seconds, CPU seconds (user + system of the process and its waited-for
 children, the import's worker processes included, from wait4), and peak memory as PSS summed over the
@@ -62,7 +64,11 @@ for row in body:
     row = row + [None] * (len(header) - len(row))
     cells = [row[position] if row[position] != "" else ("" if column in required else None) for position, column in positions]
     rows.append((str(uuid.uuid4()), *fixed.values(), *cells))
-statement = f"INSERT OR IGNORE INTO business ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+table = "business"
+if sys.argv[6] == "plain":  # into an empty database: a new table of the cells, no index (bench/import_export.py's)
+    table = "raw"
+    connection.execute(f"CREATE TABLE raw ({', '.join(columns)})")
+statement = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 connection.execute("BEGIN IMMEDIATE")
 connection.executemany(statement, rows)
 connection.commit()
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
             for name in order:
                 db = Path(folder) / f"{name}-{run}.db"
                 _fresh_copy(register, db)
-                figures = _measure(name, workbook, db, Path(folder), args.tree)
+                figures = _measure(name, workbook, db, Path(folder), args.tree, plain_floor=args.empty)
                 figures["load"] = round(os.getloadavg()[0], 2)
                 results[name].append(figures)
                 print(f"run {run + 1} {name}: {figures}", file=sys.stderr, flush=True)
@@ -126,10 +132,23 @@ def _environment(folder: Path) -> dict[str, str]:
     return {**os.environ, "XDG_CONFIG_HOME": str(config)}
 
 
-def _measure(name: str, workbook: Path, db: Path, folder: Path, tree: str | None) -> dict[str, float]:
+def _measure(
+    name: str, workbook: Path, db: Path, folder: Path, tree: str | None, *, plain_floor: bool
+) -> dict[str, float]:
     python = sys.executable
     if name == "floor":
-        command = [python, "-c", FLOOR, str(workbook), str(db), SHEET, str(HEADER_INDEX), repr(FLOOR_COLUMNS)]
+        plain = "plain" if plain_floor else "business"
+        command = [
+            python,
+            "-c",
+            FLOOR,
+            str(workbook),
+            str(db),
+            SHEET,
+            str(HEADER_INDEX),
+            repr(FLOOR_COLUMNS),
+            plain,
+        ]
     else:
         command = [
             str(Path(sys.executable).parent / "workbench"),
