@@ -49,7 +49,8 @@ class FieldPackageData:
 @dataclass(frozen=True)
 class KeptChange:
     what: str  # 市场主体「老街面馆」
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # the changed fields' keys (workbench.domain.sync_labels names them)
+    table: str = ""
 
 
 @dataclass
@@ -172,7 +173,7 @@ def _receive_table(
         change = pending.get((spec.name, row.uuid))
         if change is not None and not _absorbed(change, row):
             if counted:
-                result.kept.append(KeptChange(_what(spec, row), tuple(change.values)))
+                result.kept.append(KeptChange(_what(spec, row), tuple(change.values), spec.name))
             continue
         # the same version as here, and not taken off by an earlier refresh (a package carrying it again brings it back)
         if row.uuid in local and local[row.uuid][1] == row.version and not local[row.uuid][2] and change is None:

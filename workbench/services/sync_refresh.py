@@ -120,10 +120,10 @@ def _had_base(connection: Connection, table: str, uuid: str) -> set[tuple[str, s
 def _reason(table: str, row: _Local, pending: Mapping[tuple[str, str], RowChange]) -> str:
     own = pending.get((table, row.uuid))
     if own is not None:
-        return ("所里新的外业包已不含它（已删除或改派给其他干部），但本机对它的修改尚未回传，暂时保留："
-                "请用 workbench sync back 生成回传包交回所里，所里导入后下次更新时移除")
-    return ("所里新的外业包已不含它（已删除或改派给其他干部），但本机在它名下新记的内容尚未回传，暂时保留："
-            "请用 workbench sync back 生成回传包交回所里，所里导入后下次更新时移除")
+        return ("所里新的外业包已不含它（已删除或改派给其他干部），但本机对它的修改还没有被所里收到，暂时保留："
+                "请用 workbench sync back 生成回传包交回所里")
+    return ("所里新的外业包已不含它（已删除或改派给其他干部），但本机在它名下新记的内容还没有被所里收到，暂时保留："
+            "请用 workbench sync back 生成回传包交回所里")
 
 
 def _what(label: str, row: _Local) -> str:
