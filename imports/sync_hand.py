@@ -172,7 +172,8 @@ class _Reader:
     def _carried_row(self, row: _Row, row_uuid: str) -> None:
         table = row.item.spec.name
         version, base = self.bases[(table, row_uuid)]
-        changed = {key: value for key, value in self._values(row, base).items() if base.get(key) != value}
+        values, _unreadable = self._values(row, base)
+        changed = {key: value for key, value in values.items() if base.get(key) != value}
         for header, referenced, key in row.item.reference_names:
             typed = row.cell(header)
             if empty(typed) or _plain(typed) == self.names.name_of(referenced, base.get(key)):
@@ -193,7 +194,7 @@ class _Reader:
     def _new_row(self, row: _Row, made: dict[str, int]) -> None:
         item = row.item
         problems_before = len(self.problems)
-        values = self._values(row, {})
+        values, unreadable = self._values(row, None)
         for header, referenced, key in item.reference_names:
             typed = row.cell(header)
             if empty(typed):
@@ -202,7 +203,8 @@ class _Reader:
                 continue
             values[key] = self._named(row, header, referenced, typed)
         wanted = [column.header for column in item.columns if not column.machine and _required(item, column)
-                  and column.header in row.where and column.key in values and values[column.key] in (None, "")]
+                  and column.header in row.where and column.key not in unreadable
+                  and values.get(column.key) in (None, "")]
         wanted += [header for header, _referenced, key in item.reference_names
                    if values.get(key) is None and not item.spec.table.c[key].nullable and empty(row.cell(header))]
         wanted += [column.header for column in item.columns if not column.machine and _required(item, column)
@@ -220,18 +222,23 @@ class _Reader:
             changed_by=self.officer, changed_at=self.at, business_uuid=owner, source=row.source,  # type: ignore[arg-type]
         ))
 
-    def _values(self, row: _Row, base: dict[str, Scalar]) -> dict[str, Scalar]:
-        """The readable cells' values; a cell that cannot be read is a problem and left out."""
+    def _values(self, row: _Row, base: dict[str, Scalar] | None) -> tuple[dict[str, Scalar], set[str]]:
+        """The readable cells' values, and the keys of those that cannot be read (each a problem). A new row
+        (no base) leaves its empty cells out: the office's defaults fill them (个体工商户, 存续), as in its form."""
         values: dict[str, Scalar] = {}
+        unreadable: set[str] = set()
         for column in row.item.columns:
             if column.machine or column.header not in row.where:
                 continue
             cell = row.cell(column.header)
+            if base is None and empty(cell):
+                continue
             try:
-                values[column.key] = read_cell(row.item, column, cell, base.get(column.key))
+                values[column.key] = read_cell(row.item, column, cell, (base or {}).get(column.key))
             except (ValueError, TypeError) as problem:
                 self._problem(row, column.header, _plain(cell), str(problem) or "无法识别")
-        return values
+                unreadable.add(column.key)
+        return values, unreadable
 
     def _named(self, row: _Row, header: str, referenced: str, typed: Any) -> str | None:
         name = _plain(typed)

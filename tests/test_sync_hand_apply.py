@@ -165,3 +165,37 @@ def test_a_hand_edited_field_package_is_dry_run_then_applied_once(
     assert desk.apply(actor, from_calc, lists=DEFAULT_LISTS).already_applied
     assert table_dump(engine) == after
 
+
+
+def test_a_hand_edit_meets_the_offices_own_changes_like_a_return_package(
+    engine: Engine, office: SyncWorld, tmp_path: Path
+) -> None:
+    """Changed at the office since the package: the same field → a conflict for a person; another field → merged;
+    a business typed in that the office already has (another officer's) → offered as one, never made twice."""
+    w = office.world
+    path = make_package(engine, office, tmp_path)
+    with Session(engine) as session:  # meanwhile at the office
+        noodle = session.exec(select(Business).where(Business.uuid == w.noodle_uuid)).one()
+        update_business(session=session, actor=w.actor, business_uuid=w.noodle_uuid, base_version=noodle.version,
+                        changes={"phone": "13700000000", "address": "温州市鹿城区五马街5号"})
+        session.commit()
+    book = load_workbook(path)
+    businesses = book["市场主体"]
+    noodle_row = row_of(businesses, "名称", "老街兰州拉面馆")
+    put(businesses, noodle_row, "联系电话", "13911112222")
+    put(businesses, noodle_row, "从业人员", 7)
+    twin = add_row(businesses, {"名称": "西片便利店", "经营者": "陈明", "经营场所": "温州市鹿城区解放路8号"})
+    book.save(path)
+    actor = Actor(who="李主任", device="所里终端", office_id=w.actor.office_id)
+    package = FileGateway(engine).read_sync_package(path)
+    result = Gateway(engine).sync.apply(actor, package, lists=DEFAULT_LISTS)
+    assert result.counts == {"conflict": 1, "offer": 1}
+    now = business_values(engine, w.noodle_uuid)
+    assert (now["phone"], now["employees"], now["address"]) == ("13700000000", 7, "温州市鹿城区五马街5号")
+    items = Gateway(engine).sync.items(actor)
+    assert sorted(item.kind for item in items) == ["field", "merge"]
+    conflict = next(item for item in items if item.kind == "field")
+    assert (conflict.what, conflict.office, conflict.laptop, conflict.laptop_by) == (
+        "联系电话", "13700000000", "13911112222", "张伟")
+    assert rows_of(engine, "SELECT count(*) AS n FROM business WHERE name = '西片便利店'") == [{"n": 1}]
+    assert twin > noodle_row
