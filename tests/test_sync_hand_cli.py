@@ -54,7 +54,7 @@ def test_sync_apply_reads_a_hand_edited_package(sqlite_template: Path, tmp_path:
     assert preview.exit_code == 1, preview.output
     lines = preview.output.splitlines()
     assert lines[0] == "这是在 Excel/WPS 里手工修改过的外业包：按改过的单元格、新加的行和「删除」列标记的行读入。"
-    assert lines[1].startswith("张伟手工修改的外业包共 2 条：新增 1 条，直接更新 1 条；其中 1 处数据有误")
+    assert lines[1] == "张伟手工修改的外业包共 2 条：新增 1 条，直接更新 1 条；其中 1 处数据有误，整包不会导入，请改正外业包后重新导入"
     assert f"  外业包 市场主体 第{tea}行  市场主体：直接更新（更新 联系电话）" in lines
     assert f"  外业包 走访记录 第{visit}行  走访记录：新增" in lines
     assert f"  错误：外业包 市场主体 第{tea}行「从业人员」的值「六」有误：「六」不是整数" in lines

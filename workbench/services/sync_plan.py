@@ -126,7 +126,8 @@ class SyncPlan:
         if counts["conflict"] or counts["offer"]:
             head += "（冲突和疑似同一户待人工处理，本所的值先保持不变）"
         if self.errors:
-            head += f"；其中 {len(self.errors)} 处数据有误，整包不会导入，请改正后重新导出"
+            mend = "改正外业包后重新导入" if self.manifest.device == HAND_EDIT_DEVICE else "改正后重新导出"
+            head += f"；其中 {len(self.errors)} 处数据有误，整包不会导入，请{mend}"
         return head
 
 
