@@ -49,7 +49,14 @@ def read_cell(item: SheetLayout, column: SheetColumn, cell: Any, base: Scalar) -
         return parse_money(cell) if column.kind == "money" else parse_int(cell)
     if column.kind == "code":
         return _code(cell, base)
-    return _text(cell)
+    text = _text(cell)
+    if isinstance(base, str) and text != base and _one_line_ending(text) == _one_line_ending(base):
+        return base  # the same text: the program saved its line breaks its own way (\r\n, \n)
+    return text
+
+
+def _one_line_ending(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _moment(cell: Any, base: Scalar) -> str:
