@@ -122,3 +122,33 @@ def test_what_a_person_did_to_the_rows_and_columns(sqlite_engine: Engine, office
                    "请在原来的外业包上修改，不要删除 uuid 列"),
     )
     assert package.notices == ("「许可证」表不见了：这张表没有读入，所里的这些记录不变（删掉整张表不算删除其中的记录）",)
+
+
+def test_a_password_protected_package_edited_by_hand(
+    sqlite_engine: Engine, sqlite_url: str, office: SyncWorld, tmp_path: Path
+) -> None:
+    """Opened in Excel with its password, edited, saved with the password again: `--password` reads it."""
+    import io
+
+    import msoffcrypto
+
+    from imports.sync_workbook import encrypt_file
+
+    path = make_package(sqlite_engine, office, tmp_path, password="waiye-2026")
+    plain = io.BytesIO()
+    document = msoffcrypto.OfficeFile(path.open("rb"))
+    document.load_key(password="waiye-2026")
+    document.decrypt(plain)
+    book = load_workbook(plain)
+    businesses = book["市场主体"]
+    put(businesses, row_of(businesses, "名称", "阿香奶茶店"), "联系电话", "13911112222")
+    book.save(path)
+    encrypt_file(path, "waiye-2026")
+    database = sqlite_url.removeprefix("sqlite:///")
+    refused = runner.invoke(cli.app, ["--db", database, "sync", "apply", str(path), "--dry-run"])
+    assert refused.exit_code == 1
+    assert "已用密码加密：请用 --password 给出生成它时设的密码" in refused.output
+    preview = runner.invoke(cli.app, ["--db", database, "sync", "apply", str(path), "--dry-run",
+                                      "--password", "waiye-2026"])
+    assert preview.exit_code == 0, preview.output
+    assert "市场主体：直接更新（更新 联系电话）" in preview.output
