@@ -136,6 +136,7 @@ class _Reader:
         where: dict[str, int] = {}
         for index, header in enumerate(_texts(rows[top])):
             where.setdefault(header, index)
+        self._columns_notice(item, where)
         table = item.spec.name
         carried = {uuid for (name, uuid) in self.bases if name == table}
         seen: dict[str, int] = {}
@@ -165,6 +166,17 @@ class _Reader:
                 f"「{title}」表比外业包少了 {missing} 行：直接删掉的行不算删除，所里的这些记录不变；要删除一条记录，"
                 f"请在表的最后加一列「{DELETE_HEADER}」，在那一行填「是」"
             )
+
+    def _columns_notice(self, item: SheetLayout, where: dict[str, int]) -> None:
+        """A column renamed, added or removed by the person is not read: say which, so nothing is lost unseen."""
+        readable = [column.header for column in item.columns if not column.machine]
+        readable += [header for header, _table, _key in item.reference_names]
+        extra = [header for header in where if header and header not in {*item.headers, DELETE_HEADER}]
+        missing = [header for header in readable if header not in where]
+        if extra:
+            self.notices.append(f"「{item.title}」表多了{_quoted(extra)}列：这些列不是外业包的，没有读入")
+        if missing:
+            self.notices.append(f"「{item.title}」表少了{_quoted(missing)}列（删掉或改了名？）：这些列没有读入，所里的值不变")
 
     def _problem(self, row: _Row, header: str, value: str, reason: str) -> None:
         self.problems.append(RowProblem(row.item.title, row.number, header, value, reason))
@@ -284,6 +296,10 @@ class _Row:
     @property
     def source(self) -> str:
         return f"外业包 {self.item.title} 第{self.number}行"
+
+
+def _quoted(headers: list[str]) -> str:
+    return "、".join(f"「{header}」" for header in headers)
 
 
 def _texts(cells: list[Any]) -> list[str]:

@@ -103,6 +103,8 @@ def test_what_a_person_did_to_the_rows_and_columns(sqlite_engine: Engine, office
     add_column(businesses, "删除")
     put(businesses, noodle, "删除", "也许")
     del book["许可证"]  # a whole sheet removed
+    put(businesses, 1, "联系电话", "电话")  # a header renamed
+    add_column(businesses, "我的备注")  # a column of the person's own
     visits = book["走访记录"]
     visits.delete_cols(column(visits, "uuid"))  # the uuid column removed
     book.save(path)
@@ -121,7 +123,11 @@ def test_what_a_person_did_to_the_rows_and_columns(sqlite_engine: Engine, office
         RowProblem("走访记录", 1, "uuid", "", "这张表找不到 uuid 列（被删掉或改了名）：表中的行对不上原来的记录，没有读入；"
                    "请在原来的外业包上修改，不要删除 uuid 列"),
     )
-    assert package.notices == ("「许可证」表不见了：这张表没有读入，所里的这些记录不变（删掉整张表不算删除其中的记录）",)
+    assert package.notices == (
+        "「市场主体」表多了「电话」、「我的备注」列：这些列不是外业包的，没有读入",
+        "「市场主体」表少了「联系电话」列（删掉或改了名？）：这些列没有读入，所里的值不变",
+        "「许可证」表不见了：这张表没有读入，所里的这些记录不变（删掉整张表不算删除其中的记录）",
+    )
 
 
 def test_a_password_protected_package_edited_by_hand(
