@@ -1,0 +1,102 @@
+"""双随机抽查 in the TUI (Ctrl+Z): a task made in the form, its draw previewed and confirmed, a result recorded
+with keys, the publication list exported and opened, and the to-do naming the result whose 公示期限 passed.
+
+Keys are typed ahead as a fast clerk types them (test_tui_support.type_ahead), on a real database file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from service_tui_helpers import shown, table_rows
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from test_tui_support import build_app, read_preview, settle, type_ahead
+from tui_inspection_world import build_inspection_office
+
+from screens.inspection_draw import DrawScreen
+from screens.inspection_form import TaskForm
+from screens.inspection_result_dialog import ResultDialog
+from screens.inspection_results import ResultsScreen
+from screens.inspection_screen import InspectionScreen, PublicationExportDialog
+from screens.todo_screen import TodoScreen
+from storage.tables_inspection import InspectionDraw, InspectionResult, InspectionTask
+
+TASK = "四月个体户双随机抽查"
+# The form's fields after 参加部门 and the items list, in Tab order: 类型 网格 三型 规模 标签 比例 户数,
+# the four class ratios (D C B A), 每户人数, 开始日期, 结束日期.
+ITEMS_TO_RATIO = 6
+RATIO_TO_STARTS = 7
+
+
+def task_keys(ratio: str, partner: str = "卫生健康") -> list[str]:
+    """N, the name, Tab past 来源, a partner department after 市场监管 (a joint task: 赵敏 of 卫生健康局 may be
+    drawn), the items (tick the 1st and 3rd), the ratio, the dates."""
+    return [
+        "n", *TASK, "tab", "tab", *(f" {partner}" if partner else ""), "tab", "space", "down", "down", "space",
+        *["tab"] * ITEMS_TO_RATIO, *ratio, *["tab"] * RATIO_TO_STARTS,
+        "ctrl+u", *"2025-04-01", "tab", "ctrl+u", *"2025-04-15", "ctrl+s",
+    ]  # fmt: skip
+
+
+async def test_create_draw_confirm_record_export_and_the_overdue_publication(engine: Engine, tmp_path: Path) -> None:
+    office = build_inspection_office(engine)
+    app = build_app(engine, tmp_path, remember="王芳")
+    target = tmp_path / "公示名单.xlsx"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "ctrl+z", *task_keys("50"))
+        await settle(pilot)
+        assert isinstance(app.screen, InspectionScreen), app.screen
+        await type_ahead(pilot, "d", "f8")
+        await settle(pilot)
+        assert isinstance(app.screen, DrawScreen), app.screen
+        with Session(engine) as session:
+            task = session.exec(select(InspectionTask)).one()
+            assert (task.name, task.ratio, task.starts_on.isoformat(), task.ends_on.isoformat()) == (
+                TASK, "50", "2025-04-01", "2025-04-15")
+            # the F8 typed before the preview was on screen confirmed nothing
+            assert session.exec(select(InspectionDraw)).all() == []
+        status = shown(app, "draw-status")
+        assert "以上为试抽，尚未记录" in status
+        assert "陈静（执法证 2024-12-31 到期" in status  # the expired certificate is named, not drawn
+        # 16 active businesses (5 named, one deregistered, 12 shops): 50% is 8
+        drawn = table_rows(app, "draw-lines")
+        assert len(drawn) == 8
+        await read_preview(pilot)
+        assert isinstance(app.screen, DrawScreen) and app.screen.preview is not None
+        first = app.screen.preview.lines[0].business.name
+        assert drawn[0][1].startswith(first)
+        await type_ahead(
+            pilot, "f8", "enter", "enter", "b", "space", "e", "space", "tab", "ctrl+u", *"2025-04-10", "tab", "tab",
+            *"门头公示信息未更新", "ctrl+s",
+        )  # fmt: skip
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen), app.screen
+        with Session(engine) as session:
+            assert session.exec(select(InspectionDraw.status)).one() == "confirmed"
+            result = session.exec(select(InspectionResult)).one()
+            assert (result.codes, result.inspected_on.isoformat(), result.notes) == ("B,E", "2025-04-10", "门头公示信息未更新")
+            assert result.published_on is None
+        row = table_rows(app, "results-lines")[0]
+        assert row[1] == first and row[3].startswith("未按规定公示应当公示的信息")
+        assert row[5].startswith("逾期")
+        await type_ahead(pilot, "ctrl+e", "ctrl+u", *str(target), "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, PublicationExportDialog)
+        sheet = openpyxl.load_workbook(target).active
+        assert sheet is not None
+        values = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        assert values[0][:6] == ("企业名称", "统一社会信用代码/注册号", "抽查事项", "检查结果", "检查日期", "检查机关")
+        assert len(values) == 2
+        assert values[1][0] == first
+        assert values[1][3] == "未按规定公示应当公示的信息；发现问题经责令已改正"
+        assert values[1][5:] == ("五马市场监管所、卫生健康", TASK, "部门联合双随机抽查")  # a joint task
+        await type_ahead(pilot, "ctrl+t", "f9")  # the whole office's to-do: the shop is 陈静's
+        await settle(pilot)
+        assert isinstance(app.screen, TodoScreen)
+        lines = [" ".join(row) for row in table_rows(app, "todo-table")]
+        # the task ended 2025-04-15; 20 working days on (劳动节 1-5 May off, Sunday 27 April worked): 2025-05-15
+        assert any(f"{first}：抽查结果尚未公示，已超过公示期限 2025-05-15" in line for line in lines), lines
+    del office
