@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Header, Static
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
-from screens.key_order import TypedEvent, release_keys
 from screens.inspection_screen import export_publication
+from screens.key_order import TypedEvent, release_keys
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable

@@ -11,13 +11,11 @@ from pathlib import Path
 import openpyxl
 from service_tui_helpers import shown, table_rows
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from test_tui_support import build_app, read_preview, settle, type_ahead
 from tui_inspection_world import build_inspection_office
 
 from screens.inspection_draw import DrawScreen
-from screens.inspection_form import TaskForm
-from screens.inspection_result_dialog import ResultDialog
 from screens.inspection_results import ResultsScreen
 from screens.inspection_screen import InspectionScreen, PublicationExportDialog
 from screens.todo_screen import TodoScreen
