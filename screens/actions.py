@@ -102,7 +102,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     # priority: the list's search box has the focus, and Input binds ctrl+k to "delete to the end"
     KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
     # Ctrl+Z: the one Ctrl+letter no widget or terminal convention here uses (Ctrl+U/X/A edit a text box)
-    KeyAction("app", "ctrl+z", "inspection", "双随机抽查（抽查任务、随机抽取、结果录入与公示）", "inspection random",
+    KeyAction("app", "ctrl+z", "inspection", "双随机抽查（抽查任务、抽取、结果与公示）", "inspection random",
               show=False),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
     KeyAction("app", "ctrl+q", "quit", "退出", "quit", priority=True),

@@ -108,9 +108,9 @@ class DrawScreen(WorkbenchScreen[None]):
             self.preview = None
             status.append(f"\n有 {len(report.problems)} 户因回避无法匹配检查人员，不能确认；请补充检查人员或调整任务后再抽",
                           "bold red")  # fmt: skip
-            table.add_column("无法抽取的原因")
+            table.add_column("无法抽取的原因（每户一句）", width=max(20, self.size.width - 4))
             for sentence in report.problems:
-                table.add_row(sentence)
+                table.add_row(sentence, height=None)  # wrapped: the reason is at the sentence's end
         else:
             self._show_lines(report)
             if message.confirmed:
@@ -141,7 +141,7 @@ class DrawScreen(WorkbenchScreen[None]):
         for line in report.lines:
             skipped = "；".join(f"{name}（{why}）" for name, why in line.skipped) or "-"
             table.add_row(
-                str(line.position), fit_cells(line.business.label, 24), fit_cells(self.rules.risk_label(line.risk_class), 8),
+                str(line.position), fit_cells(line.business.name, 24), fit_cells(self.rules.risk_label(line.risk_class), 8),
                 fit_cells("、".join(line.inspectors), 14), fit_cells(skipped, skipped_cells),
             )  # fmt: skip
         if not report.lines:

@@ -37,8 +37,6 @@ class TaskForm(ServiceDialog):
 
     TITLE_TEXT = "新建抽查任务"
     DEFAULT_CSS = """
-    TaskForm .service-dialog { height: 90%; }
-    TaskForm .dialog-fields { max-height: 100%; height: 1fr; }
     TaskForm #task-items { height: 6; border: none; padding: 0; }
     TaskForm .dialog-label { width: 12; }
     TaskForm .field-error { padding-left: 12; }
@@ -93,6 +91,14 @@ class TaskForm(ServiceDialog):
                         yield Static("", id="error-items", classes="field-error")
             yield Static("", id="dialog-summary")
             yield Static("Ctrl+S 保存    Esc 取消    Tab 下一项    空格 勾选事项", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """The fields take the dialog's height less the title and hint (inline: the app's .service-dialog rules
+        outrank a screen's DEFAULT_CSS), so the hint stays on screen at 80x24 and the fields scroll."""
+        self.query_one(".service-dialog").styles.height = "90%"
+        fields = self.query_one(".dialog-fields")
+        fields.styles.height = "1fr"
+        fields.styles.max_height = "100%"
 
     def holds_key(self, _event: TypedEvent) -> bool:
         """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped

@@ -21,6 +21,11 @@ INSPECTORS = (
 
 def build_inspection_office(engine: Engine, shops: int = 12) -> Office_:
     office = build_office(engine, extra_businesses=shops)
+    add_inspectors(engine, office)
+    return office
+
+
+def add_inspectors(engine: Engine, office: Office_) -> None:
     with Session(engine) as session:
         actor = Actor("王芳", "测试终端", office.office_id)
         for name, officer, cert, expires, own, unit in INSPECTORS:
@@ -29,4 +34,33 @@ def build_inspection_office(engine: Engine, shops: int = 12) -> Office_:
                 "unit": unit,
             })  # fmt: skip
         session.commit()
-    return office
+
+
+def drawn_task(engine: Engine, office: Office_) -> None:
+    """Two tasks as an office has them mid-year: 四月 drawn (seed 20250601) with one result recorded and its
+    公示期限 (2025-05-15) passed; 六月 made and not drawn yet."""
+    from datetime import date
+
+    from workbench.domain.inspection_rules import load_inspection_rules
+    from workbench.domain.working_days import DEFAULT_CALENDAR
+    from workbench.services.inspection_draws import draw_task
+    from workbench.services.inspection_results import ResultInput, record_result
+    from workbench.services.inspection_tasks import TaskSpec, create_task
+
+    rules = load_inspection_rules(None).rules
+    actor = Actor("王芳", "测试终端", office.office_id)
+    with Session(engine) as session:
+        april = create_task(session, actor=actor, spec=TaskSpec(
+            "四月个体户双随机抽查", "年度计划", rules.items[:1], date(2025, 4, 1), date(2025, 4, 15),
+            ("市场监管", "卫生健康"), None, "50",
+        ))  # fmt: skip
+        create_task(session, actor=actor, spec=TaskSpec(
+            "六月食品经营专项抽查", "专项", rules.items[4:5], date(2025, 6, 1), date(2025, 6, 30), ("市场监管",), None,
+            "", 3,
+        ))  # fmt: skip
+        report = draw_task(session, actor=actor, task=april, rules=rules, seed="20250601")
+        first = report.lines[0]
+        record_result(session, actor=actor, task=april, business_uuid=first.business.uuid,
+                      entry=ResultInput(["B", "E"], date(2025, 4, 10), first.inspectors, "门头公示信息未更新"),
+                      rules=rules, calendar=DEFAULT_CALENDAR)  # fmt: skip
+        session.commit()
