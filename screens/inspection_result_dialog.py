@@ -94,9 +94,10 @@ class ResultDialog(ServiceDialog):
     ResultDialog .dialog-label-wide { color: $text-muted; }
     """
 
-    def on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount | None = None) -> None:
         """The codes first (ServiceDialog's own on_mount would focus the first field, so it is not run)."""
-        event.prevent_default()
+        if event is not None:
+            event.prevent_default()
         self.opened = self.read()
         self.query_one("#result-codes", CodeList).focus()
 

@@ -98,3 +98,49 @@ async def test_create_draw_confirm_record_export_and_the_overdue_publication(eng
         # the task ended 2025-04-15; 20 working days on (劳动节 1-5 May off, Sunday 27 April worked): 2025-05-15
         assert any(f"{first}：抽查结果尚未公示，已超过公示期限 2025-05-15" in line for line in lines), lines
     del office
+
+
+async def test_redraw_needs_a_reason_an_impossible_draw_is_named_and_publication_is_recorded(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from test_tui_support import build_office
+    from tui_inspection_world import add_inspectors, drawn_task
+
+    from screens.inspection_screen import RedrawReasonDialog
+
+    office = build_office(engine)
+    add_inspectors(engine, office)
+    drawn_task(engine, office)  # 六月 (not drawn, 市场监管 only) above 四月 (drawn, one result overdue)
+    app = build_app(engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # 六月: without 卫生健康 only 王芳 and 李强 may be drawn, so every business one of them looks after is named
+        await type_ahead(pilot, "ctrl+z", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, DrawScreen)
+        status = shown(app, "draw-status")
+        assert "户因回避无法匹配检查人员，不能确认" in status
+        problems = [row[0] for row in table_rows(app, "draw-lines")]
+        assert problems and all("须回避的有包联该户" in sentence for sentence in problems), problems
+        await read_preview(pilot)
+        await type_ahead(pilot, "f8", "escape", "down", "r", "ctrl+s")
+        await settle(pilot)
+        with Session(engine) as session:
+            assert session.exec(select(InspectionDraw)).all()[0].status == "confirmed"
+            assert len(session.exec(select(InspectionDraw)).all()) == 1  # the impossible draw recorded nothing
+        assert isinstance(app.screen, RedrawReasonDialog)  # an empty reason is refused under its field
+        assert "请写明重抽理由" in shown(app, "error-reason")
+        await type_ahead(pilot, *"抽中户已注销", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DrawScreen) and "重抽理由：抽中户已注销" in shown(app, "draw-status")
+        await read_preview(pilot)
+        await type_ahead(pilot, "f8")
+        await settle(pilot)
+        with Session(engine) as session:
+            draws = session.exec(select(InspectionDraw).order_by(InspectionDraw.id)).all()  # type: ignore[arg-type]
+            assert [(draw.status, draw.redraw_reason) for draw in draws] == [("superseded", ""), ("confirmed", "抽中户已注销")]
+            assert draws[1].replaces_uuid == draws[0].uuid
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InspectionScreen)
+    del office
