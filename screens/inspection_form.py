@@ -24,6 +24,7 @@ from workbench.domain.values import parse_date
 from workbench.services.errors import ValidationFailed
 from workbench.services.inspection_tasks import SOURCES, TaskSpec
 
+LABEL_CELLS = 12
 ITEMS_AFTER = "departments"
 """The items list sits under this field: what is inspected follows who inspects."""
 
@@ -38,8 +39,6 @@ class TaskForm(ServiceDialog):
     TITLE_TEXT = "新建抽查任务"
     DEFAULT_CSS = """
     TaskForm #task-items { height: 6; border: none; padding: 0; }
-    TaskForm .dialog-label { width: 12; }
-    TaskForm .field-error { padding-left: 12; }
     TaskForm .form-note { color: $text-muted; }
     """
 
@@ -99,6 +98,10 @@ class TaskForm(ServiceDialog):
         fields = self.query_one(".dialog-fields")
         fields.styles.height = "1fr"
         fields.styles.max_height = "100%"
+        for label in self.query(".dialog-label"):
+            label.styles.width = LABEL_CELLS  # 较高风险 % is 10 cells: the dialogs' 10 would touch its box
+        for line in self.query(".field-error"):
+            line.styles.padding = (0, 0, 0, LABEL_CELLS)
 
     def holds_key(self, _event: TypedEvent) -> bool:
         """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped

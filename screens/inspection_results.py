@@ -98,16 +98,18 @@ class ResultsScreen(WorkbenchScreen[None]):
         self.lines = message.lines
         today = self.workbench.today()
         table.clear(columns=True)
-        result_cells = max(10, self.size.width - 4 - 22 - 10 - 10 - 12 - 2 * 6 - 2)
-        for label, width in (("序号", 4), ("市场主体", 22), ("抽中人员", 10), ("检查结果", result_cells),
+        spare = max(0, self.size.width - 80)  # a wider terminal: longer names and both inspectors first
+        name_cells, drawn_cells = 20 + min(12, spare // 3), 10 + min(4, spare // 6)
+        result_cells = max(10, self.size.width - 4 - name_cells - drawn_cells - 10 - 12 - 2 * 6 - 2)
+        for label, width in (("序号", 4), ("市场主体", name_cells), ("抽中人员", drawn_cells), ("检查结果", result_cells),
                              ("检查日期", 10), ("公示", 12)):  # fmt: skip
             table.add_column(label, width=width)
         for line in self.lines:
-            result = line.result + (f"；{line.follow_up}" if line.follow_up else "")
             table.add_row(
-                str(line.position), fit_cells(line.business_name, 22), fit_cells(line.drawn, 10),
-                fit_cells(result or "（未录入）", result_cells), line.inspected_on.isoformat() if line.inspected_on else "",
-                publication_state(line, today), key=line.business_uuid,
+                str(line.position), fit_cells(line.business_name, name_cells), fit_cells(line.drawn, drawn_cells),
+                fit_cells(self._result_text(line, result_cells) or "（未录入）", result_cells),
+                line.inspected_on.isoformat() if line.inspected_on else "", publication_state(line, today),
+                key=line.business_uuid,
             )  # fmt: skip
         if self.lines:
             table.move_cursor(row=min(keep, len(self.lines) - 1))
@@ -131,6 +133,14 @@ class ResultsScreen(WorkbenchScreen[None]):
         self.loading = False
         release_keys(self.app)
         super().worker_failed(worker, error)
+
+    def _result_text(self, line: ResultLine, cells: int) -> str:
+        """The labels where they fit, else the codes (B、E), which staff know from the publicity system."""
+        text = line.result
+        if text and len(text) * 2 > cells:
+            labels = text.split("；")
+            text = "、".join(code.code for code in self.rules.results if code.label in labels)
+        return text + (f"；{line.follow_up}" if line.follow_up else "")
 
     def selected(self) -> ResultLine | None:
         table = self.query_one("#results-lines", DataTable)

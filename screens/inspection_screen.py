@@ -90,8 +90,9 @@ class InspectionScreen(WorkbenchScreen[None]):
         keep = table.cursor_row
         self.tasks = message.tasks
         table.clear(columns=True)
-        name_cells = max(14, self.size.width - 8 - 6 - 10 - 8 - 8 - 8 - 2 * 7 - 2)
-        for label, width in (("任务名称", name_cells), ("来源", 8), ("状态", 6), ("比例/户数", 10), ("抽中", 8),
+        ratio_cells = 10 + min(12, max(0, self.size.width - 80) // 3)  # per-class ratios, where there is room
+        name_cells = max(14, self.size.width - 8 - 6 - ratio_cells - 8 - 8 - 8 - 2 * 7 - 2)
+        for label, width in (("任务名称", name_cells), ("来源", 8), ("状态", 6), ("比例/户数", ratio_cells), ("抽中", 8),
                              ("已录入", 8), ("公示", 8)):  # fmt: skip
             table.add_column(label, width=width)
         for summary in self.tasks:
@@ -101,10 +102,10 @@ class InspectionScreen(WorkbenchScreen[None]):
             recorded = f"{summary.recorded:,}/{summary.drawn:,}" if summary.drawn_on else "-"
             table.add_row(
                 fit_cells(task.name, name_cells), fit_cells(task.source, 8), Text(status, STATUS_STYLES.get(status, "")),
-                fit_cells(task.ratio_text(), 10), drawn, recorded, publication_cell(summary), key=str(task.id),
+                fit_cells(task.ratio_text(), ratio_cells), drawn, recorded, publication_cell(summary), key=str(task.id),
             )  # fmt: skip
         if not self.tasks:
-            table.add_row("（还没有抽查任务：按 N 新建）", "", "", "", "", "", "")
+            table.add_row("（还没有任务）", "", "", "", "", "", "")
         else:
             table.move_cursor(row=min(keep, len(self.tasks) - 1))
         self._describe()

@@ -10,7 +10,7 @@ import pytest
 from snapshot_world import build_world, frozen_clock, keys  # noqa: F401  (frozen_clock: a fixture)
 from sqlalchemy import Engine
 from test_tui_support import build_app
-from tui_inspection_world import add_inspectors, drawn_task
+from tui_inspection_world import add_inspectors, drawn_task, fix_business_uuids
 
 from screens.app import WorkbenchApp
 
@@ -21,6 +21,7 @@ SIZE = (80, 24)
 def app(sqlite_engine: Engine, tmp_path: Path, frozen_clock: None, monkeypatch: pytest.MonkeyPatch) -> WorkbenchApp:  # noqa: F811
     office = build_world(sqlite_engine)
     add_inspectors(sqlite_engine, office)
+    fix_business_uuids(sqlite_engine)
     drawn_task(sqlite_engine, office)
     monkeypatch.setattr("secrets.randbelow", lambda _below: 61_2025)  # the preview's seed, the same every run
     return build_app(sqlite_engine, tmp_path, remember="王芳")

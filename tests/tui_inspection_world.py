@@ -36,6 +36,24 @@ def add_inspectors(engine: Engine, office: Office_) -> None:
         session.commit()
 
 
+def fix_business_uuids(engine: Engine) -> None:
+    """Each business's and inspector's uuid made from its name: the draw ranks businesses and inspectors by uuid,
+    so a picture of a draw shows the same pairs every run only when their uuids are the same every run."""
+    import uuid
+
+    from sqlmodel import col, select
+
+    from storage.tables import Business
+    from storage.tables_inspection import Inspector
+
+    with Session(engine) as session:
+        for table in (Business, Inspector):
+            for row in session.exec(select(table).order_by(col(table.id))):
+                row.uuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"snapshot/{table.__name__}/{row.name}"))
+                session.add(row)
+        session.commit()
+
+
 def drawn_task(engine: Engine, office: Office_) -> None:
     """Two tasks as an office has them mid-year: 四月 drawn (seed 20250601) with one result recorded and its
     公示期限 (2025-05-15) passed; 六月 made and not drawn yet."""
