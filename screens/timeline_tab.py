@@ -179,7 +179,7 @@ class TimelineTab(Vertical):
 
         what = entry.title.removeprefix("跟进办完：")
         self.app.push_screen(
-            ConfirmDialog(f"撤销「{what}」的办完标记？它会回到今日待办。", "撤销办完", "不撤销"), answered
+            ConfirmDialog(f"撤销「{what}」的办完标记？它会回到今日待办。", "撤销办完", "不撤销", confirms_write=True), answered
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="timeline-undo", description="撤销跟进办完")
