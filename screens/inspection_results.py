@@ -180,6 +180,7 @@ class PublishedDialog(ServiceDialog):
     """The day the task's results went public in the publicity system; dismisses with a sentence."""
 
     TITLE_TEXT = "记为已公示"
+    CONFIRMS_PREVIEW = True  # ready to save as it opens (today's date): a Ctrl+S typed ahead must not mark them
 
     def __init__(self, task: TaskView, waiting: int, today: date) -> None:
         super().__init__(

@@ -144,3 +144,34 @@ async def test_redraw_needs_a_reason_an_impossible_draw_is_named_and_publication
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
     del office
+
+
+async def test_publication_is_recorded_only_once_the_question_was_seen(engine: Engine, tmp_path: Path) -> None:
+    from test_tui_support import build_office
+    from tui_inspection_world import add_inspectors, drawn_task
+
+    from screens.inspection_results import PublishedDialog
+
+    office = build_office(engine)
+    add_inspectors(engine, office)
+    drawn_task(engine, office)
+    app = build_app(engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "ctrl+z", "down", "enter", "p", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishedDialog)  # the Ctrl+S came before the dialog could be read
+        with Session(engine) as session:
+            assert session.exec(select(InspectionResult.published_on)).one() is None
+        await read_preview(pilot)
+        await type_ahead(pilot, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+        with Session(engine) as session:
+            assert str(session.exec(select(InspectionResult.published_on)).one()) == "2025-06-01"  # the app's today
+        assert table_rows(app, "results-lines")[0][5] == "已公示 06-01"
+        assert "已公示 1 户" in shown(app, "results-status")
+        await type_ahead(pilot, "ctrl+t", "f9")
+        await settle(pilot)
+        assert not any("抽查结果尚未公示" in " ".join(row) for row in table_rows(app, "todo-table"))
+    del office
