@@ -19,6 +19,7 @@ from screens.inspection_draw import DrawScreen
 from screens.inspection_results import ResultsScreen
 from screens.inspection_screen import InspectionScreen, PublicationExportDialog
 from screens.todo_screen import TodoScreen
+from storage.tables import Business
 from storage.tables_inspection import InspectionDraw, InspectionResult, InspectionTask
 
 TASK = "四月个体户双随机抽查"
@@ -77,9 +78,11 @@ async def test_create_draw_confirm_record_export_and_the_overdue_publication(eng
             result = session.exec(select(InspectionResult)).one()
             assert (result.codes, result.inspected_on.isoformat(), result.notes) == ("B,E", "2025-04-10", "门头公示信息未更新")
             assert result.published_on is None
+            recorded = session.exec(select(Business.name).where(Business.id == result.business_id)).one()
+        assert recorded == first  # Enter on the first row of the results: the first business drawn
         row = table_rows(app, "results-lines")[0]
-        assert row[1] == first and row[3].startswith("未按规定公示应当公示的信息")
-        assert row[5].startswith("逾期")
+        assert row[1] == first and row[3] == "B、E"  # the codes, where the labels do not fit (100 columns)
+        assert row[5] == "逾期 05-15"
         await type_ahead(pilot, "ctrl+e", "ctrl+u", *str(target), "ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, PublicationExportDialog)
