@@ -23,6 +23,7 @@ from screens.format import fit_cells
 from screens.keymap import effective_key_display
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.text_table import TextTable
+from screens.widgets.worker_errors import ShowsWorkerErrors
 from storage.audit import Actor
 from workbench.services.timeline import KIND_LABELS, TimelineEntry
 
@@ -51,7 +52,7 @@ class FollowUpReopened(Message):
         self.action = action
 
 
-class TimelineTab(Vertical):
+class TimelineTab(ShowsWorkerErrors, Vertical):
     """Reads the timeline on mount and after every save (the app's data_version)."""
 
     BINDINGS = bindings("timeline")
