@@ -12,6 +12,7 @@ done here: same results.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -84,6 +85,10 @@ _job: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 def _start(function: Callable[[Any, Any], Any], context: Any) -> None:
     global _job
+    # A forked worker inherits the parent's objects (the sheet, the plan: ~400 MB at 100,000 rows into a full
+    # register). Its cyclic GC would walk them all and so copy every page they sit on; frozen, it leaves them
+    # alone, and the worker's own memory is what it makes (docs/benchmarks.md, session 9).
+    gc.freeze()
     _job = (function, context)
 
 
