@@ -9,12 +9,13 @@ is a 重抽: refused without a reason; with one, the first stays (status superse
 
 from __future__ import annotations
 
+import hashlib
 import json
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -89,6 +90,18 @@ def current_draw(session: Session, actor: Actor, task: TaskView) -> InspectionDr
     ).first()
 
 
+def task_seed(session: Session, actor: Actor, task: TaskView) -> str:
+    """The seed a draw takes when none is given: fixed by the task (its uuid, random when the task was made)
+    and the number of draws recorded for it, so looking at the preview again shows the same draw — nobody
+    can preview until the draw suits them; only a 重抽 (with its reason) moves on to a new seed (docs/rules.md §5.3)."""
+    recorded = session.exec(
+        select(func.count()).select_from(InspectionDraw).where(
+            col(InspectionDraw.office_id) == actor.office_id, col(InspectionDraw.task_id) == task.id
+        )
+    ).one()
+    return str(int(hashlib.sha256(f"{task.uuid}:{recorded}".encode()).hexdigest(), 16) % 10**12)
+
+
 def draw_task(
     session: Session,
     *,
@@ -108,7 +121,7 @@ def draw_task(
             f"任务「{task.name}」已于 {existing.drawn_at:%Y-%m-%d} 抽取并确认（种子 {existing.seed}），结果已锁定；"
             "如确需重抽，请写明理由（--reason），第一次抽取的结果会保留备查"
         )
-    seed = (seed or str(secrets.randbelow(10**12))).strip()
+    seed = (seed or task_seed(session, actor, task)).strip()
     population = select_population(session, actor, task, rules)
     pool = inspector_pool(session, actor, task)
     chosen, quotas = draw_businesses(
