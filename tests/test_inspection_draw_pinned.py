@@ -20,7 +20,7 @@ from storage.tables import Business
 from storage.tables_inspection import InspectionPair
 from workbench.services.inspection_draws import draw_task
 from workbench.services.inspection_verify import verify_task
-from workbench.services.inspectors import add_recusal, list_inspectors
+from workbench.services.inspectors import add_inspector, add_recusal, list_inspectors
 
 SEED = "20261207"
 # prefix, count, tags, class as docs/rules.md §5.1 and the shipped risk classes name it
@@ -148,3 +148,22 @@ def test_a_recorded_draw_is_the_documented_one_and_verifies(session: Session) ->
     ]
     checked = verify_task(session, actor=actor, task=task, rules=RULES)
     assert checked.ok and checked.differences == []
+
+
+def test_two_inspectors_of_the_same_name_are_recorded_each_by_their_own_uuid(session: Session) -> None:
+    """Offices have two 王芳: the pair row must hold the one drawn, and verify must find the record unchanged."""
+    world = make_inspection_world(session, 30)
+    actor = world.world.actor
+    twins = [add_inspector(session, actor=actor, data={"name": "王芳", "cert_no": f"ZJ10{n}", "cert_expires_on": "2028-12-31"})
+             for n in range(2)]  # fmt: skip
+    session.commit()
+    task = make_task(session, world.world, ratio="100")
+    report = draw_task(session, actor=actor, task=task, rules=RULES, seed="3")
+    session.commit()
+    stored = session.exec(select(InspectionPair.inspector_uuids, InspectionPair.skipped)).all()
+    twin_uuids = {twin.uuid for twin in twins}
+    met = {uuid for inspectors, skipped in stored for uuid in [*inspectors.split(","), *(line.partition(":")[0]
+           for line in skipped.split("\n") if line)] if uuid in twin_uuids}  # fmt: skip
+    assert met == twin_uuids  # both 王芳 were drawn (or passed over) somewhere among 33 businesses
+    assert sum("王芳" in line.inspectors for line in report.lines) > 0
+    assert verify_task(session, actor=actor, task=task, rules=RULES).ok
