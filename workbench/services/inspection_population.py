@@ -104,7 +104,7 @@ def inspector_pool(session: Session, actor: Actor, task: TaskView) -> InspectorP
 
 def drawn_businesses(session: Session, actor: Actor, uuids: Sequence[str]) -> dict[str, DrawnBusiness]:
     """Name, code, kind and 包联干部 of the drawn businesses, by uuid: one statement with the uuids as one
-    parameter (a JSON array on SQLite, an array on PostgreSQL), each looked up in the unique uuid index.
+    parameter (a JSON array on SQLite, an array on PostgreSQL), looked up in the unique uuid index.
     (Expanding an IN list of 50,000 through SQLAlchemy cost more than the lookups; with the office in the
     condition SQLite walked the office index instead, so the office is checked here.)"""
     found: dict[str, DrawnBusiness] = {}
@@ -115,7 +115,10 @@ def drawn_businesses(session: Session, actor: Actor, uuids: Sequence[str]) -> di
     if connection.dialect.name == "postgresql":
         condition, argument = "b.uuid = ANY(?)", list(uuids)
     else:
-        condition, argument = "b.uuid IN (SELECT value FROM json_each(?))", json.dumps(list(uuids))
+        # Their ids from the uuid index first, then the rows in id order: the table's pages are read in order
+        # (a quarter less than fetching each row as its uuid comes).
+        condition = "b.id IN (SELECT id FROM business WHERE uuid IN (SELECT value FROM json_each(?))) ORDER BY b.id"
+        argument = json.dumps(list(uuids))
     rows = driver_query(connection, "SELECT b.id, b.uuid, b.name, b.uscc, b.reg_no, b.kind, b.officer_id, b.office_id"
                         f" FROM business AS b WHERE {condition}", (argument,))  # fmt: skip
     for row_id, uuid, name, uscc, reg_no, kind, officer_id, office_id in rows:
