@@ -63,16 +63,8 @@ def select_population(session: Session, actor: Actor, task: TaskView, rules: Ins
     Ordered by uuid in SQL: for the usual scope (an office's 存续 businesses) the index of migration 0018
     (office, status, uuid, tags) answers alone and already in order; the sort in Python is then one pass
     over sorted data, kept because a PostgreSQL database's collation may order text otherwise."""
-    b = _business.c
-    conditions = filter_conditions(task.business_filter(actor.office_id))
-    tag = str(task.scope.get("tag") or "").strip()
-    if tag:
-        padded = literal(" ") + func.coalesce(b.tags, "") + literal(" ")
-        conditions.append(padded.like(f"% {tag} %"))
-    with_classes = bool(task.class_ratios)
-    columns = [b.uuid, b.tags] if with_classes else [b.uuid]
-    rows = _driver_rows(session.connection(), select(*columns).where(*conditions).order_by(b.uuid))
-    if not with_classes:
+    rows = _driver_rows(session.connection(), population_statement(actor, task))
+    if not task.class_ratios:
         uuids = [row[0] for row in rows]
         uuids.sort()
         return Population(uuids, None)
@@ -85,6 +77,18 @@ def select_population(session: Session, actor: Actor, task: TaskView, rules: Ins
             risk_class = class_of[tags] = rules.risk_class_of(tags or "")
         classes.append(risk_class)
     return Population([row[0] for row in rows], classes)
+
+
+def population_statement(actor: Actor, task: TaskView) -> Select[Any]:
+    """The scope's uuids (and tags, for per-class ratios) in uuid order: the register list's own conditions."""
+    b = _business.c
+    conditions = filter_conditions(task.business_filter(actor.office_id))
+    tag = str(task.scope.get("tag") or "").strip()
+    if tag:
+        padded = literal(" ") + func.coalesce(b.tags, "") + literal(" ")
+        conditions.append(padded.like(f"% {tag} %"))
+    columns = [b.uuid, b.tags] if task.class_ratios else [b.uuid]
+    return select(*columns).where(*conditions).order_by(b.uuid)
 
 
 def inspector_pool(session: Session, actor: Actor, task: TaskView) -> InspectorPool:
