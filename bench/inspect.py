@@ -4,12 +4,14 @@ verification.
     .venv/bin/python bench/inspect.py                    # SQLite, .bench/inspect-1000000.db (built once)
     .venv/bin/python bench/inspect.py --size 100000      # smaller
     .venv/bin/python bench/inspect.py --db postgresql://… # a PostgreSQL database (built when empty)
+    .venv/bin/python bench/inspect.py --repeat 3           # three runs (a new task each), the least shown
 
 The office has 200 inspectors (150 of the office, each the 包联干部 of a share of the businesses, 50 from
 partner departments) and 2,000 recorded relations (亲属 …) on random businesses. Each run times, from the
 first SELECT to the COMMIT, the dry run (what the screen previews), the recorded draw (pairs and change-log
 rows written) and `verify`; wall clock and this process's CPU seconds (the steadier figure on the shared
-machine), with the load average.
+machine) and, on PostgreSQL, the server process's, with the load average; then the table of
+docs/benchmarks.md (what a user does | wall | CPU | target | met).
 """
 
 from __future__ import annotations
