@@ -1,4 +1,5 @@
-"""The screens' way to the Excel side: import a register, export the list, the 帮扶台账 and the pools.
+"""The screens' way to the Excel side: import a register, export the list, the 帮扶台账 and the pools, read a
+sync package (回传包, or a 外业包 edited by hand).
 
 Like workbench.services.gateway (the screens' facade for the rest), each method is one unit of work and
 the screens never see the Engine: the import's dry run reads and its commit writes all rows or none
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
     from imports.list_plan import ListPlan
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
+    from workbench.domain.inspection_rules import InspectionRules
     from workbench.domain.report_model import MonthlyReport
     from workbench.domain.rule_files import LoadedRules
+    from workbench.domain.sync_model import ReturnPackage
     from workbench.domain.tiers import TierRules
     from workbench.services.assignment import AssignmentRequest
     from workbench.services.candidates import CandidateRow
@@ -152,3 +155,22 @@ class FileGateway:
 
         with self._work.writing() as session:
             return export_monthly_report(session=session, actor=actor, report=report, path=path)
+
+    def read_sync_package(self, path: str | Path, password: str | None = None) -> ReturnPackage:
+        """A 回传包, or a 外业包 edited by hand in Excel or WPS (issue 19), as the office's dry run takes it
+        (Gateway.sync.dry_run / apply): the cells of a hand-edited one that could not be read are its
+        `problems`, what a person should know its `notices`. Reads the file only; PackageRefused (a
+        WorkbenchError) names a file that is no package, another kind, a wrong password."""
+        from imports.sync_package import read_sync_package
+
+        return read_sync_package(path, password)
+
+    def export_inspection_publication(self, actor: Actor, task_id: int, rules: InspectionRules,
+                                      path: str | Path) -> tuple[Path, int]:  # fmt: skip
+        """双随机: a task's recorded results in the publication template's columns; (file written, rows)."""
+        from imports.inspection_export import export_publication
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.writing() as session:
+            task = find_task(session, actor=actor, which=str(task_id))
+            return export_publication(session=session, actor=actor, task=task, rules=rules, path=path)
