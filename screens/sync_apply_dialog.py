@@ -62,8 +62,7 @@ def waiting_items(plan: SyncPlan) -> int:
 
 
 class ApplyDialog(SyncJobDialog):
-    """Answers True when the package was applied; `review` is then True when the person asked to go on to
-    回传冲突处理 (the app opens it)."""
+    """Answers True when the package was applied; 处理冲突 then puts 回传冲突处理 in its place."""
 
     HEADING = "导入回传包（所里）"
     INTRO = "先预览将要新增、更新、合并和有冲突的内容，确认后一次写入；两边都改过的同一项列为冲突，由人决定。"
@@ -78,14 +77,13 @@ class ApplyDialog(SyncJobDialog):
     ApplyDialog #sync-preview { height: auto; max-height: 9; margin-top: 1; }
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        super().__init__()
+    def __init__(self, path: Path | None = None, after: Callable[[bool], None] | None = None) -> None:
+        super().__init__(after)
         self.path = path
         self.package: ReturnPackage | None = None
         self.plan: SyncPlan | None = None
         self.applying = False
         self.waiting = 0
-        self.review = False
         self.preview_gate = PreviewGate(self, "（试导入结果）")
 
     @property
@@ -114,8 +112,11 @@ class ApplyDialog(SyncJobDialog):
 
     def pressed_start(self) -> None:
         if self.done and self.waiting:
-            self.review = True
-            self.dismiss(True)
+            from screens.sync_review import SyncReviewScreen
+
+            if self.after is not None:
+                self.after(True)
+            self.app.switch_screen(SyncReviewScreen())  # in the dialog's place: Esc there goes back below it
         elif self.plan is not None:
             self.action_confirm()
         else:
@@ -165,7 +166,7 @@ class ApplyDialog(SyncJobDialog):
         elif blocked:
             self.say("数据有误，整包不会导入：请在笔记本上改正后重新生成回传包。", error=True)
         else:
-            self.say("看完后按 F8 或「确认导入」写入（一次写入，或一条都不写）；Esc 不导入。")
+            self.say("看完后按 F8 或「确认导入」一次写入；Esc 不导入。")
         if blocked:
             start.display = False
             self.done = plan.applied_before is not None

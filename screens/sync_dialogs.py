@@ -22,12 +22,14 @@ from textual.widgets import Input, Select
 from imports.sync_out import field_package_name
 from screens.import_steps.file_step import PathSuggester
 from screens.sync_job import Progress, SyncJobDialog, form_row, home_file, typed_password, typed_path
+from workbench.services.sync_tables import TABLE_LABELS, label_of
 
 if TYPE_CHECKING:
     from imports.file_gateway import Received
     from imports.sync_back import ReturnPackageResult
     from imports.sync_out import FieldPackageResult
     from screens.app import WorkbenchApp
+    from workbench.services.sync_laptop import KeptChange
 
 ALL_GRIDS = "全部网格"
 KEPT_SHOWN = 5
@@ -45,6 +47,12 @@ def newest_field_package(home: Path | None = None) -> Path | None:
     except OSError:
         return None
     return found[-1] if found else None
+
+
+def kept_fields(kept: KeptChange) -> str:
+    """The fields of a change kept on the laptop, as the office's screens name them (联系电话, not phone)."""
+    table = next((name for name, label in TABLE_LABELS.items() if kept.what.startswith(label)), "business")
+    return "、".join(label_of(table, name) for name in kept.fields)
 
 
 class FieldPackageDialog(SyncJobDialog):
@@ -133,9 +141,10 @@ class ReceiveDialog(SyncJobDialog):
     WORKING = "正在读入外业包……"
     HINT = "（输入路径时按右方向键补全）"
 
-    def __init__(self, path: Path | None = None) -> None:
-        super().__init__()
+    def __init__(self, path: Path | None = None, after: Callable[[bool], None] | None = None) -> None:
+        super().__init__(after)
         self.path = path or newest_field_package()
+        self.received: Received | None = None
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -172,7 +181,7 @@ class ReceiveDialog(SyncJobDialog):
                  f"更新 {result.updated:,} 行，未变 {result.unchanged:,} 行。"]
         if result.kept:
             lines.append(f"本机有 {len(result.kept):,} 条修改尚未被所里收到，已保留（请生成回传包交回）：")
-            lines += [f"  {kept.what}：{'、'.join(kept.fields) or '删除'}" for kept in result.kept[:KEPT_SHOWN]]
+            lines += [f"  {kept.what}：{kept_fields(kept) or '删除'}" for kept in result.kept[:KEPT_SHOWN]]
             if len(result.kept) > KEPT_SHOWN:
                 lines.append(f"  …… 另有 {len(result.kept) - KEPT_SHOWN:,} 条")
         if result.not_in_package:
@@ -186,7 +195,7 @@ class ReturnPackageDialog(SyncJobDialog):
     """The laptop: everything done here since the 外业包, as a 回传包 for the office."""
 
     HEADING = "生成回传包（笔记本 → 所里）"
-    INTRO = "把读入外业包以来本机新增、修改、删除的内容写成回传包，交回所里导入。"
+    INTRO = "读入外业包以来本机的新增、修改和删除写成回传包，交回所里导入。"
     START = "生成"
     WORKING = "正在生成回传包……"
 

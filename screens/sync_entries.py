@@ -76,24 +76,24 @@ def field_package(app: WorkbenchApp) -> None:
         app.push_screen(FieldPackageDialog(utc_now()))
 
 
-def receive_package(app: WorkbenchApp, path: Path | None = None, on_cancel: object = None) -> None:
+def receive_package(app: WorkbenchApp, path: Path | None = None, on_cancel: Callable[[], None] | None = None) -> None:
     """导入外业包; on a database made just now the app then starts as the package's officer."""
     from screens.sync_dialogs import ReceiveDialog
 
-    dialog = ReceiveDialog(path)
-
-    def closed(done: bool | None) -> None:
+    def after(done: bool) -> None:
         if not done:
-            if callable(on_cancel):
-                on_cancel()
             return
-        received = getattr(dialog, "received", None)
         app.settings.reload()  # the office's settings files came with the package
         app.data_changed()
-        if app.officer is None and received is not None:
-            app.begin_as = received.officer
+        if app.officer is None and dialog.received is not None:
+            app.begin_as = dialog.received.officer
         app.refresh_reference()
 
+    def closed(done: bool | None) -> None:
+        if not done and on_cancel is not None:
+            on_cancel()  # the first start: back to its question
+
+    dialog = ReceiveDialog(path, after)
     app.push_screen(dialog, closed)
 
 
@@ -105,22 +105,11 @@ def return_package(app: WorkbenchApp) -> None:
 
 
 def apply_package(app: WorkbenchApp, path: Path | None = None) -> None:
-    """导入回传包; conflicts left for a person open in 回传冲突处理 when the person asks."""
+    """导入回传包; the conflicts it leaves open in 回传冲突处理 when the person asks (the dialog does that)."""
     from screens.sync_apply_dialog import ApplyDialog
 
-    if app.officer is None:
-        return
-    dialog = ApplyDialog(path)
-
-    def closed(done: bool | None) -> None:
-        if done:
-            app.data_changed()
-        if dialog.review:
-            from screens.sync_review import SyncReviewScreen
-
-            app.push_screen(SyncReviewScreen())
-
-    app.push_screen(dialog, closed)
+    if app.officer is not None:
+        app.push_screen(ApplyDialog(path, lambda done: app.data_changed() if done else None))
 
 
 COMMANDS: dict[str, Callable[[WorkbenchApp], None]] = {

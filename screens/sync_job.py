@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from screens.format import paragraph_text
 from workbench.services.errors import WorkbenchError
 
 Progress = Callable[[int, int], None]
@@ -78,8 +79,12 @@ class SyncJobDialog(ModalScreen[bool]):
     SyncJobDialog ProgressBar { margin-top: 1; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, after: Callable[[bool], None] | None = None) -> None:
         super().__init__(classes="dialog-screen")
+        self.after = after
+        """Called with `done` as the dialog closes: the app's follow-up (re-read, start as the package's officer).
+        Run by the dialog itself, not as a push_screen callback: that one belongs to the screen the dialog was
+        opened from, and the import wizard is gone by then when it hands a package over."""
         self.running: Worker[Any] | None = None
         self.done = False
         """Something was written or read in: the screens below re-read when the dialog closes."""
@@ -196,7 +201,7 @@ class SyncJobDialog(ModalScreen[bool]):
 
     def say(self, text: str, *, error: bool = False) -> None:
         outcome = self.query_one("#sync-outcome", Static)
-        outcome.update(text)
+        outcome.update(paragraph_text(text))  # 「共 2 条」 wraps as 「共2条」 would, not at its spaces
         outcome.display = True
         outcome.set_class(error, "sync-error")
 
@@ -204,4 +209,6 @@ class SyncJobDialog(ModalScreen[bool]):
         if self.running is not None:
             self.notify("正在处理，请稍候（完成后再关闭）", severity="warning")
             return
+        if self.after is not None:
+            self.after(self.done)
         self.dismiss(self.done)

@@ -62,7 +62,7 @@ async def office_writes_field_package(engine: Engine, folder: Path, home: Path) 
         # officer (王芳, the user) → grid (全部) → file (as suggested) → password, and Enter: typed at once
         await type_ahead(pilot, "tab", "tab", "tab", *PASSWORD, "enter")
         await settle(pilot)
-        assert "已生成外业包：2 户市场主体" in said(app)
+        assert "已生成外业包：2户市场主体" in said(app)
         assert "已用密码加密，含完整身份证号" in said(app)
         assert str(suggested) in said(app).replace("\n", "")
         await type_ahead(pilot, "enter")  # 完成
@@ -87,7 +87,7 @@ async def laptop_takes_package_and_sends_work_back(laptop: Engine, folder: Path,
         assert said(app) == f"「{package.name}」的密码不对：请核对生成外业包时设的密码（区分大小写）"
         await type_ahead(pilot, "ctrl+u", *PASSWORD, "enter")
         await settle(pilot)
-        assert said(app).startswith("已建立本机工作库（王芳）：2 户市场主体")
+        assert said(app).startswith("已建立本机工作库（王芳）：2户市场主体")
         await type_ahead(pilot, "enter")
         await settle(pilot)
         assert app.officer is not None and app.officer.name == "王芳"  # the laptop starts as the package's officer
@@ -107,7 +107,7 @@ async def laptop_takes_package_and_sends_work_back(laptop: Engine, folder: Path,
         assert target.parent == package.parent and target.name.startswith("回传包-王芳-")
         await type_ahead(pilot, "enter")
         await settle(pilot)
-        assert said(app).startswith("已生成回传包：2 处新增、修改或删除")
+        assert said(app).startswith("已生成回传包：2处新增、修改或删除")
         assert target.is_file()
     return target
 
@@ -142,7 +142,7 @@ async def office_applies_return_package(engine: Engine, folder: Path, office: Of
         await type_ahead(pilot, "left", "enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert "有 1 项等待人工处理" in said(app)
+        assert "有1项等待人工处理" in said(app)
         assert str(dialog.query_one("#sync-start", Button).label) == "处理冲突"
         assert business_values(engine, li)["tags"] == "夜市"
         assert business_values(engine, zhang)["phone"] == "13811112222"  # the office's value until decided
@@ -216,6 +216,18 @@ async def test_the_import_wizard_offers_to_import_a_return_package_picked_as_a_l
         assert app.screen.query_one("#sync-path", Input).value == str(package)
         assert "的回传包共 1 条：直接更新 1 条" in str(app.screen.query_one("#sync-preview-lines", Static).render())
         assert not any(screen is wizard for screen in app.screen_stack)
+        before = app.data_version
+        await read_preview(pilot)
+        await type_ahead(pilot, "f8")
+        await settle(pilot)
+        await read_preview(pilot)
+        await type_ahead(pilot, "left", "enter")
+        await settle(pilot)
+        assert said(app).startswith("王芳")  # the apply's own sentence: who sent it, what was done
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert app.data_version > before  # the screens below re-read what the package changed
+    assert business_values(sqlite_engine, office.business_uuids[LI])["tags"] == "夜市"
 
 
 async def test_the_import_wizard_offers_to_refresh_a_laptop_from_a_field_package(
@@ -243,6 +255,7 @@ async def test_the_import_wizard_offers_to_refresh_a_laptop_from_a_field_package
             await settle_wizard(pilot)
             assert isinstance(app.screen, ReceiveDialog)
             assert said(app).startswith("已更新本机工作库（王芳）")
-            assert "本机有 1 条修改尚未被所里收到，已保留" in said(app)  # 李家's tags, not yet sent back
+            assert "本机有1条修改尚未被所里收到，已保留" in said(app)  # 李家's tags, not yet sent back
+            assert "市场主体「鹿城区李家便利店」：标签" in said(app)
     finally:
         engine.dispose()
