@@ -25,7 +25,7 @@ from screens.todo_screen import TodoScreen
 from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
 from storage.engine import make_engine
-from storage.tables import Business, ChangeLog
+from storage.tables import Business, ChangeLog, Office, Officer
 from workbench.services.register import update_business
 
 ZHANG = "鹿城区张记小吃店"
@@ -259,3 +259,41 @@ async def test_the_import_wizard_offers_to_refresh_a_laptop_from_a_field_package
             assert "市场主体「鹿城区李家便利店」：标签" in said(app)
     finally:
         engine.dispose()
+
+
+async def test_a_wrong_file_or_another_offices_package_is_refused_in_one_sentence_naming_it(
+    sqlite_engine: Engine, tmp_path: Path, sqlite_template: Path
+) -> None:
+    from sync_app_world import make_return_package
+
+    from imports.sample_register import write_messy_xlsx
+
+    elsewhere = laptop_engine(sqlite_template, tmp_path)  # another office's database, a file of its own
+    try:
+        made = make_return_package(elsewhere, build_office(elsewhere), sqlite_template, tmp_path / "trip")
+    finally:
+        elsewhere.dispose()
+    other = Path.home() / "其他所的回传包.xlsx"
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_bytes(made.read_bytes())
+    register = Path.home() / "登记名录.xlsx"
+    write_messy_xlsx(register, 3)
+    with Session(sqlite_engine) as session:  # this office has another code than the package's
+        session.add(Office(code="330302009", name="南汇市场监管所"))
+        session.commit()
+    with Session(sqlite_engine) as session:
+        office_id = session.exec(select(Office.id)).one()
+        session.add(Officer(office_id=office_id, name="郑敏"))
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path / "app", remember="郑敏")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_sync("apply")
+        await settle(pilot)
+        await type_ahead(pilot, *register.name, "enter")
+        await settle(pilot)
+        assert said(app) == "「登记名录.xlsx」不是工作台的回传包（没有「清单」表）：请选择工作台生成的回传包"
+        await type_ahead(pilot, "ctrl+u", *str(other), "enter")
+        await settle(pilot)
+        assert said(app) == "「其他所的回传包.xlsx」：这个回传包属于其他所（所代码330302001），本所代码是330302009，不能导入"
+        assert app.screen.query_one("#sync-path", Input).display  # the form stays, for another file
