@@ -61,6 +61,9 @@ class KeyAction:
     """How help shows the keys, where naming each one would be too long."""
     topic: str = ""
     """The help section it is listed under, when not its scope's (an app key about the settings)."""
+    palette: bool = False
+    """Offered by the command palette though no key is bound to it (the 外业包 / 回传包 commands, used once a
+    trip: not worth a key of their own); help lists it as reached through the palette."""
     everywhere: bool = False
     """Offered by the command palette on every screen, though its key is one screen's (帮扶台账 is F7 on
     the to-do); its action is the app's, so it runs wherever the palette was opened."""
@@ -276,6 +279,15 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
               priority=True, short="导出公示"),
     KeyAction("inspect_results", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("help", "escape,f1", "close", "关闭帮助", "close"),
+    *(
+        KeyAction("app", "", action, label, keyword, bound=False, palette=True, display="命令面板", topic="sync")
+        for action, label, keyword in (
+            ("sync('out')", "生成外业包（所里：一名干部的主体带到笔记本上）", "sync out field package"),
+            ("sync('in')", "导入外业包（笔记本：建立或更新本机的工作库）", "sync in field package"),
+            ("sync('back')", "生成回传包（笔记本：外出所做的一切交回所里）", "sync back return package"),
+            ("sync('apply')", "导入回传包（所里：先预览，确认后写入，冲突逐项处理）", "sync apply return package"),
+        )
+    ),
     KeyAction("sync", "escape", "back", "返回", "back"),
     KeyAction("sync", "o", "decide('o')", "保留本所值", "keep office value", short="保留本所"),
     KeyAction("sync", "l", "decide('l')", "采用外业值", "take laptop value", short="采用外业"),
@@ -321,5 +333,5 @@ def palette_actions(scopes: tuple[str, ...]) -> list[KeyAction]:
     return [
         item
         for item in KEY_ACTIONS
-        if item.bound and item.keyword and (item.scope in scopes or item.everywhere)
+        if (item.bound or item.palette) and item.keyword and (item.scope in scopes or item.everywhere)
     ]

@@ -165,6 +165,23 @@ def test_the_same_business_twice_in_one_package_is_offered_not_made_twice(
     assert [row["uuid"] for row in rows] == [first, second]
 
 
+def test_a_business_registered_separately_keeps_its_officer_and_grid(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    [officer] = rows_of(engine, f"SELECT uuid FROM officer WHERE id = {world.second_officer_id}")
+    [grid] = rows_of(engine, f"SELECT uuid FROM grid WHERE id = {world.second_grid_id}")
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路 1 号"}
+    laptop.new_row("business", same)
+    second = laptop.new_row("business", same | {"officer_id": officer["uuid"], "grid_id": grid["uuid"]})
+    assert apply(engine, office, laptop.package()).counts == {"insert": 1, "offer": 1}
+    with Session(engine) as session:
+        [offer] = open_items(session, office)
+        decide_merge(session, office, offer.id, "separate")
+        session.commit()
+    [row] = rows_of(engine, f"SELECT officer_id, grid_id FROM business WHERE uuid = '{second}'")
+    assert (row["officer_id"], row["grid_id"]) == (world.second_officer_id, world.second_grid_id)
+
+
 def test_a_package_survives_json(laptop: Laptop, world: World) -> None:
     laptop.edit(world.noodle_uuid, tags="夜宵", employees=3, suspended=True)
     laptop.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营", "notes": "引号\"与换行\n"}, world.tea_uuid)

@@ -137,23 +137,9 @@ def sync_in_command(
 
 def _write_rule_files(files: dict[str, str]) -> list[str]:
     """The office's settings files, so the laptop classifies and lists as the office does."""
-    from imports.sync_out import RULE_FILES
+    from imports.sync_files import write_rule_files
 
-    folder = locations.config_dir()
-    written: list[str] = []
-    for name, text in files.items():
-        if name not in RULE_FILES:
-            continue  # only the settings files a package may carry: never a path of the file's choosing
-        path = folder / name
-        try:
-            if path.is_file() and path.read_text(encoding="utf-8-sig") == text:
-                continue
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError:
-            continue
-        written.append(name)
-    return written
+    return write_rule_files(locations.config_dir(), files)
 
 
 @sync_app.command("back")

@@ -46,6 +46,13 @@ class SyncDesk:
         with self._work.writing() as session:
             return apply_package(session, actor, package, progress, lists)
 
+    def laptop_officer(self) -> str | None:
+        """Whose laptop this database is (made from that officer's 外业包), or None at the office."""
+        from workbench.services.sync_laptop import laptop_officer
+
+        with self._work.reading() as session:
+            return laptop_officer(session)
+
     def items(self, actor: Actor, business_uuid: str | None = None) -> list[ReviewItem]:
         from workbench.services.sync_review import open_items
 
