@@ -1,4 +1,5 @@
-"""The screens' way to the Excel side: import a register, export the list, the 帮扶台账 and the pools.
+"""The screens' way to the Excel side: import a register, export the list, the 帮扶台账 and the pools, read a
+sync package (回传包, or a 外业包 edited by hand).
 
 Like workbench.services.gateway (the screens' facade for the rest), each method is one unit of work and
 the screens never see the Engine: the import's dry run reads and its commit writes all rows or none
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from imports.plan import ImportPlan, ProgressCallback
     from workbench.domain.report_model import MonthlyReport
     from workbench.domain.rule_files import LoadedRules
+    from workbench.domain.sync_model import ReturnPackage
     from workbench.domain.tiers import TierRules
     from workbench.services.assignment import AssignmentRequest
     from workbench.services.candidates import CandidateRow
@@ -152,3 +154,12 @@ class FileGateway:
 
         with self._work.writing() as session:
             return export_monthly_report(session=session, actor=actor, report=report, path=path)
+
+    def read_sync_package(self, path: str | Path, password: str | None = None) -> ReturnPackage:
+        """A 回传包, or a 外业包 edited by hand in Excel or WPS (issue 19), as the office's dry run takes it
+        (Gateway.sync.dry_run / apply): the cells of a hand-edited one that could not be read are its
+        `problems`, what a person should know its `notices`. Reads the file only; PackageRefused (a
+        WorkbenchError) names a file that is no package, another kind, a wrong password."""
+        from imports.sync_package import read_sync_package
+
+        return read_sync_package(path, password)

@@ -89,14 +89,14 @@ def test_a_bad_value_names_the_row_field_and_value_and_nothing_is_written(
 def test_a_new_row_must_have_what_its_table_requires(engine: Engine, office: Actor, laptop: Laptop, world: World) -> None:
     laptop.new_row("visit", {"notes": "忘了日期"}, world.noodle_uuid)
     message = refusal(engine, office, laptop.package())
-    assert "回传包 第2行：新增的走访记录缺少「走访日期」" in message and "缺少「走访发现」" in message
+    assert "回传包 第2行：新增的走访记录缺少「走访日期」" in message and "缺少「走访结果」" in message
 
 
 def test_a_reference_to_a_row_the_office_lacks_is_refused(
     engine: Engine, office: Actor, laptop: Laptop, world: World
 ) -> None:
     laptop.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, "0000-not-here")
-    assert "「市场主体」指向的记录（0000-not-here）不在本所" in refusal(engine, office, laptop.package())
+    assert "「所属市场主体」指向的记录（0000-not-here）不在本所" in refusal(engine, office, laptop.package())
     other = Laptop(snapshot(engine, world.actor.office_id), "张伟", "笔记本A")
     other.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, world.other_uuid)
     assert "不在本所" in refusal(engine, office, other.package())
