@@ -2,8 +2,10 @@
 peak memory, and beside them the bare GROUP BY queries that count the same things (the floor) and the ratio.
 
 Run on a demo database (SQLite file or PostgreSQL URL):
-    workbench --db big.db demo --size 1000000 && workbench --db big.db classify
-    python bench/report.py --db big.db --month 2026-10 [--runs 3]
+    workbench --db big.db demo --size 1000000      (the demo runs 重新分型 at its end)
+    python -P bench/report.py --db big.db --month 2026-11 [--runs 3]
+
+(-P: bench/inspect.py would otherwise shadow the standard library's inspect module.)
 
 The floor is one plain GROUP BY per kind of count: the office's businesses by (kind, grid, officer, division)
 with the month's 新设 and 注销 as SUM(CASE …) over the stored date columns only (no change-log fall-back, no
@@ -39,14 +41,17 @@ from workbench.services import (
 from workbench.services.office import offices
 
 
-def _timed(runs: int, work: Callable[[], Any]) -> float:
-    """Median CPU seconds of this process: on a shared machine wall time mostly measures the others' load."""
-    timings = []
+def _timed(runs: int, work: Callable[[], Any]) -> tuple[float, float]:
+    """Median CPU seconds of this process and median wall seconds. On SQLite the CPU is the figure (on a
+    shared machine wall time mostly measures the others' load); on PostgreSQL the server does the work, so
+    only the wall time tells."""
+    cpu_times, wall_times = [], []
     for _ in range(runs):
-        started = time.process_time()
+        cpu, wall = time.process_time(), time.perf_counter()
         work()
-        timings.append(time.process_time() - started)
-    return statistics.median(timings)
+        cpu_times.append(time.process_time() - cpu)
+        wall_times.append(time.perf_counter() - wall)
+    return statistics.median(cpu_times), statistics.median(wall_times)
 
 
 def _paired(runs: int, service: Callable[[], Any], floor: Callable[[], Any]) -> list[tuple[float, float, float, float]]:
@@ -116,9 +121,10 @@ def main() -> None:
             ("三年存活率 cohorts", lambda: report_indicators.survival_cohorts(session, office_id, month, DEFAULT_TARGETS)),
             ("明细", lambda: report_details.detail_table(session, office_id, month)),
         ]
-        print(f"  ({_load()}; times are CPU seconds of this process, median of {arguments.runs})")
+        print(f"  ({_load()}; CPU seconds of this process and wall seconds, median of {arguments.runs})")
         for name, work in parts:
-            print(f"  {name:<32} {_timed(arguments.runs, work):7.3f} CPU-s")
+            cpu, wall = _timed(arguments.runs, work)
+            print(f"  {name:<32} {cpu:7.3f} CPU-s {wall:7.2f} s wall")
 
         def whole() -> Any:
             return monthly_report.monthly_report(session=session, actor=actor, month=month, targets=DEFAULT_TARGETS)
