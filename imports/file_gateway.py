@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from imports.list_plan import ListPlan
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan, ProgressCallback
+    from workbench.domain.inspection_rules import InspectionRules
     from workbench.domain.report_model import MonthlyReport
     from workbench.domain.rule_files import LoadedRules
     from workbench.domain.sync_model import ReturnPackage
@@ -163,3 +164,13 @@ class FileGateway:
         from imports.sync_package import read_sync_package
 
         return read_sync_package(path, password)
+
+    def export_inspection_publication(self, actor: Actor, task_id: int, rules: InspectionRules,
+                                      path: str | Path) -> tuple[Path, int]:  # fmt: skip
+        """双随机: a task's recorded results in the publication template's columns; (file written, rows)."""
+        from imports.inspection_export import export_publication
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.writing() as session:
+            task = find_task(session, actor=actor, which=str(task_id))
+            return export_publication(session=session, actor=actor, task=task, rules=rules, path=path)

@@ -308,6 +308,13 @@ class WorkbenchApp(OrderedKeysApp):
         if self.officer is not None and not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen())
 
+    def action_inspection(self) -> None:
+        """Ctrl+Z: 双随机抽查 (tasks, the draw, results, publication)."""
+        from screens.inspection_screen import InspectionScreen
+
+        if self.officer is not None and not any(isinstance(screen, InspectionScreen) for screen in self.screen_stack):
+            self.push_screen(InspectionScreen())
+
     def action_candidates(self) -> None:
         from screens.candidates_screen import CandidatesScreen
 
