@@ -2,8 +2,10 @@
 peak memory, and beside them the bare GROUP BY queries that count the same things (the floor) and the ratio.
 
 Run on a demo database (SQLite file or PostgreSQL URL):
-    workbench --db big.db demo --size 1000000 && workbench --db big.db classify
-    python bench/report.py --db big.db --month 2026-10 [--runs 3]
+    workbench --db big.db demo --size 1000000      (the demo runs 重新分型 at its end)
+    python -P bench/report.py --db big.db --month 2026-11 [--runs 3]
+
+(-P: bench/inspect.py would otherwise shadow the standard library's inspect module.)
 
 The floor is one plain GROUP BY per kind of count: the office's businesses by (kind, grid, officer, division)
 with the month's 新设 and 注销 as SUM(CASE …) over the stored date columns only (no change-log fall-back, no
@@ -14,6 +16,7 @@ worth of extra columns, the change-log fall-back for undated exits, the cohorts 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 import tracemalloc
@@ -38,13 +41,34 @@ from workbench.services import (
 from workbench.services.office import offices
 
 
-def _timed(runs: int, work: Callable[[], Any]) -> float:
-    timings = []
+def _timed(runs: int, work: Callable[[], Any]) -> tuple[float, float]:
+    """Median CPU seconds of this process and median wall seconds. On SQLite the CPU is the figure (on a
+    shared machine wall time mostly measures the others' load); on PostgreSQL the server does the work, so
+    only the wall time tells."""
+    cpu_times, wall_times = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+        cpu_times.append(time.process_time() - cpu)
+        wall_times.append(time.perf_counter() - wall)
+    return statistics.median(cpu_times), statistics.median(wall_times)
+
+
+def _paired(runs: int, service: Callable[[], Any], floor: Callable[[], Any]) -> list[tuple[float, float, float, float]]:
+    """(service CPU-s, service wall, floor CPU-s, floor wall) run after run, so each pair sees the same load."""
+    pairs = []
+    for _ in range(runs):
+        measured = []
+        for work in (service, floor):
+            cpu, wall = time.process_time(), time.perf_counter()
+            work()
+            measured += [time.process_time() - cpu, time.perf_counter() - wall]
+        pairs.append((measured[0], measured[1], measured[2], measured[3]))
+    return pairs
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _peak_mb(work: Callable[[], Any]) -> float:
@@ -97,19 +121,22 @@ def main() -> None:
             ("三年存活率 cohorts", lambda: report_indicators.survival_cohorts(session, office_id, month, DEFAULT_TARGETS)),
             ("明细", lambda: report_details.detail_table(session, office_id, month)),
         ]
+        print(f"  ({_load()}; CPU seconds of this process and wall seconds, median of {arguments.runs})")
         for name, work in parts:
-            print(f"  {name:<32} {_timed(arguments.runs, work):7.3f} s")
+            cpu, wall = _timed(arguments.runs, work)
+            print(f"  {name:<32} {cpu:7.3f} CPU-s {wall:7.2f} s wall")
 
         def whole() -> Any:
             return monthly_report.monthly_report(session=session, actor=actor, month=month, targets=DEFAULT_TARGETS)
 
-        service_time = _timed(arguments.runs, whole)
-        peak = _peak_mb(whole)
         floor_queries = _floor_queries(month, office_id)
-        floor_time = _timed(arguments.runs, lambda: [session.execute(text(query)).all() for query in floor_queries])
-        print(f"  {'whole report (service)':<32} {service_time:7.3f} s, peak {peak:.0f} MB (tracemalloc)")
-        print(f"  {'bare GROUP BY floor':<32} {floor_time:7.3f} s")
-        print(f"  ratio service / floor: {service_time / floor_time:.1f}x")
+        pairs = _paired(arguments.runs, whole, lambda: [session.execute(text(query)).all() for query in floor_queries])
+        for service_cpu, service_wall, floor_cpu, floor_wall in pairs:
+            print(f"  whole report {service_cpu:6.2f} CPU-s ({service_wall:6.1f} s wall), bare GROUP BY floor "
+                  f"{floor_cpu:5.2f} CPU-s ({floor_wall:5.1f} s wall): {service_cpu / floor_cpu:.1f}x; {_load()}")
+        ratio = statistics.median(service / floor for service, _w, floor, _fw in pairs)
+        print(f"  ratio service / floor (median of the pairs, CPU): {ratio:.1f}x")
+        print(f"  peak Python memory of the report: {_peak_mb(whole):.0f} MB (tracemalloc)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Each file is read through its hidden machine sheet (imports/report_workbook.py), which refuses files that are
 not Workbench reports and figures edited by hand after issue. Then the reports must belong together: one
-period, one definition version, each office once. The summary has a row per office and a 合计 row; how each
+period, one definition version, each office once. And they must be issued (出具): the county adds up what the
+offices sent, and a draft's figures still move. `allow_draft` lets a clerk preview the month before every
+office has issued; each draft is then named as one on the summary (imports/report_merge_sheet.py). The summary has a row per office and a 合计 row; how each
 line is totalled is printed under it (imports/report_merge_sheet.py):
 
 - 相加: a count (additive) is summed; if an office has no figure (暂无数据) the total is 暂无数据 too, since a
@@ -72,8 +74,9 @@ def expand_patterns(arguments: Sequence[str | Path]) -> list[Path]:
     return paths
 
 
-def read_sources(paths: Sequence[Path], output: Path | None = None) -> list[Source]:
-    """Each file read and checked, then checked against the first: one period, one version, each office once."""
+def read_sources(paths: Sequence[Path], output: Path | None = None, *, allow_draft: bool = False) -> list[Source]:
+    """Each file read and checked, then checked against the first: one period, one version, each office once,
+    and issued (unless `allow_draft`)."""
     if not paths:
         raise ReportFileRefused("没有给出要合并的月报文件：请在命令后列出各所的月报，如 月报-*.xlsx")
     sources: list[Source] = []
@@ -85,7 +88,14 @@ def read_sources(paths: Sequence[Path], output: Path | None = None) -> list[Sour
         if resolved in seen:
             raise ReportFileRefused(f"「{path}」在命令里出现了两次：每份月报只列一次")
         seen[resolved] = path
-        sources.append(Source(path, read_report_machine_sheet(path)))
+        source = Source(path, read_report_machine_sheet(path))
+        if not allow_draft and is_draft(source.report):
+            raise ReportFileRefused(
+                f"「{path.name}」是{source.report.office_name}的月报草稿，尚未出具，数字还可能变动：县局汇总只收出具后的月报，"
+                f"请该所用 workbench report issue --month {source.report.period} 出具后重新导出；"
+                "只想先看看合计的，可加 --allow-draft（汇总里会标明草稿）"
+            )
+        sources.append(source)
     first = sources[0]
     offices: dict[str, Source] = {}
     for source in sources:
@@ -108,6 +118,11 @@ def read_sources(paths: Sequence[Path], output: Path | None = None) -> list[Sour
             )
         offices[report.office_code] = source
     return sources
+
+
+def is_draft(report: MonthlyReport) -> bool:
+    """Not issued (出具): a workbook written from figures counted on the day, which can still change."""
+    return not report.issue_number
 
 
 def merge(sources: Sequence[Source]) -> MergedReport:

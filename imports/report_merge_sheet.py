@@ -15,7 +15,15 @@ from rich.cells import cell_len
 
 from imports.report_cells import LINE_HEIGHT, Emphasis, ReportFormats, ReportSheet, period_words, unit_kind
 from imports.report_machine import MACHINE_SHEET, MERGE_MARK
-from imports.report_merge import METHOD_WORDS, MergedLine, MergedReport, expand_patterns, merge, read_sources
+from imports.report_merge import (
+    METHOD_WORDS,
+    MergedLine,
+    MergedReport,
+    expand_patterns,
+    is_draft,
+    merge,
+    read_sources,
+)
 from imports.report_sheets import write_definitions
 from imports.report_workbook import ReportFileRefused
 from workbench.services.file_output import write_file
@@ -29,14 +37,23 @@ NO_DATA = "暂无数据"
 NOT_SENT = "无此项"
 
 
-def merge_report_files(files: Sequence[str | Path], output: Path) -> MergedReport:
-    """Read, check and merge the offices' workbooks, and write the summary to output (atomically)."""
+DRAFT_MARK = "（草稿）"
+
+
+def merge_report_files(files: Sequence[str | Path], output: Path, *, allow_draft: bool = False) -> MergedReport:
+    """Read, check and merge the offices' workbooks, and write the summary to output (atomically). Drafts (not
+    issued) are refused unless `allow_draft`; then each is marked as one wherever its office is named."""
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise ReportFileRefused(f"汇总文件「{output.name}」应以 .xlsx 结尾，如 -o 汇总-2026-10.xlsx")
-    merged = merge(read_sources(expand_patterns(files), output))
+    merged = merge(read_sources(expand_patterns(files), output, allow_draft=allow_draft))
     write_file(output, lambda partial: write_merged_workbook(merged, partial))
     return merged
+
+
+def draft_offices(merged: MergedReport) -> list[str]:
+    """The offices whose workbook is a draft (merged with --allow-draft)."""
+    return [source.report.office_name for source in merged.sources if is_draft(source.report)]
 
 
 def merged_title(merged: MergedReport) -> str:
@@ -69,6 +86,9 @@ def _write_summary(workbook: Any, formats: ReportFormats, merged: MergedReport) 
     sheet.title(0, merged_title(merged), width, formats.title)
     sheet.title(1, f"口径：{merged.definition_version}　共 {len(merged.sources)} 个所：" +
                 "、".join(source.report.office_name for source in merged.sources), width, formats.subtitle)
+    if drafts := draft_offices(merged):
+        sheet.title(2, f"含未出具的草稿：{'、'.join(drafts)}。草稿的数字还可能变动，本表仅供核对，"
+                    "正式上报请待各所出具后重新合并。", width, formats.cell("text", "bad"))
     row = FIRST_BLOCK_ROW
     for start in range(0, len(merged.lines), LINES_PER_BLOCK):
         row = _write_block(sheet, merged, merged.lines[start:start + LINES_PER_BLOCK], row) + 1
@@ -94,7 +114,10 @@ def _write_block(sheet: ReportSheet, merged: MergedReport, lines: Sequence[Merge
     row += 1
     for index, source in enumerate(merged.sources):
         report = source.report
-        sheet.write(row, 0, report.office_name)
+        if is_draft(report):
+            sheet.write(row, 0, report.office_name + DRAFT_MARK, "text", "bad")
+        else:
+            sheet.write(row, 0, report.office_name)
         sheet.write(row, 1, report.office_code, "code")
         for column, line in enumerate(lines, start=2):
             _office_cell(sheet, row, column, line, index, report.summary)

@@ -50,9 +50,7 @@ def preview_lines(plan: SyncPlan, package: ReturnPackage) -> list[str]:
                      + (f"（{detail}）" if detail else ""))
     if len(shown) > SHOWN_LINES:
         lines.append(f"……另有 {len(shown) - SHOWN_LINES} 行")
-    lines += [f"错误：{error}" for error in plan.errors]
-    lines += [f"错误：「{problem.sheet}」表第 {problem.row} 行「{problem.column}」列「{problem.value}」：{problem.reason}"
-              for problem in package.problems]
+    lines += [f"错误：{error}" for error in plan.errors]  # the package's unreadable cells are the plan's first errors
     return lines
 
 
@@ -127,13 +125,13 @@ class ApplyDialog(SyncJobDialog):
         if path is None:
             return None
         app = self.workbench
-        files, sync, actor = app.files, app.gateway.sync, app.actor
+        files, sync, actor, lists = app.files, app.gateway.sync, app.actor, app.settings.service.lists
 
         def dry_run(progress: Progress) -> tuple[ReturnPackage, SyncPlan]:
             progress(0, 2)
             package = files.read_office_package(path, password)
             progress(1, 2)
-            return package, sync.dry_run(actor, package)
+            return package, sync.dry_run(actor, package, lists)
 
         self.preview_gate.hidden()
         return dry_run
@@ -201,13 +199,13 @@ class ApplyDialog(SyncJobDialog):
         assert self.plan is not None
         self.applying = True
         self.waiting = waiting_items(self.plan)
-        sync, actor = self.workbench.gateway.sync, self.workbench.actor
+        sync, actor, lists = self.workbench.gateway.sync, self.workbench.actor, self.workbench.settings.service.lists
         self.query_one("#sync-preview").display = False
         bar = self.query_one("#sync-progress")
         bar.display = True
         self.say("正在写入……")
         self.query_one("#sync-start", Button).disabled = True
-        self.running = self._run(lambda progress: sync.apply(actor, package, progress))
+        self.running = self._run(lambda progress: sync.apply(actor, package, progress, lists))
 
     def finished(self, result: ApplyResult) -> None:
         self.workbench.data_changed()

@@ -12,7 +12,7 @@ from report_support import HandOffice, build_hand_office
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storage.tables_classification import ClassificationHistory
+from storage.tables_classification import ClassificationHistory, ClassificationResult
 from workbench.domain.report_definitions import DEFAULT_TARGETS, DEFINITION_VERSION, ReportTargets
 from workbench.domain.report_json import from_json, to_json
 from workbench.domain.report_model import MonthlyReport, SummaryLine, Table
@@ -183,3 +183,32 @@ def test_the_report_survives_its_json_round_trip(engine: Engine, hand: HandOffic
     chart = report.charts[0]
     assert len(chart.categories) == 24 and chart.categories[-1] == "2026-10"
     assert dict(chart.series)["新设"][-1] == 2 and dict(chart.series)["注销"][-1] == 3
+
+
+def test_the_tier_chart_shows_the_households_never_classified(engine: Engine, hand: HandOffice) -> None:
+    # Nobody ran 重新分型: the six 存续 households at 2026-10-31 (A E K L M Q) are all 尚未分型, so the pie
+    # would be empty with the three tiers alone; it shows them as the table does.
+    chart = _report(engine, hand).charts[1]
+    assert chart.title == "三型分布"
+    assert dict(zip(chart.categories, chart.series[0][1], strict=True)) == {
+        "生存型": 0, "成长型": 0, "发展型": 0, "未分型": 0, "尚未分型": 6,
+    }
+    # A classified: 成长型 1, the other five still 尚未分型.
+    with Session(engine) as session:
+        session.add(ClassificationResult(office_id=hand.office_id, business_id=hand.ids["A"], tier="growth",
+                                         computed_at=datetime(2026, 10, 1, tzinfo=UTC), updated_by="测试"))
+        session.commit()
+    chart = _report(engine, hand).charts[1]
+    assert dict(zip(chart.categories, chart.series[0][1], strict=True))["成长型"] == 1
+    assert dict(zip(chart.categories, chart.series[0][1], strict=True))["尚未分型"] == 5
+    # All six classified: no 尚未分型 slice at all (a 0 would only clutter the pie's labels).
+    with Session(engine) as session:
+        session.add_all([
+            ClassificationResult(office_id=hand.office_id, business_id=hand.ids[letter], tier="survival",
+                                 computed_at=datetime(2026, 10, 1, tzinfo=UTC), updated_by="测试")
+            for letter in "EKLMQ"
+        ])
+        session.commit()
+    chart = _report(engine, hand).charts[1]
+    assert chart.categories == ("生存型", "成长型", "发展型", "未分型")
+    assert chart.series[0][1] == (5, 1, 0, 0)

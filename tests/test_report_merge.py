@@ -248,3 +248,33 @@ def test_json_output_for_scripts(two_offices: tuple[Path, Path], tmp_path: Path)
     data = json.loads(result.output)
     assert data["offices"] == ["五马市场监管所", "南汇市场监管所"]
     assert data["totals"]["stock.total"] == 20846 and data["totals"]["visits.total"] is None
+
+
+def test_a_draft_is_refused_unless_the_clerk_asks_for_a_marked_preview(
+    two_offices: tuple[Path, Path], tmp_path: Path
+) -> None:
+    draft = write_monthly_report(office("330302-NH", "南汇市场监管所", NANHUI.summary, issue_number=0, issued_at=None),
+                                 tmp_path / "月报-南汇-草稿.xlsx")
+    output = tmp_path / "汇总.xlsx"
+    assert refused([two_offices[0], draft], output) == (
+        "「月报-南汇-草稿.xlsx」是南汇市场监管所的月报草稿，尚未出具，数字还可能变动：县局汇总只收出具后的月报，"
+        "请该所用 workbench report issue --month 2026-10 出具后重新导出；只想先看看合计的，可加 --allow-draft（汇总里会标明草稿）"
+    )
+    result = runner.invoke(cli.app, ["report", "merge", str(two_offices[0]), str(draft), "-o", str(output)])
+    assert result.exit_code == 1 and "月报-南汇-草稿.xlsx" in result.output and not output.exists()
+    # A preview: merged, every figure as in the issued case, the draft named as one on the sheet and in the output.
+    result = runner.invoke(cli.app, ["report", "merge", str(two_offices[0]), str(draft), "-o", str(output),
+                                     "--allow-draft"])
+    assert result.exit_code == 0, result.output
+    assert "注意：南汇市场监管所的月报是草稿（尚未出具）" in result.output
+    table = rows(output)
+    assert table[2][0].startswith("含未出具的草稿：南汇市场监管所。")
+    assert [row[0] for row in table[4:7]] == ["五马市场监管所", "南汇市场监管所（草稿）", "合计"]
+    assert table[6][2] == 20846.0  # 12846 + 8000, as for the issued pair
+    notes = rows(output, "说明")
+    assert ["月报-南汇-草稿.xlsx", "南汇市场监管所", "330302-NH", "草稿"] in [row[:4] for row in notes]
+    data = runner.invoke(cli.app, ["report", "merge", str(two_offices[0]), str(draft), "-o", str(output),
+                                   "--allow-draft", "--json"]).output
+    import json
+
+    assert json.loads(data)["drafts"] == ["南汇市场监管所"]

@@ -14,11 +14,17 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from report_samples import DEFINITIONS, SUMMARY, VERSION, wuma_report
+from report_support import build_hand_office
 from rich.cells import cell_len
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from imports.report_workbook import ReportFileRefused, read_report_machine_sheet, write_monthly_report
+from workbench.domain.report_definitions import DEFAULT_TARGETS
 from workbench.domain.report_model import MonthlyReport
+from workbench.domain.report_periods import Month
 from workbench.services.file_output import WriteFailed
+from workbench.services.monthly_report import monthly_report
 
 SHEETS = ["汇总", "分网格", "分干部", "三型四类", "帮扶", "诉求", "明细", "图表数据", "口径说明", "机读数据"]
 FIRST_LINE = 5  # 1-based row of the first summary line on 汇总 (title, subtitle, blank, header above it)
@@ -301,3 +307,22 @@ def test_dates_in_the_sample_are_real_dates() -> None:
     # Guards the sample itself: the date columns above are checked against date objects, not strings.
     detail = wuma_report().tables[-1]
     assert all(isinstance(row[4], date) for row in detail.rows)
+
+
+def test_the_pie_of_an_office_never_classified_plots_its_households(engine: Engine, tmp_path: Path) -> None:
+    """An office that never ran 重新分型 (report_support's hand office: six 存续 households at 2026-10-31, A E K
+    L M Q): the pie plots them as 尚未分型 instead of four zeros, which Excel draws as an empty circle."""
+    hand = build_hand_office(engine)
+    with Session(engine) as session:
+        counted = monthly_report(session=session, actor=hand.actor, month=Month(2026, 10), targets=DEFAULT_TARGETS)
+    path = write_monthly_report(counted, tmp_path / "月报.xlsx")
+    rows = _calamine_rows(path, "图表数据")
+    start = next(index for index, row in enumerate(rows) if row[0] == "三型分布") + 2
+    assert [row[:2] for row in rows[start:start + 5]] == [
+        ["生存型", 0.0], ["成长型", 0.0], ["发展型", 0.0], ["未分型", 0.0], ["尚未分型", 6.0],
+    ]
+    with zipfile.ZipFile(path) as archive:
+        pie = next(text for name in archive.namelist() if name.startswith("xl/charts/")
+                   and "<c:pieChart>" in (text := archive.read(name).decode()))
+    # The pie's values run over all five rows (1-based rows start + 1 .. start + 5).
+    assert f"图表数据!$B${start + 1}:$B${start + 5}" in pie

@@ -68,6 +68,10 @@ async def test_the_dashboard_with_keys_typed_ahead(sqlite_engine: Engine, office
         assert "2025年5月" in title and "网格：城东片区" in title
         chart_title = app.screen.query_one("#dash-chart-0 .chart-title", Static).content
         assert str(chart_title).startswith("三型分布（2/4")
+        # Nobody ran 重新分型 here: the three 存续 households (李家, the two May ones) are drawn as 尚未分型
+        # rather than leaving the chart with four empty bars.
+        drawn = str(app.screen.query_one("#dash-chart-0 .chart-bars", Static).content).splitlines()
+        assert [line.split()[-1] for line in drawn if line.startswith("尚未分型")] == ["3"]
         # 城东片区's row of 分网格: the two May households are its 新设.
         assert value_of(app, "新设") == "2"
         await pilot.press("f6", "f6")  # 城西片区, then the whole office again

@@ -20,6 +20,7 @@ _FLOW_COLUMNS = (
     Column("撤销", "count"), Column("迁入", "count"), Column("迁出", "count"), Column("净增", "count"),
 )
 _UNASSIGNED = "（未分派）"
+NOT_CLASSIFIED = "尚未分型"
 
 
 def _flow_cells(counts: Mapping[str, int]) -> tuple[int, ...]:
@@ -77,7 +78,7 @@ def section_table(month: Month, flows: FlowFigures, section_names: Mapping[str, 
 def classes_table(month: Month, figures: ProgrammeFigures) -> Table:
     rows: list[tuple[Cell, ...]] = []
     households = sum(figures.tiers.values())
-    for tier, label in (*TIER_LABELS.items(), (None, "尚未分型")):
+    for tier, label in (*TIER_LABELS.items(), (None, NOT_CLASSIFIED)):
         count = figures.tiers.get(tier, 0)
         rows.append(("三型（存续个体工商户）", label, count, count / households if households else None))
     for (before, after), count in sorted(figures.moves.items(), key=lambda item: -item[1]):
@@ -149,6 +150,10 @@ def survival_table(month: Month, cohorts: list[Cohort], years: int) -> Table:
 
 def charts(monthly: list[tuple[str, int, int]], figures: ProgrammeFigures, service: ServiceFigures) -> tuple[Chart, ...]:
     tiers = [(label, figures.tiers.get(tier, 0)) for tier, label in TIER_LABELS.items()]
+    if figures.tiers.get(None, 0):
+        # The households never classified, as 三型四类 lists them: an office that never ran 重新分型 would
+        # otherwise get an empty pie (all three tiers 0) beside a table that counts them all.
+        tiers.append((NOT_CLASSIFIED, figures.tiers[None]))
     appeals = service.appeals
     return (
         Chart("新设与注销（近24个月）", "line", tuple(code for code, _n, _d in monthly),
