@@ -1,10 +1,10 @@
 """双随机 at scale (issue 20): a draw over 1,000,000 businesses with 200 inspectors at 5%, with recusal, and its
 verification.
 
-    .venv/bin/python bench/inspect.py                    # SQLite, .bench/inspect-1000000.db (built once)
-    .venv/bin/python bench/inspect.py --size 100000      # smaller
-    .venv/bin/python bench/inspect.py --db postgresql://… # a PostgreSQL database (built when empty)
-    .venv/bin/python bench/inspect.py --repeat 3           # three runs (a new task each), the least shown
+    .venv/bin/python bench/inspection_draw.py                    # SQLite, .bench/inspect-1000000.db (built once)
+    .venv/bin/python bench/inspection_draw.py --size 100000      # smaller
+    .venv/bin/python bench/inspection_draw.py --db postgresql://… # a PostgreSQL database (built when empty)
+    .venv/bin/python bench/inspection_draw.py --repeat 3           # three runs (a new task each), the least shown
 
 The office has 200 inspectors (150 of the office, each the 包联干部 of a share of the businesses, 50 from
 partner departments) and 2,000 recorded relations (亲属 …) on random businesses. Each run times, from the
