@@ -3,9 +3,7 @@ peak memory, and beside them the bare GROUP BY queries that count the same thing
 
 Run on a demo database (SQLite file or PostgreSQL URL):
     workbench --db big.db demo --size 1000000      (the demo runs 重新分型 at its end)
-    python -P bench/report.py --db big.db --month 2026-11 [--runs 3]
-
-(-P: bench/inspect.py would otherwise shadow the standard library's inspect module.)
+    python bench/report.py --db big.db --month 2026-11 [--runs 3]
 
 The floor is one plain GROUP BY per kind of count: the office's businesses by (kind, grid, officer, division)
 with the month's 新设 and 注销 as SUM(CASE …) over the stored date columns only (no change-log fall-back, no
