@@ -220,12 +220,13 @@ async def test_the_count_follows_the_page_and_a_short_first_page_is_the_count(
         monkeypatch.setattr(register, "count", count)
         await pilot.press(*"商店")
         await settle(pilot)
-        assert counted == [("商店", "第 1-100 条，共 100 条以上，正在统计  排序：成立日期从新到旧")]
+        assert counted[-1][0] == "商店"  # (a slow machine may have searched 商 on the way)
+        assert all(status.startswith("第 1-100 条，共 100 条以上，正在统计") for _text, status in counted)
         assert status_line(app).startswith("第 1-100 条，共 245 条")
-        await pilot.press("backspace", "backspace", *"第0012号")  # one shop
+        await pilot.press(*["backspace"] * 2, *"第0012号")  # one shop
         await settle(pilot)
         assert status_line(app).startswith("第 1-1 条，共 1 条")
-        assert [text for text, _status in counted] == ["商店"]
+        assert "第0012号" not in [text for text, _status in counted]
 
 
 async def test_enter_opens_the_highlighted_business(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
