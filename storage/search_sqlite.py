@@ -106,7 +106,7 @@ class SqliteSearch:
         cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         connection.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
         try:
-            for name in (*FTS_TABLES, *FRAGMENT_TABLES):
+            for name in (*FTS_TABLES, *_fragment_tables(connection)):
                 _set_hash_size(connection, name, REBUILD_HASH_BYTES)
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
                 _set_hash_size(connection, name, DEFAULT_HASH_BYTES)
@@ -128,11 +128,17 @@ class SqliteSearch:
         for _name, sql in triggers:
             connection.exec_driver_sql(sql)
         if side is not None and side.finish(connection):
-            for name in FRAGMENT_TABLES:  # the side index builds migration 0002's tables only
+            for name in _fragment_tables(connection):  # the side index builds migration 0002's tables only
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
             analyze(connection)
         else:
             self.rebuild(connection)
+
+
+def _fragment_tables(connection: Connection) -> list[str]:
+    """Migration 0019's tables, when the database has them yet (an older migration may bulk-load too)."""
+    names = ", ".join(f"'{name}'" for name in FRAGMENT_TABLES)
+    return list(connection.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE name IN ({names})").scalars())
 
 
 def _set_hash_size(connection: Connection, name: str, size: int) -> None:
