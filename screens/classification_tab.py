@@ -22,6 +22,7 @@ from screens.actions import bindings
 from screens.format import fit_cells, local_time_text
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.text_table import TextTable
+from screens.widgets.worker_errors import ShowsWorkerErrors
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TIER_LABELS, TierRules
@@ -40,7 +41,7 @@ class ClassificationLoaded(Message):
         self.view = view
 
 
-class ClassificationTab(Vertical):
+class ClassificationTab(ShowsWorkerErrors, Vertical):
     """Reads the classification on mount and after every save (the app's data_version)."""
 
     BINDINGS = bindings("classification")
@@ -72,6 +73,10 @@ class ClassificationTab(Vertical):
             actor, self.business_uuid, rules=rules, today=today
         )
         self.post_message(ClassificationLoaded(view))
+
+    def worker_failed(self, worker: Any, error: BaseException) -> None:
+        self.query_one("#classification-summary", Static).update("分型记录没有读出来：请关闭这户后重新打开再试。")
+        super().worker_failed(worker, error)
 
     def on_classification_loaded(self, message: ClassificationLoaded) -> None:
         self.view = view = message.view

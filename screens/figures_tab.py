@@ -128,7 +128,7 @@ class FiguresTab(Vertical):
                 rules, today = self._rules_and_day()
                 self._delete(self.workbench.actor, line, rules, today)
 
-        self.app.push_screen(ConfirmDialog(question, "删除", "保留"), answered)
+        self.app.push_screen(ConfirmDialog(question, "删除", "保留", confirms_write=True), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figures", description="删除经营数据")
     def _delete(self, actor: Actor, line: YearLine, rules: LoadedRules[TierRules], today: date) -> None:

@@ -101,4 +101,4 @@ def confirm_cancel(app: WorkbenchApp, line: LicenseLine, cancel: Any) -> None:
         if yes:
             cancel(line)
 
-    app.push_screen(ConfirmDialog(question, "注销", "不注销"), answered)
+    app.push_screen(ConfirmDialog(question, "注销", "不注销", confirms_write=True), answered)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
+from screens.widgets.worker_errors import ShowsWorkerErrors
 from storage.audit import Actor
 from workbench.domain.list_filters import UNASSIGNED_LABEL
 from workbench.domain.safe_text import shown
@@ -48,7 +49,7 @@ class Reassigned(Message):
         self.problem = problem
 
 
-class ReassignDialog(ModalScreen[int | None]):
+class ReassignDialog(ShowsWorkerErrors, ModalScreen[int | None]):
     """Officer and grid selects, the dry run's sentence, 确认改派 / 取消."""
 
     BINDINGS = [

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 from screens.actions import bindings
 from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.worker_errors import ShowsWorkerErrors
 from storage.audit import Actor
 from workbench.domain.safe_text import shown
 from workbench.services.errors import ValidationFailed, WorkbenchError
@@ -53,7 +54,7 @@ class DialogFailed(Message):
         self.error = error
 
 
-class ServiceDialog(ModalScreen[Any]):
+class ServiceDialog(ShowsWorkerErrors, ModalScreen[Any]):
     """Subclasses name their fields and write them in `write` (run in a worker thread): one call of the app's
     gateway, which is one transaction.
 

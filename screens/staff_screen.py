@@ -154,7 +154,7 @@ class StaffScreen(WorkbenchScreen[None]):
             if confirmed:
                 self._toggle(self.workbench.actor, officer)
 
-        self.app.push_screen(ConfirmDialog(question, yes, "返回"), answered)
+        self.app.push_screen(ConfirmDialog(question, yes, "返回", confirms_write=True), answered)
 
     def _ask_hand_over(self, officer: OfficerLine) -> None:
         """调离 of an officer who holds businesses: who takes them over, in the same step."""

@@ -23,6 +23,7 @@ from screens.format import fit_cells
 from screens.keymap import effective_key_display
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.text_table import TextTable
+from screens.widgets.worker_errors import ShowsWorkerErrors
 from storage.audit import Actor
 from workbench.services.timeline import KIND_LABELS, TimelineEntry
 
@@ -51,7 +52,7 @@ class FollowUpReopened(Message):
         self.action = action
 
 
-class TimelineTab(Vertical):
+class TimelineTab(ShowsWorkerErrors, Vertical):
     """Reads the timeline on mount and after every save (the app's data_version)."""
 
     BINDINGS = bindings("timeline")
@@ -179,7 +180,7 @@ class TimelineTab(Vertical):
 
         what = entry.title.removeprefix("跟进办完：")
         self.app.push_screen(
-            ConfirmDialog(f"撤销「{what}」的办完标记？它会回到今日待办。", "撤销办完", "不撤销"), answered
+            ConfirmDialog(f"撤销「{what}」的办完标记？它会回到今日待办。", "撤销办完", "不撤销", confirms_write=True), answered
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="timeline-undo", description="撤销跟进办完")

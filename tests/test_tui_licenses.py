@@ -10,7 +10,7 @@ import pytest
 from service_tui_helpers import open_business, press, shown, table_rows
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
-from test_tui_support import Office_, build_app, build_office, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle
 from textual.widgets import TabbedContent
 
 from screens.business_detail import BusinessDetailScreen
@@ -147,6 +147,7 @@ async def test_a_licence_is_cancelled_only_after_the_question(
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "注销卫生许可证 WS2019-0088？" in str(app.screen.question)
+        await read_preview(pilot)  # a confirmation typed before the question could be read is refused
         await pilot.press("left", "enter")
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
@@ -195,7 +196,10 @@ async def test_a_licence_another_terminal_cancelled_first_is_named_not_cancelled
                            license_uuid=licences(sqlite_engine)["WS2019-0088"].uuid, base_version=1,
                            today=date(2025, 5, 30))  # fmt: skip
             session.commit()
-        await pilot.press("x", "left", "enter")
+        await pilot.press("x")
+        await settle(pilot)
+        await read_preview(pilot)
+        await pilot.press("left", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
         assert app.screen.message == "这张卫生许可证已于 2025-05-30 注销，不能再注销"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import build_app, build_office, settle, to_list
+from test_tui_support import build_app, build_office, read_preview, settle, to_list
 from textual.widgets import DataTable, OptionList, Static
 
 from screens.staff_screen import StaffScreen
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.officer_picker import OfficerPicker
 from storage.tables import ChangeLog, Officer
 
@@ -78,3 +79,35 @@ async def test_d_marks_an_officer_as_left_after_a_confirmation(sqlite_engine: En
         assert int(left[0][4].strip()) > 0  # still in their name
         status = str(app.screen.query_one("#staff-status", Static).render())
         assert "已调离 1 名" in status
+
+
+async def test_d_on_an_officer_without_businesses_asks_and_a_typed_ahead_yes_is_refused(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """调离 is a write: the 调离 typed in the same breath as D, before the question was on screen, does
+    nothing; the same key once the question could be read does it."""
+    build_office(sqlite_engine)
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_list(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"陈晓", "tab", *"13812345678", "ctrl+s")
+        await settle(pilot)
+        names = [row[0].strip() for row in _cells(app, "#staff-officers")]
+        for _ in range(names.index("陈晓")):
+            await pilot.press("down")
+        await pilot.press("d", "left", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question.startswith("把「陈晓」标记为已调离？")
+        await read_preview(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        states = {row[0].strip(): row[3].strip() for row in _cells(app, "#staff-officers")}
+        assert states["陈晓"] == "已调离" and states["王芳"] == "在岗"
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Officer.active).where(Officer.name == "陈晓")).one() is False

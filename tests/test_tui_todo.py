@@ -8,13 +8,14 @@ import pytest
 from service_tui_helpers import press, shown, table_rows
 from sqlalchemy import Engine
 from sqlmodel import Session
-from test_tui_support import Office_, build_app, build_office, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle
 from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.appeal_screen import AppealScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.business_list import BusinessListScreen
 from screens.todo_screen import TodoScreen
+from screens.widgets.dialogs import ConfirmDialog
 from storage.audit import Actor
 from workbench.services.appeals import open_appeal
 
@@ -212,7 +213,10 @@ async def test_ctrl_d_marks_a_follow_up_done_with_a_note_and_the_timeline_undoes
         ]
         assert timeline[0][3] == "办理情况：已复查灭蝇灯正常"
         assert "U 撤销办完" in shown(app, "timeline-detail")
-        await press(pilot, "u", "left", "enter")
+        await press(pilot, "u", "left", "enter")  # typed ahead of the question: refused, nothing undone
+        assert isinstance(app.screen, ConfirmDialog)
+        await read_preview(pilot)
+        await press(pilot, "enter")
         assert [row[2] for row in table_rows(app, "timeline-table")] == [
             "撤销办完：复查灭蝇设施",
             "跟进办完：复查灭蝇设施",
