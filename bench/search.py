@@ -201,7 +201,7 @@ def _queries(engine: Engine, samples: int, rng: random.Random) -> tuple[int, lis
         queries.append(("pinyin full (name start)", words[-1][: rng.randint(6, 12)]))
         if uscc:
             queries.append(("code prefix", uscc[: rng.randint(8, 14)]))
-            queries.append(("code end (4-6, anywhere)", uscc[-rng.randint(4, 6):]))
+            queries.append(("code end 4-6 anywhere", uscc[-rng.randint(4, 6):]))
         if reg_no:
             queries.append(("注册号 prefix", reg_no[: rng.randint(8, 12)]))
         if len(words[0]) >= 3 and words[0].isalpha():
