@@ -137,6 +137,9 @@ def _info_lines(selection: FieldSelection, manifest: PackageManifest, actor: Act
         ("怎么用", "在笔记本电脑上运行 workbench sync in 本文件，建立或更新本机的工作库；外出走访后用 "
                    "workbench sync back 生成回传包交回所里"),
         ("注意", "每张表最后几列（uuid 起）供程序核对，请勿修改；「清单」表记着每张表的行数，缺行的包会被拒收"),
+        ("手工修改", "没有笔记本时，也可以直接在 Excel 或 WPS 里修改本文件，交回所里用 workbench sync apply 本文件 导入："
+                     "可以改单元格、在表的末尾加行（uuid 和 version 留空）；直接删掉的行不算删除，要删除一条记录，"
+                     "请在该表最后加一列「删除」，在那一行填「是」"),
     ]
 
 

@@ -83,6 +83,20 @@ def open_package(path: str | Path, kind: str, password: str | None = None) -> Op
     return OpenedPackage(name, workbook, manifest, facts, counts)
 
 
+def package_kind(path: str | Path, password: str | None = None) -> str | None:
+    """"field" (外业包) or "return" (回传包) as the file's manifest says; None when the file is no package this
+    can open (the reader called next names why)."""
+    target = Path(path).expanduser()
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(_decrypted(target.read_bytes(), target.name, password)))
+        if MANIFEST_SHEET not in workbook.sheet_names:
+            return None
+        kind = _facts(workbook).get("kind")
+    except (OSError, ValueError, CalamineError):
+        return None
+    return kind if kind in KIND_WORDS else None
+
+
 def _decrypted(data: bytes, name: str, password: str | None) -> bytes:
     import msoffcrypto
     from msoffcrypto.exceptions import FileFormatError, InvalidKeyError

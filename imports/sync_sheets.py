@@ -16,53 +16,15 @@ from typing import Any
 
 from imports.sheet_writer import Kind
 from workbench.domain.appeal_states import ACTION_LABELS, STATE_LABELS
-from workbench.domain.business_fields import BUSINESS_ROW, field_label
+from workbench.domain.business_fields import BUSINESS_ROW
 from workbench.domain.labels import KIND_LABELS, LICENSE_STATUS_LABELS, STATUS_LABELS
 from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS
+from workbench.domain.sync_labels import sync_field_label
 from workbench.domain.sync_model import Scalar
 from workbench.services.sync_rows import DATA_SPECS, REFERENCE_SPECS, SyncSpec
 
 FORMAT_MARK = "workbench-sync-1"  # the manifest's first line: what tells a package from any workbook
 
-_LABELS: dict[str, dict[str, str]] = {
-    "grid": {"name": "名称", "township_code": "乡镇街道代码"},
-    "officer": {"name": "姓名", "phone": "电话", "grid_id": "网格", "active": "在岗"},
-    "license": {
-        "business_id": "所属市场主体", "kind": "许可证种类", "number": "证号", "issued_on": "发证日期",
-        "expires_on": "有效期至", "status": "状态", "scope": "许可项目", "place": "经营场所",
-        "renews_uuid": "换发自（原证 uuid）", "closed_on": "换证或注销日期",
-    },
-    "year_figures": {
-        "business_id": "所属市场主体", "year": "年度", "revenue": "营业收入（元）", "tax_paid": "纳税额（元）",
-        "employees": "从业人员", "insured_staff": "参保人数", "source": "来源",
-    },
-    "classification_result": {
-        "business_id": "所属市场主体", "tier": "三型", "size_class": "规模", "rule_version": "规则版本",
-        "inputs": "分型依据数据", "explanation": "分型说明", "size_explanation": "规模说明",
-        "computed_at": "计算时间", "override_tier": "人工认定分型", "override_reason": "认定理由",
-        "override_by": "认定人", "override_at": "认定时间",
-    },
-    "appeal": {
-        "business_id": "所属市场主体", "person_name": "诉求人", "person_phone": "诉求人电话", "channel": "渠道",
-        "category": "类别", "description": "诉求内容", "officer_id": "承办干部", "received_on": "受理日期",
-        "deadline": "办理期限", "deadline_estimated": "期限为估算", "state": "状态", "reply": "答复内容",
-        "replied_on": "答复日期", "closed_on": "办结日期", "satisfaction": "满意度", "followed_up_on": "回访日期",
-    },
-    "appeal_step": {
-        "appeal_id": "所属诉求", "action": "办理动作", "from_state": "原状态", "to_state": "新状态",
-        "note": "办理记录", "who": "办理人", "at": "办理时间",
-    },
-    "support_record": {
-        "business_id": "所属市场主体", "kind": "帮扶类型", "given_on": "帮扶日期", "officer_id": "帮扶干部",
-        "basis": "依据", "content": "帮扶内容", "amount_yuan": "金额（元）", "partner": "合作单位", "outcome": "成效",
-    },
-    "visit": {
-        "business_id": "所属市场主体", "visited_on": "走访日期", "officer_id": "记录干部",
-        "officers_present": "走访人员", "purpose": "走访事由", "finding": "走访结果", "notes": "情况记录",
-        "observed": "现场核实的变更",
-    },
-    "visit_follow_up": {"visit_id": "所属走访", "action": "跟进事项", "due_on": "期限", "done_on": "完成日期"},
-}
 _CHOICES: dict[tuple[str, str], dict[str, str]] = {
     ("business", "kind"): dict(KIND_LABELS),
     ("business", "status"): dict(STATUS_LABELS),
@@ -215,7 +177,7 @@ def _data_column(spec: SyncSpec, name: str, header: str) -> SheetColumn:
 
 
 def _label(spec: SyncSpec, name: str) -> str:
-    return field_label(name) if spec.name == "business" else _LABELS[spec.name].get(name, name)
+    return sync_field_label(spec.name, name)
 
 
 def _uuid_header(column: str) -> str:

@@ -36,6 +36,9 @@ SCOPE_TITLES: dict[str, str] = {
     "drill": "统计看板 · 逐户明细",
     "help": "帮助",
     "sync": "回传冲突处理",
+    "inspect": "双随机抽查",
+    "inspect_draw": "双随机抽查 · 抽取预览",
+    "inspect_results": "双随机抽查 · 抽查结果",
 }
 
 
@@ -58,6 +61,9 @@ class KeyAction:
     """How help shows the keys, where naming each one would be too long."""
     topic: str = ""
     """The help section it is listed under, when not its scope's (an app key about the settings)."""
+    palette: bool = False
+    """Offered by the command palette though no key is bound to it (the 外业包 / 回传包 commands, used once a
+    trip: not worth a key of their own); help lists it as reached through the palette."""
     everywhere: bool = False
     """Offered by the command palette on every screen, though its key is one screen's (帮扶台账 is F7 on
     the to-do); its action is the app's, so it runs wherever the palette was opened."""
@@ -98,6 +104,9 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("app", "ctrl+f", "reclassify", "重新分型与分布统计（先试算，确认后写入）", "classify", show=False),
     # priority: the list's search box has the focus, and Input binds ctrl+k to "delete to the end"
     KeyAction("app", "ctrl+k", "staff", "干部与网格（新增、修改、调离）", "staff", show=False, priority=True),
+    # Ctrl+Z: the one Ctrl+letter no widget or terminal convention here uses (Ctrl+U/X/A edit a text box)
+    KeyAction("app", "ctrl+z", "inspection", "双随机抽查（抽查任务、抽取、结果与公示）", "inspection random",
+              show=False),
     KeyAction("app", "ctrl+p", "command_palette", "命令面板", show=False),
     KeyAction("app", "ctrl+q", "quit", "退出", "quit", priority=True),
     KeyAction("app", "f10", "reload_settings", "重新载入设置（规则文件、服务清单、节假日、快捷键）", "reload settings",
@@ -251,7 +260,34 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("classify", "f5", "refresh", "重读规则文件并重新试算", "refresh", short="重新试算"),
     KeyAction("classify", "f6", "toggle_by", "分布：按网格 / 按包联干部", "by grid or officer", short="网格/干部"),
     KeyAction("classify", "f7", "toggle_measure", "分布：三型 / 规模", "tiers or sizes", short="三型/规模"),
+    # 双随机抽查 (issue 20): the tasks, a draw's preview, the results of a draw
+    KeyAction("inspect", "escape", "back", "返回", "back"),
+    KeyAction("inspect", "enter", "", "未抽取的任务：抽取预览；已抽取的：录入抽查结果", bound=False),
+    KeyAction("inspect", "n", "new_task", "新建抽查任务", "new task", short="新建"),
+    KeyAction("inspect", "d", "draw", "抽取（先显示试抽结果，F8 确认后锁定）", "draw", short="抽取"),
+    KeyAction("inspect", "r", "redraw", "重抽已锁定的任务（须写明理由，第一次的结果保留）", "redraw", short="重抽"),
+    KeyAction("inspect", "ctrl+e", "export", "导出选中任务的公示名单（公示模板格式）", "export publication",
+              priority=True, short="导出公示"),
+    KeyAction("inspect", "f5", "refresh", "刷新", "refresh", show=False),
+    KeyAction("inspect_draw", "escape", "back", "返回（不记录）", "back", short="返回"),
+    KeyAction("inspect_draw", "f8", "confirm", "确认抽取并锁定（按屏幕上的试抽结果）", "confirm draw", short="确认抽取"),
+    KeyAction("inspect_results", "escape", "back", "返回", "back"),
+    KeyAction("inspect_results", "enter", "", "录入 / 修改选中户的抽查结果", bound=False),
+    KeyAction("inspect_results", "p", "mark_published", "记为已公示（在公示系统公示后，写明公示日期）", "published",
+              short="已公示"),
+    KeyAction("inspect_results", "ctrl+e", "export", "导出公示名单（公示模板格式）", "export publication",
+              priority=True, short="导出公示"),
+    KeyAction("inspect_results", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("help", "escape,f1", "close", "关闭帮助", "close"),
+    *(
+        KeyAction("app", "", action, label, keyword, bound=False, palette=True, display="命令面板", topic="sync")
+        for action, label, keyword in (
+            ("sync('out')", "生成外业包（所里：一名干部的主体带到笔记本上）", "sync out field package"),
+            ("sync('in')", "导入外业包（笔记本：建立或更新本机的工作库）", "sync in field package"),
+            ("sync('back')", "生成回传包（笔记本：外出所做的一切交回所里）", "sync back return package"),
+            ("sync('apply')", "导入回传包（所里：先预览，确认后写入，冲突逐项处理）", "sync apply return package"),
+        )
+    ),
     KeyAction("sync", "escape", "back", "返回", "back"),
     KeyAction("sync", "o", "decide('o')", "保留本所值", "keep office value", short="保留本所"),
     KeyAction("sync", "l", "decide('l')", "采用外业值", "take laptop value", short="采用外业"),
@@ -297,5 +333,5 @@ def palette_actions(scopes: tuple[str, ...]) -> list[KeyAction]:
     return [
         item
         for item in KEY_ACTIONS
-        if item.bound and item.keyword and (item.scope in scopes or item.everywhere)
+        if (item.bound or item.palette) and item.keyword and (item.scope in scopes or item.everywhere)
     ]

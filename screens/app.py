@@ -110,6 +110,8 @@ class WorkbenchApp(OrderedKeysApp):
         self.reference = OfficeReference([], {}, {})
         self.office: Choice | None = None
         self.today: Callable[[], date] = date.today
+        self.begin_as: str | None = None
+        """The officer to start as once the reference is read again (a laptop's database just made)."""
 
     @property
     def actor(self) -> Actor:
@@ -145,8 +147,9 @@ class WorkbenchApp(OrderedKeysApp):
         if located is not None:
             self._begin(located)
         elif not self.reference.offices:
-            self.push_screen(ErrorDialog("数据库中还没有市场监管所", "请先在命令行建所：workbench init --office 所名称 --officer 干部甲 --officer 干部乙 --grid 片区名，再打开工作台。"),
-                             lambda _: self.exit())
+            from screens.sync_entries import first_run
+
+            first_run(self)  # the office's CLI step, or a new laptop's 外业包
         else:
             self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)
 
@@ -277,6 +280,13 @@ class WorkbenchApp(OrderedKeysApp):
         on_detail = self.screen.business_uuid if isinstance(self.screen, BusinessDetailScreen) else None
         self.push_screen(SyncReviewScreen(on_detail))
 
+    def action_sync(self, what: str) -> None:
+        """外业包 / 回传包 (issue 19) from the command palette: out, in, back, apply (screens/sync_entries.py)."""
+        from screens import sync_entries
+
+        if self.officer is not None:
+            sync_entries.COMMANDS[what](self)
+
     def action_pools(self) -> None:
         from screens.pools_screen import PoolsScreen
 
@@ -300,6 +310,15 @@ class WorkbenchApp(OrderedKeysApp):
 
     def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
         self.reference = message.reference
+        if self.begin_as is not None and self.officer is None:
+            begin = next(((office, officer) for office in self.reference.offices
+                          for officer in self.reference.officers.get(office.id, []) if officer.name == self.begin_as),
+                         None)  # fmt: skip
+            self.begin_as = None
+            if begin is not None:
+                self._begin(begin)
+            elif self.reference.offices:
+                self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)
 
     def action_dashboard(self) -> None:
         """Ctrl+J (统计 tǒngjì): 统计看板."""
@@ -307,6 +326,13 @@ class WorkbenchApp(OrderedKeysApp):
 
         if self.officer is not None and not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen())
+
+    def action_inspection(self) -> None:
+        """Ctrl+Z: 双随机抽查 (tasks, the draw, results, publication)."""
+        from screens.inspection_screen import InspectionScreen
+
+        if self.officer is not None and not any(isinstance(screen, InspectionScreen) for screen in self.screen_stack):
+            self.push_screen(InspectionScreen())
 
     def action_candidates(self) -> None:
         from screens.candidates_screen import CandidatesScreen

@@ -19,6 +19,8 @@ class WorkbenchCommands(Provider):
         return palette_actions(("app", scope) if scope else ("app",))
 
     def _keys(self, item: KeyAction) -> str:
+        if not item.bound:
+            return "（没有快捷键，在命令面板中使用）"
         keys = effective_key_display(item, getattr(self.app, "keymap_in_force", {}))
         if item.scope in ("app", str(getattr(self.screen, "SCOPE", ""))):
             return f"快捷键 {keys}"

@@ -32,6 +32,7 @@ from screens.import_steps.file_step import FileStep, start_folder
 from screens.import_steps.list_review import list_confirm_question, name_match_question
 from screens.import_steps.mapping_step import MappingStep
 from screens.import_steps.mode_step import ModeStep
+from screens.import_steps.package_offer import offer_package_action
 from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
 from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, step_title
@@ -149,6 +150,7 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 mapping=self.mapping,
                 profiles=self._profiles,
                 kind=self.kind,
+                laptop_officer=self.workbench.gateway.sync.laptop_officer,
             ),
             "读取名录表头",
         )
@@ -160,6 +162,11 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self._show_mapping()
         if self.step in ("file", "mapping"):
             self._show_step("mapping")  # also when the kind changed: the title names it
+
+    def on_package_picked(self, message: jobs.PackagePicked) -> None:
+        self._stopped()
+        self.query_one(FileStep).show_error("")
+        offer_package_action(self, message.path, message.kind, message.laptop)
 
     def _show_mapping(self) -> None:
         assert self.parsed is not None

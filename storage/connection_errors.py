@@ -95,6 +95,6 @@ def sqlite_path_problem(path: Path, *, create: bool) -> str | None:
     if not path.exists() and not create:
         return (
             f"数据库文件不存在：{path}。新建所的库请运行 workbench init --office 所名 --officer 姓名；"
-            "试用演示库请运行 workbench demo --open。"
+            "外业笔记本上用外业包建库请运行 workbench sync in 外业包.xlsx --db 文件名；试用演示库请运行 workbench demo --open。"
         )
     return None

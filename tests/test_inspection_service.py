@@ -153,3 +153,23 @@ def test_verify_finds_a_tampered_pairing(session: Session) -> None:
     session.commit()
     report = verify_task(session, actor=actor, task=task, rules=RULES)
     assert report.population_same and report.differences == ["第 1 户的检查人员与按种子重抽的不一致"]
+
+
+def test_a_preview_cannot_be_rerolled_only_a_redraw_moves_to_a_new_seed(session: Session) -> None:
+    """Esc on a preview and D again used to draw with a new random seed: a person could preview until the draw
+    suited them. Without a given seed the draw is fixed by the task and the draws recorded before it."""
+    world = make_inspection_world(session, 80)
+    actor = world.world.actor
+    task = make_task(session, world.world)
+    first = draw_task(session, actor=actor, task=task, rules=RULES, dry_run=True)
+    again = draw_task(session, actor=actor, task=task, rules=RULES, dry_run=True)
+    expected_seed = str(int(hashlib.sha256(f"{task.uuid}:0".encode()).hexdigest(), 16) % 10**12)
+    assert first.seed == again.seed == expected_seed
+    assert [line.business.uuid for line in first.lines] == [line.business.uuid for line in again.lines]
+    confirmed = draw_task(session, actor=actor, task=task, rules=RULES)
+    session.commit()
+    assert confirmed.seed == expected_seed
+    assert [line.business.uuid for line in confirmed.lines] == [line.business.uuid for line in first.lines]
+    redraw = draw_task(session, actor=actor, task=task, rules=RULES, dry_run=True)
+    assert redraw.seed == str(int(hashlib.sha256(f"{task.uuid}:1".encode()).hexdigest(), 16) % 10**12)
+    assert redraw.seed != first.seed

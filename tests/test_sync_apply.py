@@ -89,14 +89,14 @@ def test_a_bad_value_names_the_row_field_and_value_and_nothing_is_written(
 def test_a_new_row_must_have_what_its_table_requires(engine: Engine, office: Actor, laptop: Laptop, world: World) -> None:
     laptop.new_row("visit", {"notes": "忘了日期"}, world.noodle_uuid)
     message = refusal(engine, office, laptop.package())
-    assert "回传包 第2行：新增的走访记录缺少「走访日期」" in message and "缺少「走访发现」" in message
+    assert "回传包 第2行：新增的走访记录缺少「走访日期」" in message and "缺少「走访结果」" in message
 
 
 def test_a_reference_to_a_row_the_office_lacks_is_refused(
     engine: Engine, office: Actor, laptop: Laptop, world: World
 ) -> None:
     laptop.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, "0000-not-here")
-    assert "「市场主体」指向的记录（0000-not-here）不在本所" in refusal(engine, office, laptop.package())
+    assert "「所属市场主体」指向的记录（0000-not-here）不在本所" in refusal(engine, office, laptop.package())
     other = Laptop(snapshot(engine, world.actor.office_id), "张伟", "笔记本A")
     other.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, world.other_uuid)
     assert "不在本所" in refusal(engine, office, other.package())
@@ -163,6 +163,23 @@ def test_the_same_business_twice_in_one_package_is_offered_not_made_twice(
         session.commit()
     rows = rows_of(engine, "SELECT uuid, address FROM business WHERE name = '河边烧烤' ORDER BY id")
     assert [row["uuid"] for row in rows] == [first, second]
+
+
+def test_a_business_registered_separately_keeps_its_officer_and_grid(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    [officer] = rows_of(engine, f"SELECT uuid FROM officer WHERE id = {world.second_officer_id}")
+    [grid] = rows_of(engine, f"SELECT uuid FROM grid WHERE id = {world.second_grid_id}")
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路 1 号"}
+    laptop.new_row("business", same)
+    second = laptop.new_row("business", same | {"officer_id": officer["uuid"], "grid_id": grid["uuid"]})
+    assert apply(engine, office, laptop.package()).counts == {"insert": 1, "offer": 1}
+    with Session(engine) as session:
+        [offer] = open_items(session, office)
+        decide_merge(session, office, offer.id, "separate")
+        session.commit()
+    [row] = rows_of(engine, f"SELECT officer_id, grid_id FROM business WHERE uuid = '{second}'")
+    assert (row["officer_id"], row["grid_id"]) == (world.second_officer_id, world.second_grid_id)
 
 
 def test_a_package_survives_json(laptop: Laptop, world: World) -> None:

@@ -55,7 +55,7 @@ def test_office_to_laptop_and_back_on_the_command_line(sqlite_template: Path, tm
     engine.dispose()
     again = runner.invoke(cli.app, ["sync", "in", str(package), "--db", str(laptop)])
     assert again.exit_code == 0, again.output
-    assert "本机有 1 条修改尚未被所里收到，已保留" in again.output and "市场主体「阿香奶茶店」：employees" in again.output
+    assert "本机有 1 条修改尚未被所里收到，已保留" in again.output and "市场主体「阿香奶茶店」：从业人员" in again.output
     back = tmp_path / "回传包.xlsx"
     sent = runner.invoke(cli.app, ["sync", "back", "-o", str(back), "--db", str(laptop)])
     assert sent.exit_code == 0, sent.output

@@ -15,6 +15,7 @@ from sync_world import SyncWorld, make_sync_world
 from test_sync_packages import make_package
 
 from imports.sync_hand import read_edited_field_package
+from imports.sync_read import read_field_package
 from workbench.domain.sync_model import RowProblem
 
 
@@ -34,9 +35,12 @@ def _row_of(sheet: object, header: str, value: str) -> int:
 
 
 def test_an_untouched_package_brings_nothing(engine: Engine, office: SyncWorld, tmp_path: Path) -> None:
-    package = read_edited_field_package(make_package(engine, office, tmp_path))
+    path = make_package(engine, office, tmp_path)
+    package = read_edited_field_package(path)
     assert (package.changes, package.problems) == ((), ())
-    assert package.manifest.kind == "return" and package.manifest.base_package_id == package.manifest.package_id
+    field_package_id = read_field_package(path).manifest.package_id
+    assert package.manifest.kind == "return" and package.manifest.base_package_id == field_package_id
+    assert package.manifest.device == "手工编辑" and package.manifest.package_id != field_package_id
 
 
 def test_cells_changed_and_rows_typed_in_come_back_as_changes(
@@ -85,7 +89,7 @@ def test_cells_changed_and_rows_typed_in_come_back_as_changes(
         None, office.world.tea_uuid, "2026-12-08", "正常经营", "门口杂物已清理", zhang)
     assert len(package.changes) == 4
     assert set(package.problems) == {
-        RowProblem("走访记录", wrong, "走访日期", "明天", "不是日期，请写成 2026-12-06 这样的日期"),
+        RowProblem("走访记录", wrong, "走访日期", "明天", "日期「明天」无法识别，请写成 2024-05-03 或 2024年5月3日"),
         RowProblem("走访记录", wrong, "所属市场主体", "不存在的店", "找不到名为「不存在的店」的市场主体"),
     }
     again = read_edited_field_package(path)  # the same file twice: the same new rows, never two of each

@@ -90,6 +90,7 @@ def sync_in_command(
 
     from imports.sync_read import read_field_package
     from workbench.cli_ready import ready_engine
+    from workbench.domain.sync_labels import sync_field_label
     from workbench.services.errors import WorkbenchError
     from workbench.services.sync_laptop import receive_field_package
 
@@ -115,11 +116,20 @@ def sync_in_command(
     if result.kept:
         say(f"本机有 {len(result.kept):,} 条修改尚未被所里收到，已保留（请用 workbench sync back 生成回传包交回）：")
         for kept in result.kept[:50]:
-            say(f"  {kept.what}：{'、'.join(kept.fields) or '删除'}")
+            say(f"  {kept.what}：{'、'.join(sync_field_label(kept.table, name) for name in kept.fields) or '删除'}")
         if len(result.kept) > 50:
             say(f"  …… 另有 {len(result.kept) - 50:,} 条")
-    if result.not_in_package:
-        say(f"本机有 {result.not_in_package:,} 户不在这个外业包中（可能已改派），仍保留在本机。")
+    if result.removed:
+        others = f"及 {result.removed_other_rows:,} 条相关记录" if result.removed_other_rows else ""
+        businesses = f"{result.removed_businesses:,} 户市场主体" if result.removed_businesses else ""
+        what = f"{businesses}{others}" if businesses else f"{result.removed_other_rows:,} 条记录"
+        say(f"所里已不再交给本机的 {what}（已删除、改派给其他干部，或诉求已办结、走访和帮扶已超过一年）已从本机移除。")
+    if result.held:
+        say(f"另有 {len(result.held):,} 条所里已不再交给本机的记录暂时保留，因为本机还有与它们有关、尚未回传的内容：")
+        for held in result.held[:50]:
+            say(f"  {held.name}：{held.reason}")
+        if len(result.held) > 50:
+            say(f"  …… 另有 {len(result.held) - 50:,} 条")
     written = _write_rule_files(data.rule_files)
     if written:
         say(f"已按所里的设置更新本机的设置文件：{'、'.join(written)}")
@@ -127,23 +137,9 @@ def sync_in_command(
 
 def _write_rule_files(files: dict[str, str]) -> list[str]:
     """The office's settings files, so the laptop classifies and lists as the office does."""
-    from imports.sync_out import RULE_FILES
+    from imports.sync_files import write_rule_files
 
-    folder = locations.config_dir()
-    written: list[str] = []
-    for name, text in files.items():
-        if name not in RULE_FILES:
-            continue  # only the settings files a package may carry: never a path of the file's choosing
-        path = folder / name
-        try:
-            if path.is_file() and path.read_text(encoding="utf-8-sig") == text:
-                continue
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError:
-            continue
-        written.append(name)
-    return written
+    return write_rule_files(locations.config_dir(), files)
 
 
 @sync_app.command("back")

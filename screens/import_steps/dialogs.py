@@ -18,7 +18,11 @@ NOT_IMPORTED = "不导入"
 
 def field_choices() -> list[tuple[str, str]]:
     """(field, Chinese label) for every field an import can fill, then 不导入."""
-    return [(name, import_label(name)) for name in SYNONYMS] + [(IGNORE, NOT_IMPORTED)]
+    names = list(SYNONYMS)
+    # 登记状态 before the dates of its changes (注销日期, 吊销日期…): the status is what a person looks for first
+    names.remove("status")
+    names.insert(names.index("deregistered_on"), "status")
+    return [(name, import_label(name)) for name in names] + [(IGNORE, NOT_IMPORTED)]
 
 
 class FieldPicker(ModalScreen[str | None]):

@@ -27,6 +27,7 @@ from imports.parse import ParsedFile, parse_list_file
 from imports.plan import ImportPlan, plan_import
 from imports.profiles import load_profile
 from imports.source import SourceFile
+from imports.sync_files import package_kind
 from screens.import_steps.list_review import list_review_rows
 from screens.import_steps.review_step import ReviewRows, review_rows
 from storage.audit import Actor
@@ -47,6 +48,17 @@ class FileRead(Message):
         self.parsed = parsed
         self.sample = sample
         self.profile = profile
+
+
+class PackagePicked(Message):
+    """The file picked is a sync package, not a list: the wizard offers the package's own action.
+    `laptop` is the officer whose laptop this database is (None at the office)."""
+
+    def __init__(self, path: Path, kind: str, laptop: str | None) -> None:
+        super().__init__()
+        self.path = path
+        self.kind = kind
+        self.laptop = laptop
 
 
 class JobProgress(Message):
@@ -96,10 +108,16 @@ def read_job(
     mapping: ColumnMapping | None,
     profiles: Path,
     kind: ImportKind | None = None,
+    laptop_officer: Callable[[], str | None] | None = None,
 ) -> None:
     """Read the chosen file (a path: from disk, the one time; a SourceFile: the bytes read before, when
     the person chose another sheet, profile, column or kind of list) up to its first data row. `kind`
     None: told from the headers; a saved profile is a registration list's."""
+    if isinstance(file, Path) and laptop_officer is not None:
+        package = package_kind(file)  # a 外业包 or 回传包 is told by its manifest sheet, not mapped as a list
+        if package is not None:
+            post(PackagePicked(file, package, laptop_officer()))
+            return
     try:
         loaded = load_profile(profiles, profile) if profile else None
         if loaded is not None or mapping is not None:

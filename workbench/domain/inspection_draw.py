@@ -22,6 +22,7 @@ random() may change between versions).
 from __future__ import annotations
 
 import hashlib
+from bisect import insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -175,18 +176,17 @@ def pair_inspectors(
     paired: list[str] = []
     skipped: list[tuple[str, str]] = []
     has_own = False
-    step = 0
-    prefix = hashlib.sha256(f"{seed}:{business_uuid}:".encode())
-    while len(paired) < per_business and len(taken) < len(pool):
-        digest = prefix.copy()
-        digest.update(str(step).encode())
-        index = int.from_bytes(digest.digest(), "big") % (len(pool) - len(taken))
+    size = len(pool)
+    head = f"{seed}:{business_uuid}:"
+    sha256 = hashlib.sha256
+    step = 0  # also the number taken out of the pool so far
+    while len(paired) < per_business and step < size:
+        index = int.from_bytes(sha256(f"{head}{step}".encode()).digest(), "big") % (size - step)
         step += 1
         for earlier in taken:  # the index-th of those remaining is past every earlier one at or below it
             if earlier <= index:
                 index += 1
-        taken.append(index)
-        taken.sort()
+        insort(taken, index)
         inspector = pool[index]
         reason = recused.get(inspector.uuid)
         if reason is None and not has_own and not inspector.own_office and per_business - len(paired) == 1:

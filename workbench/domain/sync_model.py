@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Scalar = str | int | float | bool | None
+# The device of a field package edited by hand in Excel or WPS and brought back (imports.sync_hand): its
+# changes are logged under it, and the dry run calls it a 手工修改的外业包, not a 回传包.
+HAND_EDIT_DEVICE = "手工编辑"
 
 # The rows that travel back. A table name here is the storage table's name.
 SyncTable = Literal[
@@ -91,3 +94,6 @@ class ReturnPackage:
     changes: tuple[RowChange, ...]
     # A field package edited by hand and brought back (imports.sync_hand): the cells it could not read.
     problems: tuple[RowProblem, ...] = ()
+    # ... and what a person should know that is no error: rows missing from a sheet (not deletions), a sheet
+    # removed. One Chinese sentence each, shown with the dry run.
+    notices: tuple[str, ...] = ()

@@ -21,15 +21,15 @@ from storage.audit import Actor
 from workbench.domain.inspection_draw import Impossible, population_hash
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.services.errors import NotFound
-from workbench.services.inspection_draws import current_draw, replay, stored_pairs
+from workbench.services.inspection_draws import StoredPair, current_draw, replay, stored_pairs_and_businesses
 from workbench.services.inspection_population import (
+    DrawnBusiness,
     InspectorPool,
-    drawn_businesses,
     recusals_for,
     select_population,
 )
 from workbench.services.inspection_tasks import TaskView
-from workbench.services.inspectors import list_inspectors
+from workbench.services.inspectors import InspectorLine, list_inspectors
 
 SHOWN = 20  # differences listed one by one; the rest counted
 
@@ -52,7 +52,7 @@ def verify_task(session: Session, *, actor: Actor, task: TaskView, rules: Inspec
     draw = current_draw(session, actor, task)
     if draw is None:
         raise NotFound(f"任务「{task.name}」还没有抽取，无从核验")
-    recorded = stored_pairs(session, draw)
+    recorded, businesses = stored_pairs_and_businesses(session, draw)
     recorded_scope = json.loads(draw.rules).get("scope", task.scope)
     scoped = TaskView(**{**task.__dict__, "scope": recorded_scope})
     population = select_population(session, actor, scoped, rules)
@@ -66,25 +66,27 @@ def verify_task(session: Session, *, actor: Actor, task: TaskView, rules: Inspec
             differences.append(
                 f"按记录的种子 {draw.seed} 重抽，抽中的 {len(drawn_again):,} 户与记录的 {len(recorded):,} 户不一致"
             )
-    names = {line.uuid: line.name for line in list_inspectors(session, actor=actor)}
+    lines = list_inspectors(session, actor=actor)
     for pair, again in zip(recorded, pairings, strict=True):
         if isinstance(again, Impossible) or again.inspectors != pair.inspectors:
             differences.append(f"第 {pair.position} 户的检查人员与按种子重抽的不一致")
-    differences += _recusal_now(session, actor, recorded, names)
+    differences += _recusal_now(session, actor, recorded, businesses, lines)
     if len(differences) > SHOWN:
         differences = [*differences[:SHOWN], f"……另有 {len(differences) - SHOWN:,} 处不一致"]
     return VerifyReport(task, draw.seed, draw.population_count, len(population.uuids), same, differences)
 
 
-def _recusal_now(session: Session, actor: Actor, recorded: list, names: dict[str, str]) -> list[str]:
+def _recusal_now(session: Session, actor: Actor, recorded: list[StoredPair], businesses: dict[str, DrawnBusiness],
+                 lines: list[InspectorLine]) -> list[str]:  # fmt: skip
     """Pairings that today's records say must not be: a 包联 or a relation recorded after the draw."""
-    lines = list_inspectors(session, actor=actor)
-    businesses = drawn_businesses(session, actor, [pair.business_uuid for pair in recorded])
     recusals = recusals_for(session, actor, businesses, InspectorPool(lines, []))
+    names = {line.uuid: line.name for line in lines}
     found: list[str] = []
+    nobody: dict[str, str] = {}
     for pair in recorded:
+        reasons = recusals.get(pair.business_uuid, nobody)
         for inspector in pair.inspectors:
-            reason = recusals.get(pair.business_uuid, {}).get(inspector)
+            reason = reasons.get(inspector)
             if reason is not None:
                 business = businesses[pair.business_uuid]
                 found.append(f"{business.label}：检查人员 {names.get(inspector, inspector)} 须回避（{reason}），请调整")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from storage.audit import Actor, log_changes, stamp_values, utc_now
 from storage.tables_sync_apply import SyncPackageApplied
+from workbench.domain.service_lists import ServiceLists
 from workbench.domain.sync_model import ReturnPackage
 from workbench.services.sync_plan import PackageRefused, plan_package
 from workbench.services.sync_writer import PackageWriter
@@ -32,12 +33,14 @@ class ApplyResult:
 
 
 def apply_package(
-    session: Session, actor: Actor, package: ReturnPackage, progress: Callable[[int, int], None] | None = None
+    session: Session, actor: Actor, package: ReturnPackage, progress: Callable[[int, int], None] | None = None,
+    lists: ServiceLists | None = None,
 ) -> ApplyResult:
     """Write the package in the caller's transaction (the caller commits); PackageRefused when it must not be
     applied. Nothing is written before every row has been planned without error. `progress(done, total)` is
-    called as rows are written (the CLI's bar)."""
-    plan = plan_package(session, actor, package)
+    called as rows are written (the CLI's bar); `lists`: the office's lists the rows are checked against
+    (workbench.services.sync_lists)."""
+    plan = plan_package(session, actor, package, lists)
     manifest = plan.manifest
     if plan.applied_before is not None:
         return ApplyResult(manifest.package_id, True, {}, plan.summary())
@@ -69,7 +72,8 @@ def apply_package(
             **stamp_values(actor, at),
         )
     )
-    message = plan.summary().replace("的回传包共", "的回传包已导入，共")
+    word = plan.package_word
+    message = plan.summary().replace(f"{word}共", f"{word}已导入，共", 1)
     log_changes(session, actor, "sync_package", manifest.package_id, "import", {"": (None, message)}, at)
     session.flush()
     return ApplyResult(manifest.package_id, False, counts, message)

@@ -3,7 +3,9 @@ officer with the office's uuids and versions (so every change can go back), or r
 
 A refresh never destroys the laptop's own work: a row changed here and not yet taken in by the office (the
 package does not hold the laptop's values) is kept as it is, with its old base, and listed. Everything else
-takes the package's values and base. The search columns are derived here, as they never travel.
+takes the package's values and base; what the package no longer carries (deleted at the office, reassigned)
+leaves the laptop, unless unsent work needs it (workbench.services.sync_refresh). The search columns are
+derived here, as they never travel.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from storage.tables_sync import SyncBase, SyncPackage
 from workbench.domain.sync_model import PackageManifest, RowChange, Scalar
 from workbench.services.errors import WorkbenchError
 from workbench.services.sync_pending import pending_changes
-from workbench.services.sync_rows import ALL_SPECS, SPEC_BY_NAME, PlainRow, SyncSpec, from_plain
+from workbench.services.sync_refresh import HeldBack, retire_missing
+from workbench.services.sync_rows import ALL_SPECS, PlainRow, SyncSpec, from_plain
 
 
 class LaptopRefused(WorkbenchError):
@@ -46,7 +49,8 @@ class FieldPackageData:
 @dataclass(frozen=True)
 class KeptChange:
     what: str  # 市场主体「老街面馆」
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # the changed fields' keys (workbench.domain.sync_labels names them)
+    table: str = ""
 
 
 @dataclass
@@ -57,7 +61,17 @@ class ReceiveResult:
     updated: int = 0
     unchanged: int = 0
     kept: list[KeptChange] = field(default_factory=list)
-    not_in_package: int = 0  # businesses on the laptop the new package no longer holds (left as they are)
+    not_in_package: int = 0  # businesses the new package no longer holds, kept for unsent laptop work (in `held`)
+    removed: dict[str, int] = field(default_factory=dict)  # table -> rows the office no longer sends, taken off
+    held: list[HeldBack] = field(default_factory=list)  # rows the office no longer sends, kept for unsent work
+
+    @property
+    def removed_businesses(self) -> int:
+        return self.removed.get("business", 0)
+
+    @property
+    def removed_other_rows(self) -> int:
+        return sum(count for table, count in self.removed.items() if table != "business")
 
 
 def laptop_officer(session: Session) -> str | None:
@@ -79,19 +93,19 @@ def receive_field_package(*, session: Session, package: FieldPackageData, who: s
     }
     result = ReceiveResult(created=created, businesses=len(package.rows.get("business", ())))
     ids: dict[str, dict[str, int]] = {}
-    package_uuids: set[str] = set()
     for spec in ALL_SPECS:
         rows = package.rows.get(spec.name, [])
-        package_uuids.update(row.uuid for row in rows)
         _receive_table(connection, spec, rows, office_id, ids, pending, package.manifest.package_id, result)
-    business = SPEC_BY_NAME["business"].table
-    local_businesses = connection.execute(select(business.c.uuid).where(business.c.office_id == office_id)).scalars()
-    result.not_in_package = sum(1 for uuid in local_businesses if uuid not in package_uuids)
     actor = Actor(who=who, device=device, office_id=office_id)
+    if not created:
+        retired = retire_missing(session, office_id=office_id, carried=package.rows, pending=pending, actor=actor, at=at)
+        result.removed, result.held = retired.removed, retired.held
+        result.not_in_package = sum(1 for held in retired.held if held.table == "business")
     manifest = package.manifest
     log_changes(session, actor, "sync_package", manifest.package_id, "import", {
         "file": (None, package.file_name), "officer": (None, manifest.officer),
         "businesses": (None, result.businesses), "kept": (None, len(result.kept)),
+        "removed": (None, sum(result.removed.values())), "held": (None, len(result.held)),
     }, at)
     session.flush()
     mark = connection.execute(select(func.max(ChangeLog.__table__.c.id))).scalar()  # type: ignore[attr-defined]
@@ -150,8 +164,8 @@ def _receive_table(
     pending: Mapping[tuple[str, str], RowChange], package_id: str, result: ReceiveResult,
 ) -> None:
     table = spec.table
-    local = {uuid: (row_id, version) for row_id, uuid, version in
-             connection.execute(select(table.c.id, table.c.uuid, table.c.version).where(table.c.office_id == office_id))}
+    local = {uuid: (row_id, version, gone is not None) for row_id, uuid, version, gone in connection.execute(
+        select(table.c.id, table.c.uuid, table.c.version, table.c.deleted_at).where(table.c.office_id == office_id))}
     fresh: list[dict[str, Any]] = []
     bases: list[dict[str, Any]] = []
     counted = spec.name not in ("grid", "officer")
@@ -159,10 +173,11 @@ def _receive_table(
         change = pending.get((spec.name, row.uuid))
         if change is not None and not _absorbed(change, row):
             if counted:
-                result.kept.append(KeptChange(_what(spec, row), tuple(change.values)))
+                result.kept.append(KeptChange(_what(spec, row), tuple(change.values), spec.name))
             continue
-        if row.uuid in local and local[row.uuid][1] == row.version and change is None:
-            result.unchanged += counted  # the same version as here: its base is already these values
+        # the same version as here, and not taken off by an earlier refresh (a package carrying it again brings it back)
+        if row.uuid in local and local[row.uuid][1] == row.version and not local[row.uuid][2] and change is None:
+            result.unchanged += counted  # its base is already these values
             continue
         bases.append({"table_name": spec.name, "uuid": row.uuid, "version": row.version, "package_id": package_id,
                       "values": json.dumps(row.values, ensure_ascii=False, sort_keys=True)})

@@ -26,8 +26,17 @@ from storage.audit import Actor
 from storage.schema import SCHEMA_HEAD
 from storage.tables import Office
 from storage.tables_sync_apply import SyncPackageApplied
-from workbench.domain.sync_model import REFERENCE_FIELDS, PackageManifest, ReturnPackage, RowChange
+from workbench.domain.service_lists import ServiceLists
+from workbench.domain.sync_model import (
+    HAND_EDIT_DEVICE,
+    REFERENCE_FIELDS,
+    PackageManifest,
+    ReturnPackage,
+    RowChange,
+    RowProblem,
+)
 from workbench.services.errors import WorkbenchError
+from workbench.services.sync_lists import list_problems
 from workbench.services.sync_lookups import OfficeRows, without_spaces
 from workbench.services.sync_tables import (
     APPLY_ORDER,
@@ -97,20 +106,28 @@ class SyncPlan:
     def counts(self) -> Counter[str]:
         return Counter(row.outcome for row in self.rows)
 
+    @property
+    def package_word(self) -> str:
+        """回传包, or 手工修改的外业包 for a field package edited by hand (workbench.domain.sync_model)."""
+        return "手工修改的外业包" if self.manifest.device == HAND_EDIT_DEVICE else "回传包"
+
     def summary(self) -> str:
-        who = f"{self.manifest.officer}（{self.manifest.device}，{self.manifest.created_at[:16].replace('T', ' ')}）"
+        whose = f"{self.manifest.officer}（{self.manifest.device}，{self.manifest.created_at[:16].replace('T', ' ')}）的"
+        if self.manifest.device == HAND_EDIT_DEVICE:  # created_at is the field package's: not when it was edited
+            whose = self.manifest.officer
         if self.applied_before is not None:
             return (
-                f"回传包 {self.manifest.package_id} 已于 {self.applied_before.applied_at} 由"
+                f"{self.package_word} {self.manifest.package_id} 已于 {self.applied_before.applied_at} 由"
                 f"{self.applied_before.applied_by}导入过，本次没有任何更改"
             )
         counts = self.counts()
         parts = [f"{label} {counts[outcome]} 条" for outcome, label in OUTCOME_LABELS.items() if counts[outcome]]
-        head = f"{who}的回传包共 {len(self.rows)} 条：" + ("，".join(parts) or "没有内容")
+        head = f"{whose}{self.package_word}共 {len(self.rows)} 条：" + ("，".join(parts) or "没有内容")
         if counts["conflict"] or counts["offer"]:
             head += "（冲突和疑似同一户待人工处理，本所的值先保持不变）"
         if self.errors:
-            head += f"；其中 {len(self.errors)} 处数据有误，整包不会导入，请改正后重新导出"
+            mend = "改正外业包后重新导入" if self.manifest.device == HAND_EDIT_DEVICE else "改正后重新导出"
+            head += f"；其中 {len(self.errors)} 处数据有误，整包不会导入，请{mend}"
         return head
 
 
@@ -147,7 +164,9 @@ def check_manifest(session: Session, actor: Actor, package: ReturnPackage) -> No
         seen.add((change.table, change.uuid))
 
 
-def plan_package(session: Session, actor: Actor, package: ReturnPackage) -> SyncPlan:
+def plan_package(session: Session, actor: Actor, package: ReturnPackage, lists: ServiceLists | None = None) -> SyncPlan:
+    """The plan of every row; `lists`: the office's lists (OfficeSettings), to check support types, appeal
+    categories and the like against (workbench.services.sync_lists); None leaves them unchecked."""
     check_manifest(session, actor, package)
     manifest = package.manifest
     earlier = session.execute(
@@ -160,14 +179,15 @@ def plan_package(session: Session, actor: Actor, package: ReturnPackage) -> Sync
         at = earlier.applied_at if earlier.applied_at.tzinfo else earlier.applied_at.replace(tzinfo=UTC)
         applied_at = at.astimezone().strftime("%Y-%m-%d %H:%M")  # the machine's local time, as staff read it
         return SyncPlan(manifest, (), (), AppliedBefore(applied_at, earlier.applied_by))
-    return _Planner(session, actor, package).plan()
+    return _Planner(session, actor, package, lists).plan()
 
 
 class _Planner:
-    def __init__(self, session: Session, actor: Actor, package: ReturnPackage) -> None:
+    def __init__(self, session: Session, actor: Actor, package: ReturnPackage, lists: ServiceLists | None) -> None:
         self.package = package
+        self.lists = lists
         self.office = OfficeRows(session, actor, package.changes)
-        self.errors: list[str] = []
+        self.errors: list[str] = [problem_sentence(problem) for problem in package.problems]
         self.new_uuids: set[tuple[str, str]] = set()  # rows this package inserts (children may name them)
         self.alias: dict[str, str] = dict(self.office.offered)  # a laptop's new business -> the office's match
         self.offer_children: dict[str, list[tuple[str, str]]] = {}
@@ -175,7 +195,7 @@ class _Planner:
 
     def plan(self) -> SyncPlan:
         indexed = sorted(enumerate(self.package.changes), key=lambda item: (APPLY_ORDER[item[1].table], item[0]))
-        cleaned = [(index, change, *convert_values(change.table, change.values)) for index, change in indexed]
+        cleaned = [(index, change, *self._converted(change)) for index, change in indexed]
         duplicates = self.office.duplicates_of(
             [(change.uuid, clean) for _i, change, clean, problems in cleaned
              if change.table == "business" and not problems and (change.table, change.uuid) not in self.office.rows
@@ -193,6 +213,12 @@ class _Planner:
                 rows.append(plan)
         children = {uuid: tuple(items) for uuid, items in self.offer_children.items()}
         return SyncPlan(self.package.manifest, tuple(rows), tuple(self.errors), None, children, self.office)
+
+    def _converted(self, change: RowChange) -> tuple[dict[str, Any], dict[str, str]]:
+        clean, problems = convert_values(change.table, change.values)
+        if self.lists is not None:
+            problems.update(list_problems(change, clean, self.lists))
+        return clean, problems
 
     def _plan_row(self, where: str, change: RowChange, clean: dict[str, Any], duplicates: dict[str, str]) -> RowPlan | None:
         table = change.table
@@ -286,6 +312,12 @@ class _Planner:
             )
         outcome = "conflict" if conflicts else "merge"
         return RowPlan(change, where, outcome, writes, tuple(conflicts), False, row, old=current)
+
+
+def problem_sentence(problem: RowProblem) -> str:
+    """A cell of a field package edited by hand that could not be read, as the dry run lists it."""
+    where = f"外业包 {problem.sheet} 第{problem.row}行「{problem.column}」"
+    return f"{where}的值「{problem.value}」有误：{problem.reason}" if problem.value else f"{where}：{problem.reason}"
 
 
 def shown_now(change: RowChange) -> str:

@@ -188,6 +188,7 @@ def _register_separately(
     from workbench.services.register import create_business
 
     values = {field: value for field, value in clean.items() if field not in REFERENCE_FIELDS}
+    values |= _assignment_here(session, actor, clean)
     business = create_business(session=session, actor=actor, data=values)
     business.uuid = offer.entity_uuid  # the laptop's uuid, so its later packages find it
     session.add(business)
@@ -201,6 +202,22 @@ def _register_separately(
         guarded_update(session, model, row.id, row.version, {"business_id": business.id, "updated_at": at}, actor)
         log_changes(session, actor, table, uuid, "update", {"business_id": (match.uuid, business.uuid)}, at)
     return f"外业新增的「{business.name}」与本所「{match.name}」是两户，已单独登记"
+
+
+def _assignment_here(session: Session, actor: Actor, clean: dict[str, Any]) -> dict[str, int]:
+    """The laptop's officer and grid (travelling as uuids) as this office's ids, so a business registered
+    separately keeps its 包联干部 and 网格; one the office no longer has is left blank, as the form would."""
+    found: dict[str, int] = {}
+    for field in ("officer_id", "grid_id"):
+        if clean.get(field) is None:
+            continue
+        model: Any = _reference_model(REFERENCE_FIELDS[field])
+        found_id = session.execute(
+            select(model.id).where(model.uuid == clean[field], model.office_id == actor.office_id)
+        ).scalar()
+        if found_id is not None:
+            found[field] = found_id
+    return found
 
 
 def _same_text(one: Any, other: Any) -> bool:

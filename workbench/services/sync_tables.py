@@ -20,7 +20,8 @@ from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 from storage.tables import Business, License, YearFigures
 from storage.tables_classification import ClassificationResult
 from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit, VisitFollowUp
-from workbench.domain.business_fields import FIELD_BY_NAME, field_label
+from workbench.domain.business_fields import FIELD_BY_NAME
+from workbench.domain.sync_labels import sync_field_label
 from workbench.domain.sync_model import REFERENCE_FIELDS, Scalar
 from workbench.services.business_validation import validate_business
 
@@ -54,14 +55,6 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "year_figures": ("business_id", "year"),
 }
 _STAMP = frozenset({"id", "office_id", "uuid", "version", "updated_at", "updated_by", "device", "deleted_at"})
-_LABELS = {
-    "business_id": "市场主体", "officer_id": "干部", "grid_id": "网格", "visit_id": "走访记录", "appeal_id": "诉求",
-    "visited_on": "走访日期", "finding": "走访发现", "purpose": "走访事由", "notes": "备注", "observed": "现场变化",
-    "officers_present": "参加人员", "action": "事项", "due_on": "期限", "done_on": "完成日期", "kind": "类型",
-    "given_on": "帮扶日期", "basis": "依据", "content": "内容", "amount_yuan": "金额（元）", "partner": "合作单位",
-    "outcome": "成效", "year": "年度", "revenue": "营业收入", "tax_paid": "纳税额", "employees": "从业人员",
-    "insured_staff": "参保人数", "deleted_at": "删除",
-}
 
 
 @cache  # read for every row of a package: the columns do not change while the program runs
@@ -85,9 +78,8 @@ def required_of(table: str) -> tuple[str, ...]:
 
 
 def label_of(table: str, field: str) -> str:
-    if table == "business" and field in FIELD_BY_NAME:
-        return field_label(field)
-    return _LABELS.get(field, field)
+    """The Chinese word a person reads for a field (the field package's header): workbench.domain.sync_labels."""
+    return sync_field_label(table, field)
 
 
 def convert_values(table: str, values: dict[str, Scalar]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -10,7 +10,7 @@ The expressions live in storage/search_fragments.py, which the search backends q
 Self-contained: only these new tables, view, triggers and indexes; built once from the rows already there.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 08:00:00
 """
 
@@ -27,7 +27,7 @@ from storage.search_fragments import (
 )
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

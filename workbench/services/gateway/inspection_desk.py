@@ -12,10 +12,13 @@ from storage.audit import Actor
 from workbench.services.gateway.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from workbench.domain.inspection_rules import InspectionRules
     from workbench.domain.working_days import WorkCalendar
     from workbench.services.inspection_draws import DrawReport
     from workbench.services.inspection_lists import ResultLine
+    from workbench.services.inspection_overview import TaskSummary
     from workbench.services.inspection_results import ResultInput
     from workbench.services.inspection_tasks import TaskSpec, TaskView
     from workbench.services.inspection_verify import VerifyReport
@@ -30,6 +33,13 @@ class InspectionDesk:
 
         with self._work.reading() as session:
             return list_tasks(session, actor=actor)
+
+    def overview(self, actor: Actor, today: date, calendar: WorkCalendar) -> list[TaskSummary]:
+        """Every task with its status and counts (drawn, recorded, published, 公示 due and overdue), newest first."""
+        from workbench.services.inspection_overview import task_summaries
+
+        with self._work.reading() as session:
+            return task_summaries(session, actor=actor, today=today, calendar=calendar)
 
     def create_task(self, actor: Actor, spec: TaskSpec) -> TaskView:
         from workbench.services.inspection_tasks import create_task
@@ -82,3 +92,11 @@ class InspectionDesk:
             row = record_result(session, actor=actor, task=task, business_uuid=business_uuid, entry=entry, rules=rules,
                                 calendar=calendar, base_version=base_version)  # fmt: skip
             return row.uuid
+
+    def mark_published(self, actor: Actor, task_id: int, on: date) -> int:
+        """Every result of the task not yet public went public on `on`; how many were marked."""
+        from workbench.services.inspection_results import mark_published
+        from workbench.services.inspection_tasks import find_task
+
+        with self._work.writing() as session:
+            return mark_published(session, actor=actor, task=find_task(session, actor=actor, which=str(task_id)), on=on)

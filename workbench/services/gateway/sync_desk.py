@@ -12,6 +12,7 @@ from workbench.domain.sync_model import ReturnPackage
 from workbench.services.gateway.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from workbench.domain.service_lists import ServiceLists
     from workbench.services.sync_apply import ApplyResult
     from workbench.services.sync_plan import SyncPlan
     from workbench.services.sync_review import ReviewItem
@@ -27,19 +28,30 @@ class SyncDesk:
     def __init__(self, work: UnitOfWork) -> None:
         self._work = work
 
-    def dry_run(self, actor: Actor, package: ReturnPackage) -> SyncPlan:
+    def dry_run(self, actor: Actor, package: ReturnPackage, lists: ServiceLists | None = None) -> SyncPlan:
+        """What each row will do. `package`: a return package, or a field package edited by hand (its cells
+        that could not be read are the plan's first errors). `lists`: the office's lists
+        (OfficeSettings.service.lists) that support types, appeal categories and the like must be on."""
         from workbench.services.sync_plan import plan_package
 
         with self._work.reading() as session:
-            return plan_package(session, actor, package)
+            return plan_package(session, actor, package, lists)
 
     def apply(
-        self, actor: Actor, package: ReturnPackage, progress: Callable[[int, int], None] | None = None
+        self, actor: Actor, package: ReturnPackage, progress: Callable[[int, int], None] | None = None,
+        lists: ServiceLists | None = None,
     ) -> ApplyResult:
         from workbench.services.sync_apply import apply_package
 
         with self._work.writing() as session:
-            return apply_package(session, actor, package, progress)
+            return apply_package(session, actor, package, progress, lists)
+
+    def laptop_officer(self) -> str | None:
+        """Whose laptop this database is (made from that officer's 外业包), or None at the office."""
+        from workbench.services.sync_laptop import laptop_officer
+
+        with self._work.reading() as session:
+            return laptop_officer(session)
 
     def items(self, actor: Actor, business_uuid: str | None = None) -> list[ReviewItem]:
         from workbench.services.sync_review import open_items
