@@ -73,6 +73,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.open_when_loaded = False
         self.debounce: Timer | None = None
         self.warming = False
+        self.count_after_page = False  # the query asked for a count, started when its page is in
         self.search_in_flight = SearchInFlight()
 
     def compose(self) -> ComposeResult:
@@ -132,8 +133,9 @@ class BusinessListScreen(WorkbenchScreen[None]):
         flt = self._current_filter()
         data_version = self.workbench.data_version
         if flt != self.flt or data_version != self.seen_data_version:
-            self.total = None
-            self._count(flt)
+            # Counted once this query's page is in (on_page_loaded): run together they share two CPUs, and a
+            # count at a million rows can take longer than the page, which is what the person waits for.
+            self.total, self.count_after_page = None, True
         self.flt, self.seen_data_version, self.requested_start = flt, data_version, offset
         self.serial += 1
         self._fetch_page(flt, offset, cursor, self.serial)
@@ -158,6 +160,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if message.serial != self.serial:
             return
         self.shown_serial, self.window_start, self.rows = message.serial, message.window_start, message.rows
+        self._count_after_page(exact=len(message.rows) if message.window_start == 0 else None)
         self._table.show_page(message.rows, message.cursor)
         self._show_status()
         self.search_in_flight.answered(self.flt)
@@ -171,6 +174,16 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if self.open_when_loaded:
             self.open_when_loaded = False
             self._open_highlighted()
+
+    def _count_after_page(self, exact: int | None) -> None:
+        """Start the count the last query asked for; a first page of fewer than PAGE_SIZE rows is the count."""
+        if not self.count_after_page or self.flt is None:
+            return
+        self.count_after_page = False
+        if exact is not None and exact < PAGE_SIZE:
+            self.total = exact
+        else:
+            self._count(self.flt)
 
     def on_count_loaded(self, message: CountLoaded) -> None:
         if message.flt == self.flt:
@@ -222,6 +235,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if worker.group == "list-page":
             self.search_in_flight.answered(self.flt)  # nothing will come: the keys held for it go on
+            self._count_after_page(exact=None)
             release_keys(self.app)
         super().worker_failed(worker, error)
 
@@ -346,7 +360,8 @@ def status_text(*, loading: bool, offset: int, shown: int, total: int | None, so
     """「第 1-100 条，共 1,234 条  排序：名称」; ASCII hyphen, since an en dash may be drawn wide."""
     if loading and shown == 0:
         return f"正在查询  排序：{sort_label}"
-    of_total = "正在统计总数" if total is None else f"共 {total:,} 条"
+    # While counting, the rows shown are a lower bound (the count of a million rows may take a second).
+    of_total = f"共 {offset + shown:,} 条以上，正在统计" if total is None else f"共 {total:,} 条"
     if shown == 0:
         where = "没有符合条件的市场主体" if total == 0 else "本页没有记录"
         return f"{where}  排序：{sort_label}"

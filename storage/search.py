@@ -9,10 +9,12 @@ plan_text asks the index about every term; storage.queries turns the plan into t
 A query is split on whitespace; every term must match (AND). Each term is one of:
 
 - code: ASCII letters, digits and hyphens, with at least one digit. Credit code (统一社会信用代码)
-  or 注册号 starts with it, or the phone number contains it.
+  or 注册号 starts with it (4+ characters: contains it anywhere, storage.search_fragments), or the
+  phone number contains it.
 - pinyin: ASCII letters only. 1-2 letters: a pinyin word starts with it (the initials or the full
   pinyin of the name or of the operator, in any common reading of its polyphonic characters: `zs` finds
-  张三面馆, `lzlfd` and `lclfd` find 老曾理发店). 3+ letters: the pinyin or initials
+  张三面馆, `lzlfd` and `lclfd` find 老曾理发店); 2 letters also: the name's initials contain it
+  (`cs` finds 王五超市, storage.search_fragments). 3+ letters: the pinyin or initials
   contain it, or the name, operator or address contain it as Latin text (`ktv`).
 - text: anything else. The name, operator or address contain it (ASCII case-insensitive).
 """
@@ -29,9 +31,10 @@ from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy import Connection, Select, and_, literal, or_
+from sqlalchemy import Connection, Select, String, and_, literal, literal_column, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.search_fragments import CODE_FRAGMENT_FROM, pg_initials, sqlite_initials
 from storage.search_pinyin import all_pinyin, operator_readings_of
 from storage.tables import Business
 from workbench.domain.safe_text import without_controls
@@ -169,13 +172,18 @@ def term_condition(term: Term, dialect: str = "postgresql") -> ColumnElement[boo
     q = term.text
     if term.kind == "code":
         code = q.upper()
+        in_code = "contains" if len(code) >= CODE_FRAGMENT_FROM else "startswith"
         return or_(
-            table.uscc.startswith(code, autoescape=True),
-            table.reg_no.startswith(code, autoescape=True),
+            getattr(table.uscc, in_code)(code, autoescape=True),
+            getattr(table.reg_no, in_code)(code, autoescape=True),
             table.phone.contains(q, autoescape=True),
         )
     if term.kind == "pinyin" and len(q) <= 2:
-        return (literal(" ") + table.name_pinyin).contains(" " + q, autoescape=True)
+        word_start = (literal(" ") + table.name_pinyin).contains(" " + q, autoescape=True)
+        if len(q) == 1:
+            return word_start
+        initials = sqlite_initials if dialect == "sqlite" else pg_initials
+        return or_(word_start, literal_column(initials("business.name_pinyin"), String).contains(q, autoescape=True))
     if term.kind == "pinyin":
         # name_pinyin holds the name's and the operator's Latin letters too, lower-cased and in their order,
         # in the initials (pinyin() passes ASCII letters through), which come first and are never cut: so a

@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
+from storage.search_fragments import CODE_FRAGMENT_FROM, PG_CODES_QUERY, PG_INDEXES, PG_PAIRS_QUERY
 from storage.tables import Business
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ INDEXES = {
     "ix_business_search_office_registered": (
         "CREATE INDEX ix_business_search_office_registered ON business (office_id, registered_on, id)"
     ),
+    **PG_INDEXES,  # migration 0019
 }
 _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -88,11 +90,19 @@ class PgSearch:
         if term.kind == "code":
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
-            ranges = code_ranges(q)  # a BitmapOr of the two b-tree ranges and the phone's trigrams
-            condition = or_(*ranges, _trigram(f"%{_escaped(q)}%", q)) if may_be_phone(q) else or_(*ranges)
-            return self._index(connection, condition, cap, exact=False)
+            # A BitmapOr of the two b-tree ranges, the codes' trigrams (4+ characters) and the phone's trigrams.
+            sources = code_ranges(q)
+            if len(q) >= CODE_FRAGMENT_FROM:
+                sources.append(literal_column(PG_CODES_QUERY).op("LIKE")(f"%{_escaped(q.upper())}%"))
+            if may_be_phone(q):
+                sources.append(_trigram(f"%{_escaped(q)}%", q))
+            return self._index(connection, or_(*sources), cap, exact=False)
         if term.kind == "pinyin" and len(q) <= 2:  # name_pinyin is lower case: LIKE finds all ILIKE would
-            return self._index(connection, _trigram(f"% {q}%", ""), cap, exact=False)
+            word_start = _trigram(f"% {q}%", "")
+            if len(q) == 2:  # or two initials inside the name: the array of pairs holds it
+                pairs = literal_column(PG_PAIRS_QUERY).op("@>")(bindparam(None, [q], type_=ARRAY(Text)))
+                return self._index(connection, or_(word_start, pairs), cap, exact=False)
+            return self._index(connection, word_start, cap, exact=False)
         if len(q) >= 3 and (self.cjk_trigrams or q.isascii()):
             # A pinyin term means name_pinyin or the address (storage.search.term_condition), which the
             # trigram text's ILIKE only approximates (it also lower-cases the Kelvin sign of a name to k).

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Integer, Select, column, literal_column, sele
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
+from storage.search_fragments import CODE_FRAGMENT_FROM, FRAGMENT_TABLES, SQLITE_TRIGGERS
 from storage.tables import Business
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ _TRIGGER_NAMES = (
     "business_fts_update",
     "business_grams_update",
     "business_pinyin_update",
+    *SQLITE_TRIGGERS,
 )
 
 
@@ -69,12 +71,19 @@ class SqliteSearch:
                 return None
             business: Any = Business
             sources = [select(business.id).where(condition) for condition in code_ranges(q)]
+            if len(q) >= CODE_FRAGMENT_FROM:  # the prefix ranges first: a broad prefix stops there
+                sources.append(_fts_ids("business_codes", _quoted(q)))
             if may_be_phone(q):
                 sources.append(_fts_ids("business_fts", f"phone : {_quoted(q)}"))
             ids = select(union_all(*sources).subquery().c[0])
             return TermIndex(_among(ids), capped_ids(connection, ids, cap), True)
-        if term.kind == "pinyin" and len(q) <= 2:
+        if term.kind == "pinyin" and len(q) == 1:
             return _index(connection, "business_pinyin", f'"{q}"*', cap)
+        if term.kind == "pinyin" and len(q) == 2:  # a word starting with it, or two initials inside the name
+            ids = select(union_all(
+                _fts_ids("business_pinyin", f'"{q}"*'), _fts_ids("business_initials", _quoted(q))
+            ).subquery().c[0])
+            return TermIndex(_among(ids), capped_ids(connection, ids, cap), True)
         if term.kind == "pinyin" and len(q) >= RARE_FROM:
             return _rare_trigram_index(connection, q, cap)
         if LONG_TERM >= len(q) >= 3:  # a phrase of trigrams: exactly "contains q" (phone can't hold q)
@@ -97,7 +106,7 @@ class SqliteSearch:
         cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         connection.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
         try:
-            for name in FTS_TABLES:
+            for name in (*FTS_TABLES, *_fragment_tables(connection)):
                 _set_hash_size(connection, name, REBUILD_HASH_BYTES)
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
                 _set_hash_size(connection, name, DEFAULT_HASH_BYTES)
@@ -119,9 +128,17 @@ class SqliteSearch:
         for _name, sql in triggers:
             connection.exec_driver_sql(sql)
         if side is not None and side.finish(connection):
+            for name in _fragment_tables(connection):  # the side index builds migration 0002's tables only
+                connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
             analyze(connection)
         else:
             self.rebuild(connection)
+
+
+def _fragment_tables(connection: Connection) -> list[str]:
+    """Migration 0019's tables, when the database has them yet (an older migration may bulk-load too)."""
+    names = ", ".join(f"'{name}'" for name in FRAGMENT_TABLES)
+    return list(connection.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE name IN ({names})").scalars())
 
 
 def _set_hash_size(connection: Connection, name: str, size: int) -> None:

@@ -56,7 +56,9 @@ def _chunks(connection: Connection, office_id: int) -> Iterator[None]:
     yield from _rows(connection, newest[:FIRST_ROWS])
     yield from _in_order(connection, _KEYS)
     yield from _in_order(connection, _BLOCKS.format(table="business_pinyin_data"))
+    yield from _in_order(connection, _BLOCKS.format(table="business_initials_data"))  # migration 0019
     yield from _in_order(connection, _BLOCKS.format(table="business_grams_data"))
+    yield from _in_order(connection, _BLOCKS.format(table="business_codes_data"))
     yield from _rows(connection, newest[FIRST_ROWS:])
     yield from _in_order(connection, _BLOCKS.format(table="business_fts_data"))
 

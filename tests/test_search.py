@@ -223,7 +223,39 @@ def test_credit_code_and_registration_number_prefix(session: Session, office: di
     assert names(session, office, "91330302ma2") == ["欢乐KTV", "温州瓯江贸易有限公司"]
     assert names(session, office, "91330302MA2Z") == ["温州瓯江贸易有限公司"]
     assert names(session, office, "3303026000") == ["王五超市"]
-    assert names(session, office, "330302MA") == []  # prefix, not anywhere in the code
+    assert names(session, office, "330302MA") == ["张三面馆", "欢乐KTV", "温州瓯江贸易有限公司"]  # anywhere: 4+
+    assert names(session, office, "303") == []  # 3 characters: a prefix only (inside, it matches most codes)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("0001", ["欢乐KTV", "王五超市"]),  # the end of a credit code, as officers remember it; 注册号 3303026[0001]2345
+    ("xyz0", ["欢乐KTV"]),  # lower case typed
+    ("MA2Z", ["温州瓯江贸易有限公司"]),
+    ("ABCDE1X", ["张三面馆"]),
+    ("600012345", ["王五超市"]),  # the end of a 注册号
+    ("2345", ["王五超市"]),  # 注册号 330302600012345; no phone ends so
+    ("ma2x 0001", ["欢乐KTV"]),
+    ("0002", ["温州瓯江贸易有限公司"]),
+    ("9999", []),
+])
+def test_code_fragments_of_four_or_more_anywhere_in_the_code(session: Session, office: dict[str, Any], plan: None,
+                                                             query: str, expected: list[str]) -> None:
+    assert sorted(names(session, office, query)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("cs", ["王五超市"]),  # 王五超市: initials wwcs
+    ("mg", ["张三面馆", "鑫源面馆"]),  # zsmg, xymg
+    ("sm", ["张三面馆", "李四面店"]),  # zsmg, lsmd (and no pinyin word starts with sm)
+    ("zs", ["张三面馆"]),  # a word's start, as before
+    ("gz", ["100%纯果汁店"]),  # 纯果汁店: initials 100cgzd
+    ("xg", ["温州瓯江贸易有限公司"]),  # 有限公司: wzojmyyxgs
+    ("ql", []),  # 区伟's qw starts a word of the operator, but no name has ql
+    ("ch", ["李四面店", "温州瓯江贸易有限公司", "鑫源面馆"]),  # words starting with ch: 曾 cenghua, 陈 chenming, 仇 chouhong
+])
+def test_two_initials_inside_a_name(session: Session, office: dict[str, Any], plan: None, query: str,
+                                    expected: list[str]) -> None:
+    assert sorted(names(session, office, query)) == sorted(expected)
 
 
 def test_phone_substring_and_last_four_digits(session: Session, office: dict[str, Any]) -> None:
@@ -377,9 +409,25 @@ def test_sqlite_index_is_consistent_after_writes(sqlite_engine: Engine) -> None:
     with sqlite_engine.begin() as connection:
         triggers = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
         assert {"business_search_insert", "business_search_delete", "business_fts_update",
-                "business_grams_update", "business_pinyin_update"} <= triggers
-        for table in ("business_fts", "business_grams", "business_pinyin"):
+                "business_grams_update", "business_pinyin_update", "business_fragments_insert",
+                "business_fragments_delete", "business_codes_update", "business_initials_update"} <= triggers
+        for table in ("business_fts", "business_grams", "business_pinyin", "business_codes", "business_initials"):
             connection.exec_driver_sql(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_code_and_initials_indexes_follow_edits_and_tombstones(session: Session, office: dict[str, Any]) -> None:
+    """The fragment indexes (migration 0019) follow a changed code, a renamed business and a deletion."""
+    ktv, oujiang = office["ids"][3], office["ids"][5]
+    business = session.get(Business, ktv)
+    assert business is not None
+    business.uscc, business.name = "91330302MA2XYZ0777", "欢乐超市"
+    business.sqlmodel_update(search_fields(business.name, business.operator, business.address))
+    session.delete(session.get(Business, oujiang))
+    session.commit()
+    assert names(session, office, "0001") == ["王五超市"]  # 欢乐KTV's old code no more; 王五's 注册号 still
+    assert names(session, office, "z0777") == ["欢乐超市"]
+    assert names(session, office, "0002") == []  # deleted
+    assert sorted(names(session, office, "cs")) == ["欢乐超市", "王五超市"]  # hlcs
 
 
 def _add_office(session: Session) -> int:

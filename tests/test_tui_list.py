@@ -199,6 +199,36 @@ async def test_the_table_holds_one_page_and_flips_at_its_edge(sqlite_engine: Eng
         assert table.cursor_row == 0
 
 
+async def test_the_count_follows_the_page_and_a_short_first_page_is_the_count(
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counting a million rows can take longer than the page: it starts once the page is in, and the status line
+    says「N 条以上」meanwhile; a first page of fewer than 100 rows is the count, and nothing is counted."""
+    build_office(sqlite_engine, extra_businesses=245)
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await to_list(pilot)
+        register = app.gateway.register  # type: ignore[attr-defined]
+        counted: list[tuple[str, str]] = []
+        original = register.count
+
+        def count(flt: object) -> int:
+            counted.append((flt.text, status_line(app)))  # type: ignore[attr-defined]
+            return int(original(flt))
+
+        monkeypatch.setattr(register, "count", count)
+        await pilot.press(*"商店")
+        await settle(pilot)
+        assert counted[-1][0] == "商店"  # (a slow machine may have searched 商 on the way)
+        assert all(status.startswith("第 1-100 条，共 100 条以上，正在统计") for _text, status in counted)
+        assert status_line(app).startswith("第 1-100 条，共 245 条")
+        await pilot.press(*["backspace"] * 2, *"第0012号")  # one shop
+        await settle(pilot)
+        assert status_line(app).startswith("第 1-1 条，共 1 条")
+        assert "第0012号" not in [text for text, _status in counted]
+
+
 async def test_enter_opens_the_highlighted_business(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -310,7 +340,8 @@ def test_columns_fit_80_and_widen_at_120() -> None:
 def test_status_text() -> None:
     assert status_text(loading=False, offset=100, shown=100, total=12345, sort_label="名称") == \
         "第 101-200 条，共 12,345 条  排序：名称"
-    assert status_text(loading=False, offset=0, shown=3, total=None, sort_label="名称").startswith("第 1-3 条，正在统计总数")
+    assert status_text(loading=False, offset=0, shown=100, total=None, sort_label="名称").startswith(
+        "第 1-100 条，共 100 条以上，正在统计")
     assert status_text(loading=True, offset=0, shown=0, total=None, sort_label="名称").startswith("正在查询")
 
 

@@ -9,7 +9,9 @@ target_metadata = SQLModel.metadata
 
 
 # The search index (migration 0002) is written by hand per engine; autogenerate must not drop it.
-_SEARCH_OBJECTS = ("business_fts", "business_grams", "business_pinyin", "ix_business_search_")
+_SEARCH_OBJECTS = (
+    "business_fts", "business_grams", "business_pinyin", "business_codes", "business_initials", "ix_business_search_",
+)
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
