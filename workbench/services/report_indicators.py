@@ -134,28 +134,43 @@ def survival_cohorts(
     unknown = and_(B.c.status != LIVE, B.c.status != BusinessStatus.MOVED_OUT.value, dates.gone.is_(None))
     survived = or_(B.c.status == LIVE, dates.gone > check)
     counted = and_(~moved_out, ~unknown)
-    cohorts: list[Cohort] = []
-    for year in range(newest, newest - count, -1):
-        in_cohort = and_(
-            office_businesses(office_id),
-            B.c.moved_in_on.is_(None),
-            B.c.registered_on >= date(year, 1, 1),
-            B.c.registered_on <= date(year, 12, 31),
+    oldest = newest - count + 1
+    # Every cohort in one pass grouped by the year of 成立 (five scans of the register before; at 1,000,000
+    # businesses on PostgreSQL that was half the report's time).
+    cohort_year = (  # SQLite keeps dates as ISO text: its first four characters, cheaper than strftime
+        func.substr(B.c.registered_on, 1, 4) if dates.dialect == "sqlite" else func.extract("year", B.c.registered_on)
+    )
+    in_cohorts = and_(
+        office_businesses(office_id),
+        B.c.moved_in_on.is_(None),
+        B.c.registered_on >= date(oldest, 1, 1),
+        B.c.registered_on <= date(newest, 12, 31),
+    )
+    counts = {
+        int(year): (int(registered or 0), int(gone_away or 0), int(unknown_count or 0), int(survivors or 0))
+        for year, registered, gone_away, unknown_count, survivors in session.execute(
+            select(cohort_year, func.count(), count_if(moved_out), count_if(unknown), count_if(and_(counted, survived)))
+            .where(in_cohorts)
+            .group_by(cohort_year)
         )
-        registered, gone_away, unknown_count, survivors = session.execute(
-            select(func.count(), count_if(moved_out), count_if(unknown), count_if(and_(counted, survived))).where(in_cohort)
-        ).one()
-        # Households closed by 个转企「注销+设立」 whose enterprise was still there on their day: found from the
-        # conversions (few) towards the businesses, never by probing every business for a conversion.
-        rescued = session.execute(
-            select(func.count(func.distinct(B.c.id)))
+    }
+    # Households closed by 个转企「注销+设立」 whose enterprise was still there on their day: found from the
+    # conversions (few) towards the businesses, never by probing every business for a conversion.
+    rescued = {
+        int(year): int(found or 0)
+        for year, found in session.execute(
+            select(cohort_year, func.count(func.distinct(B.c.id)))
             .select_from(C.join(B, B.c.id == C.c.old_business_id))
-            .where(in_cohort, C.c.deleted_at.is_(None), counted, ~survived, _still_there(C.c.business_id, check))
-        ).scalar()
-        registered, gone_away, unknown_count = int(registered or 0), int(gone_away or 0), int(unknown_count or 0)
+            .where(in_cohorts, C.c.deleted_at.is_(None), counted, ~survived, _still_there(C.c.business_id, check))
+            .group_by(cohort_year)
+        )
+    }
+    cohorts: list[Cohort] = []
+    for year in range(newest, oldest - 1, -1):
+        registered, gone_away, unknown_count, survivors = counts.get(year, (0, 0, 0, 0))
         denominator = registered - gone_away - unknown_count
         reason = "" if registered else f"{NO_DATA}：{year}年没有在本所成立的户"
-        survived_count = int(survivors or 0) + int(rescued or 0)
+        survived_count = survivors + rescued.get(year, 0)
         cohorts.append(Cohort(year, registered, gone_away, unknown_count, Rate(survived_count, denominator, reason)))
     return cohorts
 
