@@ -32,6 +32,7 @@ from workbench.domain.safe_text import shown
 from workbench.services.errors import WorkbenchError
 from workbench.services.gateway import Gateway
 from workbench.services.office import Choice, DeviceMemory
+from workbench.services.report_cache import ReportCache
 from workbench.services.settings import OfficeSettings
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class WorkbenchApp(OrderedKeysApp):
         self._clashes_told: set[frozenset[str]] = set()
         self.device_memory = device_memory
         self.database_key = database_key
+        self.report_cache = ReportCache(device_memory.path.parent / "report-cache", database_key)
+        """The 统计看板's last count of each month on this device, shown while it counts again."""
         self.device_name = device_name
         self.reference = OfficeReference([], {}, {})
         self.office: Choice | None = None

@@ -9,6 +9,7 @@ Enter on a line lists the businesses behind it (明细).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -33,10 +34,10 @@ from screens.dashboard_view import (
     ordered_lines,
     slices,
 )
-from screens.format import fit_cells, short_office_name
+from screens.format import fit_cells, local_time_text, short_office_name
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
-from storage.audit import Actor
+from storage.audit import Actor, utc_now
 from workbench.domain.report_model import MonthlyReport, SummaryLine
 from workbench.domain.report_periods import Month
 from workbench.services.report_inactive import InactiveList
@@ -51,10 +52,13 @@ LABEL_CELLS = 22
 
 
 class ReportCounted(Message):
-    def __init__(self, report: MonthlyReport, month: Month) -> None:
+    """The month's figures; `counted_at` set: the last count kept on this device, shown until the new one."""
+
+    def __init__(self, report: MonthlyReport, month: Month, counted_at: datetime | None = None) -> None:
         super().__init__()
         self.report = report
         self.month = month
+        self.counted_at = counted_at
 
 
 class InactiveRead(Message):
@@ -84,6 +88,9 @@ class DashboardScreen(WorkbenchScreen[None]):
         super().__init__()
         self.month = month
         self.report: MonthlyReport | None = None
+        self.report_month: Month | None = None
+        self.kept_from: datetime | None = None
+        """Set while the figures shown are the last count kept on this device (the new count is running)."""
         self.lines: list[SummaryLine] = []
         self.chart_index = 0
         self.grid_index = 0  # 0 = 全部, else the (index)th row of 分网格
@@ -132,16 +139,22 @@ class DashboardScreen(WorkbenchScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
     def _load(self, actor: Actor, month: Month) -> None:
-        settings = self.workbench.settings
+        settings, cache = self.workbench.settings, self.workbench.report_cache
+        kept = cache.load(actor.office_id, month.code)
+        if kept is not None:
+            self.post_message(ReportCounted(kept[0], month, kept[1]))
         report = self.workbench.gateway.report.monthly(
             actor, month, targets=settings.report_targets, candidate_rules=settings.candidates.rules
         )
+        cache.save(actor.office_id, report, utc_now())
         self.post_message(ReportCounted(report, month))
 
     def on_report_counted(self, message: ReportCounted) -> None:
         if message.month != self.month:
             return  # an answer for a month the person has already paged away from
-        self.report = message.report
+        if message.counted_at is not None and self.report_month == message.month and self.kept_from is None:
+            return  # a new count of this month is already on screen (F5 counts again)
+        self.report, self.report_month, self.kept_from = message.report, message.month, message.counted_at
         self._show()
 
     # showing
@@ -158,6 +171,8 @@ class DashboardScreen(WorkbenchScreen[None]):
         if report is None or month is None:
             return
         issued = f"已出具（第 {report.issue_number} 版）" if report.issue_number else "未出具，按现有数据统计"
+        if self.kept_from is not None:
+            issued = f"上次统计（{local_time_text(self.kept_from)}），正在重新统计……"
         where = self._slice()
         title = Text.assemble(
             ("统计看板", "bold"),

@@ -108,3 +108,50 @@ async def test_the_dashboard_with_keys_typed_ahead(sqlite_engine: Engine, office
         await settle(pilot)
         assert any(cell.startswith("鹿城区五月新开小吃店") for cell in table_rows(app, "results")[0])
         assert len(table_rows(app, "results")) == 1
+
+
+async def test_the_last_count_shows_at_once_while_the_month_is_counted_again(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1,000,000 businesses a month takes seconds to count: the second time the dashboard opens it shows the
+    count kept on this device at once, marked 上次统计, and replaces it when the new count arrives."""
+    import threading
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+j", "pageup")
+        await settle(pilot)
+        assert value_of(app, "新设") == "2"
+        await pilot.press("escape")
+        await settle(pilot)
+        with Session(sqlite_engine) as session:  # another terminal registers a third one meanwhile
+            actor = Actor("李强", "另一终端", office.office_id, office.officer_ids["李强"])
+            create_business(session=session, actor=actor, data={
+                "name": "鹿城区五月新开面馆", "uscc": uscc(60), "kind": "individual", "operator": "吴六",
+                "address": "五马街 3 号", "registered_on": "2025-05-09",
+            })  # fmt: skip
+            session.commit()
+        counting = threading.Event()
+        count_now = app.gateway.report.monthly
+
+        def slow_count(*args: object, **kwargs: object) -> object:
+            counting.wait(10)  # the count of a big office, held until the test has looked
+            return count_now(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.gateway.report, "monthly", slow_count)
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.3)
+        assert "2025年6月  上次统计" in shown(app, "dash-title")  # June was counted on the first visit too
+        await pilot.press("pageup")
+        for _ in range(50):  # the kept count of May arrives from the file, while the new count still waits
+            await pilot.pause(0.05)
+            if "上次统计" in shown(app, "dash-title"):
+                break
+        assert "2025年5月" in shown(app, "dash-title") and "上次统计" in shown(app, "dash-title")
+        assert "正在重新统计" in shown(app, "dash-title")
+        assert value_of(app, "新设") == "2"
+        counting.set()
+        await settle(pilot)
+        assert "上次统计" not in shown(app, "dash-title") and "未出具" in shown(app, "dash-title")
+        assert value_of(app, "新设") == "3"
