@@ -38,6 +38,11 @@ def read_source(path: str | Path) -> SourceFile:
     Raises OSError when the file cannot be opened, UnreadableFile (in Chinese) when it is not a table.
     """
     path = Path(path)
+    return source_of(path, read_file_bytes(path))
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes, refused in Chinese past the import's size limit; OSError when it cannot be opened."""
     with path.open("rb") as file:
         size = os.fstat(file.fileno()).st_size
         if size > MAX_BYTES:
@@ -45,7 +50,11 @@ def read_source(path: str | Path) -> SourceFile:
                 f"文件有 {size / (1 << 30):.1f} GB，超过导入上限 1 GB。一张工作表最多约 104 万行，登记名录不会这么大："
                 "请确认选对了文件；确需导入的，请拆分成几个文件分别导入"
             )
-        data = file.read()
+        return file.read()
+
+
+def source_of(path: Path, data: bytes) -> SourceFile:
+    """Bytes already read (read_file_bytes), hashed and sniffed."""
     return SourceFile(path, data, hashlib.sha256(data).hexdigest(), sniff(path, data))
 
 

@@ -20,16 +20,18 @@ OLE_MARK = b"\xd0\xcf\x11\xe0"  # an encrypted xlsx is an OLE file; so is an old
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def package_kind(path: Path) -> PackageKind | None:
+def package_kind(path: Path, data: bytes | None = None) -> PackageKind | None:
     """"field" (外业包) or "return" (回传包) from the manifest sheet; "encrypted" for a password-protected
     workbook (only a field package is ever encrypted by Workbench); None for any other file, including one
-    that cannot be read (the register reader then says what is wrong with it in its own words)."""
+    that cannot be read (the register reader then says what is wrong with it in its own words). `data`: the
+    file's bytes when the caller has read them already (an import reads its file once)."""
     if path.suffix.lower() not in XLSX_SUFFIXES:
         return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
     if data.startswith(OLE_MARK):
         return "encrypted" if _encrypted(data) else None
     try:

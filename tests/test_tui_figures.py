@@ -257,7 +257,9 @@ async def test_a_delete_of_a_year_changed_elsewhere_is_refused_in_a_dialog(
                                 business_uuid=office.business_uuids["鹿城区张记小吃店"], rules=rules,
                                 today=date(2025, 6, 1), entry=FiguresEntry(year=2024, revenue="49万"))  # fmt: skip
             session.commit()
-        await pilot.press("d", "left", "enter")
+        await pilot.press("d")
+        await read_preview(pilot)  # a delete is confirmed only once its question could be read
+        await pilot.press("left", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
         assert "2024年度经营数据已被李强在您打开之后修改" in app.screen.message

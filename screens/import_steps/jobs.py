@@ -26,7 +26,7 @@ from imports.list_plan import ListPlan
 from imports.parse import ParsedFile, parse_list_file
 from imports.plan import ImportPlan, plan_import
 from imports.profiles import load_profile
-from imports.source import SourceFile
+from imports.source import SourceFile, read_file_bytes, source_of
 from imports.sync_files import package_kind
 from screens.import_steps.list_review import list_review_rows
 from screens.import_steps.review_step import ReviewRows, review_rows
@@ -113,12 +113,14 @@ def read_job(
     """Read the chosen file (a path: from disk, the one time; a SourceFile: the bytes read before, when
     the person chose another sheet, profile, column or kind of list) up to its first data row. `kind`
     None: told from the headers; a saved profile is a registration list's."""
-    if isinstance(file, Path) and laptop_officer is not None:
-        package = package_kind(file)  # a 外业包 or 回传包 is told by its manifest sheet, not mapped as a list
-        if package is not None:
-            post(PackagePicked(file, package, laptop_officer()))
-            return
     try:
+        if isinstance(file, Path) and laptop_officer is not None:
+            data = read_file_bytes(file)  # the one read: the package test and the list reader share it
+            package = package_kind(file, data)  # a 外业包 or 回传包 is told by its manifest, not mapped as a list
+            if package is not None:
+                post(PackagePicked(file, package, laptop_officer()))
+                return
+            file = source_of(file, data)
         loaded = load_profile(profiles, profile) if profile else None
         if loaded is not None or mapping is not None:
             kind = kind or ImportKind.REGISTER
