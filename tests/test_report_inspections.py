@@ -202,10 +202,10 @@ def test_the_county_merge_recomputes_from_the_counts(engine: Engine, hand: HandO
     }, (("A", "J", OCTOBER.first), ("E", "J", OCTOBER.first), ("F", "C", OCTOBER.first), ("H", "C", OCTOBER.first),
         ("K", "C", OCTOBER.first)))  # fmt: skip
     desk = Gateway(engine).report
-    files = []
+    files, reports = [], []
     for office, name in ((hand, "鹿城"), (nanhui, "南汇")):
-        issued = desk.issue(office.actor, OCTOBER, targets=DEFAULT_TARGETS)
-        files.append(write_monthly_report(issued, tmp_path / f"月报-{name}-2026-10.xlsx"))
+        reports.append(desk.issue(office.actor, OCTOBER, targets=DEFAULT_TARGETS))
+        files.append(write_monthly_report(reports[-1], tmp_path / f"月报-{name}-2026-10.xlsx"))
     merged = merge_report_files(files, tmp_path / "汇总.xlsx")
     lines = {line.code: line for line in merged.lines}
     random = lines["indicator.random_share"]
@@ -216,6 +216,12 @@ def test_the_county_merge_recomputes_from_the_counts(engine: Engine, hand: HandO
     assert joint.total == pytest.approx((2 + 2) / (4 + 2)) and joint.total_met is True
     # Year to date: 鹿城 6 of 8, 南汇 2 of 5.
     assert lines["indicator.random_share_ytd"].total == pytest.approx((6 + 2) / (8 + 5))
+    # 南汇 made with a Workbench before these lines: 鹿城's share stays its own, no county figure is made up.
+    older = replace(reports[1], summary=tuple(line for line in reports[1].summary if line.code not in CODES))
+    files[1] = write_monthly_report(older, tmp_path / "月报-南汇-2026-10.xlsx")
+    random = next(line for line in merge_report_files(files, tmp_path / "汇总2.xlsx").lines
+                  if line.code == "indicator.random_share")  # fmt: skip
+    assert (random.method, random.present, random.total) == ("per_office", (True, False), None)
 
 
 def test_a_month_issued_before_these_lines_still_loads_and_shows(engine: Engine, hand: HandOffice, tmp_path: Path) -> None:

@@ -78,8 +78,13 @@ def is_joint() -> Any:
     return T.c.departments.contains(JOINED_BY)
 
 
+def has_tasks(session: Session, office_id: int) -> bool:
+    """The office keeps its 抽查任务 in Workbench: without any, its inspections cannot be told at all."""
+    return bool(session.execute(select(exists().where(T.c.office_id == office_id, T.c.deleted_at.is_(None)))).scalar())
+
+
 def _inspections(office_id: int, first: date, last: date) -> Any:
-    """One row per 户次 (task, business) inspected between `first` and `last`: its day and what the task was."""
+    """The office's results recorded between `first` and `last` (not deleted), each with its task (not deleted)."""
     return and_(
         R.c.office_id == office_id,
         R.c.deleted_at.is_(None),
@@ -94,10 +99,7 @@ def _inspections(office_id: int, first: date, last: date) -> Any:
 def inspection_figures(session: Session, office_id: int, month: Month) -> InspectionFigures:
     spans = inspection_spans(month)
     labels = {name: span_label(span) for name, span in spans.items()}
-    has_tasks = session.execute(
-        select(exists().where(T.c.office_id == office_id, T.c.deleted_at.is_(None)))
-    ).scalar()
-    if not has_tasks:
+    if not has_tasks(session, office_id):
         reason = f"{NO_DATA}：本所尚未在 Workbench 中建立抽查任务，没有可统计的检查户次"
         return InspectionFigures({name: InspectionCounts() for name in spans}, labels, reason)
     first = min(span.first for span in spans.values())
@@ -142,10 +144,7 @@ def inspections_in(
 ) -> InspectionList:
     """The 户次 behind 双随机抽查占比 (every inspection of the span) or, `random_only`, behind 跨部门联合双随机占比
     (the 双随机 ones), by day and name, each saying which task and whether it was 双随机 and 联合."""
-    has_tasks = session.execute(
-        select(exists().where(T.c.office_id == office_id, T.c.deleted_at.is_(None)))
-    ).scalar()
-    if not has_tasks:
+    if not has_tasks(session, office_id):
         return InspectionList((), 0, 0, 0, f"{NO_DATA}：本所尚未在 Workbench 中建立抽查任务")
     where = _inspections(office_id, span.first, span.last)
     if random_only:
@@ -161,9 +160,9 @@ def inspections_in(
         .subquery()
     )
     random_pair = pairs.c.source.not_in(NON_RANDOM_SOURCES)
+    joint_pair = and_(random_pair, pairs.c.departments.contains(JOINED_BY))
     total, random, joint = session.execute(
-        select(func.count(), count_if(random_pair), count_if(and_(random_pair, pairs.c.departments.contains(JOINED_BY))))
-        .select_from(pairs)
+        select(func.count(), count_if(random_pair), count_if(joint_pair)).select_from(pairs)
     ).one()
     query = (
         select(pairs.c.day, B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, pairs.c.task,
