@@ -84,16 +84,20 @@ def has_tasks(session: Session, office_id: int) -> bool:
 
 
 def _inspections(office_id: int, first: date, last: date) -> Any:
-    """The office's results recorded between `first` and `last` (not deleted), each with its task (not deleted)."""
-    return and_(
-        R.c.office_id == office_id,
-        R.c.deleted_at.is_(None),
-        R.c.inspected_on >= first,
-        R.c.inspected_on <= last,
-        T.c.id == R.c.task_id,
-        T.c.office_id == office_id,
-        T.c.deleted_at.is_(None),
+    """户次: each (task, business) the office recorded a result for between `first` and `last` (results not
+    deleted), once, on its first day. The service keeps one result per pair; two laptops that both recorded one
+    would still make one inspection. Grouped on the result table alone, then joined to the task (the join first
+    doubles the time at 200,000 results)."""
+    return (
+        select(R.c.task_id, R.c.business_id, func.min(R.c.inspected_on).label("day"))
+        .where(R.c.office_id == office_id, R.c.deleted_at.is_(None), R.c.inspected_on >= first, R.c.inspected_on <= last)
+        .group_by(R.c.task_id, R.c.business_id)
+        .subquery()
     )
+
+
+def _live_task(office_id: int) -> Any:
+    return and_(T.c.office_id == office_id, T.c.deleted_at.is_(None))
 
 
 def inspection_figures(session: Session, office_id: int, month: Month) -> InspectionFigures:
@@ -102,30 +106,13 @@ def inspection_figures(session: Session, office_id: int, month: Month) -> Inspec
     if not has_tasks(session, office_id):
         reason = f"{NO_DATA}：本所尚未在 Workbench 中建立抽查任务，没有可统计的检查户次"
         return InspectionFigures({name: InspectionCounts() for name in spans}, labels, reason)
-    first = min(span.first for span in spans.values())
-    # 户次: a (task, business) pair once, on its first recorded day (the service keeps one result per pair; a
-    # pair recorded twice by a sync would still be one inspection).
-    pairs = (
-        select(
-            func.min(R.c.inspected_on).label("day"),
-            is_random().label("drawn_at_random"),
-            is_joint().label("joint_task"),
-        )
-        .select_from(R.join(T, T.c.id == R.c.task_id))
-        .where(_inspections(office_id, first, month.last))
-        .group_by(R.c.task_id, R.c.business_id, T.c.source, T.c.departments)
-        .subquery()
-    )
+    pairs = _inspections(office_id, min(span.first for span in spans.values()), month.last)
     columns = []
     for span in spans.values():
         inside = and_(pairs.c.day >= span.first, pairs.c.day <= span.last)
-        columns += [
-            count_if(inside),
-            count_if(and_(inside, pairs.c.drawn_at_random)),
-            count_if(and_(inside, pairs.c.drawn_at_random, pairs.c.joint_task)),
-        ]
-    row = session.execute(select(*columns).select_from(pairs)).one()
-    values = [int(value or 0) for value in row]
+        columns += [count_if(inside), count_if(and_(inside, is_random())), count_if(and_(inside, is_random(), is_joint()))]
+    query = select(*columns).select_from(pairs.join(T, T.c.id == pairs.c.task_id)).where(_live_task(office_id))
+    values = [int(value or 0) for value in session.execute(query).one()]
     counts = {name: InspectionCounts(*values[index * 3 : index * 3 + 3]) for index, name in enumerate(spans)}
     return InspectionFigures(counts, labels, "")
 
@@ -146,33 +133,22 @@ def inspections_in(
     (the 双随机 ones), by day and name, each saying which task and whether it was 双随机 and 联合."""
     if not has_tasks(session, office_id):
         return InspectionList((), 0, 0, 0, f"{NO_DATA}：本所尚未在 Workbench 中建立抽查任务")
-    where = _inspections(office_id, span.first, span.last)
-    if random_only:
-        where = and_(where, is_random())
-    pairs = (
-        select(
-            func.min(R.c.inspected_on).label("day"), R.c.business_id, T.c.name.label("task"), T.c.source,
-            T.c.departments,
-        )
-        .select_from(R.join(T, T.c.id == R.c.task_id))
-        .where(where)
-        .group_by(R.c.task_id, R.c.business_id, T.c.name, T.c.source, T.c.departments)
-        .subquery()
-    )
-    random_pair = pairs.c.source.not_in(NON_RANDOM_SOURCES)
-    joint_pair = and_(random_pair, pairs.c.departments.contains(JOINED_BY))
+    pairs = _inspections(office_id, span.first, span.last)
+    where = and_(_live_task(office_id), is_random()) if random_only else _live_task(office_id)
+    inspected = pairs.join(T, T.c.id == pairs.c.task_id)
     total, random, joint = session.execute(
-        select(func.count(), count_if(random_pair), count_if(joint_pair)).select_from(pairs)
+        select(func.count(), count_if(is_random()), count_if(and_(is_random(), is_joint()))).select_from(inspected).where(where)
     ).one()
     query = (
-        select(pairs.c.day, B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, pairs.c.task,
-               pairs.c.source, pairs.c.departments)
+        select(pairs.c.day, B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, T.c.name, T.c.source,
+               T.c.departments)
         .select_from(
-            pairs.join(B, B.c.id == pairs.c.business_id)
+            inspected.join(B, B.c.id == pairs.c.business_id)
             .outerjoin(G, G.c.id == B.c.grid_id)
             .outerjoin(OF, OF.c.id == B.c.officer_id)
         )
-        .order_by(pairs.c.day, B.c.name, pairs.c.task)
+        .where(where)
+        .order_by(pairs.c.day, B.c.name, T.c.name)
         .limit(limit)
     )  # fmt: skip
     rows = tuple(
