@@ -182,7 +182,7 @@ def test_monthly_json_and_the_workbook_show_them(engine_url: str, tmp_path: Path
     random = rows["双随机抽查占比"]
     assert random[1:6] == ["%", pytest.approx(0.8), pytest.approx(0.6), "达标", 1.0]
     assert random[7] == pytest.approx(2 / 3) and random[6] == "" and random[8] == ""
-    assert "口径：双随机抽查占比（本所口径 v1）" in random[9]
+    assert random[9] == "4 ÷ 5；口径：双随机抽查占比（本所口径 v1）"
     assert rows["跨部门联合双随机占比"][2:5] == [0.5, pytest.approx(0.4), "达标"]
     assert rows["本年累计双随机占比"][2] == pytest.approx(0.75)
     assert rows["本年累计联合双随机占比"][7] == 1.0
