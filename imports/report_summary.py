@@ -34,10 +34,12 @@ def growth(value: float | None, before: float | None, unit: str) -> float | None
 
 
 def explanation(line: SummaryLine, report: MonthlyReport) -> str:
-    """The 说明 cell: why a figure is 暂无数据, and which definition (and version) a figure follows."""
+    """The 说明 cell: why a figure is 暂无数据 (or a rate's counts), and which definition (and version) it follows."""
     parts = []
     if line.value is None:
         parts.append(line.missing_reason or "缺少计算所需的数据")
+    elif line.numerator is not None and line.denominator is not None:
+        parts.append(f"{line.numerator:,} ÷ {line.denominator:,}")  # the counts behind a rate
     definition = next((item for item in report.definitions if item.code == line.definition_code), None)
     if definition is not None:
         parts.append(f"口径：{definition.name}（{definition.version}）")

@@ -25,6 +25,7 @@ from screens.dashboard_charts import ChartView
 from screens.dashboard_view import (
     DRILL_ITEMS,
     GRID_SHEET,
+    INSPECTION_LINES,
     OFFICER_SHEET,
     Slice,
     dashboard_charts,
@@ -41,6 +42,7 @@ from storage.audit import Actor, utc_now
 from workbench.domain.report_model import MonthlyReport, SummaryLine
 from workbench.domain.report_periods import Month
 from workbench.services.report_inactive import InactiveList
+from workbench.services.report_inspections import InspectionList
 
 if TYPE_CHECKING:
     from textual import events
@@ -67,6 +69,13 @@ class InactiveRead(Message):
         self.found = found
         self.month = month
         self.label = label
+
+
+class InspectionsRead(Message):
+    def __init__(self, found: InspectionList, title: str) -> None:
+        super().__init__()
+        self.found = found
+        self.title = title
 
 
 class DashboardScreen(WorkbenchScreen[None]):
@@ -255,8 +264,12 @@ class DashboardScreen(WorkbenchScreen[None]):
             assert self.month is not None
             self._load_inactive(self.workbench.actor, self.month, line.label)
             return
+        if line.code in INSPECTION_LINES:
+            assert self.month is not None
+            self._load_inspections(self.workbench.actor, self.month, line.code, line.label)
+            return
         if line.code not in DRILL_ITEMS:
-            self.notify("这一项没有逐户明细：明细列出新设、注销、吊销、撤销、迁入、迁出、首贷和个转企的户", timeout=6)
+            self.notify("这一项没有逐户明细：明细列出新设、注销、吊销、撤销、迁入、迁出、首贷、个转企和检查的户", timeout=6)
             return
         from screens.dashboard_drill import DrillScreen
 
@@ -278,6 +291,31 @@ class DashboardScreen(WorkbenchScreen[None]):
         shown = f"，列出前 {len(found.rows):,} 户" if found.total > len(found.rows) else ""
         title = f"{message.month.label} {message.label}：未计入活跃共 {found.total:,} 户{shown}"
         self.app.push_screen(DrillScreen(title, list(found.rows), counted=False))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill", description="列出检查户次")
+    def _load_inspections(self, actor: Actor, month: Month, code: str, label: str) -> None:
+        whole_year, random_only = INSPECTION_LINES[code]
+        found = self.workbench.gateway.report.inspections(actor, month, year_to_date=whole_year, random_only=random_only)
+        period = f"{month.year}年1-{month.month}月" if whole_year else month.label
+        kind = "双随机检查" if random_only else "检查"
+        title = f"{period} {label}：{kind}共 {found.total:,} 户次，其中" + (
+            f"联合 {found.joint:,}" if random_only else f"双随机 {found.random:,}、联合 {found.joint:,}"
+        )
+        if found.total > len(found.rows):
+            title += f"，列出前 {len(found.rows):,} 户次"
+        self.post_message(InspectionsRead(found, title))
+
+    def on_inspections_read(self, message: InspectionsRead) -> None:
+        from screens.dashboard_drill import DrillScreen
+
+        found = message.found
+        if found.missing_reason:
+            self.notify(found.missing_reason, timeout=8)
+            return
+        if not found.rows:
+            self.notify("这一期没有录入检查结果", timeout=6)
+            return
+        self.app.push_screen(DrillScreen(message.title, list(found.rows), counted=False))
 
     def action_previous_month(self) -> None:
         self._move(-1)

@@ -32,6 +32,13 @@ DRILL_ITEMS: dict[str, str] = {
     "first_loan.month": "首贷",
     "conversion.month": "个转企",
 }
+# The 户次 behind the 双随机 lines (counted when asked): line -> (year to date, 双随机 inspections only).
+INSPECTION_LINES: dict[str, tuple[bool, bool]] = {
+    "indicator.random_share": (False, False),
+    "indicator.random_share_ytd": (True, False),
+    "indicator.joint_share": (False, True),
+    "indicator.joint_share_ytd": (True, True),
+}
 DETAIL_SHEET = "明细"
 GRID_SHEET = "分网格"
 OFFICER_SHEET = "分干部"
@@ -83,6 +90,8 @@ def line_hint(line: SummaryLine, report: MonthlyReport) -> str:
         parts.append("Enter：查看逐户明细")
     elif line.code == "indicator.active_rate" and line.value is not None:
         parts.append("Enter：列出未计入活跃的户及原因")
+    elif line.code in INSPECTION_LINES and line.denominator:
+        parts.append("Enter：列出检查户次")
     if line.value is None and line.missing_reason:
         parts.append(line.missing_reason)
     definition = next((item for item in report.definitions if item.code == line.definition_code), None)

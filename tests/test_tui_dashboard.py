@@ -155,3 +155,59 @@ async def test_the_last_count_shows_at_once_while_the_month_is_counted_again(
         await settle(pilot)
         assert "上次统计" not in shown(app, "dash-title") and "未出具" in shown(app, "dash-title")
         assert value_of(app, "新设") == "3"
+
+
+async def test_the_双随机_lines_and_the_户次_behind_them(sqlite_engine: Engine, office: Office_, tmp_path: Path) -> None:
+    """In May 2025 the office inspects 瓯江 and 李家 in a joint task (市场监管、卫生健康) and 绿野 on a complaint:
+    3 户次, 2 双随机 (66.7 %, 达标 at 60 %), both joint (100 %). Enter on a line lists its 户次."""
+    from datetime import date
+
+    from storage.tables_inspection import InspectionResult, InspectionTask
+
+    with Session(sqlite_engine) as session:
+        ids = {}
+        for key, source, departments in (("联合", "年度计划", "市场监管、卫生健康"), ("投诉", "投诉举报转", "市场监管")):
+            task = InspectionTask(office_id=office.office_id, name=f"2025 {key}检查", source=source,
+                                  departments=departments, starts_on=date(2025, 5, 1), ends_on=date(2025, 5, 31),
+                                  updated_by="测试", device="test")  # fmt: skip
+            session.add(task)
+            session.flush()
+            ids[key] = task.id
+        actor = Actor("王芳", "测试终端", office.office_id, office.officer_ids["王芳"])
+        for name, key, day in (("温州市瓯江贸易有限公司", "联合", 12), ("鹿城区李家便利店", "联合", 13),
+                               ("温州绿野果蔬专业合作社", "投诉", 14)):  # fmt: skip
+            business = get_business(session=session, actor=actor, business_uuid=office.business_uuids[name])
+            session.add(InspectionResult(office_id=office.office_id, task_id=ids[key], business_id=business.id,
+                                         codes="1", inspected_on=date(2025, 5, day), publish_by=date(2025, 6, 30),
+                                         updated_by="测试", device="test"))  # fmt: skip
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+j", "pageup")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        rows = {row[0]: row for row in table_rows(app, "dash-table")}
+        assert rows["双随机抽查占比"][1:4] == ["66.7%", "60.0%", "达标 ✓"]
+        assert rows["跨部门联合双随机占比"][1:4] == ["100.0%", "40.0%", "达标 ✓"]
+        assert rows["本年累计双随机占比"][1] == "66.7%"
+        line = [item.code for item in screen.lines].index("indicator.random_share")
+        await pilot.press(*["down"] * line)
+        assert "Enter：列出检查户次" in shown(app, "dash-hint")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DrillScreen)
+        assert "2025年5月 双随机抽查占比：检查共 3 户次，其中双随机 2、联合 2" in shown(app, "drill-title")
+        listed = table_rows(app, "drill-table")
+        assert [row[1] for row in listed] == ["温州市瓯江贸易有限公司", "鹿城区李家便利店", "温州绿野果蔬专业合作社"]
+        assert listed[0][0] == "2025-05-12"
+        await pilot.press("down", "down")
+        assert "「2025 投诉检查」投诉举报转，非双随机" in shown(app, "drill-note")
+        await pilot.press("escape")
+        await settle(pilot)
+        joint = [item.code for item in screen.lines].index("indicator.joint_share")
+        await pilot.press(*["down"] * (joint - line), "enter")
+        await settle(pilot)
+        assert "双随机检查共 2 户次，其中联合 2" in shown(app, "drill-title")
+        assert len(table_rows(app, "drill-table")) == 2

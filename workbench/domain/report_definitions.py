@@ -1,8 +1,9 @@
 """What the monthly report's indicators count, in words, with their version and targets (issue 18).
 
 The office's targets and look-back come from report.toml (workbench.services.report_settings); these are
-the defaults, taken from the Wenzhou plan (温市监联〔2024〕13号: 活跃度 70 %, 三年存活率 60 %). The words of
-each definition are the office's own (本所口径): no national formula exists (docs/rules.md, 月报口径).
+the defaults, taken from the Wenzhou plan (温市监联〔2024〕13号: 活跃度 70 %, 三年存活率 60 %, 双随机抽查占比
+60 %, 跨部门联合双随机占比 40 %). The words of each definition are the office's own (本所口径): no national
+formula exists (docs/rules.md, 月报口径).
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ class ReportTargets:
     survival_rate: float = 0.60  # 三年存活率 target
     active_lookback_months: int = 12  # signs of trading counted this far back from the period end
     survival_years: int = 3
+    random_share: float = 0.60  # 双随机抽查占比 target: 双随机检查户次 / 全部检查户次
+    joint_share: float = 0.40  # 跨部门联合双随机占比 target: 联合双随机户次 / 双随机户次
 
 
 DEFAULT_TARGETS = ReportTargets()
 NO_DATA = "暂无数据"
+# A task of these sources is a targeted check, not a random one: a complaint chose the business, not the draw
+# (the office's reading of 国发〔2019〕5号, random inspection "in principle" with targeted checks as the
+# supplement; docs/rules.md §7.2).
+NON_RANDOM_SOURCES = ("投诉举报转",)
 
 
 def definitions(targets: ReportTargets) -> tuple[Definition, ...]:
@@ -59,6 +66,25 @@ def definitions(targets: ReportTargets) -> tuple[Definition, ...]:
             "那一天仍未注销、吊销或撤销的比例。满期前迁出的户不计入分母；个转企（直接变更）是同一户，计为存活；"
             "“注销+设立”的个体户，若新设的企业在满期日仍存续，也计为存活。离开日期不详的户不计入分母。"
             f"汇总取满期日全部不晚于期末的最近一个成立年度。目标 {targets.survival_rate:.0%}。",
+            DEFINITION_VERSION,
+        ),
+        Definition(
+            "indicator.random_share",
+            "双随机抽查占比",
+            "双随机检查户次 ÷ 全部检查户次，按月和本年累计计算。一户在一个抽查任务中被检查计 1 户次，按检查结果的"
+            "检查日期计入期间；抽中但尚未录入结果的户不计。全部检查户次：本所在 Workbench 中录入了检查结果的各抽查"
+            "任务的户次；双随机：来源为“年度计划”或“专项”的任务（随机抽取对象、随机匹配检查人员）；来源为"
+            "“投诉举报转”的任务是针对性检查，计入分母、不计入分子。未在 Workbench 中录入的检查（日常巡查、"
+            "其他系统中的检查等）本系统无从得知，不在分母中，所以本数字只反映本系统记录的检查。本所尚未建立"
+            f"抽查任务或期内没有录入检查结果时显示“{NO_DATA}”。目标 {targets.random_share:.0%}。",
+            DEFINITION_VERSION,
+        ),
+        Definition(
+            "indicator.joint_share",
+            "跨部门联合双随机占比",
+            "跨部门联合双随机检查户次 ÷ 双随机检查户次（户次与期间同“双随机抽查占比”）。联合：任务的参加部门"
+            "不少于两个（如市场监管与卫生健康）。期内没有双随机检查户次时显示"
+            f"“{NO_DATA}”。目标 {targets.joint_share:.0%}。",
             DEFINITION_VERSION,
         ),
         Definition(

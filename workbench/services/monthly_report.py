@@ -2,9 +2,9 @@
 data the workbook, the dashboard and `workbench report monthly --json` all show.
 
 Every figure is counted by GROUP BY in the database (report_flows, report_programmes, report_service_work,
-report_indicators, report_details); this module asks them and assembles the report. A month that was issued
-(出具) is shown as issued (workbench.services.report_issue); "last month" is last month's issue when there
-is one.
+report_indicators, report_inspections, report_details); this module asks them and assembles the report. A
+month that was issued (出具) is shown as issued (workbench.services.report_issue); "last month" is last
+month's issue when there is one.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ from workbench.services.errors import NotFound
 from workbench.services.report_details import detail_table
 from workbench.services.report_flows import flow_figures, monthly_new_and_deregistered
 from workbench.services.report_indicators import active_rates, activity_test, survival_cohorts
+from workbench.services.report_inspections import inspection_figures
 from workbench.services.report_issue import issued_values
 from workbench.services.report_programmes import programme_figures
 from workbench.services.report_service_work import service_figures
 from workbench.services.report_summary import (
     flow_lines,
     indicator_lines,
+    inspection_lines,
     programme_lines,
     service_lines,
     with_last_month,
@@ -79,12 +81,15 @@ def monthly_report(
     service = service_figures(session, office_id, month, ytd)
     step("存活率")
     cohorts = survival_cohorts(session, office_id, month, targets)
+    step("双随机抽查")
+    inspections = inspection_figures(session, office_id, month)
     step("明细")
     details = detail_table(session, office_id, month)
     grids = _names(session, Grid, office_id)
     officers = _names(session, Officer, office_id)
     lines = [
         *indicator_lines(active, cohorts, targets),
+        *inspection_lines(inspections, targets),
         *flow_lines(flows),
         *programme_lines(programmes, candidates),
         *service_lines(service),

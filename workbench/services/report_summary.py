@@ -18,6 +18,7 @@ from workbench.domain.report_model import Number, SummaryLine
 from workbench.domain.tiers import TIER_LABELS
 from workbench.services.report_flows import FLOW_LABELS, FLOWS, FlowFigures
 from workbench.services.report_indicators import Cohort, Rate
+from workbench.services.report_inspections import InspectionFigures
 from workbench.services.report_programmes import ProgrammeFigures
 from workbench.services.report_service_work import ServiceFigures
 
@@ -110,11 +111,53 @@ def indicator_lines(active: Rate, cohorts: list[Cohort], targets: ReportTargets)
     ]
 
 
+def inspection_lines(figures: InspectionFigures, targets: ReportTargets) -> list[SummaryLine]:
+    """双随机抽查占比 and 跨部门联合双随机占比, the month's (上月 and 去年同月 beside it) and the year's to date."""
+    month_lines, ytd_lines = [], []
+    for code, label, ytd_label, target, part in (
+        ("indicator.random_share", "双随机抽查占比", "本年累计双随机占比", targets.random_share, "random"),
+        ("indicator.joint_share", "跨部门联合双随机占比", "本年累计联合双随机占比", targets.joint_share, "joint"),
+    ):
+        month, before, last_year, ytd, ly_ytd = (_inspection_share(figures, span, part) for span in
+                                                 ("month", "prev", "ly", "ytd", "ly_ytd"))  # fmt: skip
+        month_lines.append(_share_line(code, label, month, target, figures, before.value, last_year.value))
+        ytd_lines.append(_share_line(f"{code}_ytd", ytd_label, ytd, target, figures, None, ly_ytd.value))
+    return month_lines + ytd_lines
+
+
+def _inspection_share(figures: InspectionFigures, span: str, part: str) -> Rate:
+    """双随机 / all 户次, or 联合 / 双随机 户次, of a span; the reason when it cannot be told."""
+    if figures.no_tasks_reason:
+        return Rate(0, 0, figures.no_tasks_reason)
+    counts = figures.counts[span]
+    if part == "random":
+        numerator, denominator, missing = counts.random, counts.inspected, "没有录入检查结果（户次）"
+    else:
+        numerator, denominator, missing = counts.joint, counts.random, "没有双随机检查户次"
+    reason = f"{NO_DATA}：{figures.labels[span]}{missing}" if denominator == 0 else ""
+    return Rate(numerator, denominator, reason)
+
+
+def _share_line(code: str, label: str, rate: Rate, target: float, figures: InspectionFigures,
+                last_month: Number | None, last_year: Number | None) -> SummaryLine:  # fmt: skip
+    value = rate.value
+    # The counts travel even as 0 ÷ 0: an office with tasks but no inspection in the period truly made none,
+    # and the county merge adds it in. An office that keeps no tasks in Workbench sends no counts: unknown.
+    known = not figures.no_tasks_reason
+    return SummaryLine(
+        code, label, "%", value, last_month, last_year, target=target,
+        met=None if value is None else value >= target, missing_reason=rate.reason,
+        definition_code=code.removesuffix("_ytd"), additive=False,
+        numerator=rate.numerator if known else None, denominator=rate.denominator if known else None,
+    )  # fmt: skip
+
+
 def with_last_month(lines: list[SummaryLine], issued: Mapping[str, Number | None] | None) -> tuple[SummaryLine, ...]:
-    """Last month's column from what was issued for it, when it was: later edits do not move it."""
+    """Last month's column from what was issued for it, when it was: later edits do not move it. A line the
+    issue did not have (a month issued before the line existed) keeps the count made now."""
     if issued is None:
         return tuple(lines)
-    return tuple(replace(line, last_month=issued.get(line.code)) for line in lines)
+    return tuple(replace(line, last_month=issued.get(line.code, line.last_month)) for line in lines)
 
 
 def _net(t: Mapping[str, int], span: str) -> int:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from workbench.domain.candidates import CandidateRules
     from workbench.services.monthly_report import Progress
     from workbench.services.report_inactive import InactiveList
+    from workbench.services.report_inspections import InspectionList
 
 
 class ReportDesk:
@@ -47,6 +48,17 @@ class ReportDesk:
 
         with self._work.reading() as session:
             return inactive_businesses(session, actor.office_id, month, targets)
+
+    def inspections(self, actor: Actor, month: Month, *, year_to_date: bool = False,
+                    random_only: bool = False) -> InspectionList:  # fmt: skip
+        """The 户次 behind 双随机抽查占比 (or, `random_only`, 跨部门联合双随机占比) in the month or the year to date."""
+        from workbench.domain.report_periods import month_span
+        from workbench.domain.report_periods import year_to_date as ytd
+        from workbench.services.report_inspections import inspections_in
+
+        span = ytd(month) if year_to_date else month_span(month)
+        with self._work.reading() as session:
+            return inspections_in(session, actor.office_id, span, random_only=random_only)
 
     def issue(
         self, actor: Actor, month: Month, *, targets: ReportTargets, candidate_rules: CandidateRules | None = None,
