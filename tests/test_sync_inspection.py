@@ -271,3 +271,37 @@ def test_a_package_with_draws_brought_back_unchanged_is_no_change(
         assert pending_changes(session.connection(), laptop_actor(session).office_id) == []
     edited = read_edited_field_package(package)
     assert (edited.changes, edited.problems) == ((), ())
+
+
+def test_a_redraw_at_the_office_replaces_the_laptops_draw_and_keeps_its_unsent_result(
+    engine: Engine, office: DrawnOffice, laptop: Engine, tmp_path: Path
+) -> None:
+    _receive(laptop, write_package(engine, office, tmp_path))
+    first = office.mine[0]
+    with Session(laptop) as session:
+        me = laptop_actor(session)
+        made = record_result(session, actor=me, task=laptop_task(session, me), business_uuid=first.business.uuid,
+                             rules=RULES, calendar=DEFAULT_CALENDAR,
+                             entry=ResultInput(["1"], TODAY, first.inspectors, "重抽前已检查"))
+        session.commit()
+        made_uuid = made.uuid
+    actor = office.world.world.actor
+    with Session(engine) as session:
+        task = find_task(session, actor=actor, which="2026 年度抽查")
+        draw_task(session, actor=actor, task=task, rules=RULES, seed="2027", redraw_reason="检查人员调离")
+        session.commit()
+    refreshed = _receive(laptop, write_package(engine, office, tmp_path, "外业包-张伟-重抽后.xlsx"))
+    # the superseded draw and its pairs leave the laptop; the new draw in force is there; the result stays
+    assert _rows(laptop, "SELECT seed FROM inspection_draw WHERE deleted_at IS NULL") in ([("2027",)], [])
+    assert _rows(laptop, "SELECT count(*) FROM inspection_draw WHERE seed = '2026' AND deleted_at IS NULL") == [(0,)]
+    assert _rows(laptop, f"SELECT notes, deleted_at FROM inspection_result WHERE uuid = '{made_uuid}'") == [
+        ("重抽前已检查", None)]
+    assert refreshed.removed.get("inspection_pair")  # type: ignore[attr-defined]
+    with Session(laptop) as session:
+        written = write_return_package(session=session, device_id="laptop·1", device="笔记本", path=tmp_path / "回传包.xlsx")
+    package = read_return_package(written.path)
+    assert [change.uuid for change in package.changes] == [made_uuid]
+    with Session(engine) as session:
+        apply_package(session, actor, package)
+        session.commit()
+    assert _rows(engine, f"SELECT notes FROM inspection_result WHERE uuid = '{made_uuid}'") == [("重抽前已检查",)]
