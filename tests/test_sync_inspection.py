@@ -26,7 +26,13 @@ from workbench.domain.working_days import DEFAULT_CALENDAR
 from workbench.services.inspection_draws import LAPTOP_REFUSAL, DrawRefused, draw_task
 from workbench.services.inspection_lists import publication_rows, result_lines
 from workbench.services.inspection_results import ResultInput, record_result
-from workbench.services.inspection_tasks import find_task
+from workbench.services.inspection_tasks import (
+    LAPTOP_TASK_REFUSAL,
+    TaskRefused,
+    TaskSpec,
+    create_task,
+    find_task,
+)
 from workbench.services.inspection_verify import verify_task
 from workbench.services.reminders import todo_list
 from workbench.services.sync_apply import apply_package
@@ -119,6 +125,8 @@ def test_a_laptop_records_results_cannot_draw_and_the_office_takes_them_in(
             with pytest.raises(DrawRefused) as refused:
                 attempt()
             assert refused.value.message == LAPTOP_REFUSAL
+        with pytest.raises(TaskRefused, match=LAPTOP_TASK_REFUSAL):
+            create_task(session, actor=me, spec=TaskSpec("笔记本上的任务", "专项", RULES.items[:1], TODAY, TODAY, count=1))
         made = record_result(session, actor=me, task=task, business_uuid=first.business.uuid, rules=RULES,
                              calendar=DEFAULT_CALENDAR, entry=ResultInput(
                                  ["B"], TODAY, first.inspectors, "门头公示信息未更新", "责令整改", date(2026, 12, 18)))

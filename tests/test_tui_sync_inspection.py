@@ -30,7 +30,7 @@ from workbench.domain.inspection_rules import load_inspection_rules
 from workbench.domain.service_lists import DEFAULT_LISTS
 from workbench.services.inspection_draws import LAPTOP_REFUSAL
 from workbench.services.inspection_lists import result_lines
-from workbench.services.inspection_tasks import find_task
+from workbench.services.inspection_tasks import LAPTOP_TASK_REFUSAL, find_task
 from workbench.services.sync_apply import apply_package
 from workbench.services.sync_laptop import receive_field_package
 from workbench.services.sync_select import select_field_rows
@@ -85,10 +85,11 @@ async def test_an_inspector_records_a_result_with_keys_on_the_laptop_and_the_off
         rows = table_rows(app, "inspect-tasks")
         assert [row[0].strip() for row in rows] == [TASK]
         app.clear_notifications()
-        await type_ahead(pilot, "d", "r")
+        await type_ahead(pilot, "d", "r", "n")
         await settle(pilot)
-        assert isinstance(app.screen, InspectionScreen)  # neither the draw nor the re-draw opened
-        assert [str(notice.message) for notice in app._notifications] == [LAPTOP_REFUSAL, LAPTOP_REFUSAL]
+        assert isinstance(app.screen, InspectionScreen)  # neither the draw, the re-draw nor a new task opened
+        assert [str(notice.message) for notice in app._notifications] == [
+            LAPTOP_REFUSAL, LAPTOP_REFUSAL, LAPTOP_TASK_REFUSAL]
         await type_ahead(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
