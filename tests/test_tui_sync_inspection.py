@@ -23,6 +23,7 @@ from imports.sync_read import read_field_package
 from screens.inspection_result_dialog import ResultDialog
 from screens.inspection_results import ResultsScreen
 from screens.inspection_screen import InspectionScreen
+from screens.todo_screen import TodoScreen
 from storage.audit import Actor
 from storage.tables import Business
 from storage.tables_inspection import InspectionResult
@@ -79,6 +80,10 @@ async def test_an_inspector_records_a_result_with_keys_on_the_laptop_and_the_off
     app = build_app(laptop, tmp_path, remember=officer)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        # the officer's own to-do: the drawn businesses are other officers' 包联 (their licences travel too)
+        assert isinstance(app.screen, TodoScreen), app.screen
+        todo = " ".join(" ".join(row) for row in table_rows(app, "todo-table"))
+        assert not [name for name in inspected if name in todo], todo
         await type_ahead(pilot, "ctrl+z")
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
