@@ -313,3 +313,26 @@ def test_a_redraw_at_the_office_replaces_the_laptops_draw_and_keeps_its_unsent_r
         apply_package(session, actor, package)
         session.commit()
     assert _rows(engine, f"SELECT notes FROM inspection_result WHERE uuid = '{made_uuid}'") == [("重抽前已检查",)]
+
+
+def test_a_package_written_before_draws_travelled_is_still_read(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """A 外业包 of the previous version has no 双随机 sheets and counts none: it reads as carrying no draws."""
+    import openpyxl
+    from sync_world import make_sync_world
+    from test_sync_packages import make_package
+
+    with Session(sqlite_engine) as session:
+        world = make_sync_world(session)
+    package = make_package(sqlite_engine, world, tmp_path)
+    titles = ("检查人员", "抽查任务", "抽查事项", "抽取记录", "抽中名单", "抽查结果")
+    book = openpyxl.load_workbook(package)
+    for title in titles:
+        book.remove(book[title])
+    manifest = book["清单"]
+    for number in range(manifest.max_row, 0, -1):
+        if str(manifest.cell(number, 3).value or "").removeprefix("rows:") in titles:
+            manifest.delete_rows(number)
+    book.save(package)
+    data = read_field_package(package)
+    assert all(data.rows[name] == [] for name in ("inspector", "inspection_pair", "inspection_result"))
+    assert len(data.rows["business"]) == 2
