@@ -336,3 +336,30 @@ def test_a_package_written_before_draws_travelled_is_still_read(sqlite_engine: E
     data = read_field_package(package)
     assert all(data.rows[name] == [] for name in ("inspector", "inspection_pair", "inspection_result"))
     assert len(data.rows["business"]) == 2
+
+
+def test_an_unreachable_business_marked_on_the_laptop_comes_back_with_its_result(
+    engine: Engine, office: DrawnOffice, laptop: Engine, tmp_path: Path
+) -> None:
+    """经营异常 follows code 6: the result sets the business's flag through the register's edit, on the laptop as
+    at the office, and both come back (the flag as a business change)."""
+    _receive(laptop, write_package(engine, office, tmp_path))
+    third = office.mine[2]
+    with Session(laptop) as session:
+        me = laptop_actor(session)
+        record_result(session, actor=me, task=laptop_task(session, me), business_uuid=third.business.uuid,
+                      rules=RULES, calendar=DEFAULT_CALENDAR,
+                      entry=ResultInput(["6"], TODAY, third.inspectors, "大门紧闭，电话空号", "经营异常"))
+        session.commit()
+        written = write_return_package(session=session, device_id="laptop·1", device="笔记本", path=tmp_path / "回传包.xlsx")
+    package = read_return_package(written.path)
+    assert sorted(change.table for change in package.changes) == ["business", "inspection_result"]
+    business = next(change for change in package.changes if change.table == "business")
+    assert business.uuid == third.business.uuid and business.values["abnormal"] is True
+    actor = office.world.world.actor
+    with Session(engine) as session:
+        apply_package(session, actor, package)
+        session.commit()
+    assert _rows(engine, f"SELECT abnormal FROM business WHERE uuid = '{third.business.uuid}'") in ([(True,)], [(1,)])
+    assert _rows(engine, "SELECT r.follow_up, r.codes FROM inspection_result r JOIN business b ON b.id = r.business_id "
+                         f"WHERE b.uuid = '{third.business.uuid}'") == [("经营异常", "6")]
