@@ -30,9 +30,19 @@ from imports.sync_hand_cells import empty, read_cell
 from imports.sync_read import OpenedPackage, PackageRefused, open_package, sheet_rows
 from imports.sync_sheets import LAYOUTS, SheetColumn, SheetLayout
 from imports.sync_workbook import BASE_SHEET
-from workbench.domain.sync_model import HAND_EDIT_DEVICE, ReturnPackage, RowChange, RowProblem, Scalar
+from workbench.domain.sync_model import (
+    HAND_EDIT_DEVICE,
+    RETURN_TABLES,
+    ReturnPackage,
+    RowChange,
+    RowProblem,
+    Scalar,
+)
 
 HAND_DEVICE = HAND_EDIT_DEVICE  # the device a hand-edited package's changes are logged under
+# The sheets read back: not the reference lists, nor 双随机's (a result is recorded on a laptop or at the office,
+# where its codes and follow-up are checked; the field package's info sheet says so).
+HAND_TABLES = RETURN_TABLES - {"inspection_result"}
 DELETE_HEADER = "删除"  # a column the person adds to mark rows to delete
 _DELETE_YES = frozenset({"是", "删除", "删", "√", "✓", "Y", "y", "1"})
 _DELETE_NO = frozenset({"否", "0", "N", "n"})
@@ -48,7 +58,7 @@ def read_edited_field_package(path: str | Path, password: str | None = None) -> 
     stamp = datetime.fromtimestamp(Path(path).expanduser().stat().st_mtime, UTC).replace(tzinfo=None)
     reader = _Reader(opened, bases, _Names(bases, opened), stamp.isoformat(timespec="seconds"))
     for item in LAYOUTS:
-        if item.spec.name not in ("grid", "officer"):
+        if item.spec.name in HAND_TABLES:
             reader.read_sheet(item)
     changes = tuple(reader.changes)
     manifest = replace(

@@ -37,7 +37,9 @@ from workbench.services.sync_select import FieldSelection
 
 LISTS_SHEET = "参考清单"
 RULES_SHEET = "规则文件"
-RULE_FILES = ("service.toml", "holidays.toml", "classification.toml", "candidates.toml", "address_grids.csv")
+# inspection.toml: the result codes and time limits a laptop records 双随机 results with (issue 20)
+RULE_FILES = ("service.toml", "holidays.toml", "classification.toml", "candidates.toml", "address_grids.csv",
+              "inspection.toml")
 MIN_PASSWORD = 6
 
 
@@ -48,6 +50,16 @@ class FieldPackageResult:
     businesses: int
     rows: int
     personal_data: bool
+    inspected_only: int = 0  # businesses carried only as the officer's 双随机 inspections (not their 包联)
+    inspection_tasks: int = 0
+
+    @property
+    def inspection_note(self) -> str:
+        """（含双随机抽查任务 1 个，其中 3 户为抽查对象） or nothing."""
+        if not self.inspection_tasks:
+            return ""
+        others = f"，其中 {self.inspected_only:,} 户为他人包联的抽查对象" if self.inspected_only else ""
+        return f"（含双随机抽查任务 {self.inspection_tasks} 个{others}）"
 
 
 def field_package_name(officer: str, at: datetime) -> str:
@@ -76,7 +88,8 @@ def write_field_package(
         if password is not None:
             encrypt_file(partial, password)
         _log(session, actor, selection, manifest, target.name, at)
-    return FieldPackageResult(target, manifest.package_id, selection.businesses, selection.row_count, personal)
+    return FieldPackageResult(target, manifest.package_id, selection.businesses, selection.row_count, personal,
+                              selection.inspected_only, len(selection.rows["inspection_task"]))
 
 
 def _write(
@@ -120,6 +133,8 @@ def _names(selection: FieldSelection) -> dict[str, dict[str, str]]:
         "business": named("business", lambda v: str(v["name"])),
         "appeal": named("appeal", lambda v: f"{v['received_on']} {v['category']}"),
         "visit": named("visit", lambda v: f"{v['visited_on']} {v['purpose'] or v['finding']}"),
+        "inspection_task": named("inspection_task", lambda v: str(v["name"])),
+        "inspection_draw": named("inspection_draw", lambda v: f"{str(v['drawn_at'])[:10]} 抽取（种子 {v['seed']}）"),
     }
 
 
@@ -128,8 +143,16 @@ def _info_lines(selection: FieldSelection, manifest: PackageManifest, actor: Act
         "含完整身份证号：本包已用密码加密，生成已记入变更记录，请妥善保管、用后删除"
         if manifest.personal_data else "身份证号只显示前 6 位和后 4 位；联系电话完整（便于联系经营者）"
     )
+    whose = f"{selection.office.name} · {selection.officer} 负责的 {selection.own_businesses:,} 户市场主体"
+    if selection.inspected_only:
+        whose += f"，另有双随机抽查对象 {selection.inspected_only:,} 户（由其他干部包联，只供录入检查结果）"
+    tasks = len(selection.rows["inspection_task"])
+    inspections = [("双随机", f"本人作为检查人员参加的 {tasks} 个抽查任务的抽中名单（{len(selection.rows['inspection_pair'])} 户）"
+                              "和已录入的结果；在笔记本上只能录入检查结果，不能抽取或重抽；回避关系和配对时跳过的人员不随包带出；"
+                              "双随机各表在 Excel 里的手工修改不会读回")
+                   ] if tasks else []
     return [
-        ("外业包", f"{selection.office.name} · {selection.officer} 负责的 {selection.businesses:,} 户市场主体"),
+        ("外业包", whose),
         ("生成时间", manifest.created_at.replace("T", " ")[:19]),
         ("生成人", actor.who),
         ("生成终端", manifest.device),
@@ -140,6 +163,7 @@ def _info_lines(selection: FieldSelection, manifest: PackageManifest, actor: Act
         ("手工修改", "没有笔记本时，也可以直接在 Excel 或 WPS 里修改本文件，交回所里用 workbench sync apply 本文件 导入："
                      "可以改单元格、在表的末尾加行（uuid 和 version 留空）；直接删掉的行不算删除，要删除一条记录，"
                      "请在该表最后加一列「删除」，在那一行填「是」"),
+        *inspections,
     ]
 
 

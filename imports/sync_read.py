@@ -20,7 +20,9 @@ from storage.schema import SCHEMA_HEAD
 from workbench.domain.sync_model import PackageManifest, Scalar
 from workbench.services.errors import WorkbenchError
 from workbench.services.sync_laptop import FieldPackageData
-from workbench.services.sync_rows import PlainRow
+from workbench.services.sync_rows import INSPECTION_SPECS, PlainRow
+
+INSPECTION_TABLES = frozenset(spec.name for spec in INSPECTION_SPECS)
 
 KIND_WORDS = {"field": "外业包", "return": "回传包"}
 
@@ -179,10 +181,17 @@ def read_table(opened: OpenedPackage, item: SheetLayout) -> list[PlainRow]:
     return found
 
 
+def _before_inspections(opened: OpenedPackage, item: SheetLayout) -> bool:
+    """A 外业包 written before packages carried 双随机 draws (issue 20) has none of their sheets, and its manifest
+    counts none: it is read as carrying no draws, not refused as torn."""
+    return (item.spec.name in INSPECTION_TABLES and item.title not in opened.workbook.sheet_names
+            and item.title not in opened.counts)
+
+
 def read_field_package(path: str | Path, password: str | None = None) -> FieldPackageData:
     """A field package (外业包) as plain rows, for the laptop (workbench.services.sync_laptop)."""
     opened = open_package(path, "field", password)
-    rows = {item.spec.name: read_table(opened, item) for item in LAYOUTS}
+    rows = {item.spec.name: [] if _before_inspections(opened, item) else read_table(opened, item) for item in LAYOUTS}
     found = sum(len(table_rows) for table_rows in rows.values())
     if found != opened.manifest.row_count:
         raise PackageRefused(

@@ -36,10 +36,12 @@ _CHOICES: dict[tuple[str, str], dict[str, str]] = {
     ("classification_result", "tier"): TIER_LABELS,
     ("classification_result", "override_tier"): TIER_LABELS,
     ("classification_result", "size_class"): SIZE_LABELS,
+    ("inspection_draw", "status"): {"confirmed": "已确认", "superseded": "已被重抽取代"},
 }
 _CODES = frozenset({
     "uscc", "reg_no", "id_number", "phone", "industry_code", "industry_code_version", "number", "person_phone",
-    "township_code", "renews_uuid", "rule_version",
+    "township_code", "renews_uuid", "rule_version", "cert_no", "seed", "population_hash", "replaces_uuid",
+    "inspector_uuids", "codes",
 })
 _MONEY = frozenset({"capital", "revenue", "tax_paid", "amount_yuan"})
 YES, NO = "是", "否"

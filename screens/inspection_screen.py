@@ -157,6 +157,10 @@ class InspectionScreen(WorkbenchScreen[None]):
 
     def action_new_task(self) -> None:
         from screens.inspection_form import TaskForm
+        from workbench.services.inspection_tasks import LAPTOP_TASK_REFUSAL
+
+        if self.on_laptop(LAPTOP_TASK_REFUSAL):
+            return
 
         def made(result: Any) -> None:
             if result:
@@ -164,10 +168,21 @@ class InspectionScreen(WorkbenchScreen[None]):
 
         self.app.push_screen(TaskForm(self.workbench.settings.inspection.rules, self.workbench.today()), made)
 
+    def on_laptop(self, refusal: str = "") -> bool:
+        """A laptop's database (made from a 外业包) records results only: N, D and R say so in one sentence."""
+        from workbench.services.inspection_draws import LAPTOP_REFUSAL
+
+        if self.workbench.gateway.sync.laptop_officer() is None:
+            return False
+        self.notify(refusal or LAPTOP_REFUSAL, severity="warning")
+        return True
+
     def action_draw(self) -> None:
         from screens.inspection_draw import DrawScreen
 
         summary = self.selected()
+        if self.on_laptop():
+            return
         if summary is None:
             self.notify("还没有抽查任务：先按 N 新建", severity="warning")
         elif summary.drawn_on is not None:
@@ -179,6 +194,8 @@ class InspectionScreen(WorkbenchScreen[None]):
         from screens.inspection_draw import DrawScreen
 
         summary = self.selected()
+        if self.on_laptop():
+            return
         if summary is None or summary.drawn_on is None:
             self.notify("只有已抽取的任务才需要重抽；未抽取的按 D 抽取", severity="warning")
             return

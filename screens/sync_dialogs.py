@@ -128,7 +128,7 @@ class FieldPackageDialog(SyncJobDialog):
             "已用密码加密，含完整身份证号（已记入变更记录）：请把密码另行告知，用后删除。"
             if result.personal_data else "身份证号已部分隐藏（要带完整身份证号请设密码）。"
         )
-        self.say(f"已生成外业包：{result.businesses:,} 户市场主体，共 {result.rows:,} 行。{personal}\n"
+        self.say(f"已生成外业包：{result.businesses:,} 户市场主体{result.inspection_note}，共 {result.rows:,} 行。{personal}\n"
                  f"文件在：{result.path}")
 
 

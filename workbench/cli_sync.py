@@ -67,7 +67,8 @@ def sync_out_command(
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    say(f"已为 {officer} 生成外业包：{result.businesses:,} 户市场主体，共 {result.rows:,} 行，写到：{result.path}")
+    say(f"已为 {officer} 生成外业包：{result.businesses:,} 户市场主体{result.inspection_note}，共 {result.rows:,} 行，"
+        f"写到：{result.path}")
     if result.personal_data:
         say("外业包已用密码加密并含完整身份证号：已记入变更记录，请把密码另行告知，用后删除。")
     else:

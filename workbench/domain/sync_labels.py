@@ -49,6 +49,33 @@ TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
         "observed": "现场核实的变更",
     },
     "visit_follow_up": {"visit_id": "所属走访", "action": "跟进事项", "due_on": "期限", "done_on": "完成日期"},
+    # 双随机 (issue 20): what a laptop shows of the draws its officer inspects in; only results come back.
+    "inspector": {
+        "name": "姓名", "unit": "所在单位", "own_office": "本所人员", "officer_id": "对应干部", "cert_no": "执法证号",
+        "cert_expires_on": "执法证有效期至", "line": "执法门类", "active": "在岗",
+    },
+    "inspection_task": {
+        "name": "任务名称", "source": "任务来源", "departments": "联合抽查部门", "scope": "抽查范围（筛选条件）",
+        "ratio": "抽查比例（%）", "count": "抽查户数", "class_ratios": "分类抽查比例", "per_business": "每户检查人数",
+        "starts_on": "开始日期", "ends_on": "结束日期",
+    },
+    "inspection_task_item": {
+        "task_id": "所属抽查任务", "name": "抽查事项", "kind": "事项类别", "department": "责任部门", "basis": "检查依据",
+    },
+    "inspection_draw": {
+        "task_id": "所属抽查任务", "seed": "随机种子", "generator": "随机算法", "population_count": "抽取范围户数",
+        "population_hash": "抽取范围指纹", "rules": "抽取规则", "status": "状态", "drawn_at": "抽取时间",
+        "redraw_reason": "重抽理由", "replaces_uuid": "取代的抽取（uuid）",
+    },
+    "inspection_pair": {
+        "draw_id": "所属抽取", "position": "抽中顺序", "business_id": "所属市场主体", "risk_class": "风险分类",
+        "inspector_uuids": "检查人员（uuid）", "skipped": "跳过的配对",
+    },
+    "inspection_result": {
+        "task_id": "所属抽查任务", "business_id": "所属市场主体", "codes": "抽查结果代码", "inspected_on": "检查日期",
+        "inspectors": "检查人员", "notes": "检查情况", "follow_up": "后续处置", "follow_up_due": "整改期限",
+        "follow_up_done_on": "整改完成日期", "publish_by": "公示期限", "published_on": "公示日期",
+    },
 }
 # Not a column a package sets, but a person decides on it: a row deleted on one side (a tombstone).
 DELETED_LABEL = "删除"

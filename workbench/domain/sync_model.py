@@ -6,26 +6,28 @@ in workbench/services/. Both sides meet here, so either can be tested without th
 Values travel as JSON-able scalars: text, int, float, bool, None, and dates / times as ISO strings
 ("2026-12-06", "2026-12-06T14:30:00"); the apply step converts them with the business row's declaration.
 
-A reference to another row (REFERENCE_FIELDS: officer_id, grid_id, business_id, visit_id, appeal_id) travels
-as that row's uuid, never its id: ids are each machine's own. The parent business of a visit, support record,
+A reference to another row (REFERENCE_FIELDS: officer_id, grid_id, business_id, visit_id, appeal_id, task_id)
+travels as that row's uuid, never its id: ids are each machine's own. The parent business of a visit, support record,
 appeal, licence, year's figures or classification may also be given as `RowChange.business_uuid`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Scalar = str | int | float | bool | None
 # The device of a field package edited by hand in Excel or WPS and brought back (imports.sync_hand): its
 # changes are logged under it, and the dry run calls it a 手工修改的外业包, not a 回传包.
 HAND_EDIT_DEVICE = "手工编辑"
 
-# The rows that travel back. A table name here is the storage table's name.
+# The rows that travel back. A table name here is the storage table's name. Of 双随机 only the results go back
+# (issue 20): tasks, draws and pairs are the office's; a laptop cannot draw.
 SyncTable = Literal[
     "business", "visit", "visit_follow_up", "support_record", "appeal", "appeal_step", "classification_result",
-    "license", "year_figures",
+    "license", "year_figures", "inspection_result",
 ]
+RETURN_TABLES: frozenset[str] = frozenset(get_args(SyncTable))
 
 # A reference column -> the table it names; its value in a RowChange is the referenced row's uuid.
 REFERENCE_FIELDS: dict[str, str] = {
@@ -34,6 +36,7 @@ REFERENCE_FIELDS: dict[str, str] = {
     "business_id": "business",
     "visit_id": "visit",
     "appeal_id": "appeal",
+    "task_id": "inspection_task",
 }
 
 

@@ -48,6 +48,18 @@ class DrawRefused(WorkbenchError):
     title = "无法抽取"
 
 
+LAPTOP_REFUSAL = "这是由外业包建立的笔记本库，只能录入检查结果：抽取、重抽和复核只能在所里的库上进行"
+
+
+def refuse_on_laptop(session: Session) -> None:
+    """A laptop holds only its officer's share of the register and of the draws (issue 20): a draw there would
+    be over the wrong population and could never go back, so it is refused in one sentence."""
+    from workbench.services.sync_laptop import laptop_officer
+
+    if laptop_officer(session) is not None:
+        raise DrawRefused(LAPTOP_REFUSAL)
+
+
 @dataclass(frozen=True)
 class DrawnLine:
     position: int
@@ -113,7 +125,9 @@ def draw_task(
     redraw_reason: str = "",
 ) -> DrawReport:
     """Draw (dry_run: only show it) and, unless dry_run, record it as the task's confirmed draw; the caller
-    commits. A task that has a draw needs a 重抽 reason; a draw with an impossible business is not recorded."""
+    commits. A task that has a draw needs a 重抽 reason; a draw with an impossible business is not recorded.
+    Refused on a laptop's database (workbench.services.sync_laptop)."""
+    refuse_on_laptop(session)
     existing = current_draw(session, actor, task)
     if existing is not None and not dry_run and not redraw_reason.strip():
         raise DrawRefused(

@@ -24,7 +24,7 @@ from storage.tables_inspection import InspectionTask, InspectionTaskItem
 from workbench.domain.inspection_draw import RatioError, parse_percent
 from workbench.domain.inspection_rules import InspectionItem
 from workbench.domain.labels import BusinessStatus
-from workbench.services.errors import NotFound, ValidationFailed
+from workbench.services.errors import NotFound, ValidationFailed, WorkbenchError
 
 SOURCES = ("年度计划", "专项", "投诉举报转")
 SCOPE_KEYS = ("status", "kind", "grid_id", "officer_id", "tier", "size_class", "unassigned", "tag")
@@ -87,8 +87,20 @@ class TaskView:
         return "；".join(part for part in (text, extra) if part)
 
 
+class TaskRefused(WorkbenchError):
+    title = "不能新建抽查任务"
+
+
+LAPTOP_TASK_REFUSAL = "这是由外业包建立的笔记本库，只能录入检查结果：新建抽查任务请在所里的库上进行"
+
+
 def create_task(session: Session, *, actor: Actor, spec: TaskSpec) -> TaskView:
-    """Check every field (all mistakes at once, in Chinese) and store the task and its items; the caller commits."""
+    """Check every field (all mistakes at once, in Chinese) and store the task and its items; the caller commits.
+    Refused on a laptop's database: a task made there could neither be drawn nor go back (issue 20)."""
+    from workbench.services.sync_laptop import laptop_officer
+
+    if laptop_officer(session) is not None:
+        raise TaskRefused(LAPTOP_TASK_REFUSAL)
     errors: dict[str, str] = {}
     name = spec.name.strip()
     if not name:

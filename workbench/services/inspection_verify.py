@@ -21,7 +21,13 @@ from storage.audit import Actor
 from workbench.domain.inspection_draw import Impossible, population_hash
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.services.errors import NotFound
-from workbench.services.inspection_draws import StoredPair, current_draw, replay, stored_pairs_and_businesses
+from workbench.services.inspection_draws import (
+    StoredPair,
+    current_draw,
+    refuse_on_laptop,
+    replay,
+    stored_pairs_and_businesses,
+)
 from workbench.services.inspection_population import (
     DrawnBusiness,
     InspectorPool,
@@ -49,6 +55,7 @@ class VerifyReport:
 
 
 def verify_task(session: Session, *, actor: Actor, task: TaskView, rules: InspectionRules) -> VerifyReport:
+    refuse_on_laptop(session)  # a laptop holds neither the population nor the draw's rules (sync_rows withholds them)
     draw = current_draw(session, actor, task)
     if draw is None:
         raise NotFound(f"任务「{task.name}」还没有抽取，无从核验")

@@ -210,7 +210,8 @@ def _absorbed(change: RowChange, row: PlainRow) -> bool:
 
 
 def _what(spec: SyncSpec, row: PlainRow) -> str:
-    label = row.values.get("name") or row.values.get("visited_on") or row.values.get("given_on") or row.uuid[:8]
+    label = (row.values.get("name") or row.values.get("visited_on") or row.values.get("given_on")
+             or row.values.get("inspected_on") or row.uuid[:8])
     return f"{spec.label}「{label}」"
 
 
@@ -220,6 +221,7 @@ def _columns(spec: SyncSpec, row: PlainRow, office_id: int, ids: Mapping[str, Ma
         "updated_at": from_plain("datetime", row.updated_at), "updated_by": row.updated_by, "device": row.device,
         "deleted_at": None,
     }
+    values.update(spec.withheld)  # what stays at the office: the laptop's stand-in (workbench.services.sync_rows)
     references, kinds = spec.references, spec.kinds
     for name, key in zip(spec.columns, spec.keys, strict=True):
         value: Scalar = row.values.get(key)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from storage.audit import Actor
 from storage.tables import Business, Grid, Officer
+from storage.tables_inspection import InspectionTask
 from storage.tables_service import Appeal, Visit
 from storage.tables_sync_apply import SyncConflict
 from workbench.domain.sync_model import REFERENCE_FIELDS, RowChange
@@ -24,6 +25,7 @@ _CONFLICT: Any = SyncConflict
 CHUNK = 500  # bound parameters per IN (): well under SQLite's limit
 _REFERENCED: dict[str, Any] = {
     "officer": Officer, "grid": Grid, "business": Business, "visit": Visit, "appeal": Appeal,
+    "inspection_task": InspectionTask,
 }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from storage.tables import ChangeLog
 from storage.tables_sync import SyncBase
-from workbench.domain.sync_model import RowChange, Scalar
+from workbench.domain.sync_model import RETURN_TABLES, RowChange, Scalar
 from workbench.services.sync_rows import DATA_SPECS, PlainRow, id_map, read_rows, uuid_maps
 
 Base = tuple[int, dict[str, Scalar]]
@@ -45,13 +45,16 @@ def local_rows(connection: Connection, office_id: int) -> dict[str, list[PlainRo
 
 
 def pending_changes(connection: Connection, office_id: int) -> list[RowChange]:
-    """What a return package would carry now, parents before children."""
+    """What a return package would carry now, parents before children. Of the 双随机 rows only the results
+    (RETURN_TABLES): the tasks, draws and pairs a laptop carries are the office's to change."""
     bases = read_bases(connection)
     rows = local_rows(connection, office_id)
     stamps = last_changes(connection)
     owners = _owners(rows)
     changes: list[RowChange] = []
     for spec in DATA_SPECS:
+        if spec.name not in RETURN_TABLES:
+            continue
         for row in rows[spec.name]:
             change = row_change(spec.name, row, bases.get((spec.name, row.uuid)), stamps, owners)
             if change is not None:

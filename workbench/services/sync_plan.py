@@ -242,7 +242,8 @@ class _Planner:
 
     def _resolved_keys(self, table: str, clean: dict[str, Any]) -> dict[str, Any]:
         return {
-            name: self.office.id_by_uuid.get(("business", clean[name]), -1) if name == "business_id" else clean.get(name)
+            name: self.office.id_by_uuid.get((REFERENCE_FIELDS[name], clean[name]), -1) if name in REFERENCE_FIELDS
+            else clean.get(name)
             for name in NATURAL_KEYS[table]
         }
 

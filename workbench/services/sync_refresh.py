@@ -28,8 +28,14 @@ from workbench.domain.sync_model import RowChange
 from workbench.services.sync_rows import DATA_SPECS, PlainRow
 
 REMOVED_NOTE = "所里新的外业包已不含这条记录（已删除、改派给其他干部或已不在外业范围）：从本机移除"
-# A child row -> the column naming its parent and the parent's table; every other data row hangs from a business.
-_PARENTS = {"visit_follow_up": ("visit_id", "visit"), "appeal_step": ("appeal_id", "appeal")}
+# A child row -> the column naming its parent and the parent's table; every other data row hangs from a business
+# but these, which hang from nothing (an inspector, a 双随机 task).
+_PARENTS = {
+    "visit_follow_up": ("visit_id", "visit"), "appeal_step": ("appeal_id", "appeal"),
+    "inspection_task_item": ("task_id", "inspection_task"), "inspection_draw": ("task_id", "inspection_task"),
+    "inspection_pair": ("draw_id", "inspection_draw"),
+}
+_ROOTS = frozenset({"business", "inspector", "inspection_task"})
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,9 @@ def retire_missing(
 
 
 def _live_rows(connection: Connection, table_name: str, table: Any, office_id: int) -> dict[int, _Local]:
-    parent_column = _PARENTS.get(table_name, ("business_id", ""))[0] if table_name != "business" else None
-    name_column = next((table.c[name] for name in ("name", "visited_on", "given_on", "received_on", "kind", "year")
+    parent_column = _PARENTS.get(table_name, ("business_id", ""))[0] if table_name not in _ROOTS else None
+    name_column = next((table.c[name] for name in ("name", "visited_on", "given_on", "received_on", "kind", "year",
+                                                   "inspected_on", "drawn_at", "position")
                         if name in table.c), table.c.uuid)
     columns = [table.c.id, table.c.uuid, table.c[parent_column] if parent_column else table.c.id, name_column]
     rows = connection.execute(select(*columns).where(table.c.office_id == office_id, table.c.deleted_at.is_(None)))
@@ -99,7 +106,7 @@ def _needed(local: Mapping[str, Mapping[int, _Local]], pending: Mapping[tuple[st
         table, uuid = key
         needed.add(key)
         row = by_uuid.get(key)
-        while row is not None and table != "business":
+        while row is not None and table not in _ROOTS:
             parent_table = _PARENTS.get(table, ("", "business"))[1]
             parent = local.get(parent_table, {}).get(row.parent) if row.parent is not None else None
             if parent is None:

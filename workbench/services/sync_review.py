@@ -114,8 +114,9 @@ def _take_laptop_value(session: Session, actor: Actor, conflict: SyncConflict, r
 
 def _reference_model(table: str) -> Any:
     from storage.tables import Grid, Officer
+    from storage.tables_inspection import InspectionTask
 
-    return {"officer": Officer, "grid": Grid}[table]
+    return {"officer": Officer, "grid": Grid, "inspection_task": InspectionTask}[table]
 
 
 def _close(session: Session, actor: Actor, conflict: SyncConflict, decision: str, note: str) -> None:

@@ -19,6 +19,14 @@ from sqlmodel import SQLModel
 
 from storage.tables import Business, Grid, License, Officer, YearFigures
 from storage.tables_classification import ClassificationResult
+from storage.tables_inspection import (
+    InspectionDraw,
+    InspectionPair,
+    InspectionResult,
+    InspectionTask,
+    InspectionTaskItem,
+    Inspector,
+)
 from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit, VisitFollowUp
 from workbench.domain.business_fields import FIELD_BY_NAME
 from workbench.domain.sync_model import Scalar
@@ -35,6 +43,9 @@ class SyncSpec:
     model: type[SQLModel]
     label: str  # the Chinese word for its rows: sheet names, messages
     references: Mapping[str, str] = field(default_factory=dict)
+    # Columns that stay at the office (personal data, what only the office's draw needs): the laptop's row
+    # holds this stand-in value instead, and never sends the column back.
+    withheld: Mapping[str, Scalar] = field(default_factory=dict)
 
     @property
     def table(self) -> Table:
@@ -45,7 +56,8 @@ class SyncSpec:
         """The data columns that travel, in the table's order (foreign keys under their own column name)."""
         return tuple(
             column.name for column in self.table.columns
-            if column.name not in STAMP and not (self.name == "business" and _local_only(column.name))
+            if column.name not in STAMP and column.name not in self.withheld
+            and not (self.name == "business" and _local_only(column.name))
         )
 
     @cached_property
@@ -88,9 +100,23 @@ APPEAL_STEP = SyncSpec("appeal_step", AppealStep, "诉求办理记录", {"appeal
 SUPPORT = SyncSpec("support_record", SupportRecord, "帮扶记录", {"business_id": "business", "officer_id": "officer"})
 VISIT = SyncSpec("visit", Visit, "走访记录", {"business_id": "business", "officer_id": "officer"})
 FOLLOW_UP = SyncSpec("visit_follow_up", VisitFollowUp, "走访跟进", {"visit_id": "visit"})
+# 双随机 (issue 20): the confirmed draws the officer inspects in, as an inspector, so the laptop can show the
+# task and record results offline. Withheld: a draw's rules in force (only re-drawing needs them; the pool's
+# inspectors and a cell Excel may cut at 32,767 characters) and a pair's pairings passed over (their reasons
+# are other inspectors' 回避 relations: 亲属, 曾经处罚 — personal data). Recusal relations never travel.
+INSPECTOR = SyncSpec("inspector", Inspector, "检查人员", {"officer_id": "officer"})
+INSPECTION_TASK = SyncSpec("inspection_task", InspectionTask, "抽查任务")
+TASK_ITEM = SyncSpec("inspection_task_item", InspectionTaskItem, "抽查事项", {"task_id": "inspection_task"})
+DRAW = SyncSpec("inspection_draw", InspectionDraw, "抽取记录", {"task_id": "inspection_task"}, {"rules": "{}"})
+PAIR = SyncSpec("inspection_pair", InspectionPair, "抽中名单", {"draw_id": "inspection_draw", "business_id": "business"},
+                {"skipped": ""})
+RESULT = SyncSpec("inspection_result", InspectionResult, "抽查结果",
+                  {"task_id": "inspection_task", "business_id": "business"})
 
 REFERENCE_SPECS = (GRID, OFFICER)
-DATA_SPECS = (BUSINESS, LICENSE, YEAR_FIGURES, CLASSIFICATION, APPEAL, APPEAL_STEP, SUPPORT, VISIT, FOLLOW_UP)
+INSPECTION_SPECS = (INSPECTOR, INSPECTION_TASK, TASK_ITEM, DRAW, PAIR, RESULT)
+DATA_SPECS = (BUSINESS, LICENSE, YEAR_FIGURES, CLASSIFICATION, APPEAL, APPEAL_STEP, SUPPORT, VISIT, FOLLOW_UP,
+              *INSPECTION_SPECS)
 ALL_SPECS = REFERENCE_SPECS + DATA_SPECS
 SPEC_BY_NAME = {spec.name: spec for spec in ALL_SPECS}
 

@@ -19,6 +19,7 @@ from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 from storage.tables import Business, License, YearFigures
 from storage.tables_classification import ClassificationResult
+from storage.tables_inspection import InspectionResult
 from storage.tables_service import Appeal, AppealStep, SupportRecord, Visit, VisitFollowUp
 from workbench.domain.business_fields import FIELD_BY_NAME
 from workbench.domain.sync_labels import sync_field_label
@@ -36,6 +37,7 @@ MODELS: dict[str, type[SQLModel]] = {
     "license": License,
     "year_figures": YearFigures,
     "classification_result": ClassificationResult,
+    "inspection_result": InspectionResult,  # 双随机's result: its task is the office's own row (issue 20)
 }
 APPLY_ORDER = {table: position for position, table in enumerate(MODELS)}
 TABLE_LABELS = {
@@ -48,11 +50,14 @@ TABLE_LABELS = {
     "license": "许可证",
     "year_figures": "经营数据",
     "classification_result": "分型结果",
+    "inspection_result": "抽查结果",
 }
-# A row the office may already hold under another uuid: one per business (and year).
+# A row the office may already hold under another uuid: one per business (and year, and 抽查任务): a result
+# recorded at the office and on a laptop for the same drawn business is one result, its fields compared.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "classification_result": ("business_id",),
     "year_figures": ("business_id", "year"),
+    "inspection_result": ("task_id", "business_id"),
 }
 _STAMP = frozenset({"id", "office_id", "uuid", "version", "updated_at", "updated_by", "device", "deleted_at"})
 

@@ -161,7 +161,8 @@ class PackageWriter:
         for conflict in row.conflicts:
             self.conflicts.append(
                 self._conflict_row(row, laptop) | {
-                    "kind": "field", "entity": change.table, "entity_uuid": change.uuid,
+                    # the office's row: found by its natural key, it may have another uuid than the laptop's
+                    "kind": "field", "entity": change.table, "entity_uuid": row.row.uuid,
                     "business_uuid": self._business_of(change.table, row.row), "field": conflict.field,
                     "base_value": as_json(conflict.base), "office_value": as_json(conflict.office),
                     "office_by": conflict.office_by, "office_at": conflict.office_at,
