@@ -223,7 +223,9 @@ def _trading_with_figures(
             col(Business.status) == TRADING_STATUS,
             col(Business.suspended).is_(False),
         )
-        .order_by(col(Business.name), col(Business.id))
+        # Sorted after the filter, not read in the name index's order: walking 1,000,000 rows by name to keep the
+        # 10,000 of one kind cost 5x as much at 1M businesses on SQLite (name || '' hides the index; same order).
+        .order_by(col(Business.name) + "", col(Business.id))
     )
     if narrowing is not None:
         statement = statement.where(narrowing)
