@@ -16,7 +16,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, and_, case, cast, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.tables import Business, ChangeLog
 from workbench.domain.labels import BusinessStatus
@@ -96,3 +98,27 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 def office_businesses(office_id: int) -> ColumnElement[bool]:
     return and_(B.c.office_id == office_id, B.c.deleted_at.is_(None))
+
+
+def every_office_business(office_id: int) -> ColumnElement[bool]:
+    """office_businesses for a count that reads every one of them: on SQLite the table is read in its own order
+    instead of through an office_id index (which jumps about the table, one page read per row: at 1,000,000
+    businesses ~1.8x the CPU). PostgreSQL's planner chooses by its statistics, so it is left the plain condition."""
+    return and_(read_in_table_order(B.c.office_id) == office_id, B.c.deleted_at.is_(None))
+
+
+class read_in_table_order(FunctionElement[Any]):  # noqa: N801 - reads as the SQL it stands for
+    """The column as it is; on SQLite written +column, which keeps the planner off its indexes."""
+
+    inherit_cache = True
+    name = "read_in_table_order"
+
+
+@compiles(read_in_table_order)
+def _plain_column(element: read_in_table_order, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(read_in_table_order, "sqlite")
+def _unindexed_column(element: read_in_table_order, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))

@@ -16,7 +16,14 @@ from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from workbench.domain.report_periods import Month, Span, month_span, year_to_date
-from workbench.services.report_dates import DEREGISTERED, LIVE, B, Dates, office_businesses
+from workbench.services.report_dates import (
+    DEREGISTERED,
+    LIVE,
+    B,
+    Dates,
+    every_office_business,
+    office_businesses,
+)
 
 FLOWS = ("new", "deregistered", "revoked", "cancelled", "moved_in", "moved_out")
 FLOW_LABELS = {
@@ -94,7 +101,7 @@ def flow_figures(session: Session, office_id: int, month: Month, active_flag: An
         *(bucket(day, edges).label(flow) for flow, day in _exit_days(dates).items()),
         (active_flag if active_flag is not None else literal(False)).label("active"),
     ]
-    query = select(*keys, func.count().label("n")).where(office_businesses(office_id)).group_by(*keys)
+    query = select(*keys, func.count().label("n")).where(every_office_business(office_id)).group_by(*keys)
     spans_at = {name: (edges.index(span.first) + 1, edges.index(span.last + timedelta(days=1))) for name, span in spans(month).items()}
     stock_at = {name: edges.index(day + timedelta(days=1)) for name, day in stock_days(month).items()}
     # A million businesses come back as ~12,000 groups, but only a few hundred distinct patterns of buckets

@@ -17,7 +17,7 @@ from storage.tables_classification import ClassificationHistory, ClassificationR
 from storage.tables_distinctions import Conversion, Distinction, PoolMembership
 from workbench.domain.labels import BusinessStatus
 from workbench.domain.report_periods import Month, Span
-from workbench.services.report_dates import B, count_if, office_businesses
+from workbench.services.report_dates import B, count_if, every_office_business
 
 R: Any = ClassificationResult.__table__  # type: ignore[attr-defined]
 H: Any = ClassificationHistory.__table__  # type: ignore[attr-defined]
@@ -80,7 +80,7 @@ def _tiers_and_sizes(session: Session, office_id: int, figures: ProgrammeFigures
     """Today's classification of the businesses that are 存续 (the classification keeps no past state)."""
     effective = func.coalesce(R.c.override_tier, R.c.tier)
     joined = B.outerjoin(R, and_(R.c.business_id == B.c.id, R.c.deleted_at.is_(None)))
-    live = and_(office_businesses(office_id), B.c.status == BusinessStatus.ACTIVE.value)
+    live = and_(every_office_business(office_id), B.c.status == BusinessStatus.ACTIVE.value)
     rows = session.execute(
         select(B.c.grid_id, B.c.kind, effective, R.c.size_class, func.count())
         .select_from(joined)
