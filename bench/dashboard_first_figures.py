@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 
-async def _one_run(url: str, memory_path: Path) -> tuple[float, float]:
+async def _one_run(url: str, memory_path: Path, month: str = "last") -> tuple[float, float]:
     from sqlmodel import Session
 
     from screens.app import make_app
@@ -38,7 +38,7 @@ async def _one_run(url: str, memory_path: Path) -> tuple[float, float]:
     new_count = asyncio.Event()
 
     def hook(message: object) -> None:
-        if isinstance(message, ReportCounted) and message.month.code != _this_month():
+        if isinstance(message, ReportCounted) and (message.month.code == _this_month()) == (month == "current"):
             arrivals.append(time.perf_counter())
             if message.counted_at is None:
                 new_count.set()
@@ -46,7 +46,7 @@ async def _one_run(url: str, memory_path: Path) -> tuple[float, float]:
     async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
         await pilot.pause(3)  # the to-do settles
         pressed = time.perf_counter()
-        await pilot.press("ctrl+j", "pageup")
+        await pilot.press(*(("ctrl+j",) if month == "current" else ("ctrl+j", "pageup")))
         await asyncio.wait_for(new_count.wait(), timeout=600)
         await pilot.pause()
     engine.dispose()
@@ -62,10 +62,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--month", choices=("last", "current"), default="last",
+                        help="last: Ctrl+J then PgUp (a head of office checking last month); current: Ctrl+J alone")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for run in range(1, arguments.runs + 1):
-            first, last = asyncio.run(_one_run(arguments.db, Path(folder) / "device.json"))
+            first, last = asyncio.run(_one_run(arguments.db, Path(folder) / "device.json", arguments.month))
             load = " ".join(f"{value:.1f}" for value in os.getloadavg())
             print(f"run {run}: first figures {first:6.2f} s, new count {last:6.2f} s (load {load})")
 

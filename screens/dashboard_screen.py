@@ -144,14 +144,17 @@ class DashboardScreen(WorkbenchScreen[None]):
         assert self.month is not None
         self.seen_data_version = self.workbench.data_version
         self.query_one("#dash-title", Static).update(f"统计看板  {self.month.label}  正在统计……")
-        self._load(self.workbench.actor, self.month)
+        actor = self.workbench.actor
+        # The month's last count on this device, read here rather than in the worker: a count of the month the
+        # person paged away from may still be running in its thread, and the kept figures must not wait for it.
+        kept = self.workbench.report_cache.load(actor.office_id, self.month.code)
+        if kept is not None:
+            self.post_message(ReportCounted(kept[0], self.month, kept[1]))
+        self._load(actor, self.month)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
     def _load(self, actor: Actor, month: Month) -> None:
         settings, cache = self.workbench.settings, self.workbench.report_cache
-        kept = cache.load(actor.office_id, month.code)
-        if kept is not None:
-            self.post_message(ReportCounted(kept[0], month, kept[1]))
         report = self.workbench.gateway.report.monthly(
             actor, month, targets=settings.report_targets, candidate_rules=settings.candidates.rules
         )
