@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
+from screens.inspection_screen import scope_text
 from screens.key_order import TypedEvent, release_keys
 from screens.preview_gate import PreviewGate
 from screens.widgets.footer import WorkbenchFooter
@@ -37,11 +38,13 @@ class DrawDone(Message):
         self.confirmed = confirmed
 
 
-def draw_summary(report: DrawReport, rules: InspectionRules) -> str:
-    """名录库 N 户，种子 S；each class's quota; the inspectors who could not be drawn and why."""
+def draw_summary(report: DrawReport, rules: InspectionRules, scope: str = "") -> str:
+    """范围 in words (when given); 名录库 N 户，种子 S; each class's quota; the inspectors who could not be drawn
+    and why."""
     classes = "；".join(f"{rules.risk_label(cls)} {members:,} 户中抽 {drawn:,} 户"
                        for cls, (members, drawn) in sorted(report.quotas.items()))  # fmt: skip
-    text = f"名录库 {report.population_count:,} 户，种子 {report.seed}：{classes}，共抽中 {len(report.lines):,} 户"
+    text = f"范围：{scope}\n" if scope else ""
+    text += f"名录库 {report.population_count:,} 户，种子 {report.seed}：{classes}，共抽中 {len(report.lines):,} 户"
     if report.excluded:
         text += "\n不能参加抽取的检查人员：" + "；".join(f"{name}（{why}）" for name, why in report.excluded)
     return text
@@ -99,7 +102,7 @@ class DrawScreen(WorkbenchScreen[None]):
     def on_draw_done(self, message: DrawDone) -> None:
         self.busy = False
         report = message.report
-        status = Text(draw_summary(report, self.rules))
+        status = Text(draw_summary(report, self.rules, scope_text(self.workbench, self.inspection_task)))
         if self.redraw_reason:
             status.append(f"\n重抽理由：{self.redraw_reason}")
         table = self.query_one("#draw-lines", DataTable)

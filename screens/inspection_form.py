@@ -1,5 +1,6 @@
 """新建抽查任务: name, source, departments, the items (ticked from the 抽查事项清单), the scope (the register's
-filters and a tag), a ratio or a count (a ratio per credit-risk class allowed), inspectors per business and
+filters, a tag, 行业 — codes, or names looked up as the business form's 行业代码 does —, a licence kind held,
+credit-risk classes, 年报全零), a ratio or a count (a ratio per credit-risk class allowed), inspectors per business and
 the dates. Every mistake comes back at once, under its field (workbench.services.inspection_tasks).
 """
 
@@ -16,6 +17,7 @@ from textual.widgets import Label, SelectionList, Static
 
 from screens.key_order import TypedEvent, release_keys
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog, _editor
+from screens.widgets.industry_picker import IndustryInput, IndustryMatches
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.domain.labels import KIND_LABELS
@@ -55,6 +57,10 @@ class TaskForm(ServiceDialog):
             DialogField("tier", "范围·三型", choices=choices(TIER_LABELS), blank=True),
             DialogField("size", "范围·规模", choices=choices(SIZE_LABELS), blank=True),
             DialogField("tag", "范围·标签", placeholder="只抽带这个标签的主体（可空）"),
+            DialogField("industry", "范围·行业", placeholder="代码或名称，如 H、62、5224 小吃；可写多个"),
+            DialogField("license_kind", "范围·许可证", choices=(), blank=True),
+            DialogField("risk_class", "范围·风险", placeholder="只抽这些信用风险分类，如 C D（可空）"),
+            DialogField("zero_figures", "范围·年报", choices=(("只抽最近一年经营数据全为 0 的", True),), blank=True),
             DialogField("ratio", "抽查比例 %", placeholder="如 5 表示 5%；按户数抽则留空"),
             DialogField("count", "抽查户数", placeholder="给户数就把比例留空"),
             *(DialogField(f"class-{risk.code}", f"{risk.label} %", placeholder=f"{risk.code} 类单独的比例（可空）")
@@ -67,19 +73,30 @@ class TaskForm(ServiceDialog):
         super().__init__("", tuple(fields))
         self.rules = rules
         self.today = today
+        self.license_kinds: tuple[str, ...] = ()  # the office's list (service.toml), read as the form opens
 
     def compose(self) -> ComposeResult:
+        self.license_kinds = tuple(self.workbench.settings.service.lists.license_kinds)
         office_id = self.workbench.office.id if self.workbench.office else -1
         grids = tuple((grid.name, grid.id) for grid in self.workbench.reference.grids.get(office_id, []))
-        self.fields = tuple(DialogField("grid", "范围·网格", choices=grids, blank=True) if spec.name == "grid" else spec
-                            for spec in self.fields)  # fmt: skip
+        kinds = tuple((kind, kind) for kind in self.license_kinds)
+        chosen = {"grid": DialogField("grid", "范围·网格", choices=grids, blank=True),
+                  "license_kind": DialogField("license_kind", "范围·许可证", choices=kinds, blank=True)}  # fmt: skip
+        self.fields = tuple(chosen.get(spec.name, spec) for spec in self.fields)
         with Vertical(classes="dialog service-dialog"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
             with VerticalScroll(classes="dialog-fields", can_focus=False):
                 for spec in self.fields:
+                    matches = IndustryMatches(id="task-industry-matches") if spec.name == "industry" else None
                     with Horizontal(classes="field-line"):
                         yield Label(spec.label, classes="field-label dialog-label")
-                        yield _editor(spec)
+                        if matches is not None:
+                            yield IndustryInput(matches, several=True, placeholder=spec.placeholder, id="field-industry",
+                                                compact=True, select_on_focus=False)  # fmt: skip
+                        else:
+                            yield _editor(spec)
+                    if matches is not None:
+                        yield matches
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
                     if spec.name == ITEMS_AFTER:
                         yield Label("抽查事项（空格勾选，可多选）：", classes="form-note")
@@ -102,6 +119,7 @@ class TaskForm(ServiceDialog):
             label.styles.width = LABEL_CELLS  # 较高风险 % is 10 cells: the dialogs' 10 would touch its box
         for line in self.query(".field-error"):
             line.styles.padding = (0, 0, 0, LABEL_CELLS)
+        self.query_one(IndustryMatches).styles.margin = (0, 0, 0, LABEL_CELLS)
 
     def holds_key(self, _event: TypedEvent) -> bool:
         """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped
@@ -138,14 +156,18 @@ class TaskForm(ServiceDialog):
         class_ratios = {risk.code: str(values[f"class-{risk.code}"]).removesuffix("%")
                         for risk in self.rules.risk_classes if values[f"class-{risk.code}"]}  # fmt: skip
         scope = {"kind": values["kind"], "grid_id": values["grid"], "tier": values["tier"],
-                 "size_class": values["size"], "tag": values["tag"]}  # fmt: skip
+                 "size_class": values["size"], "tag": values["tag"], "industry": values["industry"],
+                 "license_kind": values["license_kind"], "zero_figures": values["zero_figures"],
+                 "risk_class": [self.rules.risk_code(word) or word for word in _words(values["risk_class"]) if word]}  # fmt: skip
         ratio = str(values["ratio"]).removesuffix("%")
         spec = TaskSpec(
             str(values["name"]), str(values["source"] or ""), [self.rules.items[index] for index in values["items"]],
             starts_on, ends_on, _words(values["departments"]),
             scope, ratio, count, class_ratios, per_business,
         )  # fmt: skip
-        self.workbench.gateway.inspection.create_task(actor, spec)
+        self.workbench.gateway.inspection.create_task(
+            actor, spec, risk_codes=[risk.code for risk in self.rules.risk_classes], license_kinds=self.license_kinds
+        )
         return spec.name.strip()
 
 

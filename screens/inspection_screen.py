@@ -28,6 +28,7 @@ from storage.audit import Actor
 from workbench.domain.working_days import WorkCalendar
 from workbench.services.errors import ValidationFailed
 from workbench.services.inspection_overview import NOT_DRAWN, PUBLISHED, TaskSummary
+from workbench.services.inspection_tasks import TaskView
 
 STATUS_STYLES = {NOT_DRAWN: "yellow", PUBLISHED: "green"}
 
@@ -53,7 +54,7 @@ class InspectionScreen(WorkbenchScreen[None]):
     AUTO_FOCUS = "#inspect-tasks"
     DEFAULT_CSS = """
     #inspect-tasks { height: 1fr; }
-    #inspect-status { height: auto; max-height: 3; padding: 0 1; background: $panel; }
+    #inspect-status { height: auto; max-height: 4; padding: 0 1; background: $panel; }
     """
 
     def __init__(self) -> None:
@@ -130,7 +131,8 @@ class InspectionScreen(WorkbenchScreen[None]):
             return
         task = summary.task
         lines = [f"{task.name}：{task.starts_on} 至 {task.ends_on}，{'、'.join(task.departments)}"
-                 f"{'（联合抽查）' if task.joint else ''}，每户 {task.per_business} 名检查人员"]  # fmt: skip
+                 f"{'（联合抽查）' if task.joint else ''}，每户 {task.per_business} 名检查人员",
+                 f"范围：{scope_text(self.workbench, task)}"]  # fmt: skip
         if summary.drawn_on is None:
             lines.append("尚未抽取：按 D（或 Enter）试抽，看过结果后 F8 确认并锁定")
         else:
@@ -215,6 +217,13 @@ class InspectionScreen(WorkbenchScreen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def scope_text(app: Any, task: TaskView) -> str:
+    """范围 in words with the office's grid names and the lists' class names (存续 · 行业 H62 餐饮业 · …)."""
+    office_id = app.office.id if app.office else -1
+    names = {grid.id: grid.name for grid in app.reference.grids.get(office_id, [])}
+    return task.scope_text(grid_name=names.get, risk_label=app.settings.inspection.rules.risk_label)
 
 
 def export_publication(screen: WorkbenchScreen[Any], task_id: int, task_name: str, recorded: int) -> None:

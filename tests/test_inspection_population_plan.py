@@ -25,8 +25,9 @@ def _plan(session: Session, statement: object) -> str:
 @pytest.mark.parametrize("analyzed", [False, True], ids=["no-statistics", "analyzed"])
 @pytest.mark.parametrize(
     "changes",
-    [{}, {"class_ratios": {"D": "30"}}, {"scope": {"status": "active", "tag": "食品"}}],
-    ids=["whole-office", "classes", "tag"],
+    [{}, {"class_ratios": {"D": "30"}}, {"scope": {"status": "active", "tag": "食品"}},
+     {"scope": {"status": "active", "risk_class": ["D"]}}],
+    ids=["whole-office", "classes", "tag", "risk-class-scope"],
 )
 def test_the_population_is_read_from_the_draw_index_in_uuid_order(
     sqlite_engine: Engine, analyzed: bool, changes: dict[str, object]

@@ -23,9 +23,9 @@ from storage.tables import Business
 from storage.tables_inspection import InspectionDraw, InspectionResult, InspectionTask
 
 TASK = "四月个体户双随机抽查"
-# The form's fields after 参加部门 and the items list, in Tab order: 类型 网格 三型 规模 标签 比例 户数,
-# the four class ratios (D C B A), 每户人数, 开始日期, 结束日期.
-ITEMS_TO_RATIO = 6
+# The form's fields after 参加部门 and the items list, in Tab order: 类型 网格 三型 规模 标签 行业 许可证 风险 年报 比例
+# 户数, the four class ratios (D C B A), 每户人数, 开始日期, 结束日期.
+ITEMS_TO_RATIO = 10
 RATIO_TO_STARTS = 7
 
 

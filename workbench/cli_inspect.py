@@ -60,13 +60,23 @@ def create_command(
     tier: Annotated[str | None, typer.Option("--tier", help="范围：三型（生存型 / 成长型 / 发展型）")] = None,
     size: Annotated[str | None, typer.Option("--size", help="范围：规模（大型 / 中型 / 小型 / 微型）")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="范围：带这个标签的主体")] = None,
+    industry: Annotated[list[str] | None, typer.Option(
+        "--industry", help="范围：行业代码（GB/T 4754，门类字母如 H、大类如 62、中小类如 5224，含其下各类），可写多次")] = None,
+    license_kind: Annotated[str | None, typer.Option(
+        "--license", help="范围：持有这种许可证（任务开始日有效、未注销），如 食品经营许可证")] = None,
+    risk_class: Annotated[list[str] | None, typer.Option(
+        "--risk-class", help="范围：只抽这些信用风险分类（A/B/C/D 或 高风险 等），可写多次")] = None,
+    zero_figures: Annotated[bool, typer.Option(
+        "--zero-figures", help="范围：只抽最近一年经营数据（营收、纳税、从业人数、参保人数）全为 0 的主体")] = False,
     office: OfficeOption = None,
     who: WhoOption = None,
 ) -> None:
     """新建抽查任务：事项、范围、比例（或户数）、每户检查人员、起止日期。"""
     from workbench.services.inspection_tasks import TaskSpec, create_task
 
-    rules = inspection_settings().inspection.rules
+    settings = inspection_settings()
+    rules = settings.inspection.rules
+    license_kinds = settings.service.lists.license_kinds
     chosen = []
     for typed in item:
         found = rules.item(typed)
@@ -90,17 +100,21 @@ def create_command(
         from workbench.services.errors import ValidationFailed
 
         scope, problems = _scope(session, actor, kind, status, grid, tier, size, tag)
+        scope.update(industry=industry, license_kind=license_kind, zero_figures=zero_figures,
+                     risk_class=[rules.risk_code(typed) or typed for typed in risk_class or ()])  # fmt: skip
         spec = TaskSpec(
             name, source, chosen, starts_on, ends_on, tuple(department or ()), scope, ratio, count, class_ratios,
             per_business or rules.inspectors_per_business,
         )  # fmt: skip
         try:
-            task = create_task(session, actor=actor, spec=spec)
+            task = create_task(session, actor=actor, spec=spec, risk_codes=[risk.code for risk in rules.risk_classes],
+                               license_kinds=license_kinds)  # fmt: skip
         except ValidationFailed as refused:  # every mistake at once: the scope's and the task's
             raise ValidationFailed({**problems, **refused.errors}) from None
         if problems:
             raise ValidationFailed(problems)
-        return f"已新建抽查任务 {task.id}「{task.name}」：{task.ratio_text()}，每户 {task.per_business} 名检查人员"
+        return (f"已新建抽查任务 {task.id}「{task.name}」：{task.ratio_text()}，每户 {task.per_business} 名检查人员；"
+                f"范围：{task.scope_text(**_namers(session, actor, rules))}")  # fmt: skip
 
     say(run(ctx, office, who, work))
 
@@ -111,20 +125,23 @@ def list_command(ctx: typer.Context, office: OfficeOption = None) -> None:
     from workbench.services.inspection_draws import current_draw
     from workbench.services.inspection_tasks import list_tasks
 
+    rules = inspection_settings().inspection.rules
+
     def work(session: Any, actor: Any) -> list[tuple[object, ...]]:
         rows: list[tuple[object, ...]] = []
+        namers = _namers(session, actor, rules)
         for task in list_tasks(session, actor=actor):
             draw = current_draw(session, actor, task)
             state = f"已抽取（种子 {draw.seed}）" if draw else "未抽取"
-            rows.append((task.id, task.name, task.source, "、".join(task.departments), task.ratio_text(),
-                         f"{task.starts_on} 至 {task.ends_on}", state))  # fmt: skip
+            rows.append((task.id, task.name, task.source, "、".join(task.departments), task.scope_text(**namers),
+                         task.ratio_text(), f"{task.starts_on} 至 {task.ends_on}", state))  # fmt: skip
         return rows
 
     rows = run(ctx, office, None, work, commit=False)
     if not rows:
         say("还没有抽查任务（用 workbench inspect task create 新建）")
         return
-    say_table(("编号", "名称", "来源", "部门", "比例/户数", "起止", "抽取"), rows)
+    say_table(("编号", "名称", "来源", "部门", "范围", "比例/户数", "起止", "抽取"), rows)
 
 
 @inspect_app.command("draw")
@@ -146,18 +163,20 @@ def draw_command(
 
     def work(session: Any, actor: Any) -> Any:
         found = find_task(session, actor=actor, which=task)
-        return draw_task(session, actor=actor, task=found, rules=loaded.rules, rules_version=loaded.version,
-                         seed=seed, dry_run=dry_run, redraw_reason=reason)  # fmt: skip
+        drawn = draw_task(session, actor=actor, task=found, rules=loaded.rules, rules_version=loaded.version,
+                          seed=seed, dry_run=dry_run, redraw_reason=reason)  # fmt: skip
+        return drawn, found.scope_text(**_namers(session, actor, loaded.rules))
 
-    report = run(ctx, office, who, work, commit=not dry_run)
-    _say_draw(report, dry_run, loaded.rules)
+    report, scope_text = run(ctx, office, who, work, commit=not dry_run)
+    _say_draw(report, dry_run, loaded.rules, scope_text)
     if report.problems:
         raise typer.Exit(1)
 
 
-def _say_draw(report: Any, dry_run: bool, rules: Any) -> None:
+def _say_draw(report: Any, dry_run: bool, rules: Any, scope_text: str) -> None:
     say(f"任务「{report.task.name}」：名录库 {report.population_count:,} 户（指纹 {report.population_hash[:16]}…），"
         f"种子 {report.seed}")  # fmt: skip
+    say(f"  范围：{scope_text}")
     for cls, (members, drawn) in sorted(report.quotas.items()):
         say(f"  {rules.risk_label(cls)}：{members:,} 户中抽 {drawn:,} 户")
     for name, why in report.excluded:
@@ -203,6 +222,14 @@ def verify_command(ctx: typer.Context, task: TaskArgument, office: OfficeOption 
     for text in report.differences:
         say(f"  {text}", err=True)
     raise typer.Exit(1)
+
+
+def _namers(session: Any, actor: Any, rules: Any) -> dict[str, Any]:
+    """How a scope names its grid and its credit-risk classes (inspection_scope.scope_words)."""
+    from workbench.services.office import grids
+
+    names = {choice.id: choice.name for choice in grids(session=session, office_id=actor.office_id)}
+    return {"grid_name": names.get, "risk_label": rules.risk_label}
 
 
 def _scope(session: Any, actor: Any, kind: str | None, status: str | None, grid: str | None, tier: str | None,

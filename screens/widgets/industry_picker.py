@@ -3,9 +3,14 @@
 「小吃」 (or 「xcfw」, or 「629」) lists 6291 小吃服务 and its neighbours under the field; ↓ / ↑ move in the list,
 Enter puts the highlighted entry's code in the field, Esc closes the list. A code typed in full is kept as
 typed (a 2011 code too: the form's validation says what it says of it today).
+
+With several=True (a 抽查任务's 范围·行业) the field holds a list of codes (「H 62、5224」): the last word typed is
+looked up, and the one chosen replaces only that word.
 """
 
 from __future__ import annotations
+
+import re
 
 from textual import events
 from textual.widgets import Input, OptionList
@@ -30,9 +35,14 @@ class IndustryMatches(OptionList):
 class IndustryInput(Input):
     """An Input whose text looks the industry up; keeps the focus while its list is open."""
 
-    def __init__(self, matches: IndustryMatches, **kwargs: object) -> None:
+    def __init__(self, matches: IndustryMatches, *, several: bool = False, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.matches = matches
+        self.several = several
+
+    def _looked_up(self) -> str:
+        """The text the list follows: all of it, or with several codes the last word."""
+        return re.split(r"[、,，;；\s]+", self.value)[-1] if self.several else self.value
 
     @property
     def offering(self) -> bool:
@@ -40,7 +50,7 @@ class IndustryInput(Input):
 
     def offer(self) -> None:
         """List the matches of the text now typed (none: the list closes)."""
-        found = industry_matches(self.value) if self.has_focus else []
+        found = industry_matches(self._looked_up()) if self.has_focus else []
         self.matches.clear_options()
         self.matches.add_options([Option(match.text, id=match.code) for match in found])
         self.matches.set_class(bool(found), "-open")
@@ -82,8 +92,9 @@ class IndustryInput(Input):
             return
         code = self.matches.get_option_at_index(index).id
         if code:
+            value = self.value[: len(self.value) - len(self._looked_up())] + code if self.several else code
             with self.prevent(Input.Changed):
-                self.value = code
-            self.cursor_position = len(code)
-            self.post_message(Input.Changed(self, code))
+                self.value = value
+            self.cursor_position = len(value)
+            self.post_message(Input.Changed(self, value))
         self.close()

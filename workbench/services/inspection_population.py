@@ -20,6 +20,7 @@ from storage.queries import filter_conditions
 from storage.tables import Business
 from workbench.domain.inspection_draw import DrawInspector
 from workbench.domain.inspection_rules import InspectionRules
+from workbench.services.inspection_scope import extra_conditions, needs_tags
 from workbench.services.inspection_tasks import TaskView
 from workbench.services.inspectors import ASSIGNED_REASON, InspectorLine, any_relations, list_inspectors
 
@@ -64,6 +65,9 @@ def select_population(session: Session, actor: Actor, task: TaskView, rules: Ins
     (office, status, uuid, tags) answers alone and already in order; the sort in Python is then one pass
     over sorted data, kept because a PostgreSQL database's collation may order text otherwise."""
     rows = _driver_rows(session.connection(), population_statement(actor, task))
+    wanted = set(task.scope.get("risk_class") or ())
+    if wanted:  # 信用风险分类 in the scope: told from the tags read with the uuids, as the per-class ratios are
+        rows = [row for row in rows if rules.risk_class_of(row[1] or "") in wanted]
     if not task.class_ratios:
         uuids = [row[0] for row in rows]
         uuids.sort()
@@ -80,14 +84,16 @@ def select_population(session: Session, actor: Actor, task: TaskView, rules: Ins
 
 
 def population_statement(actor: Actor, task: TaskView) -> Select[Any]:
-    """The scope's uuids (and tags, for per-class ratios) in uuid order: the register list's own conditions."""
+    """The scope's uuids (and tags, for per-class ratios or a 信用风险分类 scope) in uuid order: the register
+    list's own conditions, then those of inspection_scope for the keys a task gives (none for an older task)."""
     b = _business.c
     conditions = filter_conditions(task.business_filter(actor.office_id))
     tag = str(task.scope.get("tag") or "").strip()
     if tag:
         padded = literal(" ") + func.coalesce(b.tags, "") + literal(" ")
         conditions.append(padded.like(f"% {tag} %"))
-    columns = [b.uuid, b.tags] if task.class_ratios else [b.uuid]
+    conditions += extra_conditions(task.scope, task.starts_on)  # 行业, 持有许可证, 年报全零: only when given
+    columns = [b.uuid, b.tags] if task.class_ratios or needs_tags(task.scope) else [b.uuid]
     return select(*columns).where(*conditions).order_by(b.uuid)
 
 

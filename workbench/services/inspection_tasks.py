@@ -2,7 +2,8 @@
 business, dates), list them, find one by number or name.
 
 The scope is the register list's own filter (storage.queries.BusinessFilter: status, kind, grid, officer,
-三型, 规模, 未分派) plus a tag, stored as JSON so the population can be selected again to verify a draw.
+三型, 规模, 未分派) plus a tag, 行业, 持有许可证, 信用风险分类 and 年报全零 (workbench.services.inspection_scope),
+stored as JSON so the population can be selected again to verify a draw.
 A task's items are copied from the 抽查事项清单 in force (inspection.toml), so editing the list later does not
 rewrite an old task.
 """
@@ -24,10 +25,12 @@ from storage.tables_inspection import InspectionTask, InspectionTaskItem
 from workbench.domain.inspection_draw import RatioError, parse_percent
 from workbench.domain.inspection_rules import InspectionItem
 from workbench.domain.labels import BusinessStatus
+from workbench.domain.licenses import LICENSE_KINDS
 from workbench.services.errors import NotFound, ValidationFailed, WorkbenchError
+from workbench.services.inspection_scope import EXTRA_SCOPE_KEYS, check_extra_scope, scope_words
 
 SOURCES = ("年度计划", "专项", "投诉举报转")
-SCOPE_KEYS = ("status", "kind", "grid_id", "officer_id", "tier", "size_class", "unassigned", "tag")
+SCOPE_KEYS = ("status", "kind", "grid_id", "officer_id", "tier", "size_class", "unassigned", "tag", *EXTRA_SCOPE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ class TaskView:
         keys = ("status", "kind", "grid_id", "officer_id", "tier", "size_class", "unassigned")
         return BusinessFilter(office_id=office_id, **{key: self.scope[key] for key in keys if key in self.scope})
 
+    def scope_text(self, **namers: Any) -> str:
+        """范围 in words (inspection_scope.scope_words: grid_name, risk_label may be given)."""
+        return scope_words(self.scope, **namers)
+
     def ratio_text(self) -> str:
         if self.count is not None:
             return f"{self.count} 户"
@@ -94,8 +101,13 @@ class TaskRefused(WorkbenchError):
 LAPTOP_TASK_REFUSAL = "这是由外业包建立的笔记本库，只能录入检查结果：新建抽查任务请在所里的库上进行"
 
 
-def create_task(session: Session, *, actor: Actor, spec: TaskSpec) -> TaskView:
+def create_task(
+    session: Session, *, actor: Actor, spec: TaskSpec, risk_codes: Sequence[str] = ("A", "B", "C", "D"),
+    license_kinds: Sequence[str] = LICENSE_KINDS,
+) -> TaskView:
     """Check every field (all mistakes at once, in Chinese) and store the task and its items; the caller commits.
+    `risk_codes` are the credit-risk classes of the lists in force (inspection.toml), `license_kinds` the office's
+    licence kinds (service.toml): a scope naming another is refused.
     Refused on a laptop's database: a task made there could neither be drawn nor go back (issue 20)."""
     from workbench.services.sync_laptop import laptop_officer
 
@@ -126,6 +138,8 @@ def create_task(session: Session, *, actor: Actor, spec: TaskSpec) -> TaskView:
     unknown = set(scope) - set(SCOPE_KEYS)
     if unknown:
         errors["scope"] = f"抽查范围中有不认识的条件：{'、'.join(sorted(unknown))}"
+    check_extra_scope(session, actor.office_id, scope, risk_codes=risk_codes, license_kinds=license_kinds,
+                      class_ratio_codes=(spec.class_ratios or {}).keys(), errors=errors)  # fmt: skip
     if errors:
         raise ValidationFailed(errors)
     at = utc_now()

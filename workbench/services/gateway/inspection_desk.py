@@ -6,7 +6,8 @@ is deterministic, docs/rules.md §5.3); the confirmation refuses a task drawn si
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from storage.audit import Actor
 from workbench.services.gateway.unit_of_work import UnitOfWork
@@ -41,11 +42,18 @@ class InspectionDesk:
         with self._work.reading() as session:
             return task_summaries(session, actor=actor, today=today, calendar=calendar)
 
-    def create_task(self, actor: Actor, spec: TaskSpec) -> TaskView:
+    def create_task(self, actor: Actor, spec: TaskSpec, *, risk_codes: Sequence[str] | None = None,
+                    license_kinds: Sequence[str] | None = None) -> TaskView:  # fmt: skip
+        """`risk_codes` (inspection.toml's classes) and `license_kinds` (service.toml's list) check the scope."""
         from workbench.services.inspection_tasks import create_task
 
+        known: dict[str, Any] = {}
+        if risk_codes is not None:
+            known["risk_codes"] = tuple(risk_codes)
+        if license_kinds is not None:
+            known["license_kinds"] = tuple(license_kinds)
         with self._work.writing() as session:
-            return create_task(session, actor=actor, spec=spec)
+            return create_task(session, actor=actor, spec=spec, **known)
 
     def preview(self, actor: Actor, task_id: int, rules: InspectionRules, seed: str | None = None) -> DrawReport:
         """The draw as it would be recorded, nothing written; its seed is the one to confirm with."""
