@@ -43,6 +43,7 @@ HAND_DEVICE = HAND_EDIT_DEVICE  # the device a hand-edited package's changes are
 # The sheets read back: not the reference lists, nor 双随机's (a result is recorded on a laptop or at the office,
 # where its codes and follow-up are checked; the field package's info sheet says so).
 HAND_TABLES = RETURN_TABLES - {"inspection_result"}
+HAND_UNREAD = RETURN_TABLES - HAND_TABLES  # travel back from a laptop, but typed into the workbook they are not read
 DELETE_HEADER = "删除"  # a column the person adds to mark rows to delete
 _DELETE_YES = frozenset({"是", "删除", "删", "√", "✓", "Y", "y", "1"})
 _DELETE_NO = frozenset({"否", "0", "N", "n"})
@@ -60,12 +61,26 @@ def read_edited_field_package(path: str | Path, password: str | None = None) -> 
     for item in LAYOUTS:
         if item.spec.name in HAND_TABLES:
             reader.read_sheet(item)
+        elif item.spec.name in HAND_UNREAD and item.title in opened.workbook.sheet_names:
+            _say_unread_edits(reader, item)
     changes = tuple(reader.changes)
     manifest = replace(
         opened.manifest, package_id=_package_id(opened.manifest.package_id, changes), kind="return",
         device=HAND_DEVICE, base_package_id=opened.manifest.package_id, row_count=len(changes),
     )
     return ReturnPackage(manifest, changes, tuple(reader.problems), tuple(reader.notices))
+
+
+def _say_unread_edits(reader: _Reader, item: SheetLayout) -> None:
+    """A sheet that is not read back (抽查结果): edits typed into it are named in a notice, never dropped unseen."""
+    probe = _Reader(reader.opened, reader.bases, reader.names, reader.at)
+    probe.read_sheet(item)
+    edited = len(probe.changes) + len({problem.row for problem in probe.problems})
+    if edited:
+        reader.notices.append(
+            f"「{item.title}」表有 {edited} 行手工改动没有读入：检查结果要在笔记本的双随机界面（Ctrl+Z）或所里录入，"
+            "那里会核对结果代码和后续处置"
+        )
 
 
 def _package_id(field_package_id: str, changes: tuple[RowChange, ...]) -> str:
@@ -99,7 +114,7 @@ class _Names:
         for (table, uuid), (_version, values) in bases.items():
             if table in shown:
                 self._add(table, str(shown[table](values)), uuid)
-        for table, title, header in (("officer", "干部", "姓名"), ("grid", "网格", "名称")):
+        for table, title, header in (("officer", "干部", "姓名"), ("grid", "网格", "名称"), ("inspection_task", "抽查任务", "任务名称")):
             rows = sheet_rows(opened, title) if title in opened.workbook.sheet_names else []
             columns = [str(cell).strip() for cell in rows[0]] if rows else []
             if "uuid" in columns and header in columns:

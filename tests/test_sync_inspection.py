@@ -363,3 +363,27 @@ def test_an_unreachable_business_marked_on_the_laptop_comes_back_with_its_result
     assert _rows(engine, f"SELECT abnormal FROM business WHERE uuid = '{third.business.uuid}'") in ([(True,)], [(1,)])
     assert _rows(engine, "SELECT r.follow_up, r.codes FROM inspection_result r JOIN business b ON b.id = r.business_id "
                          f"WHERE b.uuid = '{third.business.uuid}'") == [("经营异常", "6")]
+
+
+def test_a_result_typed_into_the_field_packages_results_sheet_is_named_not_dropped(
+    engine: Engine, office: DrawnOffice, tmp_path: Path
+) -> None:
+    """The 双随机 sheets of a field package are not read back by hand (a result is recorded where its codes and
+    follow-up are checked): a result typed there comes back as a notice naming the sheet, and changes nothing."""
+    import openpyxl
+
+    from imports.sync_hand import read_edited_field_package
+
+    package = write_package(engine, office, tmp_path)
+    assert read_edited_field_package(package).notices == ()
+    workbook = openpyxl.load_workbook(package)
+    sheet = workbook["抽查结果"]
+    headers = [cell.value for cell in sheet[1]]
+    typed = [None] * len(headers)
+    typed[0] = "张记小吃店"  # a person types a result on a new line below the carried ones
+    typed[headers.index("uuid")] = None
+    sheet.append(typed)
+    workbook.save(package)
+    edited = read_edited_field_package(package)
+    assert [change for change in edited.changes if change.table == "inspection_result"] == []
+    assert any("「抽查结果」表有 1 行手工改动没有读入" in notice for notice in edited.notices), edited.notices
