@@ -110,6 +110,7 @@ class SqliteSearch:
                 _set_hash_size(connection, name, REBUILD_HASH_BYTES)
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
                 _set_hash_size(connection, name, DEFAULT_HASH_BYTES)
+            merge_segments(connection)
             analyze(connection)
         finally:
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size or -2000)}")
@@ -130,9 +131,19 @@ class SqliteSearch:
         if side is not None and side.finish(connection):
             for name in _fragment_tables(connection):  # the side index builds migration 0002's tables only
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+            merge_segments(connection)
             analyze(connection)
         else:
             self.rebuild(connection)
+
+
+def merge_segments(connection: Connection) -> None:
+    """After a bulk build, each index into one segment ('optimize'). A build leaves several large segments,
+    and FTS5 merges them on later writes: at 1,000,000 businesses the first return package applied after a
+    demo build took 9-11 s instead of 1.1-1.3, and one save in twenty ~1.2 s. Paid here instead, while the
+    person already waits for the build (~11 s at a million rows, ~1 s at 100,000)."""
+    for name in (*FTS_TABLES, *_fragment_tables(connection)):
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
 
 
 def _fragment_tables(connection: Connection) -> list[str]:
