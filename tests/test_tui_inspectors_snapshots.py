@@ -46,3 +46,28 @@ def test_inspectors_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
 
 def test_inspector_form_80x24(app: WorkbenchApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+z", "i", "enter"))
+
+
+@pytest.fixture
+def empty_list_app(sqlite_engine: Engine, tmp_path: Path, frozen_clock: None, monkeypatch: pytest.MonkeyPatch) -> WorkbenchApp:  # noqa: F811
+    from datetime import date
+
+    from workbench.domain.inspection_rules import load_inspection_rules
+    from workbench.services.inspection_tasks import TaskSpec, create_task
+
+    office = build_world(sqlite_engine)
+    fix_business_uuids(sqlite_engine)
+    rules = load_inspection_rules(None).rules
+    with Session(sqlite_engine) as session:
+        create_task(session, actor=Actor("王芳", "测试终端", office.office_id), spec=TaskSpec(
+            "六月个体户双随机抽查", "年度计划", rules.items[:1], date(2025, 6, 1), date(2025, 6, 30), ("市场监管",), None,
+            "50",
+        ))  # fmt: skip
+        session.commit()
+    monkeypatch.setattr("workbench.services.inspection_draws.task_seed", lambda *_args: "612025")
+    return build_app(sqlite_engine, tmp_path, remember="王芳")
+
+
+def test_draw_with_an_empty_list_80x24(empty_list_app: WorkbenchApp, snap_compare: Any) -> None:
+    """The reason said once, with the way out (I), not a sentence per business."""
+    assert snap_compare(empty_list_app, terminal_size=SIZE, run_before=keys("ctrl+z", "d"))
