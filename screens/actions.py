@@ -39,6 +39,7 @@ SCOPE_TITLES: dict[str, str] = {
     "inspect": "双随机抽查",
     "inspect_draw": "双随机抽查 · 抽取预览",
     "inspect_results": "双随机抽查 · 抽查结果",
+    "inspectors": "双随机抽查 · 检查人员名录",
 }
 
 
@@ -268,9 +269,11 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("inspect", "r", "redraw", "重抽已锁定的任务（须写明理由，第一次的结果保留）", "redraw", short="重抽"),
     KeyAction("inspect", "ctrl+e", "export", "导出选中任务的公示名单（公示模板格式）", "export publication",
               priority=True, short="导出公示"),
+    KeyAction("inspect", "i", "inspectors", "检查人员名录（执法证、在岗、回避关系）", "inspectors", short="检查人员"),
     KeyAction("inspect", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("inspect_draw", "escape", "back", "返回（不记录）", "back", short="返回"),
     KeyAction("inspect_draw", "f8", "confirm", "确认抽取并锁定（按屏幕上的试抽结果）", "confirm draw", short="确认抽取"),
+    KeyAction("inspect_draw", "i", "inspectors", "检查人员名录（补全后回来重新试抽）", "inspectors", short="检查人员"),
     KeyAction("inspect_results", "escape", "back", "返回", "back"),
     KeyAction("inspect_results", "enter", "", "录入 / 修改选中户的抽查结果", bound=False),
     KeyAction("inspect_results", "p", "mark_published", "记为已公示（在公示系统公示后，写明公示日期）", "published",
@@ -278,6 +281,15 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("inspect_results", "ctrl+e", "export", "导出公示名单（公示模板格式）", "export publication",
               priority=True, short="导出公示"),
     KeyAction("inspect_results", "f5", "refresh", "刷新", "refresh", show=False),
+    KeyAction("inspectors", "escape", "back", "返回", "back"),
+    KeyAction("inspectors", "a", "add", "新增检查人员", "add inspector", short="新增"),
+    KeyAction("inspectors", "f4", "edit", "修改选中的检查人员", "edit inspector", short="修改"),
+    KeyAction("inspectors", "enter", "", "修改选中的检查人员", bound=False),
+    KeyAction("inspectors", "d", "toggle_active", "在岗 / 停用（先确认）", "active or stopped", short="在岗/停用"),
+    KeyAction("inspectors", "r", "add_recusal", "为选中的人登记回避关系", "add recusal", short="登记回避"),
+    KeyAction("inspectors", "x", "remove_recusal", "删除选中的回避关系（先确认）", "remove recusal", short="删除回避"),
+    KeyAction("inspectors", "tab", "", "在人员表和回避表之间切换", bound=False),
+    KeyAction("inspectors", "f5", "refresh", "刷新", "refresh", show=False),
     KeyAction("help", "escape,f1", "close", "关闭帮助", "close"),
     *(
         KeyAction("app", "", action, label, keyword, bound=False, palette=True, display="命令面板", topic="sync")

@@ -4,7 +4,8 @@ The preview draws with a new seed; the confirmation draws again with that seed, 
 was on screen (the generator is deterministic, docs/rules.md §5.3). F8 counts only once the preview has been
 on screen long enough to be read (screens/preview_gate.py): an F8 typed ahead never confirms an unseen draw.
 A draw where recusal leaves some business without valid inspectors names each such business and cannot be
-confirmed. A 重抽 carries the reason given before it.
+confirmed, and a list whose inspectors cannot serve any business says why once, with I to open it. A 重抽
+carries the reason given before it.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def draw_summary(report: DrawReport, rules: InspectionRules, scope: str = "") ->
     classes = "；".join(f"{rules.risk_label(cls)} {members:,} 户中抽 {drawn:,} 户"
                        for cls, (members, drawn) in sorted(report.quotas.items()))  # fmt: skip
     text = f"范围：{scope}\n" if scope else ""
-    text += f"名录库 {report.population_count:,} 户，种子 {report.seed}：{classes}，共抽中 {len(report.lines):,} 户"
+    text += f"名录库 {report.population_count:,} 户，种子 {report.seed}：{classes}"
+    if not report.shortage:  # nobody paired: 共抽中 0 户 would read as an empty scope
+        text += f"，共抽中 {len(report.lines):,} 户"
     if report.excluded:
         text += "\n不能参加抽取的检查人员：" + "；".join(f"{name}（{why}）" for name, why in report.excluded)
     return text
@@ -67,6 +70,8 @@ class DrawScreen(WorkbenchScreen[None]):
         self.busy = False
         self.confirmed = False
         self.preview_gate = PreviewGate(self, "（试抽结果）")
+        self.seen_data_version: int | None = None
+        """The app's data version when I opened the 检查人员名录 (None: never opened from here)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -107,7 +112,12 @@ class DrawScreen(WorkbenchScreen[None]):
             status.append(f"\n重抽理由：{self.redraw_reason}")
         table = self.query_one("#draw-lines", DataTable)
         table.clear(columns=True)
-        if report.problems:
+        if report.shortage:
+            self.preview = None
+            status.append(f"\n无法抽取：{report.shortage}。请按 I 打开检查人员名录补全，回到这里即重新试抽", "bold red")
+            table.add_column("", width=max(20, self.size.width - 4))
+            table.add_row("（没有配对：先补全检查人员名录）")
+        elif report.problems:
             self.preview = None
             status.append(f"\n有 {len(report.problems)} 户因回避无法匹配检查人员，不能确认；请补充检查人员或调整任务后再抽",
                           "bold red")  # fmt: skip
@@ -177,6 +187,18 @@ class DrawScreen(WorkbenchScreen[None]):
         release_keys(self.app)
         self.query_one("#draw-status", Static).update("没有完成，没有记录任何抽取结果。")
         self.workbench.show_error(error)
+
+    def action_inspectors(self) -> None:
+        """I: the 检查人员名录; back here with a change, the preview is drawn again."""
+        from screens.inspectors_screen import InspectorsScreen
+
+        self.seen_data_version = self.workbench.data_version
+        self.app.push_screen(InspectorsScreen())
+
+    def on_screen_resume(self) -> None:
+        opened, self.seen_data_version = self.seen_data_version, None
+        if opened is not None and opened != self.workbench.data_version and not self.confirmed and not self.busy:
+            self._start(seed=None)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -2,7 +2,8 @@
 
 N makes a task (screens.inspection_form); D previews its draw and F8 there confirms it
 (screens.inspection_draw); R is a 重抽, which needs a reason; Enter opens the draw (not yet drawn) or its
-results (screens.inspection_results); Ctrl+E exports the task's publication list.
+results (screens.inspection_results); Ctrl+E exports the task's publication list; I keeps the 检查人员名录
+(screens.inspectors_screen).
 """
 
 from __future__ import annotations
@@ -127,14 +128,14 @@ class InspectionScreen(WorkbenchScreen[None]):
         summary = self.selected()
         status = self.query_one("#inspect-status", Static)
         if summary is None:
-            status.update("N 新建任务：写明抽查事项、范围、比例（或户数）、每户检查人员和起止日期")
+            status.update("N 新建任务：写明抽查事项、范围、比例（或户数）、每户检查人员和起止日期；I 检查人员名录")
             return
         task = summary.task
         lines = [f"{task.name}：{task.starts_on} 至 {task.ends_on}，{'、'.join(task.departments)}"
                  f"{'（联合抽查）' if task.joint else ''}，每户 {task.per_business} 名检查人员",
                  f"范围：{scope_text(self.workbench, task)}"]  # fmt: skip
         if summary.drawn_on is None:
-            lines.append("尚未抽取：按 D（或 Enter）试抽，看过结果后 F8 确认并锁定")
+            lines.append("尚未抽取：按 D（或 Enter）试抽，看过结果后 F8 确认并锁定；I 检查人员名录")
         else:
             lines.append(f"{summary.drawn_on} 抽取并锁定（种子 {summary.seed}）；Enter 录入结果，Ctrl+E 导出公示名单")
         status.update("\n".join(lines))
@@ -214,6 +215,12 @@ class InspectionScreen(WorkbenchScreen[None]):
             self.notify("请先选中一个已抽取的任务（公示名单是它已录入的结果）", severity="warning")
             return
         export_publication(self, summary.task.id, summary.task.name, summary.recorded)
+
+    def action_inspectors(self) -> None:
+        """I: the 检查人员名录 (screens.inspectors_screen)."""
+        from screens.inspectors_screen import InspectorsScreen
+
+        self.app.push_screen(InspectorsScreen())
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -169,7 +169,7 @@ def draw_command(
 
     report, scope_text = run(ctx, office, who, work, commit=not dry_run)
     _say_draw(report, dry_run, loaded.rules, scope_text)
-    if report.problems:
+    if report.problems or report.shortage:
         raise typer.Exit(1)
 
 
@@ -181,6 +181,10 @@ def _say_draw(report: Any, dry_run: bool, rules: Any, scope_text: str) -> None:
         say(f"  {rules.risk_label(cls)}：{members:,} 户中抽 {drawn:,} 户")
     for name, why in report.excluded:
         say(f"  未入抽的检查人员：{name}（{why}）")
+    if report.shortage:
+        say(f"无法抽取，本次没有记录：{report.shortage}；请先用 workbench inspect inspectors 查看名录，"
+            "inspector-add 添加或补全检查人员后再抽", err=True)  # fmt: skip
+        return
     if report.problems:
         say(f"有 {len(report.problems)} 户无法匹配检查人员，本次没有记录：", err=True)
         for sentence in report.problems[:SHOWN]:

@@ -3,7 +3,8 @@
 build_demo(engine, size=…, seed=…) writes everything in one transaction:
 the 五马 市场监管所 of the Lucheng units of the 2017 list (the README's office), six officers, six 片区 named after the
 office's townships, then `size` businesses with three years of figures, licenses and one change-log
-'create' row each. The same seed, size and day give the same rows, uuids included.
+'create' row each, then the service work, the 个转企 history and the 检查人员名录 (demo_inspectors).
+The same seed, size and day give the same rows, uuids included.
 Rows go in chunks through the driver (bulk_write.BulkWriter), never as ORM objects.
 """
 
@@ -34,6 +35,7 @@ from workbench.services.bulk_write import BulkWriter, rollback_journal
 from workbench.services.demo_codes import PersonCodes
 from workbench.services.demo_figures import LICENSE_COLUMNS, YEAR_COLUMNS
 from workbench.services.demo_history import build_conversion_demo
+from workbench.services.demo_inspectors import PARTNERS, build_inspector_demo
 from workbench.services.demo_rows import CHANGE_COLUMNS, DEVICE, WHO, BusinessMaker, Territory
 from workbench.services.demo_service import build_service_demo
 from workbench.services.demo_workers import START_METHOD, chunks
@@ -71,6 +73,7 @@ class DemoSummary:
     change_log: int = 0
     seconds: float = 0.0
     service_work: str = ""  # demo_service: support, appeals, visits (issue 6)
+    inspectors: tuple[int, int] = (0, 0)  # demo_inspectors: the 检查人员名录 and its 回避 relations (issue 20)
 
     def __str__(self) -> str:
         parts = "，".join(f"{kind_label(kind)} {count:,}" for kind, count in self.by_kind.items())
@@ -79,6 +82,8 @@ class DemoSummary:
             f"市场主体 {self.businesses:,} 户（{parts}；存续 {self.by_status.get(BusinessStatus.ACTIVE, 0):,}）\n"
             f"年度经营数据 {self.year_figures:,} 条，许可证 {self.licenses:,} 张，变更记录 {self.change_log:,} 条\n"
             + (f"{self.service_work}\n" if self.service_work else "")
+            + (f"检查人员 {self.inspectors[0]} 名（含外单位 {len(PARTNERS)} 名），回避关系 {self.inspectors[1]} 条\n"
+               if self.inspectors[0] else "")  # fmt: skip
             + f"用时 {self.seconds:.1f} 秒"
         )
 
@@ -158,6 +163,8 @@ def build_demo(
             today=today, stamp=stamp,
         )
         build_conversion_demo(connection, office_id=territory.office_id, seed=seed, today=today, stamp=stamp)
+        inspectors = build_inspector_demo(connection, office_id=territory.office_id, seed=seed, today=today,
+                                          stamp=stamp)  # fmt: skip
         report(size, size, "更新统计信息")
         writer.finish(["office", "grid", "officer", "business"])
         report(size, size, "提交")
@@ -175,6 +182,7 @@ def build_demo(
         change_log=totals["change_log"],
         seconds=perf_counter() - started,
         service_work=str(service_work),
+        inspectors=inspectors,
     )
 
 

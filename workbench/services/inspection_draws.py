@@ -38,6 +38,7 @@ from workbench.services.inspection_population import (
     drawn_businesses,
     driver_query,
     inspector_pool,
+    pool_shortage,
     recusals_for,
     select_population,
 )
@@ -83,6 +84,9 @@ class DrawReport:
     """Inspectors of the list who could not be drawn: (name, why)."""
     problems: list[str] = field(default_factory=list)
     """Businesses no valid pair could go to, one Chinese sentence each (then nothing is recorded)."""
+    shortage: str = ""
+    """Why no business at all could be paired (inspection_population.pool_shortage): said once instead of a
+    sentence per business; then nothing is paired or recorded."""
     draw_uuid: str | None = None
     replaced_uuid: str | None = None
 
@@ -125,7 +129,8 @@ def draw_task(
     redraw_reason: str = "",
 ) -> DrawReport:
     """Draw (dry_run: only show it) and, unless dry_run, record it as the task's confirmed draw; the caller
-    commits. A task that has a draw needs a 重抽 reason; a draw with an impossible business is not recorded.
+    commits. A task that has a draw needs a 重抽 reason; a draw with an impossible business is not recorded, nor
+    one whose inspectors cannot serve any business (`shortage`, then no business is paired).
     Refused on a laptop's database (workbench.services.sync_laptop)."""
     refuse_on_laptop(session)
     existing = current_draw(session, actor, task)
@@ -141,6 +146,10 @@ def draw_task(
         seed, population.uuids, population.classes, percent=task.percent(), count=task.count,
         class_percents=task.class_percents(),
     )  # fmt: skip
+    shortage = pool_shortage(pool, task.per_business, task.ends_on) if chosen else ""
+    if shortage:
+        return DrawReport(task, seed, len(population.uuids), population_hash(population.uuids, population.classes),
+                          quotas, [], [(line.name, why) for line, why in pool.excluded], shortage=shortage)  # fmt: skip
     businesses = drawn_businesses(session, actor, [uuid for uuid, _cls in chosen])
     recusals = recusals_for(session, actor, businesses, pool)
     inspectors = sorted(pool.draw_inspectors(), key=lambda inspector: inspector.uuid)

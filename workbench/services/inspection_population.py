@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, literal, select
@@ -110,6 +111,39 @@ def inspector_pool(session: Session, actor: Actor, task: TaskView) -> InspectorP
         else:
             excluded.append((line, problem))
     return InspectorPool(drawable, excluded)
+
+
+def pool_shortage(pool: InspectorPool, per_business: int, ends_on: date) -> str:
+    """Why no business at all can be paired (nobody drawable, too few, or no one of the office), in one Chinese
+    sentence with the counts; "" when the pool can serve a business (回避 may still stand in one's way)."""
+    drawable = len(pool.drawable)
+    own = sum(1 for line in pool.drawable if line.own_office)
+    if drawable >= per_business and own:
+        return ""
+    if not drawable and not pool.excluded:
+        return "检查人员名录里还没有人，一户也配不上检查人员"
+    causes: dict[str, int] = {}
+    for line, _why in pool.excluded:
+        cause = _exclusion_cause(line, ends_on)
+        causes[cause] = causes.get(cause, 0) + 1
+    why = "、".join(f"{cause} {number} 名" for cause, number in causes.items())
+    if not drawable:
+        return f"名录里的 {len(pool.excluded)} 名检查人员都不能抽（{why}），一户也配不上检查人员"
+    others = f"；另有 {len(pool.excluded)} 名不能抽（{why}）" if causes else ""
+    if drawable < per_business:
+        return f"能抽的检查人员只有 {drawable} 名，不够每户 {per_business} 名{others}"
+    return f"能抽的 {drawable} 名检查人员都是外单位人员，每户须至少一名本所人员{others}"
+
+
+def _exclusion_cause(line: InspectorLine, ends_on: date) -> str:
+    """The kind of reason a person of the list is out of this draw (the order of InspectorLine.drawable_problem)."""
+    if not line.active:
+        return "不在岗"
+    if not line.cert_no.strip() or line.cert_expires_on is None:
+        return "执法证缺失或未填有效期"
+    if line.cert_expires_on < ends_on:
+        return "执法证已过期或早于任务结束日到期"
+    return "外单位人员不属于参加部门"
 
 
 def drawn_businesses(session: Session, actor: Actor, uuids: Sequence[str]) -> dict[str, DrawnBusiness]:

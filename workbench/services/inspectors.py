@@ -51,9 +51,25 @@ class InspectorLine:
         return None
 
 
+INSPECTOR_FIELDS = ("name", "unit", "own_office", "officer_id", "cert_no", "cert_expires_on", "line", "active")
+_CERT_MARKS = set("-－_/（）()·.")
+
+
 def add_inspector(session: Session, *, actor: Actor, data: dict[str, Any]) -> Inspector:
-    """data: name, unit, own_office (default True), officer (包联干部 name, optional), cert_no, cert_expires_on,
-    line, active. The caller commits."""
+    """data: name, unit, own_office (default True), officer (包联干部 name, optional) or officer_id, cert_no,
+    cert_expires_on, line, active. The caller commits."""
+    values = clean_inspector(session, actor, data)
+    inspector = Inspector(office_id=actor.office_id, **values, updated_at=utc_now(), updated_by=actor.who,
+                          device=actor.device)  # fmt: skip
+    session.add(inspector)
+    session.flush()
+    log_changes(session, actor, "inspector", inspector.uuid, "create",
+                {field: (None, getattr(inspector, field)) for field in INSPECTOR_FIELDS})  # fmt: skip
+    return inspector
+
+
+def clean_inspector(session: Session, actor: Actor, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
+    """The columns of an inspector from what a person typed, or ValidationFailed with one sentence per field."""
     errors: dict[str, str] = {}
     name = str(data.get("name") or "").strip()
     if not name:
@@ -63,10 +79,10 @@ def add_inspector(session: Session, *, actor: Actor, data: dict[str, Any]) -> In
     unit = str(data.get("unit") or "").strip()
     own_office = bool(data.get("own_office", True))
     if not unit and not own_office:
-        errors["unit"] = "其他部门的检查人员须填写所在单位"
+        errors["unit"] = "外单位的检查人员须填写所在单位，如 鹿城区卫生健康局"
+    elif len(unit) > 100:
+        errors["unit"] = f"所在单位超过 100 个字（现有 {len(unit)} 个），请核对"
     cert_no = str(data.get("cert_no") or "").strip()
-    if len(cert_no) > 40:
-        errors["cert_no"] = f"执法证号超过 40 个字符（现有 {len(cert_no)} 个），请核对"
     expires: date | None = None
     raw_expiry = data.get("cert_expires_on")
     if raw_expiry not in (None, ""):
@@ -74,22 +90,50 @@ def add_inspector(session: Session, *, actor: Actor, data: dict[str, Any]) -> In
             expires = raw_expiry if isinstance(raw_expiry, date) else parse_date(str(raw_expiry))
         except ValueError:
             errors["cert_expires_on"] = f"执法证有效期「{raw_expiry}」不是日期，请写成如 2027-06-30"
-    officer_id = _officer_id(session, actor, data.get("officer"), errors)
+        else:
+            if expires is not None and not 1990 <= expires.year <= 2099:
+                errors["cert_expires_on"] = f"执法证有效期 {expires} 不像真实的日期，请核对年份"
+    cert_problem = _cert_problem(cert_no, expires)
+    if cert_problem:
+        errors["cert_no"] = cert_problem
+    elif cert_no and _cert_taken(session, actor, cert_no, exclude_id):
+        errors["cert_no"] = f"执法证号 {cert_no} 已登记在名录中另一名检查人员名下，请核对"
+    officer_id = _officer_id(session, actor, data, errors)
+    if officer_id is not None and not own_office:
+        errors["officer_id"] = "外单位人员不是本所的包联干部，不能关联；请清空这一项或改为本所人员"
+    line = str(data.get("line") or "").strip()
+    if len(line) > 100:
+        errors["line"] = f"执法门类超过 100 个字（现有 {len(line)} 个），请精简"
     if errors:
         raise ValidationFailed(errors)
-    if not unit:
-        unit = _office_name(session, actor)
-    inspector = Inspector(
-        office_id=actor.office_id, name=name, unit=unit[:100], own_office=own_office, officer_id=officer_id,
-        cert_no=cert_no, cert_expires_on=expires, line=str(data.get("line") or "").strip()[:100],
-        active=bool(data.get("active", True)), updated_at=utc_now(), updated_by=actor.who, device=actor.device,
+    return {
+        "name": name, "unit": unit or _office_name(session, actor), "own_office": own_office, "officer_id": officer_id,
+        "cert_no": cert_no, "cert_expires_on": expires, "line": line, "active": bool(data.get("active", True)),
+    }  # fmt: skip
+
+
+def _cert_problem(cert_no: str, expires: date | None) -> str | None:
+    """执法证号: loose (provinces number them differently) but one word of letters, digits and a few marks."""
+    if not cert_no:
+        return "填了有效期就须填执法证号（没有执法证的人不能参加抽取）" if expires is not None else None
+    if len(cert_no) > 40:
+        return f"执法证号超过 40 个字符（现有 {len(cert_no)} 个），请核对"
+    odd = [c for c in cert_no if not (c.isalnum() or c in _CERT_MARKS)]
+    if odd:
+        return f"执法证号里有「{odd[0]}」，只能是字母、数字和 - / ( ) 等符号，请核对"
+    if not any(c.isdigit() for c in cert_no):
+        return f"执法证号「{cert_no}」里没有数字，请照证件抄写"
+    return None
+
+
+def _cert_taken(session: Session, actor: Actor, cert_no: str, exclude_id: int | None) -> bool:
+    statement = select(Inspector.id).where(
+        col(Inspector.office_id) == actor.office_id, col(Inspector.cert_no) == cert_no,
+        col(Inspector.deleted_at).is_(None),
     )  # fmt: skip
-    session.add(inspector)
-    session.flush()
-    fields = ("name", "unit", "own_office", "officer_id", "cert_no", "cert_expires_on", "line", "active")
-    log_changes(session, actor, "inspector", inspector.uuid, "create",
-                {field: (None, getattr(inspector, field)) for field in fields})  # fmt: skip
-    return inspector
+    if exclude_id is not None:
+        statement = statement.where(col(Inspector.id) != exclude_id)
+    return session.exec(statement).first() is not None
 
 
 def list_inspectors(session: Session, *, actor: Actor) -> list[InspectorLine]:
@@ -119,6 +163,8 @@ def add_recusal(
     """Record that an inspector must step aside from a business; the caller commits."""
     if kind not in RECUSAL_KINDS:
         raise ValidationFailed({"kind": f"回避原因「{kind}」不在 {'、'.join(RECUSAL_KINDS)} 之中，请选其一"})
+    if len(note.strip()) > 300:
+        raise ValidationFailed({"note": f"说明超过 300 个字（现有 {len(note.strip())} 个），请精简"})
     inspector = session.exec(
         select(Inspector).where(col(Inspector.uuid) == inspector_uuid, col(Inspector.office_id) == actor.office_id)
     ).first()
@@ -130,6 +176,14 @@ def add_recusal(
         raise NotFound("找不到这名检查人员")
     if business is None or business.id is None:
         raise NotFound("本所没有这户市场主体")
+    already = session.exec(
+        select(InspectionRecusal.kind).where(
+            col(InspectionRecusal.office_id) == actor.office_id, col(InspectionRecusal.inspector_id) == inspector.id,
+            col(InspectionRecusal.business_id) == business.id, col(InspectionRecusal.deleted_at).is_(None),
+        )
+    ).first()  # fmt: skip
+    if already is not None:
+        raise ValidationFailed({"business": f"{inspector.name} 与「{business.name}」已登记过回避（{already}）"})
     relation = InspectionRecusal(
         office_id=actor.office_id, inspector_id=inspector.id, business_id=business.id, kind=kind,
         note=note.strip()[:300], updated_at=utc_now(), updated_by=actor.who, device=actor.device,
@@ -181,7 +235,17 @@ def _line(row: Inspector) -> InspectorLine:
     )  # fmt: skip
 
 
-def _officer_id(session: Session, actor: Actor, name: Any, errors: dict[str, str]) -> int | None:
+def _officer_id(session: Session, actor: Actor, data: dict[str, Any], errors: dict[str, str]) -> int | None:
+    """The linked 包联干部: by id (a form's picker) or by name (the command line)."""
+    if data.get("officer_id") not in (None, ""):
+        found = session.exec(
+            select(Officer.id).where(col(Officer.office_id) == actor.office_id, col(Officer.id) == int(data["officer_id"]),
+                                     col(Officer.deleted_at).is_(None))
+        ).all()  # fmt: skip
+        if not found:
+            errors["officer_id"] = "本所没有这名包联干部（可能已被删除），请重新选择"
+        return found[0] if found else None
+    name = data.get("officer")
     if name in (None, ""):
         return None
     found = session.exec(

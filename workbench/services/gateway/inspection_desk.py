@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from workbench.services.inspection_results import ResultInput
     from workbench.services.inspection_tasks import TaskSpec, TaskView
     from workbench.services.inspection_verify import VerifyReport
+    from workbench.services.inspector_edits import InspectorRow, RecusalLine
+    from workbench.services.inspectors import InspectorLine
 
 
 class InspectionDesk:
@@ -108,3 +110,51 @@ class InspectionDesk:
 
         with self._work.writing() as session:
             return mark_published(session, actor=actor, task=find_task(session, actor=actor, which=str(task_id)), on=on)
+
+    # 执法检查人员名录库 and 回避 (screens.inspectors_screen)
+
+    def inspectors(self, actor: Actor) -> list[InspectorRow]:
+        from workbench.services.inspector_edits import inspector_rows
+
+        with self._work.reading() as session:
+            return inspector_rows(session, actor=actor)
+
+    def save_inspector(self, actor: Actor, line: InspectorLine | None, data: dict[str, Any]) -> str:
+        """A new inspector (line None) or changes to one; their name."""
+        from workbench.services.inspector_edits import update_inspector
+        from workbench.services.inspectors import add_inspector
+
+        with self._work.writing() as session:
+            if line is None:
+                return add_inspector(session, actor=actor, data=data).name
+            return update_inspector(session, actor=actor, inspector_uuid=line.uuid, base_version=line.version,
+                                    data=data).name  # fmt: skip
+
+    def set_inspector_active(self, actor: Actor, line: InspectorLine, active: bool) -> None:
+        from workbench.services.inspector_edits import set_inspector_active
+
+        with self._work.writing() as session:
+            set_inspector_active(session, actor=actor, inspector_uuid=line.uuid, base_version=line.version, active=active)
+
+    def recusals(self, actor: Actor, inspector_uuid: str) -> list[RecusalLine]:
+        from workbench.services.inspector_edits import recusals_of
+
+        with self._work.reading() as session:
+            return recusals_of(session, actor=actor, inspector_uuid=inspector_uuid)
+
+    def add_recusal(self, actor: Actor, inspector_uuid: str, business_text: str, kind: str, note: str) -> str:
+        """The business found from what was typed (name words or code); the business's name."""
+        from workbench.services.inspector_edits import business_for_recusal
+        from workbench.services.inspectors import add_recusal
+
+        with self._work.writing() as session:
+            business = business_for_recusal(session, actor=actor, text=business_text)
+            add_recusal(session, actor=actor, inspector_uuid=inspector_uuid, business_uuid=business.uuid, kind=kind,
+                        note=note)  # fmt: skip
+            return business.name
+
+    def remove_recusal(self, actor: Actor, line: RecusalLine) -> None:
+        from workbench.services.inspector_edits import remove_recusal
+
+        with self._work.writing() as session:
+            remove_recusal(session, actor=actor, recusal_uuid=line.uuid, base_version=line.version)
