@@ -130,10 +130,7 @@ def survival_cohorts(
     years = targets.survival_years
     newest = latest_full_cohort(month.last, years)
     check = dates.years_after(B.c.registered_on, years)
-    moved_out = and_(B.c.status == BusinessStatus.MOVED_OUT.value, or_(dates.moved_out.is_(None), dates.moved_out <= check))
-    unknown = and_(B.c.status != LIVE, B.c.status != BusinessStatus.MOVED_OUT.value, dates.gone.is_(None))
-    survived = or_(B.c.status == LIVE, dates.gone > check)
-    counted = and_(~moved_out, ~unknown)
+    moved_out, unknown, survived, counted = _fates(B.c.status, dates.moved_out, dates.gone, check)
     oldest = newest - count + 1
     # Every cohort in one pass grouped by the year of 成立 (five scans of the register before; at 1,000,000
     # businesses on PostgreSQL that was half the report's time).
@@ -146,13 +143,23 @@ def survival_cohorts(
         B.c.registered_on >= date(oldest, 1, 1),
         B.c.registered_on <= date(newest, 12, 31),
     )
+    # Each business's days worked out once (a subquery both engines keep as it is: OFFSET 0), then counted:
+    # written in place, the exit day with its change-log fall-back was evaluated once per condition naming it.
+    days = (
+        select(cohort_year.label("year"), B.c.status, dates.moved_out.label("moved_out"), dates.gone.label("gone"),
+               check.label("check_day"))
+        .where(in_cohorts)
+        .offset(0)
+        .subquery("cohort_days")
+    )  # fmt: skip
+    day_moved_out, day_unknown, day_survived, day_counted = _fates(days.c.status, days.c.moved_out, days.c.gone, days.c.check_day)
     counts = {
         int(year): (int(registered or 0), int(gone_away or 0), int(unknown_count or 0), int(survivors or 0))
         for year, registered, gone_away, unknown_count, survivors in session.execute(
-            select(cohort_year, func.count(), count_if(moved_out), count_if(unknown), count_if(and_(counted, survived)))
-            .where(in_cohorts)
-            .group_by(cohort_year)
-        )
+            select(days.c.year, func.count(), count_if(day_moved_out), count_if(day_unknown),
+                   count_if(and_(day_counted, day_survived)))
+            .group_by(days.c.year)
+        )  # fmt: skip
     }
     # Households closed by 个转企「注销+设立」 whose enterprise was still there on their day: found from the
     # conversions (few) towards the businesses, never by probing every business for a conversion.
@@ -173,6 +180,15 @@ def survival_cohorts(
         survived_count = survivors + rescued.get(year, 0)
         cohorts.append(Cohort(year, registered, gone_away, unknown_count, Rate(survived_count, denominator, reason)))
     return cohorts
+
+
+def _fates(status: Any, moved_out_day: Any, gone_day: Any, check: Any) -> tuple[Any, Any, Any, Any]:
+    """For a cohort member: 迁出 by the check day (out of the denominator), gone on a day nobody recorded (out
+    too), 存续 on the check day, and counted at all."""
+    moved_out = and_(status == BusinessStatus.MOVED_OUT.value, or_(moved_out_day.is_(None), moved_out_day <= check))
+    unknown = and_(status != LIVE, status != BusinessStatus.MOVED_OUT.value, gone_day.is_(None))
+    survived = or_(status == LIVE, gone_day > check)
+    return moved_out, unknown, survived, and_(~moved_out, ~unknown)
 
 
 def _still_there(business_id: Any, check: Any) -> Any:
