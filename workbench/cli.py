@@ -57,21 +57,35 @@ def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def open_tui(url: str) -> int:
-    """Upgrade the database if needed, then run the app; returns the process exit code."""
-    from screens.app import make_app
+    """Upgrade the database if needed, then run the app; returns the process exit code.
+
+    The first screen's reads (officers, the remembered officer's to-do) start before Textual and the
+    screens are imported, in a thread: SQLite reads on the second CPU while this one imports (issue 17).
+    """
+    from screens.first_reads import FirstReads
     from workbench.cli_ready import ready_engine
+    from workbench.services.gateway import Gateway
     from workbench.services.office import DeviceMemory
     from workbench.services.settings import OfficeSettings
 
     engine, result = ready_engine(url)
     if result.backup is not None:
         say(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
+    memory = DeviceMemory(locations.device_memory_path())
+    database_key = engine.url.render_as_string(hide_password=True)
+    first_reads = FirstReads(
+        Gateway(engine), memory.officer_uuid(database_key), device_name=locations.device_name(),
+        config_folder=locations.config_dir(),
+    ).start()  # fmt: skip
+    from screens.app import make_app  # Textual and the screens: imported while the first reads run
+
     tui = make_app(
         engine,
-        device_memory=DeviceMemory(locations.device_memory_path()),
-        database_key=engine.url.render_as_string(hide_password=True),
+        device_memory=memory,
+        database_key=database_key,
         device_name=locations.device_name(),
         settings=OfficeSettings(locations.config_dir()),
+        first_reads=first_reads,
     )
     tui.run()
     engine.dispose()
