@@ -56,7 +56,7 @@ def _cpu_seconds() -> float:
 def _start(command: str, environment: dict[str, str]) -> float:
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
     exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
-    for attempt in range(5):  # the tmux server may still be exiting after the last session was killed
+    for _attempt in range(5):  # the tmux server may still be exiting after the last session was killed
         started = time.perf_counter()
         made = subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36",
                                f"env {exports} {command}"], capture_output=True)
