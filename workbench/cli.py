@@ -65,14 +65,15 @@ def open_tui(url: str) -> int:
     The first screen's reads (officers, the remembered officer's to-do) start before Textual and the
     screens are imported, in a thread: SQLite reads on the second CPU while this one imports (issue 17).
     """
-    with _collector_paused_for_the_launch():
-        from screens.first_reads import FirstReads
-        from workbench.cli_ready import ready_engine
-        from workbench.services.gateway import Gateway
-        from workbench.services.office import DeviceMemory
-        from workbench.services.settings import OfficeSettings
+    try:
+        with _collector_paused_for_imports():
+            from screens.first_reads import FirstReads
+            from workbench.cli_ready import ready_engine
+            from workbench.services.gateway import Gateway
+            from workbench.services.office import DeviceMemory
+            from workbench.services.settings import OfficeSettings
 
-        engine, result = ready_engine(url)
+        engine, result = ready_engine(url)  # an upgrade (rare, long) runs with the collector
         if result.backup is not None:
             say(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
         memory = DeviceMemory(locations.device_memory_path())
@@ -81,7 +82,8 @@ def open_tui(url: str) -> int:
             Gateway(engine), memory.officer_uuid(database_key), device_name=locations.device_name(),
             config_folder=locations.config_dir(),
         ).start()  # fmt: skip
-        from screens.app import make_app  # Textual and the screens: imported while the first reads run
+        with _collector_paused_for_imports():
+            from screens.app import make_app  # Textual and the screens: imported while the first reads run
 
         tui = make_app(
             engine,
@@ -91,7 +93,6 @@ def open_tui(url: str) -> int:
             settings=OfficeSettings(locations.config_dir()),
             first_reads=first_reads,
         )
-    try:
         tui.run()
     finally:
         gc.unfreeze()
@@ -100,12 +101,12 @@ def open_tui(url: str) -> int:
 
 
 @contextmanager
-def _collector_paused_for_the_launch() -> Iterator[None]:
-    """Python's cycle collector paused while the libraries are imported, then the objects they made frozen.
+def _collector_paused_for_imports() -> Iterator[None]:
+    """Python's cycle collector paused while the libraries are imported, then what they made frozen.
 
-    The imports make some 180,000 long-lived objects (SQLAlchemy, pydantic, Textual); the collector ran
-    over all of them again and again meanwhile, about 15 % of the launch's CPU (issue 17). Frozen (gc.freeze),
-    they are never scanned again while the app runs; open_tui unfreezes them when the app has ended.
+    The launch's imports make some 180,000 long-lived objects (SQLAlchemy, pydantic, Textual); the collector
+    ran over all of them again and again meanwhile (278 times, 100-170 ms of CPU: issue 17). Frozen
+    (gc.freeze), they are not scanned again while the app runs; open_tui unfreezes them when it ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
