@@ -6,9 +6,10 @@ by 2x within minutes: the ratio of a pair is the figure to compare. Also the CPU
 (/proc, read just before it is stopped) and the load averages around each pair.
 
     .venv/bin/python bench/launch_terminal.py --db /tmp/listspeed/demo1m.db --runs 5
+    .venv/bin/python bench/launch_terminal.py --db … --tree /work/main --tree /work/wt/launch  # before / after
 
 The screen is read with `tmux capture-pane` every 10 ms. The officer is remembered beforehand (in a temporary
-XDG data folder), so the app opens on the to-do as it does every day after the first.
+XDG config folder), so the app opens on the to-do as it does every day after the first.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ def _screen() -> str:
     return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True).stdout
 
 
-def _wait_for(text: str, started: float, timeout: float = 120) -> float:
+def _wait_for(*texts: str, started: float, timeout: float = 120) -> float:
+    """Until one line of the screen holds all of texts."""
     while time.perf_counter() - started < timeout:
-        if text in _screen():
+        if any(all(text in line for text in texts) for line in _screen().splitlines()):
             return time.perf_counter() - started
         time.sleep(0.01)
-    raise TimeoutError(f"{text!r} not on screen after {timeout} s:\n{_screen()}")
+    raise TimeoutError(f"{texts!r} not on one line of the screen after {timeout} s:\n{_screen()}")
 
 
 def _cpu_seconds() -> float:
@@ -54,10 +56,14 @@ def _cpu_seconds() -> float:
 def _start(command: str, environment: dict[str, str]) -> float:
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
     exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
-    started = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36",
-                    f"env {exports} {command}"], check=True)
-    return started
+    for _attempt in range(5):  # the tmux server may still be exiting after the last session was killed
+        started = time.perf_counter()
+        made = subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36",
+                               f"env {exports} {command}"], capture_output=True)
+        if made.returncode == 0:
+            return started
+        time.sleep(0.2)
+    raise RuntimeError(f"tmux new-session failed: {made.stderr.decode(errors='replace')}")
 
 
 def _stop() -> float:
@@ -68,22 +74,26 @@ def _stop() -> float:
 
 def _minimal(environment: dict[str, str]) -> tuple[float, float]:
     started = _start(f"{shlex.quote(sys.executable)} -c {shlex.quote(MINIMAL)}", environment)
-    shown = _wait_for("最小应用已显示", started)
+    shown = _wait_for("最小应用已显示", started=started)
     return shown, _stop()
 
 
 def _workbench(db: str, environment: dict[str, str]) -> tuple[float, float, float]:
     workbench = Path(sys.executable).with_name("workbench")
     started = _start(f"{shlex.quote(str(workbench))} --db {shlex.quote(db)}", environment)
-    todo = _wait_for("今日待办  ", started)  # the title with the officer and date: the to-do was read
+    # The title with its counts (「今日待办  张伟  2026-12-07（周一）  已逾期 0 …」): the to-do was read. The
+    # title painted before it (「今日待办  正在计算」) is not yet the first useful screen.
+    todo = _wait_for("今日待办  ", "已逾期 ", started=started)
     subprocess.run(["tmux", "send-keys", "-t", SESSION, "Escape"], check=True)
-    rows = _wait_for("第 1-", started)
+    rows = _wait_for("第 1-", started=started)
     return todo, rows, _stop()
 
 
-def _remember_officer(db: str, data_home: Path) -> None:
-    """What the first launch does once: remember who uses this computer (the app then opens on the to-do)."""
-    os.environ["XDG_DATA_HOME"] = str(data_home)
+def _remember_officer(db: str, environment: dict[str, str]) -> None:
+    """What the first launch does once: remember who uses this computer (the app then opens on the to-do).
+    The device memory is in the config folder, so both XDG folders are the pane's."""
+    os.environ["XDG_DATA_HOME"] = environment["XDG_DATA_HOME"]
+    os.environ["XDG_CONFIG_HOME"] = environment["XDG_CONFIG_HOME"]
     from sqlmodel import Session
 
     from storage.engine import make_engine
@@ -103,25 +113,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tree", action="append", default=[], help=(
+        "a source tree to launch (PYTHONPATH); give two (before, after) to interleave them in every round, "
+        "their order alternating; default: this bench's tree"))
     arguments = parser.parse_args()
+    trees = arguments.tree or [str(Path(__file__).resolve().parents[1])]
     with tempfile.TemporaryDirectory() as folder:
         environment = {"XDG_DATA_HOME": f"{folder}/data", "XDG_CONFIG_HOME": f"{folder}/config",
-                       "TERM": "xterm-256color", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-        _remember_officer(arguments.db, Path(f"{folder}/data"))
-        pairs = []
+                       "TERM": "xterm-256color"}
+        _remember_officer(arguments.db, environment)
+        pairs: dict[str, list[tuple[float, float, float, float, float]]] = {tree: [] for tree in trees}
         for number in range(1, arguments.runs + 1):
             load = os.getloadavg()[0]
             minimal, minimal_cpu = _minimal(environment)
-            todo, rows, cpu = _workbench(arguments.db, environment)
-            pairs.append((minimal, todo, rows, minimal_cpu, cpu))
-            print(f"pair {number} (load {load:.1f} → {os.getloadavg()[0]:.1f}): minimal Textual app {minimal * 1000:.0f} ms "
-                  f"(CPU {minimal_cpu:.2f} s); workbench to-do {todo * 1000:.0f} ms = {todo / minimal:.1f}x, rows after "
-                  f"Esc {rows * 1000:.0f} ms (CPU {cpu:.2f} s to then)", flush=True)
-    for label, index in (("minimal app", 0), ("to-do shown", 1), ("rows shown", 2)):
-        values = [pair[index] * 1000 for pair in pairs]
-        print(f"{label}: median {statistics.median(values):.0f} ms, worst {max(values):.0f} ms")
-    ratios = [pair[1] / pair[0] for pair in pairs]
-    print(f"to-do / minimal app, per pair: median {statistics.median(ratios):.1f}x, worst {max(ratios):.1f}x")
+            for tree in trees if number % 2 else trees[::-1]:
+                todo, rows, cpu = _workbench(arguments.db, {**environment, "PYTHONPATH": tree})
+                pairs[tree].append((minimal, todo, rows, minimal_cpu, cpu))
+                print(f"round {number} (load {load:.1f} → {os.getloadavg()[0]:.1f}) {tree}: minimal Textual app "
+                      f"{minimal * 1000:.0f} ms (CPU {minimal_cpu:.2f} s); workbench to-do {todo * 1000:.0f} ms = "
+                      f"{todo / minimal:.1f}x, rows after Esc {rows * 1000:.0f} ms (CPU {cpu:.2f} s to then)", flush=True)
+    for tree, measured in pairs.items():
+        print(tree)
+        for label, index in (("minimal app", 0), ("to-do shown", 1), ("rows shown", 2), ("CPU to rows", 4)):
+            values = [pair[index] * 1000 for pair in measured]
+            print(f"  {label}: median {statistics.median(values):.0f} ms, worst {max(values):.0f} ms")
+        ratios = [pair[1] / pair[0] for pair in measured]
+        print(f"  to-do / minimal app, per pair: median {statistics.median(ratios):.1f}x, worst {max(ratios):.1f}x")
+    print(f"load average at the end: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 
 if __name__ == "__main__":

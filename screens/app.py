@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine  # make_app's parameter only: the screens get the facades built on it
 
     from imports.file_gateway import FileGateway
+    from screens.first_reads import FirstReads
 
 
 class ReferenceLoaded(Message):
@@ -94,11 +95,13 @@ class WorkbenchApp(OrderedKeysApp):
 
     def __init__(
         self, gateway: Gateway, files: FileGateway, settings: OfficeSettings, *, device_memory: DeviceMemory,
-        database_key: str, device_name: str,
+        database_key: str, device_name: str, first_reads: FirstReads | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         self.gateway = gateway
         """The database, one unit of work per call (workbench.services.gateway)."""
+        self.first_reads = first_reads
+        """The reference and to-do the CLI started reading before the screens were imported (or None)."""
         self.files = files
         """Import and export of Excel files (imports.file_gateway)."""
         self.settings = settings
@@ -142,7 +145,15 @@ class WorkbenchApp(OrderedKeysApp):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="startup", description="读取所、干部与网格")
     def _load_reference(self, remembered: str | None) -> None:
-        self.post_message(ReferenceLoaded(load_reference(self.gateway), remembered))
+        reference = self.first_reads.reference() if self.first_reads is not None else None
+        if reference is None:
+            reference = load_reference(self.gateway)
+        self.post_message(ReferenceLoaded(reference, remembered))
+
+    def first_screen_pending(self) -> bool:
+        """Only the default screen is up: the officers are still being read. Keys typed during the launch
+        wait for the first screen (the to-do, the officer picker, the first-run dialog or an error)."""
+        return len(self.screen_stack) <= 1
 
     def on_reference_loaded(self, message: ReferenceLoaded) -> None:
         self.reference = message.reference
@@ -155,6 +166,7 @@ class WorkbenchApp(OrderedKeysApp):
             first_run(self)  # the office's CLI step, or a new laptop's 外业包
         else:
             self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)
+        self.release_keys()  # the keys typed during the launch go on to the first screen
 
     def _picked(self, picked: Picked | None) -> None:
         if picked is not None:
@@ -176,11 +188,14 @@ class WorkbenchApp(OrderedKeysApp):
 
     def show_error(self, error: BaseException) -> None:
         """A typed error in its own words; anything else as 意外错误 with its type, never a crash."""
+        starting = self.first_screen_pending()
         if isinstance(error, WorkbenchError):
             self.push_screen(ErrorDialog(error.title, error.message))
-            return
-        self.log.error(repr(error))
-        self.push_screen(ErrorDialog("出现意外错误", f"{type(error).__name__}: {error}\n\n请把这段文字告诉维护人员。"))
+        else:
+            self.log.error(repr(error))
+            self.push_screen(ErrorDialog("出现意外错误", f"{type(error).__name__}: {error}\n\n请把这段文字告诉维护人员。"))
+        if starting:
+            self.release_keys()  # keys typed during a launch that failed: the dialog has them now
 
     def data_changed(self) -> None:
         self.data_version += 1
@@ -414,14 +429,15 @@ class WorkbenchApp(OrderedKeysApp):
 
 def make_app(
     engine: Engine, *, device_memory: DeviceMemory, database_key: str, device_name: str,
-    settings: OfficeSettings | None = None,
+    settings: OfficeSettings | None = None, first_reads: FirstReads | None = None,
 ) -> WorkbenchApp:  # fmt: skip
     """The one way to build the app: the CLI and the tests both call this. The screens get facades built on
-    the engine and the office's settings (by default over the user's config folder), never the engine."""
+    the engine and the office's settings (by default over the user's config folder), never the engine.
+    `first_reads`: the first screen's reads, started by the CLI before it imported this (screens/first_reads.py)."""
     from imports.file_gateway import FileGateway
 
     return WorkbenchApp(
         Gateway(engine), FileGateway(engine), settings or OfficeSettings.of_this_user(),
-        device_memory=device_memory, database_key=database_key, device_name=device_name,
+        device_memory=device_memory, database_key=database_key, device_name=device_name, first_reads=first_reads,
     )  # fmt: skip
 

@@ -109,8 +109,15 @@ class OrderedKeysApp(App[None]):
         if self._typed and self._in_flight is None:
             self.call_later(self._send_next)
 
+    def first_screen_pending(self) -> bool:
+        """True while the app is still putting up its first screen: the keys typed meanwhile (during the
+        launch) wait, in order, and go on once it is up and release_keys() is called. Default: never."""
+        return False
+
     async def _send_next(self) -> None:
         while self._typed and self._in_flight is None:
+            if self.first_screen_pending():
+                return
             try:
                 screen = self.screen
             except Exception:  # no screen: the app is closing

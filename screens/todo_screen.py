@@ -89,7 +89,10 @@ class TodoScreen(WorkbenchScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
     def _load(self, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings) -> None:
-        items = self.workbench.gateway.service.todo(actor, officer_id=officer_id, today=today, settings=settings)
+        first_reads = self.workbench.first_reads  # the first to-do: read by the CLI while the screens imported
+        items = first_reads.todo((actor, officer_id, today, settings)) if first_reads is not None else None
+        if items is None:
+            items = self.workbench.gateway.service.todo(actor, officer_id=officer_id, today=today, settings=settings)
         self.post_message(TodoLoaded(items, officer_id is None))
 
     def on_todo_loaded(self, message: TodoLoaded) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -57,25 +60,62 @@ def main_callback(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def open_tui(url: str) -> int:
-    """Upgrade the database if needed, then run the app; returns the process exit code."""
-    from screens.app import make_app
-    from workbench.cli_ready import ready_engine
-    from workbench.services.office import DeviceMemory
-    from workbench.services.settings import OfficeSettings
+    """Upgrade the database if needed, then run the app; returns the process exit code.
 
-    engine, result = ready_engine(url)
-    if result.backup is not None:
-        say(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
-    tui = make_app(
-        engine,
-        device_memory=DeviceMemory(locations.device_memory_path()),
-        database_key=engine.url.render_as_string(hide_password=True),
-        device_name=locations.device_name(),
-        settings=OfficeSettings(locations.config_dir()),
-    )
-    tui.run()
+    The first screen's reads (officers, the remembered officer's to-do) start before Textual and the
+    screens are imported, in a thread: SQLite reads on the second CPU while this one imports (issue 17).
+    """
+    try:
+        with _collector_paused_for_imports():
+            from screens.first_reads import FirstReads
+            from workbench.cli_ready import ready_engine
+            from workbench.services.gateway import Gateway
+            from workbench.services.office import DeviceMemory
+            from workbench.services.settings import OfficeSettings
+
+        engine, result = ready_engine(url)  # an upgrade (rare, long) runs with the collector
+        if result.backup is not None:
+            say(f"数据库已从版本 {result.before} 升级到 {result.after}，升级前的备份：{result.backup}")
+        memory = DeviceMemory(locations.device_memory_path())
+        database_key = engine.url.render_as_string(hide_password=True)
+        first_reads = FirstReads(
+            Gateway(engine), memory.officer_uuid(database_key), device_name=locations.device_name(),
+            config_folder=locations.config_dir(),
+        ).start()  # fmt: skip
+        with _collector_paused_for_imports():
+            from screens.app import make_app  # Textual and the screens: imported while the first reads run
+
+        tui = make_app(
+            engine,
+            device_memory=memory,
+            database_key=database_key,
+            device_name=locations.device_name(),
+            settings=OfficeSettings(locations.config_dir()),
+            first_reads=first_reads,
+        )
+        tui.run()
+    finally:
+        gc.unfreeze()
     engine.dispose()
     return tui.return_code or 0
+
+
+@contextmanager
+def _collector_paused_for_imports() -> Iterator[None]:
+    """Python's cycle collector paused while the libraries are imported, then what they made frozen.
+
+    The launch's imports make some 180,000 long-lived objects (SQLAlchemy, pydantic, Textual); the collector
+    ran over all of them again and again meanwhile (278 times, 100-170 ms of CPU: issue 17). Frozen
+    (gc.freeze), they are not scanned again while the app runs; open_tui unfreezes them when it ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 @app.command()
