@@ -63,30 +63,30 @@ async def test_an_empty_list_is_said_once_then_typed_in_and_the_draw_pairs(engin
         assert "因回避" not in status
         assert table_rows(app, "draw-lines") == [["（没有配对：先补全检查人员名录）"]]
         # I from the 双随机 screen, and three people typed in (each form's keys typed ahead, Tab between fields)
-        await type_ahead(pilot, "escape", "i", *person("王芳", "ZJ33030201", "2028-12-31"))
+        await type_ahead(pilot, "escape", "i", *person("赵敏", "ZJ33030201", "2028-12-31"))
         await settle(pilot)
-        for name, cert, expires in (("李强", "ZJ33030202", "2028-12-31"), ("陈静", "ZJ33030203", "2027-06-30"),
+        for name, cert, expires in (("孙磊", "ZJ33030202", "2028-12-31"), ("钱芳", "ZJ33030203", "2027-06-30"),
                                     ("周涛", "ZJ33030204", "2027-06-30")):
             await type_ahead(pilot, *person(name, cert, expires))
             await settle(pilot)
         assert isinstance(app.screen, InspectorsScreen), app.screen
         rows = {row[0]: row for row in table_rows(app, "inspectors-people")}
-        assert set(rows) == {"王芳", "李强", "陈静", "周涛"}
-        assert rows["王芳"][1:] == ["本所", "-", "ZJ33030201", "2028-12-31", "综合执法", "在岗"]
+        assert set(rows) == {"赵敏", "孙磊", "钱芳", "周涛"}
+        assert rows["赵敏"][1:] == ["本所", "-", "ZJ33030201", "2028-12-31", "综合执法", "在岗"]
         # Enter on 周涛: his certificate ran out; Tab to 有效期至 and type the past date
         await type_ahead(pilot, *["down"] * row_of(app, "周涛"), "enter", *["tab"] * 5, "ctrl+u", *"2024-12-31", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, InspectorsScreen), app.screen
         rows = {row[0]: row for row in table_rows(app, "inspectors-people")}
-        assert rows["周涛"][4] == "2024-12-31 已过期" and rows["陈静"][4] == "2027-06-30"
+        assert rows["周涛"][4] == "2024-12-31 已过期" and rows["钱芳"][4] == "2027-06-30"
         assert "不能抽到：执法证 2024-12-31 到期" in shown(app, "inspectors-status")
-        # a relation of 王芳 with a business found by words of its name
-        await type_ahead(pilot, *["up"] * 4, *["down"] * row_of(app, "王芳"), "r", *"张记", "tab", "tab", *"其表弟经营",
+        # a relation of 赵敏 with a business found by words of its name
+        await type_ahead(pilot, *["up"] * 4, *["down"] * row_of(app, "赵敏"), "r", *"张记", "tab", "tab", *"其表弟经营",
                          "ctrl+s")  # fmt: skip
         await settle(pilot)
-        assert table_rows(app, "inspectors-recusals") == [["鹿城区张记小吃店", app.screen.rows[row_of(app, "王芳")].recusals[0].business_code,
+        assert table_rows(app, "inspectors-recusals") == [["鹿城区张记小吃店", app.screen.rows[row_of(app, "赵敏")].recusals[0].business_code,
                                                             "亲属", "其表弟经营"]]  # fmt: skip
-        # the draw now pairs: 周涛 is named as out of it, the relation keeps 王芳 off the shop
+        # the draw now pairs: 周涛 is named as out of it, the relation keeps 赵敏 off the shop
         await type_ahead(pilot, "escape", "d")
         await settle(pilot)
         assert isinstance(app.screen, DrawScreen)
@@ -94,7 +94,7 @@ async def test_an_empty_list_is_said_once_then_typed_in_and_the_draw_pairs(engin
         assert "以上为试抽，尚未记录" in status and "周涛（执法证 2024-12-31 到期" in status
         lines = table_rows(app, "draw-lines")  # 16 businesses 存续 (one of 17 注销), 50 %
         assert len(lines) == 8 and all(len(line[3].split("、")) == 2 and "周涛" not in line[3] for line in lines), lines
-        assert all("王芳" not in line[3] for line in lines if line[1].startswith("鹿城区张记小吃店"))
+        assert all("赵敏" not in line[3] for line in lines if line[1].startswith("鹿城区张记小吃店"))
     with Session(engine) as session:
         assert len(session.exec(select(Inspector)).all()) == 4
         entities = session.exec(select(ChangeLog.entity, ChangeLog.action).where(
@@ -107,7 +107,7 @@ async def test_stop_and_remove_are_asked_first_and_esc_with_changes_asks_to_give
     app = build_app(engine, tmp_path, remember="王芳")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_ahead(pilot, "ctrl+z", "i", *person("王芳", "ZJ33030201", "2028-12-31"))
+        await type_ahead(pilot, "ctrl+z", "i", *person("赵敏", "ZJ33030201", "2028-12-31"))
         await settle(pilot)
         await type_ahead(pilot, "r", *"张记", "ctrl+s")
         await settle(pilot)
@@ -151,9 +151,9 @@ async def test_i_on_the_draw_preview_opens_the_list_and_the_preview_is_drawn_aga
     app = build_app(engine, tmp_path, remember="王芳")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_ahead(pilot, "ctrl+z", "d", "i", *person("王芳", "ZJ33030201", "2028-12-31"))
+        await type_ahead(pilot, "ctrl+z", "d", "i", *person("赵敏", "ZJ33030201", "2028-12-31"))
         await settle(pilot)
-        await type_ahead(pilot, *person("李强", "ZJ33030202", "2028-12-31"))
+        await type_ahead(pilot, *person("孙磊", "ZJ33030202", "2028-12-31"))
         await settle(pilot)
         await type_ahead(pilot, "escape")
         await settle(pilot)
