@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
@@ -51,6 +52,7 @@ ACTIVE_RATE = "indicator.active_rate"  # Enter on it lists the 户 not counted a
 WIDE = (120, 34)  # from this size on, every chart is shown at once
 CHART_SLOTS = 4
 LABEL_CELLS = 22
+COUNT_AFTER_SECONDS = 0.3  # the month's count starts this long after it is asked for (paging on at once: one count)
 
 
 class ReportCounted(Message):
@@ -105,6 +107,7 @@ class DashboardScreen(WorkbenchScreen[None]):
         self.grid_index = 0  # 0 = 全部, else the (index)th row of 分网格
         self.officer_index = 0
         self.seen_data_version = -1
+        self.debounce: Timer | None = None  # the month's count, asked for and not yet started
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -144,13 +147,22 @@ class DashboardScreen(WorkbenchScreen[None]):
         assert self.month is not None
         self.seen_data_version = self.workbench.data_version
         self.query_one("#dash-title", Static).update(f"统计看板  {self.month.label}  正在统计……")
-        actor = self.workbench.actor
+        actor, month = self.workbench.actor, self.month
         # The month's last count on this device, read here rather than in the worker: a count of the month the
         # person paged away from may still be running in its thread, and the kept figures must not wait for it.
         kept = self.workbench.report_cache.load(actor.office_id, self.month.code)
         if kept is not None:
             self.post_message(ReportCounted(kept[0], self.month, kept[1]))
-        self._load(actor, self.month)
+        # The count starts a moment later: a person paging on at once (Ctrl+J then PgUp) starts one count, not
+        # two. A count under way holds the interpreter in bursts, and the keys after it (each waits for the one
+        # before to be handled) then took up to 2 s at a million businesses.
+        if self.debounce is not None:
+            self.debounce.stop()
+        self.debounce = self.set_timer(COUNT_AFTER_SECONDS, lambda: self._start_count(actor, month))
+
+    def _start_count(self, actor: Actor, month: Month) -> None:
+        self.debounce = None
+        self._load(actor, month)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
     def _load(self, actor: Actor, month: Month) -> None:
