@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
+
+from screens.key_order import TypedEvent, release_keys
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
@@ -34,3 +37,16 @@ class WorkbenchScreen(Screen[ResultType]):
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         """A worker raised: tell the person; screens override to also step back."""
         self.workbench.show_error(error)
+
+
+class HoldsKeysWhileLoading(WorkbenchScreen[None]):
+    """A list screen that holds the keys typed while it reads its rows (`loading`), so they act on the rows
+    meant; Esc always goes through. A failed read lets the held keys go. (`loading` is Textual's own.)"""
+
+    def holds_key(self, event: TypedEvent) -> bool:
+        return self.loading and not (isinstance(event, events.Key) and event.key == "escape")
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        self.loading = False
+        release_keys(self.app)
+        super().worker_failed(worker, error)

@@ -15,8 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, SelectionList, Static
 
-from screens.key_order import TypedEvent, release_keys
-from screens.service_dialog import DialogField, DialogValues, ServiceDialog, _editor
+from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving, _editor
 from screens.widgets.industry_picker import IndustryInput, IndustryMatches
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
@@ -35,7 +34,7 @@ def month_end(day: date) -> date:
     return day.replace(day=monthrange(day.year, day.month)[1])
 
 
-class TaskForm(ServiceDialog):
+class TaskForm(HoldsWhileSaving):
     """Dismisses with the new task's name."""
 
     TITLE_TEXT = "新建抽查任务"
@@ -120,14 +119,6 @@ class TaskForm(ServiceDialog):
         for line in self.query(".field-error"):
             line.styles.padding = (0, 0, 0, LABEL_CELLS)
         self.query_one(IndustryMatches).styles.margin = (0, 0, 0, LABEL_CELLS)
-
-    def holds_key(self, _event: TypedEvent) -> bool:
-        """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped
-        with a notice, never typed into a dialog that is closing (screens/key_order.py)."""
-        return self.saving
-
-    def on_dialog_failed(self, _message: object) -> None:
-        release_keys(self.app)
 
     def read(self) -> DialogValues:
         values = super().read()

@@ -15,8 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, SelectionList, Static
 
-from screens.key_order import TypedEvent, release_keys
-from screens.service_dialog import DialogField, DialogValues, ServiceDialog, _editor
+from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving, _editor
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.domain.safe_text import shown
@@ -44,7 +43,7 @@ class CodeList(SelectionList[str]):
                 return
 
 
-class ResultDialog(ServiceDialog):
+class ResultDialog(HoldsWhileSaving):
     """Dismisses with the sentence to show once the result is stored."""
 
     TITLE_TEXT = "录入抽查结果"
@@ -100,14 +99,6 @@ class ResultDialog(ServiceDialog):
             event.prevent_default()
         self.opened = self.read()
         self.query_one("#result-codes", CodeList).focus()
-
-    def holds_key(self, _event: TypedEvent) -> bool:
-        """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped
-        with a notice, never typed into a dialog that is closing (screens/key_order.py)."""
-        return self.saving
-
-    def on_dialog_failed(self, _message: object) -> None:
-        release_keys(self.app)
 
     def read(self) -> DialogValues:
         values = super().read()

@@ -11,16 +11,16 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
 from screens.inspection_screen import export_publication
-from screens.key_order import TypedEvent, release_keys
+from screens.key_order import release_keys
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -49,7 +49,7 @@ def publication_state(line: ResultLine, today: date) -> Text:
     return Text(f"待公示 {line.publish_by:%m-%d}", "yellow")
 
 
-class ResultsScreen(WorkbenchScreen[None]):
+class ResultsScreen(HoldsKeysWhileLoading):
     SCOPE = "inspect_results"
     BINDINGS = bindings("inspect_results")
     AUTO_FOCUS = "#results-lines"
@@ -124,15 +124,6 @@ class ResultsScreen(WorkbenchScreen[None]):
         self.query_one("#results-status", Static).update(text)
         self.loading = False
         release_keys(self.app)
-
-    def holds_key(self, event: TypedEvent) -> bool:
-        """Enter and the other keys typed while the list is read wait for it: they act on the row meant."""
-        return self.loading and not (isinstance(event, events.Key) and event.key == "escape")
-
-    def worker_failed(self, worker: Any, error: BaseException) -> None:
-        self.loading = False
-        release_keys(self.app)
-        super().worker_failed(worker, error)
 
     def _result_text(self, line: ResultLine, cells: int) -> str:
         """The labels where they fit, else the codes (B、E), which staff know from the publicity system."""

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading, WorkbenchScreen
 from screens.format import fit_cells
-from screens.key_order import TypedEvent, release_keys
+from screens.key_order import release_keys
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -49,7 +49,7 @@ def publication_cell(summary: TaskSummary) -> Text:
     return Text("-")
 
 
-class InspectionScreen(WorkbenchScreen[None]):
+class InspectionScreen(HoldsKeysWhileLoading):
     SCOPE = "inspect"
     BINDINGS = bindings("inspect")
     AUTO_FOCUS = "#inspect-tasks"
@@ -113,15 +113,6 @@ class InspectionScreen(WorkbenchScreen[None]):
         self._describe()
         self.loading = False
         release_keys(self.app)
-
-    def holds_key(self, event: TypedEvent) -> bool:
-        """Keys typed while the tasks are being read (a task just made) wait for them: D acts on the new task."""
-        return self.loading and not (isinstance(event, events.Key) and event.key == "escape")
-
-    def worker_failed(self, worker: Any, error: BaseException) -> None:
-        self.loading = False
-        release_keys(self.app)
-        super().worker_failed(worker, error)
 
     @on(DataTable.RowHighlighted, "#inspect-tasks")
     def _describe(self) -> None:

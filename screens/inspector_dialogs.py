@@ -8,23 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from screens.key_order import TypedEvent, release_keys
-from screens.service_dialog import DialogField, DialogValues, ServiceDialog
+from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving
 from storage.audit import Actor
 from workbench.services.inspectors import RECUSAL_KINDS, InspectorLine
 
 KINDS = (("本所人员", True), ("外单位人员", False))
-
-
-class HoldsWhileSaving(ServiceDialog):
-    """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped
-    with a notice, never typed into a dialog that is closing (screens/key_order.py)."""
-
-    def holds_key(self, _event: TypedEvent) -> bool:
-        return self.saving
-
-    def on_dialog_failed(self, _message: object) -> None:
-        release_keys(self.app)
 
 
 class InspectorDialog(HoldsWhileSaving):

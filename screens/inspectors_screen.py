@@ -12,15 +12,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Header, Label, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
-from screens.key_order import TypedEvent, release_keys
+from screens.key_order import release_keys
 from screens.service_dialog import officer_choices
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
@@ -55,7 +55,7 @@ def expiry_cell(expires: date | None, today: date) -> Text:
     return Text(expires.isoformat())
 
 
-class InspectorsScreen(WorkbenchScreen[None]):
+class InspectorsScreen(HoldsKeysWhileLoading):
     SCOPE = "inspectors"
     BINDINGS = bindings("inspectors")
     AUTO_FOCUS = "#inspectors-people"
@@ -91,15 +91,6 @@ class InspectorsScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inspectors", description="读取检查人员名录")
     def _load(self, actor: Actor) -> None:
         self.post_message(InspectorsLoaded(self.workbench.gateway.inspection.inspectors(actor)))
-
-    def holds_key(self, event: TypedEvent) -> bool:
-        """Keys typed while the list is read (after a save) wait for it: R acts on the person just added."""
-        return self.loading and not (isinstance(event, events.Key) and event.key == "escape")
-
-    def worker_failed(self, worker: Any, error: BaseException) -> None:
-        self.loading = False
-        release_keys(self.app)
-        super().worker_failed(worker, error)
 
     def on_inspectors_loaded(self, message: InspectorsLoaded) -> None:
         table = self.query_one("#inspectors-people", DataTable)

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from screens.actions import bindings
+from screens.key_order import TypedEvent, release_keys
 from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.worker_errors import ShowsWorkerErrors
@@ -184,6 +185,17 @@ class ServiceDialog(ShowsWorkerErrors, ModalScreen[Any]):
 
         self.app.push_screen(ConfirmDialog("填写的内容还没保存，确定放弃吗？", "放弃", "继续填写"), answered)
 
+
+
+class HoldsWhileSaving(ServiceDialog):
+    """Keys typed while saving wait: into the fields again if it is refused, else (the dialog gone) dropped
+    with a notice, never typed into a dialog that is closing (screens/key_order.py)."""
+
+    def holds_key(self, _event: TypedEvent) -> bool:
+        return self.saving
+
+    def on_dialog_failed(self, _message: object) -> None:
+        release_keys(self.app)
 
 def _editor(spec: DialogField) -> Widget:
     if spec.choices is not None:
