@@ -36,10 +36,11 @@ HINT = "Enter 打开所涉记录    直接打字：搜索市场主体    Ctrl+T 
 
 
 class TodoLoaded(Message):
-    def __init__(self, items: list[TodoItem], whole_office: bool) -> None:
+    def __init__(self, items: list[TodoItem], asked: int) -> None:
         super().__init__()
         self.items = items
-        self.whole_office = whole_office
+        self.asked = asked
+        """Which refresh read these items: a thread cannot be stopped, so a slower earlier read may arrive last."""
 
 
 class RenewalRead(Message):
@@ -61,6 +62,8 @@ class TodoScreen(WorkbenchScreen[None]):
         self.row_items: list[TodoItem | None] = []
         self.whole_office = False
         self.seen_data_version = -1
+        self.asked = 0
+        """How many reads were asked for: only the last one's items are shown (F9 typed during a read)."""
         self.leaving_for: BusinessListScreen | None = None
         """Set while the screen closes towards the list: keys still arriving are the search's."""
 
@@ -85,17 +88,20 @@ class TodoScreen(WorkbenchScreen[None]):
         officer = self.workbench.officer
         self.seen_data_version = self.workbench.data_version
         officer_id = None if self.whole_office or officer is None else officer.id
-        self._load(self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service)
+        self.asked += 1
+        self._load(self.asked, self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
-    def _load(self, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings) -> None:
+    def _load(self, asked: int, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings) -> None:
         first_reads = self.workbench.first_reads  # the first to-do: read by the CLI while the screens imported
         items = first_reads.todo((actor, officer_id, today, settings)) if first_reads is not None else None
         if items is None:
             items = self.workbench.gateway.service.todo(actor, officer_id=officer_id, today=today, settings=settings)
-        self.post_message(TodoLoaded(items, officer_id is None))
+        self.post_message(TodoLoaded(items, asked))
 
     def on_todo_loaded(self, message: TodoLoaded) -> None:
+        if message.asked != self.asked:
+            return  # an earlier read, overtaken by a later F9, officer change or refresh
         self.items = message.items
         self._show_title()
         self._show_items()

@@ -8,7 +8,7 @@ import pytest
 from service_tui_helpers import press, shown, table_rows
 from sqlalchemy import Engine
 from sqlmodel import Session
-from test_tui_support import Office_, build_app, build_office, read_preview, settle
+from test_tui_support import Office_, build_app, build_office, read_preview, settle, type_ahead
 from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.appeal_screen import AppealScreen
@@ -110,6 +110,42 @@ async def test_f9_shows_the_whole_office(sqlite_engine: Engine, office: Office_,
         assert "已逾期 0" in shown(app, "todo-title")
         await press(pilot, "f9")
         assert "今日待办  全所" in shown(app, "todo-title") and "已逾期 1" in shown(app, "todo-title")
+
+
+async def test_f9_during_a_slow_read_is_not_overwritten_by_it(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """The officer's own read, still running when F9 asks for the whole office, finishes last: it is not shown."""
+    import threading
+
+    app = build_app(sqlite_engine, tmp_path, remember="李强")
+    service = app.gateway.service
+    read_todo = service.todo
+    own_read_started, own_read_may_finish = threading.Event(), threading.Event()
+
+    def slow_own_read(*args: object, **kwargs: object) -> object:
+        if kwargs.get("officer_id") is not None:
+            own_read_started.set()
+            own_read_may_finish.wait(5)
+        return read_todo(*args, **kwargs)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        service.todo = slow_own_read  # type: ignore[method-assign]
+        await type_ahead(pilot, "f5")  # 刷新: the officer's own to-do, held back once under way
+        for _ in range(100):
+            if own_read_started.is_set():
+                break
+            await pilot.pause(0.02)
+        await type_ahead(pilot, "f9")  # the whole office's, read at once
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "全所" in shown(app, "todo-title"):
+                break
+        own_read_may_finish.set()
+        await settle(pilot)
+        title = shown(app, "todo-title")
+        assert "今日待办  全所" in title and "已逾期 1" in title, title
 
 
 def test_every_service_screen_takes_its_keys_from_the_registry() -> None:
