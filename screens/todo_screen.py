@@ -5,34 +5,34 @@ Typing a name here starts a search on the business list underneath, so the scree
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
+from textual.worker import Worker
 
 from screens.actions import KEY_ACTIONS, bindings
 from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
-from screens.format import fit_cells
 from screens.keymap import effective_key_display
+from screens.todo_lines import HINT, Line, fill_table, todo_title
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
+from workbench.services.last_todo import LastTodo, LastTodoLine, saved_at_now
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
 
 if TYPE_CHECKING:
     from workbench.services.licenses import LicenseLine
 
-URGENCY_STYLES = {"overdue": "bold red", "today": "bold yellow", "week": "yellow", "soon": ""}
-WEEKDAYS = "一二三四五六日"
 TAB_OF_KIND = {"licence": "licenses", "follow_up": "timeline"}
 """Which tab of the business detail shows what an item is about."""
-HINT = "Enter 打开所涉记录    直接打字：搜索市场主体    Ctrl+T 回到待办"
+GROUPS = tuple(URGENCY_LABELS.items())
 
 
 class TodoLoaded(Message):
@@ -56,8 +56,10 @@ class TodoScreen(WorkbenchScreen[None]):
     BINDINGS = bindings("todo")
     AUTO_FOCUS = "#todo-table"
 
-    def __init__(self) -> None:
+    def __init__(self, last: LastTodo | None = None) -> None:
         super().__init__()
+        self.last = last
+        """The last to-do, painted at launch until the fresh one is read (nothing on it can be acted on)."""
         self.items: list[TodoItem] = []
         self.row_items: list[TodoItem | None] = []
         self.whole_office = False
@@ -69,13 +71,25 @@ class TodoScreen(WorkbenchScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Static("今日待办  正在计算", id="todo-title")
+        last = self.last
+        yield Static(
+            todo_title(last.whose, last.counts(), last.unassigned, last_saved_at=last.saved_at) if last else "今日待办  正在计算",
+            id="todo-title",
+        )
         yield TextTable(id="todo-table", cursor_type="row", zebra_stripes=False)
         yield Static(HINT, id="todo-hint")
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "officer", self._officer_changed, init=False)
+        if self.last is not None:
+            self._show_last(self.last)
+
+    def _show_last(self, last: LastTodo) -> None:
+        lines = [Line[TodoItem](line.urgency, line.due, line.kind_label, line.text, None) for line in last.lines]
+        self.row_items = fill_table(self.query_one("#todo-table", DataTable), GROUPS, lines, self.size.width)
+        self.row_items = [None] * len(self.row_items)  # the last to-do's lines: Enter, F4, Ctrl+D act on none
+        self.query_one("#todo-hint", Static).update(HINT)
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
@@ -89,15 +103,35 @@ class TodoScreen(WorkbenchScreen[None]):
         self.seen_data_version = self.workbench.data_version
         officer_id = None if self.whole_office or officer is None else officer.id
         self.asked += 1
-        self._load(self.asked, self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service)
+        summary = self._summary_template(officer_id)
+        self._load(
+            self.asked, self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service,
+            summary,
+        )  # fmt: skip
+
+    def _summary_template(self, officer_id: int | None) -> LastTodo | None:
+        """The officer's own to-do is saved for the next launch to paint first (workbench/services/last_todo.py)."""
+        officer = self.workbench.officer
+        if self.workbench.last_todo_store is None or officer is None or officer_id != officer.id:
+            return None
+        return LastTodo(
+            self.workbench.database_key, officer.uuid, officer.name, self.workbench.sub_title,
+            self.workbench.today().isoformat(), "", "", (),
+        )  # fmt: skip
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
-    def _load(self, asked: int, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings) -> None:
+    def _load(
+        self, asked: int, actor: Actor, officer_id: int | None, today: date, settings: ServiceSettings,
+        summary: LastTodo | None,
+    ) -> None:  # fmt: skip
         first_reads = self.workbench.first_reads  # the first to-do: read by the CLI while the screens imported
         items = first_reads.todo((actor, officer_id, today, settings)) if first_reads is not None else None
         if items is None:
             items = self.workbench.gateway.service.todo(actor, officer_id=officer_id, today=today, settings=settings)
         self.post_message(TodoLoaded(items, asked))
+        store = self.workbench.last_todo_store
+        if summary is not None and store is not None:
+            store.save(_summarised(summary, items))
 
     def on_todo_loaded(self, message: TodoLoaded) -> None:
         if message.asked != self.asked:
@@ -105,52 +139,33 @@ class TodoScreen(WorkbenchScreen[None]):
         self.items = message.items
         self._show_title()
         self._show_items()
+        if self.last is not None:
+            self.last = None
+            self.workbench.fresh_todo_shown()  # the keys typed meanwhile go on, to today's items
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """The fresh read failed (the app says why): the last to-do does not stay as if it were today's."""
+        if worker.group == "todo" and self.last is not None:
+            self.last = None
+            self.query_one("#todo-title", Static).update("今日待办  读取失败（按 F9 重试）")
+            self.query_one("#todo-table", DataTable).clear(columns=True)
+            self.row_items = []
+        super().worker_failed(worker, error)
 
     def _show_title(self) -> None:
-        today = self.workbench.today()
         officer = self.workbench.officer
         whose = "全所" if self.whole_office or officer is None else officer.name
-        title = Text.assemble(
-            ("今日待办", "bold"), f"  {whose}  {today.isoformat()}（周{WEEKDAYS[today.weekday()]}）  "
-        )
-        for urgency in URGENCY_ORDER:
-            count = sum(item.urgency == urgency for item in self.items)
-            title.append(
-                f"{URGENCY_LABELS[urgency]} {count}  ", style=URGENCY_STYLES[urgency] if count else "dim"
-            )
-        if unassigned := next((item for item in self.items if item.kind == "unassigned"), None):
-            title.append(unassigned.text.split("：")[0], style="bold magenta")
+        counts = [(urgency, label, sum(item.urgency == urgency for item in self.items)) for urgency, label in GROUPS]
+        title = todo_title(whose, counts, _unassigned_note(self.items), today=self.workbench.today())
         self.query_one("#todo-title", Static).update(title)
 
     def _show_items(self) -> None:
         table = self.query_one("#todo-table", DataTable)
-        table.clear(columns=True)
-        text_cells = max(20, self.size.width - 10 - 8 - 2 * 3 - 1)
-        table.add_column("期限", width=10)
-        table.add_column("类别", width=8)
-        table.add_column("事项", width=text_cells)
-        self.row_items = []
-        for urgency in URGENCY_ORDER:
-            group = [item for item in self.items if item.urgency == urgency]
-            if not group:
-                continue
-            style = URGENCY_STYLES[urgency] or "bold"
-            table.add_row(
-                Text(URGENCY_LABELS[urgency], style=style), Text(f"{len(group)} 项", style=style), ""
-            )
-            self.row_items.append(None)
-            for item in group:
-                due = item.due_on.isoformat() if item.due_on else ""
-                table.add_row(
-                    Text(due, style=URGENCY_STYLES[urgency]),
-                    item.kind_label,
-                    fit_cells(item.text, text_cells),
-                )
-                self.row_items.append(item)
-        if not self.items:
-            table.add_row("", "", "今天没有待办事项。直接打字可搜索市场主体。")
-            self.row_items.append(None)
-        table.move_cursor(row=1 if len(self.row_items) > 1 else 0)
+        lines = [
+            Line(item.urgency, item.due_on.isoformat() if item.due_on else "", item.kind_label, item.text, item)
+            for item in self.items
+        ]
+        self.row_items = fill_table(table, GROUPS, lines, self.size.width)
         self._show_hint(table.cursor_row)
 
     @on(DataTable.RowHighlighted, "#todo-table")
@@ -170,6 +185,8 @@ class TodoScreen(WorkbenchScreen[None]):
     def on_resize(self) -> None:
         if self.items:
             self._show_items()
+        elif self.last is not None:
+            self._show_last(self.last)
 
     # opening what an item concerns
 
@@ -319,3 +336,18 @@ class TodoScreen(WorkbenchScreen[None]):
     def action_toggle_whole_office(self) -> None:
         self.whole_office = not self.whole_office
         self.action_refresh()
+
+
+def _unassigned_note(items: list[TodoItem]) -> str:
+    """The title's 未分派 N 户 (the count line's words before its colon), or ''."""
+    unassigned = next((item for item in items if item.kind == "unassigned"), None)
+    return unassigned.text.split("：")[0] if unassigned is not None else ""
+
+
+def _summarised(template: LastTodo, items: list[TodoItem]) -> LastTodo:
+    """The to-do as shown, for the next launch (no more than the screen shows; workbench/services/last_todo.py)."""
+    lines = tuple(
+        LastTodoLine(item.urgency, item.due_on.isoformat() if item.due_on else "", item.kind_label, item.text)
+        for item in sorted(items, key=lambda item: URGENCY_ORDER.index(item.urgency))
+    )
+    return replace(template, saved_at=saved_at_now(), unassigned=_unassigned_note(items), lines=lines)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from storage.audit import Actor, log_changes, utc_now
 from storage.tables import Grid, Office, Officer
-from workbench.services.file_output import write_file
+from workbench.services.device_memory import DeviceMemory
+
+__all__ = ["Choice", "DeviceMemory", "grids", "officers", "offices", "set_up_office"]
 
 
 @dataclass(frozen=True)
@@ -47,29 +47,6 @@ def grids(*, session: Session, office_id: int) -> list[Choice]:
 def _id(row_id: int | None) -> int:
     assert row_id is not None, "rows read from the database have ids"
     return row_id
-
-
-class DeviceMemory:
-    """Remembers, per device and database, which office and officer last worked here (a small JSON file)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _load(self) -> dict[str, dict[str, str]]:
-        try:
-            return dict(json.loads(self.path.read_text(encoding="utf-8")))
-        except (FileNotFoundError, ValueError):
-            return {}
-
-    def officer_uuid(self, database_key: str) -> str | None:
-        return self._load().get(database_key, {}).get("officer_uuid")
-
-    def remember_officer(self, database_key: str, officer_uuid: str) -> None:
-        memory = self._load()
-        memory.setdefault(database_key, {})["officer_uuid"] = officer_uuid
-        body = json.dumps(memory, ensure_ascii=False, indent=1)
-        # Whole or not at all: a full disk midway must not leave a truncated device.json behind.
-        write_file(self.path, lambda partial: partial.write_text(body, encoding="utf-8"))
 
 
 def set_up_office(
