@@ -9,6 +9,8 @@ Imports only Textual and the to-do's look (screens/todo_lines.py): no SQLAlchemy
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -29,6 +31,7 @@ class LastTodoScreen(Screen[None]):
     def __init__(self, last: LastTodo) -> None:
         super().__init__()
         self.last = last
+        self.shown_width = -1
 
     def compose(self) -> ComposeResult:
         last = self.last
@@ -39,11 +42,21 @@ class LastTodoScreen(Screen[None]):
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
-        self._show_lines()
+        show_last_todo(self, self.last)
 
     def on_resize(self) -> None:
-        self._show_lines()
+        show_last_todo(self, self.last)
 
-    def _show_lines(self) -> None:
-        lines = [Line[None](line.urgency, line.due, line.kind_label, line.text, None) for line in self.last.lines]
-        fill_table(self.query_one("#todo-table", TextTable), URGENCIES, lines, self.size.width)
+
+def show_last_todo(screen: Screen[Any], last: LastTodo) -> int:
+    """The last to-do's lines in the screen's #todo-table, nothing on them to act on (again only when the
+    width changed: a table of the to-do's lines is the launch's largest piece of work on screen). Returns
+    the number of table rows."""
+    table = screen.query_one("#todo-table", TextTable)
+    if getattr(screen, "shown_width", None) == screen.size.width:
+        return table.row_count
+    lines = [Line[None](line.urgency, line.due, line.kind_label, line.text, None) for line in last.lines]
+    totals = {urgency: count for urgency, _label, count in last.counts()}
+    rows = len(fill_table(table, URGENCIES, lines, screen.size.width, totals))
+    screen.shown_width = screen.size.width  # type: ignore[attr-defined]
+    return rows

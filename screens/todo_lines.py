@@ -6,7 +6,7 @@ Imports no data layer: the launch paints with it before SQLAlchemy is imported (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
@@ -54,10 +54,12 @@ def todo_title(
 
 
 def fill_table(
-    table: DataTable[object], groups: Sequence[tuple[str, str]], lines: Sequence[Line[Payload]], width: int
-) -> list[Payload | None]:
-    """The lines grouped by urgency (groups: (urgency, name) in order) under a count row each; returns what
-    each table row acts on. The cursor goes to the first line."""
+    table: DataTable[object], groups: Sequence[tuple[str, str]], lines: Sequence[Line[Payload]], width: int,
+    totals: Mapping[str, int] | None = None,
+) -> list[Payload | None]:  # fmt: skip
+    """The lines grouped by urgency (groups: (urgency, name) in order) under a count row each (totals: the
+    group's count when lines holds only the first of its items); returns what each table row acts on. The
+    cursor goes to the first line."""
     table.clear(columns=True)
     text_cells = max(20, width - 10 - 8 - 2 * 3 - 1)
     table.add_column("期限", width=10)
@@ -69,7 +71,8 @@ def fill_table(
         if not group:
             continue
         style = URGENCY_STYLES[urgency] or "bold"
-        table.add_row(Text(label, style=style), Text(f"{len(group)} 项", style=style), "")
+        count = totals[urgency] if totals is not None else len(group)
+        table.add_row(Text(label, style=style), Text(f"{count} 项", style=style), "")
         payloads.append(None)
         for line in group:
             table.add_row(Text(line.due, style=URGENCY_STYLES[urgency]), line.kind_label, fit_cells(line.text, text_cells))

@@ -19,11 +19,12 @@ from screens.actions import KEY_ACTIONS, bindings
 from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
 from screens.keymap import effective_key_display
+from screens.last_todo_screen import show_last_todo
 from screens.todo_lines import HINT, Line, fill_table, todo_title
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
-from workbench.services.last_todo import LastTodo, LastTodoLine, saved_at_now
+from workbench.services.last_todo import LastTodo, LastTodoLine, summarised
 from workbench.services.reminders import URGENCY_LABELS, URGENCY_ORDER, TodoItem
 from workbench.services.service_common import ServiceSettings
 
@@ -65,6 +66,8 @@ class TodoScreen(WorkbenchScreen[None]):
         self.whole_office = False
         self.seen_data_version = -1
         self.asked = 0
+        self.shown_width = -1
+        """The width the last to-do's lines were laid out for (screens/last_todo_screen.py)."""
         """How many reads were asked for: only the last one's items are shown (F9 typed during a read)."""
         self.leaving_for: BusinessListScreen | None = None
         """Set while the screen closes towards the list: keys still arriving are the search's."""
@@ -86,10 +89,7 @@ class TodoScreen(WorkbenchScreen[None]):
             self._show_last(self.last)
 
     def _show_last(self, last: LastTodo) -> None:
-        lines = [Line[TodoItem](line.urgency, line.due, line.kind_label, line.text, None) for line in last.lines]
-        self.row_items = fill_table(self.query_one("#todo-table", DataTable), GROUPS, lines, self.size.width)
-        self.row_items = [None] * len(self.row_items)  # the last to-do's lines: Enter, F4, Ctrl+D act on none
-        self.query_one("#todo-hint", Static).update(HINT)
+        self.row_items = [None] * show_last_todo(self, last)  # the last to-do's lines: Enter, F4, Ctrl+D act on none
 
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
@@ -116,7 +116,7 @@ class TodoScreen(WorkbenchScreen[None]):
             return None
         return LastTodo(
             self.workbench.database_key, officer.uuid, officer.name, self.workbench.sub_title,
-            self.workbench.today().isoformat(), "", "", (),
+            self.workbench.today().isoformat(), "", "", "", (),
         )  # fmt: skip
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo", description="计算今日待办")
@@ -346,8 +346,8 @@ def _unassigned_note(items: list[TodoItem]) -> str:
 
 def _summarised(template: LastTodo, items: list[TodoItem]) -> LastTodo:
     """The to-do as shown, for the next launch (no more than the screen shows; workbench/services/last_todo.py)."""
-    lines = tuple(
+    lines = [
         LastTodoLine(item.urgency, item.due_on.isoformat() if item.due_on else "", item.kind_label, item.text)
         for item in sorted(items, key=lambda item: URGENCY_ORDER.index(item.urgency))
-    )
-    return replace(template, saved_at=saved_at_now(), unassigned=_unassigned_note(items), lines=lines)
+    ]
+    return summarised(replace(template, unassigned=_unassigned_note(items)), lines)

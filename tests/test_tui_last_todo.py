@@ -35,7 +35,14 @@ from storage.tables import Officer
 from workbench import cli, cli_tui, locations
 from workbench.services.appeals import open_appeal
 from workbench.services.gateway import Gateway
-from workbench.services.last_todo import URGENCIES, LastTodo, LastTodoLine, LastTodoStore
+from workbench.services.last_todo import (
+    MAX_LINES,
+    URGENCIES,
+    LastTodo,
+    LastTodoLine,
+    LastTodoStore,
+    summarised,
+)
 from workbench.services.office import DeviceMemory
 from workbench.services.reminders import URGENCY_LABELS
 from workbench.services.settings import OfficeSettings
@@ -211,7 +218,7 @@ def test_no_summary_a_damaged_one_another_officer_another_day_or_new_settings_is
     device = Device(tmp_path, sqlite_engine)
     assert device.store.usable(device.memory, TODAY) is None  # none yet
     summary = LastTodo(DATABASE_KEY, device.officer_uuid, "王芳", "使用人：王芳（五马所）", TODAY.isoformat(),
-                       "12-06 17:32", "", (LastTodoLine("soon", "2025-06-20", "年报", "年报公示"),))  # fmt: skip
+                       "12-06 17:32", "", "0,0,0,1", (LastTodoLine("soon", "2025-06-20", "年报", "年报公示"),))  # fmt: skip
     device.store.save(summary)
     usable = device.store.usable(device.memory, TODAY)
     assert usable is not None and replace(usable, settings="", schema="") == summary
@@ -228,7 +235,8 @@ def test_no_summary_a_damaged_one_another_officer_another_day_or_new_settings_is
     assert device.store.usable(device.memory, TODAY) is None
     device.memory.remember_officer(DATABASE_KEY, device.officer_uuid)
     for damaged in ("", "{", "[]", '{"format": 1}', json.dumps({**json.loads(device.store.path.read_text()), "format": 2}),
-                    device.store.path.read_text().replace('"lines":[', '"lines":[7,')):  # fmt: skip
+                    device.store.path.read_text().replace('"lines":[', '"lines":[7,'),
+                    device.store.path.read_text().replace('"totals":"0,0,0,1"', '"totals":"0,0,1"')):  # fmt: skip
         device.store.path.write_text(damaged, encoding="utf-8")
         assert device.store.usable(device.memory, TODAY) is None, damaged
     device.store.path.write_bytes(b"\xff\xfe")
@@ -238,7 +246,7 @@ def test_no_summary_a_damaged_one_another_officer_another_day_or_new_settings_is
 def test_the_summary_is_written_whole_or_not_at_all(sqlite_engine: Engine, tmp_path: Path) -> None:
     build_office(sqlite_engine)
     device = Device(tmp_path, sqlite_engine)
-    summary = LastTodo(DATABASE_KEY, device.officer_uuid, "王芳", "", TODAY.isoformat(), "12-06 17:32", "", ())
+    summary = LastTodo(DATABASE_KEY, device.officer_uuid, "王芳", "", TODAY.isoformat(), "12-06 17:32", "", "0,0,0,0", ())
     device.store.save(summary)
     assert sorted(path.name for path in device.store.path.parent.iterdir()) == [device.store.path.name]
     device.store.path.parent.chmod(0o500)  # a folder it cannot write in: nothing said, nothing broken
@@ -272,7 +280,7 @@ def save_usable_summary(engine: Engine, url: str) -> None:
     DeviceMemory(locations.device_memory_path()).remember_officer(database_key, officer.uuid)
     store = LastTodoStore(locations.data_dir(), url, locations.config_dir())
     store.save(LastTodo(database_key, officer.uuid, "王芳", "使用人：王芳（五马所）", date.today().isoformat(),
-                        "12-06 17:32", "", (LastTodoLine("soon", "2025-06-20", "年报", "年报公示"),)))  # fmt: skip
+                        "12-06 17:32", "", "0,0,0,1", (LastTodoLine("soon", "2025-06-20", "年报", "年报公示"),)))  # fmt: skip
 
 
 LAUNCH = """
@@ -320,3 +328,14 @@ def test_a_plain_launch_is_told_from_a_command() -> None:
     for command in (["--help"], ["todo"], ["--db", "x.db", "todo"], ["--db"], ["--db", "--help"], ["--db="],
                     ["--db", "\udcff"]):  # fmt: skip
         assert cli.plain_launch(command) is None, command
+
+
+def test_a_long_todo_keeps_its_first_lines_and_its_whole_counts() -> None:
+    template = LastTodo("db", "uuid", "王芳", "", TODAY.isoformat(), "", "", "", ())
+    lines = [LastTodoLine("overdue", "2025-05-01", "诉求", f"第 {n} 件") for n in range(30)]
+    lines += [LastTodoLine("soon", "2025-06-20", "许可证", f"第 {n} 张") for n in range(MAX_LINES)]
+    summary = summarised(template, lines)
+    assert len(summary.lines) == MAX_LINES and summary.lines[0].text == "第 0 件"
+    assert summary.counts() == [("overdue", "已逾期", 30), ("today", "今天", 0), ("week", "本周", 0),
+                                ("soon", "即将到期", MAX_LINES)]  # fmt: skip
+    assert summary.saved_at  # 「上次的待办（12-07 08:30）」

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ FORMAT = 1
 """The summary's own layout; a file of another layout is no summary."""
 SETTINGS_FILES = ("service.toml", "holidays.toml")
 """The office's files a to-do depends on (workbench.services.service_common.load_settings)."""
+MAX_LINES = 100
+"""The lines kept: more than a screen shows before the fresh to-do replaces them (the counts are kept whole)."""
 URGENCIES = (("overdue", "已逾期"), ("today", "今天"), ("week", "本周"), ("soon", "即将到期"))
 """The to-do's groups in order with their names (workbench.services.reminders.URGENCY_LABELS, whose test
 checks these are the same: that module imports the data layer)."""
@@ -65,13 +67,19 @@ class LastTodo:
     """When it was read, as the mark shows it: 12-06 17:32."""
     unassigned: str
     """The title's 未分派 note ('' if none)."""
+    totals: str
+    """How many items of each urgency, in URGENCIES' order: "3,1,0,12"."""
     lines: tuple[LastTodoLine, ...]
+    """The first MAX_LINES items, in the to-do's order."""
     settings: str = ""
     schema: str = ""
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(urgency, its name, how many) in the to-do's order."""
-        return [(urgency, label, sum(line.urgency == urgency for line in self.lines)) for urgency, label in URGENCIES]
+        totals = [int(total) for total in self.totals.split(",")]
+        if len(totals) != len(URGENCIES) or min(totals) < 0:
+            raise ValueError("not a summary's totals")
+        return [(urgency, label, total) for (urgency, label), total in zip(URGENCIES, totals, strict=True)]
 
 
 def database_file_name(launch_url: str) -> str:
@@ -127,7 +135,9 @@ class LastTodoStore:
             if not isinstance(raw, dict) or raw.pop("format", None) != FORMAT:
                 return None
             lines = tuple(LastTodoLine(**_strings(line)) for line in raw.pop("lines"))
-            return LastTodo(**_strings(raw), lines=lines)
+            summary = LastTodo(**_strings(raw), lines=lines)
+            summary.counts()  # totals that can be shown
+            return summary
         except Exception:  # noqa: BLE001 - a damaged or foreign file is no summary
             return None
 
@@ -152,5 +162,9 @@ def _strings(fields: Any) -> dict[str, str]:
     return fields
 
 
-def saved_at_now() -> str:
-    return datetime.now().strftime("%m-%d %H:%M")
+def summarised(template: LastTodo, lines: list[LastTodoLine]) -> LastTodo:
+    """template with the to-do's lines (in its order), their totals and the time of the read."""
+    totals = ",".join(str(sum(line.urgency == urgency for line in lines)) for urgency, _label in URGENCIES)
+    return replace(
+        template, saved_at=datetime.now().strftime("%m-%d %H:%M"), totals=totals, lines=tuple(lines[:MAX_LINES])
+    )
