@@ -187,6 +187,13 @@ class WorkbenchApp(OrderedKeysApp):
             return
         self._start()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before the app has its parts (the last to-do on screen) nothing but quitting acts: the keys wait
+        anyway (first_screen_pending); this keeps a click on the footer from acting early too."""
+        if self.waiting_for_parts and action != "quit":
+            return None
+        return super().check_action(action, parameters)
+
     def take_parts(self, parts: AppParts) -> None:
         """The data layer is imported and the database open (workbench/cli_tui.py): start as always."""
         self._take(parts)
@@ -276,7 +283,10 @@ class WorkbenchApp(OrderedKeysApp):
         from screens.widgets.dialogs import ErrorDialog
 
         starting = self.first_screen_pending()
-        self.last_todo = None  # the last to-do's screen (if up) stays marked as such; nothing on it acts
+        self.last_todo = None
+        for screen in self.screen_stack:
+            if isinstance(screen, LastTodoScreen):
+                screen.not_updated()  # it stays, marked as the last one that could not be updated
         if isinstance(error, WorkbenchError):
             self.push_screen(ErrorDialog(error.title, error.message))
         else:

@@ -44,6 +44,12 @@ class LastTodoScreen(Screen[None]):
     def on_mount(self) -> None:
         show_last_todo(self, self.last)
 
+    def not_updated(self) -> None:
+        """The launch could not read today's to-do (the app says why): the mark says so."""
+        last = self.last
+        title = todo_title(last.whose, last.counts(), last.unassigned, last_saved_at=last.saved_at, updating=False)
+        self.query_one("#todo-title", Static).update(title)
+
     def on_resize(self) -> None:
         show_last_todo(self, self.last)
 

@@ -37,12 +37,14 @@ class Line(Generic[Payload]):
 
 def todo_title(
     whose: str, counts: Sequence[tuple[str, str, int]], unassigned: str, *, today: date | None = None,
-    last_saved_at: str | None = None,
+    last_saved_at: str | None = None, updating: bool = True,
 ) -> Text:  # fmt: skip
     """「今日待办  王芳  2026-12-07（周一）  已逾期 3  今天 1 …」, or for the last to-do painted at launch
-    「上次的待办（12-06 17:32），正在更新……  王芳  已逾期 3 …」: never mistaken for today's."""
+    「上次的待办（12-06 17:32），正在更新……  王芳  已逾期 3 …」(「，未能更新」once the launch could not read
+    today's): never mistaken for today's."""
     if last_saved_at is not None:
-        title = Text.assemble((f"上次的待办（{last_saved_at}），正在更新……", "bold dim"), f"  {whose}  ")
+        state = "正在更新……" if updating else "未能更新"
+        title = Text.assemble((f"上次的待办（{last_saved_at}），{state}", "bold dim"), f"  {whose}  ")
     else:
         assert today is not None
         title = Text.assemble(("今日待办", "bold"), f"  {whose}  {today.isoformat()}（周{WEEKDAYS[today.weekday()]}）  ")

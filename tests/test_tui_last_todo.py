@@ -34,6 +34,7 @@ from storage.engine import make_engine
 from storage.tables import Officer
 from workbench import cli, cli_tui, locations
 from workbench.services.appeals import open_appeal
+from workbench.services.errors import WorkbenchError
 from workbench.services.gateway import Gateway
 from workbench.services.last_todo import (
     MAX_LINES,
@@ -208,6 +209,36 @@ async def test_an_officer_not_found_goes_to_the_picker_without_the_last_todo(
         assert app.last_todo is None
 
 
+async def test_a_launch_that_cannot_read_keeps_the_last_todo_marked_not_updated(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The officers cannot be read after all: the error is said, the keys typed meanwhile go to it (Esc
+    closes it), and the last to-do says it could not be updated. Nothing on it acts."""
+    build_office(engine)
+    device = Device(tmp_path, engine)
+    await saved_todo(device, engine)
+    app, _painted = device.launch_on_last_todo()
+
+    def unreadable(_gateway: object) -> None:
+        raise WorkbenchError("数据库连接中断")
+
+    monkeypatch.setattr("screens.reference.load_reference", unreadable)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_ahead(pilot, "escape")
+        app.take_parts(device.parts(engine))
+        for _ in range(500):  # (settle() waits on workers, and re-raises the one that failed)
+            await pilot.pause(0.01)
+            if app.keys_waiting == 0 and app.last_todo is None:
+                break
+        await pilot.pause()
+        assert isinstance(app.screen, LastTodoScreen) and app.keys_waiting == 0  # Esc closed the error
+        assert "），未能更新  王芳" in shown(app, "todo-title")
+        await type_ahead(pilot, "enter", *"瓯")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LastTodoScreen)  # nothing opened from the last to-do's lines
+
+
 # When there is no usable summary: the usual launch
 
 
@@ -270,6 +301,11 @@ def test_open_tui_takes_the_summary_only_when_it_is_usable(
     save_usable_summary(sqlite_engine, sqlite_url)
     taken.clear()
     assert cli_tui.open_tui(sqlite_url) == 0 and taken == ["last", "usual"]  # None from it: the usual way after
+    sqlite_engine.dispose()
+    moved = tmp_path / "moved.db"
+    Path(sqlite_url.removeprefix("sqlite:///")).rename(moved)
+    taken.clear()
+    assert cli_tui.open_tui(sqlite_url) == 0 and taken == ["usual"]  # the file is gone: said at once, as always
 
 
 def save_usable_summary(engine: Engine, url: str) -> None:
@@ -339,3 +375,28 @@ def test_a_long_todo_keeps_its_first_lines_and_its_whole_counts() -> None:
     assert summary.counts() == [("overdue", "已逾期", 30), ("today", "今天", 0), ("week", "本周", 0),
                                 ("soon", "即将到期", MAX_LINES)]  # fmt: skip
     assert summary.saved_at  # 「上次的待办（12-07 08:30）」
+
+
+def test_a_database_to_upgrade_ends_the_last_todo_and_goes_the_usual_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary was saved, then the database went back to an older schema (restored from a backup): the
+    thread behind the last to-do finds it, that app ends, and open_tui goes the usual way (which upgrades)."""
+    from sqlalchemy import text
+    from textual.app import App
+
+    from storage.schema import upgrade
+
+    url = str(tmp_path / "older.db")
+    engine = make_engine(url)
+    upgrade(engine)
+    build_office(engine)
+    save_usable_summary(engine, url)
+    with engine.begin() as connection:  # as an older program left it (the test needs only the stamp)
+        connection.execute(text("UPDATE alembic_version SET version_num = '0018'"))
+    engine.dispose()
+    monkeypatch.setattr(WorkbenchApp, "run", lambda self: App.run(self, headless=True, size=(100, 30)))
+    store = LastTodoStore(locations.data_dir(), url, locations.config_dir())
+    last = cli_tui._usable_last_todo(store)
+    assert last is not None
+    assert cli_tui._open_on_last_todo(url, last, store) is None

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import locations
@@ -38,7 +39,7 @@ def open_tui(url: str) -> int:
     from workbench.services.last_todo import LastTodoStore
 
     store = LastTodoStore(locations.data_dir(), url, locations.config_dir())
-    last = _usable_last_todo(store)
+    last = _usable_last_todo(store) if not _sqlite_file_missing(url) else None
     if last is not None:
         code = _open_on_last_todo(url, last, store)
         if code is not None:
@@ -50,6 +51,13 @@ def _usable_last_todo(store: LastTodoStore) -> LastTodo | None:
     from workbench.services.device_memory import DeviceMemory
 
     return store.usable(DeviceMemory(locations.device_memory_path()), date.today())
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    """A SQLite file named (a path, or sqlite:///path) that is not there: the usual way says so at once,
+    without painting a last to-do first (a server's database is checked behind the summary)."""
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url if "://" not in url else ""
+    return bool(path) and path != ":memory:" and not Path(path).expanduser().is_file()
 
 
 def _open(url: str, store: LastTodoStore) -> int:
@@ -117,8 +125,8 @@ class _Preparation:
                 self.app.call_from_thread(self._fall_back)
             else:
                 self.app.call_from_thread(self.app.take_parts, parts)
-        except RuntimeError:
-            pass  # the app was closed meanwhile (Ctrl+Q on the last to-do): nothing more to open
+        except Exception:  # noqa: BLE001 - the app was closed meanwhile (Ctrl+Q on the last to-do): nothing to open
+            pass
 
     def _fall_back(self) -> None:
         self.fell_back = True
