@@ -17,6 +17,7 @@ from textual.widgets import Label, SelectionList, Static
 
 from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving, _editor
 from screens.widgets.industry_picker import IndustryInput, IndustryMatches
+from screens.widgets.ticks import TickList
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.domain.labels import KIND_LABELS
@@ -99,7 +100,7 @@ class TaskForm(HoldsWhileSaving):
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
                     if spec.name == ITEMS_AFTER:
                         yield Label("抽查事项（空格勾选，可多选）：", classes="form-note")
-                        yield SelectionList[int](
+                        yield TickList(
                             *((f"{item.kind}｜{item.name}", number) for number, item in enumerate(self.rules.items)),
                             id="task-items",
                         )

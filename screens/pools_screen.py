@@ -20,6 +20,7 @@ from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
+from screens.widgets.ticks import TickBox
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.pools import MemberRow
@@ -71,7 +72,7 @@ class PoolsScreen(WorkbenchScreen[None]):
             )
             yield grid_select(reference, office_id, "pool-grid")
             yield officer_select(reference, office_id, "pool-officer")
-            yield Checkbox("含已出库", id="pool-left", compact=True)
+            yield TickBox("含已出库", id="pool-left", compact=True)
         yield TextTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
         yield WorkbenchFooter()
