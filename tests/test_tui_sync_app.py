@@ -42,6 +42,16 @@ async def from_palette(pilot: Any, typed: str) -> None:
     await settle(pilot)
 
 
+async def confirm_once_read(pilot: Any) -> None:
+    """F8 on a dry run read, then 确认导入 in the question once it is read too."""
+    await read_preview(pilot)
+    await type_ahead(pilot, "f8")
+    await settle(pilot)
+    await read_preview(pilot)
+    await type_ahead(pilot, "left", "enter")
+    await settle(pilot)
+
+
 def said(app: Any) -> str:
     return str(app.screen.query_one("#sync-outcome", Static).render())
 
@@ -217,12 +227,7 @@ async def test_the_import_wizard_offers_to_import_a_return_package_picked_as_a_l
         assert "的回传包共 1 条：直接更新 1 条" in str(app.screen.query_one("#sync-preview-lines", Static).render())
         assert not any(screen is wizard for screen in app.screen_stack)
         before = app.data_version
-        await read_preview(pilot)
-        await type_ahead(pilot, "f8")
-        await settle(pilot)
-        await read_preview(pilot)
-        await type_ahead(pilot, "left", "enter")
-        await settle(pilot)
+        await confirm_once_read(pilot)
         assert said(app).startswith("王芳")  # the apply's own sentence: who sent it, what was done
         await type_ahead(pilot, "escape")
         await settle(pilot)
@@ -328,12 +333,7 @@ async def test_the_import_wizard_path_leads_on_to_the_conflicts_and_back(
         await settle_wizard(pilot)
         assert isinstance(app.screen, ApplyDialog)
         assert "有冲突 1 条" in str(app.screen.query_one("#sync-preview-lines", Static).render())
-        await read_preview(pilot)
-        await type_ahead(pilot, "f8")
-        await settle(pilot)
-        await read_preview(pilot)
-        await type_ahead(pilot, "left", "enter")
-        await settle(pilot)
+        await confirm_once_read(pilot)
         assert "有1项等待人工处理" in said(app)
         assert business_values(engine, li)["tags"] == "早市"  # the office's value until decided
         await type_ahead(pilot, "enter", "l")  # 处理冲突, then 采用外业值
