@@ -241,3 +241,31 @@ def new_businesses(app: Any) -> str | None:
     table = app.screen.query_one("#dash-table", DataTable)
     rows = [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
     return next((row[1].strip() for row in rows if row[0].strip() == "新设"), None)
+
+
+async def test_f5_on_the_list_is_not_overwritten_by_the_slower_count_before_a_new_business(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """More than a page matches, so the list counts apart; the count begun before another desk's save and F5,
+    finishing last, is not shown over the count after it."""
+    from distinction_support import actor_of
+    from test_tui_support import uscc
+
+    from workbench.services.register import create_business
+
+    office = build_office(sqlite_engine, extra_businesses=100)  # 105: more than one page of 100
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    first_count = HeldRead(app.gateway.register, "count", after_reading=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_count.wait_until_started(pilot)  # the list, under the to-do from the start, counted: held back
+        await type_ahead(pilot, "escape")  # the to-do closes on the list
+        with Session(sqlite_engine) as session:
+            create_business(session=session, actor=actor_of(office), data={
+                "name": "鹿城区六月新开小吃店", "uscc": uscc(200), "kind": "individual", "operator": "周六",
+                "address": "五马街 2 号", "registered_on": "2025-06-01", "grid_id": office.grid_ids["城东片区"],
+                "officer_id": office.officer_ids["王芳"],
+            })  # fmt: skip
+            session.commit()
+        await type_ahead(pilot, "f5")  # 刷新: the page and the count again
+        await first_count.release_after(pilot, lambda: "共 106 条" in shown(app, "status-line"))
+        assert "共 106 条" in shown(app, "status-line")
