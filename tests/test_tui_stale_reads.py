@@ -292,3 +292,29 @@ async def test_an_officer_added_while_the_staff_are_read_is_not_overwritten_by_t
 
         await first_read.release_after(pilot, lambda: "陈晓" in officers())
         assert "陈晓" in officers()
+
+
+async def test_a_support_saved_while_the_timeline_is_read_is_not_hidden_by_that_read(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """The 时间线 tab reads when the detail opens and again after every save: the read begun before a 帮扶 was
+    saved, answering last, does not hide it."""
+    from screens.business_detail import BusinessDetailScreen
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    first_read = HeldRead(app.gateway.service, "timeline", after_reading=True)
+
+    def timeline_counts() -> str:
+        detail = next((screen for screen in app.screen_stack if isinstance(screen, BusinessDetailScreen)), None)
+        return "" if detail is None else str(detail.query_one("#timeline-filter", Static).content)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"张记")
+        await settle(pilot)
+        await type_ahead(pilot, "enter")  # the detail: its timeline read, then held back
+        await first_read.wait_until_started(pilot)
+        # 帮扶: 法律服务 (fourth type), content, save.
+        await type_ahead(pilot, "b", "enter", "down", "down", "down", "enter", *["tab"] * 6, *"合同纠纷法律咨询", "ctrl+s")
+        await first_read.release_after(pilot, lambda: "帮扶 1" in timeline_counts())
+        assert "帮扶 1" in timeline_counts()
