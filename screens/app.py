@@ -22,6 +22,7 @@ from screens.format import short_office_name
 from screens.help import HelpScreen
 from screens.key_order import OrderedKeysApp
 from screens.keymap import usable_keymap
+from screens.latest_read import LatestRead
 from screens.palette import WorkbenchPalette
 from screens.reference import OfficeReference, load_reference
 from screens.todo_screen import TodoScreen
@@ -54,9 +55,10 @@ class ReferenceLoaded(Message):
 class ReferenceRefreshed(Message):
     """Officers and grids re-read after a change in 干部与网格."""
 
-    def __init__(self, reference: OfficeReference) -> None:
+    def __init__(self, reference: OfficeReference, asked: int) -> None:
         super().__init__()
         self.reference = reference
+        self.asked = asked
 
 
 class WorkbenchApp(OrderedKeysApp):
@@ -118,6 +120,8 @@ class WorkbenchApp(OrderedKeysApp):
         self.today: Callable[[], date] = date.today
         self.begin_as: str | None = None
         """The officer to start as once the reference is read again (a laptop's database just made)."""
+        self.reference_reads = LatestRead()
+        """Two changes in 干部与网格 close together re-read twice: only the last read is kept."""
 
     @property
     def actor(self) -> Actor:
@@ -320,13 +324,15 @@ class WorkbenchApp(OrderedKeysApp):
 
     def refresh_reference(self) -> None:
         """Re-read offices, officers and grids after 干部与网格 changed them (pickers and filters use them)."""
-        self._reread_reference()
+        self._reread_reference(self.reference_reads.ask())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reference", description="重读干部与网格")
-    def _reread_reference(self) -> None:
-        self.post_message(ReferenceRefreshed(load_reference(self.gateway)))
+    def _reread_reference(self, asked: int) -> None:
+        self.post_message(ReferenceRefreshed(load_reference(self.gateway), asked))
 
     def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
+        if not self.reference_reads.is_latest(message.asked):
+            return  # read before a later change: the officers and grids as they were
         self.reference = message.reference
         if self.begin_as is not None and self.officer is None:
             begin = next(((office, officer) for office in self.reference.offices
