@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from sync_laptops import business_values
 from sync_world import laptop_engine
-from test_tui_support import Office_, build_app, build_office, read_preview, settle, type_ahead
+from test_tui_support import Office_, build_app, build_office, palette_found, read_preview, settle, type_ahead
 from textual.widgets import Button, Input, Static
 
 from screens.sync_apply_dialog import ApplyDialog
@@ -35,9 +35,7 @@ PASSWORD = "wufang1"
 
 async def from_palette(pilot: Any, typed: str) -> None:
     """Ctrl+P, the command's words, Enter on the first line (the palette searches as a task: it waits)."""
-    await pilot.press("ctrl+p", *typed)
-    await pilot.pause(0.8)
-    await settle(pilot)
+    await palette_found(pilot, typed)
     await pilot.press("enter")
     await settle(pilot)
 
