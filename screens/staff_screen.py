@@ -16,8 +16,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Label, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
+from screens.key_order import release_keys
 from screens.latest_read import LatestRead
 from screens.staff_dialogs import GridDialog, OfficerDialog
 from screens.widgets.dialogs import ConfirmDialog
@@ -49,7 +50,7 @@ class StaffToggled(Message):
         self.active = active
 
 
-class StaffScreen(WorkbenchScreen[None]):
+class StaffScreen(HoldsKeysWhileLoading):
     SCOPE = "staff"
     BINDINGS = bindings("staff")
     AUTO_FOCUS = "#staff-officers"
@@ -84,6 +85,7 @@ class StaffScreen(WorkbenchScreen[None]):
         self._refresh()
 
     def _refresh(self) -> None:
+        self.loading = True  # keys wait (A offers the grids, F4 edits the row meant): screens.base
         self._load(self.reads.ask(), self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="staff", description="读取干部与网格")
@@ -119,6 +121,8 @@ class StaffScreen(WorkbenchScreen[None]):
             f"在岗干部 {active} 名，已调离 {len(self.officers) - active} 名，网格 {len(self.grids)} 个。"
             "调离时可把名下主体一并交给接任的干部"
         )
+        self.loading = False
+        release_keys(self.app)  # the keys typed meanwhile act on these rows
 
     # the keys
 

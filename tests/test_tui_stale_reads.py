@@ -272,26 +272,35 @@ async def test_f5_on_the_list_is_not_overwritten_by_the_slower_count_before_a_ne
         assert "共 106 条" in shown(app, "status-line")
 
 
-async def test_an_officer_added_while_the_staff_are_read_is_not_overwritten_by_the_slower_first_read(
+async def test_an_officer_added_while_the_staff_are_read_waits_for_the_read_and_is_offered_the_grids(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
-    """干部与网格 counts every officer's businesses (seconds at a million): an officer added before that first
-    read is in comes back in the read after the save, and the first read, answering last, does not hide him."""
+    """干部与网格 counts every officer's businesses (seconds at a million). A (新增干部) typed before that first
+    read is in waits for it: the dialog then offers the grids (it offered none, read from the empty screen), and
+    the officer saved shows in the read after the save."""
+    from textual.widgets import Select
+
+    from screens.staff_dialogs import OfficerDialog
+
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        first_read = HeldRead(app.gateway.staff, "overview", after_reading=True)
-        await type_ahead(pilot, "ctrl+k")  # 干部与网格: read, then held back
+        first_read = HeldRead(app.gateway.staff, "overview")
+        await type_ahead(pilot, "ctrl+k")  # 干部与网格: its read held back
         await first_read.wait_until_started(pilot)
-        await type_ahead(pilot, "a", *"陈晓", "tab", *"13812345678", "ctrl+s")  # 新增干部, saved
-
-        def officers() -> list[str]:
-            if not isinstance(app.screen, StaffScreen):
-                return []  # the dialog still up
-            return [name.strip() for name in first_column(app, "staff-officers")]
-
-        await first_read.release_after(pilot, lambda: "陈晓" in officers())
-        assert "陈晓" in officers()
+        await type_ahead(pilot, "a", *"陈晓")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, StaffScreen)  # the keys wait for the rows
+        first_read.may_finish.set()
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OfficerDialog)
+        grids = dialog.query_one("#field-grid_id", Select)
+        assert len(grids._options) > 1  # 网格 to choose from (and 未填)
+        await type_ahead(pilot, "tab", *"13812345678", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        assert "陈晓" in [name.strip() for name in first_column(app, "staff-officers")]
 
 
 async def test_a_support_saved_while_the_timeline_is_read_is_not_hidden_by_that_read(
