@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from screens.actions import bindings, key_names
 from screens.key_order import OrderedKeysApp
 from screens.last_todo_screen import LastTodoScreen
+from screens.latest_read import LatestRead
 from workbench.domain.safe_text import shown
 from workbench.services.errors import WorkbenchError
 
@@ -74,9 +75,10 @@ class ReferenceLoaded(Message):
 class ReferenceRefreshed(Message):
     """Officers and grids re-read after a change in 干部与网格."""
 
-    def __init__(self, reference: OfficeReference) -> None:
+    def __init__(self, reference: OfficeReference, asked: int) -> None:
         super().__init__()
         self.reference = reference
+        self.asked = asked
 
 
 class WorkbenchApp(OrderedKeysApp):
@@ -123,6 +125,8 @@ class WorkbenchApp(OrderedKeysApp):
         self.today: Callable[[], date] = date.today
         self.begin_as: str | None = None
         """The officer to start as once the reference is read again (a laptop's database just made)."""
+        self.reference_reads = LatestRead()
+        """Two changes in 干部与网格 close together re-read twice: only the last read is kept."""
         self.last_todo = last_todo
         """The last to-do painted at launch, until the fresh one replaces it (keys wait meanwhile)."""
         self.waiting_for_parts = parts is None
@@ -424,17 +428,19 @@ class WorkbenchApp(OrderedKeysApp):
 
     def refresh_reference(self) -> None:
         """Re-read offices, officers and grids after 干部与网格 changed them (pickers and filters use them)."""
-        self._reread_reference()
+        self._reread_reference(self.reference_reads.ask())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reference", description="重读干部与网格")
-    def _reread_reference(self) -> None:
+    def _reread_reference(self, asked: int) -> None:
         from screens.reference import load_reference
 
-        self.post_message(ReferenceRefreshed(load_reference(self.gateway)))
+        self.post_message(ReferenceRefreshed(load_reference(self.gateway), asked))
 
     def on_reference_refreshed(self, message: ReferenceRefreshed) -> None:
         from screens.widgets.officer_picker import OfficerPicker
 
+        if not self.reference_reads.is_latest(message.asked):
+            return  # read before a later change: the officers and grids as they were
         self.reference = message.reference
         if self.begin_as is not None and self.officer is None:
             begin = next(((office, officer) for office in self.reference.offices

@@ -16,6 +16,7 @@ from screens.appeal_marks import days_left_cell, state_cell, urgency_style
 from screens.appeal_screen import AppealScreen
 from screens.base import WorkbenchScreen
 from screens.format import fit_cells
+from screens.latest_read import LatestRead
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor
@@ -30,9 +31,10 @@ OFFICER_CELLS = 6
 
 
 class AppealsLoaded(Message):
-    def __init__(self, lines: list[AppealLine]) -> None:
+    def __init__(self, lines: list[AppealLine], asked: int) -> None:
         super().__init__()
         self.lines = lines
+        self.asked = asked
 
 
 class AppealListScreen(WorkbenchScreen[None]):
@@ -47,6 +49,8 @@ class AppealListScreen(WorkbenchScreen[None]):
         self.lines: list[AppealLine] = []
         self.with_closed = False
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """F9 during a read starts another: only the last one's lines are shown (screens/latest_read.py)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -61,6 +65,7 @@ class AppealListScreen(WorkbenchScreen[None]):
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self._load(
+            self.reads.ask(),
             self.workbench.actor,
             AppealFilters(open_only=not self.with_closed),
             self.workbench.settings.service,
@@ -69,12 +74,14 @@ class AppealListScreen(WorkbenchScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appeals", description="读取诉求")
     def _load(
-        self, actor: Actor, filters: AppealFilters, settings: ServiceSettings, today: date
+        self, asked: int, actor: Actor, filters: AppealFilters, settings: ServiceSettings, today: date
     ) -> None:
         lines = self.workbench.gateway.service.appeals(actor, filters, settings=settings, today=today, limit=500)
-        self.post_message(AppealsLoaded(lines))
+        self.post_message(AppealsLoaded(lines, asked))
 
     def on_appeals_loaded(self, message: AppealsLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # a slower earlier read (before F9 or a save)
         self.lines = message.lines
         overdue = sum(line.overdue for line in self.lines)
         soon = sum(line.due_soon for line in self.lines)

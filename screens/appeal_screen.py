@@ -20,6 +20,7 @@ from screens.appeal_marks import deadline_cell, state_cell
 from screens.appeal_steps import AppealStepDialog
 from screens.base import WorkbenchScreen
 from screens.format import local_time_text
+from screens.latest_read import LatestRead
 from screens.service_dialog import officer_choices
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -37,9 +38,10 @@ STEP_KEYS: dict[str, str] = {
 
 
 class AppealLoaded(Message):
-    def __init__(self, detail: AppealDetail) -> None:
+    def __init__(self, detail: AppealDetail, asked: int) -> None:
         super().__init__()
         self.detail = detail
+        self.asked = asked
 
 
 class AppealScreen(WorkbenchScreen[None]):
@@ -54,6 +56,8 @@ class AppealScreen(WorkbenchScreen[None]):
         self.appeal_uuid = appeal_uuid
         self.detail: AppealDetail | None = None
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """A step saved during a read starts another: only the last one is shown (screens/latest_read.py)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -69,14 +73,14 @@ class AppealScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.actor, self.workbench.settings.service)
+        self._load(self.reads.ask(), self.workbench.actor, self.workbench.settings.service)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appeal", description="读取诉求")
-    def _load(self, actor: Actor, settings: ServiceSettings) -> None:
+    def _load(self, asked: int, actor: Actor, settings: ServiceSettings) -> None:
         detail = self.workbench.gateway.service.appeal(
             actor, self.appeal_uuid, settings=settings, today=self.workbench.today()
         )
-        self.post_message(AppealLoaded(detail))
+        self.post_message(AppealLoaded(detail, asked))
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         if self.detail is None:
@@ -84,6 +88,8 @@ class AppealScreen(WorkbenchScreen[None]):
         self.workbench.show_error(error)
 
     def on_appeal_loaded(self, message: AppealLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # read before a later step was saved: its state would offer steps no longer allowed
         self.detail = message.detail
         line = message.detail.appeal
         self.query_one("#appeal-title", Static).update(

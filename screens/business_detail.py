@@ -27,6 +27,7 @@ from screens.format import (
     status_cell,
     value_text,
 )
+from screens.latest_read import LatestRead
 from screens.license_tab import LicenseTab
 from screens.timeline_tab import TimelineTab
 from screens.widgets.footer import WorkbenchFooter
@@ -47,9 +48,10 @@ FIRST_LOAN_GROUP = GROUPS[-1]
 
 
 class DetailLoaded(Message):
-    def __init__(self, detail: BusinessDetail) -> None:
+    def __init__(self, detail: BusinessDetail, asked: int) -> None:
         super().__init__()
         self.detail = detail
+        self.asked = asked
 
 
 class BusinessDetailScreen(WorkbenchScreen[None]):
@@ -68,6 +70,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         self.business_uuid = business_uuid
         self.detail: BusinessDetail | None = None
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """A save during a read starts another: only the last one is shown (screens/latest_read.py)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -92,11 +96,11 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
             self.seen_data_version = self.workbench.data_version
-            self._load(self.workbench.actor, self.business_uuid)
+            self._load(self.reads.ask(), self.workbench.actor, self.business_uuid)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail", description="读取主体详情")
-    def _load(self, actor: Actor, business_uuid: str) -> None:
-        self.post_message(DetailLoaded(self.workbench.gateway.register.detail(actor, business_uuid)))
+    def _load(self, asked: int, actor: Actor, business_uuid: str) -> None:
+        self.post_message(DetailLoaded(self.workbench.gateway.register.detail(actor, business_uuid), asked))
 
     def worker_failed(self, _worker: Worker[Any], error: BaseException) -> None:
         """Nothing to show without the business (deleted elsewhere, say): back to the list after the dialog."""
@@ -105,6 +109,8 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
         self.workbench.show_error(error)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # read before a later save: F4 would edit from the older values
         self.detail = detail = message.detail
         values = detail.values
         title = Text.assemble((shown(str(values["name"])), "bold"), "  ")
@@ -188,7 +194,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.actor, self.business_uuid)
+        self._load(self.reads.ask(), self.workbench.actor, self.business_uuid)
 
     def business_in_view(self) -> tuple[str, str] | None:
         return (self.business_uuid, str(self.detail.values["name"])) if self.detail is not None else None

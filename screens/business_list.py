@@ -14,6 +14,7 @@ from textual.worker import Worker, get_current_worker
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.key_order import TypedEvent, release_keys
+from screens.latest_read import LatestRead
 from screens.list_keys import SearchInFlight, acts_on_results
 from screens.list_marks import MarkableResultsTable
 from screens.widgets.filter_bar import FilterBar
@@ -44,12 +45,12 @@ class PageLoaded(Message):
 
 
 class CountLoaded(Message):
-    """How many businesses match `flt` (counted apart so the first page paints at once)."""
+    """How many businesses match count number `asked` (counted apart so the first page paints at once)."""
 
-    def __init__(self, flt: BusinessFilter, total: int) -> None:
+    def __init__(self, total: int, asked: int) -> None:
         super().__init__()
-        self.flt = flt
         self.total = total
+        self.asked = asked
 
 
 class BusinessListScreen(WorkbenchScreen[None]):
@@ -74,6 +75,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.debounce: Timer | None = None
         self.warming = False
         self.count_after_page = False  # the query asked for a count, started when its page is in
+        self.counts = LatestRead()
+        """A count of the filter (or data) before may still be running: only the last one asked for is shown."""
         self.search_in_flight = SearchInFlight()
 
     def compose(self) -> ComposeResult:
@@ -136,6 +139,7 @@ class BusinessListScreen(WorkbenchScreen[None]):
             # Counted once this query's page is in (on_page_loaded): run together they share two CPUs, and a
             # count at a million rows can take longer than the page, which is what the person waits for.
             self.total, self.count_after_page = None, True
+            self.counts.forget_earlier()  # the same filter counted before a save is not this one's count
         self.flt, self.seen_data_version, self.requested_start = flt, data_version, offset
         self.serial += 1
         self._fetch_page(flt, offset, cursor, self.serial)
@@ -147,8 +151,8 @@ class BusinessListScreen(WorkbenchScreen[None]):
         self.post_message(PageLoaded(serial, offset, cursor, rows))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list-count", description="统计符合条件的主体")
-    def _count(self, flt: BusinessFilter) -> None:
-        self.post_message(CountLoaded(flt, self.workbench.gateway.register.count(flt)))
+    def _count(self, flt: BusinessFilter, asked: int) -> None:
+        self.post_message(CountLoaded(self.workbench.gateway.register.count(flt), asked))
 
     @work(thread=True, exit_on_error=False, group="search-warmup", description="预读检索索引")
     def _warm_search(self, office_id: int) -> None:
@@ -183,10 +187,10 @@ class BusinessListScreen(WorkbenchScreen[None]):
         if exact is not None and exact < PAGE_SIZE:
             self.total = exact
         else:
-            self._count(self.flt)
+            self._count(self.flt, self.counts.ask())
 
     def on_count_loaded(self, message: CountLoaded) -> None:
-        if message.flt == self.flt:
+        if self.counts.is_latest(message.asked):
             self.total = message.total
             self._show_status()
 

@@ -17,6 +17,7 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.distinction_dialogs import EnterPoolDialog
 from screens.format import fit_cells
+from screens.latest_read import LatestRead
 from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
@@ -30,10 +31,10 @@ LISTS = tuple(CANDIDATE_POOLS)
 
 
 class CandidatesLoaded(Message):
-    def __init__(self, pool: str, rows: list[CandidateRow]) -> None:
+    def __init__(self, rows: list[CandidateRow], asked: int) -> None:
         super().__init__()
-        self.pool = pool
         self.rows = rows
+        self.asked = asked
 
 
 class CandidatesScreen(WorkbenchScreen[None]):
@@ -56,6 +57,8 @@ class CandidatesScreen(WorkbenchScreen[None]):
         self.rows: list[CandidateRow] = []
         self.seen_data_version = -1
         self.loading = False
+        self.reads = LatestRead()
+        """F6 or a filter changed during a computation starts another: only the last one is shown."""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -93,6 +96,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
         self.loading = True
         self.query_one("#candidate-status", Static).update("正在计算候选名单")
         self._load(
+            self.reads.ask(),
             self.workbench.actor,
             self.pool,
             self.workbench.settings.candidates.rules,
@@ -103,6 +107,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="candidates", description="计算候选名单")
     def _load(
         self,
+        asked: int,
         actor: Actor,
         pool: str,
         rules: CandidateRules,
@@ -112,11 +117,11 @@ class CandidatesScreen(WorkbenchScreen[None]):
         rows = self.workbench.gateway.programmes.candidates(
             actor, pool=pool, rules=rules, grid_id=grid_id, officer_id=officer_id, today=self.workbench.today()
         )
-        self.post_message(CandidatesLoaded(pool, rows))
+        self.post_message(CandidatesLoaded(rows, asked))
 
     def on_candidates_loaded(self, message: CandidatesLoaded) -> None:
-        if message.pool != self.pool:
-            return
+        if not self.reads.is_latest(message.asked):
+            return  # the list or grid or officer chosen before: a slower earlier computation
         self.loading = False
         self.rows = message.rows
         names = self.workbench.names()

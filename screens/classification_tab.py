@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from screens.actions import bindings
 from screens.format import fit_cells, local_time_text
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.text_table import TextTable
 from screens.widgets.worker_errors import ShowsWorkerErrors
@@ -36,9 +37,10 @@ TIER_STYLES = {"survival": "yellow", "growth": "green", "development": "bold gre
 
 
 class ClassificationLoaded(Message):
-    def __init__(self, view: ClassificationView) -> None:
+    def __init__(self, view: ClassificationView, asked: int) -> None:
         super().__init__()
         self.view = view
+        self.asked = asked
 
 
 class ClassificationTab(ShowsWorkerErrors, Vertical):
@@ -50,6 +52,8 @@ class ClassificationTab(ShowsWorkerErrors, Vertical):
         super().__init__(id="classification-body")
         self.business_uuid = business_uuid
         self.view: ClassificationView | None = None
+        self.reads = LatestRead()
+        """Each save starts a read: only the last one is shown (screens/latest_read.py)."""
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -65,20 +69,22 @@ class ClassificationTab(ShowsWorkerErrors, Vertical):
 
     def reload(self) -> None:
         rules = self.workbench.settings.classification
-        self._load(self.workbench.actor, rules, self.workbench.today())
+        self._load(self.reads.ask(), self.workbench.actor, rules, self.workbench.today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="classification", description="读取分型")
-    def _load(self, actor: Actor, rules: LoadedRules[TierRules], today: date) -> None:
+    def _load(self, asked: int, actor: Actor, rules: LoadedRules[TierRules], today: date) -> None:
         view = self.workbench.gateway.classification.of_business(
             actor, self.business_uuid, rules=rules, today=today
         )
-        self.post_message(ClassificationLoaded(view))
+        self.post_message(ClassificationLoaded(view, asked))
 
     def worker_failed(self, worker: Any, error: BaseException) -> None:
         self.query_one("#classification-summary", Static).update("分型记录没有读出来：请关闭这户后重新打开再试。")
         super().worker_failed(worker, error)
 
     def on_classification_loaded(self, message: ClassificationLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # read before a later save
         self.view = view = message.view
         self.query_one("#classification-summary", Static).update(summary_text(view))
         table = self.query_one("#classification-history", DataTable)

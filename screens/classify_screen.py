@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.actions import bindings
 from screens.base import WorkbenchScreen
+from screens.latest_read import LatestRead
 from screens.preview_gate import PreviewGate
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -41,9 +42,10 @@ class RecomputeProgress(Message):
 
 
 class DistributionLoaded(Message):
-    def __init__(self, found: Distribution) -> None:
+    def __init__(self, found: Distribution, asked: int) -> None:
         super().__init__()
         self.found = found
+        self.asked = asked
 
 
 class ClassifyScreen(WorkbenchScreen[None]):
@@ -66,6 +68,8 @@ class ClassifyScreen(WorkbenchScreen[None]):
         self.busy = False
         self.by = "grid"
         self.measure = "tier"
+        self.distribution_reads = LatestRead()
+        """F6 / F7 during a read start another: only the last one's table is shown (screens/latest_read.py)."""
         self.preview_gate = PreviewGate(self, "（试算结果）")
 
     def compose(self) -> ComposeResult:
@@ -178,12 +182,17 @@ class ClassifyScreen(WorkbenchScreen[None]):
         self.measure = "size_class" if self.measure == "tier" else "tier"
         self._load_distribution(self.workbench.actor, self.by, self.measure)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="classify-distribution", description="分布")
     def _load_distribution(self, actor: Actor, by: str, measure: str) -> None:
+        self._read_distribution(self.distribution_reads.ask(), actor, by, measure)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="classify-distribution", description="分布")
+    def _read_distribution(self, asked: int, actor: Actor, by: str, measure: str) -> None:
         found = self.workbench.gateway.classification.distribution(actor, by=by, measure=measure)
-        self.post_message(DistributionLoaded(found))
+        self.post_message(DistributionLoaded(found, asked))
 
     def on_distribution_loaded(self, message: DistributionLoaded) -> None:
+        if not self.distribution_reads.is_latest(message.asked):
+            return  # a slower earlier read (before F6 / F7 or the write)
         found = message.found
         by = "网格" if found.by == "grid" else "包联干部"
         what = "三型" if found.measure == "tier" else "规模"

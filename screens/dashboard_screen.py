@@ -37,6 +37,7 @@ from screens.dashboard_view import (
     slices,
 )
 from screens.format import fit_cells, local_time_text, short_office_name
+from screens.latest_read import LatestRead
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
 from storage.audit import Actor, utc_now
@@ -58,26 +59,29 @@ COUNT_AFTER_SECONDS = 0.3  # the month's count starts this long after it is aske
 class ReportCounted(Message):
     """The month's figures; `counted_at` set: the last count kept on this device, shown until the new one."""
 
-    def __init__(self, report: MonthlyReport, month: Month, counted_at: datetime | None = None) -> None:
+    def __init__(self, report: MonthlyReport, month: Month, asked: int, counted_at: datetime | None = None) -> None:
         super().__init__()
         self.report = report
         self.month = month
+        self.asked = asked
         self.counted_at = counted_at
 
 
 class InactiveRead(Message):
-    def __init__(self, found: InactiveList, month: Month, label: str) -> None:
+    def __init__(self, found: InactiveList, month: Month, label: str, asked: int) -> None:
         super().__init__()
         self.found = found
         self.month = month
         self.label = label
+        self.asked = asked
 
 
 class InspectionsRead(Message):
-    def __init__(self, found: InspectionList, title: str) -> None:
+    def __init__(self, found: InspectionList, title: str, asked: int) -> None:
         super().__init__()
         self.found = found
         self.title = title
+        self.asked = asked
 
 
 class DashboardScreen(WorkbenchScreen[None]):
@@ -108,6 +112,10 @@ class DashboardScreen(WorkbenchScreen[None]):
         self.officer_index = 0
         self.seen_data_version = -1
         self.debounce: Timer | None = None  # the month's count, asked for and not yet started
+        self.counts = LatestRead()
+        """Paging, F5 or a save during a count starts another: only the last one is shown (screens/latest_read.py)."""
+        self.drills = LatestRead()
+        """Enter on another line while a 明细 is read: only the last one opens."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -147,35 +155,35 @@ class DashboardScreen(WorkbenchScreen[None]):
         assert self.month is not None
         self.seen_data_version = self.workbench.data_version
         self.query_one("#dash-title", Static).update(f"统计看板  {self.month.label}  正在统计……")
-        actor, month = self.workbench.actor, self.month
+        actor, month, asked = self.workbench.actor, self.month, self.counts.ask()
         # The month's last count on this device, read here rather than in the worker: a count of the month the
         # person paged away from may still be running in its thread, and the kept figures must not wait for it.
         kept = self.workbench.report_cache.load(actor.office_id, self.month.code)
         if kept is not None:
-            self.post_message(ReportCounted(kept[0], self.month, kept[1]))
+            self.post_message(ReportCounted(kept[0], self.month, asked, kept[1]))
         # The count starts a moment later: a person paging on at once (Ctrl+J then PgUp) starts one count, not
         # two. A count under way holds the interpreter in bursts, and the keys after it (each waits for the one
         # before to be handled) then took up to 2 s at a million businesses.
         if self.debounce is not None:
             self.debounce.stop()
-        self.debounce = self.set_timer(COUNT_AFTER_SECONDS, lambda: self._start_count(actor, month))
+        self.debounce = self.set_timer(COUNT_AFTER_SECONDS, lambda: self._start_count(asked, actor, month))
 
-    def _start_count(self, actor: Actor, month: Month) -> None:
+    def _start_count(self, asked: int, actor: Actor, month: Month) -> None:
         self.debounce = None
-        self._load(actor, month)
+        self._load(asked, actor, month)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
-    def _load(self, actor: Actor, month: Month) -> None:
+    def _load(self, asked: int, actor: Actor, month: Month) -> None:
         settings, cache = self.workbench.settings, self.workbench.report_cache
         report = self.workbench.gateway.report.monthly(
             actor, month, targets=settings.report_targets, candidate_rules=settings.candidates.rules
         )
         cache.save(actor.office_id, report, utc_now())
-        self.post_message(ReportCounted(report, month))
+        self.post_message(ReportCounted(report, month, asked))
 
     def on_report_counted(self, message: ReportCounted) -> None:
-        if message.month != self.month:
-            return  # an answer for a month the person has already paged away from
+        if not self.counts.is_latest(message.asked):
+            return  # a count of a month paged away from, or one begun before F5 or a save
         if message.counted_at is not None and self.report_month == message.month and self.kept_from is None:
             return  # a new count of this month is already on screen (F5 counts again)
         self.report, self.report_month, self.kept_from = message.report, message.month, message.counted_at
@@ -277,11 +285,11 @@ class DashboardScreen(WorkbenchScreen[None]):
         line = self.lines[event.cursor_row]
         if line.code == ACTIVE_RATE:
             assert self.month is not None
-            self._load_inactive(self.workbench.actor, self.month, line.label)
+            self._load_inactive(self.drills.ask(), self.workbench.actor, self.month, line.label)
             return
         if line.code in INSPECTION_LINES:
             assert self.month is not None
-            self._load_inspections(self.workbench.actor, self.month, line.code, line.label)
+            self._load_inspections(self.drills.ask(), self.workbench.actor, self.month, line.code, line.label)
             return
         if line.code not in DRILL_ITEMS:
             self.notify("这一项没有逐户明细：明细列出新设、注销、吊销、撤销、迁入、迁出、首贷、个转企和检查的户", timeout=6)
@@ -292,12 +300,15 @@ class DashboardScreen(WorkbenchScreen[None]):
         self.app.push_screen(DrillScreen(f"{self.month.label} {line.label}", drill_rows(self.report, line.code)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill", description="列出未计入活跃的户")
-    def _load_inactive(self, actor: Actor, month: Month, label: str) -> None:
+    def _load_inactive(self, asked: int, actor: Actor, month: Month, label: str) -> None:
         found = self.workbench.gateway.report.inactive(actor, month, targets=self.workbench.settings.report_targets)
-        self.post_message(InactiveRead(found, month, label))
+        self.post_message(InactiveRead(found, month, label, asked))
 
     def on_inactive_read(self, message: InactiveRead) -> None:
         from screens.dashboard_drill import DrillScreen
+
+        if not self.drills.is_latest(message.asked):
+            return  # Enter pressed on another line since: that one opens
 
         found = message.found
         if found.missing_reason:
@@ -308,7 +319,7 @@ class DashboardScreen(WorkbenchScreen[None]):
         self.app.push_screen(DrillScreen(title, list(found.rows), counted=False))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill", description="列出检查户次")
-    def _load_inspections(self, actor: Actor, month: Month, code: str, label: str) -> None:
+    def _load_inspections(self, asked: int, actor: Actor, month: Month, code: str, label: str) -> None:
         whole_year, random_only = INSPECTION_LINES[code]
         found = self.workbench.gateway.report.inspections(actor, month, year_to_date=whole_year, random_only=random_only)
         period = f"{month.year}年1-{month.month}月" if whole_year else month.label
@@ -318,10 +329,13 @@ class DashboardScreen(WorkbenchScreen[None]):
         )
         if found.total > len(found.rows):
             title += f"，列出前 {len(found.rows):,} 户次"
-        self.post_message(InspectionsRead(found, title))
+        self.post_message(InspectionsRead(found, title, asked))
 
     def on_inspections_read(self, message: InspectionsRead) -> None:
         from screens.dashboard_drill import DrillScreen
+
+        if not self.drills.is_latest(message.asked):
+            return  # Enter pressed on another line since: that one opens
 
         found = message.found
         if found.missing_reason:

@@ -20,6 +20,7 @@ from screens.distinction_dialogs import (
     StepDialog,
 )
 from screens.format import fit_cells
+from screens.latest_read import LatestRead
 from screens.widgets.dialogs import ErrorDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -41,19 +42,21 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 
 
 class DistinctionsLoaded(Message):
-    def __init__(self, rows: list[DistinctionRow], cap: CapStatus) -> None:
+    def __init__(self, rows: list[DistinctionRow], cap: CapStatus, asked: int) -> None:
         super().__init__()
         self.rows = rows
         self.cap = cap
+        self.asked = asked
 
 
 class EventsLoaded(Message):
     """The unrepaired negative-list events of one business, for the repair dialog."""
 
-    def __init__(self, business_name: str, events: list[OpenEvent]) -> None:
+    def __init__(self, business_name: str, events: list[OpenEvent], asked: int) -> None:
         super().__init__()
         self.business_name = business_name
         self.events = events
+        self.asked = asked
 
 
 class DistinctionScreen(WorkbenchScreen[None]):
@@ -75,6 +78,10 @@ class DistinctionScreen(WorkbenchScreen[None]):
         self.rows: list[DistinctionRow] = []
         self.review_only = False
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """F6 or a save during a read starts another: only the last one's rows are shown (screens/latest_read.py)."""
+        self.event_reads = LatestRead()
+        """R pressed again while the events are read: only the last one opens the repair dialog."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -98,17 +105,19 @@ class DistinctionScreen(WorkbenchScreen[None]):
 
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.actor, self.rules)
+        self._load(self.reads.ask(), self.workbench.actor, self.rules, self.review_only)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="distinctions", description="读取名特优新")
-    def _load(self, actor: Actor, rules: CandidateRules) -> None:
+    def _load(self, asked: int, actor: Actor, rules: CandidateRules, review_only: bool) -> None:
         rows, cap = self.workbench.gateway.programmes.distinctions(
-            actor, review_only=self.review_only, business_uuid=self.business_uuid, rules=rules,
+            actor, review_only=review_only, business_uuid=self.business_uuid, rules=rules,
             today=self.workbench.today(),
         )  # fmt: skip
-        self.post_message(DistinctionsLoaded(rows, cap))
+        self.post_message(DistinctionsLoaded(rows, cap, asked))
 
     def on_distinctions_loaded(self, message: DistinctionsLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # a slower earlier read (before F6 or a save)
         self.rows = message.rows
         cap_line = self.query_one("#distinction-cap", Static)
         cap_line.update(("⚠ " if message.cap.exceeded else "") + f"认定上限：{message.cap.text}")
@@ -226,13 +235,17 @@ class DistinctionScreen(WorkbenchScreen[None]):
         if business_uuid is None:
             self.notify("请先选择一条记录（信用修复记在该市场主体上）", severity="warning")
             return
-        self._load_events(self.workbench.actor, business_uuid, row.business_name if row else self.business_name)
+        name = row.business_name if row else self.business_name
+        self._load_events(self.event_reads.ask(), self.workbench.actor, business_uuid, name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="events", description="读取负面清单事件")
-    def _load_events(self, actor: Actor, business_uuid: str, name: str) -> None:
-        self.post_message(EventsLoaded(name, self.workbench.gateway.programmes.open_events(actor, business_uuid)))
+    def _load_events(self, asked: int, actor: Actor, business_uuid: str, name: str) -> None:
+        events = self.workbench.gateway.programmes.open_events(actor, business_uuid)
+        self.post_message(EventsLoaded(name, events, asked))
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
+        if not self.event_reads.is_latest(message.asked):
+            return  # R pressed again (on another line) before these came: that one's dialog opens
         if not message.events:
             self.notify(f"「{message.business_name}」没有待修复的负面清单事件", severity="warning")
             return

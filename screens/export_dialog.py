@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from imports.export import ExportCancelled, ExportResult, export_path, export_register
 from imports.file_gateway import FileGateway
+from screens.widgets.ticks import TickBox
 from storage.audit import Actor
 from workbench.services.errors import WorkbenchError
 from workbench.services.listing import BusinessFilter
@@ -88,7 +89,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                 classes="export-form",
                 select_on_focus=False,
             )
-            yield Checkbox(FULL_LABEL, id="export-full", classes="export-form")
+            yield TickBox(FULL_LABEL, id="export-full", classes="export-form")
             yield Static(FULL_NOTE, classes="dialog-hint", id="export-note")
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-outcome", classes="dialog-hint")

@@ -13,6 +13,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import Worker
 
@@ -36,6 +37,7 @@ from screens.import_steps.package_offer import offer_package_action
 from screens.import_steps.result_step import ResultStep
 from screens.import_steps.review_step import ReviewStep, confirm_question
 from screens.import_steps.steps import FOCUS, MISSING_COLUMNS, STEP_KEYS, STEPS, step_title
+from screens.latest_read import LatestRead
 from screens.preview_gate import PreviewGate
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
@@ -56,6 +58,8 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         self.job: str | None = None
         """The work under way (read, plan, commit, errors), if any."""
         self.cancel = threading.Event()
+        self.file_reads = LatestRead()
+        """Another file chosen while one is read: only the last one chosen is shown (screens/latest_read.py)."""
         self.parsed: ParsedFile | None = None
         self.sample: list[Any] = []
         self.mapping: ColumnMapping | None = None
@@ -103,10 +107,10 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
         """Named column mappings live in the office's config folder, beside its other settings."""
         return self.workbench.settings.import_profiles
 
-    def _start(self, job: str, work: Any, description: str) -> None:
+    def _start(self, job: str, work: Any, description: str, post: jobs.Post | None = None) -> None:
         self.job = job
         self.run_worker(
-            partial(work, self.post_message),
+            partial(work, post or self.post_message),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -153,7 +157,16 @@ class ImportWizardScreen(WorkbenchScreen[bool]):
                 laptop_officer=self.workbench.gateway.sync.laptop_officer,
             ),
             "读取名录表头",
+            partial(self._post_read_answer, self.file_reads.ask()),
         )
+
+    def _post_read_answer(self, asked: int, answer: Message) -> None:
+        """In the read's thread: its answer goes out numbered, and is looked at on the app's thread."""
+        self.post_message(jobs.ReadAnswered(asked, answer))
+
+    def on_read_answered(self, message: jobs.ReadAnswered) -> None:
+        if self.file_reads.is_latest(message.asked):
+            self.post_message(message.answer)  # else: a file chosen before the last one, read more slowly
 
     def on_file_read(self, message: jobs.FileRead) -> None:
         self._stopped()

@@ -11,12 +11,14 @@ from calendar import monthrange
 from datetime import date
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving, _editor
 from screens.widgets.industry_picker import IndustryInput, IndustryMatches
+from screens.widgets.ticks import TickList
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.domain.labels import KIND_LABELS
@@ -99,7 +101,7 @@ class TaskForm(HoldsWhileSaving):
                     yield Static("", id=f"error-{spec.name}", classes="field-error")
                     if spec.name == ITEMS_AFTER:
                         yield Label("抽查事项（空格勾选，可多选）：", classes="form-note")
-                        yield SelectionList[int](
+                        yield TickList(
                             *((f"{item.kind}｜{item.name}", number) for number, item in enumerate(self.rules.items)),
                             id="task-items",
                         )
@@ -119,6 +121,19 @@ class TaskForm(HoldsWhileSaving):
         for line in self.query(".field-error"):
             line.styles.padding = (0, 0, 0, LABEL_CELLS)
         self.query_one(IndustryMatches).styles.margin = (0, 0, 0, LABEL_CELLS)
+
+    @on(Input.Changed, "#field-risk_class")
+    def _scope_classes_changed(self, event: Input.Changed) -> None:
+        """A class left out of 范围·风险 could draw nobody: its own ratio field is greyed and skipped by Tab,
+        its value kept (it comes back if the class is put back) and not saved while greyed."""
+        in_scope = self._scope_classes(event.value)
+        for risk in self.rules.risk_classes:
+            field = self.query_one(f"#field-class-{risk.code}", Input)
+            field.disabled = bool(in_scope) and risk.code not in in_scope
+            field.placeholder = "不在范围·风险内，不单列比例" if field.disabled else f"{risk.code} 类单独的比例（可空）"
+
+    def _scope_classes(self, typed: object) -> set[str]:
+        return {self.rules.risk_code(word) or word.upper() for word in _words(typed) if word}
 
     def read(self) -> DialogValues:
         values = super().read()
@@ -144,8 +159,10 @@ class TaskForm(HoldsWhileSaving):
         if errors:
             raise ValidationFailed(errors)
         assert starts_on is not None and ends_on is not None and per_business is not None
+        in_scope = self._scope_classes(values["risk_class"])
         class_ratios = {risk.code: str(values[f"class-{risk.code}"]).removesuffix("%")
-                        for risk in self.rules.risk_classes if values[f"class-{risk.code}"]}  # fmt: skip
+                        for risk in self.rules.risk_classes
+                        if values[f"class-{risk.code}"] and (not in_scope or risk.code in in_scope)}  # fmt: skip
         scope = {"kind": values["kind"], "grid_id": values["grid"], "tier": values["tier"],
                  "size_class": values["size"], "tag": values["tag"], "industry": values["industry"],
                  "license_kind": values["license_kind"], "zero_figures": values["zero_figures"],

@@ -13,9 +13,10 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Label, SelectionList, Static
+from textual.widgets import Label, Static
 
 from screens.service_dialog import DialogField, DialogValues, HoldsWhileSaving, _editor
+from screens.widgets.ticks import TickList
 from storage.audit import Actor
 from workbench.domain.inspection_rules import InspectionRules
 from workbench.domain.safe_text import shown
@@ -26,7 +27,7 @@ from workbench.services.inspection_results import FOLLOW_UPS, ResultInput
 from workbench.services.inspection_tasks import TaskView
 
 
-class CodeList(SelectionList[str]):
+class CodeList(TickList):
     """The result codes; a typed character moves to the next code that starts with it."""
 
     def on_key(self, event: events.Key) -> None:

@@ -21,6 +21,7 @@ from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
 from screens.inspection_screen import export_publication
 from screens.key_order import release_keys
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -33,9 +34,10 @@ from workbench.services.inspection_tasks import TaskView
 
 
 class ResultsLoaded(Message):
-    def __init__(self, lines: list[ResultLine]) -> None:
+    def __init__(self, lines: list[ResultLine], asked: int) -> None:
         super().__init__()
         self.lines = lines
+        self.asked = asked
 
 
 def publication_state(line: ResultLine, today: date) -> Text:
@@ -64,6 +66,8 @@ class ResultsScreen(HoldsKeysWhileLoading):
         self.lines: list[ResultLine] = []
         self.seen_data_version = -1
         self.loading = False
+        self.reads = LatestRead()
+        """F5 or a save during a read starts another: only the last one is shown, and lets the held keys go."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -86,13 +90,16 @@ class ResultsScreen(HoldsKeysWhileLoading):
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self.loading = True
-        self._load(self.workbench.actor, self.rules)
+        self._load(self.reads.ask(), self.workbench.actor, self.rules)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inspect-results", description="读取抽查结果")
-    def _load(self, actor: Actor, rules: InspectionRules) -> None:
-        self.post_message(ResultsLoaded(self.workbench.gateway.inspection.results(actor, self.inspection_task.id, rules)))
+    def _load(self, asked: int, actor: Actor, rules: InspectionRules) -> None:
+        lines = self.workbench.gateway.inspection.results(actor, self.inspection_task.id, rules)
+        self.post_message(ResultsLoaded(lines, asked))
 
     def on_results_loaded(self, message: ResultsLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # a slower earlier read: the keys held wait for the last one
         table = self.query_one("#results-lines", DataTable)
         keep = table.cursor_row
         self.lines = message.lines

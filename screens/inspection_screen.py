@@ -22,6 +22,7 @@ from screens.actions import bindings
 from screens.base import HoldsKeysWhileLoading, WorkbenchScreen
 from screens.format import fit_cells
 from screens.key_order import release_keys
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -35,9 +36,10 @@ STATUS_STYLES = {NOT_DRAWN: "yellow", PUBLISHED: "green"}
 
 
 class TasksLoaded(Message):
-    def __init__(self, tasks: list[TaskSummary]) -> None:
+    def __init__(self, tasks: list[TaskSummary], asked: int) -> None:
         super().__init__()
         self.tasks = tasks
+        self.asked = asked
 
 
 def publication_cell(summary: TaskSummary) -> Text:
@@ -63,6 +65,8 @@ class InspectionScreen(HoldsKeysWhileLoading):
         self.tasks: list[TaskSummary] = []
         self.seen_data_version = -1
         self.loading = False
+        self.reads = LatestRead()
+        """F5 or a save during a read starts another: only the last one is shown, and lets the held keys go."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -81,13 +85,15 @@ class InspectionScreen(HoldsKeysWhileLoading):
     def action_refresh(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self.loading = True
-        self._load(self.workbench.actor, self.workbench.today(), self.workbench.settings.service.calendar)
+        self._load(self.reads.ask(), self.workbench.actor, self.workbench.today(), self.workbench.settings.service.calendar)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inspect-tasks", description="读取抽查任务")
-    def _load(self, actor: Actor, today: date, calendar: WorkCalendar) -> None:
-        self.post_message(TasksLoaded(self.workbench.gateway.inspection.overview(actor, today, calendar)))
+    def _load(self, asked: int, actor: Actor, today: date, calendar: WorkCalendar) -> None:
+        self.post_message(TasksLoaded(self.workbench.gateway.inspection.overview(actor, today, calendar), asked))
 
     def on_tasks_loaded(self, message: TasksLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # a slower earlier read: the keys held wait for the last one
         table = self.query_one("#inspect-tasks", DataTable)
         keep = table.cursor_row
         self.tasks = message.tasks

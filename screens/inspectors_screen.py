@@ -21,6 +21,7 @@ from screens.actions import bindings
 from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
 from screens.key_order import release_keys
+from screens.latest_read import LatestRead
 from screens.service_dialog import officer_choices
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
@@ -33,9 +34,10 @@ SHORT_CODE = 18
 
 
 class InspectorsLoaded(Message):
-    def __init__(self, rows: list[InspectorRow]) -> None:
+    def __init__(self, rows: list[InspectorRow], asked: int) -> None:
         super().__init__()
         self.rows = rows
+        self.asked = asked
 
 
 class InspectorsWritten(Message):
@@ -70,6 +72,8 @@ class InspectorsScreen(HoldsKeysWhileLoading):
         super().__init__()
         self.rows: list[InspectorRow] = []
         self.loading = False
+        self.reads = LatestRead()
+        """A save during a read starts another: only the last one is shown, and lets the held keys go."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -86,13 +90,15 @@ class InspectorsScreen(HoldsKeysWhileLoading):
 
     def action_refresh(self) -> None:
         self.loading = True
-        self._load(self.workbench.actor)
+        self._load(self.reads.ask(), self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inspectors", description="读取检查人员名录")
-    def _load(self, actor: Actor) -> None:
-        self.post_message(InspectorsLoaded(self.workbench.gateway.inspection.inspectors(actor)))
+    def _load(self, asked: int, actor: Actor) -> None:
+        self.post_message(InspectorsLoaded(self.workbench.gateway.inspection.inspectors(actor), asked))
 
     def on_inspectors_loaded(self, message: InspectorsLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # a slower earlier read (before a save): the keys held wait for the last one
         table = self.query_one("#inspectors-people", DataTable)
         keep = table.cursor_row
         self.rows = message.rows

@@ -39,9 +39,10 @@ bounded so that a widget flooded by unrelated messages (a timer, a worker) canno
 MAX_ROUNDS = 6
 """Walks up from the focused widget: another one while a walk found messages still queued or ended with
 the focus or screen changed (the new screen mounting, a focus() call answered through the app's queue)."""
-STUCK_SECONDS = 2.0
-"""A key whose follow-up never comes back (its widget removed mid-way) lets the next keys go after this:
-a keyboard that stops answering is worse than one key handled early."""
+STUCK_SECONDS = 3.0
+"""A key whose follow-up has not moved on for this long (its widget removed mid-way) lets the next keys go:
+a keyboard that stops answering is worse than one key handled early. Counted from the follow-up's last step,
+so a slow machine that keeps stepping never lets a key go early."""
 
 
 @dataclass
@@ -166,6 +167,8 @@ class OrderedKeysApp(App[None]):
     def _step(self, walk: _Walk, index: int, waits: int) -> None:
         if self._in_flight is not walk.token:
             return
+        if self._stuck_timer is not None:
+            self._stuck_timer.reset()  # the follow-up moved on: slow (a loaded machine), not stuck
         path = walk.path
         # Something (the key bubbling on, a Changed message) still queued here: go behind it.
         queued = index < len(path) and 0 < waits < MAX_WAITS_PER_NODE and path[index].message_queue_size > 0

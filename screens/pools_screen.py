@@ -16,10 +16,12 @@ from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.distinction_dialogs import LeavePoolDialog
 from screens.format import fit_cells
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
+from screens.widgets.ticks import TickBox
 from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.pools import MemberRow
@@ -28,9 +30,10 @@ POOLS = tuple(POOL_LABELS)
 
 
 class MembersLoaded(Message):
-    def __init__(self, rows: list[MemberRow]) -> None:
+    def __init__(self, rows: list[MemberRow], asked: int) -> None:
         super().__init__()
         self.rows = rows
+        self.asked = asked
 
 
 def chosen(select: Select[Any]) -> Any:
@@ -56,6 +59,8 @@ class PoolsScreen(WorkbenchScreen[None]):
         self.pool = pool
         self.rows: list[MemberRow] = []
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """F6 or a filter changed during a read starts another: only the last one's rows are shown."""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -71,7 +76,7 @@ class PoolsScreen(WorkbenchScreen[None]):
             )
             yield grid_select(reference, office_id, "pool-grid")
             yield officer_select(reference, office_id, "pool-officer")
-            yield Checkbox("含已出库", id="pool-left", compact=True)
+            yield TickBox("含已出库", id="pool-left", compact=True)
         yield TextTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
         yield WorkbenchFooter()
@@ -92,6 +97,7 @@ class PoolsScreen(WorkbenchScreen[None]):
     def _query(self) -> None:
         self.seen_data_version = self.workbench.data_version
         self._load(
+            self.reads.ask(),
             self.workbench.actor,
             self.pool,
             chosen(self.query_one("#pool-grid", Select)),
@@ -102,6 +108,7 @@ class PoolsScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pool", description="读取培育库")
     def _load(
         self,
+        asked: int,
         actor: Actor,
         pool: str,
         grid_id: int | None,
@@ -111,9 +118,11 @@ class PoolsScreen(WorkbenchScreen[None]):
         rows = self.workbench.gateway.programmes.pool_members(
             actor, pool=pool, grid_id=grid_id, officer_id=officer_id, include_left=include_left
         )
-        self.post_message(MembersLoaded(rows))
+        self.post_message(MembersLoaded(rows, asked))
 
     def on_members_loaded(self, message: MembersLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # the pool or filters chosen before: a slower earlier read
         self.rows = message.rows
         names = self.workbench.names()
         table = self.query_one("#pool-table", DataTable)

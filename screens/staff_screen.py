@@ -16,8 +16,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Label, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading
 from screens.format import fit_cells
+from screens.key_order import release_keys
+from screens.latest_read import LatestRead
 from screens.staff_dialogs import GridDialog, OfficerDialog
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.footer import WorkbenchFooter
@@ -28,10 +30,11 @@ from workbench.services.staff import GridLine, OfficerLine
 
 
 class StaffLoaded(Message):
-    def __init__(self, officers: list[OfficerLine], grids: list[GridLine]) -> None:
+    def __init__(self, officers: list[OfficerLine], grids: list[GridLine], asked: int) -> None:
         super().__init__()
         self.officers = officers
         self.grids = grids
+        self.asked = asked
 
 
 class StaffLeft(Message):
@@ -47,7 +50,7 @@ class StaffToggled(Message):
         self.active = active
 
 
-class StaffScreen(WorkbenchScreen[None]):
+class StaffScreen(HoldsKeysWhileLoading):
     SCOPE = "staff"
     BINDINGS = bindings("staff")
     AUTO_FOCUS = "#staff-officers"
@@ -62,6 +65,8 @@ class StaffScreen(WorkbenchScreen[None]):
         super().__init__()
         self.officers: list[OfficerLine] = []
         self.grids: list[GridLine] = []
+        self.reads = LatestRead()
+        """A save during a read starts another: only the last one is shown (screens/latest_read.py)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -80,14 +85,17 @@ class StaffScreen(WorkbenchScreen[None]):
         self._refresh()
 
     def _refresh(self) -> None:
-        self._load(self.workbench.actor)
+        self.loading = True  # keys wait (A offers the grids, F4 edits the row meant): screens.base
+        self._load(self.reads.ask(), self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="staff", description="读取干部与网格")
-    def _load(self, actor: Actor) -> None:
+    def _load(self, asked: int, actor: Actor) -> None:
         officers, grids = self.workbench.gateway.staff.overview(actor)
-        self.post_message(StaffLoaded(officers, grids))
+        self.post_message(StaffLoaded(officers, grids, asked))
 
     def on_staff_loaded(self, message: StaffLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # read before a later save: the read after it is shown
         self.officers, self.grids = message.officers, message.grids
         officers = self.query_one("#staff-officers", DataTable)
         keep = officers.cursor_row
@@ -113,6 +121,8 @@ class StaffScreen(WorkbenchScreen[None]):
             f"在岗干部 {active} 名，已调离 {len(self.officers) - active} 名，网格 {len(self.grids)} 个。"
             "调离时可把名下主体一并交给接任的干部"
         )
+        self.loading = False
+        release_keys(self.app)  # the keys typed meanwhile act on these rows
 
     # the keys
 

@@ -17,6 +17,7 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells, money_text
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
@@ -33,9 +34,10 @@ OFFICER_CELLS = 6
 
 
 class SupportLoaded(Message):
-    def __init__(self, lines: list[SupportLine]) -> None:
+    def __init__(self, lines: list[SupportLine], asked: int) -> None:
         super().__init__()
         self.lines = lines
+        self.asked = asked
 
 
 class SupportListScreen(WorkbenchScreen[None]):
@@ -50,6 +52,8 @@ class SupportListScreen(WorkbenchScreen[None]):
         self.lines: list[SupportLine] = []
         self.filters = SupportFilters()
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """Each filter typed starts a read: only the last one's lines are shown (screens/latest_read.py)."""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -111,14 +115,16 @@ class SupportListScreen(WorkbenchScreen[None]):
             return
         self.filters = filters
         self.seen_data_version = self.workbench.data_version
-        self._load(self.workbench.actor, filters)
+        self._load(self.reads.ask(), self.workbench.actor, filters)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="support", description="读取帮扶记录")
-    def _load(self, actor: Actor, filters: SupportFilters) -> None:
+    def _load(self, asked: int, actor: Actor, filters: SupportFilters) -> None:
         lines = self.workbench.gateway.service.support_lines(actor, filters, limit=SHOWN_AT_MOST)
-        self.post_message(SupportLoaded(lines))
+        self.post_message(SupportLoaded(lines, asked))
 
     def on_support_loaded(self, message: SupportLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # the lines of filters changed since: a slower earlier read
         self.lines = message.lines
         table = self.query_one("#support-table", DataTable)
         table.clear(columns=True)

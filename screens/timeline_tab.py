@@ -21,6 +21,7 @@ from screens.actions import KEY_ACTIONS, bindings
 from screens.appeal_screen import AppealScreen
 from screens.format import fit_cells
 from screens.keymap import effective_key_display
+from screens.latest_read import LatestRead
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.text_table import TextTable
 from screens.widgets.worker_errors import ShowsWorkerErrors
@@ -41,9 +42,10 @@ FIXED_CELLS = 10 + 4 + TITLE_CELLS + WHO_CELLS + 2 * 5 + 1
 
 
 class TimelineLoaded(Message):
-    def __init__(self, entries: list[TimelineEntry]) -> None:
+    def __init__(self, entries: list[TimelineEntry], asked: int) -> None:
         super().__init__()
         self.entries = entries
+        self.asked = asked
 
 
 class FollowUpReopened(Message):
@@ -63,6 +65,8 @@ class TimelineTab(ShowsWorkerErrors, Vertical):
         self.entries: list[TimelineEntry] = []
         self.shown: list[TimelineEntry] = []
         self.filter_index = 0
+        self.reads = LatestRead()
+        """Each save starts a read: only the last one is shown (screens/latest_read.py)."""
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -77,14 +81,16 @@ class TimelineTab(ShowsWorkerErrors, Vertical):
         self.watch(self.app, "data_version", self.reload, init=True)
 
     def reload(self) -> None:
-        self._load(self.workbench.actor)
+        self._load(self.reads.ask(), self.workbench.actor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="timeline", description="读取时间线")
-    def _load(self, actor: Actor) -> None:
+    def _load(self, asked: int, actor: Actor) -> None:
         entries = self.workbench.gateway.service.timeline(actor, self.business_uuid)
-        self.post_message(TimelineLoaded(entries))
+        self.post_message(TimelineLoaded(entries, asked))
 
     def on_timeline_loaded(self, message: TimelineLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # read before a later save (U 撤销办完 is offered from what is shown)
         self.entries = message.entries
         self._show()
 

@@ -20,6 +20,7 @@ from screens.base import WorkbenchScreen
 from screens.business_list import BusinessListScreen
 from screens.keymap import effective_key_display
 from screens.last_todo_screen import show_last_todo
+from screens.latest_read import LatestRead
 from screens.todo_lines import HINT, Line, fill_table, todo_title
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -45,9 +46,10 @@ class TodoLoaded(Message):
 
 
 class RenewalRead(Message):
-    def __init__(self, line: LicenseLine) -> None:
+    def __init__(self, line: LicenseLine, asked: int) -> None:
         super().__init__()
         self.line = line
+        self.asked = asked
 
 
 class TodoScreen(WorkbenchScreen[None]):
@@ -65,10 +67,12 @@ class TodoScreen(WorkbenchScreen[None]):
         self.row_items: list[TodoItem | None] = []
         self.whole_office = False
         self.seen_data_version = -1
-        self.asked = 0
+        self.reads = LatestRead()
+        """Only the last read's items are shown (F9 typed during a read; screens/latest_read.py)."""
+        self.renewal_reads = LatestRead()
+        """Ctrl+D again while a licence is read: only the last one's renewal form opens."""
         self.shown_width = -1
         """The width the last to-do's lines were laid out for (screens/last_todo_screen.py)."""
-        """How many reads were asked for: only the last one's items are shown (F9 typed during a read)."""
         self.leaving_for: BusinessListScreen | None = None
         """Set while the screen closes towards the list: keys still arriving are the search's."""
 
@@ -102,10 +106,9 @@ class TodoScreen(WorkbenchScreen[None]):
         officer = self.workbench.officer
         self.seen_data_version = self.workbench.data_version
         officer_id = None if self.whole_office or officer is None else officer.id
-        self.asked += 1
         summary = self._summary_template(officer_id)
         self._load(
-            self.asked, self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service,
+            self.reads.ask(), self.workbench.actor, officer_id, self.workbench.today(), self.workbench.settings.service,
             summary,
         )  # fmt: skip
 
@@ -134,7 +137,7 @@ class TodoScreen(WorkbenchScreen[None]):
             store.save(_summarised(summary, items))
 
     def on_todo_loaded(self, message: TodoLoaded) -> None:
-        if message.asked != self.asked:
+        if not self.reads.is_latest(message.asked):
             return  # an earlier read, overtaken by a later F9, officer change or refresh
         self.items = message.items
         self._show_title()
@@ -312,7 +315,7 @@ class TodoScreen(WorkbenchScreen[None]):
 
         item = self._highlighted_item()
         if item is not None and item.license_uuid:
-            self._open_renewal(self.workbench.actor, item.license_uuid)
+            self._open_renewal(self.renewal_reads.ask(), self.workbench.actor, item.license_uuid)
             return
         if item is None or item.kind != "follow_up" or not item.business_uuid:
             self.notify("请先选中一条「走访跟进」或「许可证」", severity="warning")
@@ -325,10 +328,12 @@ class TodoScreen(WorkbenchScreen[None]):
         self.app.push_screen(FollowUpDoneDialog(item, self.workbench.today()), finished)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="todo-renew", description="读取许可证")
-    def _open_renewal(self, actor: Actor, license_uuid: str) -> None:
-        self.post_message(RenewalRead(self.workbench.gateway.licenses.license(actor, license_uuid)))
+    def _open_renewal(self, asked: int, actor: Actor, license_uuid: str) -> None:
+        self.post_message(RenewalRead(self.workbench.gateway.licenses.license(actor, license_uuid), asked))
 
     def on_renewal_read(self, message: RenewalRead) -> None:
+        if not self.renewal_reads.is_latest(message.asked):
+            return  # Ctrl+D pressed again (on another licence) before this one was read: that one opens
         from screens.license_dialogs import renew_license  # the dialogs load when first used, not at start
 
         renew_license(self.workbench, message.line)

@@ -24,6 +24,7 @@ from screens.actions import bindings
 from screens.base import WorkbenchScreen
 from screens.business_detail import BusinessDetailScreen
 from screens.format import fit_cells
+from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.footer import WorkbenchFooter
 from screens.widgets.text_table import TextTable
@@ -36,9 +37,10 @@ DOOR_CELLS = 16
 
 
 class RouteLoaded(Message):
-    def __init__(self, stops: list[RouteStop]) -> None:
+    def __init__(self, stops: list[RouteStop], asked: int) -> None:
         super().__init__()
         self.stops = stops
+        self.asked = asked
 
 
 class RouteScreen(WorkbenchScreen[None]):
@@ -55,6 +57,8 @@ class RouteScreen(WorkbenchScreen[None]):
         """One per table row: None for a street's heading."""
         self.grid_index = 0
         self.seen_data_version = -1
+        self.reads = LatestRead()
+        """F6 during a read starts another: only the last one's stops are shown (screens/latest_read.py)."""
 
     @property
     def grid_choices(self) -> list[Choice | None]:
@@ -77,6 +81,7 @@ class RouteScreen(WorkbenchScreen[None]):
         grid = self.grid_choices[self.grid_index]
         officer = self.workbench.officer
         self._load(
+            self.reads.ask(),
             self.workbench.actor,
             self.workbench.today(),
             grid.id if grid else None,
@@ -84,11 +89,13 @@ class RouteScreen(WorkbenchScreen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="route", description="读取走访路线")
-    def _load(self, actor: Actor, day: date, grid_id: int | None, officer_id: int | None) -> None:
+    def _load(self, asked: int, actor: Actor, day: date, grid_id: int | None, officer_id: int | None) -> None:
         stops = self.workbench.gateway.service.route(actor, day=day, grid_id=grid_id, officer_id=officer_id)
-        self.post_message(RouteLoaded(stops))
+        self.post_message(RouteLoaded(stops, asked))
 
     def on_route_loaded(self, message: RouteLoaded) -> None:
+        if not self.reads.is_latest(message.asked):
+            return  # the stops of the grid before F6: a slower earlier read
         self.stops = message.stops
         grid = self.grid_choices[self.grid_index]
         officer = self.workbench.officer

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,16 @@ def _keep_tester_files_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 # SQLite
+
+
+@pytest.fixture
+def wenzhou_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in the office's zone (UTC+8) whatever the machine's is: a UTC time left unconverted shows."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(scope="session")

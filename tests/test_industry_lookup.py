@@ -47,3 +47,18 @@ def test_a_long_match_list_is_cut_to_eight() -> None:
     retail = [entry for entry in table() if "零售" in entry["name"]]
     assert len(retail) > 8
     assert len(industry_matches("零售")) == 8
+
+
+def test_a_name_stands_for_one_industry_or_lists_the_candidates() -> None:
+    from workbench.services.industry_lookup import industry_named
+
+    def code(typed: str) -> str | None:
+        chosen, _candidates = industry_named(typed)
+        return chosen.code if chosen else None
+
+    assert code("餐饮业") == "62" and code("餐饮") == "62"  # the classes under 62 start with 餐饮 too
+    assert code("批发") == "51" and code("零售") == "52"  # 批发业, not F 批发和零售业
+    assert code("住宿和餐饮业") == "H" and code("小吃") == "6291" and code("理发") == "804"
+    chosen, candidates = industry_named("美容")
+    assert chosen is None and [match.code for match in candidates] == ["804", "3856", "8223"]
+    assert industry_named("超市") == (None, []) and industry_named(" ") == (None, [])

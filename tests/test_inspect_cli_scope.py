@@ -61,3 +61,13 @@ def test_bad_scope_values_are_each_named_in_one_sentence(tmp_path: Path) -> None
     assert "许可证种类「游艇驾驶证」不在本所的许可证种类清单中" in refused.output
     assert "信用风险分类「E」不认识" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_industries_can_be_named_as_officers_say_them(tmp_path: Path) -> None:
+    base = _office(tmp_path)
+    created = _ok(base, "inspect", "task", "create", "餐饮专项", *TASK, "--industry", "餐饮", "--industry", "便利店")
+    assert "行业 H62 餐饮业、F5213 便利店零售" in created  # said with the section letter, as the scope line does
+    refused = runner.invoke(app, [*base, "inspect", "task", "create", "美容专项", *TASK, "--industry", "美容"])
+    assert refused.exit_code == 1
+    assert "行业「美容」对应多个行业（804 理发及美容服务、" in refused.output and "8223 宠物美容服务" in refused.output
+    assert "请写其中一个的代码或完整名称" in refused.output

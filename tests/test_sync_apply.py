@@ -136,8 +136,9 @@ def test_a_tombstone_sets_deleted_at_and_a_stale_one_waits_for_a_person(
 
 
 def test_the_dry_run_lists_each_row_and_writes_nothing(
-    engine: Engine, office: Actor, laptop: Laptop, world: World
+    engine: Engine, office: Actor, laptop: Laptop, world: World, wenzhou_clock: None
 ) -> None:
+    """The package was made at 18:00 UTC: 02:00 the next day in Wenzhou, as the summary says."""
     laptop.edit(world.noodle_uuid, tags="夜宵")
     laptop.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, world.noodle_uuid)
     before = table_dump(engine)
@@ -145,7 +146,7 @@ def test_the_dry_run_lists_each_row_and_writes_nothing(
         plan = plan_package(session, office, laptop.package())
         session.rollback()
     assert [(row.where, row.outcome) for row in plan.rows] == [("回传包 第2行", "apply"), ("回传包 第3行", "insert")]
-    assert plan.summary() == "张伟（笔记本A，2026-12-06 18:00）的回传包共 2 条：新增 1 条，直接更新 1 条"
+    assert plan.summary() == "张伟（笔记本A，2026-12-07 02:00）的回传包共 2 条：新增 1 条，直接更新 1 条"
     assert table_dump(engine) == before
 
 
@@ -229,3 +230,12 @@ def test_a_save_made_between_the_plan_and_the_write_stops_the_whole_package(
     where = next(row.where for row in plan.rows if row.change.uuid == world.tea_uuid)
     assert refused.value.message == f"{where}在导入过程中被他人修改了，整包未导入，请重新导入回传包"
     assert [row["tags"] for row in rows_of(engine, "SELECT tags FROM business ORDER BY id")] == ["", "", "", ""]
+
+
+def test_package_times_are_said_in_local_time(wenzhou_clock: None) -> None:
+    from workbench.services.sync_plan import local_minute
+
+    assert local_minute("2026-12-06T18:00:00") == "2026-12-07 02:00"  # naive: UTC, as packages carry it
+    assert local_minute("2026-12-06T18:00:00+00:00") == "2026-12-07 02:00"  # PostgreSQL's aware applied_at
+    assert local_minute("2026-12-06T18:00:00+08:00") == "2026-12-06 18:00"
+    assert local_minute("2026年12月6日") == "2026年12月6日"  # not a time this version writes: shown as it came

@@ -26,7 +26,10 @@ def world(sqlite_engine: Engine) -> World:
         return make_world(session)
 
 
-def test_dry_run_then_apply_then_again(sqlite_engine: Engine, sqlite_url: str, world: World, tmp_path: Path) -> None:
+def test_dry_run_then_apply_then_again(
+    sqlite_engine: Engine, sqlite_url: str, world: World, tmp_path: Path, wenzhou_clock: None
+) -> None:
+    """The package's time (18:00 UTC) is said in the office's local time."""
     laptop = Laptop(snapshot(sqlite_engine, world.actor.office_id), "张伟", "笔记本A")
     laptop.edit(world.noodle_uuid, tags="夜宵", employees=6)
     laptop.new_row("visit", {"visited_on": "2026-12-05", "finding": "正常经营"}, world.tea_uuid)
@@ -36,7 +39,7 @@ def test_dry_run_then_apply_then_again(sqlite_engine: Engine, sqlite_url: str, w
 
     preview = runner.invoke(cli.app, ["--db", database, "sync", "apply", str(path), "--dry-run"])
     assert preview.exit_code == 0, preview.output
-    assert "张伟（笔记本A，2026-12-06 18:00）的回传包共 2 条：新增 1 条，直接更新 1 条" in preview.output
+    assert "张伟（笔记本A，2026-12-07 02:00）的回传包共 2 条：新增 1 条，直接更新 1 条" in preview.output
     assert "回传包 第2行  市场主体：直接更新（更新 标签、从业人员）" in preview.output
     assert "回传包 第3行  走访记录：新增" in preview.output
     assert business_values(sqlite_engine, world.noodle_uuid)["tags"] == ""

@@ -458,3 +458,42 @@ async def test_another_sheet_is_chosen_with_keys(
             ["信用代码", "统一社会信用代码"],
             ["手机", "联系电话"],
         ]
+
+
+async def test_a_file_chosen_while_another_is_read_is_not_overwritten_by_the_slower_first(
+    sqlite_engine: Engine,
+    office: Office_,
+    downloads: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first file's read, still under way when the person types the second file's path, answers last: the
+    second file, chosen last, is the one shown (thread workers cannot be stopped; screens/latest_read.py)."""
+    first, second = write_messy_xlsx(downloads / "第一份.xlsx", 3), write_messy_xlsx(downloads / "第二份.xlsx", 3)
+    first_started, first_may_finish = threading.Event(), threading.Event()
+    read_job = jobs.read_job
+
+    def first_held(post: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        if file == first:
+            first_started.set()
+            first_may_finish.wait(10)
+        read_job(post, file, *args, **kwargs)
+
+    monkeypatch.setattr(jobs, "read_job", first_held)
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot)
+        await pilot.press("shift+tab", "ctrl+u", *str(first), "enter")
+        for _ in range(500):
+            if first_started.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.press("ctrl+u", *str(second), "enter")
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if wizard.step == "mapping" and "第二份.xlsx" in text_of(app, "#import-file-info"):
+                break
+        first_may_finish.set()
+        await settle(pilot)
+        assert wizard.step == "mapping"
+        assert "第二份.xlsx" in text_of(app, "#import-file-info")

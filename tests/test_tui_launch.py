@@ -11,6 +11,7 @@ import pytest
 from service_tui_helpers import shown
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from stale_reads import HeldRead
 from test_tui_support import (
     DATABASE_KEY,
     DEVICE,
@@ -43,9 +44,12 @@ async def test_a_name_typed_while_the_app_starts_lands_in_the_search(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    officers_read = HeldRead(app.gateway.staff, "office_lists")  # a slow start, whatever the machine's speed
     async with app.run_test(size=(80, 24)) as pilot:
+        await officers_read.wait_until_started(pilot)
         assert len(app.screen_stack) == 1  # nothing of the app's own on screen yet: the officers are being read
         await type_ahead(pilot, *"瓯江")
+        officers_read.may_finish.set()
         await settle(pilot)
         assert isinstance(app.screen, BusinessListScreen)
         assert app.screen.query_one("#search", Input).value == "瓯江"
@@ -55,8 +59,11 @@ async def test_a_name_and_enter_typed_while_the_app_starts_open_the_business(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    officers_read = HeldRead(app.gateway.staff, "office_lists")
     async with app.run_test(size=(80, 24)) as pilot:
+        await officers_read.wait_until_started(pilot)
         await type_ahead(pilot, *"瓯江贸易", "enter")
+        officers_read.may_finish.set()
         await settle(pilot)
         assert isinstance(app.screen, BusinessDetailScreen)
         assert app.screen.business_uuid == office.business_uuids["温州市瓯江贸易有限公司"]

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, settle, to_list
+from test_tui_support import DATABASE_KEY, Office_, build_app, build_office, palette_found, settle, to_list
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.business_detail import BusinessDetailScreen
@@ -305,15 +305,12 @@ async def test_command_palette_finds_chinese_and_latin(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await to_list(pilot)
-        await pilot.press("ctrl+p", *"help")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_found(pilot, "help")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape", "ctrl+p", *"排序")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await pilot.press("escape")
+        await palette_found(pilot, "排序")
         await pilot.press("enter")
         await settle(pilot)
         assert "排序：名称" in status_line(app)  # one step on from the default, newest first

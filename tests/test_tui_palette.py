@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from test_tui_support import Office_, build_app, build_office, settle, to_list
+from test_tui_support import Office_, build_app, build_office, palette_found, settle, to_list
 from textual.command import CommandList
 from textual.widgets import Select
 from textual.widgets._footer import FooterKey
@@ -32,9 +32,7 @@ def office(sqlite_engine: Engine) -> Office_:
 
 async def palette(pilot: Any, typed: str) -> list[str]:
     """Ctrl+P, the words typed: the lines the palette lists for them."""
-    await pilot.press("ctrl+p", *typed)
-    await pilot.pause(0.8)  # the palette searches as a task; 「no matches」 comes after Textual's half second
-    await settle(pilot)
+    await palette_found(pilot, typed)
     found = pilot.app.screen.query_one(CommandList)
     prompts = [found.get_option_at_index(index).prompt for index in range(found.option_count)]
     return [str(getattr(prompt, "renderable", prompt)) for prompt in prompts]  # 「no matches」 is centred

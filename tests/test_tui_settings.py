@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from sqlalchemy import Engine
-from test_tui_support import Office_, build_app, build_office, settle, to_list
+from test_tui_support import Office_, build_app, build_office, palette_found, settle, to_list
 from textual.widgets import Static
 
 from screens.business_list import BusinessListScreen
@@ -103,9 +103,7 @@ async def test_the_palette_offers_the_reload_in_chinese_and_latin(
     app = build_app(sqlite_engine, tmp_path, remember="王芳")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_list(pilot)
-        await pilot.press("ctrl+p", *"重新载入")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_found(pilot, "重新载入")
         await pilot.press("enter")
         await settle(pilot)
         assert any(text.startswith("已重新载入设置") for text in notices(app))

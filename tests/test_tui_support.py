@@ -165,3 +165,25 @@ async def to_list(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("escape")
     await settle(pilot)
+
+
+async def palette_found(pilot: Any, typed: str) -> None:
+    """Ctrl+P and the words; returns once the palette's list has stopped changing (its providers search as a
+    task and their hits arrive one by one: Enter before they settle picks whatever came first, on a slow
+    machine a different line), or after 5 s. At least Textual's half second, after which 「no matches」 shows."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p", *typed)
+    await pilot.pause(0.6)
+    seen: tuple[str, ...] | None = None
+    steady = 0
+    for _ in range(50):
+        await settle(pilot)
+        lists = pilot.app.screen.query(CommandList)
+        found = lists.first() if lists else None
+        now = tuple(str(found.get_option_at_index(i).prompt) for i in range(found.option_count)) if found else ()
+        steady = steady + 1 if now == seen and now else 0
+        if steady >= 2:
+            return
+        seen = now
+        await pilot.pause(0.1)

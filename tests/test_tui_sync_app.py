@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from sync_laptops import business_values
 from sync_world import laptop_engine
-from test_tui_support import Office_, build_app, build_office, read_preview, settle, type_ahead
+from test_tui_support import Office_, build_app, build_office, palette_found, read_preview, settle, type_ahead
 from textual.widgets import Button, Input, Static
 
 from screens.sync_apply_dialog import ApplyDialog
@@ -35,10 +35,18 @@ PASSWORD = "wufang1"
 
 async def from_palette(pilot: Any, typed: str) -> None:
     """Ctrl+P, the command's words, Enter on the first line (the palette searches as a task: it waits)."""
-    await pilot.press("ctrl+p", *typed)
-    await pilot.pause(0.8)
-    await settle(pilot)
+    await palette_found(pilot, typed)
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def confirm_once_read(pilot: Any) -> None:
+    """F8 on a dry run read, then 确认导入 in the question once it is read too."""
+    await read_preview(pilot)
+    await type_ahead(pilot, "f8")
+    await settle(pilot)
+    await read_preview(pilot)
+    await type_ahead(pilot, "left", "enter")
     await settle(pilot)
 
 
@@ -217,12 +225,7 @@ async def test_the_import_wizard_offers_to_import_a_return_package_picked_as_a_l
         assert "的回传包共 1 条：直接更新 1 条" in str(app.screen.query_one("#sync-preview-lines", Static).render())
         assert not any(screen is wizard for screen in app.screen_stack)
         before = app.data_version
-        await read_preview(pilot)
-        await type_ahead(pilot, "f8")
-        await settle(pilot)
-        await read_preview(pilot)
-        await type_ahead(pilot, "left", "enter")
-        await settle(pilot)
+        await confirm_once_read(pilot)
         assert said(app).startswith("王芳")  # the apply's own sentence: who sent it, what was done
         await type_ahead(pilot, "escape")
         await settle(pilot)
@@ -297,3 +300,46 @@ async def test_a_wrong_file_or_another_offices_package_is_refused_in_one_sentenc
         await settle(pilot)
         assert said(app) == "「其他所的回传包.xlsx」：这个回传包属于其他所（所代码330302001），本所代码是330302009，不能导入"
         assert app.screen.query_one("#sync-path", Input).display  # the form stays, for another file
+
+
+async def test_the_import_wizard_path_leads_on_to_the_conflicts_and_back(
+    engine: Engine, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """A 回传包 picked in the import wizard whose change clashes with the office's: 处理冲突 opens 回传冲突处理,
+    the decision is written, and Esc goes back to the screen the wizard was opened from (not the wizard)."""
+    from sync_app_world import make_return_package
+    from test_tui_import import open_wizard
+    from test_tui_import import settle as settle_wizard
+
+    office = build_office(engine)
+    li = office.business_uuids[LI]
+    made = make_return_package(engine, office, sqlite_template, tmp_path / "trip")
+    with Session(engine) as session:  # meanwhile at the office 陈静 noted other tags for 李家
+        update_business(session=session, actor=Actor("陈静", "所里终端", office.office_id), business_uuid=li,
+                        base_version=version_of(engine, li), changes={"tags": "早市"})
+        session.commit()
+    downloads = Path.home() / "Downloads"
+    downloads.mkdir(parents=True)
+    (downloads / made.name).write_bytes(made.read_bytes())
+    app = build_app(engine, tmp_path, remember="陈静")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot)
+        below = app.screen_stack[-2]
+        await type_ahead(pilot, "down", "enter")
+        await settle_wizard(pilot)
+        await type_ahead(pilot, "left", "enter", "enter")  # 导入回传包, then the dry run
+        await settle_wizard(pilot)
+        assert isinstance(app.screen, ApplyDialog)
+        assert "有冲突 1 条" in str(app.screen.query_one("#sync-preview-lines", Static).render())
+        await confirm_once_read(pilot)
+        assert "有1项等待人工处理" in said(app)
+        assert business_values(engine, li)["tags"] == "早市"  # the office's value until decided
+        await type_ahead(pilot, "enter", "l")  # 处理冲突, then 采用外业值
+        await settle(pilot)
+        assert isinstance(app.screen, SyncReviewScreen)
+        assert "没有待处理的回传冲突" in str(app.screen.query_one("#sync-summary", Static).render())
+        assert business_values(engine, li)["tags"] == "夜市"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is below
+        assert not any(screen is wizard for screen in app.screen_stack)

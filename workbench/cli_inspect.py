@@ -61,7 +61,7 @@ def create_command(
     size: Annotated[str | None, typer.Option("--size", help="范围：规模（大型 / 中型 / 小型 / 微型）")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="范围：带这个标签的主体")] = None,
     industry: Annotated[list[str] | None, typer.Option(
-        "--industry", help="范围：行业代码（GB/T 4754，门类字母如 H、大类如 62、中小类如 5224，含其下各类），可写多次")] = None,
+        "--industry", help="范围：行业代码（GB/T 4754，门类字母如 H、大类如 62、中小类如 5224，含其下各类）或行业名称（如 餐饮、便利店），可写多次")] = None,
     license_kind: Annotated[str | None, typer.Option(
         "--license", help="范围：持有这种许可证（任务开始日有效、未注销），如 食品经营许可证")] = None,
     risk_class: Annotated[list[str] | None, typer.Option(

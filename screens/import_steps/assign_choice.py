@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Select, Static
 
+from screens.widgets.ticks import TickBox
 from workbench.domain.address_grids import NO_TABLE
 from workbench.services.assignment import AssignmentRequest
 from workbench.services.office import Choice
@@ -48,7 +49,7 @@ class AssignChoice(Vertical):
         options += [(f"都包联给 {officer.name}", str(officer.id)) for officer in self.officers]
         yield Static("新增主体的包联干部：", classes="import-hint")
         yield Select(options, value=options[0][1], allow_blank=False, id="import-assign", compact=True)
-        yield Checkbox("库里已有的主体也按此改派（默认不动）", id="import-reassign")
+        yield TickBox("库里已有的主体也按此改派（默认不动）", id="import-reassign")
 
     def request(self) -> AssignmentRequest:
         chosen = str(self.query_one("#import-assign", Select).value)

@@ -91,6 +91,16 @@ class ErrorsSaved(Message):
         self.path = path
 
 
+class ReadAnswered(Message):
+    """What a read of a chosen file posted (FileRead, PackagePicked or JobFailed), with the read's number: a
+    file chosen while another is being read starts a second read, and the first, if slower, answers last."""
+
+    def __init__(self, asked: int, answer: Message) -> None:
+        super().__init__()
+        self.asked = asked
+        self.answer = answer
+
+
 class JobFailed(Message):
     """Job `job` (read, plan, commit, errors) stopped with a Chinese error (ImportCancelled when cancelled)."""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, RadioSet, Select, Static
 
 from screens.import_steps.assign_choice import AssignChoice
+from screens.widgets.ticks import TickBox, TickRadio
 from workbench.domain.labels import ImportKind
 from workbench.services.assignment import AssignmentRequest
 
@@ -34,12 +35,12 @@ class ModeStep(Vertical):
         yield Static("导入方式（方向键选择，Enter 或空格选定）", classes="import-hint register-only")
         with RadioSet(id="import-mode", classes="register-only"):
             for index, (_value, label, meaning) in enumerate(MODES):
-                yield RadioButton(f"{label}：{meaning}", value=index == 0)
+                yield TickRadio(f"{label}：{meaning}", value=index == 0)
         yield Static(
             "没有统一社会信用代码和注册号的行：按名称和经营者找到的主体默认只列出、不更新。",
             classes="import-hint register-only",
         )
-        yield Checkbox(
+        yield TickBox(
             "也按「名称+经营者」对应已有主体并更新（列在「将更新」中，请核对）",
             id="import-by-name",
             classes="register-only",

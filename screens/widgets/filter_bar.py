@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Select
 
 from screens.reference import OfficeReference
+from screens.widgets.ticks import TickBox
 from workbench.domain.labels import KIND_LABELS, STATUS_LABELS
 from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS, UNASSIGNED_LABEL
 from workbench.services.office import Choice
@@ -51,7 +52,7 @@ class FilterBar(Horizontal):
                      id="filter-tier", compact=True, tooltip="三型（生存型 / 成长型 / 发展型）")
         yield Select([(label, code) for code, label in SIZE_LABELS.items()], prompt="规模",
                      id="filter-size", compact=True, tooltip="规模（大中小微）")
-        yield Checkbox("只看我的", id="filter-mine", compact=True, tooltip="只看包联给当前使用人的主体 (F9)")
+        yield TickBox("只看我的", id="filter-mine", compact=True, tooltip="只看包联给当前使用人的主体 (F9)")
 
     def set_choices(self, grids: list[Choice], officers: list[Choice]) -> None:
         """Offer this office's grids and officers (after start or when the officer switches office)."""

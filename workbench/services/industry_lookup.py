@@ -61,3 +61,45 @@ def industry_matches(typed: str, limit: int = MATCHES_SHOWN) -> list[IndustryMat
         ranked.append((rank, entry))
     ranked.sort(key=lambda pair: pair[0])  # stable: within a rank, classes first in the standard's order
     return [IndustryMatch(entry.code, entry.name) for _rank, entry in ranked[:limit]]
+
+
+def industry_named(typed: str) -> tuple[IndustryMatch | None, list[IndustryMatch]]:
+    """The one entry a typed name stands for (the CLI's `--industry 餐饮业`), else the candidates to choose from.
+
+    In order: an entry named exactly so; one named so with 业 (「批发」 → 51 批发业, not F 批发和零售业); the
+    entries whose names start with the words, when they all sit under the broadest of them (「餐饮」 → 62 餐饮业,
+    the classes below it included); the same for names containing the words. Otherwise the candidates are
+    returned (「美容」: a service, a manufacture, pets); none, as an empty list. Pinyin is not guessed here: on
+    the command line nothing is offered to choose from, so only names are taken."""
+    text = "".join(unicodedata.normalize("NFKC", typed).split())
+    if not text:
+        return None, []
+    named = [entry for entry, _initials, _full in _entries() if text in entry.name]
+    for narrowed in (
+        [entry for entry in named if entry.name == text],
+        [entry for entry in named if entry.name == f"{text}业"],
+        [entry for entry in named if entry.name.startswith(text)],
+        named,
+    ):
+        chosen = _broadest_covering(narrowed)
+        if chosen is not None:
+            return IndustryMatch(chosen.code, chosen.name), []
+    by_name: dict[str, Industry] = {}  # a group and its one class may share a name: the group is shown
+    for entry in sorted(named, key=lambda entry: (entry.level, entry.code)):
+        by_name.setdefault(entry.name, entry)
+    return None, [IndustryMatch(entry.code, entry.name) for entry in list(by_name.values())[:MATCHES_SHOWN]]
+
+
+def _broadest_covering(entries: list[Industry]) -> Industry | None:
+    """The broadest entry when every other one is it or lies under it; None when they are apart (or none)."""
+    if not entries:
+        return None
+    broadest = min(entries, key=lambda entry: entry.level)
+    listed = industry_codes("2017")
+    for entry in entries:
+        current: Industry | None = entry
+        while current is not None and current.code != broadest.code:
+            current = listed.get(current.parent) if current.parent else None
+        if current is None:
+            return None
+    return broadest

@@ -30,6 +30,7 @@ from storage.tables import Business, License, YearFigures
 from workbench.domain.labels import KIND_LABELS, STATUS_LABELS, LicenseStatus
 from workbench.domain.list_filters import SIZE_LABELS, TIER_LABELS
 from workbench.domain.reference import Industry, industry_ancestors, industry_codes
+from workbench.services.industry_lookup import industry_named
 
 EXTRA_SCOPE_KEYS = ("industry", "license_kind", "risk_class", "zero_figures")
 EDITIONS = ("2017", "2011")
@@ -59,6 +60,21 @@ def industry_code_of(typed: str) -> str | None:
     return None
 
 
+def _industry_code_or_name(typed: str) -> tuple[str | None, str]:
+    """A code (either edition) or a 2017 name standing for one entry; else None and the sentence to say."""
+    code = industry_code_of(typed)
+    if code is not None:
+        return code, ""
+    if not any(character.isdigit() for character in typed):
+        chosen, candidates = industry_named(typed)
+        if chosen is not None:
+            return chosen.code, ""
+        if candidates:
+            listed = "、".join(candidate.text for candidate in candidates)
+            return None, f"行业「{typed}」对应多个行业（{listed}），请写其中一个的代码或完整名称"
+    return None, f"行业代码「{typed}」不在 GB/T 4754 国民经济行业分类（2017 或 2011 版）中，也不是其中的行业名称"
+
+
 def check_extra_scope(
     session: Session, office_id: int, scope: dict[str, Any], *, risk_codes: Sequence[str],
     license_kinds: Sequence[str], class_ratio_codes: Iterable[str], errors: dict[str, str],
@@ -67,9 +83,9 @@ def check_extra_scope(
     if "industry" in scope:
         codes = []
         for typed in split_words(scope["industry"]):
-            code = industry_code_of(typed)
+            code, problem = _industry_code_or_name(typed)
             if code is None:
-                errors.setdefault("industry", f"行业代码「{typed}」不在 GB/T 4754 国民经济行业分类（2017 或 2011 版）中")
+                errors.setdefault("industry", problem)
             else:
                 codes.append(code)
         if codes:

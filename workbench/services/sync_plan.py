@@ -112,7 +112,7 @@ class SyncPlan:
         return "手工修改的外业包" if self.manifest.device == HAND_EDIT_DEVICE else "回传包"
 
     def summary(self) -> str:
-        whose = f"{self.manifest.officer}（{self.manifest.device}，{self.manifest.created_at[:16].replace('T', ' ')}）的"
+        whose = f"{self.manifest.officer}（{self.manifest.device}，{local_minute(self.manifest.created_at)}）的"
         if self.manifest.device == HAND_EDIT_DEVICE:  # created_at is the field package's: not when it was edited
             whose = self.manifest.officer
         if self.applied_before is not None:
@@ -176,10 +176,19 @@ def plan_package(session: Session, actor: Actor, package: ReturnPackage, lists: 
         )
     ).scalars().first()
     if earlier is not None:
-        at = earlier.applied_at if earlier.applied_at.tzinfo else earlier.applied_at.replace(tzinfo=UTC)
-        applied_at = at.astimezone().strftime("%Y-%m-%d %H:%M")  # the machine's local time, as staff read it
+        applied_at = local_minute(earlier.applied_at.isoformat())
         return SyncPlan(manifest, (), (), AppliedBefore(applied_at, earlier.applied_by))
     return _Planner(session, actor, package, lists).plan()
+
+
+def local_minute(moment: str) -> str:
+    """A package's time (UTC, naive ISO text as it travels) in this machine's local time, as staff read it."""
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment[:16].replace("T", " ")  # a package from a newer version may write it otherwise: shown as is
+    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class _Planner:
