@@ -227,7 +227,7 @@ async def test_a_launch_that_cannot_read_keeps_the_last_todo_marked_not_updated(
         await pilot.pause()
         await type_ahead(pilot, "escape")
         app.take_parts(device.parts(engine))
-        for _ in range(500):  # (settle() waits on workers, and re-raises the one that failed)
+        for _ in range(3000):  # (settle() waits on workers, and re-raises the one that failed)
             await pilot.pause(0.01)
             if app.keys_waiting == 0 and app.last_todo is None:
                 break
