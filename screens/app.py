@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
-from textual.command import CommandPalette, Provider
+from textual.command import Provider
 from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from screens.actions import bindings, key_names
-from screens.key_order import OrderedKeysApp
+from screens.app_screens import OpensScreens
 from screens.last_todo_screen import LastTodoScreen
 from screens.latest_read import LatestRead
 from workbench.domain.safe_text import shown
@@ -81,7 +81,7 @@ class ReferenceRefreshed(Message):
         self.asked = asked
 
 
-class WorkbenchApp(OrderedKeysApp):
+class WorkbenchApp(OpensScreens):
     """Keyboard-first workbench for the staff of one market-supervision office.
 
     Only the screens of the first paint (officer picker, to-do, list) are imported with the app; the others
@@ -302,130 +302,6 @@ class WorkbenchApp(OrderedKeysApp):
     def data_changed(self) -> None:
         self.data_version += 1
 
-    def action_help(self) -> None:
-        from screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def action_switch_officer(self) -> None:
-        from screens.widgets.officer_picker import OfficerPicker
-
-        if self.reference.offices and not isinstance(self.screen, OfficerPicker):
-            self.push_screen(OfficerPicker(self.reference, cancellable=True, current=self.officer), self._picked)
-
-    def action_todo(self) -> None:
-        """Ctrl+T: 今日待办 from anywhere; Esc goes back to where you were."""
-        from screens.todo_screen import TodoScreen
-
-        if self.officer is not None and not isinstance(self.screen, TodoScreen):
-            self.push_screen(TodoScreen())
-
-    def action_distinctions(self) -> None:
-        """名特优新 of the business on screen (in its detail), else of the whole office."""
-        from screens.business_detail import BusinessDetailScreen
-        from screens.distinction_screen import DistinctionScreen
-
-        if self.officer is None or isinstance(self.screen, DistinctionScreen):
-            return
-        detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
-        name = str(detail.detail.values.get("name") or "") if detail is not None and detail.detail else ""
-        self.push_screen(DistinctionScreen(detail.business_uuid if detail else None, name))
-
-    def action_convert(self) -> None:
-        """个转企 of the household open in the detail screen."""
-        from screens.business_detail import BusinessDetailScreen
-        from screens.distinction_dialogs import ConversionDialog
-
-        detail = self.screen if isinstance(self.screen, BusinessDetailScreen) else None
-        if detail is None or detail.detail is None:
-            return
-        from workbench.services.conversion import conversion_refusal
-
-        values = detail.detail.values
-        refusal = conversion_refusal(str(values.get("name") or ""), str(values.get("kind") or ""))
-        if refusal is not None:
-            self.notify(refusal, severity="warning")
-            return
-        self.push_screen(ConversionDialog(detail.business_uuid, detail.detail.version, str(values.get("name") or ""),
-                                          self.today()))
-
-    # the commands of one screen's keys that the palette offers on every screen
-
-    def action_route(self) -> None:
-        from screens.visit_route import RouteScreen
-
-        if self.officer is not None and not isinstance(self.screen, RouteScreen):
-            self.push_screen(RouteScreen())
-
-    def action_support_list(self) -> None:
-        from screens.support_list import SupportListScreen
-
-        if self.officer is not None and not isinstance(self.screen, SupportListScreen):
-            self.push_screen(SupportListScreen())
-
-    def action_appeal_list(self) -> None:
-        from screens.appeal_list import AppealListScreen
-
-        if self.officer is not None and not isinstance(self.screen, AppealListScreen):
-            self.push_screen(AppealListScreen())
-
-    def _business_in_view(self) -> tuple[str, str] | None:
-        from screens.base import WorkbenchScreen
-
-        return self.screen.business_in_view() if isinstance(self.screen, WorkbenchScreen) else None
-
-    def action_add_support(self) -> None:
-        """新增帮扶 for the business on screen (detail) or highlighted (list, to-do)."""
-        from screens import service_entries
-
-        if self.officer is None:
-            return
-        business = self._business_in_view()
-        if business is None:
-            self.notify("新增帮扶要先选定一户：在市场主体列表中选中它（或打开它），再按 B 或用命令面板", severity="warning")
-            return
-        service_entries.add_support(self, *business)
-
-    def action_add_appeal(self) -> None:
-        """登记诉求 for the business on screen or highlighted; elsewhere for a person not registered."""
-        from screens import service_entries
-
-        if self.officer is None:
-            return
-        business = self._business_in_view()
-        service_entries.add_appeal(self, *(business or (None, "")))
-
-    def action_sync_review(self) -> None:
-        """回传冲突处理: the whole office's, or the business's on the detail screen."""
-        from screens.business_detail import BusinessDetailScreen
-        from screens.sync_review import SyncReviewScreen
-
-        if self.officer is None or isinstance(self.screen, SyncReviewScreen):
-            return
-        on_detail = self.screen.business_uuid if isinstance(self.screen, BusinessDetailScreen) else None
-        self.push_screen(SyncReviewScreen(on_detail))
-
-    def action_sync(self, what: str) -> None:
-        """外业包 / 回传包 (issue 19) from the command palette: out, in, back, apply (screens/sync_entries.py)."""
-        from screens import sync_entries
-
-        if self.officer is not None:
-            sync_entries.COMMANDS[what](self)
-
-    def action_pools(self) -> None:
-        from screens.pools_screen import PoolsScreen
-
-        if self.officer is not None and not isinstance(self.screen, PoolsScreen):
-            self.push_screen(PoolsScreen())
-
-    def action_staff(self) -> None:
-        """Ctrl+K: 干部与网格."""
-        from screens.staff_screen import StaffScreen
-
-        if self.officer is not None and not any(isinstance(screen, StaffScreen) for screen in self.screen_stack):
-            self.push_screen(StaffScreen())
-
     def refresh_reference(self) -> None:
         """Re-read offices, officers and grids after 干部与网格 changed them (pickers and filters use them)."""
         self._reread_reference(self.reference_reads.ask())
@@ -451,66 +327,6 @@ class WorkbenchApp(OrderedKeysApp):
                 self._begin(begin)
             elif self.reference.offices:
                 self.push_screen(OfficerPicker(self.reference, cancellable=False), self._picked)
-
-    def action_dashboard(self) -> None:
-        """Ctrl+J (统计 tǒngjì): 统计看板."""
-        from screens.dashboard_screen import DashboardScreen
-
-        if self.officer is not None and not isinstance(self.screen, DashboardScreen):
-            self.push_screen(DashboardScreen())
-
-    def action_inspection(self) -> None:
-        """Ctrl+Z: 双随机抽查 (tasks, the draw, results, publication)."""
-        from screens.inspection_screen import InspectionScreen
-
-        if self.officer is not None and not any(isinstance(screen, InspectionScreen) for screen in self.screen_stack):
-            self.push_screen(InspectionScreen())
-
-    def action_candidates(self) -> None:
-        from screens.candidates_screen import CandidatesScreen
-
-        if self.officer is not None and not isinstance(self.screen, CandidatesScreen):
-            self.push_screen(CandidatesScreen())
-
-    def action_size_calculator(self) -> None:
-        """Ctrl+L: 规模测算, a dialog over whatever is on screen."""
-        from screens.size_dialog import SizeDialog
-
-        if not isinstance(self.screen, SizeDialog):
-            self.push_screen(SizeDialog())
-
-    def action_reclassify(self) -> None:
-        """Ctrl+F: 重新分型 (a dry run first; F8 writes it)."""
-        from screens.classify_screen import ClassifyScreen
-
-        if self.officer is not None and not any(isinstance(screen, ClassifyScreen) for screen in self.screen_stack):
-            self.push_screen(ClassifyScreen())
-
-    def action_command_palette(self) -> None:
-        from screens.palette import WorkbenchPalette
-
-        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
-            self.push_screen(WorkbenchPalette())
-
-    def action_new_business(self) -> None:
-        from screens.business_detail import BusinessDetailScreen
-        from screens.business_form import BusinessFormScreen
-
-        if self.officer is None or isinstance(self.screen, BusinessFormScreen):
-            return
-
-        def opened(business_uuid: str | None) -> None:
-            if business_uuid:
-                self.push_screen(BusinessDetailScreen(business_uuid))
-
-        self.push_screen(BusinessFormScreen(None), opened)
-
-    def action_import_register(self) -> None:
-        """Ctrl+O: the import wizard; it bumps data_version after a commit, so the list re-reads on return."""
-        from screens.import_wizard import ImportWizardScreen
-
-        if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
-            self.push_screen(ImportWizardScreen())
 
     # settings (F10): the office's files read again, the keymap applied again
 
