@@ -37,6 +37,7 @@ from workbench.services import (
     report_service_work,
 )
 from workbench.services.office import offices
+from workbench.services.report_transaction import prepare_for_counting
 
 
 def _timed(runs: int, work: Callable[[], Any]) -> tuple[float, float]:
@@ -107,6 +108,7 @@ def main() -> None:
         actor = Actor(who="bench", device="bench", office_id=office_id)
         count = session.execute(text(f"SELECT count(*) FROM business WHERE office_id = {office_id}")).scalar()
         print(f"{count:,} businesses in {office.name}, month {month.code}, {engine.dialect.name}")
+        prepare_for_counting(session)  # the report's own settings (PostgreSQL: work_mem, no JIT), as monthly_report does
         ytd = year_to_date(month)
         parts: list[tuple[str, Callable[[], Any]]] = [
             ("stock and flows", lambda: report_flows.flow_figures(session, office_id, month)),
