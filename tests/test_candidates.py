@@ -35,7 +35,7 @@ from workbench.domain.scale_thresholds import scale_threshold_for
 from workbench.domain.tiers import Tier
 from workbench.services import pools
 from workbench.services.business_events import record_event
-from workbench.services.candidates import candidates
+from workbench.services.candidates import candidates, scale_up_count
 from workbench.services.distinctions import apply_distinction
 
 # Rules
@@ -192,6 +192,22 @@ def test_scale_up_candidates_are_enterprises_near_the_threshold(session: Session
     assert [(row.business_name, row.reason_text) for row in found] == [
         (OUJIANG, "营业收入1700万元 ≥ 限额以上批发业门槛2000万元的80%（1600万元）")
     ]
+
+
+def test_the_report_counts_the_scale_up_list_without_building_it(engine: Engine, session: Session, office: Office_) -> None:
+    actor = actor_of(office)
+    set_figures(session, office, OUJIANG, year=2025, revenue=17_000_000, industry="5111")
+    set_figures(session, office, ZHANG, year=2025, revenue=90_000_000, industry="5111")  # a household: not this list
+    session.flush()
+    assert scale_up_count(session=session, actor=actor, rules=RULES) == 1
+    assert len(candidates(session=session, actor=actor, pool="scale_up", rules=RULES)) == 1
+    set_figures(session, office, OUJIANG, year=2026, revenue=1_000_000)  # the latest year decides
+    session.flush()
+    assert scale_up_count(session=session, actor=actor, rules=RULES) == 0
+    assert candidates(session=session, actor=actor, pool="scale_up", rules=RULES) == []
+    session.commit()
+    stranger = actor_of(other_office(engine), who="外所干部")
+    assert scale_up_count(session=session, actor=stranger, rules=RULES) == 0
 
 
 def test_listing_adds_nobody_and_marks_members(session: Session, office: Office_) -> None:

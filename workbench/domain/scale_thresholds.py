@@ -7,6 +7,7 @@ ancestors from the most specific up), never by slicing the code string.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from workbench.domain.reference import industry_ancestors, industry_codes
 
@@ -57,6 +58,7 @@ SCALE_THRESHOLDS: dict[str, ScaleThreshold] = {
 """Keyed by the GB/T 4754-2017 code at which the rule applies (section letter, division or class)."""
 
 
+@cache  # the 上规上限 count asks once per enterprise (42,000 at 1,000,000 businesses), for a few hundred codes
 def scale_threshold_for(industry_code: str | None) -> ScaleThreshold | None:
     """The category an industry falls in (most specific listed code wins), or None when none applies."""
     if not industry_code:

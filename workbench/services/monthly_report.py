@@ -47,6 +47,7 @@ from workbench.services.report_tables import (
     support_table,
     survival_table,
 )
+from workbench.services.report_transaction import prepare_for_counting
 
 Progress = Callable[[str], None]
 ScaleUpCount = Callable[[Session, Actor], int]
@@ -69,6 +70,7 @@ def monthly_report(
         raise NotFound("没有找到本所的记录，请先用 workbench office 建立本所")
     office_id = actor.office_id
     ytd = year_to_date(month)
+    prepare_for_counting(session)
     step("实有户数、新设注销与活跃度")
     activity = activity_test(session, office_id, month, targets)
     flows = flow_figures(session, office_id, month, activity.flag)

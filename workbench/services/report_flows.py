@@ -24,6 +24,7 @@ from workbench.services.report_dates import (
     every_office_business,
     office_businesses,
 )
+from workbench.services.report_transaction import grouped_by_hashing
 
 FLOWS = ("new", "deregistered", "revoked", "cancelled", "moved_in", "moved_out")
 FLOW_LABELS = {
@@ -125,7 +126,9 @@ def flow_figures(session: Session, office_id: int, month: Month, active_flag: An
     patterns: dict[str, defaultdict[Any, Counter[tuple[Any, ...]]]] = {
         name: defaultdict(Counter) for name in ("total", "kind", "grid", "officer", "section")
     }
-    for row in session.execute(query).mappings():
+    with grouped_by_hashing(session):
+        rows = session.execute(query).mappings().all()
+    for row in rows:
         pattern = tuple(row[name] for name in _PATTERN)
         n = row["n"]
         patterns["total"][None][pattern] += n

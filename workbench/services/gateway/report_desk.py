@@ -82,8 +82,8 @@ def _candidate_counter(rules: CandidateRules | None):  # type: ignore[no-untyped
         return None
 
     def count(session: Session, actor: Actor) -> int:
-        from workbench.services.candidates import candidates
+        from workbench.services.candidates import scale_up_count
 
-        return len(candidates(session=session, actor=actor, pool="scale_up", rules=rules))
+        return scale_up_count(session=session, actor=actor, rules=rules)
 
     return count
