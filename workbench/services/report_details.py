@@ -54,7 +54,7 @@ def detail_table(session: Session, office_id: int, month: Month) -> Table:
             select(day, B.c.name, B.c.uscc, B.c.reg_no, B.c.kind, G.c.name, OF.c.name, note)
             .select_from(base)
             .where(condition)
-            .order_by(day, B.c.name)
+            .order_by(day, B.c.name, B.c.id)  # the id: the same order on both engines for a name twice a day
         ):
             on, name, uscc, reg_no, kind, grid, officer, extra = found
             text = f"首贷银行：{extra}" if what == "首贷" and extra else ""
@@ -78,7 +78,7 @@ def _conversions(session: Session, office_id: int, month: Month) -> list[tuple[C
             C.c.office_id == office_id, C.c.deleted_at.is_(None),
             C.c.converted_on >= month.first, C.c.converted_on <= month.last,
         )
-        .order_by(C.c.converted_on, B.c.name)
+        .order_by(C.c.converted_on, B.c.name, B.c.id)
     )
     rows: list[tuple[Cell, ...]] = []
     for on, name, uscc, reg_no, kind, grid, officer, method, old_uscc in found:
