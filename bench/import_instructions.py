@@ -8,8 +8,9 @@ not move (perf counters are not available in the VM; CPU seconds of the same imp
 The file is imports.sample_register.write_messy_xlsx(rows, seed 7), as bench/import_export.py's, kept in
 .bench/. For each tree, two runs under `valgrind --tool=cachegrind --cache-sim=no`, each a fresh
 interpreter with PYTHONHASHSEED=0, an empty config folder (XDG_CONFIG_HOME: no 地址→网格 table or rule
-file of this machine's), after one run outside valgrind (so no module is compiled then), and the import's worker pool off (imports.parallel.worker_count -> 0, so
-every instruction is in the measured process): (1) `workbench init` alone, (2) `workbench init` then
+file of this machine's), after one run outside valgrind that writes the modules' bytecode
+(PYTHONDONTWRITEBYTECODE unset, so no module is compiled in the counted runs), and the import's worker
+pool off (imports.parallel.worker_count -> 0, so every instruction is in the measured process): (1) `workbench init` alone, (2) `workbench init` then
 `workbench import FILE` into that empty database. The figure is (2) - (1): the import's own instructions,
 without the interpreter's start, the modules' loading and the database's creation. Both runs execute the
 code of the tree they are given (its directory first on sys.path), with this checkout's .venv packages.
@@ -91,6 +92,10 @@ def _run(tree: Path, step: str, workbook: Path, db: Path, *, valgrind: list[str]
     config = db.parent / "config"
     config.mkdir(exist_ok=True)
     environment = {**os.environ, "PYTHONHASHSEED": "0", "XDG_CONFIG_HOME": str(config)}
+    # The warm-up run must leave the modules' bytecode behind, or every counted run compiles the modules the
+    # import loads again: with PYTHONDONTWRITEBYTECODE set (this machine's shell sets it) the counts held
+    # 0.25 G (8e8018b) to 0.45 G (main, session 11) of compiling, more than most changes measured here.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{step} in {tree} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy.dialects import sqlite
 
 from imports.pending import getter
-from storage.search import search_fields
+from storage.search import search_columns
 from storage.tables import Business
 from workbench.domain.business_fields import (
     FIELD_BY_NAME,
@@ -40,6 +41,14 @@ _SEARCHED = getter(*SEARCH_SOURCES)
 # Where the new row's dates are: SQLite is given them as SQLAlchemy's Date binds them.
 _DATES = tuple(
     position for position, name in enumerate(IMPORTED_FIELDS) if FIELD_BY_NAME[name].kind == "date"
+)
+# The same positions as runs of neighbouring columns, (start, stop): (5, 6) and (18, 24) today.
+_DATE_RUNS = tuple(
+    (run[0], run[-1] + 1)
+    for run in (
+        [position for _key, position in group]
+        for _key, group in groupby(enumerate(_DATES), key=lambda pair: pair[1] - pair[0])
+    )
 )
 BusinessRow = tuple[Any, ...]
 ChangeRow = tuple[Any, ...]
@@ -81,11 +90,10 @@ def derive(rows: list[tuple[int, tuple[Any, ...]]]) -> list[Derived]:
 
     The uuids are time-ordered (version 7): at a million businesses the unique uuid index, and the change
     log's index by entity uuid, then take the new rows at their end instead of one random page each."""
-    derived: list[Derived] = []
-    for (_row_number, values), uuid in zip(rows, uuid7_batch(len(rows)), strict=True):
-        searched = search_fields(*_SEARCHED(values))
-        derived.append((uuid, searched["name_pinyin"], searched["search_chars"]))
-    return derived
+    return [
+        (uuid, *search_columns(*_SEARCHED(values)))
+        for (_row_number, values), uuid in zip(rows, uuid7_batch(len(rows)), strict=True)
+    ]
 
 
 def assemble(
@@ -109,17 +117,17 @@ def assemble(
     return business, changes
 
 
-def _bind_dates(values: tuple[Any, ...], bind: Callable[[date], Any]) -> tuple[Any, ...]:
-    bound: list[Any] | None = None
-    for position in _DATES:
-        if values[position] is not None:
-            bound = bound or list(values)
-            bound[position] = bind(values[position])
-    return values if bound is None else tuple(bound)
+def _bind_dates(values: tuple[Any, ...], bind: Callable[[date | None], Any]) -> tuple[Any, ...]:
+    """The row with its dates bound (a missing date, None, stays None): each run of date columns in C."""
+    bound = list(values)
+    for start, stop in _DATE_RUNS:
+        bound[start:stop] = map(bind, values[start:stop])
+    return tuple(bound)
 
 
 @lru_cache(maxsize=1)
-def _sqlite_date() -> Callable[[date], Any]:
+def _sqlite_date() -> Callable[[date | None], Any]:
+    """SQLAlchemy's SQLite Date binding, cached per day (None binds as None)."""
     dialect = sqlite.dialect()
     column: Any = Business.__table__.c.registered_on  # type: ignore[attr-defined]
     process = column.type.dialect_impl(dialect).bind_processor(dialect)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from imports.columns import IGNORE, Matcher, match_header, normalise_header
@@ -23,6 +24,7 @@ class Header:
     score: int
 
 
+@cache  # a file has a few dozen columns, and a problem names its column's letter
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""

@@ -32,7 +32,8 @@ def clean_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = without_controls(value)
+        if not value.isprintable():  # rare: only then is there a control character to remove
+            value = without_controls(value)
         text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
         return text or None
     if isinstance(value, float) and value.is_integer():

@@ -313,8 +313,10 @@ def _is_note(first: str, cells: list[Any]) -> bool:
 
 
 def _skip_reason(cells: list[Any], before_data: bool) -> tuple[str, str] | None:
-    first = next((cell for cell in cells if cell != "" and cell is not None), None)
-    if first is None:
+    for first in cells:  # the first cell with a value (a plain loop: every data row passes here)
+        if first != "" and first is not None:
+            break
+    else:
         return None
     if isinstance(first, str) and first.lstrip()[:1] in _NOTE_STARTS and _is_note(first, cells):
         return "说明、合计或落款行，不是数据", first.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ from workbench.services.business_validation import out_of_bounds
 CHUNK = 2000
 ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
+_DEFAULTS = dict(NEW_BUSINESS_DEFAULTS)
+_NEW_VALUES = itemgetter(*_DEFAULTS)  # a tuple of the imported fields, in NEW_BUSINESS_DEFAULTS' order
 
 
 def guess_kind(name: str) -> BusinessKind:
@@ -207,8 +210,9 @@ class Planner:
             values["kind"] = guess_kind(values["name"])
         self._assign(values, values.get("address"))
         plan.assigned[(values.get("grid_id"), values.get("officer_id"))] += 1
-        get = values.get  # the declaration's default where the row has no value (imports.pending.NewBusiness)
-        plan.inserts.add(row.row_number, tuple([get(name, default) for name, default in NEW_BUSINESS_DEFAULTS]))
+        # The declaration's default where the row has no value (imports.pending.NewBusiness), in C: the row's
+        # values laid over the defaults, then the imported fields picked in their order.
+        plan.inserts.add(row.row_number, _NEW_VALUES({**_DEFAULTS, **values}))
         if problems:  # a new row without problems keeps no entry: plan.outcomes makes it from the insert
             self._add(plan, row, RowKind.NEW, problems)
         else:
@@ -291,21 +295,30 @@ class Planner:
         self, row: ParsedRow, fields: tuple[str, ...], reason: str, blocking: bool = True
     ) -> Problem:
         """A problem in the first of `fields` that has a column (and a value, if any has one)."""
-        mapping = self.mapping
         column_of = self.column_of
-        columns = [column_of[name] for name in fields if name in column_of]
-        filled = [index for index in columns if index < len(row.cells) and row.cells[index] not in ("", None)]
-        if not (filled or columns):
+        cells = row.cells
+        first = chosen = None
+        for name in fields:  # a plain loop: every row of a list naming an unknown 网格 passes here
+            index = column_of.get(name)
+            if index is None:
+                continue
+            if first is None:
+                first = index
+            if index < len(cells) and cells[index] not in ("", None):
+                chosen = index
+                break
+        if chosen is None:
+            chosen = first
+        if chosen is None:
             return Problem(row.sheet, row.row_number, "", None, reason, "", fields[0], blocking)
-        index = (filled or columns)[0]
-        raw = row.cells[index] if index < len(row.cells) else None
+        raw = cells[chosen] if chosen < len(cells) else None
         return Problem(
             row.sheet,
             row.row_number,
-            mapping.headers[index],
+            self.mapping.headers[chosen],
             raw,
             reason,
-            column_letter(index),
+            column_letter(chosen),
             fields[0],
             blocking,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from imports.header import column_letter
@@ -34,6 +35,9 @@ class Problem:
         return f"{where}{value}：{self.reason}"
 
 
+_BLOCKING = attrgetter("blocking")
+
+
 @dataclass(slots=True)
 class ParsedRow:
     """A data row: the cells as read (by header in `raw`), the clean values by field, and its problems."""
@@ -58,7 +62,7 @@ class ParsedRow:
     @property
     def valid(self) -> bool:
         """No blocking problem (warnings allowed) and not a repeat of an earlier row in the file."""
-        return self.duplicate_of is None and not any(problem.blocking for problem in self.problems)
+        return self.duplicate_of is None and not any(map(_BLOCKING, self.problems))  # in C: asked of every row
 
 
 @dataclass(frozen=True, slots=True)

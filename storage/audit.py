@@ -40,6 +40,8 @@ def as_log_text(value: Any) -> str | None:
     """The change log keeps values as text so every field type fits one column."""
     if value is None:
         return None
+    if type(value) is int or type(value) is str:  # most values (an amount, a name): no other test needed
+        return str(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, date | datetime):

@@ -62,6 +62,11 @@ def search_fields(name: str, operator: str, address: str) -> dict[str, str]:
     }
 
 
+def search_columns(name: str, operator: str, address: str) -> tuple[str, str]:
+    """search_fields' (name_pinyin, search_chars) as a tuple: what a bulk insert puts in its row."""
+    return name_pinyin_of(name, operator), _search_chars(name, operator, address)
+
+
 def name_pinyin_of(name: str, operator: str) -> str:
     """`<name initials> <operator initials> <operator full> <name full>`, each followed by the other common
     readings of its polyphonic characters (老曾 lc and lz): initials first, so that a name too long for the
@@ -77,12 +82,14 @@ def name_pinyin_of(name: str, operator: str) -> str:
             *(full for _initials, full in operator_readings),
             *(full for _initials, full in name_readings),
         ]))
-    return " ".join(word for word in words if word)[:NAME_PINYIN_MAX].rstrip()
+    return " ".join(filter(None, words))[:NAME_PINYIN_MAX].rstrip()  # the words that are not empty
 
 
 def _search_chars(name: str, operator: str, address: str) -> str:
-    """Every word character and every pair of adjacent ones, space separated (`text_grams`)."""
-    joined = " ".join(piece for piece in (_grams(name), _grams(operator), _grams(address)) if piece)
+    """Every word character and every pair of adjacent ones, space separated (`text_grams`), of the name,
+    the operator and the address in that order: the grams of the three joined by a space (which no run
+    crosses), made in one pass."""
+    joined = _grams(f"{name} {operator} {address}")
     if len(joined) <= SEARCH_CHARS_MAX:
         return joined
     unique = " ".join(dict.fromkeys(joined.split()))

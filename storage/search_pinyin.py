@@ -10,12 +10,16 @@ operator's name.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
 from operator import itemgetter
+from pathlib import Path
 
 # Surnames whose reading differs from the character's everyday reading (单 dan -> Shan).
 SURNAME_READINGS = {
@@ -152,11 +156,25 @@ class _Readings:
     finder: re.Pattern[str]  # matches any character of `several`
 
 
+def pypinyin_dictionaries() -> tuple[dict[int, str], dict[str, list[list[str]]]]:
+    """pypinyin's character and phrase dictionaries (its pinyin_dict and PHRASES_DICT), read from the JSON
+    files they are loaded from, without importing the package: `import pypinyin` also builds its word
+    segmenter and converter (~0.4 s of every import's start), none of which is used here."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:  # never: pypinyin is a dependency
+        raise ModuleNotFoundError("pypinyin")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    characters = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    phrases = {} if os.environ.get("PYPINYIN_NO_PHRASES") else json.loads(
+        (folder / "phrases_dict.json").read_text(encoding="utf-8")
+    )  # fmt: skip
+    return {int(codepoint): readings for codepoint, readings in characters.items()}, phrases
+
+
 @lru_cache(maxsize=1)
 def _readings() -> _Readings:
     """Built once from pypinyin's dictionaries (~0.3 s), at first use rather than at import."""
-    from pypinyin.constants import PHRASES_DICT
-    from pypinyin.pinyin_dict import pinyin_dict
+    pinyin_dict, phrase_dict = pypinyin_dictionaries()
 
     full, initial = _Table(), _Table()
     for codepoint, readings in pinyin_dict.items():
@@ -168,7 +186,7 @@ def _readings() -> _Readings:
     first = itemgetter(0)
     listed = {  # map() in C: these loops run over every phrase of the dictionary at each process's start
         phrase: tuple(map(_ascii_syllable, map(first, syllables)))
-        for phrase, syllables in PHRASES_DICT.items()
+        for phrase, syllables in phrase_dict.items()
         if 2 <= len(phrase) <= 4 and len(syllables) == len(phrase)
     }
     spaced = {codepoint: reading + " " for codepoint, reading in full.items() if reading}

@@ -148,3 +148,30 @@ def test_the_count_of_hints_agrees_between_summary_list_and_error_workbook(datab
     assert sheet is not None
     reasons = [str(sheet.cell(number, sheet.max_column).value) for number in range(2, sheet.max_row + 1)]
     assert len(reasons) == 25 and all("（提示，本行照常导入）" in reason for reason in reasons)
+
+
+def test_the_cycle_collector_pauses_for_the_command_only(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import runs without cyclic garbage collection (workbench.cli_import._pause_cycle_collector), and
+    the collector is back on when the command ends, whether it wrote, stopped on a bad file or failed."""
+    import gc
+
+    import imports.plan
+
+    seen: list[bool] = []
+    real = imports.plan.plan_import
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imports.plan, "plan_import", watched)
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2)])
+    done = runner.invoke(cli.app, ["--db", database, "import", str(path), "--json"])
+    assert done.exit_code == 0, done.output
+    assert seen == [False] and gc.isenabled()
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"not a workbook")
+    failed = runner.invoke(cli.app, ["--db", database, "import", str(broken)])
+    assert failed.exit_code == 1 and gc.isenabled()

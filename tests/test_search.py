@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -389,10 +390,34 @@ def test_bulk_load_and_rebuild(engine: Engine, session: Session, office: dict[st
     assert len(names(session, office, "批量")) == 30
     assert len(names(session, office, "七都")) == 30
     assert len(names(session, office, "cm")) >= 30
+    _fragment_indexes_match_their_content(engine)
     with engine.begin() as connection:
         search.rebuild_index(connection)
     assert len(names(session, office, "号面馆")) == 30
     assert len(names(session, office, "zs")) == 1
+    _fragment_indexes_match_their_content(engine)
+
+
+def _fragment_indexes_match_their_content(engine: Engine) -> None:
+    """SQLite: the code and initials indexes hold what their content (business, the pairs view) says; the
+    initials are filled from Python's initial_pairs on a rebuild (storage.search_sqlite.rebuild_index)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        for table in ("business_codes", "business_initials"):
+            connection.exec_driver_sql(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+@given(text=st.none() | st.text(alphabet=st.sampled_from("ab z1é张 "), max_size=45))
+def test_initial_pairs_in_python_are_the_views(text: str | None) -> None:
+    """storage.search_fragments.initial_pairs makes the very string the SQLite view and triggers make."""
+    import sqlite3
+
+    from storage.search_fragments import initial_pairs, sqlite_initial_pairs
+
+    with contextlib.closing(sqlite3.connect(":memory:")) as connection:
+        expected = connection.execute(f"SELECT {sqlite_initial_pairs('?1')}", (text,)).fetchone()[0]
+    assert initial_pairs(text) == expected
 
 
 def test_sqlite_index_is_consistent_after_writes(sqlite_engine: Engine) -> None:
@@ -596,3 +621,29 @@ def test_a_long_name_cut_in_name_pinyin_is_still_found_by_its_latin_tail(
     session.commit()
     assert names(session, office, "xyz") == [long_name]
     assert names(session, office, "XYZ") == [long_name]
+
+
+_GRAM_TEXT = st.text(alphabet=st.sampled_from("张三面馆单曾行AbΣσςΑ_-·（） 0123456789１٣\x00"), max_size=30)
+
+
+@given(name=_GRAM_TEXT, operator=_GRAM_TEXT, address=_GRAM_TEXT)
+def test_search_chars_made_in_one_pass_are_each_fields_grams_in_order(name: str, operator: str, address: str) -> None:
+    """The three fields' grams are made from the fields joined by a space (one pass): the same as each
+    field's own grams, joined in the order name, operator, address (as they were made before)."""
+    each = (search._grams(text) for text in (name, operator, address))
+    expected = " ".join(piece for piece in each if piece)
+    if len(expected) <= search.SEARCH_CHARS_MAX:
+        assert search_fields(name, operator, address)["search_chars"] == expected
+
+
+def test_pinyin_dictionaries_are_pypinyins_own() -> None:
+    """storage.search_pinyin reads pypinyin's JSON dictionaries itself (importing pypinyin builds its
+    segmenter, unused here): they must be what pypinyin's own modules load, in the same order."""
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from storage.search_pinyin import pypinyin_dictionaries
+
+    characters, phrases = pypinyin_dictionaries()
+    assert list(characters.items()) == list(pinyin_dict.items())
+    assert list(phrases.items()) == list(PHRASES_DICT.items())

@@ -22,7 +22,7 @@ from datetime import date
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from storage.audit import Actor
@@ -72,6 +72,7 @@ WHERE b.office_id = :office_id AND b.deleted_at IS NULL AND b.id > :after {only}
 ORDER BY b.id
 LIMIT :limit
 """
+ONLY_CHUNK = 500  # businesses asked for by id in one statement
 _DRIVER_PARAMETERS = {":after": "%(after)s", ":office_id": "%(office_id)s", ":limit": "%(limit)s"}
 
 
@@ -146,18 +147,34 @@ def _big_page_cache(session: Session, wanted: bool) -> Iterator[None]:
 
 def _chunks(session: Session, office_id: int, only: list[int] | None) -> Iterator[list[Any]]:
     connection = session.connection()
-    read = _READ if connection.dialect.name == "sqlite" else _READ_POSTGRES
     if only is not None:
-        statement = text(read.format(only="AND b.id IN :ids")).bindparams(bindparam("ids", expanding=True))
-        for start in range(0, len(only), 500):
-            ids = only[start : start + 500]
-            yield list(
-                connection.execute(
-                    statement, {"office_id": office_id, "after": 0, "limit": len(ids), "ids": ids}
-                )
-            )
+        yield from _chunks_of(connection, office_id, only)
         return
     yield from _office_chunks(connection, office_id)
+
+
+def _chunks_of(connection: Connection, office_id: int, only: list[int]) -> Iterator[list[Any]]:
+    """The given businesses (an import's touched ones), ONLY_CHUNK at a time, as the driver's plain tuples
+    (as _office_chunks: SQLAlchemy's Row objects cost more than reading them)."""
+    sqlite = connection.dialect.name == "sqlite"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(only), ONLY_CHUNK):
+            ids = only[start : start + ONLY_CHUNK]
+            parameters: dict[str, Any] = {"office_id": office_id, "after": 0, "limit": len(ids)}
+            if sqlite:
+                names = [f"i{index}" for index in range(len(ids))]
+                sql = _READ.format(only=f"AND b.id IN ({', '.join(':' + name for name in names)})")
+                parameters.update(zip(names, ids, strict=True))
+            else:
+                sql = _READ_POSTGRES.format(only="AND b.id = ANY(:ids)")
+                for name, placeholder in {**_DRIVER_PARAMETERS, ":ids": "%(ids)s"}.items():
+                    sql = sql.replace(name, placeholder)
+                parameters["ids"] = list(ids)
+            cursor.execute(sql, parameters)
+            yield cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _office_chunks(connection: Connection, office_id: int) -> Iterator[list[Any]]:
