@@ -37,6 +37,9 @@ FTS_COLUMNS = {
 COPY_ORDER = ("business_pinyin", "business_grams", "business_fts")  # the trigram table is ~3/4 of the work
 SHADOW_TABLES = ("data", "idx")  # columnsize=0 and external content: no docsize or content tables
 SIDE_HASH_BYTES = 32 << 20  # FTS5 pending terms kept in memory before a segment is written (see search_sqlite)
+INTERRUPT_EVERY_SECONDS = 0.05
+"""How often close() interrupts a build still running: sqlite3_interrupt only stops a statement under way, so a
+build whose connection was handed over but whose statement had not begun went on (a test hung 23 minutes)."""
 SCRATCH_CACHE_KIB = 32 * 1024
 COPY_ROWS = 512  # shadow rows per executemany when copying in (blocks of ~4 kB)
 
@@ -135,9 +138,11 @@ class SideIndex:
     def close(self) -> None:
         """Remove the scratch files (after finish, or when the load failed: builds still running stop)."""
         for name, side in self.building.items():
-            if self.threads[name].is_alive():
+            thread = self.threads[name]
+            while thread.is_alive():  # again and again: an interrupt before its statement starts does nothing
                 with suppress(sqlite3.ProgrammingError):  # it finished and closed meanwhile
                     side.interrupt()
+                thread.join(INTERRUPT_EVERY_SECONDS)
         self._join()
         shutil.rmtree(self.folder, ignore_errors=True)
 
