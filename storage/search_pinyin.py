@@ -164,11 +164,21 @@ def pypinyin_dictionaries() -> tuple[dict[int, str], dict[str, list[list[str]]]]
     if spec is None or not spec.submodule_search_locations:  # never: pypinyin is a dependency
         raise ModuleNotFoundError("pypinyin")
     folder = Path(next(iter(spec.submodule_search_locations)))
+    if not (folder / "pinyin_dict.json").is_file() or not (folder / "phrases_dict.json").is_file():
+        return _imported_dictionaries()  # a pypinyin that keeps them otherwise: the slower, sure way
     characters = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
     phrases = {} if os.environ.get("PYPINYIN_NO_PHRASES") else json.loads(
         (folder / "phrases_dict.json").read_text(encoding="utf-8")
     )  # fmt: skip
     return {int(codepoint): readings for codepoint, readings in characters.items()}, phrases
+
+
+def _imported_dictionaries() -> tuple[dict[int, str], dict[str, list[list[str]]]]:
+    """The same dictionaries through pypinyin's own modules (which import the whole package first)."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return dict(pinyin_dict), dict(phrases_dict)
 
 
 @lru_cache(maxsize=1)

@@ -647,3 +647,17 @@ def test_pinyin_dictionaries_are_pypinyins_own() -> None:
     characters, phrases = pypinyin_dictionaries()
     assert list(characters.items()) == list(pinyin_dict.items())
     assert list(phrases.items()) == list(PHRASES_DICT.items())
+
+
+def test_a_pypinyin_without_its_json_files_is_read_through_its_own_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a later pypinyin keep its dictionaries otherwise, the readings still come, the slower way."""
+    from pathlib import Path
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    import storage.search_pinyin as search_pinyin
+
+    real_is_file = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda path: path.name != "pinyin_dict.json" and real_is_file(path))
+    characters, phrases = search_pinyin.pypinyin_dictionaries()
+    assert characters == dict(pinyin_dict) and len(phrases) > 10_000
