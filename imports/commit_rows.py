@@ -73,7 +73,7 @@ Derived = tuple[str, str, str]  # uuid, name_pinyin, search_chars of one new row
 
 def share_tables_with_workers() -> None:
     """Before forking workers to make new rows: the pinyin tables built here, so the workers share this
-    process's copy (~50 MB, which this process needs for its own search columns anyway) instead of each
+    process's copy (~50 MB; this process reads them too for the search columns of updates) instead of each
     building its own (docs/benchmarks.md, session 11 importmem). Workers started otherwise (a fork server,
     spawn) build their own as before."""
     if start_method() == "fork":
