@@ -21,6 +21,7 @@ from sqlalchemy.dialects import sqlite
 
 from imports.pending import getter
 from storage.search import search_columns
+from storage.search_pinyin import load_tables
 from storage.tables import Business
 from workbench.domain.business_fields import (
     FIELD_BY_NAME,
@@ -29,6 +30,7 @@ from workbench.domain.business_fields import (
     SEARCH_SOURCES,
 )
 from workbench.services.classification_decide import uuid7_batch
+from workbench.services.process_start import start_method
 
 # The columns of a new business's row, all derived from the business row's declaration
 # (workbench.domain.business_fields): the travelling stamp and office, the imported values as the dry run
@@ -67,6 +69,15 @@ class RowStamp:
 
 
 Derived = tuple[str, str, str]  # uuid, name_pinyin, search_chars of one new row
+
+
+def share_tables_with_workers() -> None:
+    """Before forking workers to make new rows: the pinyin tables built here, so the workers share this
+    process's copy (~50 MB; this process reads them too for the search columns of updates) instead of each
+    building its own (docs/benchmarks.md, session 11 importmem). Workers started otherwise (a fork server,
+    spawn) build their own as before."""
+    if start_method() == "fork":
+        load_tables()
 
 
 def business_rows(stamp: RowStamp, pack: bytes) -> tuple[list[BusinessRow], list[ChangeRow]]:

@@ -17,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
-from imports.commit_rows import BUSINESS_COLUMNS, RowStamp, business_rows, prepared_rows
+from imports.commit_rows import (
+    BUSINESS_COLUMNS,
+    RowStamp,
+    business_rows,
+    prepared_rows,
+    share_tables_with_workers,
+)
 from imports.errors import ImportConflict
 from imports.parallel import ordered_map, worker_count
 from imports.pending import PACK
@@ -85,6 +91,8 @@ class Writes:
         workers = worker_count(len(plan.inserts) - len(prepared) * PACK)
         done = 0
         assembled = map(partial(prepared_rows, stamp), packs, prepared)
+        if workers:
+            share_tables_with_workers()
         with closing(ordered_map(business_rows, stamp, rest, workers)) as made:
             for rows, changes in chain(assembled, made):
                 self.stop()

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from imports.columns import ColumnMapping
 from imports.diffing import FieldChange, field_changes
+from imports.packed_cells import PackedCells
 from imports.parse import ParsedFile
 from imports.pending import PendingInsert, PendingInserts, getter
 from imports.problems import Problem, SkippedRow, UnknownColumn
@@ -157,7 +158,7 @@ class RowEntry:
     business_uuid: str | None = None
     diff: dict[str, tuple[Any, Any]] | None = None
     problems: list[Problem] | None = None
-    cells: list[Any] | None = None  # kept only for rows with problems (the error workbook)
+    cells_at: int | None = None  # rows with problems only: the index of its cells in ImportPlan.problem_cells
 
 
 @dataclass
@@ -186,6 +187,8 @@ class ImportPlan:
     inserts: PendingInserts = field(default_factory=PendingInserts, repr=False)
     updates: list[PendingUpdate] = field(default_factory=list, repr=False)
     entries: list[RowEntry] = field(default_factory=list, repr=False)
+    problem_cells: PackedCells = field(default_factory=PackedCells, repr=False)
+    """The original cells of the rows with problems (for the error workbook), packed (imports.packed_cells)."""
     labels: dict[str, dict[Any, str]] = field(default_factory=dict, repr=False)  # grid / officer id -> name
     assignment: Assignment = field(default_factory=Assignment, repr=False)
     assigned: Counter[tuple[int | None, int | None]] = field(default_factory=Counter, repr=False)
@@ -229,8 +232,8 @@ class ImportPlan:
     def rows_with_problems(self) -> Iterator[tuple[int, list[Any], list[Problem]]]:
         """(Excel row number, original cells, problems) of every row with a problem or a warning."""
         for entry in self.entries:
-            if entry.problems and entry.cells is not None:
-                yield entry.row_number, entry.cells, entry.problems
+            if entry.problems and entry.cells_at is not None:
+                yield entry.row_number, self.problem_cells[entry.cells_at], entry.problems
 
     def problem_count(self) -> int:
         return sum(len(entry.problems or ()) for entry in self.entries)

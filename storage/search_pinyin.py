@@ -181,6 +181,12 @@ def _imported_dictionaries() -> tuple[dict[int, str], dict[str, list[list[str]]]
     return dict(pinyin_dict), dict(phrases_dict)
 
 
+def load_tables() -> None:
+    """Build the tables now, not at the first name read: a process about to fork workers that read names
+    builds them once for all (forked, they share its copy; else each builds its own, ~50 MB a worker)."""
+    _readings()
+
+
 @lru_cache(maxsize=1)
 def _readings() -> _Readings:
     """Built once from pypinyin's dictionaries (~0.3 s), at first use rather than at import."""
