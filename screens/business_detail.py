@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -27,6 +27,7 @@ from screens.format import (
     status_cell,
     value_text,
 )
+from screens.key_order import TypedEvent, release_keys
 from screens.latest_read import LatestRead
 from screens.license_tab import LicenseTab
 from screens.timeline_tab import TimelineTab
@@ -93,6 +94,11 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                 yield TimelineTab(self.business_uuid)
         yield WorkbenchFooter()
 
+    def holds_key(self, event: TypedEvent) -> bool:
+        """Keys typed before the business is read (B, V or F4 right after Enter on the list) wait for it: B
+        said 新增帮扶要先选定一户 and the keys after it landed on the tabs. Esc always goes (screens/key_order.py)."""
+        return self.detail is None and not (isinstance(event, events.Key) and event.key == "escape")
+
     def on_screen_resume(self) -> None:
         if self.seen_data_version != self.workbench.data_version:
             self.seen_data_version = self.workbench.data_version
@@ -123,6 +129,7 @@ class BusinessDetailScreen(WorkbenchScreen[None]):
                                         str(values.get("address") or ""))  # fmt: skip
         self.query_one(FiguresTab).show(detail)
         self._show_history()
+        release_keys(self.app)  # the keys typed meanwhile act on this business
 
     def on_resize(self) -> None:
         if self.detail is not None:

@@ -327,3 +327,28 @@ async def test_a_support_saved_while_the_timeline_is_read_is_not_hidden_by_that_
         await type_ahead(pilot, "b", "enter", "down", "down", "down", "enter", *["tab"] * 6, *"合同纠纷法律咨询", "ctrl+s")
         await first_read.release_after(pilot, lambda: "帮扶 1" in timeline_counts())
         assert "帮扶 1" in timeline_counts()
+
+
+async def test_b_typed_before_the_business_is_read_opens_its_support_form(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    """Enter on the list, then B (新增帮扶) at once, while the detail still reads the business: B waits for it and
+    opens the form for that business (it said 新增帮扶要先选定一户 and the keys after it landed on the tabs)."""
+    from screens.business_detail import BusinessDetailScreen
+    from screens.service_dialog import ServiceDialog
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"张记")
+        await settle(pilot)
+        detail_read = HeldRead(app.gateway.register, "detail")
+        await type_ahead(pilot, "enter")
+        await detail_read.wait_until_started(pilot)
+        await type_ahead(pilot, "b")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, BusinessDetailScreen)  # B waits for the business
+        detail_read.may_finish.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ServiceDialog), app.screen
+        assert not [n for n in app._notifications if "要先选定一户" in str(n.message)]
