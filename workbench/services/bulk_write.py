@@ -37,11 +37,12 @@ class Values:
 
 def copy_text(rows: list[tuple[Any, ...]]) -> str:
     """Rows in PostgreSQL's COPY text format (values already str, int or None)."""
-    lines = [_copy_line(row) for row in rows]
+    lines = [copy_line(row) for row in rows]
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _copy_line(row: tuple[Any, ...]) -> str:
+def copy_line(row: tuple[Any, ...]) -> str:
+    """One row in COPY text format, without its newline."""
     line = "\t".join(["\\N" if value is None else str(value) for value in row])
     # Nothing to escape unless a value holds a tab, newline, carriage return or backslash (rare).
     if (
@@ -118,12 +119,12 @@ class BulkWriter:
     @contextmanager
     def loading(self) -> Iterator[None]:
         """Drop the loaded tables' secondary indexes for the block, then build them again."""
-        indexes = self._pg_indexes() if self.postgres else self._sqlite_indexes()
+        indexes = pg_indexes(self.connection, LOADED_TABLES) if self.postgres else self._sqlite_indexes()
         for name, _definition in indexes:
             self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
         if self.postgres:
             # Foreign keys are checked row by row by triggers; adding them back checks all rows in one join.
-            foreign_keys = self._pg_foreign_keys()
+            foreign_keys = pg_foreign_keys(self.connection, LOADED_TABLES)
             for table, name, _definition in foreign_keys:
                 self.connection.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             self.connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{_PG_INDEX_MEMORY}'")
@@ -149,29 +150,6 @@ class BulkWriter:
             )
         )
         return [(str(name), str(sql)) for name, sql in rows]
-
-    def _pg_indexes(self) -> list[tuple[str, str]]:
-        # Indexes behind a constraint (primary key, UNIQUE) stay; the rest are plain CREATE INDEX.
-        rows = self.connection.execute(
-            text(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY i.indexname"
-            ),
-            {"tables": list(LOADED_TABLES)},
-        )
-        return [(str(name), str(definition)) for name, definition in rows]
-
-    def _pg_foreign_keys(self) -> list[tuple[str, str, str]]:
-        rows = self.connection.execute(
-            text(
-                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
-            ),
-            {"tables": list(LOADED_TABLES)},
-        )
-        return [(str(table), str(name), str(definition)) for table, name, definition in rows]
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]] | str) -> None:
         """Rows as tuples, or (PostgreSQL) already as COPY text."""
@@ -203,3 +181,30 @@ class BulkWriter:
             )
         for table in LOADED_TABLES:
             self.connection.exec_driver_sql(f"ANALYZE {table}")
+
+
+def pg_indexes(connection: Connection, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, CREATE INDEX statement) of the tables' plain indexes; those behind a constraint
+    (primary key, UNIQUE) are left out."""
+    rows = connection.execute(
+        text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY i.indexname"
+        ),
+        {"tables": list(tables)},
+    )
+    return [(str(name), str(definition)) for name, definition in rows]
+
+
+def pg_foreign_keys(connection: Connection, tables: Sequence[str]) -> list[tuple[str, str, str]]:
+    """PostgreSQL: (table, name, definition) of the foreign keys the tables hold."""
+    rows = connection.execute(
+        text(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
+        ),
+        {"tables": list(tables)},
+    )
+    return [(str(table), str(name), str(definition)) for table, name, definition in rows]

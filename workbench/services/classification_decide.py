@@ -24,6 +24,7 @@ from typing import Any
 from workbench.domain.labels import BusinessKind
 from workbench.domain.size_class import classify_size
 from workbench.domain.tiers import TIER_LABELS, TierInputs, TierRules, classify_tier
+from workbench.services.bulk_write import copy_line
 from workbench.services.classification_report import SIZE_LABELS
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -43,11 +44,11 @@ class ChunkDecision:
     combos counts (override, computed tier, size class) after the run, one entry per business.
     """
 
-    inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    inserts: list[Any] = field(default_factory=list)  # tuples, or COPY lines (Decider.copy_lines)
     updates: list[tuple[Any, ...]] = field(default_factory=list)
     updates_tier_only: list[tuple[Any, ...]] = field(default_factory=list)
-    history: list[tuple[Any, ...]] = field(default_factory=list)
-    log: list[tuple[Any, ...]] = field(default_factory=list)
+    history: list[Any] = field(default_factory=list)  # the same
+    log: list[Any] = field(default_factory=list)  # the same
     businesses: int = 0
     created: int = 0
     updated: int = 0
@@ -115,10 +116,25 @@ def _number(value: Any) -> str:
 
 
 class Decider:
-    """Decides chunks for one rule set and day; keeps its caches from chunk to chunk."""
+    """Decides chunks for one rule set and day; keeps its caches from chunk to chunk.
 
-    def __init__(self, rules: TierRules, rule_version: str, today: date) -> None:
+    audit_new_rows False: a created result gets no history and change-log tuples here, because the writer
+    derives them from the stored results in one statement (PostgreSQL's first classification of an office,
+    see classification_first_fill); the counts and moves are the same.
+    copy_lines True (PostgreSQL's writes): the rows to insert come as COPY text lines (the columns each row
+    has of its own; the writer appends the chunk's shared ones), so that a worker process formats them.
+    """
+
+    def __init__(
+        self,
+        rules: TierRules,
+        rule_version: str,
+        today: date,
+        audit_new_rows: bool = True,
+        copy_lines: bool = False,
+    ) -> None:
         self.rules, self.rule_version, self.today = rules, rule_version, today
+        self.audit_new_rows, self.copy_lines = audit_new_rows, copy_lines
         self._texts: dict[Any, str] = {}
         self._dates: dict[Any, tuple[str, int | None]] = {}
         self._sizes: dict[tuple[Any, ...], tuple[str | None, str]] = {}
@@ -223,6 +239,9 @@ class Decider:
             if not new_row and (old_tier, old_size) == (tier, size):
                 out.updated += 1
                 continue
+            if new_row and not self.audit_new_rows:
+                out.created += 1
+                continue
             joined = f"{explanation}；规模：{size_explanation}" if size_explanation else explanation
             if not explanation:
                 joined = f"规模：{size_explanation}" if size_explanation else ""
@@ -233,6 +252,10 @@ class Decider:
             else:
                 out.updated += 1
                 out.log.append((row[15], "update", self.shown(old_tier, old_size), self.shown(tier, size)))
+        if self.copy_lines:
+            out.inserts = [copy_line(row) for row in out.inserts]
+            out.history = [copy_line(row) for row in out.history]
+            out.log = [copy_line(row) for row in out.log]
         return out
 
     @staticmethod

@@ -65,7 +65,10 @@ def _in_pool(
     chunks: Iterator[list[Any]], decider: Decider, workers: int, method: str
 ) -> Iterator[ChunkDecision]:
     pending: deque[tuple[list[Any], Future[ChunkDecision]]] = deque()
-    pool = worker_pool(workers, method, _start_worker, (decider.rules, decider.rule_version, decider.today))
+    settings = (
+        decider.rules, decider.rule_version, decider.today, decider.audit_new_rows, decider.copy_lines
+    )  # fmt: skip
+    pool = worker_pool(workers, method, _start_worker, settings)
     try:
         for rows in chunks:
             pending.append((rows, pool.submit(_decide, rows)))
@@ -85,9 +88,11 @@ def _in_pool(
         yield decider.decide(rows)
 
 
-def _start_worker(rules: TierRules, rule_version: str, today: date) -> None:
-    global _decider
-    _decider = Decider(rules, rule_version, today)  # worker_pool makes it leave with its parent
+def _start_worker(
+    rules: TierRules, rule_version: str, today: date, audit_new_rows: bool, copy_lines: bool
+) -> None:
+    global _decider  # worker_pool makes the worker leave with its parent
+    _decider = Decider(rules, rule_version, today, audit_new_rows, copy_lines)
 
 
 def _decide(rows: list[Any]) -> ChunkDecision:

@@ -29,6 +29,7 @@ from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
 from workbench.services.classification_decide import ChunkDecision, Decider
+from workbench.services.classification_first_fill import FirstFill, office_never_classified
 from workbench.services.classification_pipeline import decided_chunks, default_workers
 from workbench.services.classification_report import RecomputeReport
 from workbench.services.classification_writes import ChunkWriter, log_run
@@ -72,6 +73,15 @@ WHERE b.office_id = :office_id AND b.deleted_at IS NULL AND b.id > :after {only}
 ORDER BY b.id
 LIMIT :limit
 """
+# An office's first classification (classification_first_fill): no result to read, and the result index may
+# be dropped while the results are loaded (a lookup per business would then scan the growing table).
+_RESULT_COLUMNS = "r.id, r.uuid, r.tier, r.size_class, r.rule_version, r.inputs, r.override_tier"
+_RESULT_LOOKUP = _READ_POSTGRES[
+    _READ_POSTGRES.index("LEFT JOIN LATERAL (\n    SELECT r2") : _READ_POSTGRES.index("WHERE b.office_id")
+]
+_READ_POSTGRES_FIRST = _READ_POSTGRES.replace(_RESULT_LOOKUP, "").replace(
+    _RESULT_COLUMNS, "NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+)
 ONLY_CHUNK = 500  # businesses asked for by id in one statement
 _DRIVER_PARAMETERS = {":after": "%(after)s", ":office_id": "%(office_id)s", ":limit": "%(limit)s"}
 
@@ -96,16 +106,28 @@ def recompute(
     started = perf_counter()
     report = RecomputeReport(rule_version=rules.version, dry_run=dry_run)
     only = sorted(set(business_ids)) if business_ids is not None else None
-    decider = Decider(rules.rules, rules.version, today)
-    writer = None if dry_run else ChunkWriter(session.connection(), actor, rules.version)
+    connection = session.connection()
+    writer = None if dry_run else ChunkWriter(connection, actor, rules.version)
+    first_fill = None
+    if writer is not None and only is None and office_never_classified(connection, actor.office_id):
+        first_fill = FirstFill(connection, actor.office_id)
+        first_fill.start()
+    copy_lines = writer is not None and writer.postgres
+    decider = Decider(rules.rules, rules.version, today, first_fill is None, copy_lines)
+    stored: set[tuple[str | None, str | None]] = set()
     with _big_page_cache(session, only is None):
         count = (default_workers() if workers is None else workers) if only is None else 0
-        for decided in decided_chunks(_chunks(session, actor.office_id, only), decider, count):
+        chunks = _chunks(session, actor.office_id, only, first=first_fill is not None)
+        for decided in decided_chunks(chunks, decider, count):
             if writer is not None:
                 writer.write(decided)
+            if first_fill is not None:
+                stored.update((tier, size) for _override, tier, size in decided.combos)
             add_to_report(report, decided)
             if progress is not None:
                 progress(report.businesses)
+    if first_fill is not None:
+        first_fill.finish((tier, size, decider.shown(tier, size)) for tier, size in stored)
     if not dry_run and (report.created or report.updated) and only is None:
         log_run(session, actor, report)
     report.seconds = perf_counter() - started
@@ -145,12 +167,14 @@ def _big_page_cache(session: Session, wanted: bool) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
-def _chunks(session: Session, office_id: int, only: list[int] | None) -> Iterator[list[Any]]:
+def _chunks(
+    session: Session, office_id: int, only: list[int] | None, first: bool = False
+) -> Iterator[list[Any]]:
     connection = session.connection()
     if only is not None:
         yield from _chunks_of(connection, office_id, only)
         return
-    yield from _office_chunks(connection, office_id)
+    yield from _office_chunks(connection, office_id, first)
 
 
 def _chunks_of(connection: Connection, office_id: int, only: list[int]) -> Iterator[list[Any]]:
@@ -177,12 +201,13 @@ def _chunks_of(connection: Connection, office_id: int, only: list[int]) -> Itera
         cursor.close()
 
 
-def _office_chunks(connection: Connection, office_id: int) -> Iterator[list[Any]]:
+def _office_chunks(connection: Connection, office_id: int, first: bool = False) -> Iterator[list[Any]]:
     """Every business of the office, CHUNK at a time, as the driver's plain tuples (SQLAlchemy's Row
-    objects cost more than the SELECT itself at a million rows)."""
+    objects cost more than the SELECT itself at a million rows). ``first`` (PostgreSQL): the office has no
+    result yet, none is looked up."""
     sql = _READ.format(only="")
     if connection.dialect.name != "sqlite":  # psycopg's placeholders
-        sql = _READ_POSTGRES.format(only="")
+        sql = (_READ_POSTGRES_FIRST if first else _READ_POSTGRES).format(only="")
         for name, placeholder in _DRIVER_PARAMETERS.items():
             sql = sql.replace(name, placeholder)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -13,6 +13,8 @@ Tuple layouts (classification_decide makes them):
   updates_tier_only  (tier, explanation, result_id): inputs and size class as stored
   history            (uuid, business_id, tier, size_class, explanation)
   log                (entity_uuid, action, old, new)
+On PostgreSQL inserts, history and log come as COPY text lines of those tuples (Decider.copy_lines: made in
+the worker processes); the writer appends the columns the chunk's rows share.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sqlmodel import Session
 from storage.audit import Actor, utc_now
 from storage.tables import ChangeLog
 from storage.tables_classification import ClassificationResult
-from workbench.services.bulk_write import copy_text
+from workbench.services.bulk_write import copy_line
 from workbench.services.classification_decide import ChunkDecision
 from workbench.services.classification_report import RecomputeReport
 
@@ -97,13 +99,12 @@ class ChunkWriter:
         if decided.log:
             self._insert("change_log", _LOG_COLUMNS, decided.log, log)
 
-    def _insert(
-        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], shared: tuple[Any, ...]
-    ) -> None:
+    def _insert(self, table: str, columns: tuple[str, ...], rows: list[Any], shared: tuple[Any, ...]) -> None:
         names = ", ".join(columns)
-        if self.postgres:
+        if self.postgres:  # rows: COPY lines (Decider.copy_lines) with the chunk's shared columns to add
+            tail = "\t" + copy_line(shared)
             with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy.write(copy_text([row + shared for row in rows]))
+                copy.write(f"{tail}\n".join(rows) + f"{tail}\n")
             return
         marks = ", ".join("?" for _ in columns)
         self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [row + shared for row in rows])
