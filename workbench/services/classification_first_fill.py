@@ -9,7 +9,7 @@ COPYing the two million audit rows. So, for a whole-office run that finds the of
 1. the history and change-log rows are not made in Python: after the results are COPYed, one INSERT …
    SELECT each derives them from the stored results (the same values the decider made: the result's
    tier, size class and explanations, its chunk's timestamp, who and device; a new version-7 uuid per
-   history row; the change log's 「成长型 / 微型」 text from the same labels, passed as a table);
+   history row; the change log's 「成长型 / 微型」 text from the same labels);
 2. when the database holds one office and no classification rows at all (the first classification of
    the installation), the classification tables' plain indexes and the foreign keys of both tables are
    dropped for the load and built again at the end (one sort per index; one join per foreign key), then
@@ -26,17 +26,23 @@ database as it was, indexes and foreign keys included (tests/test_classification
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from workbench.domain.tiers import TIER_LABELS
 from workbench.services.bulk_write import pg_foreign_keys, pg_indexes
+from workbench.services.classification_report import SIZE_LABELS
 
 TABLES = ("classification_result", "classification_history")
 LOCKED = ("classification_result", "classification_history", "business", "office")
 LOCK_WAIT = "2s"
 _INDEX_MEMORY = "256MB"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
 
 # A version-7 uuid per history row: the 48-bit millisecond of its row's time (the result's computed_at, the
 # chunk's timestamp, as classification_decide.uuid7_batch takes the clock), then 74 bits of the md5 of the
@@ -48,7 +54,8 @@ _UUID7 = (
 )
 _WITH_UUID = (  # OFFSET 0 keeps the two values computed once per row (not inlined into every use)
     "(SELECT r.*, lpad(to_hex((extract(epoch FROM r.computed_at) * 1000)::bigint), 12, '0') AS stamp, "
-    "md5(r.uuid) AS random FROM classification_result r WHERE r.office_id = %(office_id)s OFFSET 0) r"
+    "md5(r.uuid) AS random FROM classification_result r WHERE r.office_id = %(office_id)s "
+    "ORDER BY r.id OFFSET 0) r"
 )
 # classification_decide.Decider.decide: f"{explanation}；规模：{size_explanation}" and its empty cases.
 _JOINED = (
@@ -64,13 +71,18 @@ SELECT {_UUID7}, r.business_id, r.tier, r.size_class, {_JOINED}, 1, r.updated_at
 FROM {_WITH_UUID}
 ORDER BY r.id
 """
-_LOG = """
+# classification_decide.classification_text: 「成长型 / 微型」, 「不分型 / 无法划型」 for what has no label.
+_SHOWN = (
+    "coalesce(CASE r.tier {tiers} END, '不分型') || ' / ' || coalesce(CASE r.size_class {sizes} END, '无法划型')"
+).format(
+    tiers=" ".join(f"WHEN {_literal(key)} THEN {_literal(label)}" for key, label in TIER_LABELS.items() if key),
+    sizes=" ".join(f"WHEN {_literal(key)} THEN {_literal(label)}" for key, label in SIZE_LABELS.items() if key),
+)
+_LOG = f"""
 INSERT INTO change_log (entity_uuid, action, old, new, office_id, entity, field, who, at, device)
-SELECT r.uuid, 'create', NULL, s.shown, r.office_id, 'classification', 'classification', r.updated_by,
+SELECT r.uuid, 'create', NULL, {_SHOWN}, r.office_id, 'classification', 'classification', r.updated_by,
     r.computed_at, r.device
 FROM classification_result r
-JOIN unnest(%(tiers)s::text[], %(sizes)s::text[], %(shown)s::text[]) AS s(tier, size_class, shown)
-    ON s.tier = coalesce(r.tier, '') AND s.size_class = coalesce(r.size_class, '')
 WHERE r.office_id = %(office_id)s
 ORDER BY r.id
 """
@@ -112,21 +124,16 @@ class FirstFill:
                 cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         return True
 
-    def finish(self, shown: Iterable[tuple[str | None, str | None, str]]) -> None:
+    def finish(self) -> None:
         """The history and change-log rows of the created results, then (if dropped) the indexes and
-        foreign keys again. ``shown``: (tier, size class, the change log's text) of every pair stored."""
-        pairs = list(shown)
+        foreign keys again."""
         with self.raw.cursor() as cursor:
+            # In id order (as the chunks wrote them) through the primary key: a sort of a million wide rows
+            # would spill to disk (work_mem), and the table was just filled in that order.
+            cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute(_HISTORY, {"office_id": self.office_id})
-            cursor.execute(
-                _LOG,
-                {
-                    "office_id": self.office_id,
-                    "tiers": [tier or "" for tier, _size, _text in pairs],
-                    "sizes": [size or "" for _tier, size, _text in pairs],
-                    "shown": [text_ for _tier, _size, text_ in pairs],
-                },
-            )
+            cursor.execute(_LOG, {"office_id": self.office_id})
+            cursor.execute("SET LOCAL enable_sort TO DEFAULT")
             if not self.indexes and not self.foreign_keys:
                 return
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")

@@ -114,20 +114,17 @@ def recompute(
         first_fill.start()
     copy_lines = writer is not None and writer.postgres
     decider = Decider(rules.rules, rules.version, today, first_fill is None, copy_lines)
-    stored: set[tuple[str | None, str | None]] = set()
     with _big_page_cache(session, only is None):
         count = (default_workers() if workers is None else workers) if only is None else 0
         chunks = _chunks(session, actor.office_id, only, first=first_fill is not None)
         for decided in decided_chunks(chunks, decider, count):
             if writer is not None:
                 writer.write(decided)
-            if first_fill is not None:
-                stored.update((tier, size) for _override, tier, size in decided.combos)
             add_to_report(report, decided)
             if progress is not None:
                 progress(report.businesses)
     if first_fill is not None:
-        first_fill.finish((tier, size, decider.shown(tier, size)) for tier, size in stored)
+        first_fill.finish()
     if not dry_run and (report.created or report.updated) and only is None:
         log_run(session, actor, report)
     report.seconds = perf_counter() - started
