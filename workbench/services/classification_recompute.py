@@ -11,6 +11,10 @@ refreshed underneath and the person's 认定 stays what staff see.
 Audit: a result created or whose tier or size class changes gets a classification_history row and one
 change_log row (field "classification", value "tier/size_class"); a refresh that changes only inputs,
 explanation or rule version updates the row (version + 1) and is covered by one change_log row for the run.
+
+PostgreSQL, an office's first classification (no result yet, whole office): a bulk load, see
+classification_first_fill (history and change-log rows derived in SQL from the stored results; for the
+installation's first one, indexes and foreign keys rebuilt after the load).
 """
 
 from __future__ import annotations
