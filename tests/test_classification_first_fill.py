@@ -187,3 +187,33 @@ def test_an_office_with_results_is_not_a_first_fill(
     answers = spy_on_start(monkeypatch)
     both(engine, demo, rules, workers=0)
     assert answers == []
+
+
+def test_a_login_that_may_not_alter_the_tables_loads_without_dropping_anything(
+    pg_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office server whose workbench login may write rows but does not own the tables: no DROP INDEX,
+    the same rows as the reference."""
+    from storage.engine import make_engine
+
+    build_demo(pg_engine, size=200, seed=6, today=TODAY, workers=0)
+    with pg_engine.begin() as connection:
+        connection.execute(
+            text(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wb_clerk') THEN "
+                "CREATE ROLE wb_clerk LOGIN; END IF; END $$"
+            )
+        )
+        connection.execute(text("GRANT ALL ON ALL TABLES IN SCHEMA public TO wb_clerk"))
+        connection.execute(text("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO wb_clerk"))
+        office_id = connection.execute(text("SELECT min(office_id) FROM business")).scalar_one()
+    actor = Actor(who="王芳", device="测试终端", office_id=office_id)
+    before = schema_of(pg_engine)
+    answers = spy_on_start(monkeypatch)
+    clerk = make_engine(pg_engine.url.set(username="wb_clerk").render_as_string(hide_password=False))
+    try:
+        both(clerk, actor, rules_with(tmp_path), workers=0)
+    finally:
+        clerk.dispose()
+    assert answers == [False]
+    assert schema_of(pg_engine) == before

@@ -112,16 +112,32 @@ class FirstFill:
 
     def start(self) -> bool:
         """Drop the classification tables' plain indexes and foreign keys if this is the installation's first
-        classification and the locks come within LOCK_WAIT; True if they were dropped."""
-        if not self._installation_never_classified() or not self._locked():
+        classification, the locks come within LOCK_WAIT and this login may alter the tables; True if they
+        were dropped (else nothing changed: the savepoint undoes the attempt)."""
+        if not self._installation_never_classified():
             return False
-        self.indexes = pg_indexes(self.connection, TABLES)
-        self.foreign_keys = pg_foreign_keys(self.connection, TABLES)
+        import psycopg
+
         with self.raw.cursor() as cursor:
-            for name, _definition in self.indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            for table, name, _definition in self.foreign_keys:
-                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            before = cursor.fetchone()[0]
+            cursor.execute("SAVEPOINT first_fill")
+            try:
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                cursor.execute(f"LOCK TABLE {', '.join(LOCKED)} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+                self.indexes = pg_indexes(self.connection, TABLES)
+                self.foreign_keys = pg_foreign_keys(self.connection, TABLES)
+                for name, _definition in self.indexes:
+                    cursor.execute(f'DROP INDEX "{name}"')
+                for table, name, _definition in self.foreign_keys:
+                    cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.InsufficientPrivilege):
+                cursor.execute("ROLLBACK TO SAVEPOINT first_fill")
+                cursor.execute("RELEASE SAVEPOINT first_fill")
+                self.indexes, self.foreign_keys = [], []
+                return False
+            cursor.execute("RELEASE SAVEPOINT first_fill")
         return True
 
     def finish(self) -> None:
@@ -151,21 +167,3 @@ class FirstFill:
                 "AND NOT EXISTS (SELECT 1 FROM classification_history)"
             )
             return bool(cursor.fetchone()[0])
-
-    def _locked(self) -> bool:
-        """ACCESS EXCLUSIVE on LOCKED within LOCK_WAIT, or nothing (the savepoint undoes the attempt)."""
-        import psycopg
-
-        with self.raw.cursor() as cursor:
-            cursor.execute("SELECT current_setting('lock_timeout')")
-            before = cursor.fetchone()[0]
-            cursor.execute("SAVEPOINT first_fill")
-            try:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-                cursor.execute(f"LOCK TABLE {', '.join(LOCKED)} IN ACCESS EXCLUSIVE MODE")
-            except psycopg.errors.LockNotAvailable:
-                cursor.execute("ROLLBACK TO SAVEPOINT first_fill")
-                return False
-            cursor.execute("RELEASE SAVEPOINT first_fill")
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", (before,))
-        return True
