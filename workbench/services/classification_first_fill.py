@@ -16,8 +16,9 @@ COPYing the two million audit rows. So, for a whole-office run that finds the of
    the results are ANALYZEd. This needs ACCESS EXCLUSIVE locks on the two tables and on business and
    office until the commit: they are asked for with a 2-second lock timeout inside a savepoint, and when
    another session holds one of them (an officer's open transaction) the load keeps the indexes and
-   foreign keys, only slower. Other sessions wait for the commit (seconds at 1M) rather than see a table
-   without its indexes.
+   foreign keys, only slower; so it does when this login may not alter the tables (not their owner).
+   Once the locks are held, other sessions' reads of the register wait until the commit: the whole run
+   (about a minute at 1M). A one-off, right after the first import, which locks the same tables.
 
 Everything happens in the caller's transaction: DDL is transactional in PostgreSQL, so a failure at any
 point (a worker, the network, a duplicate found by a unique index rebuilt at the end) rolls back to the
