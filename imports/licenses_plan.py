@@ -1,9 +1,10 @@
 """The dry run of a 许可证 list: each licence matched to a business, then new, updated or a renewal.
 
-A row is matched by its 社会信用代码 (or an old 注册号) through the register importer's lookup
-(imports.matching.RegisterLookup). A row no code matches is offered by name + address (the licence's
-经营场所 equal to the business's): such a row is written only when a person confirms (the CLI's
---accept-name-matches, the wizard's confirm step); otherwise it is listed 按名称和地址匹配，待确认.
+A row is matched by its 社会信用代码 (or an old 注册号) as the register importer matches (imports.holder_lookup:
+imports.matching.RegisterLookup's questions, asked through the driver). A row no code matches is offered by
+name + address (the licence's 经营场所 equal to the business's): such a row is written only when a person
+confirms (the CLI's --accept-name-matches, the wizard's confirm step); otherwise it is listed
+按名称和地址匹配，待确认.
 A licence number already stored in this office is an update of that licence; a new number on a business
 that holds a valid licence of the same kind expiring earlier is that licence's renewal (the old one
 becomes 已换证, the new one names it in renews_uuid); anything else is a new licence. The kind is the
@@ -22,8 +23,8 @@ from sqlalchemy import Connection, Engine, bindparam, select
 
 from imports.errors import ImportCancelled
 from imports.header import column_letter
+from imports.holder_lookup import HolderLookup
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
-from imports.matching import RegisterLookup
 from imports.normalise import code_field
 from imports.parse import ParsedFile
 from imports.problems import ParsedRow, Problem
@@ -102,19 +103,23 @@ def plan_licenses(
     planner.writes.accepted = accept_name_matches
     done = 0
     with engine.connect() as connection:
-        lookup = RegisterLookup(connection, office_id)
+        lookup = HolderLookup(connection, office_id)
         plan.previous_import = previous_import(connection, office_id, plan.sha256)
-        while chunk := list(islice(parsed.rows, CHUNK)):
-            if cancel is not None and cancel.is_set():
-                raise ImportCancelled("已取消预览，数据库没有任何改动")
-            lookup.prefetch([_keys(row.values) for row in chunk])
-            matched = [(row, *planner.match(lookup, row)) for row in chunk]
-            planner.load(connection, office_id, [(row, stored) for row, stored, _by_name in matched])
-            for row, stored, by_name in matched:
-                if stored is not None:
-                    planner.decide(row, stored, by_name)
-            done += len(chunk)
-            report(done, parsed.total_rows, "核对登记簿")
+        try:
+            while chunk := list(islice(parsed.rows, CHUNK)):
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled("已取消预览，数据库没有任何改动")
+                keys = [_keys(row.values) for row in chunk]  # built once a row, for the lookup and the row
+                lookup.prefetch(keys)
+                matched = [(row, *planner.match(lookup, row, row_keys)) for row, row_keys in zip(chunk, keys, strict=True)]
+                planner.load(connection, office_id, [(row, stored) for row, stored, _by_name in matched])
+                for row, stored, by_name in matched:
+                    if stored is not None:
+                        planner.decide(row, stored, by_name)
+                done += len(chunk)
+                report(done, parsed.total_rows, "核对登记簿")
+        finally:
+            lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
     writes = planner.writes
@@ -145,15 +150,14 @@ class _Planner:
         self.inferred = 0
         self.today = date.today()
 
-    def match(self, lookup: RegisterLookup, row: ParsedRow) -> tuple[Any, bool]:
+    def match(self, lookup: HolderLookup, row: ParsedRow, keys: dict[str, Any]) -> tuple[Any, bool]:
         """The business a row is (None: listed as invalid or unmatched), and whether only by name + address
-        (then listed as awaiting confirmation, unless confirmed already)."""
+        (then listed as awaiting confirmation, unless confirmed already). `keys`: the row's _keys."""
         values = row.values
         if not row.valid:
             self._left_out(row, ListRowKind.INVALID)
             return None, False
-        keys = _keys(values)
-        found = lookup.find(keys, use_name=False)
+        found = lookup.find(keys)
         if found.refusal:
             self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal))
             return None, False
