@@ -169,8 +169,8 @@ class _Planner:
         if len(twins) == 1:
             if self.plan.accept_name_matches:
                 return twins[0], False
-            code = twins[0].uscc or twins[0].reg_no or "无代码"
-            reason = f"按名称和地址匹配到登记簿中的「{twins[0].name}」（{code}），待确认"
+            shown = twins[0].uscc or twins[0].reg_no or "无代码"
+            reason = f"按名称和地址匹配到登记簿中的「{twins[0].name}」（{shown}），待确认"
             self._left_out(row, ListRowKind.NAME_MATCH, self._problem(row, "name", reason), business_uuid=twins[0].uuid)
             return twins[0], True
         code = values.get("uscc")
