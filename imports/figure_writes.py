@@ -33,16 +33,18 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
     _check_new_years(writes, figures)
     source = plan.file_name[:255]
     actor, total = writes.actor, len(figures.new) + len(figures.changed)
-    for start in range(0, len(figures.new), writes.batch):
+    stamp = (1, writes.at, actor.who, actor.device, actor.office_id)
+    logged = (actor.who, writes.at, actor.device)
+    new = sorted(figures.new, key=attrgetter("business_id", "year"))  # the (business, year) index page by page
+    for start in range(0, len(new), writes.batch):
         writes.stop()
-        batch = figures.new[start : start + writes.batch]
+        batch = new[start : start + writes.batch]
         rows, changes = [], []
         for item, uuid in zip(batch, uuid7_batch(len(batch)), strict=True):  # time-ordered: appended to indexes
-            values = item.values
-            rows.append((uuid, 1, writes.at, actor.who, actor.device, actor.office_id, item.business_id, item.year,
-                         *(values.get(name) for name in FIGURE_FIELDS), source))
-            changes.append(writes.change_row("year_figures", uuid, "create", "", None,
-                                             f"导入自「{plan.file_name}」第 {item.row_number} 行：{item.year}年"))
+            rows.append((uuid, *stamp, item.business_id, item.year, *map(item.values.get, FIGURE_FIELDS), source))
+            # writes.change_row's tuple, made inline
+            changes.append((actor.office_id, "year_figures", uuid, "create", "", None,
+                            f"导入自「{plan.file_name}」第 {item.row_number} 行：{item.year}年", *logged))
         writes.writer.insert("year_figures", COLUMNS, rows)
         writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
         writes.report(start + len(batch), total, "写入年度经营数据")

@@ -103,10 +103,16 @@ class HolderLookup:
     def close(self) -> None:
         self.cursor.close()
 
-    def _rows(self, template: str, column: str, keys: Iterable[str], office: bool = True) -> Iterator[tuple[Any, ...]]:
+    def rows(self, template: str, keys: Iterable[Any], *tail: Any) -> Iterator[tuple[Any, ...]]:
+        """`template` ({marks}: an IN list's placeholders, {mark}: one) asked for IN_LIMIT keys at a time, the
+        `tail` parameters after the keys; the driver's plain tuples."""
         listed = sorted(keys)
         for start in range(0, len(listed), IN_LIMIT):
             part = listed[start : start + IN_LIMIT]
-            sql = template.format(column=column, marks=", ".join([self.mark] * len(part)), mark=self.mark)
-            self.cursor.execute(sql, [*part, self.office_id] if office else part)
+            self.cursor.execute(template.format(marks=", ".join([self.mark] * len(part)), mark=self.mark),
+                                [*part, *tail])  # fmt: skip
             yield from self.cursor.fetchall()
+
+    def _rows(self, template: str, column: str, keys: Iterable[str], office: bool = True) -> Iterator[tuple[Any, ...]]:
+        sql = template.replace("{column}", column)
+        return self.rows(sql, keys, self.office_id) if office else self.rows(sql, keys)

@@ -17,9 +17,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Engine
 
 from imports.errors import ImportCancelled
 from imports.header import column_letter
@@ -29,15 +29,14 @@ from imports.normalise import code_field
 from imports.parse import ParsedFile
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
-from storage.tables import License
 from workbench.domain.labels import LicenseStatus
+from workbench.services.classification_decide import as_date
 
 CHUNK = 2000
 LICENSE_FIELDS = ("kind", "issued_on", "expires_on", "scope", "place")
 PREFIX_KINDS = {"JY": "食品经营许可证", "SC": "食品生产许可证"}
-_TABLE: Any = License.__table__  # type: ignore[attr-defined]
-_IN = 500
-_STORED = ("id", "uuid", "version", "business_id", "number", *LICENSE_FIELDS, "status")
+_LICENCES = ("SELECT id, uuid, version, business_id, number, kind, issued_on, expires_on, scope, place, status, "
+             "office_id FROM license WHERE deleted_at IS NULL AND {where}")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -112,7 +111,7 @@ def plan_licenses(
                 keys = [_keys(row.values) for row in chunk]  # built once a row, for the lookup and the row
                 lookup.prefetch(keys)
                 matched = [(row, *planner.match(lookup, row, row_keys)) for row, row_keys in zip(chunk, keys, strict=True)]
-                planner.load(connection, office_id, [(row, stored) for row, stored, _by_name in matched])
+                planner.load(lookup, office_id, [(row, stored) for row, stored, _by_name in matched])
                 for row, stored, by_name in matched:
                     if stored is not None:
                         planner.decide(row, stored, by_name)
@@ -179,24 +178,21 @@ class _Planner:
         self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason))
         return None, False
 
-    def load(self, connection: Connection, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
-        """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones)."""
-        numbers = sorted({row.values["number"] for row, stored in matched if stored is not None})
-        businesses = sorted({stored.id for _row, stored in matched if stored is not None})
-        columns = [_TABLE.c[name] for name in (*_STORED, "office_id")]
+    def load(self, lookup: HolderLookup, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
+        """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones),
+        asked through the driver as the holders are (imports.holder_lookup)."""
+        numbers = {row.values["number"] for row, stored in matched if stored is not None}
+        businesses = {stored.id for _row, stored in matched if stored is not None}
         # office_id is checked here, not in the WHERE: SQLite would walk the office's index instead of the
         # number's or the business's, every licence of the office for each chunk.
-        base = select(*columns).where(_TABLE.c.deleted_at.is_(None))
-        by_number = base.where(_TABLE.c.number.in_(bindparam("keys", expanding=True)))
-        by_business = base.where(_TABLE.c.business_id.in_(bindparam("keys", expanding=True)),
-                                 _TABLE.c.status == LicenseStatus.VALID)
-        for start in range(0, len(numbers), _IN):
-            for stored in connection.execute(by_number, {"keys": numbers[start : start + _IN]}).all():
-                if stored.office_id == office_id:
-                    self.by_number[stored.number] = stored
-        for start in range(0, len(businesses), _IN):
-            for stored in connection.execute(by_business, {"keys": businesses[start : start + _IN]}).all():
-                self.valid.setdefault(stored.business_id, []).append(stored)
+        for found in lookup.rows(_LICENCES.format(where="number IN ({marks})"), numbers):
+            stored = _stored(found)
+            if stored.office_id == office_id:
+                self.by_number[stored.number] = stored
+        valid = _LICENCES.format(where="business_id IN ({marks}) AND status = {mark}")
+        for found in lookup.rows(valid, businesses, LicenseStatus.VALID.value):
+            stored = _stored(found)
+            self.valid.setdefault(stored.business_id, []).append(stored)
 
     def decide(self, row: ParsedRow, business: Any, by_name: bool) -> None:
         """New, update, renewal or unchanged; a row matched by name only is already listed (待确认): its
@@ -286,3 +282,27 @@ class _Planner:
 
 def _plain(text: Any) -> str:
     return "".join(str(text or "").split())
+
+
+class StoredLicence(NamedTuple):
+    """A stored licence the dry run compares a row with or renews (dates as dates on both engines)."""
+
+    id: int
+    uuid: str
+    version: int
+    business_id: int
+    number: str
+    kind: str
+    issued_on: date | None
+    expires_on: date | None
+    scope: str
+    place: str
+    status: str
+    office_id: int
+
+
+def _stored(row: tuple[Any, ...]) -> StoredLicence:
+    """The driver's row: SQLite gives the two dates back as text."""
+    (licence_id, uuid, version, business_id, number, kind, issued, expires, scope, place, status, office_id) = row
+    return StoredLicence(licence_id, uuid, version, business_id, number, kind, as_date(issued), as_date(expires),
+                         scope, place, status, office_id)
