@@ -121,3 +121,4 @@ def _log_changes(writes: Writes, changed: list[ChangedFigure]) -> None:
             if item.revived:
                 changes.append(writes.change_row("year_figures", item.uuid, "update", "deleted_at", "已删除", None))
         writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+        writes.report(start + len(batch), len(ordered), "写入年度经营数据的变更记录")
