@@ -139,7 +139,7 @@ class PgSearch:
         limit = cap * self.broad_factor
         few = (
             inside_rows <= limit
-            and all(_counted(connection, branch.condition, cap + 1) <= cap for branch in prefixes)
+            and max(_counted(connection, [branch.condition for branch in prefixes], cap + 1)) <= cap
             and all(estimated_rows(connection, _ids(branch.condition)) <= limit for branch in phone)
         )
         return TermIndex(condition, None, False, branches, few=few)
@@ -215,10 +215,13 @@ def _planner_setting(connection: Connection, name: str, value: str) -> Iterator[
         )
 
 
-def _counted(connection: Connection, condition: ColumnElement[bool], most: int) -> int:
-    """How many rows meet the condition, counting at most `most`."""
-    capped = _ids(condition).limit(most).subquery()
-    return int(connection.execute(select(func.count()).select_from(capped)).scalar_one())
+def _counted(connection: Connection, conditions: list[ColumnElement[bool]], most: int) -> list[int]:
+    """How many rows meet each condition, counting at most `most` (one statement)."""
+    counts = [
+        select(func.count()).select_from(_ids(condition).limit(most).subquery()).scalar_subquery()
+        for condition in conditions
+    ]
+    return [int(count) for count in connection.execute(select(*counts)).one()]
 
 
 def _ids(condition: ColumnElement[bool]) -> Select[Any]:
