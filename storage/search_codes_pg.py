@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine, String, and_, literal_column, text
@@ -67,6 +68,10 @@ class Codes:
     @classmethod
     def of(cls, codes: list[str]) -> Codes:
         return cls("\n".join(codes))
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
 
     def count(self, window: str) -> int:
         """How often the window occurs in the sampled codes (a trigram's count is kept: at most 36^3)."""
@@ -153,7 +158,7 @@ def rare_pieces(code: str, codes: Codes) -> tuple[list[str], float]:
     if len(window) < 3 or not window.isalnum():
         return [window], float("inf")
     pieces = [window]
-    holding = [line for line in codes.text.split("\n") if window in line] if codes.text else []
+    holding = [line for line in codes.lines if window in line]
     cost = GIN_SHARE * codes.count(window) + max(float(len(holding)), 0.5)
     for trigram in dict.fromkeys(trigrams_of(code)):
         if trigram in window or not trigram.isalnum():
