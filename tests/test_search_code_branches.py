@@ -191,3 +191,22 @@ def test_the_rarest_window_avoids_the_common_trigrams() -> None:
     assert rare_window("2666", Codes.of(["X266Y"] * 50 + ["A666B"] * 50)) == "2666"
     assert rare_window("A2B7", Codes.of([])) == "A2B7"  # nothing known: the whole term (the longest window)
     assert rare_window("12-34", Codes.of([])) == "12-34"  # no window of 3 letters or digits: the term itself
+
+
+def test_migration_and_bulk_load_build_the_same_search_indexes(pg_engine: Engine) -> None:
+    """Migration 0020's indexes (and 0019's code index gone) are what storage.search_pg.INDEXES names, so a
+    bulk load, which drops and rebuilds those, leaves the same definitions."""
+    from storage.search_pg import INDEXES
+
+    def definitions() -> dict[str, str]:
+        with pg_engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'ix_business_search_%'")
+            ).all()
+        return dict(rows)
+
+    migrated = definitions()
+    assert set(migrated) == set(INDEXES)
+    with pg_engine.begin() as connection, search.bulk_load(connection):
+        pass
+    assert definitions() == migrated
