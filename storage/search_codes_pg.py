@@ -11,10 +11,11 @@ matches split by where the code holds the term:
   start with the term are not among its candidates (over the whole code they all were: 20,000 rows read
   to find 1,500). Only a few of the term's trigrams are asked for: a trigram in every code (the region
   part, `330`, `302`) costs the GIN its whole posting list (~70 ms for a 13-character term), so the window of
-  the term whose trigrams a sample of the codes says are rarest (CodeSample) stands for it. Its
-  candidates are checked against the term.
+  the term that a sample of the codes says costs least (CodeSample, rare_window), and any other trigram of
+  the term that cuts more candidates than it costs (rare_pieces), stand for it. Its candidates are checked
+  against the term.
 - the phone: the trigram index of migration 0002, checked against the term.
-A window's trigrams are fewer than the term's, never other: the candidates are a superset, and every
+The pieces' trigrams are some of the term's, never others: the candidates are a superset, and every
 branch but P is checked against the term, so the sample decides the speed only, never the rows.
 """
 
