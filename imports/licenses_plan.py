@@ -1,9 +1,10 @@
 """The dry run of a 许可证 list: each licence matched to a business, then new, updated or a renewal.
 
-A row is matched by its 社会信用代码 (or an old 注册号) through the register importer's lookup
-(imports.matching.RegisterLookup). A row no code matches is offered by name + address (the licence's
-经营场所 equal to the business's): such a row is written only when a person confirms (the CLI's
---accept-name-matches, the wizard's confirm step); otherwise it is listed 按名称和地址匹配，待确认.
+A row is matched by its 社会信用代码 (or an old 注册号) as the register importer matches (imports.holder_lookup:
+imports.matching.RegisterLookup's questions, asked through the driver). A row no code matches is offered by
+name + address (the licence's 经营场所 equal to the business's): such a row is written only when a person
+confirms (the CLI's --accept-name-matches, the wizard's confirm step); otherwise it is listed
+按名称和地址匹配，待确认.
 A licence number already stored in this office is an update of that licence; a new number on a business
 that holds a valid licence of the same kind expiring earlier is that licence's renewal (the old one
 becomes 已换证, the new one names it in renews_uuid); anything else is a new licence. The kind is the
@@ -16,27 +17,26 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Engine
 
 from imports.errors import ImportCancelled
 from imports.header import column_letter
+from imports.holder_lookup import HolderLookup
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
-from imports.matching import RegisterLookup
 from imports.normalise import code_field
 from imports.parse import ParsedFile
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
-from storage.tables import License
 from workbench.domain.labels import LicenseStatus
+from workbench.services.classification_decide import as_date
 
 CHUNK = 2000
 LICENSE_FIELDS = ("kind", "issued_on", "expires_on", "scope", "place")
 PREFIX_KINDS = {"JY": "食品经营许可证", "SC": "食品生产许可证"}
-_TABLE: Any = License.__table__  # type: ignore[attr-defined]
-_IN = 500
-_STORED = ("id", "uuid", "version", "business_id", "number", *LICENSE_FIELDS, "status")
+_LICENCES = ("SELECT id, uuid, version, business_id, number, kind, issued_on, expires_on, scope, place, status, "
+             "office_id FROM license WHERE deleted_at IS NULL AND {where}")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -102,19 +102,23 @@ def plan_licenses(
     planner.writes.accepted = accept_name_matches
     done = 0
     with engine.connect() as connection:
-        lookup = RegisterLookup(connection, office_id)
+        lookup = HolderLookup(connection, office_id)
         plan.previous_import = previous_import(connection, office_id, plan.sha256)
-        while chunk := list(islice(parsed.rows, CHUNK)):
-            if cancel is not None and cancel.is_set():
-                raise ImportCancelled("已取消预览，数据库没有任何改动")
-            lookup.prefetch([_keys(row.values) for row in chunk])
-            matched = [(row, *planner.match(lookup, row)) for row in chunk]
-            planner.load(connection, office_id, [(row, stored) for row, stored, _by_name in matched])
-            for row, stored, by_name in matched:
-                if stored is not None:
-                    planner.decide(row, stored, by_name)
-            done += len(chunk)
-            report(done, parsed.total_rows, "核对登记簿")
+        try:
+            while chunk := list(islice(parsed.rows, CHUNK)):
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled("已取消预览，数据库没有任何改动")
+                keys = [_keys(row.values) for row in chunk]  # built once a row, for the lookup and the row
+                lookup.prefetch(keys)
+                matched = [(row, *planner.match(lookup, row, row_keys)) for row, row_keys in zip(chunk, keys, strict=True)]
+                planner.load(lookup, office_id, [(row, stored) for row, stored, _by_name in matched])
+                for row, stored, by_name in matched:
+                    if stored is not None:
+                        planner.decide(row, stored, by_name)
+                done += len(chunk)
+                report(done, parsed.total_rows, "核对登记簿")
+        finally:
+            lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
     writes = planner.writes
@@ -145,15 +149,14 @@ class _Planner:
         self.inferred = 0
         self.today = date.today()
 
-    def match(self, lookup: RegisterLookup, row: ParsedRow) -> tuple[Any, bool]:
+    def match(self, lookup: HolderLookup, row: ParsedRow, keys: dict[str, Any]) -> tuple[Any, bool]:
         """The business a row is (None: listed as invalid or unmatched), and whether only by name + address
-        (then listed as awaiting confirmation, unless confirmed already)."""
+        (then listed as awaiting confirmation, unless confirmed already). `keys`: the row's _keys."""
         values = row.values
         if not row.valid:
             self._left_out(row, ListRowKind.INVALID)
             return None, False
-        keys = _keys(values)
-        found = lookup.find(keys, use_name=False)
+        found = lookup.find(keys)
         if found.refusal:
             self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc", found.refusal))
             return None, False
@@ -165,8 +168,8 @@ class _Planner:
         if len(twins) == 1:
             if self.plan.accept_name_matches:
                 return twins[0], False
-            code = twins[0].uscc or twins[0].reg_no or "无代码"
-            reason = f"按名称和地址匹配到登记簿中的「{twins[0].name}」（{code}），待确认"
+            shown = twins[0].uscc or twins[0].reg_no or "无代码"
+            reason = f"按名称和地址匹配到登记簿中的「{twins[0].name}」（{shown}），待确认"
             self._left_out(row, ListRowKind.NAME_MATCH, self._problem(row, "name", reason), business_uuid=twins[0].uuid)
             return twins[0], True
         code = values.get("uscc")
@@ -175,24 +178,21 @@ class _Planner:
         self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason))
         return None, False
 
-    def load(self, connection: Connection, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
-        """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones)."""
-        numbers = sorted({row.values["number"] for row, stored in matched if stored is not None})
-        businesses = sorted({stored.id for _row, stored in matched if stored is not None})
-        columns = [_TABLE.c[name] for name in (*_STORED, "office_id")]
+    def load(self, lookup: HolderLookup, office_id: int, matched: list[tuple[ParsedRow, Any]]) -> None:
+        """The stored licences the chunk's rows may be (same number) or renew (the businesses' valid ones),
+        asked through the driver as the holders are (imports.holder_lookup)."""
+        numbers = {row.values["number"] for row, stored in matched if stored is not None}
+        businesses = {stored.id for _row, stored in matched if stored is not None}
         # office_id is checked here, not in the WHERE: SQLite would walk the office's index instead of the
         # number's or the business's, every licence of the office for each chunk.
-        base = select(*columns).where(_TABLE.c.deleted_at.is_(None))
-        by_number = base.where(_TABLE.c.number.in_(bindparam("keys", expanding=True)))
-        by_business = base.where(_TABLE.c.business_id.in_(bindparam("keys", expanding=True)),
-                                 _TABLE.c.status == LicenseStatus.VALID)
-        for start in range(0, len(numbers), _IN):
-            for stored in connection.execute(by_number, {"keys": numbers[start : start + _IN]}).all():
-                if stored.office_id == office_id:
-                    self.by_number[stored.number] = stored
-        for start in range(0, len(businesses), _IN):
-            for stored in connection.execute(by_business, {"keys": businesses[start : start + _IN]}).all():
-                self.valid.setdefault(stored.business_id, []).append(stored)
+        for found in lookup.rows(_LICENCES.format(where="number IN ({marks})"), numbers):
+            stored = _stored(found)
+            if stored.office_id == office_id:
+                self.by_number[stored.number] = stored
+        valid = _LICENCES.format(where="business_id IN ({marks}) AND status = {mark}")
+        for found in lookup.rows(valid, businesses, LicenseStatus.VALID.value):
+            stored = _stored(found)
+            self.valid.setdefault(stored.business_id, []).append(stored)
 
     def decide(self, row: ParsedRow, business: Any, by_name: bool) -> None:
         """New, update, renewal or unchanged; a row matched by name only is already listed (待确认): its
@@ -282,3 +282,27 @@ class _Planner:
 
 def _plain(text: Any) -> str:
     return "".join(str(text or "").split())
+
+
+class StoredLicence(NamedTuple):
+    """A stored licence the dry run compares a row with or renews (dates as dates on both engines)."""
+
+    id: int
+    uuid: str
+    version: int
+    business_id: int
+    number: str
+    kind: str
+    issued_on: date | None
+    expires_on: date | None
+    scope: str
+    place: str
+    status: str
+    office_id: int
+
+
+def _stored(row: tuple[Any, ...]) -> StoredLicence:
+    """The driver's row: SQLite gives the two dates back as text."""
+    (licence_id, uuid, version, business_id, number, kind, issued, expires, scope, place, status, office_id) = row
+    return StoredLicence(licence_id, uuid, version, business_id, number, kind, as_date(issued), as_date(expires),
+                         scope, place, status, office_id)

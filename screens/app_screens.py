@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from screens.key_order import OrderedKeysApp
 
@@ -33,6 +34,13 @@ class OpensScreens(OrderedKeysApp):
 
         def _picked(self, picked: Picked | None) -> None: ...
 
+    def _open(self, kind: type[Screen[Any]], *, needs_officer: bool = True, anywhere: bool = False) -> None:
+        """Push a new `kind` screen, unless it is on top already (`anywhere`: anywhere in the stack, for screens
+        that open others over themselves) or, for most, no officer is chosen yet."""
+        shown = self.screen_stack if anywhere else [self.screen]
+        if (self.officer is not None or not needs_officer) and not any(isinstance(screen, kind) for screen in shown):
+            self.push_screen(kind())
+
     def _app(self) -> WorkbenchApp:
         """This app, as the entry points that take the whole app see it (it is one: the mixin's only use)."""
         return cast("WorkbenchApp", self)
@@ -40,8 +48,7 @@ class OpensScreens(OrderedKeysApp):
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        self._open(HelpScreen, needs_officer=False)
 
     def action_switch_officer(self) -> None:
         from screens.widgets.officer_picker import OfficerPicker
@@ -53,8 +60,7 @@ class OpensScreens(OrderedKeysApp):
         """Ctrl+T: 今日待办 from anywhere; Esc goes back to where you were."""
         from screens.todo_screen import TodoScreen
 
-        if self.officer is not None and not isinstance(self.screen, TodoScreen):
-            self.push_screen(TodoScreen())
+        self._open(TodoScreen)
 
     def action_distinctions(self) -> None:
         """名特优新 of the business on screen (in its detail), else of the whole office."""
@@ -90,20 +96,17 @@ class OpensScreens(OrderedKeysApp):
     def action_route(self) -> None:
         from screens.visit_route import RouteScreen
 
-        if self.officer is not None and not isinstance(self.screen, RouteScreen):
-            self.push_screen(RouteScreen())
+        self._open(RouteScreen)
 
     def action_support_list(self) -> None:
         from screens.support_list import SupportListScreen
 
-        if self.officer is not None and not isinstance(self.screen, SupportListScreen):
-            self.push_screen(SupportListScreen())
+        self._open(SupportListScreen)
 
     def action_appeal_list(self) -> None:
         from screens.appeal_list import AppealListScreen
 
-        if self.officer is not None and not isinstance(self.screen, AppealListScreen):
-            self.push_screen(AppealListScreen())
+        self._open(AppealListScreen)
 
     def _business_in_view(self) -> tuple[str, str] | None:
         from screens.base import WorkbenchScreen
@@ -151,49 +154,42 @@ class OpensScreens(OrderedKeysApp):
     def action_pools(self) -> None:
         from screens.pools_screen import PoolsScreen
 
-        if self.officer is not None and not isinstance(self.screen, PoolsScreen):
-            self.push_screen(PoolsScreen())
+        self._open(PoolsScreen)
 
     def action_staff(self) -> None:
         """Ctrl+K: 干部与网格."""
         from screens.staff_screen import StaffScreen
 
-        if self.officer is not None and not any(isinstance(screen, StaffScreen) for screen in self.screen_stack):
-            self.push_screen(StaffScreen())
+        self._open(StaffScreen, anywhere=True)
 
     def action_dashboard(self) -> None:
         """Ctrl+J (统计 tǒngjì): 统计看板."""
         from screens.dashboard_screen import DashboardScreen
 
-        if self.officer is not None and not isinstance(self.screen, DashboardScreen):
-            self.push_screen(DashboardScreen())
+        self._open(DashboardScreen)
 
     def action_inspection(self) -> None:
         """Ctrl+Z: 双随机抽查 (tasks, the draw, results, publication)."""
         from screens.inspection_screen import InspectionScreen
 
-        if self.officer is not None and not any(isinstance(screen, InspectionScreen) for screen in self.screen_stack):
-            self.push_screen(InspectionScreen())
+        self._open(InspectionScreen, anywhere=True)
 
     def action_candidates(self) -> None:
         from screens.candidates_screen import CandidatesScreen
 
-        if self.officer is not None and not isinstance(self.screen, CandidatesScreen):
-            self.push_screen(CandidatesScreen())
+        self._open(CandidatesScreen)
 
     def action_size_calculator(self) -> None:
         """Ctrl+L: 规模测算, a dialog over whatever is on screen."""
         from screens.size_dialog import SizeDialog
 
-        if not isinstance(self.screen, SizeDialog):
-            self.push_screen(SizeDialog())
+        self._open(SizeDialog, needs_officer=False)
 
     def action_reclassify(self) -> None:
         """Ctrl+F: 重新分型 (a dry run first; F8 writes it)."""
         from screens.classify_screen import ClassifyScreen
 
-        if self.officer is not None and not any(isinstance(screen, ClassifyScreen) for screen in self.screen_stack):
-            self.push_screen(ClassifyScreen())
+        self._open(ClassifyScreen, anywhere=True)
 
     def action_command_palette(self) -> None:
         from screens.palette import WorkbenchPalette
@@ -218,5 +214,4 @@ class OpensScreens(OrderedKeysApp):
         """Ctrl+O: the import wizard; it bumps data_version after a commit, so the list re-reads on return."""
         from screens.import_wizard import ImportWizardScreen
 
-        if self.officer is not None and not any(isinstance(screen, ImportWizardScreen) for screen in self.screen_stack):
-            self.push_screen(ImportWizardScreen())
+        self._open(ImportWizardScreen, anywhere=True)

@@ -175,10 +175,11 @@ class DashboardScreen(WorkbenchScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard", description="统计月报数据")
     def _load(self, asked: int, actor: Actor, month: Month) -> None:
         settings, cache = self.workbench.settings, self.workbench.report_cache
+        begun = utc_now()  # the figures are as of the count's start; a later count's are kept over them
         report = self.workbench.gateway.report.monthly(
             actor, month, targets=settings.report_targets, candidate_rules=settings.candidates.rules
         )
-        cache.save(actor.office_id, report, utc_now())
+        cache.save(actor.office_id, report, begun)
         self.post_message(ReportCounted(report, month, asked))
 
     def on_report_counted(self, message: ReportCounted) -> None:

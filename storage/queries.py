@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, exists, func, or_, select
+from sqlalchemy import Connection, Select, exists, func, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from storage.search import plan_text
+from storage.search import TextPlan, plan_text
 from storage.tables import Business, Grid, Officer
 from storage.tables_classification import ClassificationResult
 
@@ -114,9 +114,8 @@ def page_businesses(session: Session, flt: BusinessFilter, offset: int, limit: i
         return []
     connection = session.connection()
     probe = plan_text(connection, flt.text, cap=PROBE_CANDIDATES)
-    driven = probe.driven_condition()
-    if probe.sparse and driven is not None:
-        return _sorted_candidates(connection, flt, driven, offset, limit)
+    if probe.sparse:
+        return _sorted_candidates(connection, flt, probe, offset, limit)
     row_condition = probe.row_condition()
     if row_condition is None or probe.driver is None:
         return _walk(connection, flt, row_condition, offset, limit)
@@ -130,9 +129,9 @@ def page_businesses(session: Session, flt: BusinessFilter, offset: int, limit: i
         found = _walk(connection, flt, row_condition, offset, limit, window=window)
         if len(found) == limit:
             return found
-    return _sorted_candidates(
-        connection, flt, plan_text(connection, flt.text).driven_condition(), offset, limit
-    )
+    # A plan by branches holds for any cap (its candidates were not listed): no second probe for it.
+    everything = probe if probe.driven_branches() is not None else plan_text(connection, flt.text)
+    return _sorted_candidates(connection, flt, everything, offset, limit)
 
 
 def count_businesses(session: Session, flt: BusinessFilter) -> int:
@@ -142,26 +141,49 @@ def count_businesses(session: Session, flt: BusinessFilter) -> int:
     spares collecting them and (for candidates the index cannot vouch for) reading each row.
     """
     connection = session.connection()
-    condition = plan_text(connection, flt.text, cap=PROBE_CANDIDATES).driven_condition()
+    plan = plan_text(connection, flt.text, cap=PROBE_CANDIDATES)
+    if plan.driven_branches() is not None:
+        matched = _matched(flt, plan, [_business.c.id]).subquery("matched")
+        return int(connection.execute(select(func.count()).select_from(matched)).scalar_one())
+    condition = plan.driven_condition()
     conditions = filter_conditions(flt) + ([] if condition is None else [condition])
     statement = select(func.count()).select_from(_business).where(*conditions)
     return int(connection.execute(statement).scalar_one())
 
 
-def _sorted_candidates(
-    connection: Connection,
-    flt: BusinessFilter,
-    condition: ColumnElement[bool] | None,
-    offset: int,
-    limit: int,
-) -> list[BusinessRow]:
-    """Check every candidate, sort, cut; then read the page's rows."""
+def _matched(flt: BusinessFilter, plan: TextPlan, columns: list[Any]) -> Any:
+    """The matching rows' `columns`: one query from the driver's candidates, or, when its index offers
+    branches (a code term on PostgreSQL), the union of one query per branch: each then reads its own
+    index only (the prefix ranges carry the office, the date and the id)."""
+    branches = plan.driven_branches()
+    if branches is not None:
+        return union(*(select(*columns).where(*filter_conditions(flt), branch) for branch in branches))
+    condition = plan.driven_condition()
     assert condition is not None  # callers have a search text
-    keys: Any = select(_business.c.id, _business.c.name, _business.c.registered_on).where(
-        *filter_conditions(flt), condition
-    )
-    # Materialized: no planner may walk a sort index instead (the walk is what failed, or is too long).
-    keys = select(keys.cte("matched").prefix_with("MATERIALIZED"))
+    return select(*columns).where(*filter_conditions(flt), condition)
+
+
+def _sorted_candidates(
+    connection: Connection, flt: BusinessFilter, plan: TextPlan, offset: int, limit: int
+) -> list[BusinessRow]:
+    """Check every candidate, sort, cut; then read the page's rows.
+
+    By branches: each branch's first offset + limit rows, then the first of their union (a row found by
+    two branches has the same key in both): sorting 20,000 index entries of one branch this way took half
+    the time of sorting the union of all candidates."""
+    key = _business.c.name if flt.sort == "name" else _business.c.registered_on
+    branches = plan.driven_branches()
+    keys: Any
+    if branches is not None:
+        firsts = []
+        for position, branch in enumerate(branches):
+            # Materialized: no planner may walk a sort index instead (the walk is what failed, or too long).
+            rows = select(_business.c.id, key).where(*filter_conditions(flt), branch)
+            found = rows.cte(f"branch_{position}").prefix_with("MATERIALIZED")
+            firsts.append(select(found).order_by(*sort_order(flt.sort, found.c)).limit(offset + limit))
+        keys = select(union(*firsts).subquery("matched"))
+    else:
+        keys = select(_matched(flt, plan, [_business.c.id, key]).cte("matched").prefix_with("MATERIALIZED"))
     page = (
         keys.order_by(*sort_order(flt.sort, keys.selected_columns))
         .limit(limit)

@@ -240,12 +240,26 @@ def exact_in_index(term: Term) -> bool:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One index's share of a term's candidates, to be queried on its own; exact: its rows match the term."""
+
+    condition: ColumnElement[bool]
+    exact: bool
+
+
+@dataclass(frozen=True)
 class TermIndex:
     """What an engine's index offers for one term."""
 
     condition: ColumnElement[bool]  # business is among the candidates, written to drive the query from them
     ids: tuple[int, ...] | None  # the candidates, when at most the cap asked for; None when more
     exact: bool  # candidates are exactly the rows term_condition accepts
+    # The candidates as a union of branches, each an index's own query (storage.search_codes_pg): many
+    # candidates are then listed, sorted and counted from the indexes rather than from their rows.
+    branches: tuple[Branch, ...] = ()
+    # With branches and no ids: the branches' candidates are known to be few (counted or estimated), so
+    # sorting all of them beats walking the sort order; reading them once for that spares listing them.
+    few: bool = False
 
 
 class SearchBackend(Protocol):
@@ -329,7 +343,10 @@ class TextPlan:
     @property
     def sparse(self) -> bool:
         """The driver's candidates are known and few enough to check and sort them all."""
-        return self.driver is not None and self._driver_index().ids is not None
+        if self.driver is None:
+            return False
+        index = self._driver_index()
+        return index.ids is not None or (index.few and bool(index.branches))
 
     def _driver_index(self) -> TermIndex:
         index = None if self.driver is None else self.indexes[self.driver]
@@ -353,6 +370,21 @@ class TextPlan:
         if index.ids is not None and self.backend is not None:
             return and_(self.backend.ids_condition(index.ids), *rest)
         return and_(index.condition, *rest)
+
+    def driven_branches(self) -> list[ColumnElement[bool]] | None:
+        """What the text means as a union of conditions, one per branch of the driver's index (None when
+        it has none, or its candidates are listed): each is the branch, the driver's term unless the
+        branch is exact, and the other terms."""
+        if self.driver is None:
+            return None
+        index = self._driver_index()
+        if index.ids is not None or not index.branches:
+            return None
+        driver_term = term_condition(self.terms[self.driver], self.dialect)
+        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
+        return [
+            and_(branch.condition, *([] if branch.exact else [driver_term]), *rest) for branch in index.branches
+        ]
 
 
 SPARSE_LIMIT: int | None = None  # tests set it to force the dense plan on small tables

@@ -3,7 +3,9 @@
 - A credit code or 注册号 fragment of CODE_FRAGMENT_FROM+ characters finds the business wherever it sits in
   the code: officers remember the end of a code (`0001` of 91330302MA2XYZ0001), not its region prefix.
   SQLite: an FTS5 trigram table over uscc and reg_no (`business_codes`); PostgreSQL: pg_trgm GIN over
-  the two codes. Shorter code terms stay prefixes (3 characters inside a code match a tenth of an office).
+  the two codes (since migration 0020: b-tree prefix ranges and a GIN over each code without its first
+  character, storage.search_codes_pg). Shorter code terms stay prefixes (3 characters inside a code match
+  a tenth of an office).
 - Two letters find the names whose initials hold them anywhere (`cs` finds 王五超市, initials `wwcs`), as
   well as every pinyin word starting with them. The name's initials are the first word of name_pinyin
   (storage.search.name_pinyin_of puts them first), of which the first INITIALS_SPAN letters are searched:

@@ -14,6 +14,7 @@ Two things make the probes cheap at a million rows (docs/benchmarks.md, PostgreS
   rare for ~1 ms; a term it expects to match more rows than the cap gets no candidate list, so the
   list walks its sort order, which such a term fills at once.
 - The probe itself never scans the table (enable_seqscan off for that statement only).
+A code term (credit code, 注册号, phone) goes by branches instead (storage.search_codes_pg, migration 0020).
 A term without cased letters (Chinese, digits) is matched with LIKE, not ILIKE: the same rows, but
 PostgreSQL's ILIKE lower-cases every row's text first (~12 us a column in a UTF-8 database, 20x LIKE).
 """
@@ -25,13 +26,27 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Integer, Select, any_, bindparam, literal_column, or_, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
-from storage.search import Term, TermIndex, capped_ids, code_ranges, may_be_phone, text_grams
-from storage.search_fragments import CODE_FRAGMENT_FROM, PG_CODES_QUERY, PG_INDEXES, PG_PAIRS_QUERY
+from storage.search import Branch, Term, TermIndex, capped_ids, may_be_phone, text_grams
+from storage.search_codes_pg import INDEXES as CODE_INDEXES
+from storage.search_codes_pg import infix_branches, prefix_branches
+from storage.search_fragments import CODE_FRAGMENT_FROM, PG_INDEXES, PG_PAIRS_QUERY
 from storage.tables import Business
 
 if TYPE_CHECKING:
@@ -58,7 +73,9 @@ INDEXES = {
     "ix_business_search_office_registered": (
         "CREATE INDEX ix_business_search_office_registered ON business (office_id, registered_on, id)"
     ),
-    **PG_INDEXES,  # migration 0019
+    # Migration 0019's initials; its codes index gave way to migration 0020's three.
+    "ix_business_search_initials": PG_INDEXES["ix_business_search_initials"],
+    **CODE_INDEXES,
 }
 _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -90,13 +107,7 @@ class PgSearch:
         if term.kind == "code":
             if len(q) < 3:  # "phone contains 2 digits" holds for most rows: no index helps
                 return None
-            # A BitmapOr of the two b-tree ranges, the codes' trigrams (4+ characters) and the phone's trigrams.
-            sources = code_ranges(q)
-            if len(q) >= CODE_FRAGMENT_FROM:
-                sources.append(literal_column(PG_CODES_QUERY).op("LIKE")(f"%{_escaped(q.upper())}%"))
-            if may_be_phone(q):
-                sources.append(_trigram(f"%{_escaped(q)}%", q))
-            return self._index(connection, or_(*sources), cap, exact=False)
+            return self._code_index(connection, term, cap)
         if term.kind == "pinyin" and len(q) <= 2:  # name_pinyin is lower case: LIKE finds all ILIKE would
             word_start = _trigram(f"% {q}%", "")
             if len(q) == 2:  # or two initials inside the name: the array of pairs holds it
@@ -113,6 +124,25 @@ class PgSearch:
             return None
         contains = literal_column(_GRAM_QUERY).op("@>")(bindparam(None, grams, type_=ARRAY(Text)))
         return self._index(connection, contains, cap, exact=grams == [q])
+
+    def _code_index(self, connection: Connection, term: Term, cap: int) -> TermIndex:
+        """A code term's branches (storage.search_codes_pg), never listed: the exact prefix ranges are
+        counted from their indexes alone (at most cap + 1 entries each), the code's inside is estimated
+        from the sample and the phone by the planner. When all are few, the list sorts the union of the
+        branches at once (reading each candidate once); when one is broad, it walks its sort order first."""
+        code = term.text.upper()
+        prefixes = prefix_branches(code)
+        inside, inside_rows = infix_branches(connection, code) if len(code) >= CODE_FRAGMENT_FROM else ([], 0.0)
+        phone = [Branch(_trigram(f"%{_escaped(term.text)}%", term.text), exact=False)] if may_be_phone(term.text) else []
+        branches = (*prefixes, *inside, *phone)
+        condition = or_(*(branch.condition for branch in branches))
+        limit = cap * self.broad_factor
+        few = (
+            inside_rows <= limit
+            and max(_counted(connection, [branch.condition for branch in prefixes], cap + 1)) <= cap
+            and all(estimated_rows(connection, _ids(branch.condition)) <= limit for branch in phone)
+        )
+        return TermIndex(condition, None, False, branches, few=few)
 
     def _index(
         self, connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool
@@ -183,6 +213,15 @@ def _planner_setting(connection: Connection, name: str, value: str) -> Iterator[
         connection.exec_driver_sql(
             "SELECT set_config(%(name)s, %(value)s, true)", {"name": name, "value": before}
         )
+
+
+def _counted(connection: Connection, conditions: list[ColumnElement[bool]], most: int) -> list[int]:
+    """How many rows meet each condition, counting at most `most` (one statement)."""
+    counts = [
+        select(func.count()).select_from(_ids(condition).limit(most).subquery()).scalar_subquery()
+        for condition in conditions
+    ]
+    return [int(count) for count in connection.execute(select(*counts)).one()]
 
 
 def _ids(condition: ColumnElement[bool]) -> Select[Any]:

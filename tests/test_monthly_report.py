@@ -5,7 +5,9 @@ Each expected value is worked out in the test from the list of businesses in rep
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from report_support import HandOffice, build_hand_office
@@ -18,6 +20,7 @@ from workbench.domain.report_json import from_json, to_json
 from workbench.domain.report_model import MonthlyReport, SummaryLine, Table
 from workbench.domain.report_periods import Month
 from workbench.services.monthly_report import monthly_report
+from workbench.services.report_cache import ReportCache
 from workbench.services.report_indicators import survival_cohorts
 
 OCTOBER = Month(2026, 10)
@@ -183,6 +186,23 @@ def test_the_report_survives_its_json_round_trip(engine: Engine, hand: HandOffic
     chart = report.charts[0]
     assert len(chart.categories) == 24 and chart.categories[-1] == "2026-10"
     assert dict(chart.series)["新设"][-1] == 2 and dict(chart.series)["注销"][-1] == 3
+
+
+def test_the_device_keeps_the_count_begun_last_whichever_finishes_last(
+    engine: Engine, hand: HandOffice, tmp_path: Path
+) -> None:
+    """Two counts of a month can run at once (F5 while one is under way); the one begun first may finish last
+    and must not replace the newer figures kept on the device."""
+    report = _report(engine, hand)
+    older = replace(report, summary=report.summary[:1])
+    cache = ReportCache(tmp_path, "sqlite:///office.db")
+    begun_first, begun_second = datetime(2026, 10, 31, 8, 0, tzinfo=UTC), datetime(2026, 10, 31, 8, 1, tzinfo=UTC)
+    cache.save(hand.actor.office_id, report, begun_second)
+    cache.save(hand.actor.office_id, older, begun_first)
+    assert cache.load(hand.actor.office_id, report.period) == (report, begun_second)
+    cache.save(hand.actor.office_id, older, datetime(2026, 10, 31, 8, 2, tzinfo=UTC))
+    kept = cache.load(hand.actor.office_id, report.period)
+    assert kept is not None and kept[0] == older
 
 
 def test_the_tier_chart_shows_the_households_never_classified(engine: Engine, hand: HandOffice) -> None:

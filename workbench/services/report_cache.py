@@ -38,8 +38,13 @@ class ReportCache:
             return None
 
     def save(self, office_id: int, report: MonthlyReport, counted_at: datetime) -> None:
+        """Keep a count begun at `counted_at`, unless a count begun later is kept already: two counts of a month
+        can run at once (F5, a save, paging back), and the one begun first may finish last."""
         if report.issue_number:
             return  # an issued month is shown from the database at once
+        kept = self.load(office_id, report.period)
+        if kept is not None and kept[1] >= counted_at:
+            return
         body = json.dumps({"counted_at": counted_at.isoformat(), "report": to_json(report)}, ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
