@@ -34,6 +34,9 @@ WALK_INDEX_SQL = (
 COLD_WINDOW = 10_000
 """Rows walked first while the file is not yet in the OS cache (storage.queries._walk_first): ~2 MB read
 forward, ~5 ms of CPU; a page for any term in 1 % of the office, ~4 matches of one in 400 of a million."""
+COLD_CODE_CANDIDATES = 1000
+"""Candidates of a code / phone search sorted at most then (a random read each, 0.1-0.5 ms here); more, and
+the walk goes first as for any term (a broad prefix such as 9133: 100,000s of businesses)."""
 COLD_WALK_MAX = 150_000
 """Rows walked at most then: ~30 MB read forward, ~70 ms of CPU; a page for a term in 0.07 % of the office."""
 
