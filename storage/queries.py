@@ -25,7 +25,6 @@ from sqlmodel import Session
 
 from storage.search import parse_query, plan_text, term_condition
 from storage.search_list_walk import (
-    COLD_CODE_CANDIDATES,
     COLD_WALK_MAX,
     COLD_WINDOW,
     WALK_INDEX,
@@ -145,14 +144,15 @@ def _walk_first(connection: Connection, flt: BusinessFilter, offset: int, limit:
     the walk index are read forward before any search index is asked, and fill the page of any term in
     1 % of the office; their matches say how far to walk on (at most COLD_WALK_MAX). Only a term too rare
     for that asks its index for candidates and sorts them, each a random read: few, for a rare term.
-    Codes and phone numbers ask their index first: it is cheap, and they are seldom common."""
+    Codes and phone numbers ask their index first, as when the file is cached: it is cheap for them."""
     terms = parse_query(flt.text)
     if not terms:
         return _walk(connection, flt, None, offset, limit)
     if all(term.kind == "code" for term in terms):
         # Codes and phone numbers: a b-tree range or a short position list finds their few businesses
-        # (a code prefix, a phone's last 4 digits: hundreds), which a walk would look for among 100,000s.
-        probe = plan_text(connection, flt.text, cap=COLD_CODE_CANDIDATES)
+        # (a code prefix, a phone's last 4 digits: hundreds to a few thousand), read in id order, which a walk
+        # would look for among 100,000s; measured evicted, the index first was 2x faster for phones.
+        probe = plan_text(connection, flt.text, cap=PROBE_CANDIDATES)
         driven = probe.driven_condition()
         if probe.sparse and driven is not None:
             return _sorted_candidates(connection, flt, driven, offset, limit)

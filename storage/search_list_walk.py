@@ -11,7 +11,8 @@ until a page of matches is found. What each costs depends on where the file is:
   candidate checked against its row (full pinyin by its rarest trigrams) a second one; asking the trigram
   index about a common phrase reads long position lists (鹿城区…: 0.3 s). The walk index is read forward,
   in the order its pages lie on disk, and the OS reads ahead: ~2 MB per 10,000 entries. So such a page
-  walks first, and asks the index only for a term too rare to fill a page within COLD_WALK_MAX rows.
+  walks first, and asks the index only for a term too rare to fill a page within COLD_WALK_MAX rows
+  (codes and phone numbers excepted: their index is cheap to ask, and finds a few hundred rows).
 
 ix_business_list_walk (migration 0020, SQLite only) holds, after the newest-first key, every column the
 list's filters and search terms test, so a walk reads the index alone; only the page's own rows are read
@@ -34,9 +35,6 @@ WALK_INDEX_SQL = (
 COLD_WINDOW = 10_000
 """Rows walked first while the file is not yet in the OS cache (storage.queries._walk_first): ~2 MB read
 forward, ~5 ms of CPU; a page for any term in 1 % of the office, ~4 matches of one in 400 of a million."""
-COLD_CODE_CANDIDATES = 1000
-"""Candidates of a code / phone search sorted at most then (a random read each, 0.1-0.5 ms here); more, and
-the walk goes first as for any term (a broad prefix such as 9133: 100,000s of businesses)."""
 COLD_WALK_MAX = 150_000
 """Rows walked at most then: ~30 MB read forward, ~70 ms of CPU; a page for a term in 0.07 % of the office."""
 
