@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, and_, exists, func, or_, select
+from sqlalchemy import Connection, Select, and_, exists, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -272,7 +272,9 @@ def _window_region(connection: Connection, flt: BusinessFilter, window: int) -> 
     if walks_index(connection, flt.sort) and flt.sort == "-registered_on":
         # Forward through the walk index, whose pages the walk reads next (ix_business_office_registered is
         # ascending: read backwards, cold, 150,000 entries took 0.05-0.25 s).
-        boundary = connection.exec_driver_sql(_WALK_BOUNDARY, (flt.office_id, window - 1)).first()
+        boundary = connection.execute(
+            _WALK_BOUNDARY, {"office_id": flt.office_id, "skipped": window - 1}
+        ).first()
     else:
         first_keys = select(key).where(_business.c.office_id == flt.office_id)
         boundary = connection.execute(
@@ -297,10 +299,10 @@ def _window_region(connection: Connection, flt: BusinessFilter, window: int) -> 
     return or_(key.is_(None), reached) if has_nulls else reached
 
 
-_WALK_BOUNDARY = (
-    f"SELECT registered_on FROM business INDEXED BY {WALK_INDEX} WHERE office_id = ? "
-    "ORDER BY registered_on DESC, id DESC LIMIT 1 OFFSET ?"
-)
+_WALK_BOUNDARY = text(
+    f"SELECT registered_on FROM business INDEXED BY {WALK_INDEX} WHERE office_id = :office_id "
+    "ORDER BY registered_on DESC, id DESC LIMIT 1 OFFSET :skipped"
+).columns(_business.c.registered_on)  # read as a date, as the select above reads it
 
 
 def filter_conditions(flt: BusinessFilter, *, walking: bool = False) -> list[ColumnElement[bool]]:

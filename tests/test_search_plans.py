@@ -161,6 +161,7 @@ def test_a_window_boundary_on_missing_dates(engine: Engine, monkeypatch: pytest.
     office_id, _rows = _load(engine)
     for window in range(1, 90, 4):
         monkeypatch.setattr(queries, "WALK_WINDOW", window)
+        monkeypatch.setattr(queries, "COLD_WINDOW", window)  # SQLite: the walk index's boundary
         for sort in SORTS:
             flt = BusinessFilter(office_id=office_id, text="鹿城", sort=sort)
             with Session(engine) as session:
