@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, event, select, true
 from sqlmodel import Session
 
 import storage.queries as queries
@@ -23,6 +23,7 @@ import storage.search as search
 import storage.search_sqlite as search_sqlite
 from storage.queries import BusinessFilter, Sort, filter_conditions, page_businesses, sort_order
 from storage.search import parse_query, search_fields, term_condition
+from storage.search_list_walk import WALK_INDEX
 from storage.tables import Business, Office
 
 WORDS = [
@@ -54,20 +55,27 @@ PLANS = {
 }
 
 
-@pytest.fixture(params=list(PLANS))
+@pytest.fixture(params=[(plan, cached) for plan in PLANS for cached in (False, True)], ids=str)
 def forced_plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    sparse_limit, window, walk_max, walk_on, rare_from = PLANS[request.param]
+    """Each plan as it runs on a SQLite file not yet in the OS cache (the walk first, storage.queries.
+    _walk_first: what a test's fresh file gets) and on one the warm-up has read (PostgreSQL: that either way)."""
+    plan, cached = request.param
+    sparse_limit, window, walk_max, walk_on, rare_from = PLANS[plan]
     monkeypatch.setattr(search, "SPARSE_LIMIT", sparse_limit)
     for module, name, value in [
         (queries, "WALK_WINDOW", window),
         (queries, "WALK_MAX", walk_max),
+        (queries, "COLD_WINDOW", window),
+        (queries, "COLD_WALK_MAX", walk_max),
         (queries, "WALK_ON_MATCHES", walk_on),
         (search_sqlite, "RARE_FROM", rare_from),
         (search_sqlite, "SAMPLE_ROWS", 20 if rare_from else None),
     ]:
         if value is not None:
             monkeypatch.setattr(module, name, value)
-    return str(request.param)
+    if cached:
+        monkeypatch.setattr(queries, "reads_from_disk", lambda _connection: False)
+    return f"{plan}, {'cached' if cached else 'cold'}"
 
 
 def _load(engine: Engine) -> tuple[int, list[dict[str, Any]]]:
@@ -108,7 +116,7 @@ def _reference(session: Session, flt: BusinessFilter, offset: int, limit: int) -
     terms = [term_condition(term, dialect) for term in parse_query(flt.text)]
     statement = (
         select(business.c.id)
-        .where(*filter_conditions(flt), and_(*terms))
+        .where(*filter_conditions(flt), and_(true(), *terms))
         .order_by(*sort_order(flt.sort, business))
         .limit(limit)
         .offset(offset)
@@ -153,6 +161,7 @@ def test_a_window_boundary_on_missing_dates(engine: Engine, monkeypatch: pytest.
     office_id, _rows = _load(engine)
     for window in range(1, 90, 4):
         monkeypatch.setattr(queries, "WALK_WINDOW", window)
+        monkeypatch.setattr(queries, "COLD_WINDOW", window)  # SQLite: the walk index's boundary
         for sort in SORTS:
             flt = BusinessFilter(office_id=office_id, text="鹿城", sort=sort)
             with Session(engine) as session:
@@ -189,3 +198,78 @@ def test_warming_the_cache_reads_and_can_stop(engine: Engine, monkeypatch: pytes
         page_businesses(session, BusinessFilter(office_id=office_id, text="面馆"), 0, 10)
         mapped = session.connection().exec_driver_sql("PRAGMA mmap_size").scalar() if sqlite else 0
     assert (mapped or 0) > 0 or not sqlite
+
+
+WALKED_FILTERS = [{}, {"status": "active"}, {"kind": "individual"}, {"grid_id": 1}, {"officer_id": 1},
+                  {"unassigned": True}]
+
+
+@pytest.mark.parametrize("query", ["", "面", "鹿城区", "zs", "sg", "zhangsan", "9233", "0577", "鹿城 面"])
+def test_a_walk_in_order_of_registration_reads_the_walk_index_alone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """SQLite: a walk newest first (or oldest) reads ix_business_list_walk (migration 0021) and no table row
+    but the page's, for every kind of term and filter; the pages are the reference's. PostgreSQL has no such
+    index (its server caches; migration 0009 has its walk index)."""
+    monkeypatch.setattr(search, "SPARSE_LIMIT", 1)  # always walk
+    office_id, _rows = _load(engine)
+    walks: list[tuple[str, Any]] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "walked" in statement:
+            walks.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for sort, filters in [(sort, filters) for sort in SORTS for filters in WALKED_FILTERS]:
+            flt = BusinessFilter(office_id=office_id, text=query, sort=sort, **filters)
+            with Session(engine) as session:
+                found = [row.id for row in page_businesses(session, flt, 0, 7)]
+                assert found == _reference(session, flt, 0, 7), (sort, filters)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            assert walks == []
+            names = connection.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'business'")
+            assert WALK_INDEX not in set(names.scalars())
+            return
+        assert walks  # the name order walks ix_business_office_name, as before
+        for statement, parameters in walks:
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+            assert f"SEARCH business USING COVERING INDEX {WALK_INDEX} (office_id=?" in " ".join(plan), plan
+            assert not any("ORDER BY" in step for step in plan[: plan.index("SCAN walked")]), plan  # read in order
+
+
+def test_a_file_not_yet_warmed_walks_first(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite: until the list's warm-up has read the file, a page in order of registration walks before it
+    asks the search index (storage.queries._walk_first); afterwards, in name order, and on PostgreSQL always,
+    the index first. The pages are the reference's either way."""
+    from storage import search_warmup
+
+    monkeypatch.setattr(search_sqlite, "_CACHED_FILES", set())
+    office_id, _rows = _load(engine)
+    walked_first: list[str] = []
+    walk_first = queries._walk_first
+
+    def spy(connection: Any, flt: BusinessFilter, offset: int, limit: int) -> Any:
+        walked_first.append(flt.sort)
+        return walk_first(connection, flt, offset, limit)
+
+    monkeypatch.setattr(queries, "_walk_first", spy)
+
+    def pages() -> list[str]:
+        walked_first.clear()
+        for sort in SORTS:
+            for text in ("面", "zhangsan", "鹿城区 面馆", "9233", "没有这个"):
+                flt = BusinessFilter(office_id=office_id, text=text, sort=sort)
+                with Session(engine) as session:
+                    found = [row.id for row in page_businesses(session, flt, 0, 5)]
+                    assert found == _reference(session, flt, 0, 5), (sort, text)
+        return sorted(set(walked_first))
+
+    sqlite = engine.dialect.name == "sqlite"
+    assert pages() == (["-registered_on", "registered_on"] if sqlite else [])
+    with engine.connect() as connection:
+        search_warmup.warm_search(connection, office_id)
+    assert pages() == []
