@@ -2,8 +2,10 @@
 
 PostgreSQL answers a code term by branches (storage.search_codes_pg): the prefix ranges read from their
 covering indexes, the inside of each code from a GIN without the code's first character (asked for its
-rarest window by a sample), the phone; sorted branch by branch or walked in the list's order. SQLite keeps
-its FTS5 plans. Here a small office whose codes look like the 1M demo's (a 注册号 prefix shared by old
+rarest window by a sample), the phone; sorted branch by branch or walked in the list's order. SQLite answers
+a code term of 7+ characters by the b-tree prefix ranges and, for the inside, its rarest trigrams in
+business_codes (chosen by a sample) with the few candidates checked against their rows, or the whole phrase
+when there are more (storage.search_sqlite._code_inside_ids). Here a small office whose codes look like the 1M demo's (a 注册号 prefix shared by old
 businesses, credit codes that hold it from their third character, phones that hold it) is searched on every
 plan, with the sample right and wrong, and compared page by page with term_condition alone.
 """
@@ -21,6 +23,7 @@ from sqlmodel import Session
 import storage.queries as queries
 import storage.search as search
 import storage.search_codes_pg as search_codes_pg
+import storage.search_sqlite as search_sqlite
 from storage.queries import (
     BusinessFilter,
     Sort,
@@ -40,6 +43,10 @@ QUERIES = [
     "9233030260",  # a credit-code prefix that also holds the 注册号 prefix from its third character
     "92330302ma",  # a broad credit-code prefix of the new businesses, lower case as typed
     "92330302MA2",
+    "3303026",  # seven characters: a 注册号 prefix, and inside the old credit codes (SQLite: rarest trigrams)
+    "2ma2b70",  # only inside the new credit codes, lower case
+    "02MA2C8004",  # inside, narrower
+    "0260000",  # inside 注册号 and credit codes, not at their start
     "0001",  # a code end, digits: credit codes, 注册号 and phones
     "A2B7",  # a code end with letters
     "8888",  # phone digits
@@ -70,12 +77,21 @@ def forced_plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     return str(request.param)
 
 
-@pytest.fixture(params=["sampled", "wrong-sample"])
+@pytest.fixture(params=["sampled", "wrong-sample", "no-row-checks"])
 def sample(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The sample decides which window the GIN is asked for, never the rows: a sample that calls the
-    common trigrams rare (and the rare ones common) must give the same pages."""
+    """The sample decides which window the GIN is asked for (on SQLite: which trigrams business_codes is
+    asked for), never the rows: a sample that calls the common trigrams rare (and the rare ones common) must
+    give the same pages. "no-row-checks": SQLite never checks candidates by their rows (the phrase stands)."""
     search_codes_pg._samples.clear()
+    if request.param == "no-row-checks":
+        monkeypatch.setattr(search_sqlite, "CODE_ROW_CHECKS", 0)
     if request.param == "wrong-sample":
+        real_counts = search_sqlite.code_trigram_counts
+
+        def inverted_counts(connection: Any, trigrams: Any) -> dict[str, int]:
+            return {trigram: max(0, 50 - found) for trigram, found in real_counts(connection, trigrams).items()}
+
+        monkeypatch.setattr(search_sqlite, "code_trigram_counts", inverted_counts)
         real = search_codes_pg.code_sample
 
         class Inverted(Codes):  # common windows look rare, rare ones common
@@ -210,3 +226,21 @@ def test_migration_and_bulk_load_build_the_same_search_indexes(pg_engine: Engine
     with pg_engine.begin() as connection, search.bulk_load(connection):
         pass
     assert definitions() == migrated
+
+
+def test_sqlite_asks_for_the_rarest_trigrams_and_checks_few_rows(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A code term of 7+ characters whose prefix ranges are not broad: business_codes is asked for its
+    rarest trigrams (NEAR), not the phrase, and the candidates outside the ranges are checked by LIKE; with
+    more candidates than CODE_ROW_CHECKS, the phrase; the rows are the same either way."""
+    _load(sqlite_engine)
+    with sqlite_engine.connect() as connection:
+        inside = search_sqlite._code_inside_ids(connection, "2ma2b70")
+        statement = str(inside.compile(compile_kwargs={"literal_binds": True}))
+        assert "NEAR(" in statement and "LIKE" in statement, statement
+        rows = sorted(connection.execute(inside).scalars())
+        monkeypatch.setattr(search_sqlite, "CODE_ROW_CHECKS", 0)
+        phrase = search_sqlite._code_inside_ids(connection, "2ma2b70")
+        assert "NEAR(" not in str(phrase.compile(compile_kwargs={"literal_binds": True}))
+        assert sorted(connection.execute(phrase).scalars()) == rows and len(rows) >= 10
