@@ -205,17 +205,6 @@ def term_condition(term: Term, dialect: str = "postgresql") -> ColumnElement[boo
     return or_(*(column.icontains(q, autoescape=True) for column in columns))
 
 
-def code_ranges(code: str) -> list[ColumnElement[bool]]:
-    """Credit code or 注册号 starts with `code`, as ranges their b-tree indexes serve (live rows)."""
-    table: Any = Business
-    low = code.upper()
-    high = low[:-1] + chr(ord(low[-1]) + 1)
-    return [
-        and_(column >= low, column < high, table.deleted_at.is_(None))
-        for column in (table.uscc, table.reg_no)
-    ]
-
-
 def may_be_phone(code: str) -> bool:
     """Phone numbers hold digits and hyphens only: a code term with letters is no part of one."""
     return not any(char.isalpha() for char in code)

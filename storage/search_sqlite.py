@@ -278,12 +278,7 @@ def _rare_trigram_index(connection: Connection, term: str, cap: int) -> TermInde
     ones are rarest is counted among the newest SAMPLE_ROWS rows (FTS5 seeks to a rowid range). When
     they find more than the cap, the exact phrase stands for the candidates (for the count), unrun."""
     trigrams = list(dict.fromkeys(term[start : start + 3] for start in range(len(term) - 2)))
-    newest = connection.exec_driver_sql("SELECT max(id) FROM business").scalar() or 0
-    sample = "SELECT count(*) FROM business_fts WHERE business_fts MATCH ? AND rowid > ?"
-    frequency = {
-        trigram: connection.exec_driver_sql(sample, (_quoted(trigram), newest - SAMPLE_ROWS)).scalar() or 0
-        for trigram in trigrams
-    }
+    frequency = trigram_counts(connection, "business_fts", trigrams)
     # The rarest few, and the rarest of every stretch of the term: the rarest alone often sit together
     # in a common word (shuiguodian) and find all its rows, whatever the rest of the term says.
     stretches = [trigrams[start : start + STRETCH] for start in range(0, len(trigrams), STRETCH)]
@@ -296,15 +291,20 @@ def _rare_trigram_index(connection: Connection, term: str, cap: int) -> TermInde
     return TermIndex(_among(_fts_ids("business_fts", _quoted(term))), None, True)
 
 
-def code_trigram_counts(connection: Connection, trigrams: Sequence[str]) -> dict[str, int]:
-    """How many of the newest SAMPLE_ROWS businesses' codes hold each trigram (FTS5 seeks to the rowid
-    range: ~1-5 ms a trigram with the file cold)."""
+def trigram_counts(connection: Connection, name: str, trigrams: Sequence[str]) -> dict[str, int]:
+    """How many of the newest SAMPLE_ROWS businesses hold each trigram in the trigram index `name` (FTS5 seeks
+    to the rowid range: ~1-5 ms a trigram with the file cold)."""
     newest = connection.exec_driver_sql("SELECT max(id) FROM business").scalar() or 0
-    sample = "SELECT count(*) FROM business_codes WHERE business_codes MATCH ? AND rowid > ?"
+    sample = f"SELECT count(*) FROM {name} WHERE {name} MATCH ? AND rowid > ?"
     return {
         trigram: connection.exec_driver_sql(sample, (_quoted(trigram), newest - SAMPLE_ROWS)).scalar() or 0
         for trigram in trigrams
     }
+
+
+def code_trigram_counts(connection: Connection, trigrams: Sequence[str]) -> dict[str, int]:
+    """trigram_counts in the codes' index (a name of its own: the tests give it other counts)."""
+    return trigram_counts(connection, "business_codes", trigrams)
 
 
 def _code_inside_ids(connection: Connection, code: str) -> Select[Any]:
@@ -344,7 +344,7 @@ def _code_inside_ids(connection: Connection, code: str) -> Select[Any]:
 
 
 def _code_ranges(code: str) -> list[ColumnElement[bool]]:
-    """Credit code or 注册号 starts with `code`: storage.search.code_ranges, but the 注册号 range without its
+    """Credit code or 注册号 starts with `code`, as ranges their b-tree indexes serve; the 注册号 range without a
     tombstone test. ix_business_reg_no does not hold deleted_at, so the test read every candidate's row (801
     scattered pages for a broad 注册号 prefix, ~0.1-0.3 s with the file out of the OS cache). Candidates may be
     tombstones (the list's filter drops them: a candidate is checked against ix_business_search_keys); the
