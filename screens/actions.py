@@ -236,6 +236,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("drill", "escape", "back", "返回统计看板", "back"),
     KeyAction("drill", "enter", "", "在市场主体列表中找到选中的户", bound=False),
     KeyAction("candidates", "escape", "back", "返回", "back"),
+    KeyAction("candidates", "enter", "", "打开选中的主体（经营数据、分型）", bound=False),
     KeyAction("candidates", "a", "add_to_pool", "加入培育库（确认入库理由）", "add to pool", short="入库"),
     KeyAction("candidates", "f6", "cycle_list", "切换候选名单", "switch list", short="切换"),
     KeyAction("candidates", "ctrl+e", "export", "导出 Excel", "export", priority=True, short="导出"),

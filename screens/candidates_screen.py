@@ -14,11 +14,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Select, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
+from screens.business_rows_screen import BusinessRowsScreen, chosen
 from screens.distinction_dialogs import EnterPoolDialog
 from screens.format import fit_cells
-from screens.latest_read import LatestRead
-from screens.pools_screen import chosen
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
@@ -37,10 +35,12 @@ class CandidatesLoaded(Message):
         self.asked = asked
 
 
-class CandidatesScreen(WorkbenchScreen[None]):
-    """The candidates of one list (F6 switches), by name; the line under the table gives every reason."""
+class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
+    """The candidates of one list (F6 switches), by name; the line under the table gives every reason, Enter
+    opens the business (its figures and standing) before A adds it to the pool."""
 
     SCOPE = "candidates"
+    TABLE = "candidate-table"
     BINDINGS = bindings("candidates")
     AUTO_FOCUS = "#candidate-table"
     DEFAULT_CSS = """
@@ -54,11 +54,7 @@ class CandidatesScreen(WorkbenchScreen[None]):
     def __init__(self, pool: str = "conversion") -> None:
         super().__init__()
         self.pool = pool
-        self.rows: list[CandidateRow] = []
-        self.seen_data_version = -1
         self.loading = False
-        self.reads = LatestRead()
-        """F6 or a filter changed during a computation starts another: only the last one is shown."""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -78,13 +74,6 @@ class CandidatesScreen(WorkbenchScreen[None]):
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")
         yield WorkbenchFooter()
-
-    def on_mount(self) -> None:
-        self._query()
-
-    def on_screen_resume(self) -> None:
-        if self.seen_data_version != self.workbench.data_version:
-            self._query()
 
     @on(Select.Changed)
     def _filters_changed(self) -> None:
@@ -155,12 +144,6 @@ class CandidatesScreen(WorkbenchScreen[None]):
         text = "" if row is None else f"{row.business_name}（{row.year or '无'}年度数据）：{row.reason_text}"
         self.query_one("#candidate-reason", Static).update(text)
 
-    def _selected(self) -> CandidateRow | None:
-        table = self.query_one("#candidate-table", DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
-
     def action_add_to_pool(self) -> None:
         row = self._selected()
         if row is None or self.loading:
@@ -186,24 +169,11 @@ class CandidatesScreen(WorkbenchScreen[None]):
 
     def action_export(self) -> None:
         default = Path.home() / f"{CANDIDATE_POOLS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"
-
-        def exported(result: Any) -> None:
-            if result:
-                self.notify(f"已导出到 {result}", timeout=8)
-
-        self.app.push_screen(
-            CandidateExportDialog(
-                CANDIDATE_POOLS[self.pool], list(self.rows), self.workbench.names(), str(default)
-            ),
-            exported,
-        )
+        self._export(CandidateExportDialog(CANDIDATE_POOLS[self.pool], list(self.rows), self.workbench.names(), str(default)))
 
     def action_refresh(self) -> None:
         self.workbench.settings.reload_candidates()
         self._query()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class CandidateExportDialog(ServiceDialog):

@@ -12,11 +12,9 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
 from screens.actions import bindings
-from screens.base import WorkbenchScreen
-from screens.business_detail import BusinessDetailScreen
+from screens.business_rows_screen import BusinessRowsScreen, chosen
 from screens.distinction_dialogs import LeavePoolDialog
 from screens.format import fit_cells
-from screens.latest_read import LatestRead
 from screens.service_dialog import DialogField, DialogValues, ServiceDialog
 from screens.widgets.filter_bar import grid_select, officer_select
 from screens.widgets.footer import WorkbenchFooter
@@ -36,14 +34,11 @@ class MembersLoaded(Message):
         self.asked = asked
 
 
-def chosen(select: Select[Any]) -> Any:
-    return None if select.is_blank() else select.value
-
-
-class PoolsScreen(WorkbenchScreen[None]):
+class PoolsScreen(BusinessRowsScreen[MemberRow]):
     """One pool at a time (F6 switches); O takes the highlighted business out with a reason."""
 
     SCOPE = "pools"
+    TABLE = "pool-table"
     BINDINGS = bindings("pools")
     AUTO_FOCUS = "#pool-table"
     DEFAULT_CSS = """
@@ -57,10 +52,6 @@ class PoolsScreen(WorkbenchScreen[None]):
     def __init__(self, pool: str = "conversion") -> None:
         super().__init__()
         self.pool = pool
-        self.rows: list[MemberRow] = []
-        self.seen_data_version = -1
-        self.reads = LatestRead()
-        """F6 or a filter changed during a read starts another: only the last one's rows are shown."""
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -80,13 +71,6 @@ class PoolsScreen(WorkbenchScreen[None]):
         yield TextTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
         yield WorkbenchFooter()
-
-    def on_mount(self) -> None:
-        self._query()
-
-    def on_screen_resume(self) -> None:
-        if self.seen_data_version != self.workbench.data_version:
-            self._query()
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -154,18 +138,6 @@ class PoolsScreen(WorkbenchScreen[None]):
             + (f"，共 {len(self.rows)} 条记录" if self.rows else "")
         )
 
-    def _selected(self) -> MemberRow | None:
-        table = self.query_one("#pool-table", DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
-
-    @on(DataTable.RowSelected, "#pool-table")
-    def _open(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self.app.push_screen(BusinessDetailScreen(row.business_uuid))
-
     def action_cycle_pool(self) -> None:
         self.query_one("#pool-pool", Select).value = POOLS[(POOLS.index(self.pool) + 1) % len(POOLS)]
 
@@ -182,16 +154,8 @@ class PoolsScreen(WorkbenchScreen[None]):
 
     def action_export(self) -> None:
         default = Path.home() / f"{POOL_LABELS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"
-
-        def exported(result: Any) -> None:
-            if result:
-                self.notify(f"已导出到 {result}", timeout=8)
-
-        self.app.push_screen(
-            PoolExportDialog(
-                self.pool, list(self.rows), self.workbench.names(), self._description(), str(default)
-            ),
-            exported,
+        self._export(
+            PoolExportDialog(self.pool, list(self.rows), self.workbench.names(), self._description(), str(default))
         )
 
     def _description(self) -> str:
@@ -207,9 +171,6 @@ class PoolsScreen(WorkbenchScreen[None]):
 
     def action_refresh(self) -> None:
         self._query()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class PoolExportDialog(ServiceDialog):

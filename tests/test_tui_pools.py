@@ -162,3 +162,25 @@ async def test_conversion_from_the_business_detail(
             "enterprise",
             "王芳",
         )
+
+
+async def test_enter_on_a_candidate_opens_its_business_and_esc_comes_back(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from screens.business_detail import BusinessDetailScreen
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, CandidatesScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert app.screen.business_in_view() == (office.business_uuids[ZHANG], ZHANG)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CandidatesScreen)
+        assert app.screen.business_in_view() == (office.business_uuids[ZHANG], ZHANG)
+        assert [row[0] for row in rows(app, "candidate-table")] == [ZHANG]
