@@ -72,6 +72,8 @@ class SizeVerdict:
 
 def format_amount(value: float) -> str:
     """48 -> "48", 48.5 -> "48.5", 40000 -> "40,000": no exponent, thousands separated."""
+    if type(value) is int:  # the common case (yuan, people), as float(value).is_integer() would print it
+        return f"{value:,}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
