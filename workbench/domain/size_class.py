@@ -72,6 +72,8 @@ class SizeVerdict:
 
 def format_amount(value: float) -> str:
     """48 -> "48", 48.5 -> "48.5", 40000 -> "40,000": no exponent, thousands separated."""
+    if type(value) is int:  # the common case (yuan, people), as float(value).is_integer() would print it
+        return f"{value:,}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -133,8 +135,77 @@ def _classify_size(
     if missing and lowest is not SizeClass.MICRO:  # 微型 is the lowest class: nothing missing can lower it
         notes.append("按已有指标测算，补齐后可能更低")
     elif missing:
-        notes.append("已属最低的微型，补齐缺少的指标也不会改变")
+        notes.append(_MICRO_MISSING)
     return SizeVerdict(lowest, row, tuple(reasons), tuple(notes))
+
+
+class SizeJudge:
+    """classify_size for one industry code and version, asked for many businesses (a recompute): the same
+    class and explanation (tests/test_size_class.py compares them over a grid), without building a
+    SizeVerdict, its reasons and a cache key of five values for each business. Keeps each indicator's
+    reasons by value; a recompute makes one judge per distinct (code, version)."""
+
+    _LIMIT = 50_000  # reasons kept per indicator before the judge forgets them
+
+    def __init__(self, industry_code: str | None, version: str = "2017") -> None:
+        row = size_row_for(industry_code, version)
+        self.fixed: tuple[SizeClass | None, str] | None = None
+        if row is None:
+            self.fixed = (None, SizeVerdict(None, None, (), (_not_covered(industry_code, version),)).explanation)
+            row_bounds: tuple[Bounds, ...] = ()
+        else:
+            row_bounds = row.bounds
+        used = {bounds.indicator for bounds in row_bounds}
+        self._bounds = tuple((bounds, _INDICATOR_ORDER.index(bounds.indicator)) for bounds in row_bounds)
+        self._missing = tuple(f"缺少{bounds.indicator.label}" for bounds in row_bounds)
+        name = row.name if row is not None else ""
+        self._ignored = tuple(
+            (position, f"{name}不看{indicator.label}，已忽略")
+            for position, indicator in enumerate(_INDICATOR_ORDER)
+            if indicator not in used
+        )  # fmt: skip
+        self._reasons: tuple[dict[float, tuple[int, SizeClass, str]], ...] = tuple({} for _ in row_bounds)
+
+    def judge(
+        self, employees: float | None, revenue_wan: float | None, assets_wan: float | None = None
+    ) -> tuple[SizeClass | None, str]:
+        """(the class or None, the explanation) exactly as classify_size(...) gives them."""
+        if self.fixed is not None:
+            return self.fixed
+        given = (employees, revenue_wan, assets_wan)
+        texts: list[str] = []
+        notes: list[str] = []
+        lowest: SizeClass | None = None
+        lowest_rank = 4
+        for index, (bounds, position) in enumerate(self._bounds):
+            value = given[position]
+            if value is None:
+                notes.append(self._missing[index])
+                continue
+            kept = self._reasons[index]
+            found = kept.get(value)
+            if found is None:
+                reason = _reason(bounds, float(value))
+                found = (_RANKS[reason.size_class], reason.size_class, reason.text)
+                if len(kept) >= self._LIMIT:
+                    kept.clear()
+                kept[value] = found
+            texts.append(found[2])
+            if found[0] < lowest_rank:
+                lowest_rank, lowest = found[0], found[1]
+        missing = bool(notes)
+        for position, note in self._ignored:
+            if given[position] is not None:
+                notes.append(note)
+        if lowest is None:
+            return None, f"无法划型：{'；'.join(notes)}" if notes else "无法划型"
+        if missing:
+            notes.append("按已有指标测算，补齐后可能更低" if lowest is not SizeClass.MICRO else _MICRO_MISSING)
+        return lowest, f"{_LABELS[lowest]}：{'；'.join(texts + notes)}"
+
+
+_INDICATOR_ORDER = (Indicator.EMPLOYEES, Indicator.REVENUE, Indicator.ASSETS)  # as classify_size's notes
+_MICRO_MISSING = "已属最低的微型，补齐缺少的指标也不会改变"
 
 
 def size_class_from_bounds(bounds: Bounds, value: float) -> SizeClass:

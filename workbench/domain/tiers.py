@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from workbench.domain.labels import BusinessStatus
@@ -148,11 +149,18 @@ def _flag(raw: dict[str, Any], key: str) -> bool:
 def development_revenue_threshold(rules: TierRules, inputs: TierInputs) -> float:
     """Yuan: the industry's 微型 revenue ceiling (零售 100万元) or the fallback amount."""
     if rules.development_revenue_at_micro_ceiling:
-        row = size_row_for(inputs.industry_code, inputs.industry_version)
-        ceiling = row.micro_upper_revenue_wan if row else None
+        ceiling = _micro_ceiling_wan(inputs.industry_code, inputs.industry_version)
         if ceiling is not None:
             return ceiling * 10_000
     return rules.development_fallback_revenue_yuan
+
+
+@lru_cache(maxsize=4096)
+def _micro_ceiling_wan(industry_code: str | None, version: str) -> int | None:
+    """The industry's 微型 revenue ceiling in 万元 (None when the size table has none for it); cached, a
+    recompute asks it for every household."""
+    row = size_row_for(industry_code, version)
+    return row.micro_upper_revenue_wan if row else None
 
 
 def classify_tier(inputs: TierInputs, rules: TierRules) -> TierResult:

@@ -5,8 +5,15 @@ a worker process. What makes it fast at a million businesses, none of which chan
 - the stored inputs JSON is built by one f-string from the raw row values (strings and dates through small
   caches), byte for byte what ``json`` makes of TierInputs.as_json() (tests/test_classification_decide.py);
   an unchanged business costs that string and one comparison;
-- the size class and its explanation are cached per (industry, employees, revenue); the tier is not
-  (revenue and tax make most households distinct: a cache key cost more than the rule itself);
+- the size class and its explanation come from one SizeJudge per (industry, version), which keeps each
+  indicator's reason by value (revenue makes most businesses' figures distinct, so a cache of whole
+  verdicts missed); the tier is not cached (revenue and tax make most households distinct: a cache key
+  cost more than the rule itself);
+- a result whose tier and size class stay is rewritten without them (updates_same_class: SQLite then
+  leaves the result's tier and size indexes alone); its inputs, explanations and rule version are written
+  as ever, so that it still explains itself;
+- the change-log rows of a chunk go in the order of their uuids (the log's (entity_uuid, id) index then
+  fills page by page);
 - rows to write are plain tuples; the uuids come in batches.
 """
 
@@ -19,16 +26,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from workbench.domain.labels import BusinessKind
-from workbench.domain.size_class import classify_size
+from workbench.domain.size_class import SizeJudge
 from workbench.domain.tiers import TIER_LABELS, TierInputs, TierRules, classify_tier
 from workbench.services.bulk_write import copy_line
 from workbench.services.classification_report import SIZE_LABELS
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_CACHE_LIMIT = 400_000
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 _INPUTS = (
     '{{"status":{},"suspended":{},"abnormal":{},"registered_on":{},"years_registered":{},'
@@ -47,6 +54,7 @@ class ChunkDecision:
     inserts: list[Any] = field(default_factory=list)  # tuples, or COPY lines (Decider.copy_lines)
     updates: list[tuple[Any, ...]] = field(default_factory=list)
     updates_tier_only: list[tuple[Any, ...]] = field(default_factory=list)
+    updates_same_class: list[tuple[Any, ...]] = field(default_factory=list)
     history: list[Any] = field(default_factory=list)  # the same
     log: list[Any] = field(default_factory=list)  # the same
     businesses: int = 0
@@ -137,7 +145,7 @@ class Decider:
         self.audit_new_rows, self.copy_lines = audit_new_rows, copy_lines
         self._texts: dict[Any, str] = {}
         self._dates: dict[Any, tuple[str, int | None]] = {}
-        self._sizes: dict[tuple[Any, ...], tuple[str | None, str]] = {}
+        self._judges: dict[tuple[Any, Any], SizeJudge] = {}
         self._shown: dict[tuple[str | None, str | None], str] = {}
         self._uuids = _uuid_stream()
 
@@ -182,23 +190,16 @@ class Decider:
         return result.tier.value, result.explanation
 
     def size(self, row: Any) -> tuple[str | None, str]:
-        """The size class (None when it cannot be told) and its explanation."""
+        """The size class (None when it cannot be told) and its explanation: classify_size's, through one
+        SizeJudge per (industry, version) (revenue makes most businesses' figures distinct)."""
         code, code_version, revenue, y_employees = row[7], row[8], row[10], row[12]
-        employees = y_employees if y_employees is not None else row[6]
-        key = (code, code_version, employees, revenue)
-        found = self._sizes.get(key)
-        if found is None:
-            verdict = classify_size(
-                code,
-                employees=employees,
-                revenue_wan=None if revenue is None else revenue / 10_000,
-                version=code_version or "2017",
-            )
-            found = (verdict.size_class.value if verdict.size_class else None, verdict.explanation)
-            self._sizes[key] = found
-            if len(self._sizes) > _CACHE_LIMIT:
-                self._sizes.clear()
-        return found
+        judge = self._judges.get((code, code_version))
+        if judge is None:
+            judge = self._judges[(code, code_version)] = SizeJudge(code, code_version or "2017")
+        size, explanation = judge.judge(
+            y_employees if y_employees is not None else row[6], None if revenue is None else revenue / 10_000
+        )
+        return (size.value if size is not None else None), explanation
 
     def shown(self, tier: str | None, size: str | None) -> str:
         text = self._shown.get((tier, size))
@@ -232,6 +233,8 @@ class Decider:
                     out.inserts.append(
                         (result_uuid, row[0], tier, size, inputs, explanation, size_explanation)
                     )
+                elif tier == old_tier and size == old_size:  # tier and size class as stored: not rewritten
+                    out.updates_same_class.append((inputs, explanation, size_explanation, result_id))
                 else:
                     out.updates.append((tier, inputs, explanation, size, size_explanation, result_id))
             combos[(override, tier, size)] += 1
@@ -252,6 +255,8 @@ class Decider:
             else:
                 out.updated += 1
                 out.log.append((row[15], "update", self.shown(old_tier, old_size), self.shown(tier, size)))
+        if len(out.log) > 1:  # the log's (entity_uuid, id) index filled page by page, not at random
+            out.log.sort(key=itemgetter(0))
         if self.copy_lines:
             out.inserts = [copy_line(row) for row in out.inserts]
             out.history = [copy_line(row) for row in out.history]

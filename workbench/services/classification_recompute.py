@@ -1,7 +1,8 @@
 """Recompute every business's tier and size class: a dry run lists who moves, the real run writes it.
 
 Set-based: businesses are read in id-ordered chunks with their latest year figures and current result
-(one SELECT per chunk, through the driver's cursor), decided by classification_decide (a pure function of
+(one SELECT per chunk of CHUNK, through the driver's cursor; an import's touched businesses likewise, their
+ids bound as one JSON array or PostgreSQL array), decided by classification_decide (a pure function of
 the rows: in worker processes for a big office, see classification_pipeline) and written back by
 classification_writes. The whole run is one transaction (the caller's session). A business whose inputs
 and rule version are what its result already holds is skipped; when only the rules changed, the size
@@ -19,6 +20,7 @@ installation's first one, indexes and foreign keys rebuilt after the load).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,7 +88,7 @@ _RESULT_LOOKUP = _READ_POSTGRES[
 _READ_POSTGRES_FIRST = _READ_POSTGRES.replace(_RESULT_LOOKUP, "").replace(
     _RESULT_COLUMNS, "NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 )
-ONLY_CHUNK = 500  # businesses asked for by id in one statement
+ONLY_CHUNK = CHUNK  # businesses asked for by id in one statement (and decided and written together)
 _DRIVER_PARAMETERS = {":after": "%(after)s", ":office_id": "%(office_id)s", ":limit": "%(limit)s"}
 
 
@@ -180,23 +182,21 @@ def _chunks(
 
 def _chunks_of(connection: Connection, office_id: int, only: list[int]) -> Iterator[list[Any]]:
     """The given businesses (an import's touched ones), ONLY_CHUNK at a time, as the driver's plain tuples
-    (as _office_chunks: SQLAlchemy's Row objects cost more than reading them)."""
+    (as _office_chunks: SQLAlchemy's Row objects cost more than reading them). The ids go in as one value
+    (SQLite: a JSON array read by json_each; PostgreSQL: an array), whatever the chunk's size."""
     sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        sql = _READ.format(only="AND b.id IN (SELECT value FROM json_each(:ids))")
+    else:
+        sql = _READ_POSTGRES.format(only="AND b.id = ANY(:ids)")
+        for name, placeholder in {**_DRIVER_PARAMETERS, ":ids": "%(ids)s"}.items():
+            sql = sql.replace(name, placeholder)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, len(only), ONLY_CHUNK):
             ids = only[start : start + ONLY_CHUNK]
-            parameters: dict[str, Any] = {"office_id": office_id, "after": 0, "limit": len(ids)}
-            if sqlite:
-                names = [f"i{index}" for index in range(len(ids))]
-                sql = _READ.format(only=f"AND b.id IN ({', '.join(':' + name for name in names)})")
-                parameters.update(zip(names, ids, strict=True))
-            else:
-                sql = _READ_POSTGRES.format(only="AND b.id = ANY(:ids)")
-                for name, placeholder in {**_DRIVER_PARAMETERS, ":ids": "%(ids)s"}.items():
-                    sql = sql.replace(name, placeholder)
-                parameters["ids"] = list(ids)
-            cursor.execute(sql, parameters)
+            listed: Any = json.dumps(ids) if sqlite else list(ids)
+            cursor.execute(sql, {"office_id": office_id, "after": 0, "limit": len(ids), "ids": listed})
             yield cursor.fetchall()
     finally:
         cursor.close()

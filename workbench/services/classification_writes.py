@@ -11,6 +11,8 @@ Tuple layouts (classification_decide makes them):
   inserts            (uuid, business_id, tier, size_class, inputs, explanation, size_explanation)
   updates            (tier, inputs, explanation, size_class, size_explanation, result_id)
   updates_tier_only  (tier, explanation, result_id): inputs and size class as stored
+  updates_same_class (inputs, explanation, size_explanation, result_id): tier and size class as stored,
+                     left out of the SET (SQLite then leaves the result's three tier / size indexes alone)
   history            (uuid, business_id, tier, size_class, explanation)
   log                (entity_uuid, action, old, new)
 On PostgreSQL inserts, history and log come as COPY text lines of those tuples (Decider.copy_lines: made in
@@ -55,13 +57,22 @@ _UPDATE_TIER_SQLITE = (
     "UPDATE classification_result SET tier = ?, explanation = ?, "
     f"{_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
 )
+_UPDATE_SAME_CLASS_SQLITE = (
+    "UPDATE classification_result SET inputs = ?, explanation = ?, size_explanation = ?, "
+    f"{_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
+)
 _UPDATE_POSTGRES = (
-    "UPDATE classification_result r SET tier = u.tier, explanation = u.explanation{more}, "
+    "UPDATE classification_result r SET {sets}, "
     f"{_SHARED_SET.format('%s')}, version = r.version + 1 "
     "FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
     "AS u(id, tier, explanation, inputs, size_class, size_explanation) WHERE r.id = u.id"
 )
-_MORE_POSTGRES = ", inputs = u.inputs, size_class = u.size_class, size_explanation = u.size_explanation"
+_SETS_POSTGRES = {
+    "updates": "tier = u.tier, explanation = u.explanation, inputs = u.inputs, size_class = u.size_class, "
+    "size_explanation = u.size_explanation",
+    "updates_tier_only": "tier = u.tier, explanation = u.explanation",
+    "updates_same_class": "explanation = u.explanation, inputs = u.inputs, size_explanation = u.size_explanation",
+}
 
 
 class ChunkWriter:
@@ -94,6 +105,9 @@ class ChunkWriter:
             if decided.updates_tier_only:
                 rows = [row[:2] + tail + row[2:] for row in decided.updates_tier_only]
                 self._executemany(_UPDATE_TIER_SQLITE, rows)
+            if decided.updates_same_class:
+                rows = [row[:3] + tail + row[3:] for row in decided.updates_same_class]
+                self._executemany(_UPDATE_SAME_CLASS_SQLITE, rows)
         if decided.history:
             self._insert("classification_history", _HISTORY_COLUMNS, decided.history, history)
         if decided.log:
@@ -110,18 +124,24 @@ class ChunkWriter:
         self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [row + shared for row in rows])
 
     def _update_postgres(self, decided: ChunkDecision, shared: tuple[Any, ...]) -> None:
-        """One UPDATE … FROM unnest(arrays) per kind of update: id, tier, explanation, then (full updates
-        only) inputs, size class and its explanation."""
+        """One UPDATE … FROM unnest(arrays) per kind of update, setting only that kind's columns (arrays:
+        id, tier, explanation, inputs, size class, size explanation; None where the kind has no value)."""
         if decided.updates:  # (tier, inputs, explanation, size_class, size_explanation, result_id)
             rows = decided.updates
-            picks = (5, 0, 2, 1, 3, 4)
-            columns = [[row[i] for row in rows] for i in picks]
-            self._update_arrays(_UPDATE_POSTGRES.format(more=_MORE_POSTGRES), shared, columns)
+            columns = [[row[i] for row in rows] for i in (5, 0, 2, 1, 3, 4)]
+            self._update_arrays(_UPDATE_POSTGRES.format(sets=_SETS_POSTGRES["updates"]), shared, columns)
         if decided.updates_tier_only:  # (tier, explanation, result_id)
             rows = decided.updates_tier_only
             empty: list[Any] = [None] * len(rows)
             columns = [[row[2] for row in rows], [row[0] for row in rows], [row[1] for row in rows]]
-            self._update_arrays(_UPDATE_POSTGRES.format(more=""), shared, [*columns, empty, empty, empty])
+            sql = _UPDATE_POSTGRES.format(sets=_SETS_POSTGRES["updates_tier_only"])
+            self._update_arrays(sql, shared, [*columns, empty, empty, empty])
+        if decided.updates_same_class:  # (inputs, explanation, size_explanation, result_id)
+            rows = decided.updates_same_class
+            empty = [None] * len(rows)
+            ids, explanations, inputs, sizes = ([row[i] for row in rows] for i in (3, 1, 0, 2))
+            sql = _UPDATE_POSTGRES.format(sets=_SETS_POSTGRES["updates_same_class"])
+            self._update_arrays(sql, shared, [ids, empty, explanations, inputs, empty, sizes])
 
     def _update_arrays(self, sql: str, shared: tuple[Any, ...], columns: list[list[Any]]) -> None:
         with self.raw.cursor() as cursor:
