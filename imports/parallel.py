@@ -15,10 +15,10 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from workbench.services.process_start import FROM_MAIN_THREAD as START_METHOD  # noqa: F401  (re-exported)
 from workbench.services.process_start import worker_pool
@@ -49,33 +49,78 @@ def ordered_map(
     """function(context, item) for each item, in order; `workers` processes (0: here) run ahead by a
     bounded window, so memory holds only a few chunks. `function` and `context` must be picklable
     (a module-level function; context travels once per worker). start_method: None chooses by the
-    calling thread (workbench.services.process_start.start_method)."""
+    calling thread (workbench.services.process_start.start_method).
+
+    When the next result is not ready yet, this process does the next item itself rather than wait (its
+    result joins the queue in order): an import's inserts between two results are lighter than a worker's
+    rows, so on 2 CPUs this process waited for its one worker about a third of the time (docs/benchmarks.md,
+    session 13 emptyimport). At most `2 * workers + 1` such results wait in the queue."""
     items = iter(items)
     if workers <= 0:
         for item in items:
             yield function(context, item)
         return
     pool = worker_pool(workers, start_method, _start, (function, context))
-    pending: deque[tuple[Item, Future[Result]]] = deque()
+    window = 2 * workers + 1
+    pending: deque[tuple[Item, Future[Result] | _Here[Result]]] = deque()
+    sent = 0  # futures in `pending`
     try:
         try:
             for item in items:
                 pending.append((item, pool.submit(_run, item)))
-                if len(pending) > 2 * workers:
-                    yield _next(pending)
+                sent += 1
+                while sent >= window or (pending and isinstance(pending[0][1], _Here)):
+                    result, sent = _take(pending, sent, function, context, items, window)
+                    yield result
             while pending:
                 yield _next(pending)
         except BrokenProcessPool:
-            for item, _future in pending:
-                yield function(context, item)
+            for item, entry in pending:
+                yield entry.result if isinstance(entry, _Here) else function(context, item)
             for item in items:
                 yield function(context, item)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _next(pending: deque[tuple[Item, Future[Result]]]) -> Result:
-    result = pending[0][1].result()
+class _Here(Generic[Result]):
+    """A result this process made itself while a worker was still on an earlier item."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+
+
+def _take(
+    pending: deque[tuple[Item, Future[Result] | _Here[Result]]],
+    sent: int,
+    function: Callable[[Any, Item], Result],
+    context: Any,
+    items: Iterator[Item],
+    window: int,
+) -> tuple[Result, int]:
+    """The first result in order, and the futures then left; while it is not ready, the next items are
+    done here (at most `window` of them wait in the queue)."""
+    while True:
+        entry = pending[0][1]
+        if isinstance(entry, _Here):
+            pending.popleft()
+            return entry.result, sent
+        if entry.done() or len(pending) - sent >= window:
+            return _next(pending), sent - 1
+        item = next(items, _END)
+        if item is _END:
+            return _next(pending), sent - 1
+        pending.append((item, _Here(function(context, item))))
+
+
+_END: Any = object()
+
+
+def _next(pending: deque[tuple[Item, Future[Result] | _Here[Result]]]) -> Result:
+    entry = pending[0][1]
+    result = entry.result if isinstance(entry, _Here) else entry.result()
     pending.popleft()
     return result
 

@@ -175,3 +175,41 @@ def test_the_cycle_collector_pauses_for_the_command_only(
     broken.write_bytes(b"not a workbook")
     failed = runner.invoke(cli.app, ["--db", database, "import", str(broken)])
     assert failed.exit_code == 1 and gc.isenabled()
+
+
+def test_the_file_is_read_on_its_own_thread_and_problems_come_in_the_same_order(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read runs on a thread while the command opens the database (workbench.cli_import.ReadAhead,
+    issue 17); what the person is told, and in which order, is as when it ran after: a bad option first,
+    then the database and office, then the file."""
+    import threading
+
+    import workbench.cli_import as cli_import
+
+    threads: list[bool] = []
+    real = cli_import._read
+
+    def watched(*args: object) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_import, "_read", watched)
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2)])
+    done = runner.invoke(cli.app, ["--db", database, "import", str(path), "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["counts"]["new"] == 2 and threads == [False]
+    pdf = tmp_path / "坏文件.xlsx"
+    pdf.write_bytes(b"%PDF-1.4 not a workbook")
+    bad_mode = runner.invoke(cli.app, ["--db", database, "import", str(pdf), "--mode", "全部"])
+    assert bad_mode.exit_code == 1 and "导入方式" in bad_mode.output and "PDF" not in bad_mode.output
+    bad_kind = runner.invoke(cli.app, ["--db", database, "import", str(pdf), "--kind", "别的"])
+    assert bad_kind.exit_code == 1 and "PDF" not in bad_kind.output
+    no_office = runner.invoke(cli.app, ["--db", database, "import", str(pdf), "--office", "别的所"])
+    assert no_office.exit_code == 1 and "五马市场监管所" in no_office.output and "PDF" not in no_office.output
+    missing = runner.invoke(cli.app, ["--db", str(tmp_path / "没有.db"), "import", str(pdf)])
+    assert missing.exit_code != 0 and "PDF" not in missing.output
+    unreadable = runner.invoke(cli.app, ["--db", database, "import", str(pdf)])
+    assert unreadable.exit_code == 1 and "PDF" in unreadable.output
+    assert _count(database, "business") == 2
+    assert not [thread for thread in threading.enumerate() if thread.name == "import-read"]

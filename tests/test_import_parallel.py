@@ -200,3 +200,36 @@ def test_a_commit_through_spawned_workers_writes_every_row_once(
 
 def _spawned_map(function, context, items, workers):  # type: ignore[no-untyped-def]
     return ordered_map(function, context, items, workers, start_method="spawn")
+
+
+def _made_where(parent: int, item: int) -> tuple[int, bool]:
+    """(item, done in the calling process); a worker takes its time, so the caller does some items itself."""
+    if os.getpid() != parent:
+        import time
+
+        time.sleep(0.05)
+    return item, os.getpid() == parent
+
+
+def test_while_a_worker_is_busy_this_process_does_the_next_items_in_order() -> None:
+    """ordered_map does the next item here rather than wait for a worker's result (session 13): every item
+    once, in order, some of them here; the work shared is the same function on the same items."""
+    made = list(ordered_map(_made_where, os.getpid(), range(40), 1))
+    assert [item for item, _here in made] == list(range(40))
+    here = sum(1 for _item, in_process in made if in_process)
+    assert 0 < here < 40
+
+
+def test_a_pool_that_breaks_while_this_process_helps_still_gives_every_item_once() -> None:
+    made = list(ordered_map(_dies_after_a_while, os.getpid(), range(30), 1))
+    assert made == [2 * item for item in range(30)]
+
+
+def _dies_after_a_while(parent: int, item: int) -> int:
+    if os.getpid() != parent:
+        import time
+
+        time.sleep(0.05)
+        if item >= 6:
+            os._exit(1)
+    return 2 * item

@@ -106,24 +106,94 @@ def import_command(
         bool, typer.Option("--accept-name-matches", help="许可证名录中按名称和地址匹配到的行，确认导入")
     ] = False,
 ) -> None:
-    from imports.errors import ImportCancelled
     from imports.list_kind import parse_kind
+
+    _pause_cycle_collector(ctx)
+    chosen_kind: ImportKind | None = None
+    kind_problem: str | None = None
+    try:
+        chosen_kind = parse_kind(kind) if kind is not None else None
+    except ValueError as problem:
+        kind_problem = str(problem)
+    # The file is read on a thread while this one loads the database layer and opens the engine (issue 17):
+    # python-calamine parses without holding the GIL, and the read needs none of those modules.
+    reading = ReadAhead(path, chosen_kind, sheet, profile) if kind_problem is None else None
+    with _joined(reading):
+        _import(ctx, reading, mode, kind_problem, dry_run, errors, as_json, confirm_name_matches, office,
+                officer, grid, no_assign, reassign, who, license_kind, accept_name_matches)  # fmt: skip
+
+
+class ReadAhead:
+    """`_read` of the file on its own thread, started at once; `result()` waits for it and gives the
+    ParsedFile, or raises what the read raised (in the calling thread, where it is handled as before)."""
+
+    def __init__(self, path: Path, kind: ImportKind | None, sheet: str | None, profile: str | None) -> None:
+        import threading
+
+        import imports.parse  # noqa: F401  (loaded here, so the thread imports nothing the caller does)
+        import imports.profiles  # noqa: F401
+        from workbench.services.free_memory import one_heap_for_all_threads
+
+        one_heap_for_all_threads()  # the sheet's freed pages then serve the commit (no thread heap kept)
+
+        self._parsed: ParsedFile | None = None
+        self._problem: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, kind, sheet, profile), name="import-read", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, path: Path, kind: ImportKind | None, sheet: str | None, profile: str | None) -> None:
+        try:
+            self._parsed = _read(path, kind, sheet, profile)
+        except BaseException as problem:  # handed to the caller by result()
+            self._problem = problem
+
+    def result(self) -> ParsedFile:
+        self._thread.join()
+        if self._problem is not None:
+            raise self._problem
+        assert self._parsed is not None
+        return self._parsed
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+@contextmanager
+def _joined(reading: ReadAhead | None) -> Iterator[None]:
+    """The read is never left running when the command ends with an error (a Ctrl+C does not wait for it)."""
+    try:
+        yield
+    except BaseException as ending:
+        if reading is not None and not isinstance(ending, KeyboardInterrupt):
+            reading.join()
+        raise
+
+
+def _import(
+    ctx: typer.Context, reading: ReadAhead | None, mode: str, kind_problem: str | None, dry_run: bool,
+    errors: Path | None, as_json: bool, confirm_name_matches: bool, office: str | None, officer: str | None,
+    grid: str | None, no_assign: bool, reassign: bool, who: str | None, license_kind: str | None,
+    accept_name_matches: bool,
+) -> None:  # fmt: skip
+    from imports.errors import ImportCancelled
     from imports.plan import ImportMode
     from imports.plan_text import repeats_without_changes
     from workbench.cli_ready import ready_engine
     from workbench.domain.labels import ImportKind
     from workbench.services.errors import WorkbenchError
 
-    _pause_cycle_collector(ctx)
     try:
         chosen_mode = ImportMode.parse(mode)
-        chosen_kind = parse_kind(kind) if kind is not None else None
     except ValueError as problem:
         _fail(str(problem))
+    if kind_problem is not None or reading is None:
+        _fail(kind_problem or "")
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, who or officer)
-        parsed = _read(path, chosen_kind, sheet, profile)
+        parsed = reading.result()
         if parsed.kind is not ImportKind.REGISTER:
             from workbench.cli_import_lists import import_list
 

@@ -22,3 +22,22 @@ def return_free_memory() -> None:
     except (OSError, AttributeError):  # another C library (musl): nothing to hand back this way
         return
     trim(0)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+
+
+def one_heap_for_all_threads() -> bool:
+    """mallopt(M_ARENA_MAX, 1): threads started from now on allocate from the main heap. glibc gives a thread
+    its own heap (an arena) on its first allocation; a sheet read on a thread (workbench.cli_import.ReadAhead)
+    left its freed pages there, where the commit's allocations on the main thread could not reuse them: the
+    import's peak rose by ~28 MB in some runs (docs/benchmarks.md, session 13). True when set; a no-op
+    (False) elsewhere than glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_ARENA_MAX, 1))
