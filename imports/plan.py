@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from imports.columns import ColumnMapping
 from imports.diffing import FieldChange, field_changes
+from imports.import_mode import ImportMode
 from imports.packed_cells import PackedCells
 from imports.parse import ParsedFile
 from imports.pending import PendingInsert, PendingInserts, getter
@@ -44,40 +45,6 @@ __all__ = [
 
 ProgressCallback = Callable[[int, int | None, str], None]
 _KEYS = getter("uscc", "reg_no", "name")
-
-
-class ImportMode(StrEnum):
-    """Which rows a commit applies: new ones, updates of existing ones, or both."""
-
-    INSERT_ONLY = "insert_only"
-    UPDATE_ONLY = "update_only"
-    INSERT_AND_UPDATE = "insert_and_update"
-
-    @property
-    def label(self) -> str:
-        return _MODE_LABELS[self]
-
-    @classmethod
-    def parse(cls, text: str | ImportMode) -> ImportMode:
-        """仅新增 / 仅更新 / 新增并更新, or insert / update / both, or the code names."""
-        key = str(text).strip().lower().replace("-", "_")
-        for mode in cls:
-            if key in (mode.value, mode.label, *_MODE_WORDS[mode]):
-                return mode
-        choices = "、".join(mode.label for mode in cls)
-        raise ValueError(f"导入方式「{text}」无法识别，可选：{choices}（也可写 insert、update、both）")
-
-
-_MODE_LABELS = {
-    ImportMode.INSERT_ONLY: "仅新增",
-    ImportMode.UPDATE_ONLY: "仅更新",
-    ImportMode.INSERT_AND_UPDATE: "新增并更新",
-}
-_MODE_WORDS = {
-    ImportMode.INSERT_ONLY: ("insert", "new", "新增"),
-    ImportMode.UPDATE_ONLY: ("update", "更新"),
-    ImportMode.INSERT_AND_UPDATE: ("both", "upsert", "insert_update", "新增和更新"),
-}
 
 
 class RowKind(StrEnum):

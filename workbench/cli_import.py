@@ -106,6 +106,7 @@ def import_command(
         bool, typer.Option("--accept-name-matches", help="许可证名录中按名称和地址匹配到的行，确认导入")
     ] = False,
 ) -> None:
+    from imports.import_mode import ImportMode
     from imports.list_kind import parse_kind
 
     _pause_cycle_collector(ctx)
@@ -115,9 +116,14 @@ def import_command(
         chosen_kind = parse_kind(kind) if kind is not None else None
     except ValueError as problem:
         kind_problem = str(problem)
+    try:
+        ImportMode.parse(mode)
+        mode_ok = True
+    except ValueError:
+        mode_ok = False  # said by _import at once, not after a large file's read
     # The file is read on a thread while this one loads the database layer and opens the engine (issue 17):
     # python-calamine parses without holding the GIL, and the read needs none of those modules.
-    reading = ReadAhead(path, chosen_kind, sheet, profile) if kind_problem is None else None
+    reading = ReadAhead(path, chosen_kind, sheet, profile) if kind_problem is None and mode_ok else None
     with _joined(reading):
         _import(ctx, reading, mode, kind_problem, dry_run, errors, as_json, confirm_name_matches, office,
                 officer, grid, no_assign, reassign, who, license_kind, accept_name_matches)  # fmt: skip
