@@ -125,7 +125,7 @@ def page_businesses(session: Session, flt: BusinessFilter, offset: int, limit: i
     if walks_index(connection, flt.sort) and reads_from_disk(connection):
         return _walk_first(connection, flt, offset, limit)
     probe = plan_text(connection, flt.text, cap=PROBE_CANDIDATES)
-    if probe.sparse:
+    if probe.sparse or (flt.sort != "name" and probe.sparse_in_date_order):
         return _sorted_candidates(connection, flt, probe, offset, limit)
     row_condition = probe.row_condition()
     if row_condition is None or probe.driver is None:
@@ -231,9 +231,17 @@ def _sorted_candidates(
     keys: Any
     if branches is not None:
         firsts = []
-        for position, branch in enumerate(branches):
+        in_date_order = plan.date_ordered_branches() if flt.sort != "name" else [None] * len(branches)
+        for position, (branch, ordered) in enumerate(zip(branches, in_date_order, strict=True)):
             # Materialized: no planner may walk a sort index instead (the walk is what failed, or too long).
             rows = select(_business.c.id, key).where(*filter_conditions(flt), branch)
+            if ordered is not None:  # a broad 注册号 prefix: its first rows from the holders' date index
+                rows = (
+                    select(_business.c.id, key)
+                    .where(*filter_conditions(flt), ordered)
+                    .order_by(*sort_order(flt.sort, _business))
+                    .limit(offset + limit)
+                )
             found = rows.cte(f"branch_{position}").prefix_with("MATERIALIZED")
             firsts.append(select(found).order_by(*sort_order(flt.sort, found.c)).limit(offset + limit))
         keys = select(union(*firsts).subquery("matched"))

@@ -234,6 +234,9 @@ class Branch:
 
     condition: ColumnElement[bool]
     exact: bool
+    # The same rows, written for reading an index in the list's date order (storage.search_codes_pg: a broad
+    # 注册号 prefix's first page from the 注册号 holders' date index, without sorting all its rows); None: none.
+    in_date_order: ColumnElement[bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,9 @@ class TermIndex:
     # With branches and no ids: the branches' candidates are known to be few (counted or estimated), so
     # sorting all of them beats walking the sort order; reading them once for that spares listing them.
     few: bool = False
+    # The same, when the page is in the list's date order and the broad branches are read in it
+    # (Branch.in_date_order): their first rows come straight from an index, the others are few.
+    few_in_date_order: bool = False
 
 
 class SearchBackend(Protocol):
@@ -337,6 +343,14 @@ class TextPlan:
         index = self._driver_index()
         return index.ids is not None or (index.few and bool(index.branches))
 
+    @property
+    def sparse_in_date_order(self) -> bool:
+        """As sparse, for a page in the list's date order (TermIndex.few_in_date_order)."""
+        if self.driver is None:
+            return False
+        index = self._driver_index()
+        return self.sparse or (index.few_in_date_order and bool(index.branches))
+
     def _driver_index(self) -> TermIndex:
         index = None if self.driver is None else self.indexes[self.driver]
         assert index is not None
@@ -373,6 +387,16 @@ class TextPlan:
         rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
         return [
             and_(branch.condition, *([] if branch.exact else [driver_term]), *rest) for branch in index.branches
+        ]
+
+    def date_ordered_branches(self) -> list[ColumnElement[bool] | None]:
+        """Beside driven_branches, branch by branch: the same rows written for reading them in the list's
+        date order (Branch.in_date_order, exact branches only), or None."""
+        index = self._driver_index()
+        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
+        return [
+            None if branch.in_date_order is None or not branch.exact else and_(branch.in_date_order, *rest)
+            for branch in index.branches
         ]
 
 

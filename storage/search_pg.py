@@ -24,6 +24,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -45,7 +46,7 @@ from sqlalchemy.types import Text
 
 from storage.search import Branch, Term, TermIndex, capped_ids, may_be_phone, text_grams
 from storage.search_codes_pg import INDEXES as CODE_INDEXES
-from storage.search_codes_pg import infix_branches, prefix_branches
+from storage.search_codes_pg import REG_NO_DATES, infix_branches, prefix_branches
 from storage.search_fragments import CODE_FRAGMENT_FROM, PG_INDEXES, PG_PAIRS_QUERY
 from storage.tables import Business
 
@@ -76,6 +77,7 @@ INDEXES = {
     # Migration 0019's initials; its codes index gave way to migration 0020's three.
     "ix_business_search_initials": PG_INDEXES["ix_business_search_initials"],
     **CODE_INDEXES,
+    **REG_NO_DATES,  # migration 0022
 }
 _cjk_trigrams: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -134,15 +136,26 @@ class PgSearch:
         prefixes = prefix_branches(code)
         inside, inside_rows = infix_branches(connection, code) if len(code) >= CODE_FRAGMENT_FROM else ([], 0.0)
         phone = [Branch(_trigram(f"%{_escaped(term.text)}%", term.text), exact=False)] if may_be_phone(term.text) else []
+        limit = cap * self.broad_factor
+        few = few_in_date_order = False
+        if inside_rows <= limit:
+            counts = _counted(connection, [branch.condition for branch in prefixes], cap + 1)
+            # A prefix within the cap is sorted whole from its range; a broad one is read in date order.
+            # (Not counted, the planner chooses between the two from the 注册号's statistics.)
+            prefixes = [
+                branch if counted > cap else replace(branch, in_date_order=None)
+                for branch, counted in zip(prefixes, counts, strict=True)
+            ]
+            rest_few = all(estimated_rows(connection, _ids(branch.condition)) <= limit for branch in phone)
+            few = rest_few and max(counts) <= cap
+            # A broad 注册号 prefix lies behind every newer business: walking the list first finds nothing.
+            few_in_date_order = rest_few and all(
+                counted <= cap or branch.in_date_order is not None
+                for branch, counted in zip(prefixes, counts, strict=True)
+            )
         branches = (*prefixes, *inside, *phone)
         condition = or_(*(branch.condition for branch in branches))
-        limit = cap * self.broad_factor
-        few = (
-            inside_rows <= limit
-            and max(_counted(connection, [branch.condition for branch in prefixes], cap + 1)) <= cap
-            and all(estimated_rows(connection, _ids(branch.condition)) <= limit for branch in phone)
-        )
-        return TermIndex(condition, None, False, branches, few=few)
+        return TermIndex(condition, None, False, branches, few=few, few_in_date_order=few_in_date_order)
 
     def _index(
         self, connection: Connection, condition: ColumnElement[bool], cap: int, *, exact: bool

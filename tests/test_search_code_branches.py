@@ -244,3 +244,48 @@ def test_sqlite_asks_for_the_rarest_trigrams_and_checks_few_rows(
         phrase = search_sqlite._code_inside_ids(connection, "2ma2b70")
         assert "NEAR(" not in str(phrase.compile(compile_kwargs={"literal_binds": True}))
         assert sorted(connection.execute(phrase).scalars()) == rows and len(rows) >= 10
+
+
+def test_a_broad_reg_no_prefix_is_read_in_date_order(pg_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 注册号 prefix with more rows than the cap (the inside and the phone few) is one branch read in the
+    list's date order from ix_business_search_reg_no_dates (migration 0022), the page sorted by branches
+    without walking the list first; within the cap its range is sorted whole (no date order)."""
+    from storage.search_pg import PgSearch
+
+    monkeypatch.setattr(PgSearch, "broad_factor", 1000.0)  # the inside and the phone count as few
+    office_id = _load(pg_engine)
+    with Session(pg_engine) as session:
+        connection = session.connection()
+        broad = plan_text(connection, "33030260", cap=1)
+        index = broad.indexes[0]
+        assert index is not None and index.few_in_date_order and broad.sparse_in_date_order
+        ordered = broad.date_ordered_branches()
+        assert [condition is not None for condition in ordered] == [False, True, False, False, False]
+        narrow = plan_text(connection, "33030260", cap=1000)
+        assert not any(condition is not None for condition in narrow.date_ordered_branches())
+        # The index serves the branch's condition (its predicate follows from it), newest first.
+        reg_no_branch = ordered[1]
+        assert reg_no_branch is not None
+        table: Any = Business.__table__  # type: ignore[attr-defined]
+        flt = BusinessFilter(office_id=office_id, text="33030260")
+        statement = (
+            select(table.c.id, table.c.registered_on)
+            .where(*filter_conditions(flt), reg_no_branch)
+            .order_by(*sort_order("-registered_on", table))
+            .limit(7)
+        )
+        compiled = statement.compile(dialect=connection.dialect)
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_sort = off")
+        plan = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).scalars().all()
+        assert any("ix_business_search_reg_no_dates" in line for line in plan), plan
+        session.rollback()
+        monkeypatch.setattr(search, "SPARSE_LIMIT", 1)  # the prefix is broad for the page's probe too
+        walks: list[int] = []
+        monkeypatch.setattr(queries, "_walk_on", lambda *args, **kwargs: walks.append(1))
+        for sort in SORTS:
+            flt = BusinessFilter(office_id=office_id, text="33030260", sort=sort)
+            for offset, limit in ((0, 100), (0, 7), (5, 7), (28, 7)):
+                page = page_businesses(session, flt, offset, limit)
+                assert [row.id for row in page] == _reference(session, flt)[offset : offset + limit], (sort, offset)
+        assert len(walks) == 4  # name order only: in date order the list is not walked first

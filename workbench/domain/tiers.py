@@ -113,7 +113,12 @@ class TierResult:
 
     @property
     def explanation(self) -> str:
-        return f"{self.tier.label}：{'；'.join(self.reasons)}"
+        return tier_explanation(TIER_LABELS[self.tier.value], self.reasons)
+
+
+def tier_explanation(label: str, reasons: tuple[str, ...]) -> str:
+    """「成长型：理由；理由」: a tier's label and its reasons, as results and history store them."""
+    return f"{label}：{'；'.join(reasons)}"
 
 
 def tier_rules_from(raw: dict[str, Any]) -> TierRules:
