@@ -28,6 +28,8 @@ _LENGTHS = {"number": (64, "许可证编号"), "kind": (50, "许可证类型"), 
             "scope": (500, "许可项目"), "name": (200, "名称")}
 
 
+# A licence list's numbers, holders and addresses are each their own; its dates, 许可项目 and types repeat.
+_LICENCE_REPEATS = frozenset({"issued_on", "expires_on", "validity", "scope", "kind"})
 _KNOWN_CELLS = 100_000  # answers remembered per column; beyond that the column starts again
 _UNKNOWN = object()
 
@@ -58,7 +60,10 @@ class _Column:
 class ListRowCleaner:
     """(row number, cells) -> ParsedRow for the lists other departments send; `finish` adds the list's checks."""
 
-    def __init__(self, sheet: str, mapping: ColumnMapping, converters: dict[str, Convert]) -> None:
+    def __init__(self, sheet: str, mapping: ColumnMapping, converters: dict[str, Convert],
+                 repeating: frozenset[str] | None = None) -> None:  # fmt: skip
+        """`repeating`: the fields whose cells repeat down the list, converted once per distinct value (None:
+        every field); the others are converted cell by cell."""
         self.sheet = sheet
         self.headers = mapping.headers
         self.width = len(mapping.headers)
@@ -68,7 +73,10 @@ class ListRowCleaner:
         ]
         self.by_field = {column.field: column for column in self.columns}
         # (column, field, converter, the converter's answers so far by cell value)
-        self._steps: list[tuple[int, str, Convert, dict[Any, Any]]] = [(column.index, column.field, column.convert, {}) for column in self.columns]
+        self._steps: list[tuple[int, str, Convert, dict[Any, Any] | None]] = [
+            (column.index, column.field, column.convert, {} if repeating is None or column.field in repeating else None)
+            for column in self.columns
+        ]
 
     def clean(self, number: int, cells: list[Any]) -> ParsedRow | None:
         """The parsed row, or None when every mapped cell is empty."""
@@ -81,7 +89,7 @@ class ListRowCleaner:
             if raw == "" or raw is None:
                 continue
             kind = raw.__class__
-            if kind is str or (kind is float and raw):  # a repeated cell (a year, a code, a headcount): once
+            if known is not None and (kind is str or (kind is float and raw)):  # a repeated cell (a year): once
                 value = known.get(raw, _UNKNOWN)
                 if value is _UNKNOWN:
                     value = known[raw] = _converted(convert, raw)
