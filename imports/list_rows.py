@@ -88,18 +88,22 @@ class ListRowCleaner:
             raw = cells[index]
             if raw == "" or raw is None:
                 continue
-            kind = raw.__class__
-            if known is not None and (kind is str or (kind is float and raw)):  # a repeated cell (a year): once
+            if known is not None and ((kind := raw.__class__) is str or (kind is float and raw)):  # repeated: once
                 value = known.get(raw, _UNKNOWN)
                 if value is _UNKNOWN:
                     value = known[raw] = _converted(convert, raw)
                     if len(known) > _KNOWN_CELLS:
                         known.clear()
+                if value.__class__ is _Refused:
+                    problems.append(self.problem(number, name, raw, value.reason))
+                    continue
             else:
-                value = _converted(convert, raw)
-            if value.__class__ is _Refused:
-                problems.append(self.problem(number, name, raw, value.reason))
-            elif value is not None:
+                try:
+                    value = convert(raw)
+                except ValueError as error:
+                    problems.append(self.problem(number, name, raw, str(error)))
+                    continue
+            if value is not None:
                 values[name] = value
         if not values and not problems:
             return None
