@@ -1,6 +1,6 @@
 """The list imports' quicker reading and dry run (issue 15's speed item, session 13) keep every answer: a cell
 is converted once per distinct value and column (imports.list_rows), yet each row gets its own values and
-its own problem naming its row; True is not 1, -0.0 is not 0.0 where a message shows it; the 经营数据 dry run
+its own problem naming its row; True is not 1, -1.0 and -1 keep their own messages; the 经营数据 dry run
 compares only the figures a row has (an empty 参保人数 leaves the stored one alone), sums quarters, and
 brings back a deleted year, on both engines."""
 
