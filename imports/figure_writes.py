@@ -11,7 +11,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 
 from imports.commit_writes import CHANGE_COLUMNS, Writes
 from imports.errors import ImportConflict
@@ -56,12 +56,19 @@ def _check_new_years(writes: Writes, figures: FigureWrites) -> None:
     wanted = {(item.business_id, item.year) for item in figures.new}
     if not wanted:
         return
-    query = select(TABLE.c.business_id, TABLE.c.year).where(TABLE.c.business_id.in_(bindparam("ids", expanding=True)))
+    mark = "?" if writes.sqlite else "%s"
     ids = sorted({business_id for business_id, _year in wanted})
     taken = []
-    for start in range(0, len(ids), _IN):
-        found = writes.connection.execute(query, {"ids": ids[start : start + _IN]})
-        taken += [f"{year}年（市场主体编号 {business_id}）" for business_id, year in found if (business_id, year) in wanted]
+    cursor = writes.writer.raw.cursor()  # the driver's cursor, plain tuples (SQLAlchemy's IN cost more than the query)
+    try:
+        for start in range(0, len(ids), _IN):
+            part = ids[start : start + _IN]
+            cursor.execute(f"SELECT business_id, year FROM year_figures WHERE business_id IN ({', '.join([mark] * len(part))})",
+                           part)  # fmt: skip
+            taken += [f"{year}年（市场主体编号 {business_id}）" for business_id, year in cursor.fetchall()
+                      if (business_id, year) in wanted]  # fmt: skip
+    finally:
+        cursor.close()
     if taken:
         raise ImportConflict([f"预览之后已有人录入了 {item} 的经营数据" for item in taken])
 
@@ -70,8 +77,8 @@ def _apply_changes(writes: Writes, changed: list[ChangedFigure], source: str, do
     """Changed years grouped by the fields they change: one executemany per group in id order (the table's
     pages in turn), guarded by version; then their change-log rows in the order of the years' uuids."""
     groups: dict[tuple[tuple[str, ...], bool], list[ChangedFigure]] = {}
-    for item in sorted(changed, key=attrgetter("figure_id")):
-        groups.setdefault((tuple(sorted(item.diff)), item.revived), []).append(item)
+    for item in sorted(changed, key=attrgetter("figure_id")):  # a diff's fields are in FIGURE_FIELDS' order
+        groups.setdefault((tuple(item.diff), item.revived), []).append(item)
     sane = writes.connection.dialect.supports_sane_multi_rowcount
     for (fields, revived), members in groups.items():
         values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in fields}
@@ -88,7 +95,7 @@ def _apply_changes(writes: Writes, changed: list[ChangedFigure], source: str, do
             writes.stop()
             batch = members[start : start + writes.batch]
             if writes.sqlite:  # the driver's executemany with tuples: SQLAlchemy's binding is most of the cost
-                rows = [(*(item.diff[name][1] for name in fields), item.base_version + 1, *stamp, item.figure_id,
+                rows = [(*[new for _old, new in item.diff.values()], item.base_version + 1, *stamp, item.figure_id,
                          item.base_version) for item in batch]
                 updated = writes.writer.raw.executemany(raw_sql, rows).rowcount
             else:
@@ -116,7 +123,10 @@ def _log_changes(writes: Writes, changed: list[ChangedFigure]) -> None:
         # writes.change_row's tuple, made inline (~715,000 rows a 300,000-row list)
         changes = []
         for item in batch:
-            changes += [(office_id, "year_figures", item.uuid, "update", name, log(old), log(new), who, at, device)
+            uuid = item.uuid
+            changes += [(office_id, "year_figures", uuid, "update", name,  # amounts and headcounts: int or None
+                         None if old is None else str(old) if old.__class__ is int else log(old),
+                         str(new) if new.__class__ is int else log(new), who, at, device)
                         for name, (old, new) in item.diff.items()]
             if item.revived:
                 changes.append(writes.change_row("year_figures", item.uuid, "update", "deleted_at", "已删除", None))

@@ -31,7 +31,7 @@ from workbench.domain.figure_periods import Period, missing_months, overlapping
 
 CHUNK = 2000
 FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
-_HELD = {name: StoredYear._fields.index(name) for name in FIGURE_FIELDS}  # field -> its place in a stored row
+assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order
 SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
 
 
@@ -77,13 +77,17 @@ class _Part:
     values: tuple[int | None, ...]
 
 
-@dataclass
 class _Year:
-    business_id: int
-    business_uuid: str
-    name: str
-    parts: list[_Part] = field(default_factory=list)
-    entries: list[ListEntry] = field(default_factory=list)
+    """The rows of one business and year gathered across the file (usually one annual row)."""
+
+    __slots__ = ("business_id", "business_uuid", "name", "parts", "entries")
+
+    def __init__(self, business_id: int, business_uuid: str, name: str) -> None:
+        self.business_id = business_id
+        self.business_uuid = business_uuid
+        self.name = name
+        self.parts: list[_Part] = []
+        self.entries: list[ListEntry] = []
 
 
 def plan_figures(
@@ -127,46 +131,51 @@ def _codes(values: dict[str, Any]) -> list[str]:
 
 def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
            years: dict[tuple[int, int], _Year]) -> None:  # fmt: skip
-    values, mapping = row.values, plan.mapping
+    values = row.values
     name = str(values.get("name", ""))
-    if not row.valid:
+    if (row.problems or row.duplicate_of is not None) and not row.valid:  # most rows: no problem, valid
         return _left_out(plan, row, ListRowKind.INVALID, name, codes)
     if not codes:
         reason = "没有统一社会信用代码或纳税人识别号，无法对应到登记簿中的市场主体"
-        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, "uscc", reason))
+        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, plan.mapping, "uscc", reason))
     by_uscc, by_reg_no = lookup.by_uscc, lookup.by_reg_no
-    found = [stored for code in codes if (stored := by_uscc.get(code) or by_reg_no.get(code)) is not None]
-    if len(found) > 1 and found[0].id != found[1].id:
-        reason = "统一社会信用代码和纳税人识别号对应的是登记簿中不同的两户，请核对"
-        return _left_out(plan, row, ListRowKind.INVALID, name, codes, _problem(row, mapping, "taxpayer_id", reason))
-    if not found:
+    if len(codes) == 1:  # the common row: one code
+        stored = by_uscc.get(codes[0]) or by_reg_no.get(codes[0])
+    else:
+        found = [stored for code in codes if (stored := by_uscc.get(code) or by_reg_no.get(code)) is not None]
+        if len(found) > 1 and found[0].id != found[1].id:
+            reason = "统一社会信用代码和纳税人识别号对应的是登记簿中不同的两户，请核对"
+            return _left_out(plan, row, ListRowKind.INVALID, name, codes,
+                             _problem(row, plan.mapping, "taxpayer_id", reason))
+        stored = found[0] if found else None
+    if stored is None:
         elsewhere = [code for code in codes if code in lookup.taken_elsewhere]
         reason = (f"代码「{elsewhere[0]}」登记在其他所，不是本所的市场主体" if elsewhere
                   else f"本所登记簿中没有代码为「{codes[0]}」的市场主体")
         held = "uscc" if values.get("uscc") else "taxpayer_id"  # the column the code came from
-        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, mapping, held, reason))
-    stored = found[0]
+        return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, plan.mapping, held, reason))
     period: Period = values["period"]
-    year = years.get((stored.id, period.year))
+    key = (stored.id, period.year)
+    year = years.get(key)
     if year is None:
-        year = years[(stored.id, period.year)] = _Year(stored.id, stored.uuid, stored.name)
-    problems = list(row.problems)
-    clash = overlapping([part.period for part in year.parts] + [period]) if year.parts else None
-    if clash is not None:
-        first = next(part for part in year.parts if part.period == clash[0])
-        reason = (f"与第 {first.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
-                  f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
-        problems.append(_problem(row, mapping, "period", reason))
-        return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes, *problems[len(row.problems):],
-                         keep=row.problems)
+        year = years[key] = _Year(stored.id, stored.uuid, stored.name)
+    elif year.parts:
+        clash = overlapping([part.period for part in year.parts] + [period])
+        if clash is not None:
+            first = next(part for part in year.parts if part.period == clash[0])
+            reason = (f"与第 {first.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
+                      f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
+            return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes,
+                             _problem(row, plan.mapping, "period", reason), keep=row.problems)
+    problems = row.problems
     if name and name != stored.name:
-        problems.append(_problem(row, mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
-                                 blocking=False))
+        problems = [*problems, _problem(row, plan.mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
+                                        blocking=False)]
     get = values.get
     year.parts.append(_Part(row.row_number, period, (get("revenue"), get("tax_paid"), get("employees"),
                                                      get("insured_staff"))))  # FIGURE_FIELDS' order
     if problems:
-        year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], problems, row.cells,
+        year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells,
                                       stored.uuid))
 
 
@@ -192,21 +201,40 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     summed_businesses: set[int] = set()
     summed_rows = 0
     incomplete: list[str] = []
-    for (business_id, year_number), year in years.items():
-        if not year.parts:
+    new, held = writes.new, stored.get
+    new_rows = update_rows = unchanged_rows = 0  # counted here, added to plan.counts once
+    for key, year in years.items():
+        parts = year.parts
+        if not parts:
             continue
-        values = _year_values(year.parts)
-        if len(year.parts) > 1 or not year.parts[0].period.annual:
-            summed_businesses.add(business_id)
-            summed_rows += len(year.parts)
-            gap = missing_months([part.period for part in year.parts])
+        first = parts[0]
+        if len(parts) == 1 and first.period.annual:  # the common year: one annual row, nothing to sum
+            figures = first.values
+        else:
+            figures = _year_values(parts)
+            summed_businesses.add(key[0])
+            summed_rows += len(parts)
+            gap = missing_months([part.period for part in parts])
             if gap:
-                incomplete.append(f"「{year.name}」{year_number}年缺 {_months_text(gap)}")
-        kind = _compare(writes, year, year_number, values, stored.get((business_id, year_number)))
-        plan.counts[kind] += len(year.parts)
+                incomplete.append(f"「{year.name}」{key[1]}年缺 {_months_text(gap)}")
+        before = held(key)
+        if before is None:
+            present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
+            new.append(NewFigure(year.business_id, year.business_uuid, key[1], present, first.row_number))
+            kind = ListRowKind.NEW
+            new_rows += len(parts)
+        else:
+            kind = _compare(writes, year, key[1], figures, before)
+            if kind is ListRowKind.UPDATE:
+                update_rows += len(parts)
+            else:
+                unchanged_rows += len(parts)
         for entry in year.entries:
             entry.kind = kind
             plan.entries.append(entry)
+    plan.counts[ListRowKind.NEW] += new_rows
+    plan.counts[ListRowKind.UPDATE] += update_rows
+    plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
     if summed_rows:
         plan.notes.append(f"{len(summed_businesses):,} 户的 {summed_rows:,} 行季度（月度）数据合计为年度数据"
@@ -234,25 +262,27 @@ def _months_text(months: list[int]) -> str:
     return "、".join(runs)
 
 
-def _year_values(parts: list[_Part]) -> dict[str, int]:
-    if len(parts) == 1:  # the common row: one annual row per business and year, nothing to sum
-        return {name: value for name, value in zip(FIGURE_FIELDS, parts[0].values, strict=True) if value is not None}
-    values: dict[str, int] = {}
+def _year_values(parts: list[_Part]) -> tuple[int | None, ...]:
+    """The year's figures (FIGURE_FIELDS' order) from its rows: revenue and tax summed, headcounts from the
+    latest period; None for a field no row has."""
+    if len(parts) == 1:
+        return parts[0].values
+    values: list[int | None] = [None] * len(FIGURE_FIELDS)
     latest = sorted(parts, key=lambda part: part.period.last_month)
     for index, name in enumerate(FIGURE_FIELDS):
         present = [value for part in latest if (value := part.values[index]) is not None]
         if present:
-            values[name] = sum(present) if name in SUMMED else present[-1]
-    return values
+            values[index] = sum(present) if name in SUMMED else present[-1]
+    return tuple(values)
 
 
-def _compare(writes: FigureWrites, year: _Year, year_number: int, values: dict[str, int],
-             stored: StoredYear | None) -> ListRowKind:  # fmt: skip
-    if stored is None:
-        writes.new.append(NewFigure(year.business_id, year.business_uuid, year_number, values, year.parts[0].row_number))
-        return ListRowKind.NEW
+def _compare(writes: FigureWrites, year: _Year, year_number: int, figures: tuple[int | None, ...],
+             stored: StoredYear) -> ListRowKind:  # fmt: skip
+    """A stored year changed or unchanged by the file's `figures` (FIGURE_FIELDS' order; None: not in the file,
+    not written)."""
     revived = stored.deleted_at is not None
-    diff = {name: (old, new) for name, new in values.items() if (old := stored[_HELD[name]]) != new or revived}
+    diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, figures, stored[5:9], strict=True)
+            if new is not None and (old != new or revived)}
     if not diff and not revived:
         writes.unchanged += 1
         return ListRowKind.UNCHANGED

@@ -22,7 +22,9 @@ from imports.matching import register_is_empty
 
 _HOLDERS = ("SELECT id, uuid, name, uscc, reg_no, address FROM business "
             "WHERE {column} IN ({marks}) AND office_id = {mark} AND deleted_at IS NULL")  # fmt: skip
-_ALL_OFFICES = "SELECT uscc, office_id FROM business WHERE uscc IN ({marks}) AND deleted_at IS NULL"
+# A credit code is looked up once, in every office: this office's holder, or the code taken elsewhere.
+_ALL_OFFICES = ("SELECT id, uuid, name, uscc, reg_no, address, office_id FROM business "
+                "WHERE uscc IN ({marks}) AND deleted_at IS NULL")  # fmt: skip
 ELSEWHERE = "该统一社会信用代码已登记在其他所，不能导入到本所"
 
 
@@ -67,9 +69,12 @@ class HolderLookup:
             return
         usccs = {row["uscc"] for row in values if "uscc" in row}
         reg_nos = {row["reg_no"] for row in values if "reg_no" in row}
-        self.taken_elsewhere = {uscc for uscc, office_id in self._rows(_ALL_OFFICES, "", usccs, office=False)
-                                if office_id != self.office_id}  # fmt: skip
-        self.by_uscc = {row[3]: Holder(*row) for row in self._rows(_HOLDERS, "uscc", usccs)}
+        self.taken_elsewhere, self.by_uscc = set(), {}
+        for row in self._rows(_ALL_OFFICES, "", usccs, office=False):
+            if row[6] == self.office_id:
+                self.by_uscc[row[3]] = Holder(*row[:6])
+            else:
+                self.taken_elsewhere.add(row[3])
         self.by_reg_no = {}
         for row in self._rows(_HOLDERS, "reg_no", reg_nos):
             self.by_reg_no.setdefault(row[4], Holder(*row))

@@ -28,6 +28,26 @@ _LENGTHS = {"number": (64, "许可证编号"), "kind": (50, "许可证类型"), 
             "scope": (500, "许可项目"), "name": (200, "名称")}
 
 
+# A licence list's numbers, holders and addresses are each their own; its dates, 许可项目 and types repeat.
+_LICENCE_REPEATS = frozenset({"issued_on", "expires_on", "validity", "scope", "kind"})
+_KNOWN_CELLS = 100_000  # answers remembered per column; beyond that the column starts again
+_UNKNOWN = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A converter's ValueError, remembered like an answer: the same cell is refused with the same reason."""
+
+    reason: str
+
+
+def _converted(convert: Convert, raw: Any) -> Any:
+    try:
+        return convert(raw)
+    except ValueError as error:
+        return _Refused(str(error))
+
+
 @dataclass(frozen=True, slots=True)
 class _Column:
     index: int
@@ -40,7 +60,10 @@ class _Column:
 class ListRowCleaner:
     """(row number, cells) -> ParsedRow for the lists other departments send; `finish` adds the list's checks."""
 
-    def __init__(self, sheet: str, mapping: ColumnMapping, converters: dict[str, Convert]) -> None:
+    def __init__(self, sheet: str, mapping: ColumnMapping, converters: dict[str, Convert],
+                 repeating: frozenset[str] | None = None) -> None:  # fmt: skip
+        """`repeating`: the fields whose cells repeat down the list, converted once per distinct value (None:
+        every field); the others are converted cell by cell."""
         self.sheet = sheet
         self.headers = mapping.headers
         self.width = len(mapping.headers)
@@ -49,6 +72,11 @@ class ListRowCleaner:
             for index, name in sorted(mapping.fields.items())
         ]
         self.by_field = {column.field: column for column in self.columns}
+        # (column, field, converter, the converter's answers so far by cell value)
+        self._steps: list[tuple[int, str, Convert, dict[Any, Any] | None]] = [
+            (column.index, column.field, column.convert, {} if repeating is None or column.field in repeating else None)
+            for column in self.columns
+        ]
 
     def clean(self, number: int, cells: list[Any]) -> ParsedRow | None:
         """The parsed row, or None when every mapped cell is empty."""
@@ -56,17 +84,27 @@ class ListRowCleaner:
             cells = cells + [""] * (self.width - len(cells))
         values: dict[str, Any] = {}
         problems: list[Problem] = []
-        for column in self.columns:
-            raw = cells[column.index]
+        for index, name, convert, known in self._steps:
+            raw = cells[index]
             if raw == "" or raw is None:
                 continue
-            try:
-                value = column.convert(raw)
-            except ValueError as error:
-                problems.append(self.problem(number, column.field, raw, str(error)))
-                continue
+            if known is not None and ((kind := raw.__class__) is str or (kind is float and raw)):  # repeated: once
+                value = known.get(raw, _UNKNOWN)
+                if value is _UNKNOWN:
+                    value = known[raw] = _converted(convert, raw)
+                    if len(known) > _KNOWN_CELLS:
+                        known.clear()
+                if value.__class__ is _Refused:
+                    problems.append(self.problem(number, name, raw, value.reason))
+                    continue
+            else:
+                try:
+                    value = convert(raw)
+                except ValueError as error:
+                    problems.append(self.problem(number, name, raw, str(error)))
+                    continue
             if value is not None:
-                values[column.field] = value
+                values[name] = value
         if not values and not problems:
             return None
         row = ParsedRow(self.sheet, number, self.headers, cells, values, problems)
@@ -108,7 +146,7 @@ class FigureRowCleaner(ListRowCleaner):
         values = row.values
         if "period" not in values and "period" not in {problem.field for problem in row.problems}:
             row.problems.append(self.problem(row.row_number, "period", None, "年度/所属期为空：不知道是哪一年的数据"))
-        has_figure = any(name in values for name in ("revenue", "tax_paid", "employees", "insured_staff"))
+        has_figure = "revenue" in values or "tax_paid" in values or "employees" in values or "insured_staff" in values
         if not has_figure and not row.problems:
             row.problems.append(self.problem(row.row_number, "revenue", None,
                                              "营业收入、纳税额、从业人数、参保人数都为空：没有可导入的数据"))
