@@ -1,16 +1,20 @@
 """What the 培育库 and 候选名单 screens share: rows about businesses read in a thread worker and shown only if
 they answer the last read asked for, read again when the data changed while another screen was up, the
-highlighted row, Enter to open its business, and an export dialog whose answer is the path written."""
+highlighted row, Enter to open its business, and an export dialog whose answer is the path written.
+
+Keys typed while the rows are read (Ctrl+Y ↓ ↓ Enter in one go) wait for them (`HoldsKeysWhileLoading`), so
+they act on the rows meant, never on an empty or earlier table."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from textual import on
-from textual.widgets import DataTable, Select
+from textual.widgets import Checkbox, DataTable, Select
 
-from screens.base import WorkbenchScreen
+from screens.base import HoldsKeysWhileLoading
 from screens.business_detail import BusinessDetailScreen
+from screens.key_order import release_keys
 from screens.latest_read import LatestRead
 from screens.service_dialog import ServiceDialog
 
@@ -31,15 +35,22 @@ def chosen(select: Select[Any]) -> Any:
     return None if select.is_blank() else select.value
 
 
-class BusinessRowsScreen(WorkbenchScreen[None], Generic[RowType]):
+class BusinessRowsScreen(HoldsKeysWhileLoading, Generic[RowType]):
     """A table (#`TABLE`) of `rows`, one per business or per business and entry; subclasses read them in
-    `_query` and show them in their message handler after `self.reads.is_latest(…)`."""
+    `_query` with the number `_asking()` gives, and show them in their message handler only if `_answered(…)`."""
 
     TABLE = ""
+    FILTERS: tuple[str, ...] = ()
+    """The ids of the filter widgets (Select, Checkbox) whose values the read depends on."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[RowType] = []
+        self.asked_filters: tuple[Any, ...] | None = None
+        self.shown_filters: tuple[Any, ...] | None = None
+        self.same_list_as_shown = False
+        """Whether the rows being shown answer the same filters as the ones before (a refresh after a write:
+        the cursor stays where it was) or another list (F6, a filter: the cursor starts at the top)."""
         self.seen_data_version = -1
         self.reads = LatestRead()
         """A filter changed, F5 or F6 during a read starts another: only the last one's rows are shown."""
@@ -53,6 +64,36 @@ class BusinessRowsScreen(WorkbenchScreen[None], Generic[RowType]):
 
     def _query(self) -> None:
         raise NotImplementedError
+
+    def filter_values(self) -> tuple[Any, ...]:
+        values: list[Any] = []
+        for widget_id in self.FILTERS:
+            widget = self.query_one(f"#{widget_id}")
+            values.append(chosen(widget) if isinstance(widget, Select) else cast(Checkbox, widget).value)
+        return tuple(values)
+
+    def filters_are_asked(self) -> bool:
+        """Whether the filters hold what the last read asked for: a Select's Changed on mount (its first value)
+        or a value chosen again asks for nothing new (a candidate list at 1M is not computed twice)."""
+        return self.filter_values() == self.asked_filters
+
+    def _asking(self) -> int:
+        """A read is about to start: keys typed from now on wait for its rows. Its number, for the answer."""
+        self.asked_filters = self.filter_values()
+        self.seen_data_version = self.workbench.data_version
+        self.loading = True
+        return self.reads.ask()
+
+    def _answered(self, asked: int) -> bool:
+        """Whether an answer is the last read's (an earlier, slower one is dropped); if so the held keys go on
+        once the caller has shown its rows (they are handled after this message)."""
+        if not self.reads.is_latest(asked):
+            return False
+        self.same_list_as_shown = self.shown_filters == self.asked_filters
+        self.shown_filters = self.asked_filters
+        self.loading = False
+        release_keys(self.app)
+        return True
 
     def _selected(self) -> RowType | None:
         table = self.query_one(f"#{self.TABLE}", DataTable)

@@ -41,6 +41,7 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
 
     SCOPE = "candidates"
     TABLE = "candidate-table"
+    FILTERS = ("candidate-list", "candidate-grid", "candidate-officer")
     BINDINGS = bindings("candidates")
     AUTO_FOCUS = "#candidate-table"
     DEFAULT_CSS = """
@@ -54,7 +55,6 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
     def __init__(self, pool: str = "conversion") -> None:
         super().__init__()
         self.pool = pool
-        self.loading = False
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -77,15 +77,15 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
 
     @on(Select.Changed)
     def _filters_changed(self) -> None:
+        if self.filters_are_asked():
+            return
         self.pool = chosen(self.query_one("#candidate-list", Select)) or self.pool
         self._query()
 
     def _query(self) -> None:
-        self.seen_data_version = self.workbench.data_version
-        self.loading = True
         self.query_one("#candidate-status", Static).update("正在计算候选名单")
         self._load(
-            self.reads.ask(),
+            self._asking(),
             self.workbench.actor,
             self.pool,
             self.workbench.settings.candidates.rules,
@@ -109,13 +109,12 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
         self.post_message(CandidatesLoaded(rows, asked))
 
     def on_candidates_loaded(self, message: CandidatesLoaded) -> None:
-        if not self.reads.is_latest(message.asked):
+        if not self._answered(message.asked):
             return  # the list or grid or officer chosen before: a slower earlier computation
-        self.loading = False
         self.rows = message.rows
         names = self.workbench.names()
         table = self.query_one("#candidate-table", DataTable)
-        cursor = table.cursor_row
+        cursor = table.cursor_row if self.same_list_as_shown else 0
         table.clear(columns=True)
         reason_cells = max(12, self.size.width - 20 - 8 - 6 - 2 * 5 - 4)
         for label, width in (("市场主体", 20), ("干部", 8), ("入库", 6), ("候选理由", reason_cells)):
@@ -165,7 +164,9 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
         )
 
     def action_cycle_list(self) -> None:
-        self.query_one("#candidate-list", Select).value = LISTS[(LISTS.index(self.pool) + 1) % len(LISTS)]
+        self.pool = LISTS[(LISTS.index(self.pool) + 1) % len(LISTS)]
+        self.query_one("#candidate-list", Select).value = self.pool
+        self._query()  # now, not on the Select's Changed: the keys typed after F6 wait for the new list's rows
 
     def action_export(self) -> None:
         default = Path.home() / f"{CANDIDATE_POOLS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"

@@ -39,6 +39,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
 
     SCOPE = "pools"
     TABLE = "pool-table"
+    FILTERS = ("pool-pool", "pool-grid", "pool-officer", "pool-left")
     BINDINGS = bindings("pools")
     AUTO_FOCUS = "#pool-table"
     DEFAULT_CSS = """
@@ -75,13 +76,14 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _filters_changed(self) -> None:
+        if self.filters_are_asked():
+            return
         self.pool = chosen(self.query_one("#pool-pool", Select)) or self.pool
         self._query()
 
     def _query(self) -> None:
-        self.seen_data_version = self.workbench.data_version
         self._load(
-            self.reads.ask(),
+            self._asking(),
             self.workbench.actor,
             self.pool,
             chosen(self.query_one("#pool-grid", Select)),
@@ -105,7 +107,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
         self.post_message(MembersLoaded(rows, asked))
 
     def on_members_loaded(self, message: MembersLoaded) -> None:
-        if not self.reads.is_latest(message.asked):
+        if not self._answered(message.asked):
             return  # the pool or filters chosen before: a slower earlier read
         self.rows = message.rows
         names = self.workbench.names()
@@ -139,7 +141,9 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
         )
 
     def action_cycle_pool(self) -> None:
-        self.query_one("#pool-pool", Select).value = POOLS[(POOLS.index(self.pool) + 1) % len(POOLS)]
+        self.pool = POOLS[(POOLS.index(self.pool) + 1) % len(POOLS)]
+        self.query_one("#pool-pool", Select).value = self.pool
+        self._query()  # now, not on the Select's Changed: the keys typed after F6 wait for the new pool's rows
 
     def action_leave(self) -> None:
         row = self._selected()

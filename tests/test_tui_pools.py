@@ -184,3 +184,78 @@ async def test_enter_on_a_candidate_opens_its_business_and_esc_comes_back(
         assert isinstance(app.screen, CandidatesScreen)
         assert app.screen.business_in_view() == (office.business_uuids[ZHANG], ZHANG)
         assert [row[0] for row in rows(app, "candidate-table")] == [ZHANG]
+
+
+async def test_keys_typed_before_the_candidates_are_computed_act_on_them(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from stale_reads import HeldRead
+    from test_tui_support import type_ahead
+
+    from screens.business_detail import BusinessDetailScreen
+
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        computing = HeldRead(app.gateway.programmes, "candidates", lambda *_a, **_kw: True)
+        await type_ahead(pilot, "ctrl+y")
+        await computing.wait_until_started(pilot)
+        assert isinstance(app.screen, CandidatesScreen)
+        await type_ahead(pilot, "end", "enter")  # typed on an empty table: they wait for its rows
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, CandidatesScreen)
+        computing.may_finish.set()
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert app.screen.business_in_view() == (office.business_uuids[ZHANG], ZHANG)
+
+
+async def test_each_list_is_read_once_when_its_screen_opens_and_again_only_for_a_new_filter(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    asked: list[tuple[str, str]] = []
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        programmes = app.gateway.programmes
+        candidates, members = programmes.candidates, programmes.pool_members
+
+        def counted_candidates(*args: object, **kwargs: object) -> object:
+            asked.append(("候选", str(kwargs["pool"])))
+            return candidates(*args, **kwargs)  # type: ignore[arg-type]
+
+        def counted_members(*args: object, **kwargs: object) -> object:
+            asked.append(("培育库", str(kwargs["pool"])))
+            return members(*args, **kwargs)  # type: ignore[arg-type]
+
+        programmes.candidates = counted_candidates  # type: ignore[method-assign,assignment]
+        programmes.pool_members = counted_members  # type: ignore[method-assign,assignment]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert asked == [("候选", "conversion")]  # the list's Select saying its first value asks nothing more
+        await pilot.press("f6")
+        await settle(pilot)
+        assert asked[1:] == [("候选", "scale_up")]
+        await pilot.press("escape", "ctrl+g")
+        await settle(pilot)
+        assert asked[2:] == [("培育库", "conversion")]
+
+
+async def test_keys_typed_after_f6_act_on_the_next_list_not_the_one_before(
+    sqlite_engine: Engine, office: Office_, tmp_path: Path
+) -> None:
+    from test_tui_support import type_ahead
+
+    from screens.business_detail import BusinessDetailScreen
+
+    trading = "温州市瓯江贸易有限公司"
+    with Session(sqlite_engine) as session:  # 批发业 revenue past the 限额以上 line: a 上规上限 candidate
+        set_figures(session, office, trading, year=2025, revenue=25_000_000, employees=30, industry="5131")
+        session.commit()
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "ctrl+y", "f6", "enter")  # 个转企候选 (张记) → 上规上限候选 (瓯江), open it
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessDetailScreen)
+        assert app.screen.business_in_view() == (office.business_uuids[trading], trading)

@@ -56,7 +56,7 @@ async def test_f6_on_the_distribution_is_not_overwritten_by_the_slower_read_by_g
         assert "按包联干部" in shown(app, "classify-distribution-title")
 
 
-async def test_f6_to_the_next_pool_is_not_overwritten_by_the_slower_read_of_the_first(
+async def test_f6_typed_while_the_first_pool_is_read_waits_for_it_then_shows_the_next(
     sqlite_engine: Engine, office: Office_, tmp_path: Path
 ) -> None:
     from distinction_support import ZHANG, actor_of
@@ -74,8 +74,11 @@ async def test_f6_to_the_next_pool_is_not_overwritten_by_the_slower_read_of_the_
         await type_ahead(pilot, "ctrl+g")  # 个转企培育库 (张记 in it), held back once under way
         await conversion.wait_until_started(pilot)
         assert isinstance(app.screen, PoolsScreen)
-        await type_ahead(pilot, "f6")  # 名特优新培育库: empty
-        await conversion.release_after(pilot, lambda: "名特优新培育库" in shown(app, "pool-status"))
+        await type_ahead(pilot, "f6")  # 名特优新培育库 (empty): the key waits for the rows being read
+        await pilot.pause(0.2)
+        assert "名特优新培育库" not in shown(app, "pool-status")
+        conversion.may_finish.set()
+        await settle(pilot)
         assert "名特优新培育库：在库 0 户" in shown(app, "pool-status")
         assert first_column(app, "pool-table") == ["（库中没有符合条件的主体）"]
 
