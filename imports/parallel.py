@@ -105,8 +105,7 @@ def _take(
     while True:
         entry = pending[0][1]
         if isinstance(entry, _Here):
-            pending.popleft()
-            return entry.result, sent
+            return _next(pending), sent
         if entry.done() or len(pending) - sent >= window:
             return _next(pending), sent - 1
         item = next(items, _END)

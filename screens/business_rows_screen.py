@@ -41,10 +41,13 @@ class BusinessRowsScreen(HoldsKeysWhileLoading, Generic[RowType]):
 
     TABLE = ""
     FILTERS: tuple[str, ...] = ()
-    """The ids of the filter widgets (Select, Checkbox) whose values the read depends on."""
+    """The ids of the filter widgets (Select, Checkbox) whose values the read depends on; the first chooses
+    the list (`pool`), among LISTS."""
+    LISTS: tuple[str, ...] = ()
 
-    def __init__(self) -> None:
+    def __init__(self, pool: str) -> None:
         super().__init__()
+        self.pool = pool
         self.rows: list[RowType] = []
         self.asked_filters: tuple[Any, ...] | None = None
         self.shown_filters: tuple[Any, ...] | None = None
@@ -64,6 +67,21 @@ class BusinessRowsScreen(HoldsKeysWhileLoading, Generic[RowType]):
 
     def _query(self) -> None:
         raise NotImplementedError
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filters_changed(self) -> None:
+        if self.filters_are_asked():
+            return
+        self.pool = chosen(self.query_one(f"#{self.FILTERS[0]}", Select)) or self.pool
+        self._query()
+
+    def _next_list(self) -> None:
+        """F6: the next of LISTS, asked for now, not on the Select's Changed: the keys typed after F6 wait for
+        the new list's rows."""
+        self.pool = self.LISTS[(self.LISTS.index(self.pool) + 1) % len(self.LISTS)]
+        self.query_one(f"#{self.FILTERS[0]}", Select).value = self.pool
+        self._query()
 
     def filter_values(self) -> tuple[Any, ...]:
         values: list[Any] = []

@@ -25,8 +25,6 @@ from storage.audit import Actor
 from workbench.domain.candidates import CANDIDATE_POOLS, POOL_LABELS, CandidateRules
 from workbench.services.candidates import CandidateRow
 
-LISTS = tuple(CANDIDATE_POOLS)
-
 
 class CandidatesLoaded(Message):
     def __init__(self, rows: list[CandidateRow], asked: int) -> None:
@@ -42,6 +40,7 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
     SCOPE = "candidates"
     TABLE = "candidate-table"
     FILTERS = ("candidate-list", "candidate-grid", "candidate-officer")
+    LISTS = tuple(CANDIDATE_POOLS)
     BINDINGS = bindings("candidates")
     AUTO_FOCUS = "#candidate-table"
     DEFAULT_CSS = """
@@ -53,8 +52,7 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
     """
 
     def __init__(self, pool: str = "conversion") -> None:
-        super().__init__()
-        self.pool = pool
+        super().__init__(pool)
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -62,7 +60,7 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
         yield Header(icon="")
         with Horizontal(id="candidate-filters"):
             yield Select(
-                [(CANDIDATE_POOLS[pool], pool) for pool in LISTS],
+                [(CANDIDATE_POOLS[pool], pool) for pool in self.LISTS],
                 value=self.pool,
                 allow_blank=False,
                 id="candidate-list",
@@ -74,13 +72,6 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
         yield Static("", id="candidate-reason")
         yield Static("", id="candidate-status")
         yield WorkbenchFooter()
-
-    @on(Select.Changed)
-    def _filters_changed(self) -> None:
-        if self.filters_are_asked():
-            return
-        self.pool = chosen(self.query_one("#candidate-list", Select)) or self.pool
-        self._query()
 
     def _query(self) -> None:
         self.query_one("#candidate-status", Static).update("正在计算候选名单")
@@ -164,9 +155,7 @@ class CandidatesScreen(BusinessRowsScreen[CandidateRow]):
         )
 
     def action_cycle_list(self) -> None:
-        self.pool = LISTS[(LISTS.index(self.pool) + 1) % len(LISTS)]
-        self.query_one("#candidate-list", Select).value = self.pool
-        self._query()  # now, not on the Select's Changed: the keys typed after F6 wait for the new list's rows
+        self._next_list()
 
     def action_export(self) -> None:
         default = Path.home() / f"{CANDIDATE_POOLS[self.pool]}-{self.workbench.today().isoformat()}.xlsx"

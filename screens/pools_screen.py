@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -24,8 +24,6 @@ from storage.audit import Actor
 from workbench.domain.candidates import POOL_LABELS
 from workbench.services.pools import MemberRow
 
-POOLS = tuple(POOL_LABELS)
-
 
 class MembersLoaded(Message):
     def __init__(self, rows: list[MemberRow], asked: int) -> None:
@@ -40,6 +38,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
     SCOPE = "pools"
     TABLE = "pool-table"
     FILTERS = ("pool-pool", "pool-grid", "pool-officer", "pool-left")
+    LISTS = tuple(POOL_LABELS)
     BINDINGS = bindings("pools")
     AUTO_FOCUS = "#pool-table"
     DEFAULT_CSS = """
@@ -51,8 +50,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
     """
 
     def __init__(self, pool: str = "conversion") -> None:
-        super().__init__()
-        self.pool = pool
+        super().__init__(pool)
 
     def compose(self) -> ComposeResult:
         office_id = self.workbench.office.id if self.workbench.office else -1
@@ -60,7 +58,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
         yield Header(icon="")
         with Horizontal(id="pool-filters"):
             yield Select(
-                [(POOL_LABELS[pool], pool) for pool in POOLS],
+                [(POOL_LABELS[pool], pool) for pool in self.LISTS],
                 value=self.pool,
                 allow_blank=False,
                 id="pool-pool",
@@ -72,14 +70,6 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
         yield TextTable(id="pool-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pool-status")
         yield WorkbenchFooter()
-
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    def _filters_changed(self) -> None:
-        if self.filters_are_asked():
-            return
-        self.pool = chosen(self.query_one("#pool-pool", Select)) or self.pool
-        self._query()
 
     def _query(self) -> None:
         self._load(
@@ -141,9 +131,7 @@ class PoolsScreen(BusinessRowsScreen[MemberRow]):
         )
 
     def action_cycle_pool(self) -> None:
-        self.pool = POOLS[(POOLS.index(self.pool) + 1) % len(POOLS)]
-        self.query_one("#pool-pool", Select).value = self.pool
-        self._query()  # now, not on the Select's Changed: the keys typed after F6 wait for the new pool's rows
+        self._next_list()
 
     def action_leave(self) -> None:
         row = self._selected()

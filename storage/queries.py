@@ -234,8 +234,9 @@ def _sorted_candidates(
         in_date_order = plan.date_ordered_branches() if flt.sort != "name" else [None] * len(branches)
         for position, (branch, ordered) in enumerate(zip(branches, in_date_order, strict=True)):
             # Materialized: no planner may walk a sort index instead (the walk is what failed, or too long).
-            rows = select(_business.c.id, key).where(*filter_conditions(flt), branch)
-            if ordered is not None:  # a broad 注册号 prefix: its first rows from the holders' date index
+            if ordered is None:
+                rows = select(_business.c.id, key).where(*filter_conditions(flt), branch)
+            else:  # a broad 注册号 prefix: its first rows from the holders' date index
                 rows = (
                     select(_business.c.id, key)
                     .where(*filter_conditions(flt), ordered)

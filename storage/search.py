@@ -384,7 +384,7 @@ class TextPlan:
         if index.ids is not None or not index.branches:
             return None
         driver_term = term_condition(self.terms[self.driver], self.dialect)
-        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
+        rest = self._other_terms()
         return [
             and_(branch.condition, *([] if branch.exact else [driver_term]), *rest) for branch in index.branches
         ]
@@ -392,12 +392,15 @@ class TextPlan:
     def date_ordered_branches(self) -> list[ColumnElement[bool] | None]:
         """Beside driven_branches, branch by branch: the same rows written for reading them in the list's
         date order (Branch.in_date_order, exact branches only), or None."""
-        index = self._driver_index()
-        rest = [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
+        rest = self._other_terms()
         return [
             None if branch.in_date_order is None or not branch.exact else and_(branch.in_date_order, *rest)
-            for branch in index.branches
+            for branch in self._driver_index().branches
         ]
+
+    def _other_terms(self) -> list[ColumnElement[bool]]:
+        """The conditions of every term but the driver's."""
+        return [term_condition(term, self.dialect) for position, term in enumerate(self.terms) if position != self.driver]
 
 
 SPARSE_LIMIT: int | None = None  # tests set it to force the dense plan on small tables

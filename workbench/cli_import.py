@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from imports.commit import ImportResult
+    from imports.import_mode import ImportMode
     from imports.parse import ParsedFile
     from imports.plan import ImportPlan
     from storage.audit import Actor
@@ -110,22 +111,16 @@ def import_command(
     from imports.list_kind import parse_kind
 
     _pause_cycle_collector(ctx)
-    chosen_kind: ImportKind | None = None
-    kind_problem: str | None = None
-    try:
+    try:  # the options are checked before the file's read starts: a mistake is said at once
+        chosen_mode = ImportMode.parse(mode)
         chosen_kind = parse_kind(kind) if kind is not None else None
     except ValueError as problem:
-        kind_problem = str(problem)
-    try:
-        ImportMode.parse(mode)
-        mode_ok = True
-    except ValueError:
-        mode_ok = False  # said by _import at once, not after a large file's read
+        _fail(str(problem))
     # The file is read on a thread while this one loads the database layer and opens the engine (issue 17):
     # python-calamine parses without holding the GIL, and the read needs none of those modules.
-    reading = ReadAhead(path, chosen_kind, sheet, profile) if kind_problem is None and mode_ok else None
+    reading = ReadAhead(path, chosen_kind, sheet, profile)
     with _joined(reading):
-        _import(ctx, reading, mode, kind_problem, dry_run, errors, as_json, confirm_name_matches, office,
+        _import(ctx, reading, chosen_mode, dry_run, errors, as_json, confirm_name_matches, office,
                 officer, grid, no_assign, reassign, who, license_kind, accept_name_matches)  # fmt: skip
 
 
@@ -178,24 +173,17 @@ def _joined(reading: ReadAhead | None) -> Iterator[None]:
 
 
 def _import(
-    ctx: typer.Context, reading: ReadAhead | None, mode: str, kind_problem: str | None, dry_run: bool,
+    ctx: typer.Context, reading: ReadAhead, chosen_mode: ImportMode, dry_run: bool,
     errors: Path | None, as_json: bool, confirm_name_matches: bool, office: str | None, officer: str | None,
     grid: str | None, no_assign: bool, reassign: bool, who: str | None, license_kind: str | None,
     accept_name_matches: bool,
 ) -> None:  # fmt: skip
     from imports.errors import ImportCancelled
-    from imports.plan import ImportMode
     from imports.plan_text import repeats_without_changes
     from workbench.cli_ready import ready_engine
     from workbench.domain.labels import ImportKind
     from workbench.services.errors import WorkbenchError
 
-    try:
-        chosen_mode = ImportMode.parse(mode)
-    except ValueError as problem:
-        _fail(str(problem))
-    if kind_problem is not None or reading is None:
-        _fail(kind_problem or "")
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, who or officer)

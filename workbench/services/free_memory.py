@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from typing import Any
+
+
+def _glibc(name: str) -> Any:
+    """glibc's function `name`, or None elsewhere (another system, another C library such as musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
 
 
 def return_free_memory() -> None:
     """malloc_trim(0): release the free pages of glibc's heaps (a few milliseconds); a no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):  # another C library (musl): nothing to hand back this way
-        return
-    trim(0)
+    trim = _glibc("malloc_trim")
+    if trim is not None:
+        trim(0)
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
@@ -33,11 +39,5 @@ def one_heap_for_all_threads() -> bool:
     left its freed pages there, where the commit's allocations on the main thread could not reuse them: the
     import's peak rose by ~28 MB in some runs (docs/benchmarks.md, session 13). True when set; a no-op
     (False) elsewhere than glibc."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(M_ARENA_MAX, 1))
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, 1))
