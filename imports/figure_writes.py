@@ -13,18 +13,19 @@ from typing import Any
 
 from sqlalchemy import bindparam, update
 
-from imports.commit_writes import CHANGE_COLUMNS, Writes
+from imports.commit_writes import Writes
 from imports.errors import ImportConflict
 from imports.figures_plan import FIGURE_FIELDS, ChangedFigure, FigureWrites
 from imports.list_plan import ListPlan
 from storage.audit import as_log_text
 from storage.tables import YearFigures
+from workbench.services.bulk_write import sql_literal
 from workbench.services.classification_decide import uuid7_batch
 
 TABLE: Any = YearFigures.__table__  # type: ignore[attr-defined]
-COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
-           *FIGURE_FIELDS, "source")
+COLUMNS = ("uuid", "business_id", "year", *FIGURE_FIELDS)  # what differs from row to row; the rest: _shared
 _IN = 500
+WINDOW = 256  # changed years written together, statement by statement (see _apply_changes)
 
 
 def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[int]]:
@@ -33,23 +34,30 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
     _check_new_years(writes, figures)
     source = plan.file_name[:255]
     actor, total = writes.actor, len(figures.new) + len(figures.changed)
-    stamp = (1, writes.at, actor.who, actor.device, actor.office_id)
-    logged = (actor.who, writes.at, actor.device)
+    stamp = (("version", 1), ("updated_at", writes.at), ("updated_by", actor.who), ("device", actor.device),
+             ("office_id", actor.office_id), ("source", source))  # fmt: skip
+    created = _log_shared(writes, "create") + (("field", ""), ("old", None))
     new = sorted(figures.new, key=attrgetter("business_id", "year"))  # the (business, year) index page by page
+    head = f"导入自「{plan.file_name}」第 "
     for start in range(0, len(new), writes.batch):
         writes.stop()
         batch = new[start : start + writes.batch]
         rows, changes = [], []
         for item, uuid in zip(batch, uuid7_batch(len(batch)), strict=True):  # time-ordered: appended to indexes
-            rows.append((uuid, *stamp, item.business_id, item.year, *map(item.values.get, FIGURE_FIELDS), source))
-            # writes.change_row's tuple, made inline
-            changes.append((actor.office_id, "year_figures", uuid, "create", "", None,
-                            f"导入自「{plan.file_name}」第 {item.row_number} 行：{item.year}年", *logged))
-        writes.writer.insert("year_figures", COLUMNS, rows)
-        writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+            rows.append((uuid, item.business_id, item.year, *map(item.values.get, FIGURE_FIELDS)))
+            changes.append((uuid, f"{head}{item.row_number} 行：{item.year}年"))
+        writes.writer.insert_shared("year_figures", COLUMNS, rows, stamp)
+        writes.writer.insert_shared("change_log", ("entity_uuid", "new"), changes, created)
         writes.report(start + len(batch), total, "写入年度经营数据")
     _apply_changes(writes, figures.changed, source, len(figures.new), total)
     return {"新增年度数据": len(figures.new), "更新年度数据": len(figures.changed)}, figures.touched
+
+
+def _log_shared(writes: Writes, action: str) -> tuple[tuple[str, Any], ...]:
+    """The change-log columns every row of the import shares (imports.commit_writes.CHANGE_COLUMNS)."""
+    actor = writes.actor
+    return (("office_id", actor.office_id), ("entity", "year_figures"), ("action", action), ("who", actor.who),
+            ("at", writes.at), ("device", actor.device))  # fmt: skip
 
 
 def _check_new_years(writes: Writes, figures: FigureWrites) -> None:
@@ -74,39 +82,72 @@ def _check_new_years(writes: Writes, figures: FigureWrites) -> None:
 
 
 def _apply_changes(writes: Writes, changed: list[ChangedFigure], source: str, done: int, total: int) -> None:
-    """Changed years grouped by the fields they change: one executemany per group in id order (the table's
-    pages in turn), guarded by version; then their change-log rows in the order of the years' uuids."""
-    groups: dict[tuple[tuple[str, ...], bool], list[ChangedFigure]] = {}
-    for item in sorted(changed, key=attrgetter("figure_id")):  # a diff's fields are in FIGURE_FIELDS' order
-        groups.setdefault((tuple(item.diff), item.revived), []).append(item)
-    sane = writes.connection.dialect.supports_sane_multi_rowcount
-    for (fields, revived), members in groups.items():
+    """Changed years in id order (the table's pages in turn), guarded by version; then their change-log rows
+    in the order of the years' uuids. A statement per set of changed fields: on SQLite each WINDOW of years
+    in id order is written statement by statement before the next window, so a page is changed while it
+    is in the page cache and reaches the WAL once (a page written again after it went to the WAL makes
+    SQLite re-read and re-checksum the WAL from there at the commit); the values every row shares are
+    literals (BulkWriter.insert_shared). PostgreSQL: a statement per set of fields and batch."""
+    ordered = sorted(changed, key=attrgetter("figure_id"))
+    statements = _UpdateStatements(writes, source)
+    window = WINDOW if writes.sqlite else writes.batch
+    for start in range(0, len(ordered), writes.batch):
+        writes.stop()
+        batch = ordered[start : start + writes.batch]
+        for first in range(0, len(batch), window):
+            groups: dict[tuple[tuple[str, ...], bool], list[ChangedFigure]] = {}
+            for item in batch[first : first + window]:  # a diff's fields are in FIGURE_FIELDS' order
+                groups.setdefault((tuple(item.diff), item.revived), []).append(item)
+            for (fields, revived), members in groups.items():
+                if statements.run(fields, revived, members) != len(members):
+                    raise ImportConflict(["预览之后有年度经营数据被他人修改（写入时版本已变化）"])
+        done += len(batch)
+        writes.report(done, total, "更新年度经营数据")
+    _log_changes(writes, changed)
+
+
+class _UpdateStatements:
+    """The guarded UPDATE of a set of changed fields (made once per set); run() gives the rows it updated
+    (-1 where the driver cannot tell, which counts as all)."""
+
+    def __init__(self, writes: Writes, source: str) -> None:
+        self.writes = writes
+        actor = writes.actor
+        self.source = source
+        self.shared = {"updated_at": writes.at, "updated_by": actor.who, "device": actor.device, "source": source}
+        self.literals = {name: sql_literal(value) for name, value in self.shared.items()}
+        self.tail = tuple(value for name, value in self.shared.items() if self.literals[name] is None)
+        self.sane = writes.sqlite or writes.connection.dialect.supports_sane_multi_rowcount
+        self.made: dict[tuple[tuple[str, ...], bool], Any] = {}
+
+    def run(self, fields: tuple[str, ...], revived: bool, members: list[ChangedFigure]) -> int:
+        statement = self.made.get((fields, revived))
+        if statement is None:
+            statement = self.made[(fields, revived)] = self._make(fields, revived)
+        writes, tail = self.writes, self.tail
+        if writes.sqlite:  # the driver's executemany with tuples: SQLAlchemy's binding is most of the cost
+            rows = [(*[new for _old, new in item.diff.values()], *tail, item.figure_id, item.base_version)
+                    for item in members]  # fmt: skip
+            updated = int(writes.writer.raw.executemany(statement, rows).rowcount)
+        else:
+            params = [{**{f"v_{name}": new for name, (_old, new) in item.diff.items()}, "b_id": item.figure_id,
+                       "b_base": item.base_version, "b_new": item.base_version + 1} for item in members]
+            updated = int(writes.connection.execute(statement, params).rowcount)  # type: ignore[attr-defined]
+        return updated if self.sane else len(members)
+
+    def _make(self, fields: tuple[str, ...], revived: bool) -> Any:
+        if self.writes.sqlite:
+            sets = [f"{name} = ?" for name in fields] + ["version = version + 1"]
+            sets += [f"{name} = {'?' if literal is None else literal}" for name, literal in self.literals.items()]
+            return (f"UPDATE year_figures SET {', '.join(sets)}{', deleted_at = NULL' if revived else ''} "
+                    "WHERE id = ? AND version = ?")  # fmt: skip
+        actor = self.writes.actor
         values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in fields}
-        values |= {"version": bindparam("b_new"), "updated_at": writes.moment, "updated_by": writes.actor.who,
-                   "device": writes.actor.device, "source": source}
+        values |= {"version": bindparam("b_new"), "updated_at": self.writes.moment, "updated_by": actor.who,
+                   "device": actor.device, "source": self.source}
         if revived:
             values["deleted_at"] = None
-        statement = update(TABLE).where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base")).values(values)
-        stamp = [writes.at, writes.actor.who, writes.actor.device, source]
-        raw_sql = (f"UPDATE year_figures SET {''.join(f'{name} = ?, ' for name in fields)}version = ?, "
-                   "updated_at = ?, updated_by = ?, device = ?, source = ?"
-                   f"{', deleted_at = NULL' if revived else ''} WHERE id = ? AND version = ?")
-        for start in range(0, len(members), writes.batch):
-            writes.stop()
-            batch = members[start : start + writes.batch]
-            if writes.sqlite:  # the driver's executemany with tuples: SQLAlchemy's binding is most of the cost
-                rows = [(*[new for _old, new in item.diff.values()], item.base_version + 1, *stamp, item.figure_id,
-                         item.base_version) for item in batch]
-                updated = writes.writer.raw.executemany(raw_sql, rows).rowcount
-            else:
-                params = [{**{f"v_{name}": new for name, (_old, new) in item.diff.items()}, "b_id": item.figure_id,
-                           "b_base": item.base_version, "b_new": item.base_version + 1} for item in batch]
-                updated = writes.connection.execute(statement, params).rowcount  # type: ignore[attr-defined]
-            if (writes.sqlite or sane) and updated != len(batch):
-                raise ImportConflict(["预览之后有年度经营数据被他人修改（写入时版本已变化）"])
-            done += len(batch)
-            writes.report(done, total, "更新年度经营数据")
-    _log_changes(writes, changed)
+        return update(TABLE).where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base")).values(values)
 
 
 def _log_changes(writes: Writes, changed: list[ChangedFigure]) -> None:
@@ -114,21 +155,29 @@ def _log_changes(writes: Writes, changed: list[ChangedFigure]) -> None:
     taken in the order of their uuids: the change log's (entity_uuid, id) index then takes its ~700,000
     entries a 300,000-row list makes page after page, not each on a page of its own (half the insert's
     CPU at 1,000,000 businesses; docs/benchmarks.md, session 12). A year's rows stay together, in the
-    order of its fields."""
-    office_id, who, at, device, log = writes.actor.office_id, writes.actor.who, writes.at, writes.actor.device, as_log_text
+    order of its fields. Each row holds only (entity_uuid, field, old, new): the rest is _log_shared."""
+    log = as_log_text
+    shared = _log_shared(writes, "update")
     ordered = sorted(changed, key=attrgetter("uuid"))
     for start in range(0, len(ordered), writes.batch):
         writes.stop()
         batch = ordered[start : start + writes.batch]
-        # writes.change_row's tuple, made inline (~715,000 rows a 300,000-row list)
-        changes = []
-        for item in batch:
-            uuid = item.uuid
-            changes += [(office_id, "year_figures", uuid, "update", name,  # amounts and headcounts: int or None
-                         None if old is None else str(old) if old.__class__ is int else log(old),
-                         str(new) if new.__class__ is int else log(new), who, at, device)
-                        for name, (old, new) in item.diff.items()]
-            if item.revived:
-                changes.append(writes.change_row("year_figures", item.uuid, "update", "deleted_at", "已删除", None))
-        writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+        changes = [(item.uuid, name,  # amounts and headcounts: int or None
+                    None if old is None else str(old) if old.__class__ is int else log(old),
+                    str(new) if new.__class__ is int else log(new))
+                   for item in batch for name, (old, new) in item.diff.items()]  # fmt: skip
+        if any(item.revived for item in batch):  # a year brought back: its "deleted_at" row after its fields
+            changes = _with_revivals(batch, changes)
+        writes.writer.insert_shared("change_log", ("entity_uuid", "field", "old", "new"), changes, shared)
         writes.report(start + len(batch), len(ordered), "写入年度经营数据的变更记录")
+
+
+def _with_revivals(batch: list[ChangedFigure], changes: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    at = 0
+    for item in batch:
+        rows += changes[at : at + len(item.diff)]
+        at += len(item.diff)
+        if item.revived:
+            rows.append((item.uuid, "deleted_at", "已删除", None))
+    return rows

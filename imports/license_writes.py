@@ -22,8 +22,8 @@ from workbench.domain.labels import LicenseStatus
 from workbench.services.classification_decide import uuid7_batch
 
 TABLE: Any = License.__table__  # type: ignore[attr-defined]
-COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "number", "kind",
-           "issued_on", "expires_on", "status", "scope", "place", "renews_uuid")
+COLUMNS = ("uuid", "business_id", "number", "kind", "issued_on", "expires_on", "scope", "place", "renews_uuid")
+# what every new licence and change-log row of the import shares: BulkWriter.insert_shared's literals on SQLite
 
 
 def write_licenses(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[int]]:
@@ -32,6 +32,11 @@ def write_licenses(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[
     actor = writes.actor
     bind_day = _day_binder(writes)
     closing: list[tuple[Any, date]] = []
+    stamp = (("version", 1), ("updated_at", writes.at), ("updated_by", actor.who), ("device", actor.device),
+             ("office_id", actor.office_id), ("status", LicenseStatus.VALID.value))  # fmt: skip
+    created = (("office_id", actor.office_id), ("entity", "license"), ("action", "create"), ("field", ""),
+               ("old", None), ("who", actor.who), ("at", writes.at), ("device", actor.device))  # fmt: skip
+    head = f"导入自「{plan.file_name}」第 "
     for start in range(0, len(licences.new), writes.batch):
         writes.stop()
         rows, changes = [], []
@@ -39,15 +44,13 @@ def write_licenses(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[
         for item, uuid in zip(batch, uuid7_batch(len(batch)), strict=True):  # time-ordered: appended to indexes
             values = item.values
             renews = item.renews.uuid if item.renews is not None else None
-            rows.append((uuid, 1, writes.at, actor.who, actor.device, actor.office_id, item.business_id, item.number,
-                         values["kind"], bind_day(values.get("issued_on")), bind_day(values.get("expires_on")),
-                         LicenseStatus.VALID.value, values.get("scope", ""), values.get("place", ""), renews))
-            note = f"导入自「{plan.file_name}」第 {item.row_number} 行：{values['kind']} {item.number}"
-            changes.append(writes.change_row("license", uuid, "create", "", None, note))
+            rows.append((uuid, item.business_id, item.number, values["kind"], bind_day(values.get("issued_on")),
+                         bind_day(values.get("expires_on")), values.get("scope", ""), values.get("place", ""), renews))
+            changes.append((uuid, f"{head}{item.row_number} 行：{values['kind']} {item.number}"))
             if item.renews is not None:
                 closing.append((item.renews, values.get("issued_on") or date.today()))
-        writes.writer.insert("license", COLUMNS, rows)
-        writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
+        writes.writer.insert_shared("license", COLUMNS, rows, stamp)
+        writes.writer.insert_shared("change_log", ("entity_uuid", "new"), changes, created)
     _guarded_many(writes, [(item.license_id, item.base_version, {name: new for name, (_old, new) in item.diff.items()})
                            for item in licences.changed])
     writes.writer.insert("change_log", CHANGE_COLUMNS, [

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest revision in storage/migrations/versions; tests/test_migrations.py checks it against Alembic's.
-SCHEMA_HEAD = "0022"
+SCHEMA_HEAD = "0023"
 # Alembic's defaults (env.py sets neither version_table nor version_table_schema).
 VERSION_TABLE = "alembic_version"
 

@@ -159,7 +159,7 @@ class YearFigures(Travelling, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     office_id: int = Field(foreign_key="office.id", index=True)
-    business_id: int = Field(foreign_key="business.id", index=True)
+    business_id: int = Field(foreign_key="business.id")  # looked up by uq_year_figures_business_year (0023)
     year: int
     revenue: int | None = Field(default=None, sa_column=Column(BigInteger))
     tax_paid: int | None = Field(default=None, sa_column=Column(BigInteger))

@@ -24,7 +24,6 @@ class ClassificationResult(Travelling, table=True):
     __tablename__ = "classification_result"
     __table_args__ = (
         Index("ux_classification_result_business", "business_id", unique=True),
-        Index("ix_classification_result_office_tier", "office_id", "tier"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -32,7 +32,7 @@ from sqlmodel import Session
 from storage.audit import Actor, utc_now
 from storage.tables import ChangeLog
 from storage.tables_classification import ClassificationResult
-from workbench.services.bulk_write import copy_line
+from workbench.services.bulk_write import BulkWriter, copy_line, sql_literal
 from workbench.services.classification_decide import ChunkDecision
 from workbench.services.classification_report import RecomputeReport
 
@@ -49,17 +49,15 @@ _HISTORY_COLUMNS = (
 )  # fmt: skip
 _LOG_COLUMNS = ("entity_uuid", "action", "old", "new", "office_id", "entity", "field", "who", "at", "device")
 _SHARED_SET = "rule_version = {0}, computed_at = {0}, updated_at = {0}, updated_by = {0}, device = {0}"
+_SHARED_LITERALS = "rule_version = {}, computed_at = {}, updated_at = {}, updated_by = {}, device = {}"
 _UPDATE_SQLITE = (
     "UPDATE classification_result SET tier = ?, inputs = ?, explanation = ?, size_class = ?, "
-    f"size_explanation = ?, {_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
+    "size_explanation = ?, {sets}, version = version + 1 WHERE id = ?"
 )
-_UPDATE_TIER_SQLITE = (
-    "UPDATE classification_result SET tier = ?, explanation = ?, "
-    f"{_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
-)
+_UPDATE_TIER_SQLITE = "UPDATE classification_result SET tier = ?, explanation = ?, {sets}, version = version + 1 WHERE id = ?"
 _UPDATE_SAME_CLASS_SQLITE = (
     "UPDATE classification_result SET inputs = ?, explanation = ?, size_explanation = ?, "
-    f"{_SHARED_SET.format('?')}, version = version + 1 WHERE id = ?"
+    "{sets}, version = version + 1 WHERE id = ?"
 )
 _UPDATE_POSTGRES = (
     "UPDATE classification_result r SET {sets}, "
@@ -84,6 +82,7 @@ class ChunkWriter:
         self.rule_version = rule_version
         self.postgres = connection.dialect.name != "sqlite"
         self.raw: Any = connection.connection.driver_connection
+        self.writer = BulkWriter(connection)
 
     def write(self, decided: ChunkDecision) -> None:
         """Everything one chunk decided; one timestamp for the chunk."""
@@ -99,19 +98,32 @@ class ChunkWriter:
         if self.postgres:
             self._update_postgres(decided, shared)
         else:
-            tail = shared[1:]
-            if decided.updates:
-                self._executemany(_UPDATE_SQLITE, [row[:5] + tail + row[5:] for row in decided.updates])
-            if decided.updates_tier_only:
-                rows = [row[:2] + tail + row[2:] for row in decided.updates_tier_only]
-                self._executemany(_UPDATE_TIER_SQLITE, rows)
-            if decided.updates_same_class:
-                rows = [row[:3] + tail + row[3:] for row in decided.updates_same_class]
-                self._executemany(_UPDATE_SAME_CLASS_SQLITE, rows)
+            self._update_sqlite(decided, shared[1:])
         if decided.history:
             self._insert("classification_history", _HISTORY_COLUMNS, decided.history, history)
         if decided.log:
             self._insert("change_log", _LOG_COLUMNS, decided.log, log)
+
+    def _update_sqlite(self, decided: ChunkDecision, shared: tuple[Any, ...]) -> None:
+        """The chunk's shared values (rule version, times, who, device) are literals of the statements, so
+        the driver binds only each row's own (bound as before when a value cannot be a literal)."""
+        literals = [sql_literal(value) for value in shared]
+        if any(literal is None for literal in literals):
+            head: tuple[Any, ...] = shared
+            sets = _SHARED_SET.format("?")
+        else:
+            head, sets = (), _SHARED_LITERALS.format(*literals)
+        if decided.updates:
+            sql = _UPDATE_SQLITE.format(sets=sets)
+            self._executemany(sql, [row[:5] + head + row[5:] for row in decided.updates] if head else decided.updates)
+        if decided.updates_tier_only:
+            sql = _UPDATE_TIER_SQLITE.format(sets=sets)
+            rows = decided.updates_tier_only
+            self._executemany(sql, [row[:2] + head + row[2:] for row in rows] if head else rows)
+        if decided.updates_same_class:
+            sql = _UPDATE_SAME_CLASS_SQLITE.format(sets=sets)
+            rows = decided.updates_same_class
+            self._executemany(sql, [row[:3] + head + row[3:] for row in rows] if head else rows)
 
     def _insert(self, table: str, columns: tuple[str, ...], rows: list[Any], shared: tuple[Any, ...]) -> None:
         names = ", ".join(columns)
@@ -120,8 +132,8 @@ class ChunkWriter:
             with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 copy.write(f"{tail}\n".join(rows) + f"{tail}\n")
             return
-        marks = ", ".join("?" for _ in columns)
-        self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [row + shared for row in rows])
+        own = len(rows[0])  # the columns each row has of its own; the shared ones follow (BulkWriter.insert_shared)
+        self.writer.insert_shared(table, columns[:own], rows, list(zip(columns[own:], shared, strict=True)))
 
     def _update_postgres(self, decided: ChunkDecision, shared: tuple[Any, ...]) -> None:
         """One UPDATE … FROM unnest(arrays) per kind of update, setting only that kind's columns (arrays:
