@@ -6,6 +6,8 @@ a 统一社会信用代码 or 纳税人识别号 matches a business whose credit
 A row no business of this office has is listed as unmatched, never dropped. Rows of one business and year
 are gathered across the whole file: a 季度/月度 row adds its revenue and tax to the year (headcounts are
 taken from the latest period), a period covered twice is a repeat, and an incomplete year is said so.
+Quarters and months are also kept as periods and merged with those earlier lists stored
+(imports.period_merge): a running year's first quarters stay periods until the year is whole or over.
 The year is then compared with the stored year_figures: new, changed (a field-level diff), or unchanged.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -25,14 +28,21 @@ from imports.header import column_letter
 from imports.list_columns import declared_unit
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
 from imports.parse import ParsedFile
+from imports.period_merge import (
+    FIGURE_FIELDS,
+    SUMMED,
+    ChangedPeriod,
+    NewPeriod,
+    StoredPeriod,
+    merge_year,
+    stored_periods,
+)
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
-from workbench.domain.figure_periods import Period, missing_months, overlapping
+from workbench.domain.figure_periods import Period, overlapping
 
 CHUNK = 2000
-FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
 assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order
-SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
 
 
 @dataclass(slots=True)
@@ -64,6 +74,8 @@ class FigureWrites:
     new: list[NewFigure] = field(default_factory=list)
     changed: list[ChangedFigure] = field(default_factory=list)
     unchanged: int = 0
+    new_periods: list[NewPeriod] = field(default_factory=list)
+    changed_periods: list[ChangedPeriod] = field(default_factory=list)
 
     @property
     def touched(self) -> set[int]:
@@ -75,6 +87,7 @@ class _Part:
     row_number: int
     period: Period
     values: tuple[int | None, ...]
+    cells: list[Any] | None = None  # a quarter's or month's cells: an overlap with a stored period names them
 
 
 class _Year:
@@ -92,7 +105,7 @@ class _Year:
 
 def plan_figures(
     engine: Engine, parsed: ParsedFile, *, office_id: int, progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | None = None, today: date | None = None,
 ) -> ListPlan:  # fmt: skip
     """The dry run of a 经营数据 list into this office; nothing is written."""
     report = progress or (lambda done, total, stage: None)
@@ -113,12 +126,18 @@ def plan_figures(
                 done += len(chunk)
                 report(done, parsed.total_rows, "核对登记簿")
             stored = lookup.stored_years({key[0] for key in years})
+            periods = stored_periods(lookup.cursor, lookup.mark, _with_periods(years))
         finally:
             lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
-    plan.writes = _decide(plan, years, stored, parsed.title_unit)
+    plan.writes = _decide(plan, years, stored, periods, parsed.title_unit, today or date.today())
     report(done, done, "预览完成")
     return plan
+
+
+def _with_periods(years: dict[tuple[int, int], _Year]) -> set[int]:
+    """The businesses with a quarter or month in the list: their stored periods are read."""
+    return {key[0] for key, year in years.items() if len(year.parts) > 1 or not year.parts[0].period.annual}
 
 
 def _codes(values: dict[str, Any]) -> list[str]:
@@ -173,7 +192,8 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
                                         blocking=False)]
     get = values.get
     year.parts.append(_Part(row.row_number, period, (get("revenue"), get("tax_paid"), get("employees"),
-                                                     get("insured_staff"))))  # FIGURE_FIELDS' order
+                                                     get("insured_staff")),  # FIGURE_FIELDS' order
+                            None if period.annual else row.cells))
     if problems:
         year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells,
                                       stored.uuid))
@@ -196,11 +216,13 @@ def _left_out(plan: ListPlan, row: ParsedRow, kind: ListRowKind, name: str, code
 
 
 def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tuple[int, int], StoredYear],
-            title_unit: int | None) -> FigureWrites:
+            periods: dict[tuple[int, int], list[StoredPeriod]], title_unit: int | None, today: date) -> FigureWrites:
     writes = FigureWrites()
     summed_businesses: set[int] = set()
     summed_rows = 0
     incomplete: list[str] = []
+    running: list[str] = []
+    running_rows = 0
     new, held = writes.new, stored.get
     new_rows = update_rows = unchanged_rows = 0  # counted here, added to plan.counts once
     for key, year in years.items():
@@ -208,30 +230,42 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
         if not parts:
             continue
         first = parts[0]
-        if len(parts) == 1 and first.period.annual:  # the common year: one annual row, nothing to sum
+        rows = len(parts)
+        if rows == 1 and first.period.annual:  # the common year: one annual row, nothing to sum
             figures = first.values
         else:
-            figures = _year_values(parts)
+            merged = merge_year(key[0], key[1], parts, periods.get(key, ()), today)
+            writes.new_periods += merged.new
+            writes.changed_periods += merged.changed
+            for part, clash in merged.refused:
+                _refuse(plan, year, part, clash)
+            rows -= len(merged.refused)
+            if merged.figures is None:  # a running year, not whole yet: its periods only
+                running.append(f"「{year.name}」{key[1]}年已有 {_months_text(_covered(merged.missing))}")
+                running_rows += rows
+                new_rows += len(merged.new)
+                update_rows += len(merged.changed)
+                unchanged_rows += merged.unchanged
+                _file_entries(plan, year, ListRowKind.NEW if merged.new else ListRowKind.UPDATE)
+                continue
+            figures = merged.figures
             summed_businesses.add(key[0])
-            summed_rows += len(parts)
-            gap = missing_months([part.period for part in parts])
-            if gap:
-                incomplete.append(f"「{year.name}」{key[1]}年缺 {_months_text(gap)}")
+            summed_rows += rows
+            if merged.missing:
+                incomplete.append(f"「{year.name}」{key[1]}年缺 {_months_text(merged.missing)}")
         before = held(key)
         if before is None:
             present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
             new.append(NewFigure(year.business_id, year.business_uuid, key[1], present, first.row_number))
             kind = ListRowKind.NEW
-            new_rows += len(parts)
+            new_rows += rows
         else:
             kind = _compare(writes, year, key[1], figures, before)
             if kind is ListRowKind.UPDATE:
-                update_rows += len(parts)
+                update_rows += rows
             else:
-                unchanged_rows += len(parts)
-        for entry in year.entries:
-            entry.kind = kind
-            plan.entries.append(entry)
+                unchanged_rows += rows
+        _file_entries(plan, year, kind)
     plan.counts[ListRowKind.NEW] += new_rows
     plan.counts[ListRowKind.UPDATE] += update_rows
     plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
@@ -242,13 +276,49 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     if incomplete:
         shown = "；".join(incomplete[:3]) + ("等" if len(incomplete) > 3 else "")
         plan.notes.append(f"其中 {len(incomplete):,} 户的年度不完整（{shown}），按已有月份合计，请核对。")
+    if running:
+        shown = "；".join(running[:3]) + ("等" if len(running) > 3 else "")
+        plan.notes.append(f"{len(running):,} 户的 {running_rows:,} 行季度（月度）数据属于尚未结束、也不满全年的年度（{shown}），"
+                          "保存为分期数据，暂不计入年度经营数据，也不参与分型；该年各季度齐全，或年度结束后再导入该年的数据时，"
+                          "合计为年度数据。")
     money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
     if any((declared_unit(header) or title_unit or 1) == 10_000 for header in money):
         plan.notes.append("金额单位为万元，已换算为元保存。")
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"
                     f"{writes.unchanged:,} 条与已有数据相同。")
+    if writes.new_periods or writes.changed_periods:
+        if not (writes.new or writes.changed or writes.unchanged):
+            plan.written = "年度数据不变。"
+        plan.written += f"分期数据将新增 {len(writes.new_periods):,} 条，更新 {len(writes.changed_periods):,} 条。"
     return writes
+
+
+def _file_entries(plan: ListPlan, year: _Year, kind: ListRowKind) -> None:
+    """The year's rows that carry a warning, with the verdict their year got."""
+    for entry in year.entries:
+        entry.kind = kind
+        plan.entries.append(entry)
+
+
+def _refuse(plan: ListPlan, year: _Year, part: _Part, clash: Period) -> None:
+    """A quarter or month that overlaps a stored period without being the same run of months."""
+    reason = (f"「{year.name}」已导入过{clash.label}的数据，本行的{part.period.label}与它重叠又不相同，无法判断是更正还是重复，"
+              "本行不会导入；如需更正，请按原来的所属期重新导入")
+    column = plan.mapping.column_of("period")
+    cells = part.cells or []
+    raw = cells[column] if column is not None and column < len(cells) else None
+    header = plan.headers[column] if column is not None else ""
+    letter = column_letter(column) if column is not None else ""
+    problem = Problem(plan.sheet, part.row_number, header, raw, reason, letter, "period", True)
+    plan.counts[ListRowKind.INVALID] += 1
+    plan.entries.append(ListEntry(part.row_number, ListRowKind.INVALID, year.name, "", [problem], cells,
+                                  year.business_uuid))  # fmt: skip
+    year.entries = [entry for entry in year.entries if entry.row_number != part.row_number]
+
+
+def _covered(missing: list[int]) -> list[int]:
+    return [month for month in range(1, 13) if month not in missing]
 
 
 def _months_text(months: list[int]) -> str:
@@ -260,20 +330,6 @@ def _months_text(months: list[int]) -> str:
             start = month
         previous = month
     return "、".join(runs)
-
-
-def _year_values(parts: list[_Part]) -> tuple[int | None, ...]:
-    """The year's figures (FIGURE_FIELDS' order) from its rows: revenue and tax summed, headcounts from the
-    latest period; None for a field no row has."""
-    if len(parts) == 1:
-        return parts[0].values
-    values: list[int | None] = [None] * len(FIGURE_FIELDS)
-    latest = sorted(parts, key=lambda part: part.period.last_month)
-    for index, name in enumerate(FIGURE_FIELDS):
-        present = [value for part in latest if (value := part.values[index]) is not None]
-        if present:
-            values[index] = sum(present) if name in SUMMED else present[-1]
-    return tuple(values)
 
 
 def _compare(writes: FigureWrites, year: _Year, year_number: int, figures: tuple[int | None, ...],
