@@ -240,6 +240,8 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
             for part, clash in merged.refused:
                 _refuse(plan, year, part, clash)
             rows -= len(merged.refused)
+            if not rows:  # every row of the year overlaps a kept period: nothing of it is taken
+                continue
             if merged.figures is None:  # a running year, not whole yet: its periods only
                 running.append(f"「{year.name}」{key[1]}年已有 {_months_text(_covered(merged.missing))}")
                 running_rows += rows

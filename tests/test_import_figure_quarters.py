@@ -126,6 +126,7 @@ def test_a_month_inside_a_stored_quarter_is_refused_with_its_row_named(engine: E
     path = quarter_list(tmp_path, "八月.xlsx", (f"{THIS_YEAR}年8月", 30_000, 0, 2))
     plan = dry_run(engine, actor, path)
     assert counts(plan) == {ListRowKind.INVALID: 1}
+    assert "分期数据" not in " ".join(plan.notes) and plan.writes.new_periods == []  # nothing of it is kept
     problem = next(plan.entries_of(ListRowKind.INVALID)).problems[0]
     assert (problem.row, problem.column_header, problem.column, problem.raw_value) == (2, "所属期", "C", f"{THIS_YEAR}年8月")
     assert f"已导入过{THIS_YEAR}年第三季度的数据" in problem.message() and "Sheet1" in problem.message()
