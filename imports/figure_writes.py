@@ -50,7 +50,7 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
         writes.writer.insert("change_log", CHANGE_COLUMNS, changes)
         writes.report(start + len(batch), total, "写入年度经营数据")
     _apply_changes(writes, figures.changed, source, len(figures.new), total)
-    write_periods(writes, figures.new_periods, figures.changed_periods, plan.file_name)
+    write_periods(writes, figures, plan.file_name)
     written = {"新增年度数据": len(figures.new), "更新年度数据": len(figures.changed)}
     if figures.new_periods or figures.changed_periods:
         written |= {"新增分期数据": len(figures.new_periods), "更新分期数据": len(figures.changed_periods)}

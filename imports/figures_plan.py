@@ -76,6 +76,7 @@ class FigureWrites:
     unchanged: int = 0
     new_periods: list[NewPeriod] = field(default_factory=list)
     changed_periods: list[ChangedPeriod] = field(default_factory=list)
+    retired_periods: list[StoredPeriod] = field(default_factory=list)
 
     @property
     def touched(self) -> set[int]:
@@ -222,6 +223,7 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     summed_rows = 0
     incomplete: list[str] = []
     running: list[str] = []
+    replaced: list[str] = []
     running_rows = 0
     new, held = writes.new, stored.get
     new_rows = update_rows = unchanged_rows = 0  # counted here, added to plan.counts once
@@ -237,6 +239,9 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
             merged = merge_year(key[0], key[1], parts, periods.get(key, ()), today)
             writes.new_periods += merged.new
             writes.changed_periods += merged.changed
+            writes.retired_periods += merged.retired
+            if merged.retired:
+                replaced.append(f"「{year.name}」{key[1]}年 {_months_text(_months_of(merged.retired))}")
             for part, clash in merged.refused:
                 _refuse(plan, year, part, clash)
             rows -= len(merged.refused)
@@ -278,6 +283,10 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     if incomplete:
         shown = "；".join(incomplete[:3]) + ("等" if len(incomplete) > 3 else "")
         plan.notes.append(f"其中 {len(incomplete):,} 户的年度不完整（{shown}），按已有月份合计，请核对。")
+    if replaced:
+        shown = "；".join(replaced[:3]) + ("等" if len(replaced) > 3 else "")
+        plan.notes.append(f"{len(replaced):,} 户此前导入的较短期间被本表覆盖它们的期间替换（{shown}；如本年累计数），"
+                          "旧的分期数据标为已删除，变更记录中可查。")
     if running:
         shown = "；".join(running[:3]) + ("等" if len(running) > 3 else "")
         plan.notes.append(f"{len(running):,} 户的 {running_rows:,} 行季度（月度）数据属于尚未结束、也不满全年的年度（{shown}），"
@@ -289,7 +298,7 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"
                     f"{writes.unchanged:,} 条与已有数据相同。")
-    if writes.new_periods or writes.changed_periods:
+    if writes.new_periods or writes.changed_periods or writes.retired_periods:
         if not (writes.new or writes.changed or writes.unchanged):
             plan.written = "年度数据不变。"
         plan.written += f"分期数据将新增 {len(writes.new_periods):,} 条，更新 {len(writes.changed_periods):,} 条。"
@@ -317,6 +326,10 @@ def _refuse(plan: ListPlan, year: _Year, part: _Part, clash: Period) -> None:
     plan.entries.append(ListEntry(part.row_number, ListRowKind.INVALID, year.name, "", [problem], cells,
                                   year.business_uuid))  # fmt: skip
     year.entries = [entry for entry in year.entries if entry.row_number != part.row_number]
+
+
+def _months_of(periods: list[StoredPeriod]) -> list[int]:
+    return sorted({month for item in periods for month in item.period.months})
 
 
 def _covered(missing: list[int]) -> list[int]:

@@ -3,8 +3,11 @@
 A tax office sends a 季度 list at a time: the third quarter in October, a late second quarter after it. Each
 run of months a list gives for a business's year is kept as a period_figures row, so a later list adds its
 months to the earlier ones instead of replacing them. The same run of months again is compared with what is
-stored (unchanged, or an update logged per field); a run that overlaps a stored one without being the same
-(Q3 against a stored 8月) cannot be told apart and is refused, naming the row and the stored period.
+stored (unchanged, or an update logged per field). A run that covers stored ones whole replaces them: a 本年累计
+list (1-9月 after 1-6月), or a quarter after its months; they are retired (a tombstone, logged) and brought back
+if the same run of months comes again. A run that overlaps a stored one only in part, or lies inside it (8月
+against a stored 第三季度), cannot be told from a double count and is refused, naming the row and the stored
+period.
 
 The year's own figures (year_figures, which classification, candidates and the report read) are made from
 the periods, revenue and tax summed and headcounts from the latest period, only when they say something about
@@ -26,7 +29,7 @@ FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
 SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
 IN_LIMIT = 500
 _PERIODS = ("SELECT id, uuid, version, business_id, year, first_month, last_month, revenue, tax_paid, employees, "
-            "insured_staff FROM period_figures WHERE deleted_at IS NULL AND business_id IN ({marks})")  # fmt: skip
+            "insured_staff, deleted_at FROM period_figures WHERE business_id IN ({marks})")  # fmt: skip
 
 
 class StoredPeriod(NamedTuple):
@@ -41,6 +44,7 @@ class StoredPeriod(NamedTuple):
     tax_paid: int | None
     employees: int | None
     insured_staff: int | None
+    deleted_at: Any = None
 
     @property
     def period(self) -> Period:
@@ -71,6 +75,7 @@ class ChangedPeriod:
     uuid: str
     base_version: int
     diff: dict[str, tuple[Any, Any]]
+    revived: bool = False  # a run of months retired before, given again: brought back with the list's figures
 
 
 @dataclass
@@ -82,6 +87,8 @@ class MergedYear:
     unchanged: int = 0
     refused: list[tuple[Any, Period]] = field(default_factory=list)
     """(the file's part, the stored period it overlaps)"""
+    retired: list[StoredPeriod] = field(default_factory=list)
+    """Stored periods a longer run of the list covers whole (本年累计): tombstoned."""
     figures: tuple[int | None, ...] | None = None
     """The year's figures made from all its periods, or None while they stay periods only."""
     missing: list[int] = field(default_factory=list)
@@ -89,7 +96,7 @@ class MergedYear:
 
 
 def stored_periods(cursor: Any, mark: str, business_ids: Iterable[int]) -> dict[tuple[int, int], list[StoredPeriod]]:
-    """(business id, year) -> its live stored periods, for these businesses; on the DB-API cursor."""
+    """(business id, year) -> its stored periods, retired ones too, for these businesses; on the DB-API cursor."""
     found: dict[tuple[int, int], list[StoredPeriod]] = {}
     ids = sorted(set(business_ids))
     for start in range(0, len(ids), IN_LIMIT):
@@ -104,32 +111,47 @@ def merge_year(business_id: int, year: int, parts: Sequence[FilePart], stored: S
                today: date) -> MergedYear:  # fmt: skip
     """The list's periods of one business's year against its stored ones (the list's own do not overlap)."""
     merged = MergedYear()
-    by_months = {(item.first_month, item.last_month): item for item in stored}
-    kept: dict[tuple[int, int], tuple[int | None, ...]] = {key: tuple(item[7:11]) for key, item in by_months.items()}
+    live = {(item.first_month, item.last_month): item for item in stored if item.deleted_at is None}
+    retired = {(item.first_month, item.last_month): item for item in stored if item.deleted_at is not None}
+    kept: dict[tuple[int, int], tuple[int | None, ...]] = {key: tuple(item[7:11]) for key, item in live.items()}
     for part in parts:
         months = (part.period.first_month, part.period.last_month)
-        same = by_months.get(months)
+        same = live.get(months)
         if same is not None:
-            diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, part.values, same[7:11], strict=True)
-                    if new is not None and new != old}
-            if diff:
-                merged.changed.append(ChangedPeriod(same.id, same.uuid, same.version, diff))
-                kept[months] = tuple(new if new is not None else old
-                                     for new, old in zip(part.values, same[7:11], strict=True))  # fmt: skip
-            else:
-                merged.unchanged += 1
+            kept[months] = _compare(merged, same, part.values)
             continue
-        clash = next((item.period for item in stored if _overlap(item.period, part.period)), None)
+        touched = [item for item in live.values() if _overlap(item.period, part.period)]
+        clash = next((item.period for item in touched if not _covers(part.period, item.period)), None)
         if clash is not None:
             merged.refused.append((part, clash))
             continue
-        merged.new.append(NewPeriod(business_id, year, *months, part.values, part.row_number))
+        for item in touched:  # shorter runs this one covers whole: a 本年累计, or a quarter after its months
+            merged.retired.append(item)
+            del live[(item.first_month, item.last_month)], kept[(item.first_month, item.last_month)]
+        back = retired.get(months)
+        if back is not None:
+            diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, part.values, back[7:11], strict=True)
+                    if new is not None and new != old}  # fmt: skip
+            merged.changed.append(ChangedPeriod(back.id, back.uuid, back.version, diff, revived=True))
+        else:
+            merged.new.append(NewPeriod(business_id, year, *months, part.values, part.row_number))
         kept[months] = part.values
     periods = [Period(year, first, last) for first, last in kept]
     merged.missing = missing_months(periods)
     if not merged.missing or year < today.year:
         merged.figures = year_values([(Period(year, *months), values) for months, values in kept.items()])
     return merged
+
+
+def _compare(merged: MergedYear, same: StoredPeriod, values: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    """The same run of months again: unchanged, or changed in the fields the list has; the figures it keeps."""
+    diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, values, same[7:11], strict=True)
+            if new is not None and new != old}  # fmt: skip
+    if not diff:
+        merged.unchanged += 1
+        return tuple(same[7:11])
+    merged.changed.append(ChangedPeriod(same.id, same.uuid, same.version, diff))
+    return tuple(new if new is not None else old for new, old in zip(values, same[7:11], strict=True))
 
 
 def year_values(periods: Sequence[tuple[Period, tuple[int | None, ...]]]) -> tuple[int | None, ...]:
@@ -148,3 +170,7 @@ def year_values(periods: Sequence[tuple[Period, tuple[int | None, ...]]]) -> tup
 
 def _overlap(one: Period, other: Period) -> bool:
     return one.first_month <= other.last_month and other.first_month <= one.last_month
+
+
+def _covers(longer: Period, shorter: Period) -> bool:
+    return longer.first_month <= shorter.first_month and shorter.last_month <= longer.last_month

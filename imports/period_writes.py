@@ -1,16 +1,17 @@
 """The writes of a 经营数据 list's quarters and months (period_figures, imports.period_merge): new periods with a
-'create' change-log row naming the file and row, changed periods guarded by version and logged per field.
-A period added meanwhile by another import is a conflict, and nothing is written."""
+'create' change-log row naming the file and row; changed, brought-back and retired periods guarded by version
+and logged per field (a retired one as its tombstone, like a deleted year). A period added or changed
+meanwhile by another import is a conflict, and nothing is written."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 
 from imports.commit_writes import CHANGE_COLUMNS, Writes
 from imports.errors import ImportConflict
-from imports.period_merge import FIGURE_FIELDS, ChangedPeriod, NewPeriod
+from imports.period_merge import FIGURE_FIELDS, NewPeriod, StoredPeriod
 from storage.audit import as_log_text
 from storage.tables import PeriodFigures
 from workbench.domain.figure_periods import Period
@@ -22,9 +23,14 @@ COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id",
            "first_month", "last_month", *FIGURE_FIELDS, "source")  # fmt: skip
 _IN = 500
 
+if TYPE_CHECKING:
+    from imports.figures_plan import FigureWrites
 
-def write_periods(writes: Writes, new: list[NewPeriod], changed: list[ChangedPeriod], file_name: str) -> None:
-    """Write a list's new and changed periods, each change-logged, in the caller's transaction."""
+
+def write_periods(writes: Writes, figures: FigureWrites, file_name: str) -> None:
+    """Write a list's new, changed and retired periods, each change-logged, in the caller's transaction."""
+    new, changed = figures.new_periods, figures.changed_periods
+    _retire(writes, figures.retired_periods, file_name[:255])
     _check_new_periods(writes, new)
     actor, source = writes.actor, file_name[:255]
     stamp = (1, writes.at, actor.who, actor.device, actor.office_id)
@@ -45,15 +51,32 @@ def write_periods(writes: Writes, new: list[NewPeriod], changed: list[ChangedPer
         values: dict[str, Any] = {name: new_value for name, (_old, new_value) in change.diff.items()}
         values |= {"version": change.base_version + 1, "updated_at": writes.moment, "updated_by": actor.who,
                    "device": actor.device, "source": source}  # fmt: skip
+        if change.revived:
+            values["deleted_at"] = None
         statement = update(TABLE).where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base"))
         updated = writes.connection.execute(statement.values(values), {"b_id": change.period_id,
                                                                        "b_base": change.base_version})  # fmt: skip
         if updated.rowcount != 1:
             raise ImportConflict(["预览之后有分期经营数据被他人修改（写入时版本已变化）"])
+        logged = [writes.change_row(ENTITY, change.uuid, "update", name, _logged(old), _logged(new_value))
+                  for name, (old, new_value) in change.diff.items()]  # fmt: skip
+        if change.revived:
+            logged.append(writes.change_row(ENTITY, change.uuid, "update", "deleted_at", "已删除", None))
+        writes.writer.insert("change_log", CHANGE_COLUMNS, logged)
+
+
+def _retire(writes: Writes, retired: list[StoredPeriod], source: str) -> None:
+    """Shorter periods a longer one of the list replaces (本年累计): tombstoned, guarded by version, logged."""
+    actor = writes.actor
+    for item in retired:
+        writes.stop()
+        statement = update(TABLE).where(TABLE.c.id == item.id, TABLE.c.version == item.version).values(
+            deleted_at=writes.moment, version=item.version + 1, updated_at=writes.moment, updated_by=actor.who,
+            device=actor.device, source=source)  # fmt: skip
+        if writes.connection.execute(statement).rowcount != 1:
+            raise ImportConflict(["预览之后有分期经营数据被他人修改（写入时版本已变化）"])
         writes.writer.insert("change_log", CHANGE_COLUMNS, [
-            writes.change_row(ENTITY, change.uuid, "update", name, _logged(old), _logged(new_value))
-            for name, (old, new_value) in change.diff.items()
-        ])  # fmt: skip
+            writes.change_row(ENTITY, item.uuid, "update", "deleted_at", None, f"已删除（被「{source}」的更长期间替换）")])
 
 
 def _logged(value: Any) -> str | None:

@@ -149,3 +149,48 @@ def test_an_ended_years_quarters_still_make_its_year(engine: Engine, tmp_path: P
     assert figures_of(engine, 1)[0][:5] == (last, 60_000, 600, 2, None)
     imported(engine, actor, quarter_list(tmp_path, "上年四季度.xlsx", (f"{last}-Q4", 40_000, 400, 3)))
     assert figures_of(engine, 1)[0][:6] == (last, 100_000, 1_000, 3, None, 2)
+
+
+def test_a_year_to_date_list_replaces_the_shorter_run_it_covers(engine: Engine, tmp_path: Path) -> None:
+    """本年累计: the statistics office's 1-6月, then 1-9月. The longer run replaces the shorter one (retired,
+    logged), so the months are not counted twice; the old 1-6月 list sent again is refused, not added."""
+    actor = office(engine)
+    made = households(engine, actor, [1])
+    imported(engine, actor, quarter_list(tmp_path, "上半年.xlsx", (f"{THIS_YEAR}年1-6月", 100_000, 1_000, 2)))
+    plan = dry_run(engine, actor, quarter_list(tmp_path, "前三季度.xlsx", (f"{THIS_YEAR}年1-9月", 160_000, 1_600, 3)))
+    assert counts(plan) == {ListRowKind.NEW: 1}
+    assert f"「{NAME}」{THIS_YEAR}年 1-6月" in plan.summary_text() and "旧的分期数据标为已删除" in plan.summary_text()
+    assert f"{THIS_YEAR}年已有 1-9月" in plan.summary_text()
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert periods_of(engine) == [(THIS_YEAR, 1, 6, 100_000, 1_000, 2, 2, "前三季度.xlsx"),
+                                  (THIS_YEAR, 1, 9, 160_000, 1_600, 3, 1, "前三季度.xlsx")]  # fmt: skip
+    with engine.connect() as connection:
+        retired = connection.execute(text(
+            "SELECT first_month, last_month FROM period_figures WHERE deleted_at IS NOT NULL")).all()  # fmt: skip
+    assert [tuple(row) for row in retired] == [(1, 6)]
+    with Session(engine) as session:
+        detail = business_detail(session=session, actor=actor, business_uuid=made[1])
+    assert [line.label for line in detail.periods] == [f"{THIS_YEAR}年1-9月"]
+    assert any(line.field == "deleted_at" and (line.new or "").startswith("已删除") and
+               line.field_label == f"{THIS_YEAR}年1-6月删除标记" for line in detail.history)  # fmt: skip
+    old_again = dry_run(engine, actor, quarter_list(tmp_path, "上半年重发.xlsx", (f"{THIS_YEAR}年1-6月", 100_000, 1_000, 2)))
+    assert counts(old_again) == {ListRowKind.INVALID: 1}
+    assert f"已导入过{THIS_YEAR}年1-9月的数据" in next(old_again.entries_of(ListRowKind.INVALID)).problems[0].reason
+    # the year's last quarter: 1-9月 and 10-12月 make the whole year, summed once
+    commit_list(engine, dry_run(engine, actor, quarter_list(tmp_path, "四季度.xlsx", (f"{THIS_YEAR}-Q4", 40_000, 400, 3))),
+                actor=actor, rules=rules())  # fmt: skip
+    assert figures_of(engine, 1)[-1][:4] == (THIS_YEAR, 200_000, 2_000, 3)
+
+
+def test_a_retired_run_of_months_given_again_is_brought_back(engine: Engine, tmp_path: Path) -> None:
+    actor = office(engine)
+    households(engine, actor, [1])
+    imported(engine, actor, quarter_list(tmp_path, "三季度.xlsx", (f"{THIS_YEAR}-Q3", 90_000, 0, 2)))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE period_figures SET deleted_at = updated_at, version = version + 1"))
+    plan = dry_run(engine, actor, quarter_list(tmp_path, "三季度重发.xlsx", (f"{THIS_YEAR}-Q3", 92_000, 0, 2)))
+    assert counts(plan) == {ListRowKind.UPDATE: 1} and plan.writes.new_periods == []  # as a deleted year comes back
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert periods_of(engine) == [(THIS_YEAR, 7, 9, 92_000, 0, 2, 3, "三季度重发.xlsx")]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM period_figures WHERE deleted_at IS NULL")).scalar_one() == 1
