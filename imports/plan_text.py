@@ -21,9 +21,13 @@ def when(moment: datetime) -> str:
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+_RECORD_UNITS = {"figures": "条年度数据", "licenses": "张许可证"}  # import_record.kind; a register counts 户
+
+
 def previous_text(record: ImportRecord) -> str:
     who = f"由{record.who}" if record.who else ""
-    return f"这个文件已于 {when(record.imported_at)} {who}导入过（新增 {record.inserted} 户，更新 {record.updated} 户）"
+    unit = _RECORD_UNITS.get(str(record.kind), "户")
+    return f"这个文件已于 {when(record.imported_at)} {who}导入过（新增 {record.inserted} {unit}，更新 {record.updated} {unit}）"
 
 
 def summary_text(plan: ImportPlan) -> str:

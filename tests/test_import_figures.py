@@ -129,7 +129,7 @@ def test_a_year_already_stored_is_updated_and_logged_and_a_repeat_changes_nothin
     before = table_state(engine)
     again = plan_figures(engine, parse_list_file(path), office_id=actor.office_id)
     assert again.counts[ListRowKind.UNCHANGED] == 2 and again.previous_import is not None
-    assert "导入过" in again.summary_text()
+    assert "导入过（新增 1 条年度数据，更新 1 条年度数据）" in again.summary_text()  # years, not 户
     result = commit_list(engine, again, actor=actor, rules=rules())
     after = table_state(engine)
     assert after["year_figures"] == before["year_figures"] and after["classification"] == before["classification"]
