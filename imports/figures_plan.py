@@ -293,8 +293,10 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
                           "保存为分期数据，暂不计入年度经营数据，也不参与分型；该年各季度齐全，或年度结束后再导入该年的数据时，"
                           "合计为年度数据。")
     money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
-    if any((declared_unit(header) or title_unit or 1) == 10_000 for header in money):
-        plan.notes.append("金额单位为万元，已换算为元保存。")
+    units = {declared_unit(header) or title_unit or 1 for header in money} - {1}
+    if units:
+        words = "、".join({10_000: "万元", 1_000: "千元"}.get(unit, f"{unit}元") for unit in sorted(units, reverse=True))
+        plan.notes.append(f"金额单位为{words}，已换算为元保存。")
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"
                     f"{writes.unchanged:,} 条与已有数据相同。")

@@ -22,7 +22,7 @@ FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
                     "统一社会信用代码/纳税人识别号", "社会信用代码/纳税人识别号", "纳税人识别号（统一社会信用代码）",
                     "统一社会信用代码（纳税人识别号）", "识别号"),
     "name": ("名称", "纳税人名称", "企业名称", "单位名称", "个体工商户名称", "主体名称", "市场主体名称", "户名",
-             "商户名称", "个体户名称"),
+             "商户名称", "个体户名称", "单位详细名称"),
     "period": ("年度", "所属期", "所属年度", "年份", "税款所属期", "所属期间", "统计年度", "报告期", "所属时期",
                "属期", "数据期间", "季度"),
     "revenue": ("营业收入", "销售额", "应税销售收入", "主营业务收入", "销售收入", "营业收入合计", "应税收入",
@@ -58,8 +58,10 @@ MONEY_FIELDS = frozenset({"revenue", "tax_paid"})
 _FIGURES = lookup_table(FIGURE_SYNONYMS, IGNORED_HEADERS)
 _LICENSES = lookup_table(LICENSE_SYNONYMS, IGNORED_HEADERS)
 _TEN_THOUSAND = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?万元?[)\]】]|万元")
+_THOUSAND = re.compile(r"千元")  # statistics offices' 规上 figures: 营业收入（千元）
 _YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
-_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(万元|元)")
+_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(万元|千元|元)")
+_TITLE_UNITS = {"万元": 10_000, "千元": 1_000, "元": 1}
 
 
 @lru_cache(maxsize=1024)
@@ -77,10 +79,12 @@ def match_license_header(text: str) -> str | None:
 
 
 def declared_unit(header: str) -> int | None:
-    """10000 for 营业收入（万元）, 1 for 营业收入（元）, None when the header names no unit."""
+    """10000 for 营业收入（万元）, 1000 for 营业收入（千元）, 1 for 营业收入（元）, None when the header names no unit."""
     key = normalise_header(header)
     if _TEN_THOUSAND.search(key):
         return 10_000
+    if _THOUSAND.search(key):
+        return 1_000
     return 1 if _YUAN.search(key) else None
 
 
@@ -89,5 +93,5 @@ def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
     for _number, cells in rows:
         for cell in cells:
             if isinstance(cell, str) and (found := _TITLE_UNIT.search(normalise_header(cell))) is not None:
-                return 10_000 if found.group(1) == "万元" else 1
+                return _TITLE_UNITS[found.group(1)]
     return None

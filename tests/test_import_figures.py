@@ -173,6 +173,24 @@ def test_a_merged_two_row_header(engine: Engine, tmp_path: Path) -> None:
     assert figures_of(engine, 1) == [(2024, 123_500, 5_000, 4, 2, 1, "统计.xlsx")]
 
 
+def test_a_statistics_sheet_in_thousands_of_yuan(engine: Engine, tmp_path: Path) -> None:
+    """规上 figures come from the statistics office in 千元: 1,234.5 千元 is 1,234,500 元, in the header or in a
+    title's 单位, never read as yuan; 单位详细名称 is the name."""
+    actor = office(engine)
+    households(engine, actor, [1, 2])
+    in_header = write_sheet(tmp_path / "规上.xlsx", ["统一社会信用代码", "单位详细名称", "年份", "营业收入（千元）", "从业人员期末人数"],
+                            [[uscc(1), "鹿城区第1号水果店", 2024, 1234.5, 8]], title=None)  # fmt: skip
+    plan = plan_figures(engine, parse_list_file(in_header), office_id=actor.office_id)
+    assert "金额单位为千元，已换算为元保存" in plan.summary_text() and "不会导入" not in plan.summary_text()
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert figures_of(engine, 1)[0][:4] == (2024, 1_234_500, None, 8)
+    in_title = write_sheet(tmp_path / "规上2.xlsx", ["统一社会信用代码", "单位详细名称", "年份", "营业收入", "纳税额"],
+                           [[uscc(2), "鹿城区第2号水果店", 2024, 800, 2.5]], title="主要经济指标（单位：千元）")  # fmt: skip
+    commit_list(engine, plan_figures(engine, parse_list_file(in_title), office_id=actor.office_id), actor=actor,
+                rules=rules())  # fmt: skip
+    assert figures_of(engine, 2)[0][:3] == (2024, 800_000, 2_500)
+
+
 def test_a_failing_reclassification_leaves_the_database_as_it_was(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
