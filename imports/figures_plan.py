@@ -295,7 +295,7 @@ def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tu
     money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
     units = {declared_unit(header) or title_unit or 1 for header in money} - {1}
     if units:
-        words = "、".join({10_000: "万元", 1_000: "千元"}.get(unit, f"{unit}元") for unit in sorted(units, reverse=True))
+        words = "、".join({100_000_000: "亿元", 1_000_000: "百万元", 10_000: "万元", 1_000: "千元"}[unit] for unit in sorted(units, reverse=True))
         plan.notes.append(f"金额单位为{words}，已换算为元保存。")
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"

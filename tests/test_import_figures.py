@@ -275,3 +275,13 @@ def test_a_year_changed_meanwhile_is_a_conflict_and_an_update_is_stamped(engine:
     with engine.connect() as connection:
         stamped = connection.execute(text("SELECT revenue, version, updated_by, device, updated_at FROM year_figures")).one()
     assert tuple(stamped[:4]) == (200, 3, actor.who, actor.device) and stamped[4] is not None
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("营业收入（元）", 1), ("营业收入（千元）", 1_000), ("营业收入(万元)", 10_000), ("营业收入（百万元）", 1_000_000),
+    ("营业收入（亿元）", 100_000_000), ("营业收入", None), ("本年累计营业收入千元", 1_000),
+])  # fmt: skip
+def test_the_unit_a_money_header_names(header: str, unit: int | None) -> None:
+    from imports.list_columns import declared_unit
+
+    assert declared_unit(header) == unit
