@@ -61,6 +61,10 @@ _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _BRACKETS = re.compile(r"[(\[【)\]】]")
 _SPACES = re.compile(r"\s+")
 _TEN_THOUSANDS = re.compile(r"[(\[【](?:人民币)?万元?[)\]】]|万元")
+_LARGER_UNITS = ((re.compile(r"亿元"), 100_000_000), (re.compile(r"百万元"), 1_000_000))  # before 万元, which 百万元 holds
+_THOUSANDS = re.compile(r"千元")
+# 注册资本（万美元）: an amount in another currency cannot be stored as 元; the column is left out (and listed).
+_FOREIGN_CURRENCY = re.compile(r"美元|港元|港币|澳门元|澳元|欧元|日元|英镑|外币")
 IGNORE = ""  # a mapping value meaning "confirmed: do not import this column"
 
 
@@ -106,12 +110,21 @@ def match_header(text: str) -> str | None:
         return None
     if "注册号" in key and "信用代码" in key:
         return "code"
-    return lookup(_LOOKUP, key)
+    found = lookup(_LOOKUP, key)
+    if found == "capital" and _FOREIGN_CURRENCY.search(key):
+        return None
+    return found
 
 
 def header_unit(text: str) -> int:
-    """The multiplier a money header declares: 10000 for 注册资本（万元）, else 1."""
-    return 10_000 if _TEN_THOUSANDS.search(normalise_header(text)) else 1
+    """The multiplier a money header declares: 10000 for 注册资本（万元）, 1000 for （千元）, 1 for （元） or none."""
+    key = normalise_header(text)
+    for pattern, unit in _LARGER_UNITS:
+        if pattern.search(key):
+            return unit
+    if _TEN_THOUSANDS.search(key):
+        return 10_000
+    return 1_000 if _THOUSANDS.search(key) else 1
 
 
 def import_label(name: str) -> str:
