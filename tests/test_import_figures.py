@@ -285,3 +285,31 @@ def test_the_unit_a_money_header_names(header: str, unit: int | None) -> None:
     from imports.list_columns import declared_unit
 
     assert declared_unit(header) == unit
+
+
+def test_the_tax_systems_two_period_columns(engine: Engine, tmp_path: Path) -> None:
+    """The tax system's export names the period in two date columns, 税款所属期起 and 税款所属期止: the months
+    between them are the row's period (last year's four quarters make its year); a pair crossing the year end,
+    a pair with one end empty and a pair the wrong way round are told, each naming its row and column."""
+    from datetime import datetime
+
+    actor = office(engine)
+    households(engine, actor, [1, 2])
+    last = date.today().year - 1
+    header = ["纳税人识别号", "纳税人名称", "税款所属期起", "税款所属期止", "应税销售收入", "应纳税额"]
+    rows = [[uscc(1), "鹿城区第1号水果店", datetime(last, first, 1), datetime(last, first + 2, 28), 100_000, 1_000]
+            for first in (1, 4, 7, 10)]  # fmt: skip
+    rows += [[uscc(2), "鹿城区第2号水果店", datetime(last, 12, 1), datetime(last + 1, 2, 28), 5_000, 0],
+             [uscc(2), "鹿城区第2号水果店", datetime(last, 7, 1), None, 5_000, 0],
+             [uscc(2), "鹿城区第2号水果店", datetime(last, 9, 30), datetime(last, 7, 1), 5_000, 0]]  # fmt: skip
+    path = write_sheet(tmp_path / "申报明细.xlsx", header, rows, title=None)
+    parsed = parse_list_file(path)
+    assert parsed.kind is ImportKind.FIGURES and parsed.kind_detected
+    plan = plan_figures(engine, parsed, office_id=actor.office_id)
+    assert (plan.counts[ListRowKind.NEW], plan.counts[ListRowKind.INVALID]) == (4, 3)
+    problems = {problem.row: problem for entry in plan.entries_of(ListRowKind.INVALID) for problem in entry.problems}
+    assert problems[6].column_header == "税款所属期起" and "跨" in problems[6].reason
+    assert problems[7].column_header == "税款所属期止" and "只填了一头" in problems[7].reason
+    assert problems[8].column_header == "税款所属期止" and "早于所属期起" in problems[8].reason
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert figures_of(engine, 1)[0][:3] == (last, 400_000, 4_000)
