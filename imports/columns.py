@@ -60,7 +60,8 @@ _MARKS = re.compile(r"[*※☆★]|[(\[【]?(?:必填项?|选填|非必填|必�
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _BRACKETS = re.compile(r"[(\[【)\]】]")
 _SPACES = re.compile(r"\s+")
-_TEN_THOUSANDS = re.compile(r"[(\[【](?:人民币)?万元?[)\]】]|万元")
+_TEN_THOUSANDS = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?万元?[)\]】]|万元")
+_YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
 _LARGER_UNITS = ((re.compile(r"亿元"), 100_000_000), (re.compile(r"百万元"), 1_000_000))  # before 万元, which 百万元 holds
 _THOUSANDS = re.compile(r"千元")
 # 注册资本（万美元）: an amount in another currency cannot be stored as 元; the column is left out (and listed).
@@ -117,14 +118,22 @@ def match_header(text: str) -> str | None:
 
 
 def header_unit(text: str) -> int:
-    """The multiplier a money header declares: 10000 for 注册资本（万元）, 1000 for （千元）, 1 for （元） or none."""
-    key = normalise_header(text)
+    """The multiplier a money header declares (money_unit), 1 when it names none."""
+    return money_unit(text) or 1
+
+
+def money_unit(header: str) -> int | None:
+    """The multiplier a money header names: 10000 for 注册资本（万元）, 1000 for 营业收入（千元）, 1 for （元）; 亿元 and 百万元
+    too; None when it names no unit."""
+    key = normalise_header(header)
     for pattern, unit in _LARGER_UNITS:
         if pattern.search(key):
             return unit
     if _TEN_THOUSANDS.search(key):
         return 10_000
-    return 1_000 if _THOUSANDS.search(key) else 1
+    if _THOUSANDS.search(key):
+        return 1_000
+    return 1 if _YUAN.search(key) else None
 
 
 def import_label(name: str) -> str:

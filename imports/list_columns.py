@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from imports.columns import IGNORED_HEADERS, lookup, lookup_table, normalise_header
+from imports.columns import IGNORED_HEADERS, lookup, lookup_table, money_unit, normalise_header
 
 FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "社会统一信用代码", "统一信用代码"),
@@ -63,10 +63,6 @@ MONEY_FIELDS = frozenset({"revenue", "tax_paid"})
 
 _FIGURES = lookup_table(FIGURE_SYNONYMS, IGNORED_HEADERS)
 _LICENSES = lookup_table(LICENSE_SYNONYMS, IGNORED_HEADERS)
-_TEN_THOUSAND = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?万元?[)\]】]|万元")
-_THOUSAND = re.compile(r"千元")  # statistics offices' 规上 figures: 营业收入（千元）
-_LARGER = ((re.compile(r"亿元"), 100_000_000), (re.compile(r"百万元"), 1_000_000))  # before 万元: 百万元 holds 万元
-_YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(亿元|百万元|万元|千元|元)")
 _TITLE_UNITS = {"亿元": 100_000_000, "百万元": 1_000_000, "万元": 10_000, "千元": 1_000, "元": 1}
 
@@ -86,16 +82,8 @@ def match_license_header(text: str) -> str | None:
 
 
 def declared_unit(header: str) -> int | None:
-    """10000 for 营业收入（万元）, 1000 for 营业收入（千元）, 1 for 营业收入（元）, None when the header names no unit."""
-    key = normalise_header(header)
-    for pattern, unit in _LARGER:
-        if pattern.search(key):
-            return unit
-    if _TEN_THOUSAND.search(key):
-        return 10_000
-    if _THOUSAND.search(key):
-        return 1_000
-    return 1 if _YUAN.search(key) else None
+    """The unit a list's money header names (imports.columns.money_unit: 营业收入（万元） 10000), None for none."""
+    return money_unit(header)
 
 
 def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
