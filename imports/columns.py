@@ -40,7 +40,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "capital": ("资金数额", "注册资本", "注册资金", "出资额", "出资总额"),
     "phone": ("联系电话", "手机", "电话", "手机号码", "联系方式", "移动电话", "手机号", "经营者电话",
               "联系手机", "经营者联系电话"),
-    "grid": ("所属网格", "片区", "管辖单位", "网格", "所属片区", "管辖所", "网格名称"),
+    "grid": ("所属网格", "片区", "网格", "所属片区", "网格名称"),
+    # A county-wide list names the 市场监管所 each business belongs to: only this office's rows are imported
+    # (imports.planner; a value that is no office's name is taken as a grid's).
+    "supervising_unit": ("管辖单位", "管辖所", "监管单位", "所属监管所", "监管所", "管辖机关", "所属市场监管所",
+                         "属地监管所", "监管机构", "所属所", "管辖分局"),
     "officer": ("包联干部", "责任人", "包联人", "联系干部", "包联责任人"),
     "composition": ("组成形式",),
     "registration_authority": ("登记机关", "登记机构"),
@@ -53,7 +57,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 IGNORED_HEADERS = ("序号", "序", "编号", "行号", "错误原因")
 IMPORT_LABELS = {
     "code": "统一社会信用代码/注册号", "industry_name": "行业名称", "grid": "所属网格", "officer": "包联干部",
-    "registration_authority": "登记机关",
+    "registration_authority": "登记机关", "supervising_unit": "管辖单位（监管所）",
 }
 
 _MARKS = re.compile(r"[*※☆★]|[(\[【]?(?:必填项?|选填|非必填|必须填写|可选)[)\]】]?")

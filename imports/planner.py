@@ -33,6 +33,7 @@ from imports.records import previous_import
 from storage.audit import Actor
 from workbench.domain.business_fields import NEW_BUSINESS_DEFAULTS
 from workbench.domain.labels import BusinessKind
+from workbench.domain.office_names import is_office_name, same_office
 from workbench.services.assignment import NO_ASSIGNMENT, AssignmentRequest
 from workbench.services.business_validation import out_of_bounds
 from workbench.services.free_memory import return_free_memory
@@ -84,6 +85,7 @@ class Planner:
         # One str object per distinct problem text and cell value: a list whose every row names a grid or an
         # officer the office lacks keeps two warnings a row until the plan is dropped (200,000 at 100,000 rows).
         self.shared: dict[str, str] = {}
+        self.office_name = ""
 
     def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
         """The dry run of `parsed` (its rows, or fresh ones when an earlier run took them), else of the file
@@ -134,6 +136,7 @@ class Planner:
             plan.labels = lookup.labels()
             self.assignment = plan.assignment = self.request.build(connection, self.actor.office_id)
             plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
+            self.office_name = lookup.office_name()
             rows = parsed.rows
             while chunk := list(islice(rows, CHUNK)):
                 self._check_cancel()
@@ -175,6 +178,9 @@ class Planner:
         if not row.valid:
             return self._add(plan, row, RowKind.INVALID, problems)
         values.pop("registration_authority", None)
+        unit = values.pop("supervising_unit", None)
+        if unit is not None and self._elsewhere(plan, row, str(unit), problems):
+            return self._add(plan, row, RowKind.OTHER_OFFICE, problems)
         if self._out_of_bounds(row, problems):
             return self._add(plan, row, RowKind.INVALID, problems)
         self._resolve_people(plan, lookup, row, problems)
@@ -273,6 +279,19 @@ class Planner:
             values["grid_id"] = grid_id
         if officer_id is not None:
             values["officer_id"] = officer_id
+
+    def _elsewhere(self, plan: ImportPlan, row: ParsedRow, unit: str, problems: list[Problem]) -> bool:
+        """Whether the row's 管辖单位 is another office (the row is then left out, said why); a value that is no
+        office's name is the row's grid, unless the list has a grid column too."""
+        if same_office(unit, self.office_name):
+            return False
+        if not is_office_name(unit):
+            row.values.setdefault("grid", unit)
+            return False
+        plan.other_offices[unit] += 1
+        reason = self._shared(f"管辖单位是「{unit}」，不是本所（{self.office_name}）的市场主体，不导入")
+        problems.append(self._problem(row, ("supervising_unit",), reason, blocking=False))
+        return True
 
     def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
         """Values the register's columns cannot hold, refused here (the form's check: workbench.services.

@@ -36,7 +36,8 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "status": parse_status,
 }
 # Text columns with a handful of distinct values: cleaned once per value.
-_FEW_TEXTS = frozenset({"kind", "composition", "grid", "officer", "registration_authority", "industry_code",
+_FEW_TEXTS = frozenset({"kind", "composition", "grid", "officer", "registration_authority", "supervising_unit",
+                        "industry_code",
                         "industry_name"})
 _few_text = lru_cache(maxsize=4096)(clean_text)
 # Fields with a handful of distinct values: validated once per value (imports.fastcheck.cached_validation).

@@ -37,7 +37,8 @@ NAMED = {
     "employees": ["从业人员", "从业人数", "雇工人数"],
     "capital": ["资金数额", "注册资本"],
     "phone": ["联系电话", "手机"],
-    "grid": ["所属网格", "片区", "管辖单位"],
+    "grid": ["所属网格", "片区", "网格名称"],
+    "supervising_unit": ["管辖单位", "所属监管所", "管辖所"],  # a grid name there is still the grid (imports.planner)
     "officer": ["包联干部", "责任人"],
     "composition": ["组成形式"],
     "registration_authority": ["登记机关"],
