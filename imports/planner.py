@@ -290,7 +290,7 @@ class Planner:
             return False
         plan.other_offices[unit] += 1
         reason = self._shared(f"管辖单位是「{unit}」，不是本所（{self.office_name}）的市场主体，不导入")
-        problems.append(self._problem(row, ("supervising_unit",), reason, blocking=False))
+        problems.append(self._problem(row, ("supervising_unit",), reason))  # listed with the rows not imported
         return True
 
     def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
