@@ -179,7 +179,7 @@ class Planner:
             return self._add(plan, row, RowKind.INVALID, problems)
         values.pop("registration_authority", None)
         unit = values.pop("supervising_unit", None)
-        if unit is not None and self._elsewhere(plan, row, str(unit), problems):
+        if unit is not None and self._elsewhere(plan, lookup, row, str(unit), problems):
             return self._add(plan, row, RowKind.OTHER_OFFICE, problems)
         if self._out_of_bounds(row, problems):
             return self._add(plan, row, RowKind.INVALID, problems)
@@ -280,16 +280,22 @@ class Planner:
         if officer_id is not None:
             values["officer_id"] = officer_id
 
-    def _elsewhere(self, plan: ImportPlan, row: ParsedRow, unit: str, problems: list[Problem]) -> bool:
-        """Whether the row's 管辖单位 is another office (the row is then left out, said why); a value that is no
-        office's name is the row's grid, unless the list has a grid column too."""
+    def _elsewhere(self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, unit: str,
+                   problems: list[Problem]) -> bool:  # fmt: skip
+        """Whether the row's 管辖单位 is another office (the row is then left out, said why, and a business of
+        this register it names is pointed out); a value that is no office's name is the row's grid, unless the
+        list has a grid column too."""
         if same_office(unit, self.office_name):
             return False
         if not is_office_name(unit):
             row.values.setdefault("grid", unit)
             return False
         plan.other_offices[unit] += 1
-        reason = self._shared(f"管辖单位是「{unit}」，不是本所（{self.office_name}）的市场主体，不导入")
+        ours = lookup.find(row.values, use_name=False).stored
+        reason = self._shared(
+            f"管辖单位是「{unit}」，不是本所（{self.office_name}）的市场主体，不导入" if ours is None else
+            f"本所登记簿中有这一户（{ours.name}），名单上它的管辖单位却是「{unit}」：如已划转，请在它的详情里改为迁出；"
+            "本行不导入")  # fmt: skip
         problems.append(self._problem(row, ("supervising_unit",), reason))  # listed with the rows not imported
         return True
 

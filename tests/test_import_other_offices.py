@@ -59,6 +59,19 @@ def test_only_this_offices_rows_of_a_county_list_are_imported(engine: Engine, tm
     assert [tuple(found) for found in stored] == [(uscc(1), None), (uscc(3), None), (uscc(5), "府前片区")]
 
 
+def test_a_business_of_this_register_listed_under_another_office_is_pointed_out(engine: Engine, tmp_path: Path) -> None:
+    from import_helpers import existing
+
+    actor = office(engine)
+    existing(engine, actor, 2)
+    path = write_list(tmp_path / "全区名录.xlsx", county_rows(), header=COUNTY_HEADER)
+    plan = plan_import(engine, path, actor=actor)
+    reasons = {entry.row_number: entry.problems[0].reason for entry in plan.entries
+               if entry.kind is RowKind.OTHER_OFFICE and entry.problems}  # fmt: skip
+    assert "本所登记簿中有这一户（鹿城区第2号水果店），名单上它的管辖单位却是「南郊市场监管所」" in reasons[4]
+    assert "如已划转，请在它的详情里改为迁出" in reasons[4] and reasons[6].startswith("管辖单位是「滨江")
+
+
 def test_the_cli_counts_the_rows_of_other_offices(engine: Engine, tmp_path: Path) -> None:
     office(engine)
     path = write_list(tmp_path / "全区新设.xlsx", county_rows(), header=COUNTY_HEADER)
