@@ -47,7 +47,9 @@ LICENSE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "expires_on": ("有效期至", "有效截止日期", "截止日期", "有效期截止日期", "到期日期", "有效期止"),
     # One cell, either an end date or a range: 2021-05-01至2026-04-30 (workbench.domain.validity).
     "validity": ("有效期限", "有效期", "有效日期", "有效期起止"),
-    "scope": ("许可项目", "经营项目", "经营范围", "许可范围", "食品类别", "主体业态", "许可事项"),
+    # Not 主体业态 (a format: 餐饮服务经营者), which a food-licence export puts before its 经营项目: the first column
+    # for a field wins, and 经营项目 is what the licence permits.
+    "scope": ("许可项目", "经营项目", "经营范围", "许可范围", "食品类别", "许可事项"),
     "kind": ("许可证类型", "许可证种类", "证照类型", "许可类别", "证件类型", "许可证名称"),
 }
 FIGURE_LABELS = {
