@@ -5,14 +5,15 @@ more, one after the other on one CPU while the other waits. But an FTS5 index is
 shadow tables (`<name>_data`, `<name>_idx`), so it can be built elsewhere: the searched columns of each
 loaded row go to a scratch file as they are written (`add`); `start` builds each FTS5 table in a file of
 its own, on its own thread (sqlite3 lets other threads run while a statement works), with the very
-definition the database has, and merges each into one segment ('optimize'); meanwhile the loading
+definition the database has, indexing the rows straight from the scratch file (no copy of them per table),
+and merges each into one segment ('optimize'); meanwhile the loading
 connection builds its plain indexes; `finish` copies the built shadow rows into the database's (empty)
 ones, inside the load's transaction: a load that fails or is cancelled rolls them back with its rows.
 
 All five search tables are built here: migration 0002's three over `business`, and migration 0019's code
 trigrams (`business_codes`, over uscc and reg_no) and name-initial pairs (`business_initials`, whose
-content is a view: here a table of the same name holding the pairs storage.search_fragments.initial_pairs
-makes, the view's string character for character). A database without 0019's tables builds the three.
+content is a view: indexed here from the pairs storage.search_fragments.initial_pairs makes, the view's
+string character for character). A database without 0019's tables builds the three.
 
 Only for a load into an empty business table (the demo build, a register import into an empty office):
 the side index knows the loaded rows only. A side build that fails leaves nothing behind and `finish`
@@ -46,7 +47,7 @@ FTS_COLUMNS = {
     "business_initials": ("pairs",),
 }
 REQUIRED = ("business_fts", "business_grams", "business_pinyin")  # 0019's two are built when the database has them
-INITIALS = "business_initials"  # its content is a view of the pairs (storage.search_fragments): a table here
+INITIALS = "business_initials"  # its content is a view of the pairs (storage.search_fragments)
 PAIRS_FUNCTION = "workbench_initial_pairs"
 # The small ones first, so that finish() copies them while the trigram tables may still be building.
 COPY_ORDER = ("business_pinyin", "business_initials", "business_grams", "business_codes", "business_fts")
@@ -141,11 +142,10 @@ class SideIndex:
             self.building[name] = side
             try:
                 side.execute("ATTACH DATABASE ? AS loaded", (str(self.folder / "content.db"),))
-                _copy_content(side, name)
                 side.execute(self.definitions[name])
                 hash_bytes = SIDE_HASH_BYTES if self.hash_bytes is None else self.hash_bytes
                 side.execute(f"INSERT INTO {name}({name}, rank) VALUES ('hashsize', {hash_bytes})")
-                side.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+                side.execute(_filling(side, name))
                 # One segment, as storage.search_sqlite.merge_segments leaves an index (then a no-op there).
                 side.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
                 side.commit()
@@ -198,19 +198,17 @@ class SideIndex:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _copy_content(side: sqlite3.Connection, name: str) -> None:
-    """The content table `name`'s definition reads, from the loaded rows: `business` with the columns it
-    indexes, or for the initials the table of pairs its view would give."""
+def _filling(side: sqlite3.Connection, name: str) -> str:
+    """The statement that indexes the loaded rows in `name`, straight from the scratch file (what FTS5's
+    'rebuild' does, without a content table here: an external-content table's index is written from the
+    values inserted, its content table is read only to rebuild or delete). The initials are the pairs
+    their content view would give (storage.search_fragments.initial_pairs, made here in Python)."""
+    columns = FTS_COLUMNS[name]
+    values = ", ".join(columns)
     if name == INITIALS:
         side.create_function(PAIRS_FUNCTION, 1, initial_pairs, deterministic=True)
-        side.execute(f"CREATE TABLE {INITIALS}_source (id INTEGER PRIMARY KEY, pairs)")
-        side.execute(
-            f"INSERT INTO {INITIALS}_source (id, pairs) SELECT id, {PAIRS_FUNCTION}(name_pinyin) FROM loaded.business"
-        )
-        return
-    columns = ", ".join(FTS_COLUMNS[name])
-    side.execute(f"CREATE TABLE business (id INTEGER PRIMARY KEY, {columns})")
-    side.execute(f"INSERT INTO business (id, {columns}) SELECT id, {columns} FROM loaded.business")
+        values = f"{PAIRS_FUNCTION}(name_pinyin)"
+    return f"INSERT INTO {name}(rowid, {', '.join(columns)}) SELECT id, {values} FROM loaded.business"
 
 
 def _scratch(path: Path, cache_kib: int | None) -> sqlite3.Connection:
