@@ -65,7 +65,9 @@ def side_search(connection: Connection, new_rows: int, updates: int) -> SideSear
     if updates or not new_rows:
         return None
     try:
-        side = search.side_index(connection, numbered=False, hash_bytes=HASH_BYTES, cache_kib=CACHE_KIB)
+        side = search.side_index(
+            connection, numbered=False, fragments=True, hash_bytes=HASH_BYTES, cache_kib=CACHE_KIB
+        )
     except (LookupError, OSError):  # a search table missing (an older schema), a folder not writable
         return None
     return SideSearch(side) if side is not None else None

@@ -10,10 +10,10 @@ and merges each into one segment ('optimize'); meanwhile the loading
 connection builds its plain indexes; `finish` copies the built shadow rows into the database's (empty)
 ones, inside the load's transaction: a load that fails or is cancelled rolls them back with its rows.
 
-All five search tables are built here: migration 0002's three over `business`, and migration 0019's code
-trigrams (`business_codes`, over uscc and reg_no) and name-initial pairs (`business_initials`, whose
-content is a view: indexed here from the pairs storage.search_fragments.initial_pairs makes, the view's
-string character for character). A database without 0019's tables builds the three.
+Migration 0002's three tables over `business` are built here, and with `fragments` (the import) migration
+0019's code trigrams (`business_codes`, over uscc and reg_no) and name-initial pairs (`business_initials`,
+whose content is a view: indexed here from the pairs storage.search_fragments.initial_pairs makes, the
+view's string character for character); the tables not built here are rebuilt in place.
 
 Only for a load into an empty business table (the demo build, a register import into an empty office):
 the side index knows the loaded rows only. A side build that fails leaves nothing behind and `finish`
@@ -46,7 +46,7 @@ FTS_COLUMNS = {
     "business_codes": ("uscc", "reg_no"),
     "business_initials": ("pairs",),
 }
-REQUIRED = ("business_fts", "business_grams", "business_pinyin")  # 0019's two are built when the database has them
+REQUIRED = ("business_fts", "business_grams", "business_pinyin")  # and 0019's two with `fragments`, when there
 INITIALS = "business_initials"  # its content is a view of the pairs (storage.search_fragments)
 PAIRS_FUNCTION = "workbench_initial_pairs"
 # The small ones first, so that finish() copies them while the trigram tables may still be building.
@@ -69,13 +69,16 @@ class SideIndex:
         folder: Path,
         *,
         numbered: bool = True,
+        fragments: bool = False,
         hash_bytes: int | None = None,
         cache_kib: int | None = None,
     ) -> None:
         """numbered: add() takes (id, *SEARCHED); otherwise SEARCHED alone, the ids being 1, 2, … in the
-        order added (as SQLite numbers the rows of an empty table). hash_bytes, cache_kib: each build's FTS5
-        pending terms and page cache (SIDE_HASH_BYTES, SCRATCH_CACHE_KIB by default)."""
-        names = ", ".join(f"'{name}'" for name in FTS_COLUMNS)
+        order added (as SQLite numbers the rows of an empty table). fragments: migration 0019's two tables
+        too, when the database has them (the demo build leaves them to the rebuild in place: not measured at
+        a million rows with five builds at once). hash_bytes, cache_kib: each build's FTS5 pending terms and
+        page cache (SIDE_HASH_BYTES, SCRATCH_CACHE_KIB by default)."""
+        names = ", ".join(f"'{name}'" for name in (FTS_COLUMNS if fragments else REQUIRED))
         found = connection.exec_driver_sql(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
         ).all()

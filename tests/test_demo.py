@@ -402,8 +402,6 @@ def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
             ("business_grams", '"温州" AND "服"'),
             ("business_pinyin", '"zh"*'),
             ("business_pinyin", '"chen"'),
-            ("business_codes", '"0001"'),
-            ("business_initials", '"zh"'),
         ]
 
         def found() -> list[list[Any]]:
