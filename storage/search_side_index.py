@@ -6,9 +6,10 @@ shadow tables (`<name>_data`, `<name>_idx`), so it can be built elsewhere: the s
 loaded row go to a scratch file as they are written (`add`); `start` builds each FTS5 table in a file of
 its own, on its own thread (sqlite3 lets other threads run while a statement works), with the very
 definition the database has, indexing the rows straight from the scratch file (no copy of them per table),
-and merges each into one segment ('optimize'); meanwhile the loading
-connection builds its plain indexes; `finish` copies the built shadow rows into the database's (empty)
-ones, inside the load's transaction: a load that fails or is cancelled rolls them back with its rows.
+and merges each into one segment ('optimize', which the loading connection would otherwise do after the
+copy); meanwhile the loading connection builds its plain indexes; `finish` copies the built shadow rows
+into the database's (empty) ones, inside the load's transaction: a load that fails or is cancelled rolls
+them back with its rows.
 
 Migration 0002's three tables over `business` are built here, and with `fragments` (the import) migration
 0019's code trigrams (`business_codes`, over uscc and reg_no) and name-initial pairs (`business_initials`,
