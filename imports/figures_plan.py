@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine
 
-from imports.code_lookup import CodeLookup, StoredYear
+from imports.code_lookup import CodeLookup, Matched, StoredRow, StoredYear
 from imports.columns import ColumnMapping
 from imports.errors import ImportCancelled
 from imports.header import column_letter
@@ -31,7 +31,10 @@ from workbench.domain.figure_periods import Period, missing_months, overlapping
 
 CHUNK = 2000
 FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
-assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order
+assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order (_compare)
+_FIGURES = slice(5, 9)
+_DELETED_AT = StoredYear._fields.index("deleted_at")
+assert StoredYear._fields[:3] == ("id", "uuid", "version")
 SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
 
 
@@ -70,24 +73,30 @@ class FigureWrites:
         return {item.business_id for item in self.new} | {item.business_id for item in self.changed}
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(NamedTuple):
+    """One row of a year: its Excel row number, its period, its figures (FIGURE_FIELDS' order; None: not in
+    the file) and the business its code matched."""
+
     row_number: int
     period: Period
     values: tuple[int | None, ...]
+    business: Matched
 
 
-class _Year:
-    """The rows of one business and year gathered across the file (usually one annual row)."""
+_new_part = tuple.__new__  # _Part's fields without its Python-level __new__: one is made for every row
 
-    __slots__ = ("business_id", "business_uuid", "name", "parts", "entries")
 
-    def __init__(self, business_id: int, business_uuid: str, name: str) -> None:
-        self.business_id = business_id
-        self.business_uuid = business_uuid
-        self.name = name
-        self.parts: list[_Part] = []
-        self.entries: list[ListEntry] = []
+class _Years:
+    """The file's rows by (business id, year), gathered across the whole file: the first row of each year;
+    all the rows, in file order, only of the years with more than one (quarters, repeats); the rows that
+    carry a warning. Most years are one annual row, kept as that row alone."""
+
+    __slots__ = ("first", "more", "warned")
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[int, int], _Part] = {}
+        self.more: dict[tuple[int, int], list[_Part]] = {}
+        self.warned: dict[tuple[int, int], list[ListEntry]] = {}
 
 
 def plan_figures(
@@ -97,7 +106,7 @@ def plan_figures(
     """The dry run of a 经营数据 list into this office; nothing is written."""
     report = progress or (lambda done, total, stage: None)
     plan = ListPlan.of(parsed, office_id)
-    years: dict[tuple[int, int], _Year] = {}
+    years = _Years()
     done = 0
     with engine.connect() as connection:
         lookup = CodeLookup(connection, office_id)
@@ -112,7 +121,7 @@ def plan_figures(
                     _place(plan, lookup, row, row_codes, years)
                 done += len(chunk)
                 report(done, parsed.total_rows, "核对登记簿")
-            stored = lookup.stored_years({key[0] for key in years})
+            stored = lookup.stored_years({key[0] for key in years.first})
         finally:
             lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
@@ -130,7 +139,7 @@ def _codes(values: dict[str, Any]) -> list[str]:
 
 
 def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
-           years: dict[tuple[int, int], _Year]) -> None:  # fmt: skip
+           years: _Years) -> None:  # fmt: skip
     values = row.values
     name = str(values.get("name", ""))
     if (row.problems or row.duplicate_of is not None) and not row.valid:  # most rows: no problem, valid
@@ -156,27 +165,27 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
         return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, plan.mapping, held, reason))
     period: Period = values["period"]
     key = (stored.id, period.year)
-    year = years.get(key)
-    if year is None:
-        year = years[key] = _Year(stored.id, stored.uuid, stored.name)
-    elif year.parts:
-        clash = overlapping([part.period for part in year.parts] + [period])
+    get = values.get
+    part = _new_part(_Part, (row.row_number, period,
+                             (get("revenue"), get("tax_paid"), get("employees"), get("insured_staff")), stored))
+    first = years.first.setdefault(key, part)
+    if first is not part:  # the year has rows already: a quarter, or a repeat
+        parts = years.more.get(key) or [first]
+        clash = overlapping([earlier.period for earlier in parts] + [period])
         if clash is not None:
-            first = next(part for part in year.parts if part.period == clash[0])
-            reason = (f"与第 {first.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
+            earlier = next(earlier for earlier in parts if earlier.period == clash[0])
+            reason = (f"与第 {earlier.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
                       f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
             return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes,
                              _problem(row, plan.mapping, "period", reason), keep=row.problems)
+        years.more[key] = [*parts, part]
     problems = row.problems
     if name and name != stored.name:
         problems = [*problems, _problem(row, plan.mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
                                         blocking=False)]
-    get = values.get
-    year.parts.append(_Part(row.row_number, period, (get("revenue"), get("tax_paid"), get("employees"),
-                                                     get("insured_staff"))))  # FIGURE_FIELDS' order
     if problems:
-        year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells,
-                                      stored.uuid))
+        years.warned.setdefault(key, []).append(
+            ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells, stored.uuid))
 
 
 def _problem(row: ParsedRow, mapping: ColumnMapping, name: str, reason: str, blocking: bool = True) -> Problem:
@@ -195,43 +204,45 @@ def _left_out(plan: ListPlan, row: ParsedRow, kind: ListRowKind, name: str, code
     plan.entries.append(ListEntry(row.row_number, kind, name, codes[0] if codes else "", problems, row.cells))
 
 
-def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tuple[int, int], StoredYear],
+def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredRow],
             title_unit: int | None) -> FigureWrites:
     writes = FigureWrites()
     summed_businesses: set[int] = set()
     summed_rows = 0
     incomplete: list[str] = []
-    new, held = writes.new, stored.get
+    new, held, more, warned = writes.new, stored.get, years.more, years.warned
     new_rows = update_rows = unchanged_rows = 0  # counted here, added to plan.counts once
-    for key, year in years.items():
-        parts = year.parts
-        if not parts:
-            continue
-        first = parts[0]
-        if len(parts) == 1 and first.period.annual:  # the common year: one annual row, nothing to sum
-            figures = first.values
+    for key, first in years.first.items():
+        parts = more.get(key) if more else None
+        if parts is None and first.period.annual:  # the common year: one annual row, nothing to sum
+            figures, rows = first.values, 1
         else:
-            figures = _year_values(parts)
+            parts = parts or [first]
+            figures, rows = _year_values(parts), len(parts)
             summed_businesses.add(key[0])
-            summed_rows += len(parts)
+            summed_rows += rows
             gap = missing_months([part.period for part in parts])
             if gap:
-                incomplete.append(f"「{year.name}」{key[1]}年缺 {_months_text(gap)}")
+                incomplete.append(f"「{first.business.name}」{key[1]}年缺 {_months_text(gap)}")
         before = held(key)
         if before is None:
-            present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
-            new.append(NewFigure(year.business_id, year.business_uuid, key[1], present, first.row_number))
-            kind = ListRowKind.NEW
-            new_rows += len(parts)
-        else:
-            kind = _compare(writes, year, key[1], figures, before)
-            if kind is ListRowKind.UPDATE:
-                update_rows += len(parts)
+            if None in figures:
+                present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
             else:
-                unchanged_rows += len(parts)
-        for entry in year.entries:
-            entry.kind = kind
-            plan.entries.append(entry)
+                present = dict(zip(FIGURE_FIELDS, figures, strict=True))
+            new.append(NewFigure(key[0], first.business.uuid, key[1], present, first.row_number))
+            kind = ListRowKind.NEW
+            new_rows += rows
+        else:
+            kind = _compare(writes, first, key[1], figures, before)
+            if kind is ListRowKind.UPDATE:
+                update_rows += rows
+            else:
+                unchanged_rows += rows
+        if warned and (entries := warned.get(key)):
+            for entry in entries:
+                entry.kind = kind
+                plan.entries.append(entry)
     plan.counts[ListRowKind.NEW] += new_rows
     plan.counts[ListRowKind.UPDATE] += update_rows
     plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
@@ -276,16 +287,33 @@ def _year_values(parts: list[_Part]) -> tuple[int | None, ...]:
     return tuple(values)
 
 
-def _compare(writes: FigureWrites, year: _Year, year_number: int, figures: tuple[int | None, ...],
-             stored: StoredYear) -> ListRowKind:  # fmt: skip
+def _compare(writes: FigureWrites, first: _Part, year_number: int, figures: tuple[int | None, ...],
+             stored: StoredRow) -> ListRowKind:  # fmt: skip
     """A stored year changed or unchanged by the file's `figures` (FIGURE_FIELDS' order; None: not in the file,
     not written)."""
-    revived = stored.deleted_at is not None
-    diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, figures, stored[5:9], strict=True)
-            if new is not None and (old != new or revived)}
+    revived = stored[_DELETED_AT] is not None  # the year was deleted: the import brings it back
+    held = stored[_FIGURES]
+    if not revived and figures == held:  # every figure as stored (a repeated list): nothing to compare
+        writes.unchanged += 1
+        return ListRowKind.UNCHANGED
+    # The fields the file has (not None) that differ, or all it has for a year brought back; FIGURE_FIELDS'
+    # order, written out: this runs for every stored year of the list.
+    revenue, tax_paid, employees, insured_staff = figures
+    old_revenue, old_tax_paid, old_employees, old_insured_staff = held
+    diff: dict[str, tuple[Any, Any]] = {}
+    if revenue is not None and (old_revenue != revenue or revived):
+        diff["revenue"] = (old_revenue, revenue)
+    if tax_paid is not None and (old_tax_paid != tax_paid or revived):
+        diff["tax_paid"] = (old_tax_paid, tax_paid)
+    if employees is not None and (old_employees != employees or revived):
+        diff["employees"] = (old_employees, employees)
+    if insured_staff is not None and (old_insured_staff != insured_staff or revived):
+        diff["insured_staff"] = (old_insured_staff, insured_staff)
     if not diff and not revived:
         writes.unchanged += 1
         return ListRowKind.UNCHANGED
-    writes.changed.append(ChangedFigure(stored.id, stored.uuid, stored.version, year.business_id, year_number, diff,
-                                        revived, year.parts[0].row_number, year.name))
+    business = first.business
+    figure_id, uuid, version = stored[:3]
+    writes.changed.append(ChangedFigure(figure_id, uuid, version, business.id, year_number, diff, revived,
+                                        first.row_number, business.name))
     return ListRowKind.UPDATE
