@@ -35,6 +35,9 @@ class Matched(NamedTuple):
     name: str
 
 
+_new_matched = tuple.__new__  # a Matched from the row's first three fields, without its Python-level __new__
+
+
 class StoredYear(NamedTuple):
     """A stored year_figures row (deleted ones too: (business, year) is unique): the fields of a StoredRow."""
 
@@ -55,7 +58,8 @@ StoredRow = tuple[Any, ...]
 
 
 class CodeLookup:
-    """This office's businesses by credit code and by 注册号, filled a chunk of codes at a time."""
+    """This office's businesses by credit code and by 注册号, filled a chunk of codes at a time; a code is asked
+    once per dry run (a list sorted by year names each business once a year, in chunks far apart)."""
 
     def __init__(self, connection: Connection, office_id: int) -> None:
         self.office_id = office_id
@@ -64,17 +68,24 @@ class CodeLookup:
         self.by_uscc: dict[str, Matched] = {}
         self.by_reg_no: dict[str, Matched] = {}
         self.taken_elsewhere: set[str] = set()
+        self._asked: set[str] = set()
 
     def prefetch(self, codes: Iterable[str]) -> None:
-        """Look up a chunk's codes: as credit codes, the rest as 注册号, what is still unknown elsewhere."""
-        wanted = set(codes)
-        self.by_uscc = {row[3]: Matched(row[0], row[1], row[2]) for row in self._select(_BUSINESSES, "uscc", wanted)}
-        rest = wanted.difference(self.by_uscc)
-        self.by_reg_no = {}
+        """Look up the chunk's codes not asked before: as credit codes, the rest as 注册号, what is still unknown
+        elsewhere. The answers add to those of the earlier chunks (a code's answer is the same in each)."""
+        wanted = set(codes).difference(self._asked)
+        if not wanted:
+            return
+        self._asked.update(wanted)
+        found = {row[3]: _new_matched(Matched, row[:3]) for row in self._select(_BUSINESSES, "uscc", wanted)}
+        self.by_uscc.update(found)
+        rest = wanted.difference(found)
+        by_reg_no: dict[str, Matched] = {}
         for row in self._select(_BUSINESSES, "reg_no", rest):
-            self.by_reg_no.setdefault(row[3], Matched(row[0], row[1], row[2]))
-        unknown = rest.difference(self.by_reg_no)
-        self.taken_elsewhere = {row[0] for row in self._select(_ELSEWHERE, "uscc", unknown)}
+            by_reg_no.setdefault(row[3], _new_matched(Matched, row[:3]))
+        self.by_reg_no.update(by_reg_no)
+        unknown = rest.difference(by_reg_no)
+        self.taken_elsewhere.update(row[0] for row in self._select(_ELSEWHERE, "uscc", unknown))
 
     def stored_years(self, business_ids: Iterable[int]) -> dict[tuple[int, int], StoredRow]:
         """(business id, year) -> its stored row as the driver gives it (StoredYear's fields, in its order), for
