@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
@@ -226,10 +226,11 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
                 incomplete.append(f"「{first.business.name}」{key[1]}年缺 {_months_text(gap)}")
         before = held(key)
         if before is None:
+            present: dict[str, int]
             if None in figures:
                 present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
-            else:
-                present = dict(zip(FIGURE_FIELDS, figures, strict=True))
+            else:  # every figure given: no None to leave out
+                present = dict(zip(FIGURE_FIELDS, cast("tuple[int, ...]", figures), strict=True))
             new.append(NewFigure(key[0], first.business.uuid, key[1], present, first.row_number))
             kind = ListRowKind.NEW
             new_rows += rows
