@@ -170,7 +170,7 @@ class LicenseRowCleaner(ListRowCleaner):
             "number": _licence_number, "uscc": code_text, "issued_on": parse_date, "expires_on": parse_date,
             "validity": parse_validity,
         }
-        super().__init__(sheet, mapping, converters)
+        super().__init__(sheet, mapping, converters, _LICENCE_REPEATS)
 
     def finish(self, row: ParsedRow) -> None:
         values = row.values
