@@ -134,3 +134,22 @@ def test_years_as_stored_are_unchanged_and_a_deleted_one_comes_back_whole(engine
         ("鹿城区第4号水果店", {"revenue": (400_000, 400_000), "tax_paid": (1_000, 1_000), "employees": (2, 2)},
          True, 5),
     ]  # fmt: skip
+
+
+def test_a_licence_list_remembers_only_the_cells_that_repeat() -> None:
+    """Numbers, holders, codes and places are each their own: converted cell by cell, nothing remembered; dates,
+    the 有效期限 range and 许可项目 repeat down the list: each distinct cell converted once."""
+    from imports.columns import ColumnMapping
+    from imports.list_rows import LicenseRowCleaner
+
+    header = ["许可证编号", "主体名称", "社会信用代码", "经营场所", "发证日期", "有效期限", "许可项目"]
+    fields = {0: "number", 1: "name", 2: "uscc", 3: "place", 4: "issued_on", 5: "validity", 6: "scope"}
+    cleaner = LicenseRowCleaner("许可证", ColumnMapping(headers=header, fields=fields))
+    for serial in range(1, 4):
+        row = cleaner.clean(serial + 1, [f"JY1330302000000{serial}", f"第{serial}号店", uscc(serial), f"五马街{serial}号",
+                                         "2021-05-01", "2021-05-01至2026-04-30", "预包装食品销售"])  # fmt: skip
+        assert row is not None and not row.problems and row.values["number"] == f"JY1330302000000{serial}"
+    remembered = {name: known for _index, name, _convert, known in cleaner._steps}
+    assert {name for name, known in remembered.items() if known is None} == {"number", "name", "uscc", "place"}
+    assert {name: len(known or ()) for name, known in remembered.items() if known is not None} == {
+        "issued_on": 1, "validity": 1, "scope": 1}
