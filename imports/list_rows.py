@@ -86,14 +86,24 @@ class ListRowCleaner:
         problems: list[Problem] = []
         for index, name, convert, known in self._steps:
             raw = cells[index]
-            if raw == "" or raw is None:
+            kind = raw.__class__
+            # A cell is told by its class first (most are str or float): an empty one is "" or None.
+            if kind is str:
+                if not raw:
+                    continue
+                remembered = known is not None
+            elif kind is float:
+                remembered = known is not None and raw != 0.0  # ±0.0 are equal keys: each converted as read
+            elif raw is None:
                 continue
-            if known is not None and ((kind := raw.__class__) is str or (kind is float and raw)):  # repeated: once
-                value = known.get(raw, _UNKNOWN)
+            else:  # True, ints, dates...: converted each time (True == 1 == 1.0 as keys)
+                remembered = False
+            if remembered:  # a repeated str or float: converted once
+                value = known.get(raw, _UNKNOWN)  # type: ignore[union-attr]
                 if value is _UNKNOWN:
-                    value = known[raw] = _converted(convert, raw)
-                    if len(known) > _KNOWN_CELLS:
-                        known.clear()
+                    value = known[raw] = _converted(convert, raw)  # type: ignore[index]
+                    if len(known) > _KNOWN_CELLS:  # type: ignore[arg-type]
+                        known.clear()  # type: ignore[union-attr]
                 if value.__class__ is _Refused:
                     problems.append(self.problem(number, name, raw, value.reason))
                     continue
@@ -187,7 +197,7 @@ class LicenseRowCleaner(ListRowCleaner):
             "number": _licence_number, "uscc": code_text, "issued_on": parse_date, "expires_on": parse_date,
             "validity": parse_validity,
         }
-        super().__init__(sheet, mapping, converters)
+        super().__init__(sheet, mapping, converters, _LICENCE_REPEATS)
 
     def finish(self, row: ParsedRow) -> None:
         values = row.values

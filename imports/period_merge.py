@@ -54,9 +54,14 @@ class StoredPeriod(NamedTuple):
 class FilePart(Protocol):
     """A row of the list for one business's year: its Excel row, its period, its figures (FIGURE_FIELDS)."""
 
-    row_number: int
-    period: Period
-    values: tuple[int | None, ...]
+    @property
+    def row_number(self) -> int: ...
+
+    @property
+    def period(self) -> Period: ...
+
+    @property
+    def values(self) -> tuple[int | None, ...]: ...
 
 
 @dataclass(slots=True)
