@@ -38,6 +38,7 @@ from workbench.services.business_validation import out_of_bounds
 from workbench.services.free_memory import return_free_memory
 
 CHUNK = 2000
+CLEAN_WORKERS = 2  # beyond two, this process's lookups and classifying are the slower half
 ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 _DEFAULTS = dict(NEW_BUSINESS_DEFAULTS)
@@ -100,7 +101,10 @@ class Planner:
         for index, name in parsed.mapping.fields.items():
             self.column_of.setdefault(name, index)
         plan = self._empty_plan(parsed)
-        preparer = self._preparer(parsed.total_rows or len(parsed.source.data) // ROW_BYTES)
+        rows = parsed.total_rows or len(parsed.source.data) // ROW_BYTES
+        preparer = self._preparer(rows)
+        # The CLI's second CPU cleans rows meanwhile (imports.row_workers); the wizard's derives the commit's.
+        parsed.clean_workers = 0 if self.prepare else min(CLEAN_WORKERS, worker_count(rows))
         with ExitStack() as stack:
             if preparer is not None:
                 stack.callback(preparer.close)  # a cancelled or failed dry run leaves no worker behind

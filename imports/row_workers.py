@@ -1,0 +1,100 @@
+"""A registration list's rows cleaned by a worker process while this process classifies the rows before them.
+
+The dry run of `workbench import` runs on one CPU: read a row, clean it (convert, validate: about half of
+the dry run), look it up, classify it. Cleaning a row depends on nothing but the row
+(imports.rows.RowCleaner.cleaned), so the rows go to a worker in batches (imports.parallel.ordered_map: in
+order, this process cleaning a batch itself whenever the worker's next one is not ready), and come back as
+(values, problems); this process keeps each batch's cells, makes the ParsedRow and flags a code repeated
+within the file (RowCleaner.row) in the file's order, so rows, problems and counts are the ones a single
+process gives. Used by the CLI's dry run (imports.planner), not the wizard's, whose idle CPU already derives
+the commit's rows (imports.prepare); and only after the first data row, when the rows above it (titles,
+fill-in instructions) are behind.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any
+
+from imports.parallel import ordered_map
+from imports.problems import ParsedRow, Problem
+from imports.rows import RowCleaner
+from workbench.domain.labels import StoredWord
+
+BATCH = 500  # rows a batch: ~50 kB each way, several batches ahead of the classifying process
+Cleaned = tuple[dict[str, Any], list[Problem]] | None
+
+
+def rows_cleaned_apart(
+    cleaner: RowCleaner,
+    pending: Iterator[tuple[int, list[Any]]],
+    workers: int,
+    data_row: Callable[[int, list[Any]], bool],
+) -> Iterator[tuple[int, list[Any], ParsedRow | None]]:
+    """(number, cells, row) for each row of `pending` that `data_row(number, cells)` keeps, in order: the
+    row as cleaner.clean makes it (None for a blank one), its cleaning done by `workers` processes."""
+    sent: deque[list[tuple[int, list[Any]]]] = deque()
+
+    def batches() -> Iterator[list[tuple[int, list[Any]]]]:
+        width = cleaner.width
+        while taken := list(islice(pending, BATCH)):
+            batch = [
+                (number, cells if len(cells) >= width else cells + [""] * (width - len(cells)))
+                for number, cells in taken
+                if data_row(number, cells)
+            ]
+            sent.append(batch)
+            yield batch
+
+    here = _Here(cleaner, os.getpid())
+    for outcomes in ordered_map(clean_batch, here, batches(), workers):
+        if outcomes.__class__ is bytes:  # a worker's
+            outcomes = pickle.loads(outcomes)
+        batch = sent.popleft()
+        for (number, cells), cleaned in zip(batch, outcomes, strict=True):
+            yield number, cells, None if cleaned is None else cleaner.row(number, cells, cleaned)
+
+
+class _Here:
+    """The cleaner, and the process that takes the rows (where a batch's answers need no pickling)."""
+
+    __slots__ = ("cleaner", "pid")
+
+    def __init__(self, cleaner: RowCleaner, pid: int) -> None:
+        self.cleaner = cleaner
+        self.pid = pid
+
+
+def clean_batch(here: _Here, batch: list[tuple[int, list[Any]]]) -> list[Cleaned] | bytes:
+    """Each row's (values, problems), None for a blank one: the list when done in the process that takes
+    the rows, pickled by a worker (_AsTheyAre) so that they come back as the cleaner made them."""
+    cleaned = here.cleaner.cleaned
+    outcomes = [cleaned(number, cells) for number, cells in batch]
+    if os.getpid() == here.pid:
+        return outcomes
+    buffer = io.BytesIO()
+    _AsTheyAre(buffer, pickle.HIGHEST_PROTOCOL).dump(outcomes)
+    return buffer.getvalue()
+
+
+def _member(word: StoredWord) -> tuple[Any, tuple[type, str]]:
+    return getattr, (type(word), word.name)
+
+
+def _stored_words(kind: type = StoredWord) -> list[type]:
+    found = []
+    for sub in kind.__subclasses__():
+        found += [sub, *_stored_words(sub)]
+    return found
+
+
+class _AsTheyAre(pickle.Pickler):
+    """Keeps a StoredWord a member of its enum (BusinessStatus.ACTIVE, not the text 'active' its own pickling
+    gives for the commit's packs): the rows a worker cleaned hold what the rows cleaned here hold."""
+
+    dispatch_table = {kind: _member for kind in _stored_words()}
