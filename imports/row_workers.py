@@ -53,10 +53,8 @@ def rows_cleaned_apart(
 
     here = _Here(cleaner, os.getpid())
     for outcomes in ordered_map(clean_batch, here, batches(), workers):
-        if outcomes.__class__ is bytes:  # a worker's
-            outcomes = pickle.loads(outcomes)
         batch = sent.popleft()
-        for (number, cells), cleaned in zip(batch, outcomes, strict=True):
+        for (number, cells), cleaned in zip(batch, answers(outcomes), strict=True):
             yield number, cells, None if cleaned is None else cleaner.row(number, cells, cleaned)
 
 
@@ -82,12 +80,21 @@ def clean_batch(here: _Here, batch: list[tuple[int, list[Any]]]) -> list[Cleaned
     return buffer.getvalue()
 
 
+def answers(outcomes: list[Cleaned] | bytes) -> list[Cleaned]:
+    """A batch's answers, unpickled when a worker sent them."""
+    if isinstance(outcomes, bytes):
+        answered: list[Cleaned] = pickle.loads(outcomes)
+        return answered
+    return outcomes
+
+
 def _member(word: StoredWord) -> tuple[Any, tuple[type, str]]:
     return getattr, (type(word), word.name)
 
 
 def _stored_words(kind: type = StoredWord) -> list[type]:
-    found = []
+    found: list[type] = []
+    sub: type
     for sub in kind.__subclasses__():
         found += [sub, *_stored_words(sub)]
     return found
