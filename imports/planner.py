@@ -139,13 +139,18 @@ class Planner:
             self.assignment = plan.assignment = self.request.build(connection, self.actor.office_id)
             plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
             rows = parsed.rows
-            while chunk := list(islice(rows, CHUNK)):
-                self._check_cancel()
-                lookup.prefetch([row.values for row in chunk])
-                for row in chunk:
-                    self._classify(plan, lookup, row)
-                done += len(chunk)
-                self.report(done, parsed.total_rows, "核对登记簿")
+            try:
+                while chunk := list(islice(rows, CHUNK)):
+                    self._check_cancel()
+                    lookup.prefetch([row.values for row in chunk])
+                    for row in chunk:
+                        self._classify(plan, lookup, row)
+                    done += len(chunk)
+                    self.report(done, parsed.total_rows, "核对登记簿")
+            finally:  # a cancelled or failed dry run leaves no cleaning worker behind (imports.row_workers)
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
         plan.skipped_rows = parsed.skipped
         plan.blank_rows = parsed.blank_rows
         return done

@@ -5,13 +5,15 @@ still gives each row its own value and its own problem naming its own row, on bo
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import HEADER, office, row, uscc, write_list
+from import_helpers import HEADER, office, row, write_list
 from sqlalchemy import Engine
 
 import imports.cell_answers as cell_answers
@@ -19,6 +21,7 @@ import imports.planner
 import imports.row_workers as row_workers
 import imports.rows as rows
 from imports.columns import ColumnMapping
+from imports.errors import ImportCancelled
 from imports.plan import ImportPlan, RowKind, plan_import
 from imports.rows import RowCleaner
 from workbench.domain.labels import BusinessStatus
@@ -180,3 +183,25 @@ def test_a_refusal_is_remembered_word_for_word() -> None:
 
     assert cell_answers.converted(convert, "bad") == cell_answers.Refused("「bad」不对")
     assert cell_answers.converted(convert, "good") == "good"
+
+
+def test_a_cancelled_dry_run_leaves_no_cleaning_worker_behind(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actor = office(engine)
+    path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 30)])
+    monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
+    monkeypatch.setattr(imports.planner, "CHUNK", 4)
+    monkeypatch.setattr(row_workers, "BATCH", 2)
+    cancel = threading.Event()
+    started: list[int] = []
+
+    def progress(done: int, total: int | None, stage: str) -> None:
+        if stage == "核对登记簿":
+            started.append(len(multiprocessing.active_children()))
+            cancel.set()
+
+    with pytest.raises(ImportCancelled):
+        plan_import(engine, path, actor=actor, cancel=cancel, progress=progress)
+    assert started == [1]  # the worker was cleaning when the person cancelled
+    assert multiprocessing.active_children() == []
