@@ -85,6 +85,7 @@ class Planner:
         # One str object per distinct problem text and cell value: a list whose every row names a grid or an
         # officer the office lacks keeps two warnings a row until the plan is dropped (200,000 at 100,000 rows).
         self.shared: dict[str, str] = {}
+        self.clean_workers = 0  # worker processes that may clean the rows (imports.row_workers)
 
     def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
         """The dry run of `parsed` (its rows, or fresh ones when an earlier run took them), else of the file
@@ -103,8 +104,8 @@ class Planner:
         plan = self._empty_plan(parsed)
         rows = parsed.total_rows or len(parsed.source.data) // ROW_BYTES
         preparer = self._preparer(rows)
-        # The CLI's second CPU cleans rows meanwhile (imports.row_workers); the wizard's derives the commit's.
-        parsed.clean_workers = 0 if self.prepare else min(CLEAN_WORKERS, worker_count(rows))
+        # The CLI's second CPU may clean rows meanwhile (_classify_rows); the wizard's derives the commit's.
+        self.clean_workers = 0 if self.prepare else min(CLEAN_WORKERS, worker_count(rows))
         with ExitStack() as stack:
             if preparer is not None:
                 stack.callback(preparer.close)  # a cancelled or failed dry run leaves no worker behind
@@ -138,6 +139,11 @@ class Planner:
             plan.labels = lookup.labels()
             self.assignment = plan.assignment = self.request.build(connection, self.actor.office_id)
             plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
+            # Into an empty register (an office's first import) a worker cleans the rows while this process
+            # classifies them (imports.row_workers). Not into a full one: the forked worker keeps the pages this
+            # process then rewrites (the register's lookups), +106 MB at 1,000,000 businesses, over the 400 MB
+            # budget (docs/benchmarks.md, session 14 emptyplan).
+            parsed.clean_workers = self.clean_workers if lookup.empty else 0
             rows = parsed.rows
             try:
                 while chunk := list(islice(rows, CHUNK)):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import HEADER, office, row, write_list
+from import_helpers import HEADER, existing, office, row, write_list
 from sqlalchemy import Engine
 
 import imports.cell_answers as cell_answers
@@ -100,10 +100,11 @@ def test_rows_cleaned_by_a_worker_plan_what_one_process_plans(
     assert any(type(value) is BusinessStatus for value in suspended[0])
 
 
-def test_the_wizard_keeps_its_second_cpu_for_the_commits_rows(
+def test_only_the_clis_dry_run_into_an_empty_register_cleans_in_a_worker(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The wizard's dry run derives the commit's rows on the idle CPU (imports.prepare): no cleaning workers."""
+    """The wizard's dry run derives the commit's rows on the idle CPU (imports.prepare); a register that holds
+    businesses keeps its rows in one process (a forked worker would keep the pages of its lookups)."""
     actor = office(engine)
     path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 4)])
     monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
@@ -117,6 +118,9 @@ def test_the_wizard_keeps_its_second_cpu_for_the_commits_rows(
     monkeypatch.setattr(row_workers, "rows_cleaned_apart", spy)
     plan_import(engine, path, actor=actor, prepare_commit=True)
     assert taken == []
+    plan = plan_import(engine, path, actor=actor)
+    assert taken == [1] and plan.counts[RowKind.NEW] == 3
+    existing(engine, actor, 99)
     plan = plan_import(engine, path, actor=actor)
     assert taken == [1] and plan.counts[RowKind.NEW] == 3
 
