@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from imports import row_workers
 from imports.columns import ColumnMapping
 from imports.diffing import diff_values
 from imports.errors import ImportCancelled
@@ -143,7 +144,8 @@ class Planner:
             # classifies them (imports.row_workers). Not into a full one: the forked worker keeps the pages this
             # process then rewrites (the register's lookups), +106 MB at 1,000,000 businesses, over the 400 MB
             # budget (docs/benchmarks.md, session 14 emptyplan).
-            parsed.clean_workers = self.clean_workers if lookup.empty else 0
+            # And only while a second CPU is free (row_workers.second_cpu_free).
+            parsed.clean_workers = self.clean_workers if lookup.empty and row_workers.second_cpu_free() else 0
             rows = parsed.rows
             try:
                 while chunk := list(islice(rows, CHUNK)):

@@ -28,7 +28,21 @@ from workbench.domain.labels import StoredWord
 from workbench.services.free_memory import return_free_memory
 
 BATCH = 500  # rows a batch: ~50 kB each way, several batches ahead of the classifying process
+FREE_BELOW = 0.5  # a second CPU counts as free while the load average stays this far below the CPUs (2: < 1.5)
 Cleaned = tuple[dict[str, Any], list[Problem]] | None
+
+
+def second_cpu_free() -> bool:
+    """Whether a CPU besides this process's is idle now (the 1-minute load average, which counts this process,
+    at least FREE_BELOW under the number of CPUs): on a busy machine the worker gets a fraction of a CPU, this
+    process waits on its batches, and the whole command took longer than in one process (load 9-13:
+    docs/benchmarks.md, session 14 emptyplan). False where there is no load average."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False
+    counter = getattr(os, "process_cpu_count", None) or os.cpu_count
+    return load < (counter() or 1) - FREE_BELOW
 
 
 def rows_cleaned_apart(

@@ -6,6 +6,7 @@ still gives each row its own value and its own problem naming its own row, on bo
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
 from datetime import date
@@ -91,6 +92,7 @@ def test_rows_cleaned_by_a_worker_plan_what_one_process_plans(
     monkeypatch.setattr(row_workers, "answers", counted)
     monkeypatch.setattr(row_workers, "BATCH", 3)  # many batches: repeats and problems across their edges
     monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
+    monkeypatch.setattr(row_workers, "second_cpu_free", lambda: True)
     monkeypatch.setattr(process_start, "FROM_MAIN_THREAD", start_method)
     apart = plan_import(engine, path, actor=actor)
     assert len(from_workers) >= 12 and any(from_workers)  # some batches came pickled from the worker
@@ -108,6 +110,7 @@ def test_only_the_clis_dry_run_into_an_empty_register_cleans_in_a_worker(
     actor = office(engine)
     path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 4)])
     monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
+    monkeypatch.setattr(row_workers, "second_cpu_free", lambda: True)
     taken: list[int] = []
     original = row_workers.rows_cleaned_apart
 
@@ -120,6 +123,10 @@ def test_only_the_clis_dry_run_into_an_empty_register_cleans_in_a_worker(
     assert taken == []
     plan = plan_import(engine, path, actor=actor)
     assert taken == [1] and plan.counts[RowKind.NEW] == 3
+    monkeypatch.setattr(row_workers, "second_cpu_free", lambda: False)  # a busy machine
+    plan = plan_import(engine, path, actor=actor)
+    assert taken == [1] and plan.counts[RowKind.NEW] == 3
+    monkeypatch.setattr(row_workers, "second_cpu_free", lambda: True)
     existing(engine, actor, 99)
     plan = plan_import(engine, path, actor=actor)
     assert taken == [1] and plan.counts[RowKind.NEW] == 3
@@ -179,6 +186,14 @@ def test_a_cell_converted_once_gives_every_row_its_own_answer(monkeypatch: pytes
     assert cleaned(RowCleaner("名录", mapping)) == once
 
 
+def test_a_second_cpu_is_free_below_the_load_of_the_cpus_less_a_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 2, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for load, free in ((0.3, True), (1.49, True), (1.5, False), (9.0, False)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert row_workers.second_cpu_free() is free
+
+
 def test_a_refusal_is_remembered_word_for_word() -> None:
     def convert(raw: Any) -> Any:
         if raw == "bad":
@@ -196,6 +211,7 @@ def test_a_cancelled_dry_run_leaves_no_cleaning_worker_behind(
     path = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 30)])
     monkeypatch.setattr(imports.planner, "worker_count", lambda rows: 1)
     monkeypatch.setattr(imports.planner, "CHUNK", 4)
+    monkeypatch.setattr(row_workers, "second_cpu_free", lambda: True)
     monkeypatch.setattr(row_workers, "BATCH", 2)
     cancel = threading.Event()
     started: list[int] = []
