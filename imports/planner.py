@@ -39,7 +39,7 @@ from workbench.services.business_validation import out_of_bounds
 from workbench.services.free_memory import return_free_memory
 
 CHUNK = 2000
-CLEAN_WORKERS = 2  # beyond two, this process's lookups and classifying are the slower half
+CLEAN_WORKERS = 2  # at most: this process's own part (reading, lookups, classifying) is about half the dry run
 ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 _DEFAULTS = dict(NEW_BUSINESS_DEFAULTS)

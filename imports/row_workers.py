@@ -69,17 +69,17 @@ def rows_cleaned_apart(
             yield batch
 
     # The worker is forked at the first batch: the free pages of this process's heap (the read's) go back to
-    # the system first, else the worker would keep each one this process then reuses (copy-on-write: +70 MB
-    # over the dry run at 100,000 rows, +100 MB into the 1M register; docs/benchmarks.md, session 14).
+    # the system first, so that the worker does not keep those this process then reuses (copy-on-write; the
+    # dry run's peak at 100,000 rows 316 -> 309 MB, the rest is pages in use: docs/benchmarks.md, session 14).
     return_free_memory()
-    here = _Here(cleaner, os.getpid())
+    here = _Cleaning(cleaner, os.getpid())
     for outcomes in ordered_map(clean_batch, here, batches(), workers):
         batch = sent.popleft()
         for (number, cells), cleaned in zip(batch, answers(outcomes), strict=True):
             yield number, cells, None if cleaned is None else cleaner.row(number, cells, cleaned)
 
 
-class _Here:
+class _Cleaning:
     """The cleaner, and the process that takes the rows (where a batch's answers need no pickling)."""
 
     __slots__ = ("cleaner", "pid")
@@ -89,7 +89,7 @@ class _Here:
         self.pid = pid
 
 
-def clean_batch(here: _Here, batch: list[tuple[int, list[Any]]]) -> list[Cleaned] | bytes:
+def clean_batch(here: _Cleaning, batch: list[tuple[int, list[Any]]]) -> list[Cleaned] | bytes:
     """Each row's (values, problems), None for a blank one: the list when done in the process that takes
     the rows, pickled by a worker (_AsTheyAre) so that they come back as the cleaner made them."""
     cleaned = here.cleaner.cleaned
