@@ -35,8 +35,11 @@ class Matched(NamedTuple):
     name: str
 
 
+_new_matched = tuple.__new__  # a Matched from the row's first three fields, without its Python-level __new__
+
+
 class StoredYear(NamedTuple):
-    """A stored year_figures row (deleted ones too: (business, year) is unique)."""
+    """A stored year_figures row (deleted ones too: (business, year) is unique): the fields of a StoredRow."""
 
     id: int
     uuid: str
@@ -50,8 +53,13 @@ class StoredYear(NamedTuple):
     deleted_at: Any
 
 
+StoredRow = tuple[Any, ...]
+"""A year_figures row as _YEARS selects it, a plain tuple: 300,000 of them are read, and only compared."""
+
+
 class CodeLookup:
-    """This office's businesses by credit code and by 注册号, filled a chunk of codes at a time."""
+    """This office's businesses by credit code and by 注册号, filled a chunk of codes at a time; a code is asked
+    once per dry run (a list sorted by year names each business once a year, in chunks far apart)."""
 
     def __init__(self, connection: Connection, office_id: int) -> None:
         self.office_id = office_id
@@ -60,27 +68,34 @@ class CodeLookup:
         self.by_uscc: dict[str, Matched] = {}
         self.by_reg_no: dict[str, Matched] = {}
         self.taken_elsewhere: set[str] = set()
+        self._asked: set[str] = set()
 
     def prefetch(self, codes: Iterable[str]) -> None:
-        """Look up a chunk's codes: as credit codes, the rest as 注册号, what is still unknown elsewhere."""
-        wanted = set(codes)
-        self.by_uscc = {row[3]: Matched(row[0], row[1], row[2]) for row in self._select(_BUSINESSES, "uscc", wanted)}
-        rest = wanted.difference(self.by_uscc)
-        self.by_reg_no = {}
+        """Look up the chunk's codes not asked before: as credit codes, the rest as 注册号, what is still unknown
+        elsewhere. The answers add to those of the earlier chunks (a code's answer is the same in each)."""
+        wanted = set(codes).difference(self._asked)
+        if not wanted:
+            return
+        self._asked.update(wanted)
+        found = {row[3]: _new_matched(Matched, row[:3]) for row in self._select(_BUSINESSES, "uscc", wanted)}
+        self.by_uscc.update(found)
+        rest = wanted.difference(found)
+        by_reg_no: dict[str, Matched] = {}
         for row in self._select(_BUSINESSES, "reg_no", rest):
-            self.by_reg_no.setdefault(row[3], Matched(row[0], row[1], row[2]))
-        unknown = rest.difference(self.by_reg_no)
-        self.taken_elsewhere = {row[0] for row in self._select(_ELSEWHERE, "uscc", unknown)}
+            by_reg_no.setdefault(row[3], _new_matched(Matched, row[:3]))
+        self.by_reg_no.update(by_reg_no)
+        unknown = rest.difference(by_reg_no)
+        self.taken_elsewhere.update(row[0] for row in self._select(_ELSEWHERE, "uscc", unknown))
 
-    def stored_years(self, business_ids: Iterable[int]) -> dict[tuple[int, int], StoredYear]:
-        """(business id, year) -> its stored row, for every year of these businesses (deleted ones too).
+    def stored_years(self, business_ids: Iterable[int]) -> dict[tuple[int, int], StoredRow]:
+        """(business id, year) -> its stored row as the driver gives it (StoredYear's fields, in its order), for
+        every year of these businesses (deleted ones too).
         By business only: the ids are this office's, and with office_id in the WHERE, SQLite walks the
         office's index, every year of the office for each chunk (quadratic at 100,000 businesses)."""
-        found: dict[tuple[int, int], StoredYear] = {}
+        found: dict[tuple[int, int], StoredRow] = {}
         for part in _parts(sorted(business_ids)):
             self.cursor.execute(_YEARS.format(marks=", ".join([self.mark] * len(part))), part)
-            for row in self.cursor.fetchall():
-                found[(row[3], row[4])] = StoredYear(*row)
+            found.update({(row[3], row[4]): row for row in self.cursor.fetchall()})
         return found
 
     def close(self) -> None:

@@ -40,7 +40,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "capital": ("资金数额", "注册资本", "注册资金", "出资额", "出资总额"),
     "phone": ("联系电话", "手机", "电话", "手机号码", "联系方式", "移动电话", "手机号", "经营者电话",
               "联系手机", "经营者联系电话"),
-    "grid": ("所属网格", "片区", "管辖单位", "网格", "所属片区", "管辖所", "网格名称"),
+    "grid": ("所属网格", "片区", "网格", "所属片区", "网格名称"),
+    # A county-wide list names the 市场监管所 each business belongs to: only this office's rows are imported
+    # (imports.planner; a value that is no office's name is taken as a grid's).
+    "supervising_unit": ("管辖单位", "管辖所", "监管单位", "所属监管所", "监管所", "管辖机关", "所属市场监管所",
+                         "属地监管所", "监管机构", "所属所", "管辖分局"),
     "officer": ("包联干部", "责任人", "包联人", "联系干部", "包联责任人"),
     "composition": ("组成形式",),
     "registration_authority": ("登记机关", "登记机构"),
@@ -53,14 +57,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 IGNORED_HEADERS = ("序号", "序", "编号", "行号", "错误原因")
 IMPORT_LABELS = {
     "code": "统一社会信用代码/注册号", "industry_name": "行业名称", "grid": "所属网格", "officer": "包联干部",
-    "registration_authority": "登记机关",
+    "registration_authority": "登记机关", "supervising_unit": "管辖单位（监管所）",
 }
 
 _MARKS = re.compile(r"[*※☆★]|[(\[【]?(?:必填项?|选填|非必填|必须填写|可选)[)\]】]?")
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _BRACKETS = re.compile(r"[(\[【)\]】]")
 _SPACES = re.compile(r"\s+")
-_TEN_THOUSANDS = re.compile(r"[(\[【](?:人民币)?万元?[)\]】]|万元")
+_TEN_THOUSANDS = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?万元?[)\]】]|万元")
+_YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
+_LARGER_UNITS = ((re.compile(r"亿元"), 100_000_000), (re.compile(r"百万元"), 1_000_000))  # before 万元, which 百万元 holds
+_THOUSANDS = re.compile(r"千元")
+# 注册资本（万美元）: an amount in another currency cannot be stored as 元; the column is left out (and listed).
+_FOREIGN_CURRENCY = re.compile(r"美元|港元|港币|澳门元|澳元|欧元|日元|英镑|外币")
 IGNORE = ""  # a mapping value meaning "confirmed: do not import this column"
 
 
@@ -106,12 +115,29 @@ def match_header(text: str) -> str | None:
         return None
     if "注册号" in key and "信用代码" in key:
         return "code"
-    return lookup(_LOOKUP, key)
+    found = lookup(_LOOKUP, key)
+    if found == "capital" and _FOREIGN_CURRENCY.search(key):
+        return None
+    return found
 
 
 def header_unit(text: str) -> int:
-    """The multiplier a money header declares: 10000 for 注册资本（万元）, else 1."""
-    return 10_000 if _TEN_THOUSANDS.search(normalise_header(text)) else 1
+    """The multiplier a money header declares (money_unit), 1 when it names none."""
+    return money_unit(text) or 1
+
+
+def money_unit(header: str) -> int | None:
+    """The multiplier a money header names: 10000 for 注册资本（万元）, 1000 for 营业收入（千元）, 1 for （元）; 亿元 and 百万元
+    too; None when it names no unit."""
+    key = normalise_header(header)
+    for pattern, unit in _LARGER_UNITS:
+        if pattern.search(key):
+            return unit
+    if _TEN_THOUSANDS.search(key):
+        return 10_000
+    if _THOUSANDS.search(key):
+        return 1_000
+    return 1 if _YUAN.search(key) else None
 
 
 def import_label(name: str) -> str:

@@ -9,7 +9,8 @@ Change log: an update writes one row per changed field (as the form does); a new
 100,000-row import logs 100,000 rows, not 1.5 million; the values themselves are in the business row.
 New rows go through the driver in bulk (workbench.services.bulk_write.BulkWriter), made (search columns,
 uuid, change-log row) by worker processes for a large import (imports.commit_rows); a large import into a
-small register drops and rebuilds the search index and secondary indexes once, as the demo build does.
+small register drops and rebuilds the search index and secondary indexes once, as the demo build does (into
+an empty one, SQLite: the search tables built beside the database on other threads, imports.commit_search).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from imports.commit_checks import find_conflicts
+from imports.commit_search import side_search
 from imports.commit_writes import BUSINESS, CHANGE_COLUMNS, Writes
 from imports.deferred_search import search_index_afterwards
 from imports.errors import ImportCancelled, ImportConflict, PlanNotCommittable
@@ -100,16 +102,22 @@ def commit_import(
         writes = Writes(connection, actor, utc_now(), BATCH, report, stop)
         bulk = _worth_bulk_load(connection, len(plan.inserts))
         with ExitStack() as stack:
+            side = side_search(connection, len(plan.inserts), len(plan.updates)) if bulk else None
+            if side is not None:
+                stack.callback(side.close)  # after bulk_load has copied the side index in (or failed)
             if bulk:
                 stack.enter_context(_page_cache(connection))
-                stack.enter_context(search.bulk_load(connection))
+                stack.enter_context(search.bulk_load(connection, side.side if side else None))
+                stack.callback(stop)  # 取消 pressed while the indexes were built: the search tables are not made
                 stack.enter_context(writes.writer.loading())
                 stack.callback(report, total, total, "重建索引")
-                done = writes.insert_new(plan, total)
+                done = writes.insert_new(plan, total, side)
             else:
                 with search_index_afterwards(connection, len(plan.inserts)):
                     done = writes.insert_new(plan, total)
             _apply_updates(writes, plan, done, total)
+            if side is not None:  # the search tables build beside while writer.loading builds the indexes
+                side.start(connection)
         if bulk:
             writes.writer.finish([])
         stop()

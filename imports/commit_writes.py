@@ -13,7 +13,7 @@ from contextlib import closing
 from datetime import datetime
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, update
 
@@ -33,6 +33,9 @@ from storage.audit import Actor, as_log_text
 from storage.tables import Business
 from workbench.domain.business_fields import SEARCH_SOURCES
 from workbench.services.bulk_write import BulkWriter
+
+if TYPE_CHECKING:
+    from imports.commit_search import SideSearch
 
 BUSINESS: Any = Business.__table__  # type: ignore[attr-defined]
 CHANGE_COLUMNS = (
@@ -77,10 +80,11 @@ class Writes:
         actor = self.actor
         return (actor.office_id, entity, uuid, action, field, old, new, actor.who, self.at, actor.device)
 
-    def insert_new(self, plan: ImportPlan, total: int) -> int:
+    def insert_new(self, plan: ImportPlan, total: int, side: SideSearch | None = None) -> int:
         """The plan's new businesses, each with one 'create' change-log row naming the file and row; the
         rows are assembled from what the dry run derived ahead (imports.prepare), or made in worker
-        processes (imports.commit_rows) while this one writes."""
+        processes (imports.commit_rows) while this one writes; `side` gets their searched columns too
+        (imports.commit_search)."""
         actor = self.actor
         stamp = RowStamp(
             actor.office_id, actor.who, actor.device, self.at, f"导入自「{plan.file_name}」", self.sqlite
@@ -98,6 +102,8 @@ class Writes:
                 self.stop()
                 self.writer.insert("business", BUSINESS_COLUMNS, rows)
                 self.writer.insert("change_log", CHANGE_COLUMNS, changes)
+                if side is not None:
+                    side.add(rows)
                 done += len(rows)
                 self.report(done, total, "写入新增的市场主体")
         return done

@@ -17,6 +17,7 @@ from imports.commit_writes import Writes
 from imports.errors import ImportConflict
 from imports.figures_plan import FIGURE_FIELDS, ChangedFigure, FigureWrites
 from imports.list_plan import ListPlan
+from imports.period_writes import write_periods
 from storage.audit import as_log_text
 from storage.tables import YearFigures
 from workbench.services.bulk_write import sql_literal
@@ -50,7 +51,11 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
         writes.writer.insert_shared("change_log", ("entity_uuid", "new"), changes, created)
         writes.report(start + len(batch), total, "写入年度经营数据")
     _apply_changes(writes, figures.changed, source, len(figures.new), total)
-    return {"新增年度数据": len(figures.new), "更新年度数据": len(figures.changed)}, figures.touched
+    write_periods(writes, figures, plan.file_name)
+    written = {"新增年度数据": len(figures.new), "更新年度数据": len(figures.changed)}
+    if figures.new_periods or figures.changed_periods:
+        written |= {"新增分期数据": len(figures.new_periods), "更新分期数据": len(figures.changed_periods)}
+    return written, figures.touched
 
 
 def _log_shared(writes: Writes, action: str) -> tuple[tuple[str, Any], ...]:

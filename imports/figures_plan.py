@@ -6,6 +6,8 @@ a 统一社会信用代码 or 纳税人识别号 matches a business whose credit
 A row no business of this office has is listed as unmatched, never dropped. Rows of one business and year
 are gathered across the whole file: a 季度/月度 row adds its revenue and tax to the year (headcounts are
 taken from the latest period), a period covered twice is a repeat, and an incomplete year is said so.
+Quarters and months are also kept as periods and merged with those earlier lists stored
+(imports.period_merge): a running year's first quarters stay periods until the year is whole or over.
 The year is then compared with the stored year_figures: new, changed (a field-level diff), or unchanged.
 """
 
@@ -13,26 +15,37 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
-from imports.code_lookup import CodeLookup, StoredYear
+from imports.code_lookup import CodeLookup, Matched, StoredRow, StoredYear
 from imports.columns import ColumnMapping
 from imports.errors import ImportCancelled
 from imports.header import column_letter
 from imports.list_columns import declared_unit
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
 from imports.parse import ParsedFile
+from imports.period_merge import (
+    FIGURE_FIELDS,
+    SUMMED,
+    ChangedPeriod,
+    NewPeriod,
+    StoredPeriod,
+    merge_year,
+    stored_periods,
+)
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
-from workbench.domain.figure_periods import Period, missing_months, overlapping
+from workbench.domain.figure_periods import Period, overlapping
 
 CHUNK = 2000
-FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
-assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order
-SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
+assert StoredYear._fields[5:9] == FIGURE_FIELDS  # a stored row's figures, in FIGURE_FIELDS' order (_compare)
+_FIGURES = slice(5, 9)
+_DELETED_AT = StoredYear._fields.index("deleted_at")
+assert StoredYear._fields[:3] == ("id", "uuid", "version")
 
 
 @dataclass(slots=True)
@@ -64,40 +77,51 @@ class FigureWrites:
     new: list[NewFigure] = field(default_factory=list)
     changed: list[ChangedFigure] = field(default_factory=list)
     unchanged: int = 0
+    new_periods: list[NewPeriod] = field(default_factory=list)
+    changed_periods: list[ChangedPeriod] = field(default_factory=list)
+    retired_periods: list[StoredPeriod] = field(default_factory=list)
 
     @property
     def touched(self) -> set[int]:
         return {item.business_id for item in self.new} | {item.business_id for item in self.changed}
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(NamedTuple):
+    """One row of a year: its Excel row number, its period, its figures (FIGURE_FIELDS' order; None: not in
+    the file), the business its code matched, and a quarter's or month's cells (an overlap with a stored
+    period names them)."""
+
     row_number: int
     period: Period
     values: tuple[int | None, ...]
+    business: Matched
+    cells: list[Any] | None
 
 
-class _Year:
-    """The rows of one business and year gathered across the file (usually one annual row)."""
+_new_part = tuple.__new__  # _Part's fields without its Python-level __new__: one is made for every row
 
-    __slots__ = ("business_id", "business_uuid", "name", "parts", "entries")
 
-    def __init__(self, business_id: int, business_uuid: str, name: str) -> None:
-        self.business_id = business_id
-        self.business_uuid = business_uuid
-        self.name = name
-        self.parts: list[_Part] = []
-        self.entries: list[ListEntry] = []
+class _Years:
+    """The file's rows by (business id, year), gathered across the whole file: the first row of each year;
+    all the rows, in file order, only of the years with more than one (quarters, repeats); the rows that
+    carry a warning. Most years are one annual row, kept as that row alone."""
+
+    __slots__ = ("first", "more", "warned")
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[int, int], _Part] = {}
+        self.more: dict[tuple[int, int], list[_Part]] = {}
+        self.warned: dict[tuple[int, int], list[ListEntry]] = {}
 
 
 def plan_figures(
     engine: Engine, parsed: ParsedFile, *, office_id: int, progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | None = None, today: date | None = None,
 ) -> ListPlan:  # fmt: skip
     """The dry run of a 经营数据 list into this office; nothing is written."""
     report = progress or (lambda done, total, stage: None)
     plan = ListPlan.of(parsed, office_id)
-    years: dict[tuple[int, int], _Year] = {}
+    years = _Years()
     done = 0
     with engine.connect() as connection:
         lookup = CodeLookup(connection, office_id)
@@ -112,13 +136,19 @@ def plan_figures(
                     _place(plan, lookup, row, row_codes, years)
                 done += len(chunk)
                 report(done, parsed.total_rows, "核对登记簿")
-            stored = lookup.stored_years({key[0] for key in years})
+            stored = lookup.stored_years({key[0] for key in years.first})
+            periods = stored_periods(lookup.cursor, lookup.mark, _with_periods(years))
         finally:
             lookup.close()
     plan.skipped_rows, plan.blank_rows = parsed.skipped, parsed.blank_rows
-    plan.writes = _decide(plan, years, stored, parsed.title_unit)
+    plan.writes = _decide(plan, years, stored, periods, parsed.title_unit, today or date.today())
     report(done, done, "预览完成")
     return plan
+
+
+def _with_periods(years: _Years) -> set[int]:
+    """The businesses with a quarter or month in the list: their stored periods are read."""
+    return {key[0] for key in years.more} | {key[0] for key, first in years.first.items() if not first.period.annual}
 
 
 def _codes(values: dict[str, Any]) -> list[str]:
@@ -130,7 +160,7 @@ def _codes(values: dict[str, Any]) -> list[str]:
 
 
 def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
-           years: dict[tuple[int, int], _Year]) -> None:  # fmt: skip
+           years: _Years) -> None:  # fmt: skip
     values = row.values
     name = str(values.get("name", ""))
     if (row.problems or row.duplicate_of is not None) and not row.valid:  # most rows: no problem, valid
@@ -156,27 +186,28 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
         return _left_out(plan, row, ListRowKind.UNMATCHED, name, codes, _problem(row, plan.mapping, held, reason))
     period: Period = values["period"]
     key = (stored.id, period.year)
-    year = years.get(key)
-    if year is None:
-        year = years[key] = _Year(stored.id, stored.uuid, stored.name)
-    elif year.parts:
-        clash = overlapping([part.period for part in year.parts] + [period])
+    get = values.get
+    part = _new_part(_Part, (row.row_number, period,
+                             (get("revenue"), get("tax_paid"), get("employees"), get("insured_staff")), stored,
+                             None if period.annual else row.cells))
+    first = years.first.setdefault(key, part)
+    if first is not part:  # the year has rows already: a quarter, or a repeat
+        parts = years.more.get(key) or [first]
+        clash = overlapping([earlier.period for earlier in parts] + [period])
         if clash is not None:
-            first = next(part for part in year.parts if part.period == clash[0])
-            reason = (f"与第 {first.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
+            earlier = next(earlier for earlier in parts if earlier.period == clash[0])
+            reason = (f"与第 {earlier.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
                       f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
             return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes,
                              _problem(row, plan.mapping, "period", reason), keep=row.problems)
+        years.more[key] = [*parts, part]
     problems = row.problems
     if name and name != stored.name:
         problems = [*problems, _problem(row, plan.mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
                                         blocking=False)]
-    get = values.get
-    year.parts.append(_Part(row.row_number, period, (get("revenue"), get("tax_paid"), get("employees"),
-                                                     get("insured_staff"))))  # FIGURE_FIELDS' order
     if problems:
-        year.entries.append(ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells,
-                                      stored.uuid))
+        years.warned.setdefault(key, []).append(
+            ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells, stored.uuid))
 
 
 def _problem(row: ParsedRow, mapping: ColumnMapping, name: str, reason: str, blocking: bool = True) -> Problem:
@@ -195,60 +226,139 @@ def _left_out(plan: ListPlan, row: ParsedRow, kind: ListRowKind, name: str, code
     plan.entries.append(ListEntry(row.row_number, kind, name, codes[0] if codes else "", problems, row.cells))
 
 
-def _decide(plan: ListPlan, years: dict[tuple[int, int], _Year], stored: dict[tuple[int, int], StoredYear],
-            title_unit: int | None) -> FigureWrites:
+def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredRow],
+            periods: dict[tuple[int, int], list[StoredPeriod]], title_unit: int | None, today: date) -> FigureWrites:
     writes = FigureWrites()
     summed_businesses: set[int] = set()
-    summed_rows = 0
+    summed_rows = running_rows = 0
     incomplete: list[str] = []
-    new, held = writes.new, stored.get
+    running: list[str] = []
+    replaced: list[str] = []
+    new, held, more, warned = writes.new, stored.get, years.more, years.warned
     new_rows = update_rows = unchanged_rows = 0  # counted here, added to plan.counts once
-    for key, year in years.items():
-        parts = year.parts
-        if not parts:
-            continue
-        first = parts[0]
-        if len(parts) == 1 and first.period.annual:  # the common year: one annual row, nothing to sum
-            figures = first.values
+    for key, first in years.first.items():
+        parts = more.get(key) if more else None
+        if parts is None and first.period.annual:  # the common year: one annual row, nothing to sum
+            figures, rows = first.values, 1
         else:
-            figures = _year_values(parts)
+            parts = parts or [first]
+            name = first.business.name
+            merged = merge_year(key[0], key[1], parts, periods.get(key, ()), today)
+            writes.new_periods += merged.new
+            writes.changed_periods += merged.changed
+            writes.retired_periods += merged.retired
+            if merged.retired:
+                replaced.append(f"「{name}」{key[1]}年 {_months_text(_months_of(merged.retired))}")
+            for part, clash in merged.refused:
+                _refuse(plan, years, key, part, clash)
+            rows = len(parts) - len(merged.refused)
+            if not rows:  # every row of the year overlaps a kept period: nothing of it is taken
+                continue
+            if merged.figures is None:  # a running year, not whole yet: its periods only
+                running.append(f"「{name}」{key[1]}年已有 {_months_text(_covered(merged.missing))}")
+                running_rows += rows
+                new_rows += len(merged.new)
+                update_rows += len(merged.changed)
+                unchanged_rows += merged.unchanged
+                _file_entries(plan, warned, key, ListRowKind.NEW if merged.new else ListRowKind.UPDATE)
+                continue
+            figures = merged.figures
             summed_businesses.add(key[0])
-            summed_rows += len(parts)
-            gap = missing_months([part.period for part in parts])
-            if gap:
-                incomplete.append(f"「{year.name}」{key[1]}年缺 {_months_text(gap)}")
+            summed_rows += rows
+            if merged.missing:
+                incomplete.append(f"「{name}」{key[1]}年缺 {_months_text(merged.missing)}")
         before = held(key)
         if before is None:
-            present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
-            new.append(NewFigure(year.business_id, year.business_uuid, key[1], present, first.row_number))
+            present: dict[str, int]
+            if None in figures:
+                present = {name: value for name, value in zip(FIGURE_FIELDS, figures, strict=True) if value is not None}
+            else:  # every figure given: no None to leave out
+                present = dict(zip(FIGURE_FIELDS, cast("tuple[int, ...]", figures), strict=True))
+            new.append(NewFigure(key[0], first.business.uuid, key[1], present, first.row_number))
             kind = ListRowKind.NEW
-            new_rows += len(parts)
+            new_rows += rows
         else:
-            kind = _compare(writes, year, key[1], figures, before)
+            kind = _compare(writes, first, key[1], figures, before)
             if kind is ListRowKind.UPDATE:
-                update_rows += len(parts)
+                update_rows += rows
             else:
-                unchanged_rows += len(parts)
-        for entry in year.entries:
-            entry.kind = kind
-            plan.entries.append(entry)
+                unchanged_rows += rows
+        _file_entries(plan, warned, key, kind)
     plan.counts[ListRowKind.NEW] += new_rows
     plan.counts[ListRowKind.UPDATE] += update_rows
     plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
-    if summed_rows:
-        plan.notes.append(f"{len(summed_businesses):,} 户的 {summed_rows:,} 行季度（月度）数据合计为年度数据"
+    _notes(plan, writes, title_unit, summed=(len(summed_businesses), summed_rows), incomplete=incomplete,
+           running=(running, running_rows), replaced=replaced)  # fmt: skip
+    return writes
+
+
+def _notes(plan: ListPlan, writes: FigureWrites, title_unit: int | None, *, summed: tuple[int, int],
+           incomplete: list[str], running: tuple[list[str], int], replaced: list[str]) -> None:  # fmt: skip
+    """What the dry run says beyond its counts: the summing, the gaps, the kept quarters, the unit, the writes."""
+    if summed[1]:
+        plan.notes.append(f"{summed[0]:,} 户的 {summed[1]:,} 行季度（月度）数据合计为年度数据"
                           "（营业收入、纳税额相加，从业人数、参保人数取最后一期）。")
     if incomplete:
         shown = "；".join(incomplete[:3]) + ("等" if len(incomplete) > 3 else "")
         plan.notes.append(f"其中 {len(incomplete):,} 户的年度不完整（{shown}），按已有月份合计，请核对。")
+    if replaced:
+        shown = "；".join(replaced[:3]) + ("等" if len(replaced) > 3 else "")
+        plan.notes.append(f"{len(replaced):,} 户此前导入的较短期间被本表覆盖它们的期间替换（{shown}；如本年累计数），"
+                          "旧的分期数据标为已删除，变更记录中可查。")
+    if running[0]:
+        shown = "；".join(running[0][:3]) + ("等" if len(running[0]) > 3 else "")
+        plan.notes.append(f"{len(running[0]):,} 户的 {running[1]:,} 行季度（月度）数据属于尚未结束、也不满全年的年度"
+                          f"（{shown}），保存为分期数据，暂不计入年度经营数据，也不参与分型；该年各季度齐全，或年度结束后"
+                          "再导入该年的数据时，合计为年度数据。")
     money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
-    if any((declared_unit(header) or title_unit or 1) == 10_000 for header in money):
-        plan.notes.append("金额单位为万元，已换算为元保存。")
+    units = {declared_unit(header) or title_unit or 1 for header in money} - {1}
+    if units:
+        words = "、".join({100_000_000: "亿元", 1_000_000: "百万元", 10_000: "万元", 1_000: "千元"}[unit]
+                         for unit in sorted(units, reverse=True))  # fmt: skip
+        plan.notes.append(f"金额单位为{words}，已换算为元保存。")
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"
                     f"{writes.unchanged:,} 条与已有数据相同。")
-    return writes
+    if writes.new_periods or writes.changed_periods or writes.retired_periods:
+        if not (writes.new or writes.changed or writes.unchanged):
+            plan.written = "年度数据不变。"
+        plan.written += f"分期数据将新增 {len(writes.new_periods):,} 条，更新 {len(writes.changed_periods):,} 条。"
+
+
+def _file_entries(plan: ListPlan, warned: dict[tuple[int, int], list[ListEntry]], key: tuple[int, int],
+                  kind: ListRowKind) -> None:  # fmt: skip
+    """The year's rows that carry a warning, with the verdict their year got."""
+    if warned and (entries := warned.get(key)):
+        for entry in entries:
+            entry.kind = kind
+            plan.entries.append(entry)
+
+
+def _refuse(plan: ListPlan, years: _Years, key: tuple[int, int], part: _Part, clash: Period) -> None:
+    """A quarter or month that overlaps a stored period without being the same run of months."""
+    business = part.business
+    reason = (f"「{business.name}」已导入过{clash.label}的数据，本行的{part.period.label}与它重叠又不相同，无法判断是更正"
+              "还是重复，本行不会导入；如需更正，请按原来的所属期重新导入")
+    column = plan.mapping.column_of("period")
+    cells = part.cells or []
+    raw = cells[column] if column is not None and column < len(cells) else None
+    header = plan.headers[column] if column is not None else ""
+    letter = column_letter(column) if column is not None else ""
+    problem = Problem(plan.sheet, part.row_number, header, raw, reason, letter, "period", True)
+    plan.counts[ListRowKind.INVALID] += 1
+    plan.entries.append(ListEntry(part.row_number, ListRowKind.INVALID, business.name, "", [problem], cells,
+                                  business.uuid))  # fmt: skip
+    if entries := years.warned.get(key):
+        years.warned[key] = [entry for entry in entries if entry.row_number != part.row_number]
+
+
+def _months_of(periods: list[StoredPeriod]) -> list[int]:
+    return sorted({month for item in periods for month in item.period.months})
+
+
+def _covered(missing: list[int]) -> list[int]:
+    return [month for month in range(1, 13) if month not in missing]
 
 
 def _months_text(months: list[int]) -> str:
@@ -262,30 +372,33 @@ def _months_text(months: list[int]) -> str:
     return "、".join(runs)
 
 
-def _year_values(parts: list[_Part]) -> tuple[int | None, ...]:
-    """The year's figures (FIGURE_FIELDS' order) from its rows: revenue and tax summed, headcounts from the
-    latest period; None for a field no row has."""
-    if len(parts) == 1:
-        return parts[0].values
-    values: list[int | None] = [None] * len(FIGURE_FIELDS)
-    latest = sorted(parts, key=lambda part: part.period.last_month)
-    for index, name in enumerate(FIGURE_FIELDS):
-        present = [value for part in latest if (value := part.values[index]) is not None]
-        if present:
-            values[index] = sum(present) if name in SUMMED else present[-1]
-    return tuple(values)
-
-
-def _compare(writes: FigureWrites, year: _Year, year_number: int, figures: tuple[int | None, ...],
-             stored: StoredYear) -> ListRowKind:  # fmt: skip
+def _compare(writes: FigureWrites, first: _Part, year_number: int, figures: tuple[int | None, ...],
+             stored: StoredRow) -> ListRowKind:  # fmt: skip
     """A stored year changed or unchanged by the file's `figures` (FIGURE_FIELDS' order; None: not in the file,
     not written)."""
-    revived = stored.deleted_at is not None
-    diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, figures, stored[5:9], strict=True)
-            if new is not None and (old != new or revived)}
+    revived = stored[_DELETED_AT] is not None  # the year was deleted: the import brings it back
+    held = stored[_FIGURES]
+    if not revived and figures == held:  # every figure as stored (a repeated list): nothing to compare
+        writes.unchanged += 1
+        return ListRowKind.UNCHANGED
+    # The fields the file has (not None) that differ, or all it has for a year brought back; FIGURE_FIELDS'
+    # order, written out: this runs for every stored year of the list.
+    revenue, tax_paid, employees, insured_staff = figures
+    old_revenue, old_tax_paid, old_employees, old_insured_staff = held
+    diff: dict[str, tuple[Any, Any]] = {}
+    if revenue is not None and (old_revenue != revenue or revived):
+        diff["revenue"] = (old_revenue, revenue)
+    if tax_paid is not None and (old_tax_paid != tax_paid or revived):
+        diff["tax_paid"] = (old_tax_paid, tax_paid)
+    if employees is not None and (old_employees != employees or revived):
+        diff["employees"] = (old_employees, employees)
+    if insured_staff is not None and (old_insured_staff != insured_staff or revived):
+        diff["insured_staff"] = (old_insured_staff, insured_staff)
     if not diff and not revived:
         writes.unchanged += 1
         return ListRowKind.UNCHANGED
-    writes.changed.append(ChangedFigure(stored.id, stored.uuid, stored.version, year.business_id, year_number, diff,
-                                        revived, year.parts[0].row_number, year.name))
+    business = first.business
+    figure_id, uuid, version = stored[:3]
+    writes.changed.append(ChangedFigure(figure_id, uuid, version, business.id, year_number, diff, revived,
+                                        first.row_number, business.name))
     return ListRowKind.UPDATE

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from imports.code_lookup import IN_LIMIT
 from imports.matching import register_is_empty
 
-_HOLDERS = ("SELECT id, uuid, name, uscc, reg_no, address FROM business "
+_HOLDERS = ("SELECT id, uuid, name, uscc, reg_no, address, id_number FROM business "
             "WHERE {column} IN ({marks}) AND office_id = {mark} AND deleted_at IS NULL")  # fmt: skip
 # A credit code is looked up once, in every office: this office's holder, or the code taken elsewhere.
 _ALL_OFFICES = ("SELECT id, uuid, name, uscc, reg_no, address, office_id FROM business "
@@ -37,6 +37,7 @@ class Holder(NamedTuple):
     uscc: str | None
     reg_no: str | None
     address: str | None
+    id_number: str | None = None  # the operator's 身份证号 (read with the name: a licence may carry it instead of a code)
 
 
 class Found(NamedTuple):

@@ -30,6 +30,8 @@ from imports.parse import ParsedFile
 from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
 from workbench.domain.labels import LicenseStatus
+from workbench.domain.personal_ids import check_id_number
+from workbench.domain.uscc import passes_check
 from workbench.services.classification_decide import as_date
 
 CHUNK = 2000
@@ -133,9 +135,16 @@ def plan_licenses(
 def _keys(values: dict[str, Any]) -> dict[str, Any]:
     keys: dict[str, Any] = {"name": values["name"]} if "name" in values else {}
     code = values.get("uscc")
-    if code:
+    if code and is_operator_id(code):
+        keys["operator_id"] = code  # 社会信用代码（身份证号码）: a household's licence carries its operator's ID
+    elif code:
         keys[code_field(code)] = code
     return keys
+
+
+def is_operator_id(code: str) -> bool:
+    """An 18-character 身份证号 in the code column (its date and check digit right), not a credit code."""
+    return len(code) == 18 and not passes_check(code) and check_id_number(code).valid
 
 
 class _Planner:
@@ -163,6 +172,11 @@ class _Planner:
         if found.stored is not None:
             return found.stored, False
         place = _plain(values.get("place"))
+        operator_id = keys.get("operator_id")
+        if operator_id:  # the name and the operator's 身份证号 agree: the same household, nothing to confirm
+            same = [stored for stored in lookup.by_name.get(values.get("name", ""), ()) if stored.id_number == operator_id]
+            if len(same) == 1:
+                return same[0], False
         twins = [stored for stored in lookup.by_name.get(values.get("name", ""), ())
                  if place and place in (_plain(stored.address),) and (not keys.get("uscc") or not stored.uscc)]
         if len(twins) == 1:
@@ -173,7 +187,8 @@ class _Planner:
             self._left_out(row, ListRowKind.NAME_MATCH, self._problem(row, "name", reason), business_uuid=twins[0].uuid)
             return twins[0], True
         code = values.get("uscc")
-        reason = (f"本所登记簿中没有代码为「{code}」的市场主体" if code
+        reason = (f"「{code}」是经营者的身份证号，不是统一社会信用代码；按名称和身份证号、名称和地址都没有找到登记簿中的市场主体"
+                  if operator_id else f"本所登记簿中没有代码为「{code}」的市场主体" if code
                   else "没有社会信用代码，按名称和地址也没有找到登记簿中的市场主体")
         self._left_out(row, ListRowKind.UNMATCHED, self._problem(row, "uscc" if code else "name", reason))
         return None, False

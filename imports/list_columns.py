@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from imports.columns import IGNORED_HEADERS, lookup, lookup_table, normalise_header
+from imports.columns import IGNORED_HEADERS, lookup, lookup_table, money_unit, normalise_header
 
 FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "社会统一信用代码", "统一信用代码"),
@@ -22,9 +22,14 @@ FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
                     "统一社会信用代码/纳税人识别号", "社会信用代码/纳税人识别号", "纳税人识别号（统一社会信用代码）",
                     "统一社会信用代码（纳税人识别号）", "识别号"),
     "name": ("名称", "纳税人名称", "企业名称", "单位名称", "个体工商户名称", "主体名称", "市场主体名称", "户名",
-             "商户名称", "个体户名称"),
+             "商户名称", "个体户名称", "单位详细名称"),
     "period": ("年度", "所属期", "所属年度", "年份", "税款所属期", "所属期间", "统计年度", "报告期", "所属时期",
                "属期", "数据期间", "季度"),
+    # The tax system's two columns: 税款所属期起 2026-07-01, 税款所属期止 2026-09-30 (one period, imports.list_rows).
+    "period_start": ("所属期起", "税款所属期起", "所属期起始", "所属期起始日期", "所属期开始日期", "税款所属期起始日期",
+                     "所属时期起", "属期起", "所属日期起", "税款所属期自"),
+    "period_end": ("所属期止", "税款所属期止", "所属期终止", "所属期终止日期", "所属期截止日期", "所属期结束日期",
+                   "税款所属期止日期", "所属时期止", "属期止", "所属日期止", "税款所属期至"),
     "revenue": ("营业收入", "销售额", "应税销售收入", "主营业务收入", "销售收入", "营业收入合计", "应税收入",
                 "销售额合计", "收入", "经营收入", "营业额"),
     "tax_paid": ("纳税额", "实缴税额", "税款合计", "已缴税额", "实缴税款", "纳税总额", "入库税款", "缴纳税款",
@@ -42,11 +47,14 @@ LICENSE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "expires_on": ("有效期至", "有效截止日期", "截止日期", "有效期截止日期", "到期日期", "有效期止"),
     # One cell, either an end date or a range: 2021-05-01至2026-04-30 (workbench.domain.validity).
     "validity": ("有效期限", "有效期", "有效日期", "有效期起止"),
-    "scope": ("许可项目", "经营项目", "经营范围", "许可范围", "食品类别", "主体业态", "许可事项"),
+    # Not 主体业态 (a format: 餐饮服务经营者), which a food-licence export puts before its 经营项目: the first column
+    # for a field wins, and 经营项目 is what the licence permits.
+    "scope": ("许可项目", "经营项目", "经营范围", "许可范围", "食品类别", "许可事项"),
     "kind": ("许可证类型", "许可证种类", "证照类型", "许可类别", "证件类型", "许可证名称"),
 }
 FIGURE_LABELS = {
     "uscc": "统一社会信用代码", "taxpayer_id": "纳税人识别号", "name": "名称", "period": "年度/所属期",
+    "period_start": "所属期起", "period_end": "所属期止",
     "revenue": "营业收入", "tax_paid": "纳税额", "employees": "从业人数", "insured_staff": "参保人数",
 }
 LICENSE_LABELS = {
@@ -57,9 +65,8 @@ MONEY_FIELDS = frozenset({"revenue", "tax_paid"})
 
 _FIGURES = lookup_table(FIGURE_SYNONYMS, IGNORED_HEADERS)
 _LICENSES = lookup_table(LICENSE_SYNONYMS, IGNORED_HEADERS)
-_TEN_THOUSAND = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?万元?[)\]】]|万元")
-_YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
-_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(万元|元)")
+_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(亿元|百万元|万元|千元|元)")
+_TITLE_UNITS = {"亿元": 100_000_000, "百万元": 1_000_000, "万元": 10_000, "千元": 1_000, "元": 1}
 
 
 @lru_cache(maxsize=1024)
@@ -77,11 +84,8 @@ def match_license_header(text: str) -> str | None:
 
 
 def declared_unit(header: str) -> int | None:
-    """10000 for 营业收入（万元）, 1 for 营业收入（元）, None when the header names no unit."""
-    key = normalise_header(header)
-    if _TEN_THOUSAND.search(key):
-        return 10_000
-    return 1 if _YUAN.search(key) else None
+    """The unit a list's money header names (imports.columns.money_unit: 营业收入（万元） 10000), None for none."""
+    return money_unit(header)
 
 
 def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
@@ -89,5 +93,5 @@ def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
     for _number, cells in rows:
         for cell in cells:
             if isinstance(cell, str) and (found := _TITLE_UNIT.search(normalise_header(cell))) is not None:
-                return 10_000 if found.group(1) == "万元" else 1
+                return _TITLE_UNITS[found.group(1)]
     return None

@@ -61,6 +61,8 @@ class ListResult:
             text += f"已重新分型 {self.reclassified:,} 户，{self.tier_changes:,} 户分型变化"
             text += f"（{'；'.join(self.moves[:4])}）" if self.moves else ""
             text += f"，{self.first_classified:,} 户首次分型。" if self.first_classified else "。"
+        elif any(self.written.values()):
+            text += "年度经营数据没有变化，分型不变。"
         else:
             text += "没有需要写入的内容，分型不变。"
         return text
@@ -117,11 +119,12 @@ def _record(writes: Writes, plan: ListPlan, written: dict[str, int], seconds: fl
     counts = plan.counts
     what = "，".join(f"{label} {count} 条" for label, count in written.items())
     note = f"{plan.file_name}（{when(writes.moment)}，{plan.kind_label}）：{what}"
-    inserted = sum(count for label, count in written.items() if label.startswith(("新增", "换证")))
+    kept = {label: count for label, count in written.items() if "分期" not in label}  # the record counts years
+    inserted = sum(count for label, count in kept.items() if label.startswith(("新增", "换证")))
     return record_import(
         writes.connection, writes, note, file_name=plan.file_name, sha256=plan.sha256, sheet=plan.sheet,
         kind=plan.kind, mode="insert_and_update", rows_read=plan.rows_read, inserted=inserted,
-        updated=sum(count for label, count in written.items() if label.startswith("更新")),
+        updated=sum(count for label, count in kept.items() if label.startswith("更新")),
         unchanged=counts[ListRowKind.UNCHANGED],
         skipped=counts[ListRowKind.UNMATCHED] + counts[ListRowKind.NAME_MATCH], invalid=counts[ListRowKind.INVALID],
         duplicates=counts[ListRowKind.DUPLICATE], milliseconds=int(seconds * 1000),

@@ -61,7 +61,7 @@ def _register_missing(mapping: ColumnMapping) -> list[str]:
 def _figures_missing(mapping: ColumnMapping) -> list[str]:
     present = set(mapping.fields.values())
     missing = [] if present & {"uscc", "taxpayer_id"} else ["uscc"]
-    if "period" not in present:
+    if "period" not in present and not {"period_start", "period_end"} <= present:
         missing.append("period")
     if not present & {"revenue", "tax_paid", "employees", "insured_staff"}:
         missing.append("revenue")
@@ -83,7 +83,7 @@ REGISTER = ListShape(
 FIGURES = ListShape(
     ImportKind.FIGURES, match_figure_header, lambda name: FIGURE_LABELS.get(name, name), _figures_missing,
     lambda sheet, mapping, unit: FigureRowCleaner(sheet, mapping, unit),
-    (frozenset({"period"}), frozenset({"revenue", "tax_paid", "insured_staff"})),
+    (frozenset({"period", "period_start"}), frozenset({"revenue", "tax_paid", "insured_staff"})),
 )
 LICENSES = ListShape(
     ImportKind.LICENSES, match_license_header, lambda name: LICENSE_LABELS.get(name, name), _licenses_missing,

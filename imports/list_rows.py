@@ -86,14 +86,24 @@ class ListRowCleaner:
         problems: list[Problem] = []
         for index, name, convert, known in self._steps:
             raw = cells[index]
-            if raw == "" or raw is None:
+            kind = raw.__class__
+            # A cell is told by its class first (most are str or float): an empty one is "" or None.
+            if kind is str:
+                if not raw:
+                    continue
+                remembered = known is not None
+            elif kind is float:
+                remembered = known is not None and raw != 0.0  # ±0.0 are equal keys: each converted as read
+            elif raw is None:
                 continue
-            if known is not None and ((kind := raw.__class__) is str or (kind is float and raw)):  # repeated: once
-                value = known.get(raw, _UNKNOWN)
+            else:  # True, ints, dates...: converted each time (True == 1 == 1.0 as keys)
+                remembered = False
+            if remembered:  # a repeated str or float: converted once
+                value = known.get(raw, _UNKNOWN)  # type: ignore[union-attr]
                 if value is _UNKNOWN:
-                    value = known[raw] = _converted(convert, raw)
-                    if len(known) > _KNOWN_CELLS:
-                        known.clear()
+                    value = known[raw] = _converted(convert, raw)  # type: ignore[index]
+                    if len(known) > _KNOWN_CELLS:  # type: ignore[arg-type]
+                        known.clear()  # type: ignore[union-attr]
                 if value.__class__ is _Refused:
                     problems.append(self.problem(number, name, raw, value.reason))
                     continue
@@ -126,6 +136,9 @@ class ListRowCleaner:
         return row.cells[column.index] if column is not None else None
 
 
+_PERIOD_FIELDS = frozenset({"period", "period_start", "period_end"})
+
+
 class FigureRowCleaner(ListRowCleaner):
     """A 经营数据 row: codes, name, 所属期, amounts in yuan (by the header's or the title's unit), headcounts."""
 
@@ -134,9 +147,10 @@ class FigureRowCleaner(ListRowCleaner):
             name: declared_unit(_header(mapping, index)) or title_unit or 1
             for index, name in mapping.fields.items() if name in MONEY_FIELDS
         }
+        self.today = today or date.today()
         converters: dict[str, Convert] = {
-            "uscc": code_text, "taxpayer_id": code_text, "period": partial(parse_period, today=today or date.today()),
-            "employees": parse_int, "insured_staff": parse_int,
+            "uscc": code_text, "taxpayer_id": code_text, "period": partial(parse_period, today=self.today),
+            "employees": parse_int, "insured_staff": parse_int, "period_start": parse_date, "period_end": parse_date,
         }
         for name, unit in self.units.items():
             converters[name] = partial(parse_money, unit=unit)
@@ -144,12 +158,35 @@ class FigureRowCleaner(ListRowCleaner):
 
     def finish(self, row: ParsedRow) -> None:
         values = row.values
-        if "period" not in values and "period" not in {problem.field for problem in row.problems}:
+        if "period_start" in values or "period_end" in values:
+            self._period_of_two_columns(row)
+        if "period" not in values and not _PERIOD_FIELDS & {problem.field for problem in row.problems}:
             row.problems.append(self.problem(row.row_number, "period", None, "年度/所属期为空：不知道是哪一年的数据"))
         has_figure = "revenue" in values or "tax_paid" in values or "employees" in values or "insured_staff" in values
         if not has_figure and not row.problems:
             row.problems.append(self.problem(row.row_number, "revenue", None,
                                              "营业收入、纳税额、从业人数、参保人数都为空：没有可导入的数据"))
+
+
+    def _period_of_two_columns(self, row: ParsedRow) -> None:
+        """税款所属期起 / 止 as one period: the months from the first day's to the last day's (a household opened
+        mid-month files from its opening day); the same checks as a 所属期 cell (one year, not in the future)."""
+        values = row.values
+        start, end = values.pop("period_start", None), values.pop("period_end", None)
+        if "period" in values:
+            return
+        if start is None or end is None:
+            empty = "period_end" if start is not None else "period_start"
+            row.problems.append(self.problem(row.row_number, empty, None, "所属期起止只填了一头：不知道是哪几个月的数据"))
+            return
+        if end < start:
+            row.problems.append(self.problem(row.row_number, "period_end", self.raw(row, "period_end"),
+                                             f"所属期止（{end}）早于所属期起（{start}），请核对"))  # fmt: skip
+            return
+        try:
+            values["period"] = parse_period(f"{start:%Y-%m}至{end:%Y-%m}", self.today)
+        except ValueError as problem:
+            row.problems.append(self.problem(row.row_number, "period_start", self.raw(row, "period_start"), str(problem)))
 
 
 class LicenseRowCleaner(ListRowCleaner):
@@ -160,7 +197,7 @@ class LicenseRowCleaner(ListRowCleaner):
             "number": _licence_number, "uscc": code_text, "issued_on": parse_date, "expires_on": parse_date,
             "validity": parse_validity,
         }
-        super().__init__(sheet, mapping, converters)
+        super().__init__(sheet, mapping, converters, _LICENCE_REPEATS)
 
     def finish(self, row: ParsedRow) -> None:
         values = row.values

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, select
 
-from storage.tables import Business, Grid, Officer
+from storage.tables import Business, Grid, Office, Officer
 from workbench.domain.business_fields import IMPORTED_FIELDS
 
 # Fields an import reads and compares (workbench.domain.business_fields: the declaration's imported ones).
@@ -50,6 +50,11 @@ class RegisterLookup:
         self.by_reg_no: dict[str, Row[Any]] = {}
         self.by_name: dict[str, list[Row[Any]]] = {}
         self.empty = register_is_empty(connection)
+
+    def office_name(self) -> str:
+        """This office's name (a county-wide list's 管辖单位 is checked against it)."""
+        office: Any = Office.__table__  # type: ignore[attr-defined]
+        return str(self.connection.execute(select(office.c.name).where(office.c.id == self.office_id)).scalar() or "")
 
     def labels(self) -> dict[str, dict[Any, str]]:
         """id -> name of this office's grids and officers, for showing diffs."""

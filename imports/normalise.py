@@ -29,18 +29,27 @@ _WHOLE_FLOAT_TEXT = re.compile(r"([0-9]{1,15})\.0+")  # a float's text that held
 def clean_text(value: Any) -> str | None:
     """NFKC and trimmed (full-width spaces too), control characters (NUL, ESC...) removed; an empty cell is
     None; a whole-number float loses its .0."""
+    if value.__class__ is str:
+        if value.isascii() and value.isalnum():  # only A-Z, a-z, 0-9 (a code, a number): already clean
+            return value  # type: ignore[no-any-return]
+        return _cleaned_str(value)
     if value is None:
         return None
     if isinstance(value, str):
-        if not value.isprintable():  # rare: only then is there a control character to remove
-            value = without_controls(value)
-        text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
-        return text or None
+        return _cleaned_str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime) and value == datetime(value.year, value.month, value.day):
         return value.date().isoformat()
     return str(value)
+
+
+def _cleaned_str(value: str) -> str | None:
+    """clean_text of any text: the general path, which gives letters and digits back as they are."""
+    if not value.isprintable():  # rare: only then is there a control character to remove
+        value = without_controls(value)
+    text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
+    return text or None
 
 
 def code_text(value: Any) -> str | None:
@@ -51,7 +60,13 @@ def code_text(value: Any) -> str | None:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    text = clean_text(value)
+    if value.__class__ is str and value.isascii() and value.isalnum():  # the usual code: nothing to clean
+        return value
+    return _code_of_text(clean_text(value))
+
+
+def _code_of_text(text: str | None) -> str | None:
+    """code_text of a cell already through clean_text: the general path."""
     if text is None:
         return None
     text = text.lstrip(_TEXT_PREFIX).strip()

@@ -25,6 +25,7 @@ from imports.problems import ParsedRow, Problem, SkippedRow, UnknownColumn
 from imports.profiles import Profile
 from imports.readers import SheetInfo, SheetRows, list_sheets, open_sheet
 from imports.readers.formulas import FORMULA_WITHOUT_RESULT
+from imports.rows import RowCleaner
 from imports.sniff import Sniffed
 from imports.source import SourceFile, as_source
 from workbench.domain.labels import ImportKind
@@ -69,6 +70,9 @@ class ParsedFile:
     """True when the kind of list was told from the headers, False when a person named it."""
     title_unit: int | None = None
     """The money unit a title row above the header declares (金额单位：万元)."""
+    clean_workers: int = 0
+    """Worker processes that clean a registration list's rows while the caller takes them (imports.row_workers),
+    set before the rows are taken; 0: cleaned in this process."""
 
     @property
     def kind(self) -> ImportKind:
@@ -288,22 +292,44 @@ def _data_rows(parsed: ParsedFile, cleaner: Cleaner, pending: Iterable[tuple[int
     before_data = True
     count = 0
     number = 0
-    for number, cells in pending:
+
+    def data_row(at: int, cells: list[Any]) -> bool:
+        """Counts the row read; False (and the row noted in parsed.skipped) for a note, a 合计 line, an
+        instruction under the header."""
+        nonlocal count, number
+        number = at
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(number, parsed.total_rows)
         skipped = _skip_reason(cells, before_data)
         if skipped is not None:
             parsed.skipped.append(SkippedRow(parsed.sheet, number, skipped[0], skipped[1]))
+            return False
+        return True
+
+    rows = iter(pending)
+    for at, cells in rows:
+        if not data_row(at, cells):
             continue
-        row = cleaner.clean(number, cells)
+        row = cleaner.clean(at, cells)
         if row is None:
             parsed.blank_rows += 1
             continue
         before_data = False
-        if formulas and number in formulas:
-            _warn_formulas(parsed, row, formulas[number])
+        if formulas and at in formulas:
+            _warn_formulas(parsed, row, formulas[at])
         yield row
+        if parsed.clean_workers and isinstance(cleaner, RowCleaner):  # the rest cleaned by workers too
+            from imports.row_workers import rows_cleaned_apart
+
+            for at, _cells, cleaned in rows_cleaned_apart(cleaner, rows, parsed.clean_workers, data_row):
+                if cleaned is None:
+                    parsed.blank_rows += 1
+                    continue
+                if formulas and at in formulas:
+                    _warn_formulas(parsed, cleaned, formulas[at])
+                yield cleaned
+            break
     if progress is not None:
         progress(number, parsed.total_rows)
 

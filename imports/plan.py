@@ -57,6 +57,7 @@ class RowKind(StrEnum):
     DUPLICATE = "duplicate_in_file"
     NAME_MATCH = "name_match"  # no code; found by name + operator: applied only once a person confirms
     SKIPPED = "skipped_by_mode"  # new under 仅更新, or an update under 仅新增
+    OTHER_OFFICE = "other_office"  # the list's 管辖单位 is another 市场监管所: not this office's business
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ _KIND_LABELS = {
     RowKind.DUPLICATE: "文件内重复",
     RowKind.NAME_MATCH: "待确认（按名称和经营者匹配）",
     RowKind.SKIPPED: "按导入方式跳过",
+    RowKind.OTHER_OFFICE: "属于其他所",
 }
 
 
@@ -162,6 +164,8 @@ class ImportPlan:
     """New businesses per (grid id, officer id) they will get: the dry run's 包联分派 counts."""
     reassigned: Counter[tuple[int | None, int | None]] = field(default_factory=Counter, repr=False)
     """Existing businesses given another grid or officer (--reassign), per destination."""
+    other_offices: Counter[str] = field(default_factory=Counter, repr=False)
+    """Rows left out because their 管辖单位 is another office, per office named."""
 
     @property
     def file_name(self) -> str:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from imports.plan import ImportPlan
     from storage.tables_imports import ImportRecord
 
-_ORDER = ("new", "update", "unchanged", "invalid", "duplicate_in_file", "name_match", "skipped_by_mode")
+_ORDER = ("new", "update", "unchanged", "invalid", "duplicate_in_file", "name_match", "skipped_by_mode", "other_office")
 _UNITS = {"new": "户", "update": "户", "unchanged": "户"}
 
 
@@ -21,9 +21,13 @@ def when(moment: datetime) -> str:
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+_RECORD_UNITS = {"figures": "条年度数据", "licenses": "张许可证"}  # import_record.kind; a register counts 户
+
+
 def previous_text(record: ImportRecord) -> str:
     who = f"由{record.who}" if record.who else ""
-    return f"这个文件已于 {when(record.imported_at)} {who}导入过（新增 {record.inserted} 户，更新 {record.updated} 户）"
+    unit = _RECORD_UNITS.get(str(record.kind), "户")
+    return f"这个文件已于 {when(record.imported_at)} {who}导入过（新增 {record.inserted} {unit}，更新 {record.updated} {unit}）"
 
 
 def summary_text(plan: ImportPlan) -> str:
@@ -58,6 +62,10 @@ def summary_text(plan: ImportPlan) -> str:
     if warnings := plan.warning_count():
         text += f"另有 {warnings:,} 处提示（如本所没有的网格名称、可能是2011版的行业代码）"
         text += "，这些行照常导入，请核对。" if changes else "，请核对。"
+    if plan.other_offices:
+        named = "、".join(f"{office} {count:,} 行" for office, count in plan.other_offices.most_common(4))
+        more = "等" if len(plan.other_offices) > 4 else ""
+        text += f"有 {plan.other_offices.total():,} 行的管辖单位是其他所（{named}{more}），不是本所的市场主体，不会导入。"
     if plan.possible_duplicates:
         text += f"有 {len(plan.possible_duplicates):,} 行与登记簿中名称、地址相同但代码不同的市场主体可能重复，请核对。"
     if plan.unknown_columns:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from imports import row_workers
 from imports.columns import ColumnMapping
 from imports.diffing import diff_values
 from imports.errors import ImportCancelled
@@ -33,11 +34,13 @@ from imports.records import previous_import
 from storage.audit import Actor
 from workbench.domain.business_fields import NEW_BUSINESS_DEFAULTS
 from workbench.domain.labels import BusinessKind
+from workbench.domain.office_names import is_office_name, same_office
 from workbench.services.assignment import NO_ASSIGNMENT, AssignmentRequest
 from workbench.services.business_validation import out_of_bounds
 from workbench.services.free_memory import return_free_memory
 
 CHUNK = 2000
+CLEAN_WORKERS = 2  # at most: this process's own part (reading, lookups, classifying) is about half the dry run
 ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes each
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 _DEFAULTS = dict(NEW_BUSINESS_DEFAULTS)
@@ -84,6 +87,8 @@ class Planner:
         # One str object per distinct problem text and cell value: a list whose every row names a grid or an
         # officer the office lacks keeps two warnings a row until the plan is dropped (200,000 at 100,000 rows).
         self.shared: dict[str, str] = {}
+        self.office_name = ""
+        self.clean_workers = 0  # worker processes that may clean the rows (imports.row_workers)
 
     def run(self, parsed: ParsedFile | None, *, sheet: str | None, profile: Any, mapping: Any) -> ImportPlan:
         """The dry run of `parsed` (its rows, or fresh ones when an earlier run took them), else of the file
@@ -100,7 +105,10 @@ class Planner:
         for index, name in parsed.mapping.fields.items():
             self.column_of.setdefault(name, index)
         plan = self._empty_plan(parsed)
-        preparer = self._preparer(parsed.total_rows or len(parsed.source.data) // ROW_BYTES)
+        rows = parsed.total_rows or len(parsed.source.data) // ROW_BYTES
+        preparer = self._preparer(rows)
+        # The CLI's second CPU may clean rows meanwhile (_classify_rows); the wizard's derives the commit's.
+        self.clean_workers = 0 if self.prepare else min(CLEAN_WORKERS, worker_count(rows))
         with ExitStack() as stack:
             if preparer is not None:
                 stack.callback(preparer.close)  # a cancelled or failed dry run leaves no worker behind
@@ -134,14 +142,26 @@ class Planner:
             plan.labels = lookup.labels()
             self.assignment = plan.assignment = self.request.build(connection, self.actor.office_id)
             plan.previous_import = previous_import(connection, self.actor.office_id, plan.sha256)
+            self.office_name = lookup.office_name()
+            # Into an empty register (an office's first import) a worker cleans the rows while this process
+            # classifies them (imports.row_workers). Not into a full one: the forked worker keeps the pages this
+            # process then rewrites (the register's lookups), +106 MB at 1,000,000 businesses, over the 400 MB
+            # budget (docs/benchmarks.md, session 14 emptyplan).
+            # And only while a second CPU is free (row_workers.second_cpu_free).
+            parsed.clean_workers = self.clean_workers if lookup.empty and row_workers.second_cpu_free() else 0
             rows = parsed.rows
-            while chunk := list(islice(rows, CHUNK)):
-                self._check_cancel()
-                lookup.prefetch([row.values for row in chunk])
-                for row in chunk:
-                    self._classify(plan, lookup, row)
-                done += len(chunk)
-                self.report(done, parsed.total_rows, "核对登记簿")
+            try:
+                while chunk := list(islice(rows, CHUNK)):
+                    self._check_cancel()
+                    lookup.prefetch([row.values for row in chunk])
+                    for row in chunk:
+                        self._classify(plan, lookup, row)
+                    done += len(chunk)
+                    self.report(done, parsed.total_rows, "核对登记簿")
+            finally:  # a cancelled or failed dry run leaves no cleaning worker behind (imports.row_workers)
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
         plan.skipped_rows = parsed.skipped
         plan.blank_rows = parsed.blank_rows
         return done
@@ -175,6 +195,9 @@ class Planner:
         if not row.valid:
             return self._add(plan, row, RowKind.INVALID, problems)
         values.pop("registration_authority", None)
+        unit = values.pop("supervising_unit", None)
+        if unit is not None and self._elsewhere(plan, lookup, row, str(unit), problems):
+            return self._add(plan, row, RowKind.OTHER_OFFICE, problems)
         if self._out_of_bounds(row, problems):
             return self._add(plan, row, RowKind.INVALID, problems)
         self._resolve_people(plan, lookup, row, problems)
@@ -273,6 +296,25 @@ class Planner:
             values["grid_id"] = grid_id
         if officer_id is not None:
             values["officer_id"] = officer_id
+
+    def _elsewhere(self, plan: ImportPlan, lookup: RegisterLookup, row: ParsedRow, unit: str,
+                   problems: list[Problem]) -> bool:  # fmt: skip
+        """Whether the row's 管辖单位 is another office (the row is then left out, said why, and a business of
+        this register it names is pointed out); a value that is no office's name is the row's grid, unless the
+        list has a grid column too."""
+        if same_office(unit, self.office_name):
+            return False
+        if not is_office_name(unit):
+            row.values.setdefault("grid", unit)
+            return False
+        plan.other_offices[unit] += 1
+        ours = lookup.find(row.values, use_name=False).stored
+        reason = self._shared(
+            f"管辖单位是「{unit}」，不是本所（{self.office_name}）的市场主体，不导入" if ours is None else
+            f"本所登记簿中有这一户（{ours.name}），名单上它的管辖单位却是「{unit}」：如已划转，请在它的详情里改为迁出；"
+            "本行不导入")  # fmt: skip
+        problems.append(self._problem(row, ("supervising_unit",), reason))  # listed with the rows not imported
+        return True
 
     def _out_of_bounds(self, row: ParsedRow, problems: list[Problem]) -> bool:
         """Values the register's columns cannot hold, refused here (the form's check: workbench.services.

@@ -1,4 +1,10 @@
-"""Clean one data row: per-column converters chosen once per file, then validate_business once per row."""
+"""Clean one data row: per-column converters chosen once per file, then validate_business once per row.
+
+The dates and amounts, whose cells repeat down a list, are converted once per distinct value
+(imports.cell_answers); the few-valued texts through an lru_cache, the rest cell by cell. `cleaned`
+depends on nothing but the row, so it may run in a worker process (imports.row_workers); `row` then adds
+what needs the rows before it (a code repeated within the file) in this process, in the file's order.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from datetime import date
 from functools import lru_cache, partial
 from typing import Any
 
+from imports.cell_answers import KNOWN_CELLS, UNKNOWN, Refused, converted
 from imports.columns import ColumnMapping
 from imports.fastcheck import cached_validation, valid_id_number, valid_mobile, valid_uscc
 from imports.header import column_letter
@@ -36,9 +43,14 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "status": parse_status,
 }
 # Text columns with a handful of distinct values: cleaned once per value.
-_FEW_TEXTS = frozenset({"kind", "composition", "grid", "officer", "registration_authority", "industry_code",
-                        "industry_name"})
+_FEW_TEXTS = frozenset({"kind", "composition", "grid", "officer", "registration_authority", "supervising_unit",
+                        "industry_code", "industry_name"})
 _few_text = lru_cache(maxsize=4096)(clean_text)
+# Fields whose converter costs more than remembering its answer (a date in words, an amount in 万元, 3人):
+# converted once per distinct cell. A text is cleaned in less time than its answer is looked up, and a code
+# is its own in every row (docs/benchmarks.md, session 14 emptyplan).
+_REMEMBERED = frozenset({"registered_on", "deregistered_on", "revoked_on", "cancelled_on", "moved_out_on",
+                         "moved_in_on", "approved_on", "capital", "employees"})
 # Fields with a handful of distinct values: validated once per value (imports.fastcheck.cached_validation).
 _FEW_VALUES = ("kind", "composition")
 
@@ -64,53 +76,83 @@ class RowCleaner:
             for index, name in sorted(mapping.fields.items())
         ]
         self.by_field = {column.field: column for column in self.columns}
-        self.plan = [(column.index, column.field, column.convert) for column in self.columns]
+        # (column, field, converter, the converter's answers so far by cell value, or None: cell by cell)
+        self.plan: list[tuple[int, str, Callable[[Any], Any], dict[Any, Any] | None]] = [
+            (column.index, column.field, column.convert, {} if column.field in _REMEMBERED else None)
+            for column in self.columns
+        ]
+        self.mapping = mapping
         self.has_name = "name" in self.by_field
         self.reads_industry = "industry_code" in self.by_field or "industry_name" in self.by_field
         self.first_row: dict[tuple[str, str], int] = {}
         self.today = date.today()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A worker started by a fork server or spawn gets a cleaner of its own (its answers start empty)."""
+        return _cleaner, (self.sheet, self.mapping, self.today)
+
     def clean(self, number: int, cells: list[Any]) -> ParsedRow | None:
         """The parsed row, or None when every mapped cell is empty."""
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
+        cleaned = self.cleaned(number, cells)
+        return None if cleaned is None else self.row(number, cells, cleaned)
+
+    def row(self, number: int, cells: list[Any], cleaned: tuple[dict[str, Any], list[Problem]]) -> ParsedRow:
+        """The row of `cells` (padded to the header's width) with its `cleaned` values and problems, and a
+        code that an earlier row of the file has already named flagged: asked of each row in the file's order."""
+        row = ParsedRow(self.sheet, number, self.headers, cells, cleaned[0], cleaned[1])
+        self._flag_repeat(row, cells)
+        return row
+
+    def cleaned(self, number: int, cells: list[Any]) -> tuple[dict[str, Any], list[Problem]] | None:
+        """(values, problems) of one row's `cells` (padded to the header's width), None when every mapped
+        cell is empty; the row alone decides them."""
         values: dict[str, Any] = {}
         problems: list[Problem] = []
-        for index, name, convert in self.plan:
+        for index, name, convert, known in self.plan:
             raw = cells[index]
             if raw == "" or raw is None:
                 continue
-            try:
-                value = convert(raw)
-            except ValueError as error:
-                problems.append(self._problem(number, self.by_field[name], raw, str(error)))
-                continue
+            if known is not None and ((kind := raw.__class__) is str or (kind is float and raw)):  # once a value
+                value = known.get(raw, UNKNOWN)
+                if value is UNKNOWN:
+                    value = known[raw] = converted(convert, raw)
+                    if len(known) > KNOWN_CELLS:
+                        known.clear()
+                if value.__class__ is Refused:
+                    problems.append(self._problem(number, self.by_field[name], raw, value.reason))
+                    continue
+            else:
+                try:
+                    value = convert(raw)
+                except ValueError as error:
+                    problems.append(self._problem(number, self.by_field[name], raw, str(error)))
+                    continue
             if value is not None:
                 values[name] = value
         if not values and not problems:
             return None
         self._combine(values, number, cells, problems)
-        row = ParsedRow(self.sheet, number, self.headers, cells, values, problems)
-        self._validate(row, cells)
+        self._validate(number, values, problems, cells)
         if "registered_on" in values:
-            self._registration_date(row, cells)
-        self._flag_repeat(row, cells)
-        return row
+            self._registration_date(number, values, problems, cells)
+        return values, problems
 
-    def _registration_date(self, row: ParsedRow, cells: list[Any]) -> None:
+    def _registration_date(self, number: int, values: dict[str, Any], problems: list[Problem],
+                           cells: list[Any]) -> None:  # fmt: skip
         """An impossible 成立日期 (before 1900, after today) is an error; an unlikely one a warning."""
-        values = row.values
         column = self.by_field["registered_on"]
         error = registration_date_error(values["registered_on"], self.today)
         if error is not None:
             del values["registered_on"]
-            row.problems.append(self._problem(row.row_number, column, cells[column.index], error))
+            problems.append(self._problem(number, column, cells[column.index], error))
             return
         uscc = values.get("uscc")
         kind = values.get("kind") or (BusinessKind.HOUSEHOLD if isinstance(uscc, str) and uscc.startswith("92") else None)
         doubt = registration_date_doubt(values["registered_on"], kind)
         if doubt is not None:
-            row.problems.append(self._problem(row.row_number, column, cells[column.index], doubt, blocking=False))
+            problems.append(self._problem(number, column, cells[column.index], doubt, blocking=False))
 
     def _combine(self, values: dict[str, Any], number: int, cells: list[Any], problems: list[Problem]) -> None:
         status = values.pop("status", None)
@@ -147,8 +189,7 @@ class RowCleaner:
             assert column is not None
             problems.append(self._problem(number, column, cells[column.index], reading.note, reading.blocking))
 
-    def _validate(self, row: ParsedRow, cells: list[Any]) -> None:
-        values = row.values
+    def _validate(self, number: int, values: dict[str, Any], problems: list[Problem], cells: list[Any]) -> None:
         checked = self._unproven(values)
         if not checked:
             return
@@ -158,7 +199,7 @@ class RowCleaner:
             values.pop(name, None)
             column = self._column_for(name, cells)
             raw = cells[column.index] if column else checked.get(name)
-            row.problems.append(self._problem(row.row_number, column, raw, reason, field=name))
+            problems.append(self._problem(number, column, raw, reason, field=name))
 
     def _unproven(self, values: dict[str, Any]) -> dict[str, Any]:
         """The values validate_business still has to see; the rest are proven by imports.fastcheck."""
@@ -225,3 +266,9 @@ def _converter(name: str, unit: int) -> Callable[[Any], Any]:
     if name in _FEW_TEXTS:
         return _few_text
     return _CONVERTERS.get(name, clean_text)
+
+
+def _cleaner(sheet: str, mapping: ColumnMapping, today: date) -> RowCleaner:
+    cleaner = RowCleaner(sheet, mapping)
+    cleaner.today = today
+    return cleaner

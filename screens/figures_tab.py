@@ -26,7 +26,7 @@ from screens.widgets.text_table import TextTable
 from storage.audit import Actor
 from workbench.domain.rule_files import LoadedRules
 from workbench.domain.tiers import TierRules
-from workbench.services.detail import BusinessDetail, YearLine
+from workbench.services.detail import BusinessDetail, PeriodLine, YearLine
 from workbench.services.year_figures import FiguresOutcome
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class FiguresTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TextTable(id="figure-table", cursor_type="row", zebra_stripes=True)
+        periods = Static("", id="figures-periods")
+        periods.display = False  # shown only for a business whose running year has quarters
+        yield periods
         yield Static("", id="figures-outcome")
 
     def show(self, detail: BusinessDetail) -> None:
@@ -73,6 +76,9 @@ class FiguresTab(Vertical):
                 _count_text(line.employees), _count_text(line.insured_staff))))
         if not self.years:
             table.add_row("（没有经营数据，按 N 新增）", "", "", "", "")
+        periods = self.query_one("#figures-periods", Static)
+        periods.update(_periods_text(detail.periods))
+        periods.display = bool(detail.periods)
         rows = [line.year for line in self.years]
         if self.cursor_year in rows:
             table.move_cursor(row=rows.index(self.cursor_year))
@@ -155,6 +161,15 @@ class FiguresTab(Vertical):
         text = outcome_text(outcome)
         self.query_one("#figures-outcome", Static).update(text)
         self.app.notify(text, title="经营数据", timeout=8)
+
+
+def _periods_text(periods: list[PeriodLine]) -> str:
+    """The running years' quarters under the table: kept, shown, not yet a year's figures."""
+    if not periods:
+        return ""
+    lines = "；".join(f"{line.label} 营业收入 {money_text(line.revenue)}、纳税额 {money_text(line.tax_paid)}"
+                     for line in periods)  # fmt: skip
+    return f"分期数据（年度未满，暂不计入年度数据、不参与分型）：{lines}。"
 
 
 def _count_text(value: int | None) -> str:

@@ -28,6 +28,7 @@ TABLE_LABELS = {
     "business": ("市场主体", "户"),
     "license": ("许可证", "张"),
     "year_figures": ("年度数据", "条"),
+    "period_figures": ("分期经营数据", "条"),
     "change_log": ("变更记录", "条"),
     "industry_code": ("行业代码", "条"),
     "division": ("行政区划", "条"),

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest revision in storage/migrations/versions; tests/test_migrations.py checks it against Alembic's.
-SCHEMA_HEAD = "0023"
+SCHEMA_HEAD = "0024"
 # Alembic's defaults (env.py sets neither version_table nor version_table_schema).
 VERSION_TABLE = "alembic_version"
 
@@ -90,6 +90,22 @@ def _refuse_foreign_database(engine: Engine) -> None:
         )
 
 
+def _refuse_newer_database(revision: str) -> None:
+    """A database a newer Workbench has upgraded: this program knows none of its newer tables, so it must not
+    write into it (Alembic would fail with a traceback: it cannot find the revision)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    from storage.connection_errors import DatabaseUnavailable
+
+    try:
+        ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
+    except CommandError:
+        raise DatabaseUnavailable(
+            f"这个数据库已由更新版本的工作台升级过（数据库版本 {revision}，本程序只到 {SCHEMA_HEAD}）：请先把工作台升级到最新版本再打开它。"
+        ) from None
+
+
 def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
     """Upgrade an older database, taking a timestamped backup first when it holds a schema.
 
@@ -105,6 +121,8 @@ def ensure_current(engine: Engine, backup_dir: Path | None) -> UpgradeResult:
         return UpgradeResult(before, head, None)
     if before is None:
         _refuse_foreign_database(engine)
+    else:
+        _refuse_newer_database(before)
     can_back_up = is_sqlite(engine) or find_pg_dump() is not None
     backup = (
         backup_database(engine, backup_dir) if before is not None and backup_dir and can_back_up else None

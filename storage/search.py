@@ -308,7 +308,7 @@ def bulk_load(connection: Connection, side: SideIndex | None = None) -> Abstract
     return backend_for(connection).bulk_load(connection, side)
 
 
-def side_index(connection: Connection) -> SideIndex | None:
+def side_index(connection: Connection, **options: Any) -> SideIndex | None:
     """For a bulk load into an empty business table of a SQLite file: a SideIndex that builds the search
     index beside the database on other threads while the load goes on (storage.search_side_index).
     None elsewhere (PostgreSQL builds its GIN indexes itself; an in-memory database has no folder)."""
@@ -319,7 +319,7 @@ def side_index(connection: Connection) -> SideIndex | None:
         return None
     from storage.search_side_index import SideIndex
 
-    return SideIndex(connection, Path(database).resolve().parent)
+    return SideIndex(connection, Path(database).resolve().parent, **options)
 
 
 # Planning a query text

@@ -150,11 +150,15 @@ class SqliteSearch:
         yield
         for _name, sql in triggers:
             connection.exec_driver_sql(sql)
-        if side is not None and side.finish(connection):
-            for name in _fragment_tables(connection):  # the side index builds migration 0002's tables only
-                rebuild_index(connection, name)
-            merge_segments(connection)
-            analyze(connection)
+        if side is None:
+            self.rebuild(connection)
+            return
+        analyze(connection)  # (business and its indexes only) while the side builds may still be running
+        if side.finish(connection):
+            for name in _fragment_tables(connection):  # built beside too, unless made after the side index
+                if name not in side.built:
+                    rebuild_index(connection, name)
+            merge_segments(connection)  # a no-op on the copied ones: the side build left one segment each
         else:
             self.rebuild(connection)
 

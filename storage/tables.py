@@ -159,7 +159,7 @@ class YearFigures(Travelling, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     office_id: int = Field(foreign_key="office.id", index=True)
-    business_id: int = Field(foreign_key="business.id")  # looked up by uq_year_figures_business_year (0023)
+    business_id: int = Field(foreign_key="business.id")  # looked up by uq_year_figures_business_year (0024)
     year: int
     revenue: int | None = Field(default=None, sa_column=Column(BigInteger))
     tax_paid: int | None = Field(default=None, sa_column=Column(BigInteger))
@@ -168,6 +168,30 @@ class YearFigures(Travelling, table=True):
     source: str = Field(
         default="", max_length=255, sa_column_kwargs={"server_default": ""}, description="手工录入 or the list's file"
     )
+
+
+class PeriodFigures(Travelling, table=True):
+    """One business, one run of months of a year (a 季度 or 月度 row of a tax list), kept so that the quarters
+    of a year that arrive in separate lists add up instead of replacing each other. A year's figures are
+    made from its periods once they cover the whole year or the year has ended (imports.period_merge); until
+    then the periods are shown but neither classify nor count as the year's figures."""
+
+    __tablename__ = "period_figures"
+    __table_args__ = (
+        UniqueConstraint("business_id", "year", "first_month", "last_month", name="uq_period_figures_business_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    business_id: int = Field(foreign_key="business.id")
+    year: int
+    first_month: int
+    last_month: int
+    revenue: int | None = Field(default=None, sa_column=Column(BigInteger))
+    tax_paid: int | None = Field(default=None, sa_column=Column(BigInteger))
+    employees: int | None = Field(default=None)
+    insured_staff: int | None = Field(default=None)
+    source: str = Field(default="", max_length=255, description="the list's file")
 
 
 class ChangeLog(SQLModel, table=True):

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 
 from storage.engine import make_engine
 from storage.search import search_fields
+from storage.search_fragments import FRAGMENT_TABLES
 from storage.search_side_index import FTS_COLUMNS, SideIndex
 from storage.search_sqlite import DEFAULT_HASH_BYTES, FTS_TABLES
 from workbench.domain import reference
@@ -415,7 +416,7 @@ def test_sqlite_build_leaves_the_schema_and_a_whole_search_index(
         hash_sizes = [_rows(engine, f"SELECT v FROM {name}_config WHERE k = 'hashsize'") for name in FTS_TABLES]
         assert all([tuple(row) for row in sizes] in ([], [(DEFAULT_HASH_BYTES,)]) for sizes in hash_sizes)
         with engine.begin() as connection:
-            for name in FTS_TABLES:
+            for name in (*FTS_TABLES, *FRAGMENT_TABLES):
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
                 connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
         assert found() == streamed
@@ -439,7 +440,7 @@ def test_side_index_reads_the_columns_each_search_table_is_defined_on(sqlite_tem
             for name, columns in FTS_COLUMNS.items():
                 listed = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({name})")]
                 assert tuple(listed) == columns
-        assert sorted(FTS_COLUMNS) == sorted(FTS_TABLES)
+        assert sorted(FTS_COLUMNS) == sorted((*FTS_TABLES, *FRAGMENT_TABLES))
     finally:
         engine.dispose()
 
@@ -457,7 +458,7 @@ def test_a_failed_side_build_falls_back_to_a_rebuild_in_place(
 
         def broken_insert(self: SideIndex, *args: Any) -> None:
             original_init(self, *args)
-            self._insert = "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?, ?, ?)"
+            self._insert = "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
         monkeypatch.setattr(SideIndex, "__init__", broken_insert)
     engine = _fresh_sqlite(sqlite_template, tmp_path, "fallback.db")
@@ -497,7 +498,7 @@ def test_closing_a_side_index_mid_build_stops_it_and_removes_its_files(
     try:
         with engine.connect() as connection:
             side = SideIndex(connection, tmp_path)
-        side.add([(1, "张三面馆", "张三", "温州市", "", "zsmg", "张 三")])
+        side.add([(1, "张三面馆", "张三", "温州市", "", "zsmg", "张 三", "92330302MA2XYZ0001", None)])
         side.start()
         side.threads["business_grams"].join()
         side.threads["business_pinyin"].join()

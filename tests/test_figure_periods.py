@@ -63,6 +63,8 @@ def test_labels_gaps_and_overlaps() -> None:
         ("2021-05-01 ~ 2026-04-30", (date(2021, 5, 1), date(2026, 4, 30))),
         ("2026-04-30", (None, date(2026, 4, 30))), (date(2026, 4, 30), (None, date(2026, 4, 30))),
         ("长期", (None, None)), ("", (None, None)),
+        ("2026-03-01至长期", (date(2026, 3, 1), None)), ("2026年3月1日-长期有效", (date(2026, 3, 1), None)),
+        ("20260301～永久", (date(2026, 3, 1), None)),
     ],
 )  # fmt: skip
 def test_validity_in_one_cell(cell: object, expected: tuple[date | None, date | None]) -> None:
@@ -70,7 +72,8 @@ def test_validity_in_one_cell(cell: object, expected: tuple[date | None, date | 
 
 
 @pytest.mark.parametrize(("cell", "reason"), [("2026-04-30至2021-05-01", "早于起始日期"), ("五年", "无法识别"),
-                                              ("2021-02-30至2026-04-30", "不存在的日期")])
+                                              ("2021-02-30至2026-04-30", "不存在的日期"),
+                                              ("2021-02-30至长期", "不存在的日期")])
 def test_validity_that_cannot_be_read(cell: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_validity(cell)

@@ -129,7 +129,7 @@ def test_a_year_already_stored_is_updated_and_logged_and_a_repeat_changes_nothin
     before = table_state(engine)
     again = plan_figures(engine, parse_list_file(path), office_id=actor.office_id)
     assert again.counts[ListRowKind.UNCHANGED] == 2 and again.previous_import is not None
-    assert "导入过" in again.summary_text()
+    assert "导入过（新增 1 条年度数据，更新 1 条年度数据）" in again.summary_text()  # years, not 户
     result = commit_list(engine, again, actor=actor, rules=rules())
     after = table_state(engine)
     assert after["year_figures"] == before["year_figures"] and after["classification"] == before["classification"]
@@ -171,6 +171,24 @@ def test_a_merged_two_row_header(engine: Engine, tmp_path: Path) -> None:
     assert plan.counts[ListRowKind.NEW] == 1 and plan.header_rows[-1] == 3
     commit_list(engine, plan, actor=actor, rules=rules())
     assert figures_of(engine, 1) == [(2024, 123_500, 5_000, 4, 2, 1, "统计.xlsx")]
+
+
+def test_a_statistics_sheet_in_thousands_of_yuan(engine: Engine, tmp_path: Path) -> None:
+    """规上 figures come from the statistics office in 千元: 1,234.5 千元 is 1,234,500 元, in the header or in a
+    title's 单位, never read as yuan; 单位详细名称 is the name."""
+    actor = office(engine)
+    households(engine, actor, [1, 2])
+    in_header = write_sheet(tmp_path / "规上.xlsx", ["统一社会信用代码", "单位详细名称", "年份", "营业收入（千元）", "从业人员期末人数"],
+                            [[uscc(1), "鹿城区第1号水果店", 2024, 1234.5, 8]], title=None)  # fmt: skip
+    plan = plan_figures(engine, parse_list_file(in_header), office_id=actor.office_id)
+    assert "金额单位为千元，已换算为元保存" in plan.summary_text() and "不会导入" not in plan.summary_text()
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert figures_of(engine, 1)[0][:4] == (2024, 1_234_500, None, 8)
+    in_title = write_sheet(tmp_path / "规上2.xlsx", ["统一社会信用代码", "单位详细名称", "年份", "营业收入", "纳税额"],
+                           [[uscc(2), "鹿城区第2号水果店", 2024, 800, 2.5]], title="主要经济指标（单位：千元）")  # fmt: skip
+    commit_list(engine, plan_figures(engine, parse_list_file(in_title), office_id=actor.office_id), actor=actor,
+                rules=rules())  # fmt: skip
+    assert figures_of(engine, 2)[0][:3] == (2024, 800_000, 2_500)
 
 
 def test_a_failing_reclassification_leaves_the_database_as_it_was(
@@ -257,3 +275,41 @@ def test_a_year_changed_meanwhile_is_a_conflict_and_an_update_is_stamped(engine:
     with engine.connect() as connection:
         stamped = connection.execute(text("SELECT revenue, version, updated_by, device, updated_at FROM year_figures")).one()
     assert tuple(stamped[:4]) == (200, 3, actor.who, actor.device) and stamped[4] is not None
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("营业收入（元）", 1), ("营业收入（千元）", 1_000), ("营业收入(万元)", 10_000), ("营业收入（百万元）", 1_000_000),
+    ("营业收入（亿元）", 100_000_000), ("营业收入", None), ("本年累计营业收入千元", 1_000),
+])  # fmt: skip
+def test_the_unit_a_money_header_names(header: str, unit: int | None) -> None:
+    from imports.list_columns import declared_unit
+
+    assert declared_unit(header) == unit
+
+
+def test_the_tax_systems_two_period_columns(engine: Engine, tmp_path: Path) -> None:
+    """The tax system's export names the period in two date columns, 税款所属期起 and 税款所属期止: the months
+    between them are the row's period (last year's four quarters make its year); a pair crossing the year end,
+    a pair with one end empty and a pair the wrong way round are told, each naming its row and column."""
+    from datetime import datetime
+
+    actor = office(engine)
+    households(engine, actor, [1, 2])
+    last = date.today().year - 1
+    header = ["纳税人识别号", "纳税人名称", "税款所属期起", "税款所属期止", "应税销售收入", "应纳税额"]
+    rows = [[uscc(1), "鹿城区第1号水果店", datetime(last, first, 1), datetime(last, first + 2, 28), 100_000, 1_000]
+            for first in (1, 4, 7, 10)]  # fmt: skip
+    rows += [[uscc(2), "鹿城区第2号水果店", datetime(last, 12, 1), datetime(last + 1, 2, 28), 5_000, 0],
+             [uscc(2), "鹿城区第2号水果店", datetime(last, 7, 1), None, 5_000, 0],
+             [uscc(2), "鹿城区第2号水果店", datetime(last, 9, 30), datetime(last, 7, 1), 5_000, 0]]  # fmt: skip
+    path = write_sheet(tmp_path / "申报明细.xlsx", header, rows, title=None)
+    parsed = parse_list_file(path)
+    assert parsed.kind is ImportKind.FIGURES and parsed.kind_detected
+    plan = plan_figures(engine, parsed, office_id=actor.office_id)
+    assert (plan.counts[ListRowKind.NEW], plan.counts[ListRowKind.INVALID]) == (4, 3)
+    problems = {problem.row: problem for entry in plan.entries_of(ListRowKind.INVALID) for problem in entry.problems}
+    assert problems[6].column_header == "税款所属期起" and "跨" in problems[6].reason
+    assert problems[7].column_header == "税款所属期止" and "只填了一头" in problems[7].reason
+    assert problems[8].column_header == "税款所属期止" and "早于所属期起" in problems[8].reason
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert figures_of(engine, 1)[0][:3] == (last, 400_000, 4_000)

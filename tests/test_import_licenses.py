@@ -174,3 +174,33 @@ def test_a_number_stored_on_another_business_is_an_error(engine: Engine, tmp_pat
     path = write_sheet(tmp_path / "食品经营许可.xlsx", HEADER, food_rows()[:1])
     plan = planned(engine, actor, path)
     assert plan.counts[ListRowKind.INVALID] == 1 and "另一户名下" in plan.entries[0].problems[0].reason
+
+
+def test_a_households_licence_carrying_its_operators_id_number(engine: Engine, tmp_path: Path) -> None:
+    """社会信用代码（身份证号码）: a household's food licence carries its operator's 身份证号, not a credit code. With
+    the name it is the same household (no confirmation); with the name and address it is offered for confirmation;
+    with neither the row is unmatched and says the number is an ID, not a code."""
+    from import_helpers import existing
+
+    from workbench.domain.personal_ids import id_check_char
+
+    def person(serial: int) -> str:
+        body = f"33030219800101{serial:03d}"
+        return body + id_check_char(body)
+
+    actor = office(engine)
+    existing(engine, actor, 1, id_number=person(1))
+    existing(engine, actor, 2, id_number=person(2))
+    header = ["许可证编号", "经营者名称", "社会信用代码（身份证号码）", "经营场所", "发证日期", "有效期至"]
+    path = write_sheet(tmp_path / "小餐饮.xlsx", header, [
+        ["JY23303020000001", "鹿城区第1号水果店", person(1), "别处", "2026-10-01", "2031-09-30"],  # name + ID
+        ["JY23303020000002", "鹿城区第2号水果店", person(9), "五马街2号", "2026-10-01", "2031-09-30"],  # name + address
+        ["JY23303020000003", "第2号水果", person(2), "五马街9号", "2026-10-01", "2031-09-30"],  # neither
+    ])  # fmt: skip
+    plan = planned(engine, actor, path)
+    assert {kind: count for kind, count in plan.counts.items() if count} == {
+        ListRowKind.NEW: 1, ListRowKind.NAME_MATCH: 1, ListRowKind.UNMATCHED: 1}
+    unmatched = next(plan.entries_of(ListRowKind.UNMATCHED)).problems[0]
+    assert unmatched.column_header == "社会信用代码（身份证号码）" and f"「{person(2)}」是经营者的身份证号" in unmatched.reason
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert licences(engine)["JY23303020000001"][0] == uscc(1)

@@ -37,7 +37,8 @@ NAMED = {
     "employees": ["从业人员", "从业人数", "雇工人数"],
     "capital": ["资金数额", "注册资本"],
     "phone": ["联系电话", "手机"],
-    "grid": ["所属网格", "片区", "管辖单位"],
+    "grid": ["所属网格", "片区", "网格名称"],
+    "supervising_unit": ["管辖单位", "所属监管所", "管辖所"],  # a grid name there is still the grid (imports.planner)
     "officer": ["包联干部", "责任人"],
     "composition": ["组成形式"],
     "registration_authority": ["登记机关"],
@@ -78,6 +79,16 @@ def test_money_units_come_from_the_header() -> None:
     assert header_unit("资金数额(万)") == 10_000
     assert header_unit("资金数额（元）") == 1
     assert header_unit("资金数额") == 1
+    assert header_unit("注册资本（千元）") == 1_000 and header_unit("注册资本（百万元）") == 1_000_000
+    assert header_unit("注册资本（亿元）") == 100_000_000 and header_unit("注册资本（万元人民币）") == 10_000
+
+
+@pytest.mark.parametrize("header", ["注册资本（万美元）", "注册资本(万港元)", "出资额（欧元）", "注册资本（外币）"])
+def test_a_capital_in_another_currency_is_left_out_not_read_as_yuan(header: str) -> None:
+    """100 万美元 stored as 100 元 (or 100 万元) would be wrong without a word: the column is not imported, and
+    the dry run lists it among the columns it leaves out."""
+    assert match_header(header) is None
+    assert auto_mapping(["统一社会信用代码", "名称", header]).fields == {0: "uscc", 1: "name"}
 
 
 def test_column_letters() -> None:

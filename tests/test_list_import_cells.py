@@ -110,7 +110,8 @@ def test_a_row_writes_only_the_figures_it_has(engine: Engine, tmp_path: Path) ->
     plan = plan_figures(engine, parse_list_file(second), office_id=actor.office_id)
     counts = {kind: count for kind, count in plan.counts.items() if count}
     assert counts == {ListRowKind.NEW: 2, ListRowKind.UPDATE: 4, ListRowKind.UNCHANGED: 1}
-    assert plan.written == "将新增 2 条年度数据，更新 3 条（涉及 4 户），1 条与已有数据相同。"
+    assert plan.written == ("将新增 2 条年度数据，更新 3 条（涉及 4 户），1 条与已有数据相同。"
+                            "分期数据将新增 2 条，更新 0 条。")  # the quarters are kept too
     assert any("1 户的 2 行季度（月度）数据合计为年度数据" in note for note in plan.notes)
     assert any("2024年缺 7-12月" in note for note in plan.notes)
     commit_list(engine, plan, actor=actor, rules=rules())

@@ -381,3 +381,18 @@ def test_check_of_a_database_that_does_not_exist_names_it(pg_server: pg.PgServer
     result = runner.invoke(cli.app, ["--db", pg_server.url("no_such_office"), "db", "check"])
     assert result.exit_code == 1
     assert "没有数据库 no_such_office" in result.output
+
+
+def test_a_database_a_newer_workbench_upgraded_is_refused_in_one_sentence(engine: Engine, tmp_path: Path) -> None:
+    """Opened by an older copy of the program (a laptop not yet updated): refused before anything is written."""
+    from storage.connection_errors import DatabaseUnavailable
+
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9001'"))
+    with pytest.raises(DatabaseUnavailable) as refused:
+        ensure_current(engine, tmp_path / "backups")
+    assert str(refused.value) == ("这个数据库已由更新版本的工作台升级过（数据库版本 9001，本程序只到 "
+                                  f"{SCHEMA_HEAD}）：请先把工作台升级到最新版本再打开它。")
+    assert not (tmp_path / "backups").exists()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "9001"

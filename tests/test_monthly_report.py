@@ -98,6 +98,27 @@ def test_active_rate_needs_a_sign_of_trading_in_the_window(engine: Engine, hand:
     assert grids["西片"] == 0  # K L M Q: none
 
 
+def test_a_quarter_of_a_tax_list_in_the_window_is_a_sign_of_trading(engine: Engine, hand: HandOffice) -> None:
+    """A running year's quarter is kept in period_figures, not year_figures: it still shows the household
+    trading. M's 2026 third quarter with takings counts; Q's 2025 first quarter (before the window) does not,
+    nor does F's quarter without takings."""
+    from storage.tables import PeriodFigures
+
+    stamp = {"updated_by": "测试", "device": "测试终端"}
+    with Session(engine) as session:
+        session.add_all([
+            PeriodFigures(office_id=hand.office_id, business_id=hand.ids["M"], year=2026, first_month=7, last_month=9,
+                          revenue=30_000, **stamp),
+            PeriodFigures(office_id=hand.office_id, business_id=hand.ids["Q"], year=2025, first_month=1, last_month=3,
+                          revenue=30_000, **stamp),
+            PeriodFigures(office_id=hand.office_id, business_id=hand.ids["F"], year=2026, first_month=4, last_month=6,
+                          revenue=0, **stamp),
+        ])  # fmt: skip
+        session.commit()
+    line = _line(_report(engine, hand), "indicator.active_rate")
+    assert line.value == pytest.approx(3 / 8)  # A E as before, and M
+
+
 def test_active_rate_without_any_data_says_so_instead_of_zero(engine: Engine, hand: HandOffice) -> None:
     # Six months' look-back ends before any figures (2026) or visits: 2021-05..2021-10 has none of either.
     report = _report(engine, hand, Month(2021, 10), ReportTargets(active_lookback_months=6))

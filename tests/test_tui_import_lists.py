@@ -144,3 +144,43 @@ async def test_the_kind_of_list_can_be_chosen_by_hand(
         await settle(pilot)
         assert wizard.kind is not None and "按登记名录读取" in text_of(app, "#import-file-info")
         assert "导入登记名录" in text_of(app, "#import-step-title")
+
+
+async def test_a_quarter_of_the_running_year_is_kept_shown_and_does_not_move_the_household(
+    sqlite_engine: Engine, office: Office_, downloads: Path, tmp_path: Path
+) -> None:
+    """The tax office's third-quarter list in October: kept as a quarter, said so in the review, shown under
+    the household's years, and its 成长型 (on its whole 2024) stands."""
+    this_year = date.today().year
+    before = tier(sqlite_engine, "鹿城区张记小吃店")
+    header = ["纳税人识别号", "纳税人名称", "所属期", "应税销售收入（元）", "税款合计（元）"]
+    write_sheet(downloads / "三季度申报.xlsx", header, [[uscc(1), "鹿城区张记小吃店", f"{this_year}年7-9月", 36_000, 0]],
+                title=None)  # fmt: skip
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert wizard.step == "review"
+        summary = text_of(app, "#import-summary")
+        assert f"{this_year}年已有7-9月" in summary and "保存为分期数据" in summary and "不参与分型" in summary
+        await read_preview(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await read_preview(pilot)
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        assert wizard.step == "result"
+        result = text_of(app, "#import-result")
+        assert "新增分期数据1条" in result and "分型不变" in result
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape", *"张记", "enter")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        shown = text_of(app, "#figures-periods")
+        assert f"{this_year}年第三季度 营业收入 3.6万元" in shown and "不参与分型" in shown
+    assert tier(sqlite_engine, "鹿城区张记小吃店") == before

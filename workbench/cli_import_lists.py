@@ -31,13 +31,12 @@ def import_list(
     license_kind: str | None, accept_name_matches: bool,
 ) -> int:  # fmt: skip
     """Dry run, optionally the error workbook, then (unless dry_run) the commit; the exit code."""
-    from imports.error_workbook import write_error_workbook
     from imports.list_commit import commit_list
     from workbench.cli_import import progress_bar
 
     plan = plan_list(engine, parsed, actor, license_kind=license_kind, accept_name_matches=accept_name_matches,
                      quiet=as_json)  # fmt: skip
-    errors_path = write_error_workbook(plan, errors) if errors is not None and plan.entries else None
+    errors_path = _write_errors(plan, errors) if errors is not None and plan.entries else None
     result = None
     if not dry_run:
         with progress_bar(as_json, "导入") as progress:
@@ -64,6 +63,13 @@ def plan_list(
             return plan_figures(engine, parsed, office_id=actor.office_id, progress=progress)
         return plan_licenses(engine, parsed, office_id=actor.office_id, default_kind=license_kind,
                              accept_name_matches=accept_name_matches, progress=progress)  # fmt: skip
+
+
+def _write_errors(plan: ListPlan, errors: Path) -> Path:
+    """The error workbook; its writer (openpyxl, ~0.3 s to import) is loaded only when one is asked for."""
+    from imports.error_workbook import write_error_workbook
+
+    return write_error_workbook(plan, errors)
 
 
 def _rules() -> Any:

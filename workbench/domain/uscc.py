@@ -106,6 +106,11 @@ def _passes(code: str) -> bool:
     return all(char in CHARSET for char in code) and uscc_check_char(code) == code[17]
 
 
+def passes_check(code: str) -> bool:
+    """An 18-character code whose characters and check character are a credit code's (nothing else is checked)."""
+    return len(code) == 18 and _passes(code)
+
+
 def decode(code: str) -> dict[str, str]:
     """Name the parts of a well-formed USCC; unknown departments and categories read 未知."""
     department = DEPARTMENTS.get(code[0], "未知")

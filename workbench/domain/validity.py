@@ -2,7 +2,7 @@
 
 2021-05-01至2026-04-30, 2021年5月1日-2026年4月30日, 2021.05.01—2026.04.30, 20210501-20260430: the range's
 start is the day of issue (when the list has no 发证日期 column) and its end the expiry. 长期 / 长期有效
-is a licence without an expiry.
+is a licence without an expiry, also as a range's end (2026-03-01至长期, as 小餐饮登记证 lists write it).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from workbench.domain.values import parse_date
 _DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})"
 _RANGE = re.compile(rf"(?:{_DAY})\s*(?:至|到|~|～|—+|–|-{{1,2}}|－)\s*(?:{_DAY})")
 _LASTING = frozenset({"长期", "长期有效", "永久", "无期限"})
+_OPEN_RANGE = re.compile(rf"(?:{_DAY})\s*(?:至|到|~|～|—+|–|-{{1,2}}|－)\s*(?:{'|'.join(_LASTING)})")
 _ASK = "请写成 2026-04-30，或 2021-05-01至2026-04-30"
 
 
@@ -38,6 +39,9 @@ def _text_validity(raw: str) -> tuple[date | None, date | None]:
     text = unicodedata.normalize("NFKC", raw).strip()
     if text.replace(" ", "") in _LASTING:
         return None, None
+    lasting = _OPEN_RANGE.fullmatch(text)
+    if lasting is not None:
+        return _day(raw, lasting.groups()), None
     found = _RANGE.fullmatch(text)
     if found is None:
         try:

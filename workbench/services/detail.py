@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from storage.audit import Actor
-from storage.tables import Business, ChangeLog, Grid, Officer, YearFigures
+from storage.tables import Business, ChangeLog, Grid, Officer, PeriodFigures, YearFigures
 from workbench.domain.business_fields import EDITABLE_FIELDS, field_label
+from workbench.domain.figure_periods import Period
 from workbench.domain.figures import FIGURE_LABELS
 from workbench.domain.reference import industry_name
 from workbench.services.licenses import LicenseLine, business_licenses
@@ -30,6 +31,23 @@ class YearLine:
     uuid: str = ""
     version: int = 0
     source: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    """A quarter or month of a running year kept apart until the year is whole (imports.period_merge)."""
+
+    year: int
+    first_month: int
+    last_month: int
+    revenue: int | None
+    tax_paid: int | None
+    employees: int | None
+    insured_staff: int | None
+
+    @property
+    def label(self) -> str:
+        return Period(self.year, self.first_month, self.last_month).label
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,8 @@ class BusinessDetail:
     years: list[YearLine]
     history: list[HistoryLine]
     pending_sync: int = 0  # 待处理冲突: decisions a return package left on this business (sync_review)
+    periods: list[PeriodLine] = field(default_factory=list)
+    """Quarters and months of years that have no year's figures yet (they do not classify)."""
 
 
 def business_detail(
@@ -65,7 +85,8 @@ def business_detail(
 ) -> BusinessDetail:
     """Fields, licenses, year figures and change history (newest first) of one business."""
     business = get_business(session=session, actor=actor, business_uuid=business_uuid)
-    values = {field: getattr(business, field) for field in EDITABLE_FIELDS}
+    values = {name: getattr(business, name) for name in EDITABLE_FIELDS}
+    years = _years(session, business.id)
     return BusinessDetail(
         uuid=business.uuid,
         version=business.version,
@@ -76,11 +97,12 @@ def business_detail(
         first_loan_on=business.first_loan_on,
         first_loan_bank=business.first_loan_bank or "",
         licenses=business_licenses(session, business.id),
-        years=_years(session, business.id),
+        years=years,
         history=business_history(
             session=session, actor=actor, business_uuid=business.uuid, limit=history_limit
         ),
         pending_sync=pending_count(session, actor.office_id, business.uuid),
+        periods=_running_periods(session, business.id, {line.year for line in years}),
     )
 
 
@@ -89,7 +111,8 @@ def business_history(
 ) -> list[HistoryLine]:
     """The change log of one business of the actor's office, newest first, with the changes to its year
     figures (labelled with their year: 「2024年度营业收入」)."""
-    years = _figure_years(session, actor, business_uuid)
+    years: dict[str, int | str] = {**_figure_years(session, actor, business_uuid),
+                                   **_figure_periods(session, actor, business_uuid)}  # fmt: skip
     rows = session.exec(
         select(ChangeLog)
         .where(col(ChangeLog.entity_uuid).in_([business_uuid, *years]), col(ChangeLog.office_id) == actor.office_id)
@@ -100,7 +123,7 @@ def business_history(
         HistoryLine(
             row.at, row.who, row.device, row.action,
             row.field or ("year_figures" if row.entity_uuid in years else ""),
-            f"{years[row.entity_uuid]}年度{_FIGURE_LOG_LABELS.get(row.field, row.field)}"
+            f"{_year_label(years[row.entity_uuid])}{_FIGURE_LOG_LABELS.get(row.field, row.field)}"
             if row.entity_uuid in years else field_label(row.field),
             row.old, row.new,
         )  # fmt: skip
@@ -116,6 +139,30 @@ def _figure_years(session: Session, actor: Actor, business_uuid: str) -> dict[st
         .where(col(Business.uuid) == business_uuid, col(YearFigures.office_id) == actor.office_id)
     )
     return dict(rows.all())
+
+
+def _figure_periods(session: Session, actor: Actor, business_uuid: str) -> dict[str, str]:
+    """uuid -> 「2026年第三季度」 of every period_figures row of the business."""
+    rows = session.exec(
+        select(PeriodFigures.uuid, PeriodFigures.year, PeriodFigures.first_month, PeriodFigures.last_month)
+        .join(Business, col(Business.id) == col(PeriodFigures.business_id))
+        .where(col(Business.uuid) == business_uuid, col(PeriodFigures.office_id) == actor.office_id)
+    )
+    return {uuid: Period(year, first, last).label for uuid, year, first, last in rows.all()}
+
+
+def _year_label(year: int | str) -> str:
+    return f"{year}年度" if isinstance(year, int) else year
+
+
+def _running_periods(session: Session, business_id: int | None, whole_years: set[int]) -> list[PeriodLine]:
+    rows = session.exec(
+        select(PeriodFigures)
+        .where(col(PeriodFigures.business_id) == business_id, col(PeriodFigures.deleted_at).is_(None))
+        .order_by(col(PeriodFigures.year).desc(), col(PeriodFigures.first_month))
+    )
+    return [PeriodLine(row.year, row.first_month, row.last_month, row.revenue, row.tax_paid, row.employees,
+                       row.insured_staff) for row in rows if row.year not in whole_years]  # fmt: skip
 
 
 def _name_of(session: Session, model: Any, row_id: int | None) -> str:

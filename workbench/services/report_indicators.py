@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from storage.tables import Business, YearFigures
+from storage.tables import Business, PeriodFigures, YearFigures
 from storage.tables_distinctions import Conversion
 from storage.tables_service import Visit
 from workbench.domain.labels import BusinessStatus
@@ -25,6 +25,7 @@ from workbench.services.report_flows import FlowFigures
 from workbench.services.report_transaction import grouped_by_hashing, prepare_for_counting
 
 Y: Any = YearFigures.__table__  # type: ignore[attr-defined]
+P: Any = PeriodFigures.__table__  # type: ignore[attr-defined]
 V: Any = Visit.__table__  # type: ignore[attr-defined]
 C: Any = Conversion.__table__  # type: ignore[attr-defined]
 TRADING_FINDING = "正常经营"
@@ -81,9 +82,14 @@ def activity_test(session: Session, office_id: int, month: Month, targets: Repor
     end = month.last
     start = lookback_start(end, targets.active_lookback_months)
     years = list(range(start.year, end.year + 1))
+    # A quarter or month of a tax list (period_figures) is a sign when its months meet the window: a running
+    # year's quarters are kept there, not in year_figures, until the year is whole.
+    in_window = and_(P.c.office_id == office_id, P.c.deleted_at.is_(None),
+                     P.c.year * 12 + P.c.last_month >= start.year * 12 + start.month,
+                     P.c.year * 12 + P.c.first_month <= end.year * 12 + end.month)  # fmt: skip
     has_figures = session.execute(
         select(exists().where(Y.c.office_id == office_id, Y.c.deleted_at.is_(None), Y.c.year.in_(years)))
-    ).scalar()
+    ).scalar() or session.execute(select(exists().where(in_window))).scalar()
     has_visits = session.execute(
         select(exists().where(V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.visited_on >= start, V.c.visited_on <= end))
     ).scalar()
@@ -98,6 +104,7 @@ def activity_test(session: Session, office_id: int, month: Month, targets: Repor
         select(Y.c.business_id).where(
             Y.c.office_id == office_id, Y.c.deleted_at.is_(None), Y.c.year.in_(years), Y.c.revenue > 0
         ),
+        select(P.c.business_id).where(in_window, P.c.revenue > 0),
         select(V.c.business_id).where(
             V.c.office_id == office_id, V.c.deleted_at.is_(None), V.c.finding == TRADING_FINDING,
             V.c.visited_on >= start, V.c.visited_on <= end,

@@ -1,4 +1,4 @@
-"""Migration 0023 on both engines: ix_year_figures_business_id and ix_classification_result_office_tier are gone
+"""Migration 0024 on both engines: ix_year_figures_business_id and ix_classification_result_office_tier are gone
 (a downgrade brings them back), and the lookups they served are served by the indexes left: year figures by
 business through the unique (business_id, year) index, results by office through the effective-tier index."""
 
@@ -36,9 +36,9 @@ def _downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def test_0023_drops_the_two_indexes_and_a_downgrade_brings_them_back(engine: Engine) -> None:
+def test_0024_drops_the_two_indexes_and_a_downgrade_brings_them_back(engine: Engine) -> None:
     assert all(GONE[table] not in names for table, names in _indexes(engine).items())
-    _downgrade(engine, "0022")
+    _downgrade(engine, "0023")
     assert all(GONE[table] in names for table, names in _indexes(engine).items())
     upgrade(engine)
     assert all(GONE[table] not in names for table, names in _indexes(engine).items())
