@@ -497,3 +497,37 @@ async def test_a_file_chosen_while_another_is_read_is_not_overwritten_by_the_slo
         await settle(pilot)
         assert wizard.step == "mapping"
         assert "第二份.xlsx" in text_of(app, "#import-file-info")
+
+
+async def test_a_county_wide_list_imports_only_this_offices_rows(
+    sqlite_engine: Engine,
+    office: Office_,
+    downloads: Path,
+    tmp_path: Path,
+) -> None:
+    """The county's whole-district list with a 管辖单位 column, walked with keys: the review counts the other
+    offices' rows and names them, and the commit adds only 五马所's (written 鹿城区五马所 in the list)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([*HEADER, "管辖单位"])
+    sheet.append([uscc(111), "鹿城区五马新店", "吴一", "13800000111", "2025-05-03", "鹿城区五马所"])
+    sheet.append([uscc(112), "鹿城区南郊新店", "吴二", "13800000112", "2025-05-04", "南郊市场监管所"])
+    sheet.append([uscc(113), "鹿城区滨江新店", "吴三", "13800000113", "2025-05-05", "滨江市场监管所"])
+    workbook.save(downloads / "全区新设.xlsx")
+    app = build_app(sqlite_engine, tmp_path, remember="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await walk_to_the_review(pilot)
+        summary = text_of(app, "#import-summary")
+        assert "新增1户" in summary and "属于其他所2行" in summary
+        assert "南郊市场监管所1行" in summary and "滨江市场监管所1行" in summary
+        assert "第3行" in text_of(app, "#import-problem") and "不是本所" in text_of(app, "#import-problem")
+        await read_preview(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await read_preview(pilot)
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        assert wizard.step == "result"
+    names = business_names(sqlite_engine)
+    assert "鹿城区五马新店" in names and names.isdisjoint({"鹿城区南郊新店", "鹿城区滨江新店"})
