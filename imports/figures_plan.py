@@ -24,13 +24,12 @@ from sqlalchemy import Engine
 from imports.code_lookup import CodeLookup, Matched, StoredRow, StoredYear
 from imports.columns import ColumnMapping
 from imports.errors import ImportCancelled
+from imports.figures_notes import covered, dry_run_notes, months_of, months_text
 from imports.header import column_letter
-from imports.list_columns import declared_unit
 from imports.list_plan import ListEntry, ListPlan, ListRowKind, ProgressCallback
 from imports.parse import ParsedFile
 from imports.period_merge import (
     FIGURE_FIELDS,
-    SUMMED,
     ChangedPeriod,
     NewPeriod,
     StoredPeriod,
@@ -248,14 +247,14 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
             writes.changed_periods += merged.changed
             writes.retired_periods += merged.retired
             if merged.retired:
-                replaced.append(f"「{name}」{key[1]}年 {_months_text(_months_of(merged.retired))}")
+                replaced.append(f"「{name}」{key[1]}年 {months_text(months_of(merged.retired))}")
             for part, clash in merged.refused:
                 _refuse(plan, years, key, part, clash)
             rows = len(parts) - len(merged.refused)
             if not rows:  # every row of the year overlaps a kept period: nothing of it is taken
                 continue
             if merged.figures is None:  # a running year, not whole yet: its periods only
-                running.append(f"「{name}」{key[1]}年已有 {_months_text(_covered(merged.missing))}")
+                running.append(f"「{name}」{key[1]}年已有 {months_text(covered(merged.missing))}")
                 running_rows += rows
                 new_rows += len(merged.new)
                 update_rows += len(merged.changed)
@@ -266,7 +265,7 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
             summed_businesses.add(key[0])
             summed_rows += rows
             if merged.missing:
-                incomplete.append(f"「{name}」{key[1]}年缺 {_months_text(merged.missing)}")
+                incomplete.append(f"「{name}」{key[1]}年缺 {months_text(merged.missing)}")
         before = held(key)
         if before is None:
             present: dict[str, int]
@@ -288,42 +287,9 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
     plan.counts[ListRowKind.UPDATE] += update_rows
     plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
-    _notes(plan, writes, title_unit, summed=(len(summed_businesses), summed_rows), incomplete=incomplete,
+    dry_run_notes(plan, writes, title_unit, summed=(len(summed_businesses), summed_rows), incomplete=incomplete,
            running=(running, running_rows), replaced=replaced)  # fmt: skip
     return writes
-
-
-def _notes(plan: ListPlan, writes: FigureWrites, title_unit: int | None, *, summed: tuple[int, int],
-           incomplete: list[str], running: tuple[list[str], int], replaced: list[str]) -> None:  # fmt: skip
-    """What the dry run says beyond its counts: the summing, the gaps, the kept quarters, the unit, the writes."""
-    if summed[1]:
-        plan.notes.append(f"{summed[0]:,} 户的 {summed[1]:,} 行季度（月度）数据合计为年度数据"
-                          "（营业收入、纳税额相加，从业人数、参保人数取最后一期）。")
-    if incomplete:
-        shown = "；".join(incomplete[:3]) + ("等" if len(incomplete) > 3 else "")
-        plan.notes.append(f"其中 {len(incomplete):,} 户的年度不完整（{shown}），按已有月份合计，请核对。")
-    if replaced:
-        shown = "；".join(replaced[:3]) + ("等" if len(replaced) > 3 else "")
-        plan.notes.append(f"{len(replaced):,} 户此前导入的较短期间被本表覆盖它们的期间替换（{shown}；如本年累计数），"
-                          "旧的分期数据标为已删除，变更记录中可查。")
-    if running[0]:
-        shown = "；".join(running[0][:3]) + ("等" if len(running[0]) > 3 else "")
-        plan.notes.append(f"{len(running[0]):,} 户的 {running[1]:,} 行季度（月度）数据属于尚未结束、也不满全年的年度"
-                          f"（{shown}），保存为分期数据，暂不计入年度经营数据，也不参与分型；该年各季度齐全，或年度结束后"
-                          "再导入该年的数据时，合计为年度数据。")
-    money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
-    units = {declared_unit(header) or title_unit or 1 for header in money} - {1}
-    if units:
-        words = "、".join({100_000_000: "亿元", 1_000_000: "百万元", 10_000: "万元", 1_000: "千元"}[unit]
-                         for unit in sorted(units, reverse=True))  # fmt: skip
-        plan.notes.append(f"金额单位为{words}，已换算为元保存。")
-    years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
-    plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"
-                    f"{writes.unchanged:,} 条与已有数据相同。")
-    if writes.new_periods or writes.changed_periods or writes.retired_periods:
-        if not (writes.new or writes.changed or writes.unchanged):
-            plan.written = "年度数据不变。"
-        plan.written += f"分期数据将新增 {len(writes.new_periods):,} 条，更新 {len(writes.changed_periods):,} 条。"
 
 
 def _file_entries(plan: ListPlan, warned: dict[tuple[int, int], list[ListEntry]], key: tuple[int, int],
@@ -351,25 +317,6 @@ def _refuse(plan: ListPlan, years: _Years, key: tuple[int, int], part: _Part, cl
                                   business.uuid))  # fmt: skip
     if entries := years.warned.get(key):
         years.warned[key] = [entry for entry in entries if entry.row_number != part.row_number]
-
-
-def _months_of(periods: list[StoredPeriod]) -> list[int]:
-    return sorted({month for item in periods for month in item.period.months})
-
-
-def _covered(missing: list[int]) -> list[int]:
-    return [month for month in range(1, 13) if month not in missing]
-
-
-def _months_text(months: list[int]) -> str:
-    runs: list[str] = []
-    start = previous = months[0]
-    for month in [*months[1:], 0]:
-        if month != previous + 1:
-            runs.append(f"{start}月" if start == previous else f"{start}-{previous}月")
-            start = month
-        previous = month
-    return "、".join(runs)
 
 
 def _compare(writes: FigureWrites, first: _Part, year_number: int, figures: tuple[int | None, ...],
