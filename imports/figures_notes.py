@@ -14,8 +14,13 @@ if TYPE_CHECKING:
 
 
 def dry_run_notes(plan: ListPlan, writes: FigureWrites, title_unit: int | None, *, summed: tuple[int, int],
-                  incomplete: list[str], running: tuple[list[str], int], replaced: list[str]) -> None:  # fmt: skip
-    """What the dry run says beyond its counts: the summing, the gaps, the kept quarters, the unit, the writes."""
+                  incomplete: list[str], running: tuple[list[str], int], replaced: list[str],
+                  combined: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+    """What the dry run says beyond its counts: the 征收项目 combined, the summing, the gaps, the kept quarters,
+    the unit, the writes."""
+    if combined[1]:
+        plan.notes.append(f"同一户同一期间按征收项目分行的 {combined[0] + combined[1]:,} 行合并为 {combined[0]:,} 行"
+                          "（纳税额为各税种相加，营业收入和人数取各行中最大的，即增值税的计税销售额）。")
     if summed[1]:
         plan.notes.append(f"{summed[0]:,} 户的 {summed[1]:,} 行季度（月度）数据合计为年度数据"
                           "（营业收入、纳税额相加，从业人数、参保人数取最后一期）。")

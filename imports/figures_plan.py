@@ -95,6 +95,7 @@ class _Part(NamedTuple):
     values: tuple[int | None, ...]
     business: Matched
     cells: list[Any] | None
+    items: frozenset[str] | None  # the 征收项目 of the rows combined into this one (a tax system's detail export)
 
 
 _new_part = tuple.__new__  # _Part's fields without its Python-level __new__: one is made for every row
@@ -105,12 +106,18 @@ class _Years:
     all the rows, in file order, only of the years with more than one (quarters, repeats); the rows that
     carry a warning. Most years are one annual row, kept as that row alone."""
 
-    __slots__ = ("first", "more", "warned")
+    __slots__ = ("first", "more", "warned", "combined")
 
     def __init__(self) -> None:
         self.first: dict[tuple[int, int], _Part] = {}
         self.more: dict[tuple[int, int], list[_Part]] = {}
         self.warned: dict[tuple[int, int], list[ListEntry]] = {}
+        self.combined: dict[int, int] = {}  # a part's row number -> the rows of other 征收项目 combined into it
+
+    def rows_of(self, parts: list[_Part]) -> int:
+        """The file's rows these parts stand for (a part holds the rows of its other 征收项目 too)."""
+        combined = self.combined
+        return len(parts) + (sum(combined.get(part.row_number, 0) for part in parts) if combined else 0)
 
 
 def plan_figures(
@@ -186,20 +193,24 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
     period: Period = values["period"]
     key = (stored.id, period.year)
     get = values.get
+    item = get("tax_item")
     part = _new_part(_Part, (row.row_number, period,
                              (get("revenue"), get("tax_paid"), get("employees"), get("insured_staff")), stored,
-                             None if period.annual else row.cells))
+                             None if period.annual else row.cells, frozenset((item,)) if item else None))
     first = years.first.setdefault(key, part)
     if first is not part:  # the year has rows already: a quarter, or a repeat
         parts = years.more.get(key) or [first]
         clash = overlapping([earlier.period for earlier in parts] + [period])
         if clash is not None:
             earlier = next(earlier for earlier in parts if earlier.period == clash[0])
-            reason = (f"与第 {earlier.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
-                      f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
-            return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes,
-                             _problem(row, plan.mapping, "period", reason), keep=row.problems)
-        years.more[key] = [*parts, part]
+            if not _another_tax_item(earlier, part):
+                reason = (f"与第 {earlier.row_number} 行是同一户「{stored.name}」的{clash[0].label}数据，"
+                          f"本行的{period.label}与它重叠：文件中重复出现，本行不会导入")
+                return _left_out(plan, row, ListRowKind.DUPLICATE, name, codes,
+                                 _problem(row, plan.mapping, "period", reason), keep=row.problems)
+            _combine(years, key, earlier, part)
+        else:
+            years.more[key] = [*parts, part]
     problems = row.problems
     if name and name != stored.name:
         problems = [*problems, _problem(row, plan.mapping, "name", f"名称与登记簿不同（登记簿为「{stored.name}」），已按代码对应",
@@ -207,6 +218,30 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
     if problems:
         years.warned.setdefault(key, []).append(
             ListEntry(row.row_number, ListRowKind.NEW, name, codes[0], list(problems), row.cells, stored.uuid))
+
+
+def _another_tax_item(earlier: _Part, part: _Part) -> bool:
+    """The same business and period again, for a 征收项目 the earlier row(s) did not have: the tax system's detail
+    export gives one row per tax (增值税, 城市维护建设税, 个人所得税 ...), to be added up, not a repeat."""
+    return (part.items is not None and earlier.items is not None and earlier.period == part.period
+            and not part.items <= earlier.items)  # fmt: skip
+
+
+def _combine(years: _Years, key: tuple[int, int], earlier: _Part, part: _Part) -> None:
+    """`part`'s tax added to `earlier`'s; its revenue and headcounts only where larger: every tax's row of a
+    business repeats or leaves out the sales (增值税's base), and the other taxes' bases are smaller."""
+    values = tuple(
+        (None if new is None and old is None else (old or 0) + (new or 0)) if index == 1
+        else (old if new is None else new if old is None else max(old, new))
+        for index, (old, new) in enumerate(zip(earlier.values, part.values, strict=True))
+    )  # fmt: skip
+    items = earlier.items | part.items if earlier.items and part.items else earlier.items
+    combined = earlier._replace(values=values, items=items)
+    if years.first[key] is earlier:
+        years.first[key] = combined
+    if (more := years.more.get(key)) is not None:
+        years.more[key] = [combined if kept is earlier else kept for kept in more]
+    years.combined[earlier.row_number] = years.combined.get(earlier.row_number, 0) + 1
 
 
 def _problem(row: ParsedRow, mapping: ColumnMapping, name: str, reason: str, blocking: bool = True) -> Problem:
@@ -238,7 +273,7 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
     for key, first in years.first.items():
         parts = more.get(key) if more else None
         if parts is None and first.period.annual:  # the common year: one annual row, nothing to sum
-            figures, rows = first.values, 1
+            figures, rows = first.values, (years.rows_of([first]) if years.combined else 1)
         else:
             parts = parts or [first]
             name = first.business.name
@@ -250,15 +285,16 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
                 replaced.append(f"「{name}」{key[1]}年 {months_text(months_of(merged.retired))}")
             for part, clash in merged.refused:
                 _refuse(plan, years, key, part, clash)
-            rows = len(parts) - len(merged.refused)
+            rows = years.rows_of(parts) - years.rows_of([part for part, _clash in merged.refused])
             if not rows:  # every row of the year overlaps a kept period: nothing of it is taken
                 continue
             if merged.figures is None:  # a running year, not whole yet: its periods only
                 running.append(f"「{name}」{key[1]}年已有 {months_text(covered(merged.missing))}")
                 running_rows += rows
-                new_rows += len(merged.new)
-                update_rows += len(merged.changed)
-                unchanged_rows += merged.unchanged
+                extra = rows - len(merged.new) - len(merged.changed) - merged.unchanged  # other 征收项目' rows
+                new_rows += len(merged.new) + (extra if merged.new else 0)
+                update_rows += len(merged.changed) + (extra if merged.changed and not merged.new else 0)
+                unchanged_rows += merged.unchanged + (extra if not (merged.new or merged.changed) else 0)
                 _file_entries(plan, warned, key, ListRowKind.NEW if merged.new else ListRowKind.UPDATE)
                 continue
             figures = merged.figures
@@ -288,7 +324,8 @@ def _decide(plan: ListPlan, years: _Years, stored: dict[tuple[int, int], StoredR
     plan.counts[ListRowKind.UNCHANGED] += unchanged_rows
     plan.entries.sort(key=lambda entry: entry.row_number)
     dry_run_notes(plan, writes, title_unit, summed=(len(summed_businesses), summed_rows), incomplete=incomplete,
-           running=(running, running_rows), replaced=replaced)  # fmt: skip
+           running=(running, running_rows), replaced=replaced,
+           combined=(len(years.combined), sum(years.combined.values())))  # fmt: skip
     return writes
 
 
@@ -312,7 +349,7 @@ def _refuse(plan: ListPlan, years: _Years, key: tuple[int, int], part: _Part, cl
     header = plan.headers[column] if column is not None else ""
     letter = column_letter(column) if column is not None else ""
     problem = Problem(plan.sheet, part.row_number, header, raw, reason, letter, "period", True)
-    plan.counts[ListRowKind.INVALID] += 1
+    plan.counts[ListRowKind.INVALID] += 1 + years.combined.get(part.row_number, 0)
     plan.entries.append(ListEntry(part.row_number, ListRowKind.INVALID, business.name, "", [problem], cells,
                                   business.uuid))  # fmt: skip
     if entries := years.warned.get(key):

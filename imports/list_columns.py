@@ -31,10 +31,12 @@ FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "period_end": ("所属期止", "税款所属期止", "所属期终止", "所属期终止日期", "所属期截止日期", "所属期结束日期",
                    "税款所属期止日期", "所属时期止", "属期止", "所属日期止", "税款所属期至"),
     "revenue": ("营业收入", "销售额", "应税销售收入", "主营业务收入", "销售收入", "营业收入合计", "应税收入",
-                "销售额合计", "收入", "经营收入", "营业额"),
+                "销售额合计", "收入", "经营收入", "营业额", "计税依据", "计税销售额", "应税销售额"),
     "tax_paid": ("纳税额", "实缴税额", "税款合计", "已缴税额", "实缴税款", "纳税总额", "入库税款", "缴纳税款",
                  "税额合计", "实缴税金", "应纳税额"),
     "employees": ("从业人数", "从业人员", "从业人员数", "员工人数", "职工人数", "期末从业人数", "从业人员期末人数"),
+    # The tax system's detail export: one row per tax of a business and period (增值税, 城市维护建设税 ...), added up.
+    "tax_item": ("征收项目", "征收项目名称", "税种", "税种名称", "征收品目", "税目"),
     "insured_staff": ("参保人数", "社保缴纳人数", "社保人数", "参保职工人数", "缴纳社保人数", "参加社保人数"),
 }
 LICENSE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -54,7 +56,7 @@ LICENSE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 FIGURE_LABELS = {
     "uscc": "统一社会信用代码", "taxpayer_id": "纳税人识别号", "name": "名称", "period": "年度/所属期",
-    "period_start": "所属期起", "period_end": "所属期止",
+    "period_start": "所属期起", "period_end": "所属期止", "tax_item": "征收项目",
     "revenue": "营业收入", "tax_paid": "纳税额", "employees": "从业人数", "insured_staff": "参保人数",
 }
 LICENSE_LABELS = {

@@ -313,3 +313,27 @@ def test_the_tax_systems_two_period_columns(engine: Engine, tmp_path: Path) -> N
     assert problems[8].column_header == "税款所属期止" and "早于所属期起" in problems[8].reason
     commit_list(engine, plan, actor=actor, rules=rules())
     assert figures_of(engine, 1)[0][:3] == (last, 400_000, 4_000)
+
+
+def test_the_tax_systems_detail_export_one_row_per_tax(engine: Engine, tmp_path: Path) -> None:
+    """申报明细 by 征收项目: one row per tax of a household and period. The taxes are added up, the sales
+    (增值税's base, repeated or left out on the other taxes' rows) taken once; the same tax twice is a repeat."""
+    actor = office(engine)
+    households(engine, actor, [1, 2])
+    last = date.today().year - 1
+    header = ["纳税人识别号", "纳税人名称", "所属期", "征收项目", "计税依据", "实缴税额"]
+    rows = [[uscc(1), "鹿城区第1号水果店", f"{last}", "增值税", 1_200_000, 12_000],
+            [uscc(1), "鹿城区第1号水果店", f"{last}", "城市维护建设税", 12_000, 840],
+            [uscc(1), "鹿城区第1号水果店", f"{last}", "个人所得税", None, 3_000],
+            [uscc(2), "鹿城区第2号水果店", f"{last}", "增值税", 300_000, 3_000],
+            [uscc(2), "鹿城区第2号水果店", f"{last}", "增值税", 300_000, 3_000]]  # fmt: skip
+    path = write_sheet(tmp_path / "申报明细.xlsx", header, rows, title=None)
+    plan = plan_figures(engine, parse_list_file(path), office_id=actor.office_id)
+    counts = {kind: count for kind, count in plan.counts.items() if count}
+    assert counts == {ListRowKind.NEW: 4, ListRowKind.DUPLICATE: 1} and plan.rows_read == 5
+    assert "按征收项目分行的 3 行合并为 1 行" in plan.summary_text()
+    repeat = next(plan.entries_of(ListRowKind.DUPLICATE)).problems[0]
+    assert repeat.row == 6 and "与第 5 行是同一户" in repeat.reason
+    commit_list(engine, plan, actor=actor, rules=rules())
+    assert figures_of(engine, 1)[0][:3] == (last, 1_200_000, 15_840)
+    assert figures_of(engine, 2)[0][:3] == (last, 300_000, 3_000)
