@@ -106,13 +106,14 @@ class _Years:
     all the rows, in file order, only of the years with more than one (quarters, repeats); the rows that
     carry a warning. Most years are one annual row, kept as that row alone."""
 
-    __slots__ = ("first", "more", "warned", "combined")
+    __slots__ = ("first", "more", "warned", "combined", "periodic")
 
     def __init__(self) -> None:
         self.first: dict[tuple[int, int], _Part] = {}
         self.more: dict[tuple[int, int], list[_Part]] = {}
         self.warned: dict[tuple[int, int], list[ListEntry]] = {}
         self.combined: dict[int, int] = {}  # a part's row number -> the rows of other 征收项目 combined into it
+        self.periodic: set[int] = set()  # the businesses with a quarter or month in the list
 
     def rows_of(self, parts: list[_Part]) -> int:
         """The file's rows these parts stand for (a part holds the rows of its other 征收项目 too)."""
@@ -154,7 +155,7 @@ def plan_figures(
 
 def _with_periods(years: _Years) -> set[int]:
     """The businesses with a quarter or month in the list: their stored periods are read."""
-    return {key[0] for key in years.more} | {key[0] for key, first in years.first.items() if not first.period.annual}
+    return years.periodic | {key[0] for key in years.more}
 
 
 def _codes(values: dict[str, Any]) -> list[str]:
@@ -194,9 +195,13 @@ def _place(plan: ListPlan, lookup: CodeLookup, row: ParsedRow, codes: list[str],
     key = (stored.id, period.year)
     get = values.get
     item = get("tax_item")
+    cells = None
+    if not period.annual:  # a quarter or month: its cells kept, its business's stored periods read
+        cells = row.cells
+        years.periodic.add(stored.id)
     part = _new_part(_Part, (row.row_number, period,
                              (get("revenue"), get("tax_paid"), get("employees"), get("insured_staff")), stored,
-                             None if period.annual else row.cells, frozenset((item,)) if item else None))
+                             cells, frozenset((item,)) if item else None))
     first = years.first.setdefault(key, part)
     if first is not part:  # the year has rows already: a quarter, or a repeat
         parts = years.more.get(key) or [first]
