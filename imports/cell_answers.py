@@ -6,7 +6,7 @@ its converter). Only str cells and non-zero floats are remembered: True == 1 == 
 an int or ±0.0 is converted every time (「True」 is not 1, 「-0.0」 keeps its own message), as are dates and
 anything else a reader gives. A refusal is remembered as Refused and told again, word for word, for every
 row that holds the same cell: each row still gets its own problem naming its own row (the caller makes it).
-imports.list_rows does the same for the 经营数据 and 许可证 lists.
+imports.rows (the register) and imports.list_rows (the 经营数据 and 许可证 lists) remember their answers here.
 """
 
 from __future__ import annotations

@@ -68,6 +68,8 @@ _TEN_THOUSANDS = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:�
 _YUAN = re.compile(r"[(\[【](?:金额单位[:：]?|单位[:：]?)?(?:人民币)?元[)\]】]")
 _LARGER_UNITS = ((re.compile(r"亿元"), 100_000_000), (re.compile(r"百万元"), 1_000_000))  # before 万元, which 百万元 holds
 _THOUSANDS = re.compile(r"千元")
+MONEY_UNITS = {"亿元": 100_000_000, "百万元": 1_000_000, "万元": 10_000, "千元": 1_000, "元": 1}
+"""The units a money header or a title's 单位 may name, and the yuan each is."""
 # 注册资本（万美元）: an amount in another currency cannot be stored as 元; the column is left out (and listed).
 _FOREIGN_CURRENCY = re.compile(r"美元|港元|港币|澳门元|澳元|欧元|日元|英镑|外币")
 IGNORE = ""  # a mapping value meaning "confirmed: do not import this column"

@@ -80,6 +80,12 @@ class Writes:
         actor = self.actor
         return (actor.office_id, entity, uuid, action, field, old, new, actor.who, self.at, actor.device)
 
+    def log_stamp(self, entity: str, action: str) -> tuple[tuple[str, Any], ...]:
+        """The change-log columns every row of one kind of write shares (BulkWriter.insert_shared's `shared`)."""
+        actor = self.actor
+        return (("office_id", actor.office_id), ("entity", entity), ("action", action), ("who", actor.who),
+                ("at", self.at), ("device", actor.device))  # fmt: skip
+
     def insert_new(self, plan: ImportPlan, total: int, side: SideSearch | None = None) -> int:
         """The plan's new businesses, each with one 'create' change-log row naming the file and row; the
         rows are assembled from what the dry run derived ahead (imports.prepare), or made in worker

@@ -37,7 +37,7 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
     actor, total = writes.actor, len(figures.new) + len(figures.changed)
     stamp = (("version", 1), ("updated_at", writes.at), ("updated_by", actor.who), ("device", actor.device),
              ("office_id", actor.office_id), ("source", source))  # fmt: skip
-    created = _log_shared(writes, "create") + (("field", ""), ("old", None))
+    created = writes.log_stamp("year_figures", "create") + (("field", ""), ("old", None))
     new = sorted(figures.new, key=attrgetter("business_id", "year"))  # the (business, year) index page by page
     head = f"导入自「{plan.file_name}」第 "
     for start in range(0, len(new), writes.batch):
@@ -56,13 +56,6 @@ def write_figures(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[i
     if figures.new_periods or figures.changed_periods:
         written |= {"新增分期数据": len(figures.new_periods), "更新分期数据": len(figures.changed_periods)}
     return written, figures.touched
-
-
-def _log_shared(writes: Writes, action: str) -> tuple[tuple[str, Any], ...]:
-    """The change-log columns every row of the import shares (imports.commit_writes.CHANGE_COLUMNS)."""
-    actor = writes.actor
-    return (("office_id", actor.office_id), ("entity", "year_figures"), ("action", action), ("who", actor.who),
-            ("at", writes.at), ("device", actor.device))  # fmt: skip
 
 
 def _check_new_years(writes: Writes, figures: FigureWrites) -> None:
@@ -160,9 +153,9 @@ def _log_changes(writes: Writes, changed: list[ChangedFigure]) -> None:
     taken in the order of their uuids: the change log's (entity_uuid, id) index then takes its ~700,000
     entries a 300,000-row list makes page after page, not each on a page of its own (half the insert's
     CPU at 1,000,000 businesses; docs/benchmarks.md, session 12). A year's rows stay together, in the
-    order of its fields. Each row holds only (entity_uuid, field, old, new): the rest is _log_shared."""
+    order of its fields. Each row holds only (entity_uuid, field, old, new): the rest is Writes.log_stamp."""
     log = as_log_text
-    shared = _log_shared(writes, "update")
+    shared = writes.log_stamp("year_figures", "update")
     ordered = sorted(changed, key=attrgetter("uuid"))
     for start in range(0, len(ordered), writes.batch):
         writes.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from imports.columns import MONEY_UNITS
 from imports.list_columns import declared_unit
 from imports.list_plan import ListPlan
 from imports.period_merge import SUMMED, StoredPeriod
@@ -39,8 +40,8 @@ def dry_run_notes(plan: ListPlan, writes: FigureWrites, title_unit: int | None, 
     money = [plan.headers[index] for index, name in plan.mapping.fields.items() if name in SUMMED]
     units = {declared_unit(header) or title_unit or 1 for header in money} - {1}
     if units:
-        words = "、".join({100_000_000: "亿元", 1_000_000: "百万元", 10_000: "万元", 1_000: "千元"}[unit]
-                         for unit in sorted(units, reverse=True))  # fmt: skip
+        named = {unit: word for word, unit in MONEY_UNITS.items()}
+        words = "、".join(named[unit] for unit in sorted(units, reverse=True))
         plan.notes.append(f"金额单位为{words}，已换算为元保存。")
     years_touched = len({item.business_id for item in writes.new} | {item.business_id for item in writes.changed})
     plan.written = (f"将新增 {len(writes.new):,} 条年度数据，更新 {len(writes.changed):,} 条（涉及 {years_touched:,} 户），"

@@ -235,18 +235,19 @@ def _another_tax_item(earlier: _Part, part: _Part) -> bool:
 def _combine(years: _Years, key: tuple[int, int], earlier: _Part, part: _Part) -> None:
     """`part`'s tax added to `earlier`'s; its revenue and headcounts only where larger: every tax's row of a
     business repeats or leaves out the sales (增值税's base), and the other taxes' bases are smaller."""
-    values = tuple(
-        (None if new is None and old is None else (old or 0) + (new or 0)) if index == 1
-        else (old if new is None else new if old is None else max(old, new))
-        for index, (old, new) in enumerate(zip(earlier.values, part.values, strict=True))
-    )  # fmt: skip
-    items = earlier.items | part.items if earlier.items and part.items else earlier.items
-    combined = earlier._replace(values=values, items=items)
+    (revenue, tax, employees, insured), added = earlier.values, part.values  # FIGURE_FIELDS' order
+    tax_paid = None if tax is None and added[1] is None else (tax or 0) + (added[1] or 0)
+    values = (_larger(revenue, added[0]), tax_paid, _larger(employees, added[2]), _larger(insured, added[3]))
+    combined = earlier._replace(values=values, items=(earlier.items or frozenset()) | (part.items or frozenset()))
     if years.first[key] is earlier:
         years.first[key] = combined
     if (more := years.more.get(key)) is not None:
         years.more[key] = [combined if kept is earlier else kept for kept in more]
     years.combined[earlier.row_number] = years.combined.get(earlier.row_number, 0) + 1
+
+
+def _larger(one: int | None, other: int | None) -> int | None:
+    return one if other is None else other if one is None else max(one, other)
 
 
 def _problem(row: ParsedRow, mapping: ColumnMapping, name: str, reason: str, blocking: bool = True) -> Problem:

@@ -34,8 +34,7 @@ def write_licenses(writes: Writes, plan: ListPlan) -> tuple[dict[str, int], set[
     closing: list[tuple[Any, date]] = []
     stamp = (("version", 1), ("updated_at", writes.at), ("updated_by", actor.who), ("device", actor.device),
              ("office_id", actor.office_id), ("status", LicenseStatus.VALID.value))  # fmt: skip
-    created = (("office_id", actor.office_id), ("entity", "license"), ("action", "create"), ("field", ""),
-               ("old", None), ("who", actor.who), ("at", writes.at), ("device", actor.device))  # fmt: skip
+    created = writes.log_stamp("license", "create") + (("field", ""), ("old", None))
     head = f"导入自「{plan.file_name}」第 "
     for start in range(0, len(licences.new), writes.batch):
         writes.stop()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from imports.columns import IGNORED_HEADERS, lookup, lookup_table, money_unit, normalise_header
+from imports.columns import IGNORED_HEADERS, MONEY_UNITS, lookup, lookup_table, money_unit, normalise_header
 
 FIGURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "社会统一信用代码", "统一信用代码"),
@@ -68,7 +68,6 @@ MONEY_FIELDS = frozenset({"revenue", "tax_paid"})
 _FIGURES = lookup_table(FIGURE_SYNONYMS, IGNORED_HEADERS)
 _LICENSES = lookup_table(LICENSE_SYNONYMS, IGNORED_HEADERS)
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(亿元|百万元|万元|千元|元)")
-_TITLE_UNITS = {"亿元": 100_000_000, "百万元": 1_000_000, "万元": 10_000, "千元": 1_000, "元": 1}
 
 
 @lru_cache(maxsize=1024)
@@ -85,9 +84,7 @@ def match_license_header(text: str) -> str | None:
     return lookup(_LICENSES, key) if key else None
 
 
-def declared_unit(header: str) -> int | None:
-    """The unit a list's money header names (imports.columns.money_unit: 营业收入（万元） 10000), None for none."""
-    return money_unit(header)
+declared_unit = money_unit  # a list's money header names its unit as the register's does (营业收入（万元）: 10000)
 
 
 def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
@@ -95,5 +92,5 @@ def title_unit(rows: Sequence[tuple[int, list[Any]]]) -> int | None:
     for _number, cells in rows:
         for cell in cells:
             if isinstance(cell, str) and (found := _TITLE_UNIT.search(normalise_header(cell))) is not None:
-                return _TITLE_UNITS[found.group(1)]
+                return MONEY_UNITS[found.group(1)]
     return None

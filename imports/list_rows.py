@@ -14,6 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from imports.cell_answers import KNOWN_CELLS, UNKNOWN, Refused, converted
 from imports.columns import ColumnMapping
 from imports.header import column_letter
 from imports.list_columns import MONEY_FIELDS, declared_unit
@@ -30,23 +31,6 @@ _LENGTHS = {"number": (64, "许可证编号"), "kind": (50, "许可证类型"), 
 
 # A licence list's numbers, holders and addresses are each their own; its dates, 许可项目 and types repeat.
 _LICENCE_REPEATS = frozenset({"issued_on", "expires_on", "validity", "scope", "kind"})
-_KNOWN_CELLS = 100_000  # answers remembered per column; beyond that the column starts again
-_UNKNOWN = object()
-
-
-@dataclass(frozen=True, slots=True)
-class _Refused:
-    """A converter's ValueError, remembered like an answer: the same cell is refused with the same reason."""
-
-    reason: str
-
-
-def _converted(convert: Convert, raw: Any) -> Any:
-    try:
-        return convert(raw)
-    except ValueError as error:
-        return _Refused(str(error))
-
 
 @dataclass(frozen=True, slots=True)
 class _Column:
@@ -99,12 +83,12 @@ class ListRowCleaner:
             else:  # True, ints, dates...: converted each time (True == 1 == 1.0 as keys)
                 remembered = False
             if remembered:  # a repeated str or float: converted once
-                value = known.get(raw, _UNKNOWN)  # type: ignore[union-attr]
-                if value is _UNKNOWN:
-                    value = known[raw] = _converted(convert, raw)  # type: ignore[index]
-                    if len(known) > _KNOWN_CELLS:  # type: ignore[arg-type]
+                value = known.get(raw, UNKNOWN)  # type: ignore[union-attr]
+                if value is UNKNOWN:
+                    value = known[raw] = converted(convert, raw)  # type: ignore[index]
+                    if len(known) > KNOWN_CELLS:  # type: ignore[arg-type]
                         known.clear()  # type: ignore[union-attr]
-                if value.__class__ is _Refused:
+                if value.__class__ is Refused:
                     problems.append(self.problem(number, name, raw, value.reason))
                     continue
             else:

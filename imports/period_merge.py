@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, Protocol
 
+from imports.code_lookup import IN_LIMIT
 from workbench.domain.figure_periods import Period, missing_months
 
 FIGURE_FIELDS = ("revenue", "tax_paid", "employees", "insured_staff")
 SUMMED = frozenset({"revenue", "tax_paid"})  # headcounts are not summed: the latest period's stands
-IN_LIMIT = 500
 _PERIODS = ("SELECT id, uuid, version, business_id, year, first_month, last_month, revenue, tax_paid, employees, "
             "insured_staff, deleted_at FROM period_figures WHERE business_id IN ({marks})")  # fmt: skip
 
@@ -49,6 +49,11 @@ class StoredPeriod(NamedTuple):
     @property
     def period(self) -> Period:
         return Period(self.year, self.first_month, self.last_month)
+
+    @property
+    def figures(self) -> tuple[int | None, ...]:
+        """revenue, tax_paid, employees, insured_staff (FIGURE_FIELDS' order)."""
+        return (self.revenue, self.tax_paid, self.employees, self.insured_staff)
 
 
 class FilePart(Protocol):
@@ -118,7 +123,7 @@ def merge_year(business_id: int, year: int, parts: Sequence[FilePart], stored: S
     merged = MergedYear()
     live = {(item.first_month, item.last_month): item for item in stored if item.deleted_at is None}
     retired = {(item.first_month, item.last_month): item for item in stored if item.deleted_at is not None}
-    kept: dict[tuple[int, int], tuple[int | None, ...]] = {key: tuple(item[7:11]) for key, item in live.items()}
+    kept: dict[tuple[int, int], tuple[int | None, ...]] = {key: item.figures for key, item in live.items()}
     for part in parts:
         months = (part.period.first_month, part.period.last_month)
         same = live.get(months)
@@ -135,9 +140,8 @@ def merge_year(business_id: int, year: int, parts: Sequence[FilePart], stored: S
             del live[(item.first_month, item.last_month)], kept[(item.first_month, item.last_month)]
         back = retired.get(months)
         if back is not None:
-            diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, part.values, back[7:11], strict=True)
-                    if new is not None and new != old}  # fmt: skip
-            merged.changed.append(ChangedPeriod(back.id, back.uuid, back.version, diff, revived=True))
+            merged.changed.append(ChangedPeriod(back.id, back.uuid, back.version, _diff(part.values, back),
+                                                revived=True))  # fmt: skip
         else:
             merged.new.append(NewPeriod(business_id, year, *months, part.values, part.row_number))
         kept[months] = part.values
@@ -150,13 +154,18 @@ def merge_year(business_id: int, year: int, parts: Sequence[FilePart], stored: S
 
 def _compare(merged: MergedYear, same: StoredPeriod, values: tuple[int | None, ...]) -> tuple[int | None, ...]:
     """The same run of months again: unchanged, or changed in the fields the list has; the figures it keeps."""
-    diff = {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, values, same[7:11], strict=True)
-            if new is not None and new != old}  # fmt: skip
+    diff = _diff(values, same)
     if not diff:
         merged.unchanged += 1
-        return tuple(same[7:11])
+        return same.figures
     merged.changed.append(ChangedPeriod(same.id, same.uuid, same.version, diff))
-    return tuple(new if new is not None else old for new, old in zip(values, same[7:11], strict=True))
+    return tuple(new if new is not None else old for new, old in zip(values, same.figures, strict=True))
+
+
+def _diff(values: tuple[int | None, ...], stored: StoredPeriod) -> dict[str, tuple[Any, Any]]:
+    """The fields the list has (not None) that differ from the stored period's: name -> (old, new)."""
+    return {name: (old, new) for name, new, old in zip(FIGURE_FIELDS, values, stored.figures, strict=True)
+            if new is not None and new != old}  # fmt: skip
 
 
 def year_values(periods: Sequence[tuple[Period, tuple[int | None, ...]]]) -> tuple[int | None, ...]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 
+from imports.code_lookup import IN_LIMIT
 from imports.commit_writes import CHANGE_COLUMNS, Writes
 from imports.errors import ImportConflict
 from imports.period_merge import FIGURE_FIELDS, NewPeriod, StoredPeriod
@@ -21,7 +22,6 @@ ENTITY = "period_figures"
 TABLE: Any = PeriodFigures.__table__  # type: ignore[attr-defined]
 COLUMNS = ("uuid", "version", "updated_at", "updated_by", "device", "office_id", "business_id", "year",
            "first_month", "last_month", *FIGURE_FIELDS, "source")  # fmt: skip
-_IN = 500
 
 if TYPE_CHECKING:
     from imports.figures_plan import FigureWrites
@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 
 def write_periods(writes: Writes, figures: FigureWrites, file_name: str) -> None:
     """Write a list's new, changed and retired periods, each change-logged, in the caller's transaction."""
-    new, changed = figures.new_periods, figures.changed_periods
-    _retire(writes, figures.retired_periods, file_name[:255])
+    new, changed, source = figures.new_periods, figures.changed_periods, file_name[:255]
+    _retire(writes, figures.retired_periods, source)
     _check_new_periods(writes, new)
-    actor, source = writes.actor, file_name[:255]
+    actor = writes.actor
     stamp = (1, writes.at, actor.who, actor.device, actor.office_id)
     for start in range(0, len(new), writes.batch):
         writes.stop()
@@ -53,10 +53,8 @@ def write_periods(writes: Writes, figures: FigureWrites, file_name: str) -> None
                    "device": actor.device, "source": source}  # fmt: skip
         if change.revived:
             values["deleted_at"] = None
-        statement = update(TABLE).where(TABLE.c.id == bindparam("b_id"), TABLE.c.version == bindparam("b_base"))
-        updated = writes.connection.execute(statement.values(values), {"b_id": change.period_id,
-                                                                       "b_base": change.base_version})  # fmt: skip
-        if updated.rowcount != 1:
+        statement = update(TABLE).where(TABLE.c.id == change.period_id, TABLE.c.version == change.base_version)
+        if writes.connection.execute(statement.values(values)).rowcount != 1:
             raise ImportConflict(["预览之后有分期经营数据被他人修改（写入时版本已变化）"])
         logged = [writes.change_row(ENTITY, change.uuid, "update", name, _logged(old), _logged(new_value))
                   for name, (old, new_value) in change.diff.items()]  # fmt: skip
@@ -89,8 +87,8 @@ def _check_new_periods(writes: Writes, new: list[NewPeriod]) -> None:
         return
     ids = sorted({item.business_id for item in new})
     taken: list[str] = []
-    for start in range(0, len(ids), _IN):
-        part = ids[start : start + _IN]
+    for start in range(0, len(ids), IN_LIMIT):
+        part = ids[start : start + IN_LIMIT]
         rows = writes.connection.execute(
             TABLE.select().with_only_columns(TABLE.c.business_id, TABLE.c.year, TABLE.c.first_month,
                                              TABLE.c.last_month).where(TABLE.c.business_id.in_(part))

@@ -33,7 +33,7 @@ from imports.problems import ParsedRow, Problem
 from imports.records import previous_import
 from storage.audit import Actor
 from workbench.domain.business_fields import NEW_BUSINESS_DEFAULTS
-from workbench.domain.labels import BusinessKind
+from workbench.domain.labels import guess_kind
 from workbench.domain.office_names import is_office_name, same_office
 from workbench.services.assignment import NO_ASSIGNMENT, AssignmentRequest
 from workbench.services.business_validation import out_of_bounds
@@ -45,16 +45,6 @@ ROW_BYTES = 200  # a CSV's rows are not counted ahead: about this many bytes eac
 _PEOPLE = (("grid", "grid_id", "网格"), ("officer", "officer_id", "包联干部"))
 _DEFAULTS = dict(NEW_BUSINESS_DEFAULTS)
 _NEW_VALUES = itemgetter(*_DEFAULTS)  # a tuple of the imported fields, in NEW_BUSINESS_DEFAULTS' order
-
-
-def guess_kind(name: str) -> BusinessKind:
-    """The kind of a new business whose list has no 主体类型 column: by its name (the code is not a guide:
-    a 个转企 keeps its code)."""
-    if "合作社" in name:
-        return BusinessKind.COOPERATIVE
-    if "公司" in name or "企业" in name or "厂" in name:
-        return BusinessKind.ENTERPRISE
-    return BusinessKind.HOUSEHOLD
 
 
 class Planner:

@@ -39,7 +39,7 @@ def _cleaned(cleaner: FigureRowCleaner, rows: list[list[object]]) -> list[tuple[
 
 @pytest.mark.parametrize("remembered", [100_000, 1])
 def test_repeated_cells_give_each_row_its_own_answer(monkeypatch: pytest.MonkeyPatch, remembered: int) -> None:
-    monkeypatch.setattr(list_rows, "_KNOWN_CELLS", remembered)  # 1: the memory starts again at every cell
+    monkeypatch.setattr(list_rows, "KNOWN_CELLS", remembered)  # 1: the memory starts again at every cell
     cleaner = FigureRowCleaner("经营数据", MAPPING, None, today=TODAY)
     code = "92330302MA2H000011"
     rows = [

@@ -25,6 +25,16 @@ class BusinessKind(StoredWord):
     COOPERATIVE = "cooperative"  # 农民专业合作社
 
 
+def guess_kind(name: str) -> BusinessKind:
+    """The kind of a new business whose list has no 主体类型 column: by its name (the code is not a guide:
+    a 个转企 keeps its code)."""
+    if "合作社" in name:
+        return BusinessKind.COOPERATIVE
+    if "公司" in name or "企业" in name or "厂" in name:
+        return BusinessKind.ENTERPRISE
+    return BusinessKind.HOUSEHOLD
+
+
 class BusinessStatus(StoredWord):
     """登记状态 as stored in business.status (docs/rules.md §6.3). 歇业 is no status: it is the `suspended`
     flag on an ACTIVE business."""

@@ -178,8 +178,7 @@ class BulkWriter:
         if not rows:
             return
         literals = {name: sql_literal(value) for name, value in shared}
-        bound = [(name, value) for name, value in shared if literals[name] is None]
-        if self.postgres or bound:
+        if self.postgres or None in literals.values():
             tail = tuple(value for _name, value in shared)
             self.insert(table, (*columns, *(name for name, _value in shared)), [row + tail for row in rows])
             return

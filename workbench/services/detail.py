@@ -37,17 +37,13 @@ class YearLine:
 class PeriodLine:
     """A quarter or month of a running year kept apart until the year is whole (imports.period_merge)."""
 
-    year: int
-    first_month: int
-    last_month: int
+    period: Period
     revenue: int | None
     tax_paid: int | None
-    employees: int | None
-    insured_staff: int | None
 
     @property
     def label(self) -> str:
-        return Period(self.year, self.first_month, self.last_month).label
+        return self.period.label
 
 
 @dataclass(frozen=True)
@@ -111,8 +107,7 @@ def business_history(
 ) -> list[HistoryLine]:
     """The change log of one business of the actor's office, newest first, with the changes to its year
     figures (labelled with their year: 「2024年度营业收入」)."""
-    years: dict[str, int | str] = {**_figure_years(session, actor, business_uuid),
-                                   **_figure_periods(session, actor, business_uuid)}  # fmt: skip
+    years = _figure_years(session, actor, business_uuid) | _figure_periods(session, actor, business_uuid)
     rows = session.exec(
         select(ChangeLog)
         .where(col(ChangeLog.entity_uuid).in_([business_uuid, *years]), col(ChangeLog.office_id) == actor.office_id)
@@ -123,7 +118,7 @@ def business_history(
         HistoryLine(
             row.at, row.who, row.device, row.action,
             row.field or ("year_figures" if row.entity_uuid in years else ""),
-            f"{_year_label(years[row.entity_uuid])}{_FIGURE_LOG_LABELS.get(row.field, row.field)}"
+            f"{years[row.entity_uuid]}{_FIGURE_LOG_LABELS.get(row.field, row.field)}"
             if row.entity_uuid in years else field_label(row.field),
             row.old, row.new,
         )  # fmt: skip
@@ -131,14 +126,14 @@ def business_history(
     ]
 
 
-def _figure_years(session: Session, actor: Actor, business_uuid: str) -> dict[str, int]:
-    """uuid -> year of every year_figures row of the business, deleted ones too (their log stays)."""
+def _figure_years(session: Session, actor: Actor, business_uuid: str) -> dict[str, str]:
+    """uuid -> 「2024年度」 of every year_figures row of the business, deleted ones too (their log stays)."""
     rows = session.exec(
         select(YearFigures.uuid, YearFigures.year)
         .join(Business, col(Business.id) == col(YearFigures.business_id))
         .where(col(Business.uuid) == business_uuid, col(YearFigures.office_id) == actor.office_id)
     )
-    return dict(rows.all())
+    return {uuid: f"{year}年度" for uuid, year in rows.all()}
 
 
 def _figure_periods(session: Session, actor: Actor, business_uuid: str) -> dict[str, str]:
@@ -151,18 +146,14 @@ def _figure_periods(session: Session, actor: Actor, business_uuid: str) -> dict[
     return {uuid: Period(year, first, last).label for uuid, year, first, last in rows.all()}
 
 
-def _year_label(year: int | str) -> str:
-    return f"{year}年度" if isinstance(year, int) else year
-
-
 def _running_periods(session: Session, business_id: int | None, whole_years: set[int]) -> list[PeriodLine]:
     rows = session.exec(
         select(PeriodFigures)
         .where(col(PeriodFigures.business_id) == business_id, col(PeriodFigures.deleted_at).is_(None))
         .order_by(col(PeriodFigures.year).desc(), col(PeriodFigures.first_month))
     )
-    return [PeriodLine(row.year, row.first_month, row.last_month, row.revenue, row.tax_paid, row.employees,
-                       row.insured_staff) for row in rows if row.year not in whole_years]  # fmt: skip
+    return [PeriodLine(Period(row.year, row.first_month, row.last_month), row.revenue, row.tax_paid)
+            for row in rows if row.year not in whole_years]
 
 
 def _name_of(session: Session, model: Any, row_id: int | None) -> str:
