@@ -13,8 +13,24 @@ from importlib import import_module
 from typing import Any
 
 
+def console_main() -> None:
+    """The installed `workbench` command: main(), and a command ends by workbench.cli_exit.leave (the
+    interface the ordinary way). Tests and scripts call main(), which ends with SystemExit as always."""
+    if plain_launch(sys.argv[1:]) is not None:
+        main()
+        return
+    from workbench.cli_exit import leave
+
+    try:
+        main()
+    except SystemExit as ending:
+        leave(ending.code)
+        raise
+    leave(None)
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Entry point: the interface, or a command."""
     database = plain_launch(sys.argv[1:])
     if database is None:
         from workbench.cli_commands import main as run_command

@@ -303,7 +303,7 @@ def _commit(engine: Engine, plan: ImportPlan, actor: Actor, *, quiet: bool) -> I
     from imports.commit import commit_import
 
     with progress_bar(quiet, "导入") as progress:
-        return commit_import(engine, plan, actor=actor, progress=progress)
+        return commit_import(engine, plan, actor=actor, progress=progress, owns_file=True)
 
 
 @contextmanager

@@ -66,7 +66,10 @@ def rollback_journal(engine: Engine) -> Iterator[None]:
 
     One transaction that writes the whole database would otherwise pass every page through the WAL
     file (as large as the database) and copy it again at the checkpoint; a rollback journal of a fresh
-    database holds almost nothing. If another connection keeps WAL in place, the build runs in WAL.
+    database holds almost nothing. If another connection has the file open (this process's pool, the
+    interface in another window), the switch fails at once and the build runs in WAL. Meanwhile a process
+    that opens the file waits for the build (its switch to WAL needs the write lock): for callers that own
+    the file for the build's length, the demo build and the command line's bulk import.
     """
     if engine.dialect.name != "sqlite":
         yield
@@ -76,14 +79,17 @@ def rollback_journal(engine: Engine) -> Iterator[None]:
             switched = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal" and (
                 connection.exec_driver_sql("PRAGMA journal_mode = DELETE").scalar() == "delete"
             )
-        except OperationalError:  # locked by another connection: keep WAL
+        except OperationalError:  # another connection has the file open: keep WAL
             switched = False
+        if switched:  # a rollback journal is as safe as WAL only when every commit is synced in full
+            connection.exec_driver_sql("PRAGMA synchronous = FULL")
     try:
         yield
     finally:
         if switched:
             with engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+                connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
 
 
 def _processor(table: str, column: str, connection: Connection) -> Callable[[Any], Any]:
