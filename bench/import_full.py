@@ -16,7 +16,10 @@ copy of the register (copying is not timed):
 Measured per process tree: wall seconds, CPU seconds (user + system of the process and its waited-for
 children, the import's worker processes included, from wait4), and peak memory as PSS summed over the
 process and all its descendants, sampled every 50 ms from /proc/PID/smaps_rollup (shared pages counted
-once). Runs alternate which contender goes first (paired, interleaved); the load average is printed with
+once). The memory is measured in runs of its own (--memory-runs, after the timed pairs): reading
+smaps_rollup walks the page tables of a 400 MB process, ~12 ms of CPU a sample, a fifth of a CPU at 50 ms
+and the process's memory lock besides, which slowed the timed import by ~0.5-1 s on 2 CPUs (session 15).
+Runs alternate which contender goes first (paired, interleaved); the load average is printed with
 each pair. The workbook is imports.sample_register.write_messy_xlsx (seed 7), as in bench/import_export.py.
 """
 
@@ -76,6 +79,12 @@ connection.close()
 print(len(rows))
 """
 
+# `workbench` from the checkout first on PYTHONPATH (--tree): its own entry point, whichever it has.
+RUN_TREE = (
+    "import sys; from workbench import cli; sys.argv[0] = 'workbench'; "
+    "sys.exit((getattr(cli, 'console_main', None) or cli.main)())"
+)
+
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
@@ -84,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     if register is not None and not register.exists():
         raise SystemExit(f"{register} is missing: build it with bench/demo_build.py --size 1000000")
     results: dict[str, list[dict[str, float]]] = {"floor": [], "import": []}
+    memory: dict[str, list[float]] = {"floor": [], "import": []}
     with tempfile.TemporaryDirectory(dir=args.workdir or BENCH_DIR) as folder:
         for run in range(args.runs):
             order = ("floor", "import") if run % 2 == 0 else ("import", "floor")
@@ -96,7 +106,16 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"run {run + 1} {name}: {figures}", file=sys.stderr, flush=True)
                 for leftover in Path(folder).glob(f"{name}-{run}.db*"):
                     leftover.unlink()
-    _print(results, args, workbook)
+        for run in range(args.memory_runs):
+            for name in ("floor", "import") if run % 2 == 0 else ("import", "floor"):
+                db = Path(folder) / f"{name}-memory-{run}.db"
+                _fresh_copy(register, db)
+                figures = _measure(name, workbook, db, Path(folder), args.tree, plain_floor=args.empty, memory=True)
+                memory[name].append(figures["pss_mb"])
+                print(f"memory run {run + 1} {name}: {figures}", file=sys.stderr, flush=True)
+                for leftover in Path(folder).glob(f"{name}-memory-{run}.db*"):
+                    leftover.unlink()
+    _print(results, memory, args, workbook)
 
 
 def _workbook(rows: int) -> Path:
@@ -133,7 +152,7 @@ def _environment(folder: Path) -> dict[str, str]:
 
 
 def _measure(
-    name: str, workbook: Path, db: Path, folder: Path, tree: str | None, *, plain_floor: bool
+    name: str, workbook: Path, db: Path, folder: Path, tree: str | None, *, plain_floor: bool, memory: bool = False
 ) -> dict[str, float]:
     python = sys.executable
     if name == "floor":
@@ -149,6 +168,8 @@ def _measure(
             repr(FLOOR_COLUMNS),
             plain,
         ]
+    elif tree is not None:  # that checkout's own entry point (the installed script names this one's)
+        command = [python, "-c", RUN_TREE, "--db", str(db), "import", str(workbook), "--json"]
     else:
         command = [
             str(Path(sys.executable).parent / "workbench"),
@@ -166,15 +187,17 @@ def _measure(
             environment["PYTHONPATH"] = tree
         process = subprocess.Popen(command, stdout=output, stderr=output, env=environment)
         peak = _PssSampler(process.pid)
-        peak.start()
+        if memory:
+            peak.start()
         _pid, status, usage = os.wait4(process.pid, 0)  # the tree's CPU: waited-for children included
         wall = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
-        peak.stop()
+        if memory:
+            peak.stop()
     if code not in (0, 3):  # 3: the messy list's bad rows are (rightly) refused
         raise SystemExit(f"{name} failed ({code}): {log.read_text()[-2000:]}")
     return {"seconds": round(wall, 2), "cpu": round(usage.ru_utime + usage.ru_stime, 2),
-            "pss_mb": round(peak.peak_kib / 1024, 1), "rows": _rows(db)}  # fmt: skip
+            "pss_mb": round(peak.peak_kib / 1024, 1) if memory else None, "rows": _rows(db)}  # fmt: skip
 
 
 def _rows(db: Path) -> int:
@@ -226,20 +249,24 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def _print(results: dict[str, list[dict[str, float]]], args: argparse.Namespace, workbook: Path) -> None:
+def _print(
+    results: dict[str, list[dict[str, float]]], memory: dict[str, list[float]], args: argparse.Namespace,
+    workbook: Path,
+) -> None:
     where = "an empty database" if args.empty else f"a copy of {args.register}"
     print(f"\n{args.rows:,} rows of {workbook.name} into {where}; {os.cpu_count()} CPUs; whole processes")
-    print(
-        "| run | floor wall / CPU s | import wall / CPU s | import PSS MB | CPU ratio | wall ratio | load |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| run | floor wall / CPU s | import wall / CPU s | CPU ratio | wall ratio | load |")
+    print("|---|---:|---:|---:|---:|---:|")
     for run, (floor, imported) in enumerate(zip(results["floor"], results["import"], strict=True), start=1):
         print(
             f"| {run} | {floor['seconds']:.1f} / {floor['cpu']:.1f} | {imported['seconds']:.1f} / "
-            f"{imported['cpu']:.1f} | {imported['pss_mb']:.0f} | {imported['cpu'] / floor['cpu']:.2f}x | "
+            f"{imported['cpu']:.1f} | {imported['cpu'] / floor['cpu']:.2f}x | "
             f"{imported['seconds'] / floor['seconds']:.2f}x | {floor['load']:.1f}-{imported['load']:.1f} |"
         )
-    print(json.dumps(results))
+    if memory["import"]:
+        print(f"peak PSS over all processes (runs of their own): import {max(memory['import']):.0f} MB, "
+              f"floor {max(memory['floor']):.0f} MB")  # fmt: skip
+    print(json.dumps({"timed": results, "pss_mb": memory}))
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -255,6 +282,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="run the import with another checkout's code (PYTHONPATH), e.g. git archive",
     )
+    parser.add_argument("--memory-runs", type=int, default=1, help="runs of each with the PSS sampler, untimed")
     parser.add_argument("--workdir", default=None, help="where the copies go (default: .bench)")
     return parser.parse_args(argv)
 

@@ -15,7 +15,12 @@ from typing import Any
 
 def console_main() -> None:
     """The installed `workbench` command: main(), and a command ends by workbench.cli_exit.leave (the
-    interface the ordinary way). Tests and scripts call main(), which ends with SystemExit as always."""
+    interface the ordinary way). Tests and scripts call main(), which ends with SystemExit as always.
+    First of all, before any connection, SQLite's memory statistics are turned off for the process
+    (storage.sqlite_memory_statistics: its threads no longer queue on the statistics' lock)."""
+    from storage.sqlite_memory_statistics import turn_off_memory_statistics
+
+    turn_off_memory_statistics()
     if plain_launch(sys.argv[1:]) is not None:
         main()
         return
