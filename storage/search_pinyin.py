@@ -187,6 +187,11 @@ def load_tables() -> None:
     _readings()
 
 
+def unload_tables() -> None:
+    """Let the tables go (~50 MB): built ahead for work that did not come; the next name read builds them."""
+    _readings.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _readings() -> _Readings:
     """Built once from pypinyin's dictionaries (~0.3 s), at first use rather than at import."""

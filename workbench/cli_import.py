@@ -34,6 +34,8 @@ EXIT_LEFT_OUT = 3
 KIND_HINT = "如不是，请用 --kind 指定：登记名录、经营数据或许可证"
 
 
+# A file this large takes longer to read (~1 s per 8 MB of xlsx) than the pinyin tables take to build.
+PINYIN_AHEAD_FROM_BYTES = 4 << 20
 # Who an import is recorded under when neither --officer nor this computer names an officer.
 UNNAMED_CLI_ACTOR = "命令行（未指定干部）"
 
@@ -137,6 +139,10 @@ class ReadAhead:
 
         one_heap_for_all_threads()  # the sheet's freed pages then serve the commit (no thread heap kept)
 
+        try:
+            self._size = path.stat().st_size
+        except OSError:  # the read says what is wrong with the path, in Chinese
+            self._size = 0
         self._parsed: ParsedFile | None = None
         self._problem: BaseException | None = None
         self._thread = threading.Thread(
@@ -149,6 +155,18 @@ class ReadAhead:
             self._parsed = _read(path, kind, sheet, profile)
         except BaseException as problem:  # handed to the caller by result()
             self._problem = problem
+
+    def pinyin_while_reading(self) -> bool:
+        """While a large file is still being read, this otherwise idle thread builds the pinyin tables that
+        a registration list's new rows need for their search columns (storage.search_pinyin.load_tables,
+        ~0.3 s of CPU, which would otherwise fall in the commit, when both CPUs are busy; docs/benchmarks.md
+        session 15). True when it did; the caller lets them go if the file is another kind of list."""
+        if not self._thread.is_alive() or self._size < PINYIN_AHEAD_FROM_BYTES:
+            return False
+        from storage.search_pinyin import load_tables
+
+        load_tables()
+        return True
 
     def result(self) -> ParsedFile:
         self._thread.join()
@@ -187,7 +205,12 @@ def _import(
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
     try:
         actor = _actor(engine, office, who or officer)
+        built_ahead = not dry_run and reading.pinyin_while_reading()
         parsed = reading.result()
+        if built_ahead and parsed.kind is not ImportKind.REGISTER:
+            from storage.search_pinyin import unload_tables
+
+            unload_tables()
         if parsed.kind is not ImportKind.REGISTER:
             from workbench.cli_import_lists import import_list
 
