@@ -6,13 +6,19 @@ Each case runs `workbench import` on a real file and reads what the import's own
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from import_helpers import row, write_list
 from sqlalchemy import text
+from test_orphan_workers import RUN_IMPORT, big_list, children_of
 from typer.testing import CliRunner
 
 import imports.commit as commit_module
@@ -149,3 +155,28 @@ def test_the_bulk_import_on_postgresql_writes_as_always(pg_url: str, bulk_list: 
     assert result.exit_code == 0, result.output
     assert seen_modes == []  # nothing to switch on PostgreSQL
     assert _count(pg_url, "SELECT count(*) FROM business") == BULK_ROWS
+
+
+def test_an_import_killed_while_writing_leaves_the_office_as_it_was(tmp_path: Path) -> None:
+    """SIGKILL in the middle of the bulk write (the commit's workers running, the rollback journal in use):
+    the next opening rolls the journal back and returns to WAL; nothing of the import is left."""
+    database = tmp_path / "office.db"
+    environment = {**os.environ, "WORKBENCH_DB": str(database)}
+    made = subprocess.run([sys.executable, "-c", RUN_IMPORT, "init", "--office", "五马市场监管所", "--officer",
+                           "陈晓东"], env=environment, capture_output=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr.decode()
+    source = big_list(tmp_path / "名录.csv")
+    importing = subprocess.Popen([sys.executable, "-c", RUN_IMPORT, "import", str(source), "--json"],
+                                 env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    journal = Path(f"{database}-journal")
+    try:
+        while importing.poll() is None and not (journal.exists() and children_of(importing.pid)):
+            time.sleep(0.02)
+        assert importing.poll() is None, "the import ended before its bulk write: make the list larger"
+        os.kill(importing.pid, signal.SIGKILL)
+    finally:
+        importing.kill()
+        importing.wait()
+    assert _count(str(database), "SELECT count(*) FROM business") == 0
+    assert _count(str(database), "SELECT count(*) FROM import_record") == 0
+    assert _file_state(str(database)) == ("wal", "ok", 0) and not journal.exists()
