@@ -59,6 +59,7 @@ class Planner:
         cancel: threading.Event | None,
         prepare: bool = False,
         assignment: AssignmentRequest | None = None,
+        keep_cells: bool = True,
     ) -> None:
         self.engine = engine
         self.path = path
@@ -68,6 +69,7 @@ class Planner:
         self.report = progress or (lambda done, total, stage: None)
         self.cancel = cancel
         self.prepare = prepare  # a commit follows: derive the new rows ahead (imports.prepare)
+        self.keep_cells = keep_cells  # the cells of rows with problems, for an error workbook
         self.matched: dict[int, int] = {}  # business id -> the row that matched it
         self.codeless: dict[tuple[str, str], int] = {}  # (name, operator) of new rows without a code -> row
         self.mapping = ColumnMapping(headers=[])
@@ -388,6 +390,6 @@ class Planner:
                 business_uuid,
                 diff,
                 problems or None,
-                plan.problem_cells.add(row.cells) if problems else None,
+                plan.problem_cells.add(row.cells) if problems and self.keep_cells else None,
             )
         )

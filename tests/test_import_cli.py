@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -11,6 +12,7 @@ from import_helpers import row, write_list
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from imports.plan import RowKind
 from storage.engine import make_engine
 from workbench import cli
 
@@ -96,6 +98,29 @@ def test_errors_workbook_and_problem_lines(database: str, tmp_path: Path) -> Non
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None and sheet.max_row == 2 and sheet.cell(1, sheet.max_column).value == "错误原因"
     assert _count(database, "business") == 1
+
+
+@pytest.mark.parametrize("with_errors", [True, False])
+def test_the_problem_rows_cells_are_kept_only_for_an_error_workbook(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_errors: bool
+) -> None:
+    """Without --errors nothing will be written from the rows' cells, so the dry run keeps none of them; the
+    problems themselves are told the same either way."""
+    import workbench.cli_import as cli_import
+
+    plans: list[Any] = []
+    write = cli_import.write_errors
+    monkeypatch.setattr(cli_import, "write_errors", lambda plan, path: plans.append(plan) or write(plan, path))
+    path = write_list(tmp_path / "名录.xlsx", [row(1), row(2, {"成立日期": "2019年2月30日"}), row(3, {"联系电话": "12345"})])
+    out = tmp_path / "错误.xlsx"
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path),
+                                     *(["--errors", str(out)] if with_errors else [])])  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "第 4 行「成立日期」列" in result.output and "第 5 行「联系电话」列" in result.output  # told as always
+    assert plans[0].counts[RowKind.INVALID] == 2 and _count(database, "business") == 1
+    assert len(plans[0].problem_cells) == (2 if with_errors else 0)
+    assert [number for number, _cells, _problems in plans[0].rows_with_problems()] == ([4, 5] if with_errors else [])
+    assert out.exists() is with_errors
 
 
 def test_mode_and_office_problems_are_told_in_chinese(database: str, tmp_path: Path) -> None:

@@ -223,7 +223,8 @@ def _import(
             request = _assignment_request(grid, officer, not no_assign, reassign)
         except ValueError as problem:
             _fail(str(problem))
-        plan = _plan(engine, parsed, actor, chosen_mode, confirm_name_matches, request, quiet=as_json)
+        plan = _plan(engine, parsed, actor, chosen_mode, confirm_name_matches, request, quiet=as_json,
+                     keep_cells=errors is not None)  # fmt: skip
         errors_path = write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
     except ImportCancelled as cancelled:
@@ -311,14 +312,15 @@ def _read(path: Path, kind: ImportKind | None, sheet: str | None, profile_name: 
 
 
 def _plan(
-    engine: Engine, parsed: ParsedFile, actor: Actor, mode: Any, confirm: bool, request: Any, *, quiet: bool
+    engine: Engine, parsed: ParsedFile, actor: Actor, mode: Any, confirm: bool, request: Any, *, quiet: bool,
+    keep_cells: bool,
 ) -> ImportPlan:
     from imports.plan import plan_import
 
     with progress_bar(quiet, "预览") as progress:
         return plan_import(
             engine, parsed, actor=actor, mode=mode, confirm_name_matches=confirm, progress=progress,
-            assignment=request,
+            assignment=request, keep_cells=keep_cells,
         )  # fmt: skip
 
 
