@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from workbench.domain.labels import ImportKind
 
 EXIT_LEFT_OUT = 3
+INTERRUPTED = 130  # Ctrl+C, as a shell reports it
+NOTHING_WRITTEN = "已中断：这次导入没有写入任何内容。"
 KIND_HINT = "如不是，请用 --kind 指定：登记名录、经营数据或许可证"
 
 
@@ -120,10 +122,13 @@ def import_command(
         _fail(str(problem))
     # The file is read on a thread while this one loads the database layer and opens the engine (issue 17):
     # python-calamine parses without holding the GIL, and the read needs none of those modules.
-    reading = ReadAhead(path, chosen_kind, sheet, profile)
-    with _joined(reading):
-        _import(ctx, reading, chosen_mode, dry_run, errors, as_json, confirm_name_matches, office,
-                officer, grid, no_assign, reassign, who, license_kind, accept_name_matches)  # fmt: skip
+    try:
+        reading = ReadAhead(path, chosen_kind, sheet, profile)
+        with _joined(reading):
+            _import(ctx, reading, chosen_mode, dry_run, errors, as_json, confirm_name_matches, office,
+                    officer, grid, no_assign, reassign, who, license_kind, accept_name_matches)  # fmt: skip
+    except KeyboardInterrupt:  # before the database was opened: nothing can have been written
+        _fail(NOTHING_WRITTEN, code=INTERRUPTED)
 
 
 class ReadAhead:
@@ -178,6 +183,10 @@ class ReadAhead:
     def join(self) -> None:
         self._thread.join()
 
+    def finished(self) -> ParsedFile | None:
+        """The ParsedFile if the read has ended well, without waiting."""
+        return None if self._thread.is_alive() else self._parsed
+
 
 @contextmanager
 def _joined(reading: ReadAhead | None) -> Iterator[None]:
@@ -185,7 +194,10 @@ def _joined(reading: ReadAhead | None) -> Iterator[None]:
     try:
         yield
     except BaseException as ending:
-        if reading is not None and not isinstance(ending, KeyboardInterrupt):
+        interrupted = isinstance(ending, KeyboardInterrupt) or (
+            isinstance(ending, typer.Exit) and ending.exit_code == INTERRUPTED
+        )
+        if reading is not None and not interrupted:
             reading.join()
         raise
 
@@ -198,11 +210,13 @@ def _import(
 ) -> None:  # fmt: skip
     from imports.errors import ImportCancelled
     from imports.plan_text import repeats_without_changes
+    from storage.audit import utc_now
     from workbench.cli_ready import ready_engine
     from workbench.domain.labels import ImportKind
     from workbench.services.errors import WorkbenchError
 
     engine, _upgrade = ready_engine(locations.database_url(ctx.obj["db"]))
+    started = utc_now()
     try:
         actor = _actor(engine, office, who or officer)
         built_ahead = not dry_run and reading.pinyin_while_reading()
@@ -227,8 +241,10 @@ def _import(
                      keep_cells=errors is not None)  # fmt: skip
         errors_path = write_errors(plan, errors)
         result = None if dry_run else _commit(engine, plan, actor, quiet=as_json)
+    except KeyboardInterrupt:
+        _fail(_interrupted(engine, reading, started), code=INTERRUPTED)
     except ImportCancelled as cancelled:
-        _fail(cancelled.message, code=130)
+        _fail(cancelled.message, code=INTERRUPTED)
     except WorkbenchError as problem:
         _fail(problem.message)
     finally:
@@ -244,6 +260,27 @@ def _import(
             say(result.summary_text() if result else "（预览，未写入。去掉 --dry-run 即可导入。）")
     if left_out(plan):
         raise typer.Exit(EXIT_LEFT_OUT)
+
+
+def _interrupted(engine: Engine, reading: ReadAhead, started: Any) -> str:
+    """What Ctrl+C left: an import is one transaction, so all of it or nothing; the interrupt can land just
+    after the COMMIT, before the command goes on, so the import records are asked."""
+    from sqlalchemy import func, select
+
+    from storage.tables_imports import ImportRecord
+
+    parsed = reading.finished()
+    if parsed is not None:
+        record: Any = ImportRecord
+        with engine.connect() as connection:
+            written = connection.execute(
+                select(func.count()).select_from(record).where(
+                    record.sha256 == parsed.source.sha256, record.imported_at >= started
+                )
+            ).scalar_one()
+        if written:
+            return "已中断，但这次导入在中断前已经全部写入（可再用 --dry-run 预览核对）。"
+    return NOTHING_WRITTEN
 
 
 def _assignment_request(grid: str | None, officer: str | None, by_address: bool, reassign: bool) -> Any:
