@@ -239,3 +239,31 @@ def test_package_times_are_said_in_local_time(wenzhou_clock: None) -> None:
     assert local_minute("2026-12-06T18:00:00+00:00") == "2026-12-07 02:00"  # PostgreSQL's aware applied_at
     assert local_minute("2026-12-06T18:00:00+08:00") == "2026-12-06 18:00"
     assert local_minute("2026年12月6日") == "2026年12月6日"  # not a time this version writes: shown as it came
+
+
+def test_a_licence_the_office_already_holds_is_compared_not_inserted_twice(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """An officer renews a licence at the door while the office imports the same new licence from the county's
+    licence list: one licence (same business, kind, number, renewing the same one), not two valid copies. A
+    延续 that keeps the number is still a new licence."""
+    old = laptop.new_row("license", {"kind": "食品经营许可证", "number": "JY1", "expires_on": "2026-12-25"},
+                         world.noodle_uuid)
+    assert apply(engine, office, laptop.package()).counts == {"insert": 1}
+    renewal = {"kind": "食品经营许可证", "number": "JY2", "issued_on": "2026-12-08", "expires_on": "2031-12-07",
+               "renews_uuid": old}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("license", renewal, world.noodle_uuid)
+    assert apply(engine, office, at_office.package()).counts == {"insert": 1}
+
+    at_door = Laptop(laptop.held, "张伟", "笔记本A")
+    at_door.new_row("license", renewal, world.noodle_uuid)
+    assert apply(engine, office, at_door.package()).counts == {"same": 1}
+    other_dates = Laptop(laptop.held, "张伟", "笔记本A")
+    other_dates.new_row("license", renewal | {"expires_on": "2031-12-08"}, world.noodle_uuid)
+    assert apply(engine, office, other_dates.package()).counts == {"conflict": 1}
+    assert rows_of(engine, "SELECT count(*) AS n FROM license WHERE number = 'JY2'") == [{"n": 1}]
+
+    kept_number = Laptop(laptop.held, "张伟", "笔记本A")
+    kept_number.new_row("license", renewal | {"number": "JY1"}, world.noodle_uuid)
+    assert apply(engine, office, kept_number.package()).counts == {"insert": 1}
