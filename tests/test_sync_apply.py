@@ -267,3 +267,32 @@ def test_a_licence_the_office_already_holds_is_compared_not_inserted_twice(
     kept_number = Laptop(laptop.held, "张伟", "笔记本A")
     kept_number.new_row("license", renewal | {"number": "JY1"}, world.noodle_uuid)
     assert apply(engine, office, kept_number.package()).counts == {"insert": 1}
+
+
+def test_a_later_package_raising_the_same_question_replaces_the_open_one(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """An officer sends a return package every week; the office has not decided last week's conflict nor its
+    疑似同一户 yet, and the laptop sends the unsent change again: one item each to decide (the newest), not two
+    that could be decided two ways."""
+    laptop.edit(world.noodle_uuid, phone="13911112222")
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路1号"}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("business", same)
+    assert apply(engine, office, at_office.package()).counts == {"insert": 1}
+    laptop.new_row("business", same | {"phone": "13611112222"})
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
+                        base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1, "offer": 1}
+    laptop.edit(world.noodle_uuid, phone="13933334444")  # typed again at the door the next week
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1, "offer": 1}
+    with Session(engine) as session:
+        items = open_items(session, office)
+    assert [(item.kind, item.what, item.laptop) for item in items] == [
+        ("field", "联系电话", "13933334444"), ("merge", "疑似同一户", "外业新增：河边烧烤、林一、温州市鹿城区江滨路1号")]
+    replaced = rows_of(engine, "SELECT kind, decision FROM sync_conflict WHERE status = 'resolved' ORDER BY id")
+    assert replaced == [{"kind": "field", "decision": "superseded"}, {"kind": "merge", "decision": "superseded"}]
