@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from service_world import World, make_world
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from sync_laptops import Laptop, business_values, rows_of, snapshot
 from test_sync_scenario import table_dump
 
 from storage.audit import Actor
+from storage.tables import Business
 from workbench.domain.sync_json import package_from_json, package_to_json
 from workbench.domain.sync_model import ReturnPackage, RowChange
 from workbench.services.sync_apply import apply_package
@@ -296,3 +297,40 @@ def test_a_later_package_raising_the_same_question_replaces_the_open_one(
         ("field", "联系电话", "13933334444"), ("merge", "疑似同一户", "外业新增：河边烧烤、林一、温州市鹿城区江滨路1号")]
     replaced = rows_of(engine, "SELECT kind, decision FROM sync_conflict WHERE status = 'resolved' ORDER BY id")
     assert replaced == [{"kind": "field", "decision": "superseded"}, {"kind": "merge", "decision": "superseded"}]
+
+
+def test_a_new_business_the_office_merged_is_not_offered_again_each_week(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """The office merged the officer's street find into the business the county's list registered; the laptop
+    keeps its copy (the merged business is another officer's) and sends it every week: the same values are
+    nothing to decide again, a value typed at the door since is asked about."""
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路1号"}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("business", same)
+    apply(engine, office, at_office.package())
+    laptop.new_row("business", same | {"phone": "13611112222"})
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    with Session(engine) as session:
+        [offer] = open_items(session, office)
+        decide_merge(session, office, offer.id, "merge")
+        session.commit()
+
+    assert apply(engine, office, laptop.package()).counts == {"same": 1}
+    with Session(engine) as session:
+        assert open_items(session, office) == []
+    [(found, _before)] = [(uuid, values) for (table, uuid), values in
+                          ((key, change.values) for key, change in laptop.changes.items()) if table == "business"]
+    laptop.changes[("business", found)] = dataclasses.replace(
+        laptop.changes[("business", found)], values=same | {"phone": "13633334444"})
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    assert rows_of(engine, "SELECT phone FROM business WHERE name = '河边烧烤'") == [{"phone": "13611112222"}]
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        merged = session.exec(select(Business).where(Business.name == "河边烧烤")).one()
+        update_business(session=session, actor=office, business_uuid=merged.uuid, base_version=merged.version,
+                        changes={"name": "江滨烧烤"})  # renamed at the office: still the same business
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    assert rows_of(engine, "SELECT count(*) AS n FROM business WHERE name LIKE '%烧烤'") == [{"n": 1}]

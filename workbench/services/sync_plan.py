@@ -273,9 +273,12 @@ class _Planner:
         if change.deleted:
             return RowPlan(change, where, "same")  # made and deleted on the laptop: nothing to bring back
         if change.table == "business":
-            match = duplicates.get(change.uuid) or self._same_as_new(clean)
+            # an earlier offer stands even when the office's business was renamed or recoded since
+            match = duplicates.get(change.uuid) or self._same_as_new(clean) or self.office.offered.get(change.uuid)
             if match is not None:
                 self.alias[change.uuid] = match
+                if dict(change.values) in self.office.merged.get(change.uuid, []):
+                    return RowPlan(change, where, "same")  # merged by a person already; nothing new since
                 return RowPlan(change, where, "offer", clean, match_uuid=match)
         missing = [name for name in required_of(change.table) if clean.get(name) in (None, "")]
         for name in missing:
