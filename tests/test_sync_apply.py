@@ -18,7 +18,7 @@ from workbench.domain.sync_json import package_from_json, package_to_json
 from workbench.domain.sync_model import ReturnPackage, RowChange
 from workbench.services.sync_apply import apply_package
 from workbench.services.sync_plan import PackageRefused, plan_package
-from workbench.services.sync_review import decide_merge, open_items
+from workbench.services.sync_review import decide_merge, open_items, resolve_field
 
 
 @pytest.fixture
@@ -334,3 +334,32 @@ def test_a_new_business_the_office_merged_is_not_offered_again_each_week(
         session.commit()
     assert apply(engine, office, laptop.package()).counts == {"offer": 1}
     assert rows_of(engine, "SELECT count(*) AS n FROM business WHERE name LIKE '%烧烤'") == [{"n": 1}]
+
+
+def test_a_conflict_the_office_decided_is_not_asked_again_each_week(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """The office kept its phone number against the laptop's; the laptop still holds its own (unsent, so it goes
+    back every week): the same two values are decided already. A new value on either side is asked about."""
+    laptop.edit(world.noodle_uuid, phone="13911112222")
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
+                        base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1}
+    with Session(engine) as session:
+        [item] = open_items(session, office)
+        resolve_field(session, office, item.id, "office")
+        session.commit()
+
+    assert apply(engine, office, laptop.package()).counts == {"same": 1}
+    laptop.edit(world.noodle_uuid, employees=7)  # a new change beside the decided one: written, not asked
+    assert apply(engine, office, laptop.package()).counts == {"merge": 1}
+    assert (business_values(engine, world.noodle_uuid)["phone"], business_values(engine, world.noodle_uuid)["employees"]) \
+        == ("13800009999", 7)
+    laptop.edit(world.noodle_uuid, phone="13955556666")
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1}
+    with Session(engine) as session:
+        assert [(item.what, item.laptop) for item in open_items(session, office)] == [("联系电话", "13955556666")]

@@ -112,6 +112,15 @@ class OfficeRows:
                     self.merged[incoming].append(json.loads(payload or "{}").get("values", {}))
         return offered
 
+    def decided(self, table: str, uuid: str) -> set[tuple[str, str | None, str | None]]:
+        """(field, office value, laptop value) of this row's conflicts a person settled by keeping the office's
+        value (as JSON, as the conflict keeps them): a laptop sends its unsent value again every week."""
+        statement = select(_CONFLICT.field, _CONFLICT.office_value, _CONFLICT.laptop_value).where(
+            _CONFLICT.office_id == self.actor.office_id, _CONFLICT.kind == "field", _CONFLICT.entity == table,
+            _CONFLICT.entity_uuid == uuid, _CONFLICT.status == "resolved", _CONFLICT.decision.in_(("office", "both")),
+        )
+        return {(field, office, laptop) for field, office, laptop in self.session.execute(statement)}
+
     def by_natural_key(self, table: str, values: dict[str, Any]) -> Any:
         """The office's row of this business (and year) when the package's row is new to it."""
         model: Any = MODELS[table]

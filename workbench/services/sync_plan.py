@@ -43,6 +43,7 @@ from workbench.services.sync_tables import (
     MODELS,
     NATURAL_KEYS,
     TABLE_LABELS,
+    as_json,
     columns_of,
     convert_values,
     label_of,
@@ -317,6 +318,10 @@ class _Planner:
             else:
                 conflicts.append(FieldConflict(name, change.base.get(name), current.get(name), change.values.get(name),
                                                row.updated_by, row.updated_at))
+        if conflicts:
+            conflicts = self._not_decided(change.table, row.uuid, conflicts)
+            if not conflicts and not writes and not wants_delete and not revived:
+                return RowPlan(change, where, "same", row=row)
         if wants_delete:
             conflicts.append(FieldConflict("deleted_at", None, None, shown_now(change), row.updated_by, row.updated_at))
         if revived:
@@ -325,6 +330,13 @@ class _Planner:
             )
         outcome = "conflict" if conflicts else "merge"
         return RowPlan(change, where, outcome, writes, tuple(conflicts), False, row, old=current)
+
+
+    def _not_decided(self, table: str, uuid: str, conflicts: list[FieldConflict]) -> list[FieldConflict]:
+        """Leave out what a person decided already (the office's value kept against this same laptop value)."""
+        decided = self.office.decided(table, uuid)
+        return [conflict for conflict in conflicts
+                if (conflict.field, as_json(conflict.office), as_json(conflict.laptop)) not in decided]
 
 
 def problem_sentence(problem: RowProblem) -> str:
