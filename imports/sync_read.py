@@ -77,7 +77,7 @@ def open_package(path: str | Path, kind: str, password: str | None = None) -> Op
             office_code=facts.get("office_code", ""), officer=facts.get("officer", ""), device=facts.get("device", ""),
             created_at=facts.get("created_at", ""), schema_version=schema,
             base_package_id=facts.get("base_package_id") or None, row_count=int(float(facts.get("row_count") or 0)),
-            personal_data=facts.get("personal_data") == "是",
+            personal_data=facts.get("personal_data") == "是", office_uuid=facts.get("office_uuid", ""),
         )
         counts = {key[len(ROWS_KEY):]: int(float(value)) for key, value in facts.items() if key.startswith(ROWS_KEY)}
     except (KeyError, ValueError):

@@ -56,6 +56,10 @@ def test_a_package_of_another_office_is_refused(engine: Engine, office: Actor, l
     laptop.edit(world.noodle_uuid, tags="x")
     message = refusal(engine, office, laptop.package(office_code="W2"))
     assert message == "这个回传包属于其他所（所代码 W2），本所代码是 W1，不能导入"
+    # two 所 of one district made with the same code: the field package's office uuid tells them apart
+    message = refusal(engine, office, laptop.package(office_uuid="5f0c2a9e-0000-4000-8000-000000000002"))
+    assert message == "这个回传包来自另一个所的外业包（所代码同为 W1），不能在本所导入；请确认它来自本所干部的笔记本"
+    assert apply(engine, office, laptop.package(office_uuid="")).counts == {"apply": 1}  # a package of before
 
 
 def test_a_package_of_a_newer_schema_is_refused(engine: Engine, office: Actor, laptop: Laptop, world: World) -> None:

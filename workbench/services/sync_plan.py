@@ -143,6 +143,10 @@ def check_manifest(session: Session, actor: Actor, package: ReturnPackage) -> No
         raise PackageRefused(
             f"这个回传包属于其他所（所代码 {manifest.office_code}），本所代码是 {office_code}，不能导入"
         )
+    if manifest.office_uuid and office is not None and manifest.office_uuid != office.uuid:
+        raise PackageRefused(
+            f"这个回传包来自另一个所的外业包（所代码同为 {office_code}），不能在本所导入；请确认它来自本所干部的笔记本"
+        )
     if _schema_number(manifest.schema_version) > _schema_number(SCHEMA_HEAD):
         raise PackageRefused(
             f"回传包由更新版本的工作台导出（数据结构 {manifest.schema_version}，本机 {SCHEMA_HEAD}），"
