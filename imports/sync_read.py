@@ -144,7 +144,7 @@ def check_count(opened: OpenedPackage, title: str, found: int) -> None:
     if expected is not None and expected != found:
         raise PackageRefused(
             f"「{opened.name}」不完整：「{title}」表应有 {expected:,} 行，实有 {found:,} 行；"
-            "请重新拷贝这个文件，或请所里重新生成"
+            f"请重新拷贝这个文件，或{'在笔记本上重新生成回传包' if opened.manifest.kind == 'return' else '请所里重新生成'}"
         )
 
 
