@@ -112,6 +112,10 @@ class OfficeRows:
                     self.merged[incoming].append(json.loads(payload or "{}").get("values", {}))
         return offered
 
+    def business_name(self, uuid: str) -> str:
+        name = self.session.execute(select(_BUSINESS.name).where(_BUSINESS.uuid == uuid)).scalar()
+        return str(name or "")
+
     def decided(self, table: str, uuid: str) -> set[tuple[str, str | None, str | None]]:
         """(field, office value, laptop value) of this row's conflicts a person settled by keeping the office's
         value (as JSON, as the conflict keeps them): a laptop sends its unsent value again every week."""

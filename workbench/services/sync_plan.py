@@ -86,6 +86,7 @@ class RowPlan:
     delete: bool = False
     row: Any = None  # the office's current row (None: insert or offer)
     match_uuid: str | None = None  # offer: the office's business it looks like
+    match_name: str = ""  # ... and its name, as the dry run says it
     old: dict[str, Any] = field(default_factory=dict)  # the current values (the change log's old side)
 
 
@@ -284,7 +285,8 @@ class _Planner:
                 self.alias[change.uuid] = match
                 if dict(change.values) in self.office.merged.get(change.uuid, []):
                     return RowPlan(change, where, "same")  # merged by a person already; nothing new since
-                return RowPlan(change, where, "offer", clean, match_uuid=match)
+                return RowPlan(change, where, "offer", clean, match_uuid=match,
+                               match_name=self.office.business_name(match) or str(clean.get("name") or ""))
         missing = [name for name in required_of(change.table) if clean.get(name) in (None, "")]
         for name in missing:
             self.errors.append(f"{where}：新增的{TABLE_LABELS[change.table]}缺少「{label_of(change.table, name)}」")
@@ -341,6 +343,17 @@ class _Planner:
         decided = self.office.decided(table, uuid)
         return [conflict for conflict in conflicts
                 if (conflict.field, as_json(conflict.office), as_json(conflict.laptop)) not in decided]
+
+
+def row_detail(row: RowPlan) -> str:
+    """What a row of the dry run will do beside its outcome (the CLI and the apply dialog): the fields it writes
+    and those in conflict; for a business offered as the same, that a person decides (nothing is written first)."""
+    table = row.change.table
+    if row.outcome == "offer":
+        return f"本所已有「{row.match_name}」，在回传冲突处理中决定合并或单独登记"
+    fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
+    conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
+    return "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
 
 
 def problem_sentence(problem: RowProblem) -> str:
