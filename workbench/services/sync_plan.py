@@ -7,6 +7,11 @@ Per row, against the office's current row of the same uuid:
 - the office changed other fields since → merged field by field;
 - the same field changed on both sides to different values → a conflict (the office value stays until a
   person decides, workbench.services.sync_review).
+A new row the office may hold under its own uuid (a year's figures, a licence renewing the same one with the same
+kind and number, a 双随机 result of the same task and business: sync_tables.NATURAL_KEYS) is compared with that
+row. A laptop keeps an unsent change until a 外业包 brings it back absorbed, so later packages carry it again:
+the writer lets an open question of the same field, row and officer give way to the newer one; the values a
+person already settled by keeping the office's (a conflict) or merging (a 疑似同一户) are not asked again.
 A package for another office, of a newer schema, or whose manifest does not match its rows is refused whole
 (PackageRefused); a row whose value the office cannot hold is named (package row, field, value) and the
 package is not applied (sync_apply refuses a plan with errors).
