@@ -252,3 +252,34 @@ def test_a_year_typed_on_both_sides_does_not_stop_the_next_package(
         office_id = connection.execute(text("SELECT id FROM office")).scalar_one()
         going_back = [(change.table, change.uuid) for change in pending_changes(connection, office_id)]
     assert going_back == [("year_figures", mine)]
+
+
+def _classify(engine: Engine, business_uuid: str, tier: str, computed_at: str) -> str:
+    """A classification result written on this machine (plain SQL), as `figures set` or `classify` leaves it."""
+    row_uuid = str(uuid_module.uuid4())
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO classification_result (uuid, version, updated_by, device, office_id, business_id, tier,"
+            " rule_version, inputs, explanation, size_explanation, computed_at)"
+            " SELECT :u, 1, '', '', b.office_id, b.id, :t, '2024.1', '{}', '', '', :at FROM business b WHERE b.uuid = :b"
+        ), {"u": row_uuid, "t": tier, "at": computed_at, "b": business_uuid})
+    return row_uuid
+
+
+def test_a_business_classified_on_both_sides_does_not_stop_the_next_package(
+    engine: Engine, office: SyncWorld, laptop: Engine, tmp_path: Path
+) -> None:
+    """A business the office imported and had not classified yet: the officer types its figures at the door (the
+    laptop classifies it), the office runs 重新分型. The next 外业包 goes in (UNIQUE business_id stopped it), the
+    laptop keeps its own result, unsent, and holds one."""
+    w = office.world
+    _receive(laptop, make_package(engine, office, tmp_path, name="第一次.xlsx"))
+    mine = _classify(laptop, w.tea_uuid, "成长型", "2026-12-07 10:00:00")
+    _classify(engine, w.tea_uuid, "生存型", "2026-12-07 11:00:00")
+    result = _receive(laptop, make_package(engine, office, tmp_path, name="第二次.xlsx"))
+    assert ("classification_result", "tier") in {(kept.table, field) for kept in result.kept for field in kept.fields}
+    with laptop.connect() as connection:
+        live = connection.execute(text(
+            "SELECT c.uuid, c.tier FROM classification_result c JOIN business b ON b.id = c.business_id"
+            " WHERE b.uuid = :b AND c.deleted_at IS NULL"), {"b": w.tea_uuid}).all()
+    assert [tuple(row) for row in live] == [(mine, "成长型")]
