@@ -97,7 +97,8 @@ def read_sources(paths: Sequence[Path], output: Path | None = None, *, allow_dra
             )
         sources.append(source)
     first = sources[0]
-    offices: dict[str, Source] = {}
+    # An office is its code and name: `init --region` gives every 所 of a district the district's code.
+    offices: dict[tuple[str, str], Source] = {}
     for source in sources:
         report = source.report
         if report.period != first.report.period:
@@ -110,13 +111,13 @@ def read_sources(paths: Sequence[Path], output: Path | None = None, *, allow_dra
                 f"「{source.path.name}」按「{report.definition_version}」计算，「{first.path.name}」按"
                 f"「{first.report.definition_version}」：口径版本不同的数字不能相加，请让各所按同一口径版本重新出具"
             )
-        earlier = offices.get(report.office_code)
+        earlier = offices.get((report.office_code, report.office_name))
         if earlier is not None:
             raise ReportFileRefused(
                 f"「{source.path.name}」和「{earlier.path.name}」都是{report.office_name}（{report.office_code}）"
                 "的月报：同一个所只能合并一份，请去掉其中一份（出具次数大的是较新的）"
             )
-        offices[report.office_code] = source
+        offices[(report.office_code, report.office_name)] = source
     return sources
 
 

@@ -77,7 +77,7 @@ def open_package(path: str | Path, kind: str, password: str | None = None) -> Op
             office_code=facts.get("office_code", ""), officer=facts.get("officer", ""), device=facts.get("device", ""),
             created_at=facts.get("created_at", ""), schema_version=schema,
             base_package_id=facts.get("base_package_id") or None, row_count=int(float(facts.get("row_count") or 0)),
-            personal_data=facts.get("personal_data") == "是",
+            personal_data=facts.get("personal_data") == "是", office_uuid=facts.get("office_uuid", ""),
         )
         counts = {key[len(ROWS_KEY):]: int(float(value)) for key, value in facts.items() if key.startswith(ROWS_KEY)}
     except (KeyError, ValueError):
@@ -144,7 +144,7 @@ def check_count(opened: OpenedPackage, title: str, found: int) -> None:
     if expected is not None and expected != found:
         raise PackageRefused(
             f"「{opened.name}」不完整：「{title}」表应有 {expected:,} 行，实有 {found:,} 行；"
-            "请重新拷贝这个文件，或请所里重新生成"
+            f"请重新拷贝这个文件，或{'在笔记本上重新生成回传包' if opened.manifest.kind == 'return' else '请所里重新生成'}"
         )
 
 

@@ -25,8 +25,8 @@ from screens.import_steps.file_step import PathSuggester
 from screens.preview_gate import TOO_EARLY, PreviewGate
 from screens.sync_job import Progress, SyncJobDialog, form_row, typed_password, typed_path
 from screens.widgets.dialogs import ConfirmDialog
-from workbench.services.sync_plan import OUTCOME_LABELS
-from workbench.services.sync_tables import TABLE_LABELS, label_of
+from workbench.services.sync_plan import OUTCOME_LABELS, row_detail
+from workbench.services.sync_tables import TABLE_LABELS
 
 if TYPE_CHECKING:
     from screens.app import WorkbenchApp
@@ -42,11 +42,8 @@ def preview_lines(plan: SyncPlan, package: ReturnPackage) -> list[str]:
     lines: list[str] = []
     shown = [row for row in plan.rows if row.outcome != "same"]
     for row in shown[:SHOWN_LINES]:
-        table = row.change.table
-        fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
-        conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
-        detail = "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
-        lines.append(f"{row.where}  {TABLE_LABELS[table]}：{OUTCOME_LABELS[row.outcome]}"
+        detail = row_detail(row)
+        lines.append(f"{row.where}  {TABLE_LABELS[row.change.table]}：{OUTCOME_LABELS[row.outcome]}"
                      + (f"（{detail}）" if detail else ""))
     if len(shown) > SHOWN_LINES:
         lines.append(f"……另有 {len(shown) - SHOWN_LINES} 行")

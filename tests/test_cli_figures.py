@@ -83,3 +83,19 @@ def test_refusals_are_one_sentence_and_write_nothing(office_db: str, arguments: 
 def test_an_unknown_business_is_named(office_db: str) -> None:
     result = runner.invoke(app, ["--db", office_db, "figures", "set", "不存在的店", "--year", LAST_YEAR, "--revenue", "1"])
     assert result.exit_code == 1 and "本所没有信用代码或名称为「不存在的店」的市场主体" in result.output
+
+
+def test_a_business_is_found_by_its_code_as_a_list_writes_it(office_db: str) -> None:
+    """A household from before 2014 has only its 注册号 (the 2017 inspection list's 3303812901409, a 13-digit one);
+    a code copied from a list comes with a lower-case check letter, full-width digits or spaces."""
+    engine = make_engine(office_db)
+    with Session(engine) as session:
+        actor = Actor(who="张伟", device="测试机", office_id=offices(session=session)[0].id)
+        create_business(session=session, actor=actor, data={"name": "瑞安市长升卫生香厂", "reg_no": "3303812901409"})
+        create_business(session=session, actor=actor, data={"name": "温州世嘉传媒有限公司", "uscc": "91330302054224907X"})
+        session.commit()
+    engine.dispose()
+    for typed in ("3303812901409", "3303 8129 01409", "91330302054224907x", "９１３３０３０２０５４２２４９０７Ｘ"):
+        result = runner.invoke(app, ["--db", office_db, "figures", "set", typed, "--year", LAST_YEAR, "--revenue", "1"])
+        assert result.exit_code == 0, (typed, result.output)
+    assert sorted(revenue for _year, revenue, *_rest in _figures(office_db)) == [1, 1]

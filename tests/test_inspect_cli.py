@@ -103,3 +103,45 @@ def test_a_broken_list_file_is_named_and_the_shipped_one_used(tmp_path: Path) ->
     assert shown.exit_code == 0
     assert "inspection.toml" in shown.output and "publish_within_working_days" in shown.output
     assert "企业年度报告公示信息的检查" in shown.output
+
+
+def test_a_result_finds_the_drawn_business_as_an_inspection_list_writes_it(tmp_path: Path) -> None:
+    """Identifiers as the 2017 Zhejiang inspection list and a clerk copying from it write them (/work/shared/data
+    zj_inspection_targets_vectors.csv): a lower-case check letter, full-width digits, a code split by spaces, a
+    name with a space or full-width brackets. Each finds its business; a name two drawn businesses share, or one
+    not drawn, is one sentence saying what to type instead."""
+    base = ["--db", str(tmp_path / "office.db")]
+    _ok(base, "init", "--office", "五马市场监管所", "--officer", "张伟", "--grid", "五马东片区")
+    register = openpyxl.Workbook()
+    sheet = register.active
+    assert sheet is not None
+    sheet.append(["企业名称", "统一社会信用代码/注册号", "住所"])
+    sheet.append(["温州世嘉传媒有限公司", "91330302054224907X", "温州市鹿城区五马街道解放街1号"])
+    sheet.append(["温州融易购科技股份有限公司", "91330300087360454X", "温州市鹿城区五马街道解放街2号"])
+    sheet.append(["瑞安市长升卫生香厂", "3303812901409", "温州市鹿城区五马街道解放街3号"])
+    sheet.append(["温州励远实业有限公司", "913303003075819975", "温州市鹿城区五马街道解放街4号"])
+    sheet.append(["温州市千里马广告设计室（五马）", "330302000003031", "温州市鹿城区五马街道解放街5号"])
+    sheet.append(["余姚市米诺服装店", "92330281MA283HWB4J", "温州市鹿城区五马街道解放街6号"])
+    sheet.append(["余姚市米诺服装店", "92330281MA283HGG3G", "温州市鹿城区五马街道解放街7号"])
+    register.save(tmp_path / "登记名录.xlsx")
+    _ok(base, "import", str(tmp_path / "登记名录.xlsx"))
+    _ok(base, "inspect", "inspector-add", "李强", "--cert", "ZJ2", "--expires", "2028-06-30")
+    _ok(base, "inspect", "inspector-add", "钱多", "--cert", "ZJ4", "--expires", "2028-06-30")
+    _ok(base, "inspect", "task", "create", "2017专项", "--item", "1", "--ratio", "100", "--from", "2026-12-01",
+        "--to", "2026-12-31")  # fmt: skip
+    assert "已抽取并锁定 7 户" in _ok(base, "inspect", "draw", "1", "--seed", "2017")
+
+    for typed, name in (("91330302054224907x", "温州世嘉传媒有限公司"),
+                        ("９１３３０３０００８７３６０４５４Ｘ", "温州融易购科技股份有限公司"),
+                        ("3303 8129 01409", "瑞安市长升卫生香厂"),
+                        ("温州励远实业 有限公司", "温州励远实业有限公司"),
+                        ("温州市千里马广告设计室（五马）", "温州市千里马广告设计室(五马)")):  # fmt: skip
+        recorded = _ok(base, "inspect", "result", "1", typed, "--code", "1", "--date", "2026-12-04")
+        assert f"已录入「{name}」的抽查结果" in recorded, typed
+
+    shared = runner.invoke(app, [*base, "inspect", "result", "1", "余姚市米诺服装店", "--code", "1", "--date", "2026-12-04"])
+    assert shared.exit_code == 1
+    assert "抽中的名单里有 2 户叫「余姚市米诺服装店」：请改用统一社会信用代码或注册号" in shared.output
+    missing = runner.invoke(app, [*base, "inspect", "result", "1", "330327000243986", "--code", "1", "--date", "2026-12-04"])
+    assert missing.exit_code == 1
+    assert "任务「2017专项」抽中的名单里没有「330327000243986」" in missing.output

@@ -30,6 +30,17 @@ def test_the_shipped_list_suits_a_market_supervision_office() -> None:
     assert (rules.publish_within_working_days, rules.inspectors_per_business) == (20, 2)
 
 
+def test_a_result_is_found_as_an_inspection_list_writes_it() -> None:
+    """The publicity platform's export and a clerk's list give the label, often with half-width brackets, or
+    「代码 名称」 as `inspect codes` prints it; a full-width code letter too. Each is the code it names."""
+    rules = load_inspection_rules(None).rules
+    for typed, code in (("未发现问题", "1"), ("通过登记的住所(经营场所)无法联系", "6"), ("B 未按规定公示应当公示的信息", "B"),
+                        ("Ｅ", "E"), (" 10 ", "10"), ("已关闭停业或正在组织清算", "7")):
+        found = rules.result(typed)
+        assert found is not None and found.code == code, typed
+    assert rules.result("没有问题") is None
+
+
 def test_risk_classes_come_from_tags() -> None:
     rules = load_inspection_rules(None).rules
     assert rules.risk_class_of("餐饮 高风险") == "D"

@@ -278,3 +278,17 @@ def test_a_draft_is_refused_unless_the_clerk_asks_for_a_marked_preview(
     import json
 
     assert json.loads(data)["drafts"] == ["南汇市场监管所"]
+
+
+def test_offices_sharing_a_district_code_are_two_offices(tmp_path: Path) -> None:
+    """`workbench init --region 330302` gives every 所 of 鹿城区 the code 330302: two such 所 are still two rows
+    of the county summary (the same name and code twice stays refused, above)."""
+    wuma = write_monthly_report(office("330302", "五马市场监管所", WUMA.summary), tmp_path / "月报-五马.xlsx")
+    nanhui = write_monthly_report(office("330302", "南汇市场监管所", NANHUI.summary), tmp_path / "月报-南汇.xlsx")
+    output = tmp_path / "汇总.xlsx"
+    result = runner.invoke(cli.app, ["report", "merge", str(wuma), str(nanhui), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "已合并 2 个所 2026-10 的月报（本所口径 v1）：五马市场监管所、南汇市场监管所" in result.output
+    table = rows(output)
+    assert [row[:3] for row in table[4:7]] == [["五马市场监管所", "330302", 12846.0],
+                                               ["南汇市场监管所", "330302", 8000.0], ["合计", "", 20846.0]]

@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from service_world import World, make_world
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from sync_laptops import Laptop, business_values, rows_of, snapshot
 from test_sync_scenario import table_dump
 
 from storage.audit import Actor
+from storage.tables import Business
 from workbench.domain.sync_json import package_from_json, package_to_json
 from workbench.domain.sync_model import ReturnPackage, RowChange
 from workbench.services.sync_apply import apply_package
 from workbench.services.sync_plan import PackageRefused, plan_package
-from workbench.services.sync_review import decide_merge, open_items
+from workbench.services.sync_review import decide_merge, open_items, resolve_field
 
 
 @pytest.fixture
@@ -55,6 +56,10 @@ def test_a_package_of_another_office_is_refused(engine: Engine, office: Actor, l
     laptop.edit(world.noodle_uuid, tags="x")
     message = refusal(engine, office, laptop.package(office_code="W2"))
     assert message == "这个回传包属于其他所（所代码 W2），本所代码是 W1，不能导入"
+    # two 所 of one district made with the same code: the field package's office uuid tells them apart
+    message = refusal(engine, office, laptop.package(office_uuid="5f0c2a9e-0000-4000-8000-000000000002"))
+    assert message == "这个回传包来自另一个所的外业包（所代码同为 W1），不能在本所导入；请确认它来自本所干部的笔记本"
+    assert apply(engine, office, laptop.package(office_uuid="")).counts == {"apply": 1}  # a package of before
 
 
 def test_a_package_of_a_newer_schema_is_refused(engine: Engine, office: Actor, laptop: Laptop, world: World) -> None:
@@ -239,3 +244,126 @@ def test_package_times_are_said_in_local_time(wenzhou_clock: None) -> None:
     assert local_minute("2026-12-06T18:00:00+00:00") == "2026-12-07 02:00"  # PostgreSQL's aware applied_at
     assert local_minute("2026-12-06T18:00:00+08:00") == "2026-12-06 18:00"
     assert local_minute("2026年12月6日") == "2026年12月6日"  # not a time this version writes: shown as it came
+
+
+def test_a_licence_the_office_already_holds_is_compared_not_inserted_twice(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """An officer renews a licence at the door while the office imports the same new licence from the county's
+    licence list: one licence (same business, kind, number, renewing the same one), not two valid copies. A
+    延续 that keeps the number is still a new licence."""
+    old = laptop.new_row("license", {"kind": "食品经营许可证", "number": "JY1", "expires_on": "2026-12-25"},
+                         world.noodle_uuid)
+    assert apply(engine, office, laptop.package()).counts == {"insert": 1}
+    renewal = {"kind": "食品经营许可证", "number": "JY2", "issued_on": "2026-12-08", "expires_on": "2031-12-07",
+               "renews_uuid": old}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("license", renewal, world.noodle_uuid)
+    assert apply(engine, office, at_office.package()).counts == {"insert": 1}
+
+    at_door = Laptop(laptop.held, "张伟", "笔记本A")
+    at_door.new_row("license", renewal, world.noodle_uuid)
+    assert apply(engine, office, at_door.package()).counts == {"same": 1}
+    other_dates = Laptop(laptop.held, "张伟", "笔记本A")
+    other_dates.new_row("license", renewal | {"expires_on": "2031-12-08"}, world.noodle_uuid)
+    assert apply(engine, office, other_dates.package()).counts == {"conflict": 1}
+    assert rows_of(engine, "SELECT count(*) AS n FROM license WHERE number = 'JY2'") == [{"n": 1}]
+
+    kept_number = Laptop(laptop.held, "张伟", "笔记本A")
+    kept_number.new_row("license", renewal | {"number": "JY1"}, world.noodle_uuid)
+    assert apply(engine, office, kept_number.package()).counts == {"insert": 1}
+
+
+def test_a_later_package_raising_the_same_question_replaces_the_open_one(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """An officer sends a return package every week; the office has not decided last week's conflict nor its
+    疑似同一户 yet, and the laptop sends the unsent change again: one item each to decide (the newest), not two
+    that could be decided two ways."""
+    laptop.edit(world.noodle_uuid, phone="13911112222")
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路1号"}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("business", same)
+    assert apply(engine, office, at_office.package()).counts == {"insert": 1}
+    laptop.new_row("business", same | {"phone": "13611112222"})
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
+                        base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1, "offer": 1}
+    laptop.edit(world.noodle_uuid, phone="13933334444")  # typed again at the door the next week
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1, "offer": 1}
+    with Session(engine) as session:
+        items = open_items(session, office)
+    assert [(item.kind, item.what, item.laptop) for item in items] == [
+        ("field", "联系电话", "13933334444"), ("merge", "疑似同一户", "外业新增：河边烧烤、林一、温州市鹿城区江滨路1号")]
+    replaced = rows_of(engine, "SELECT kind, decision FROM sync_conflict WHERE status = 'resolved' ORDER BY id")
+    assert replaced == [{"kind": "field", "decision": "superseded"}, {"kind": "merge", "decision": "superseded"}]
+
+
+def test_a_new_business_the_office_merged_is_not_offered_again_each_week(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """The office merged the officer's street find into the business the county's list registered; the laptop
+    keeps its copy (the merged business is another officer's) and sends it every week: the same values are
+    nothing to decide again, a value typed at the door since is asked about."""
+    same = {"name": "河边烧烤", "operator": "林一", "address": "温州市鹿城区江滨路1号"}
+    at_office = Laptop(laptop.held, "李主任", "所里终端")
+    at_office.new_row("business", same)
+    apply(engine, office, at_office.package())
+    laptop.new_row("business", same | {"phone": "13611112222"})
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    with Session(engine) as session:
+        [offer] = open_items(session, office)
+        decide_merge(session, office, offer.id, "merge")
+        session.commit()
+
+    assert apply(engine, office, laptop.package()).counts == {"same": 1}
+    with Session(engine) as session:
+        assert open_items(session, office) == []
+    [(found, _before)] = [(uuid, values) for (table, uuid), values in
+                          ((key, change.values) for key, change in laptop.changes.items()) if table == "business"]
+    laptop.changes[("business", found)] = dataclasses.replace(
+        laptop.changes[("business", found)], values=same | {"phone": "13633334444"})
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    assert rows_of(engine, "SELECT phone FROM business WHERE name = '河边烧烤'") == [{"phone": "13611112222"}]
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        merged = session.exec(select(Business).where(Business.name == "河边烧烤")).one()
+        update_business(session=session, actor=office, business_uuid=merged.uuid, base_version=merged.version,
+                        changes={"name": "江滨烧烤"})  # renamed at the office: still the same business
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"offer": 1}
+    assert rows_of(engine, "SELECT count(*) AS n FROM business WHERE name LIKE '%烧烤'") == [{"n": 1}]
+
+
+def test_a_conflict_the_office_decided_is_not_asked_again_each_week(
+    engine: Engine, office: Actor, laptop: Laptop, world: World
+) -> None:
+    """The office kept its phone number against the laptop's; the laptop still holds its own (unsent, so it goes
+    back every week): the same two values are decided already. A new value on either side is asked about."""
+    laptop.edit(world.noodle_uuid, phone="13911112222")
+    with Session(engine) as session:
+        from workbench.services.register import update_business
+
+        update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
+                        base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
+        session.commit()
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1}
+    with Session(engine) as session:
+        [item] = open_items(session, office)
+        resolve_field(session, office, item.id, "office")
+        session.commit()
+
+    assert apply(engine, office, laptop.package()).counts == {"same": 1}
+    laptop.edit(world.noodle_uuid, employees=7)  # a new change beside the decided one: written, not asked
+    assert apply(engine, office, laptop.package()).counts == {"merge": 1}
+    assert (business_values(engine, world.noodle_uuid)["phone"], business_values(engine, world.noodle_uuid)["employees"]) \
+        == ("13800009999", 7)
+    laptop.edit(world.noodle_uuid, phone="13955556666")
+    assert apply(engine, office, laptop.package()).counts == {"conflict": 1}
+    with Session(engine) as session:
+        assert [(item.what, item.laptop) for item in open_items(session, office)] == [("联系电话", "13955556666")]

@@ -149,3 +149,21 @@ def test_a_real_return_package_from_sync_back_is_applied_at_the_office(sqlite_te
     again = runner.invoke(cli.app, ["--db", str(office), "sync", "apply", str(back)])
     assert again.exit_code == 0 and "导入过，本次没有任何更改" in again.output
     engine.dispose()
+
+
+def test_a_business_offered_as_the_same_is_not_listed_as_every_field_updated(
+    sqlite_engine: Engine, sqlite_url: str, world: World, tmp_path: Path
+) -> None:
+    """The officer's street find that the county's list registered meanwhile: the dry run says it waits for a
+    person to merge or register it, not 「更新 统一社会信用代码、注册号、名称…」 (nothing is updated before that)."""
+    laptop = Laptop(snapshot(sqlite_engine, world.actor.office_id), "张伟", "笔记本A")
+    noodle = business_values(sqlite_engine, world.noodle_uuid)
+    laptop.new_row("business", {"name": noodle["name"], "operator": noodle["operator"], "address": noodle["address"],
+                                "phone": "13611112222", "employees": 2})
+    path = tmp_path / "回传包.json"
+    path.write_text(package_to_json(laptop.package()), encoding="utf-8")
+    preview = runner.invoke(cli.app, ["--db", sqlite_url.removeprefix("sqlite:///"), "sync", "apply", str(path),
+                                      "--dry-run"])  # fmt: skip
+    assert preview.exit_code == 0, preview.output
+    assert f"市场主体：疑似同一户（本所已有「{noodle['name']}」，在回传冲突处理中决定合并或单独登记）" in preview.output
+    assert "更新 名称" not in preview.output

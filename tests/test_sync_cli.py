@@ -12,6 +12,7 @@ from sync_world import make_sync_world
 from typer.testing import CliRunner
 
 from imports.sync_back import read_return_package
+from storage.audit import Actor
 from storage.engine import make_engine
 from storage.tables import Business
 from workbench import cli
@@ -85,3 +86,44 @@ def test_refusals_are_one_chinese_sentence(sqlite_template: Path, tmp_path: Path
     assert made.exit_code == 0 and "已用密码加密并含完整身份证号" in made.output
     no_password = runner.invoke(cli.app, ["sync", "in", str(locked), "--db", str(tmp_path / "l.db")])
     assert no_password.exit_code == 1 and "已用密码加密：请用 --password" in no_password.output
+
+
+def test_a_package_from_another_office_with_the_same_code_is_refused(tmp_path: Path) -> None:
+    """Two 所 of one district made with `init --region 330302` share the code 330302: a 回传包 from 七都所's laptop
+    brought to 五马所 is refused in one sentence (it was read as new businesses of 五马所), nothing written."""
+    def office(name: str, officer: str) -> list[str]:
+        base = ["--db", str(tmp_path / f"{name}.db")]
+        made = runner.invoke(cli.app, [*base, "init", "--office", name, "--officer", officer, "--grid", "片区",
+                                        "--region", "330302"])  # fmt: skip
+        assert made.exit_code == 0, made.output
+        return base
+
+    wuma, qidu = office("五马市场监管所", "张伟"), office("七都市场监管所", "王五")
+    engine = make_engine(str(tmp_path / "七都市场监管所.db"))
+    with Session(engine) as session:
+        session.add(Business(office_id=1, name="七都小吃店", reg_no="330302000003031", officer_id=1))
+        session.commit()
+    engine.dispose()
+    package, laptop = tmp_path / "外业包-王五.xlsx", str(tmp_path / "laptop.db")
+    assert runner.invoke(cli.app, [*qidu, "sync", "out", "--officer", "王五", "-o", str(package)]).exit_code == 0
+    assert runner.invoke(cli.app, ["sync", "in", str(package), "--db", laptop]).exit_code == 0
+    engine = make_engine(laptop)
+    with Session(engine) as session:
+        shop = session.exec(select(Business)).one()
+        update_business(session=session, actor=_laptop_actor(session), business_uuid=shop.uuid,
+                        base_version=shop.version, changes={"phone": "13900001111"})
+        session.commit()
+    engine.dispose()
+    back = tmp_path / "回传包-王五.xlsx"
+    assert runner.invoke(cli.app, ["sync", "back", "-o", str(back), "--db", laptop]).exit_code == 0
+    before = (tmp_path / "五马市场监管所.db").read_bytes()
+    refused = runner.invoke(cli.app, [*wuma, "sync", "apply", str(back)])
+    assert refused.exit_code == 1
+    assert "这个回传包来自另一个所的外业包（所代码同为 330302），不能在本所导入" in refused.output
+    assert (tmp_path / "五马市场监管所.db").read_bytes() == before
+
+
+def _laptop_actor(session: Session) -> Actor:
+    from storage.tables import Office
+
+    return Actor(who="王五", device="笔记本", office_id=session.exec(select(Office)).one().id)

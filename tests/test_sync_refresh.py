@@ -5,6 +5,7 @@ row again brings it back. The office on both engines, the laptop a real SQLite f
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from storage.tables import Business, Officer
 from workbench import cli
 from workbench.services.register import update_business
 from workbench.services.support import delete_support
+from workbench.services.sync_apply import apply_package
 from workbench.services.sync_laptop import ReceiveResult, receive_field_package
 from workbench.services.sync_pending import pending_changes
 from workbench.services.sync_refresh import REMOVED_NOTE
@@ -206,3 +208,78 @@ def test_sync_in_says_what_left_the_laptop_and_what_stayed(sqlite_template: Path
     assert "所里已不再交给本机的 3 条记录（已删除、改派给其他干部，或诉求已办结、走访和帮扶已超过一年）已从本机移除。" in taken.output
     assert "另有 1 条所里已不再交给本机的记录暂时保留，因为本机还有与它们有关、尚未回传的内容：" in taken.output
     assert "  市场主体「阿香奶茶店」：所里新的外业包已不含它（已删除或改派给其他干部），但本机在它名下新记的内容还没有被所里收到" in taken.output
+
+
+def _add_figures(engine: Engine, business_uuid: str, revenue: int, who: str) -> str:
+    """A 2024 经营数据 row typed on this machine (the office's import or the officer at the door), plain SQL."""
+    row_uuid = str(uuid_module.uuid4())
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO year_figures (uuid, version, updated_by, device, office_id, business_id, year, revenue, source)"
+            " SELECT :u, 1, :who, '', b.office_id, b.id, 2024, :r, '手工录入' FROM business b WHERE b.uuid = :b"
+        ), {"u": row_uuid, "who": who, "r": revenue, "b": business_uuid})
+    return row_uuid
+
+
+def test_a_year_typed_on_both_sides_does_not_stop_the_next_package(
+    engine: Engine, office: SyncWorld, laptop: Engine, tmp_path: Path
+) -> None:
+    """The officer types the noodle shop's and the tea shop's 2024 figures at the door while the office imports
+    the tax list: the return package is applied (the same figures are one row, different ones a conflict), and
+    the next 外业包 must still go in. The laptop's row of the same figures becomes the office's row (nothing left
+    to send); its row of different figures stays, unsent, and the office's is not put beside it."""
+    w = office.world
+    _receive(laptop, make_package(engine, office, tmp_path, name="第一次.xlsx"))
+    _add_figures(laptop, w.noodle_uuid, 800_000, "张伟")
+    mine = _add_figures(laptop, w.tea_uuid, 1_000_000, "张伟")
+    office_noodle = _add_figures(engine, w.noodle_uuid, 800_000, "李主任")
+    _add_figures(engine, w.tea_uuid, 1_200_000, "李主任")
+    with Session(laptop) as session:
+        written = write_return_package(session=session, device_id="l", device="笔记本", path=tmp_path / "回传.xlsx")
+    with Session(engine) as session:
+        applied = apply_package(session, Actor(who="李主任", device="所里", office_id=w.actor.office_id),
+                                read_return_package(written.path))
+        session.commit()
+    assert applied.counts == {"same": 1, "conflict": 1}
+
+    result = _receive(laptop, make_package(engine, office, tmp_path, name="第二次.xlsx"))
+    assert [(kept.table, kept.fields) for kept in result.kept] == [("year_figures", ("revenue",))]
+    with laptop.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT b.uuid AS business, f.uuid, f.revenue FROM year_figures f JOIN business b ON b.id = f.business_id"
+            " WHERE f.deleted_at IS NULL AND f.year = 2024 ORDER BY f.revenue")).all()
+        assert [tuple(row) for row in rows] == [(w.noodle_uuid, office_noodle, 800_000), (w.tea_uuid, mine, 1_000_000)]
+        office_id = connection.execute(text("SELECT id FROM office")).scalar_one()
+        going_back = [(change.table, change.uuid) for change in pending_changes(connection, office_id)]
+    assert going_back == [("year_figures", mine)]
+
+
+def _classify(engine: Engine, business_uuid: str, tier: str, computed_at: str) -> str:
+    """A classification result written on this machine (plain SQL), as `figures set` or `classify` leaves it."""
+    row_uuid = str(uuid_module.uuid4())
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO classification_result (uuid, version, updated_by, device, office_id, business_id, tier,"
+            " rule_version, inputs, explanation, size_explanation, computed_at)"
+            " SELECT :u, 1, '', '', b.office_id, b.id, :t, '2024.1', '{}', '', '', :at FROM business b WHERE b.uuid = :b"
+        ), {"u": row_uuid, "t": tier, "at": computed_at, "b": business_uuid})
+    return row_uuid
+
+
+def test_a_business_classified_on_both_sides_does_not_stop_the_next_package(
+    engine: Engine, office: SyncWorld, laptop: Engine, tmp_path: Path
+) -> None:
+    """A business the office imported and had not classified yet: the officer types its figures at the door (the
+    laptop classifies it), the office runs 重新分型. The next 外业包 goes in (UNIQUE business_id stopped it), the
+    laptop keeps its own result, unsent, and holds one."""
+    w = office.world
+    _receive(laptop, make_package(engine, office, tmp_path, name="第一次.xlsx"))
+    mine = _classify(laptop, w.tea_uuid, "成长型", "2026-12-07 10:00:00")
+    _classify(engine, w.tea_uuid, "生存型", "2026-12-07 11:00:00")
+    result = _receive(laptop, make_package(engine, office, tmp_path, name="第二次.xlsx"))
+    assert ("classification_result", "tier") in {(kept.table, field) for kept in result.kept for field in kept.fields}
+    with laptop.connect() as connection:
+        live = connection.execute(text(
+            "SELECT c.uuid, c.tier FROM classification_result c JOIN business b ON b.id = c.business_id"
+            " WHERE b.uuid = :b AND c.deleted_at IS NULL"), {"b": w.tea_uuid}).all()
+    assert [tuple(row) for row in live] == [(mine, "成长型")]

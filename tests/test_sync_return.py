@@ -190,8 +190,9 @@ def test_a_return_package_is_refused_when_torn_or_newer(
     book = load_workbook(written.path)
     book["变更"].delete_rows(3)
     book.save(tmp_path / "缺行.xlsx")
-    with pytest.raises(PackageRefused, match="「缺行.xlsx」不完整：「变更」表应有 2 行，实有 1 行"):
+    with pytest.raises(PackageRefused, match="「缺行.xlsx」不完整：「变更」表应有 2 行，实有 1 行") as torn:
         read_return_package(tmp_path / "缺行.xlsx")
+    assert torn.value.message.endswith("请重新拷贝这个文件，或在笔记本上重新生成回传包")  # the office cannot make it
     book = load_workbook(written.path)
     for row in book["清单"].iter_rows(min_row=2):
         if row[2].value == "schema_version":

@@ -40,6 +40,7 @@ def result_command(
     who: WhoOption = None,
 ) -> None:
     """录入一户的抽查结果（可多选代码）与后续处置。"""
+    from workbench.domain.code_common import normalise_code
     from workbench.domain.working_days import estimated_note
     from workbench.services.errors import NotFound
     from workbench.services.inspection_lists import result_lines
@@ -54,10 +55,14 @@ def result_command(
     def work(session: Any, actor: Any) -> str:
         found = find_task(session, actor=actor, which=task)
         text = business.strip()
+        typed = normalise_code(text)  # as an inspection list writes it: 91…x, full-width digits, spaces, （）
         lines = [line for line in result_lines(session, actor=actor, task=found, rules=rules)
-                 if text in (line.business_name, line.code, line.code.upper())]  # fmt: skip
-        if len(lines) != 1:
-            raise NotFound(f"任务「{found.name}」抽中的名单里没有唯一的「{text}」（{len(lines)} 户相符）")
+                 if typed in (normalise_code(line.business_name), normalise_code(line.code))]  # fmt: skip
+        if len(lines) > 1:
+            raise NotFound(f"任务「{found.name}」抽中的名单里有 {len(lines)} 户叫「{text}」：请改用统一社会信用代码或注册号")
+        if not lines:
+            raise NotFound(f"任务「{found.name}」抽中的名单里没有「{text}」：请核对统一社会信用代码、注册号或名称"
+                           f"（抽中的名单可用 workbench inspect results {found.id} -o 文件 导出）")
         line = lines[0]
         entry = ResultInput(code, inspected_on, tuple(inspector or line.drawn.split("、")), notes, follow_up, due_on)
         row = record_result(session, actor=actor, task=found, business_uuid=line.business_uuid, entry=entry,

@@ -118,19 +118,17 @@ def read_package(path: Path, password: str | None = None) -> ReturnPackage:
 
 
 def _show(plan: SyncPlan, package: ReturnPackage) -> None:
-    from workbench.services.sync_plan import OUTCOME_LABELS
-    from workbench.services.sync_tables import TABLE_LABELS, label_of
+    from workbench.services.sync_plan import OUTCOME_LABELS, row_detail
+    from workbench.services.sync_tables import TABLE_LABELS
 
     if package.manifest.device == HAND_EDIT_DEVICE:
         say("这是在 Excel/WPS 里手工修改过的外业包：按改过的单元格、新加的行和「删除」列标记的行读入。")
     say(plan.summary())
     shown = [row for row in plan.rows if row.outcome != "same"]
     for row in shown[:SHOWN_ROWS]:
-        table = row.change.table
-        fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
-        conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
-        detail = "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
-        say(f"  {row.where}  {TABLE_LABELS[table]}：{OUTCOME_LABELS[row.outcome]}" + (f"（{detail}）" if detail else ""))
+        detail = row_detail(row)
+        say(f"  {row.where}  {TABLE_LABELS[row.change.table]}：{OUTCOME_LABELS[row.outcome]}"
+            + (f"（{detail}）" if detail else ""))
     if len(shown) > SHOWN_ROWS:
         say(f"  ……另有 {len(shown) - SHOWN_ROWS} 行")
     for error in plan.errors:

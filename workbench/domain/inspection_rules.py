@@ -7,6 +7,7 @@ lists as values), so an office that adds one item writes its full list.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +59,12 @@ class InspectionRules:
     rectify_working_days: int = 10
 
     def result(self, code: str) -> ResultCode | None:
-        wanted = code.strip().upper()
-        return next((result for result in self.results if result.code.upper() == wanted), None)
+        """A result by its code (Ｅ or e is E), or by its label or 「code label」 as a publicity list or `inspect
+        codes` writes it (full-width or half-width brackets alike)."""
+        wanted = "".join(unicodedata.normalize("NFKC", code).split()).upper()
+        found = next((result for result in self.results if result.code.upper() == wanted), None)
+        return found or next((result for result in self.results
+                              if wanted in {_plain(result.label), _plain(result.code + result.label)}), None)
 
     def item(self, name_or_number: str) -> InspectionItem | None:
         """An item by its name, or by its place in the list counted from 1 (what `inspect items` shows)."""
@@ -174,3 +179,8 @@ def _whole(raw: Mapping[str, Any], key: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise RulesError(f"「{key}」应是 {low} 到 {high} 之间的整数，现在是「{value!r}」", key=key)
     return value
+
+
+def _plain(text: str) -> str:
+    """A label as compared with what a person typed: NFKC, no spaces, upper-case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()

@@ -78,6 +78,9 @@ class PackageManifest:
     base_package_id: str | None = None  # a return package: the field package its changes start from
     row_count: int = 0  # rows in the package, checked against what the reader finds (a torn file is refused)
     personal_data: bool = False  # ID numbers in full (only in a password-protected package)
+    # The office the package's data came from ("" in a package written before it was read): two 所 of one
+    # district may share a code, never a uuid.
+    office_uuid: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from storage.audit import Actor
 from storage.tables import Business
 from storage.tables_distinctions import Distinction, DistinctionStep
 from workbench.domain.candidates import CandidateRules
+from workbench.domain.code_common import normalise_code
 from workbench.domain.tiers import Tier
+from workbench.services.business_validation import clean_text
 from workbench.services.distinctions import get_distinction, tiers_of
 from workbench.services.errors import ValidationFailed
 
@@ -138,16 +140,19 @@ def cap_status(*, session: Session, actor: Actor, rules: CandidateRules, today: 
 
 
 def find_business(*, session: Session, actor: Actor, text: str) -> Business:
-    """A live business of the office by its 统一社会信用代码 or its exact name, or a Chinese refusal."""
-    wanted = text.strip().upper() if len(text.strip()) == 18 else text.strip()
+    """A live business of the office by its 统一社会信用代码 or 注册号 (as a list writes it: 91…x, full-width
+    digits, spaces) or its exact name (full-width brackets and spaces as typed aside), or a Chinese refusal."""
+    wanted = text.strip()
     if not wanted:
         raise ValidationFailed({"business": "请填写统一社会信用代码或主体全称"})
+    code, name = normalise_code(wanted), clean_text(wanted)
     found = session.exec(
         select(Business)
         .where(
             col(Business.office_id) == actor.office_id,
             col(Business.deleted_at).is_(None),
-            (col(Business.uscc) == wanted) | (col(Business.name) == wanted),
+            (col(Business.uscc) == code) | (col(Business.reg_no) == code)
+            | col(Business.name).in_({name, "".join(name.split())}),
         )
         .limit(2)
     ).all()

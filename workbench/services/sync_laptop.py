@@ -28,6 +28,7 @@ from workbench.services.errors import WorkbenchError
 from workbench.services.sync_pending import pending_changes
 from workbench.services.sync_refresh import HeldBack, retire_missing
 from workbench.services.sync_rows import ALL_SPECS, PlainRow, SyncSpec, from_plain
+from workbench.services.sync_tables import NATURAL_KEYS
 
 
 class LaptopRefused(WorkbenchError):
@@ -169,8 +170,19 @@ def _receive_table(
     fresh: list[dict[str, Any]] = []
     bases: list[dict[str, Any]] = []
     counted = spec.name not in ("grid", "officer")
+    twins = _made_here(connection, spec, office_id)
     for row in rows:
         change = pending.get((spec.name, row.uuid))
+        twin = twins.pop(_natural_key(spec, row, ids), None) if twins and row.uuid not in local else None
+        if twin is not None:  # the office's row of what the laptop typed itself (the same year's figures)
+            twin_id, twin_uuid = twin
+            mine = pending.get((spec.name, twin_uuid))
+            if mine is not None and not _absorbed(mine, row):  # not taken in yet: the laptop's row stays, alone
+                differing = tuple(key for key, value in mine.values.items() if row.values.get(key) != value)
+                result.kept.append(KeptChange(_what(spec, row), differing, spec.name))
+                continue
+            connection.execute(update(table).where(table.c.id == twin_id).values(uuid=row.uuid))
+            local[row.uuid] = (twin_id, -1, False)  # the laptop's row becomes the office's row, written below
         if change is not None and not _absorbed(change, row):
             if counted:
                 result.kept.append(KeptChange(_what(spec, row), tuple(change.values), spec.name))
@@ -204,13 +216,37 @@ def _receive_table(
                       connection.execute(select(table.c.id, table.c.uuid).where(table.c.office_id == office_id))}
 
 
+def _made_here(connection: Connection, spec: SyncSpec, office_id: int) -> dict[tuple[Any, ...], tuple[int, str]]:
+    """Natural key -> (id, uuid) of this table's rows made on the laptop (no base from a package), for a table
+    the office matches by natural key (workbench.services.sync_tables.NATURAL_KEYS): a year's figures, a
+    licence, a 双随机 result the office holds under its own uuid once the return package is applied."""
+    key = NATURAL_KEYS.get(spec.name)
+    if key is None:
+        return {}
+    table, base = spec.table, SyncBase.__table__  # type: ignore[attr-defined]
+    from_packages = select(base.c.uuid).where(base.c.table_name == spec.name)
+    found = connection.execute(select(table.c.id, table.c.uuid, *(table.c[name] for name in key)).where(
+        table.c.office_id == office_id, table.c.uuid.not_in(from_packages)))
+    return {tuple(values): (row_id, uuid) for row_id, uuid, *values in found}
+
+
+def _natural_key(spec: SyncSpec, row: PlainRow, ids: Mapping[str, Mapping[str, int]]) -> tuple[Any, ...]:
+    """A package row's natural key as the laptop's columns hold it (a reference as the local row's id)."""
+    references = spec.references
+    return tuple(
+        ids.get(references[name], {}).get(str(row.values.get(name))) if name in references
+        else row.values.get(name)
+        for name in NATURAL_KEYS[spec.name]
+    )
+
+
 def _absorbed(change: RowChange, row: PlainRow) -> bool:
     """The office has taken the laptop's change in: the package holds the laptop's values (and the tombstone)."""
     return not change.deleted and all(row.values.get(key) == value for key, value in change.values.items())
 
 
 def _what(spec: SyncSpec, row: PlainRow) -> str:
-    label = (row.values.get("name") or row.values.get("visited_on") or row.values.get("given_on")
+    label = (row.values.get("name") or row.values.get("visited_on") or row.values.get("given_on") or row.values.get("number")
              or row.values.get("inspected_on") or row.uuid[:8])
     return f"{spec.label}「{label}」"
 

@@ -4,6 +4,7 @@ reference, and the businesses a new one might duplicate."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -54,6 +55,7 @@ class OfficeRows:
         for table, uuids in wanted.items():
             self._read_rows(table, sorted(uuids))
         self._read_references(changes)
+        self.merged: dict[str, list[dict[str, Any]]] = defaultdict(list)  # laptop uuid -> values a person merged
         self.offered = self._offered(sorted({change.uuid for change in changes if change.table == "business"}))
 
     def _read_rows(self, table: str, uuids: list[str]) -> None:
@@ -93,18 +95,35 @@ class OfficeRows:
                     self.foreign.add((table, uuid))
 
     def _offered(self, business_uuids: list[str]) -> dict[str, str]:
-        """A laptop's new business already offered to merge (by an earlier package) -> the business it matched."""
+        """A laptop's new business already offered to merge (by an earlier package) -> the business it matched;
+        the values a person merged into it are kept in `merged` (the laptop sends its copy again every week)."""
         offered: dict[str, str] = {}
         for part in chunks(business_uuids):
-            statement = select(_CONFLICT.entity_uuid, _CONFLICT.business_uuid, _CONFLICT.decision).where(
+            statement = select(_CONFLICT.entity_uuid, _CONFLICT.business_uuid, _CONFLICT.decision,
+                               _CONFLICT.laptop_value).where(
                 _CONFLICT.kind == "merge",
                 _CONFLICT.office_id == self.actor.office_id,
                 _CONFLICT.entity_uuid.in_(part),
             )
-            for incoming, match, decision in self.session.execute(statement):
+            for incoming, match, decision, payload in self.session.execute(statement):
                 if decision != "separate":
                     offered[incoming] = match
+                if decision == "merge":
+                    self.merged[incoming].append(json.loads(payload or "{}").get("values", {}))
         return offered
+
+    def business_name(self, uuid: str) -> str:
+        name = self.session.execute(select(_BUSINESS.name).where(_BUSINESS.uuid == uuid)).scalar()
+        return str(name or "")
+
+    def decided(self, table: str, uuid: str) -> set[tuple[str, str | None, str | None]]:
+        """(field, office value, laptop value) of this row's conflicts a person settled by keeping the office's
+        value (as JSON, as the conflict keeps them): a laptop sends its unsent value again every week."""
+        statement = select(_CONFLICT.field, _CONFLICT.office_value, _CONFLICT.laptop_value).where(
+            _CONFLICT.office_id == self.actor.office_id, _CONFLICT.kind == "field", _CONFLICT.entity == table,
+            _CONFLICT.entity_uuid == uuid, _CONFLICT.status == "resolved", _CONFLICT.decision.in_(("office", "both")),
+        )
+        return {(field, office, laptop) for field, office, laptop in self.session.execute(statement)}
 
     def by_natural_key(self, table: str, values: dict[str, Any]) -> Any:
         """The office's row of this business (and year) when the package's row is new to it."""

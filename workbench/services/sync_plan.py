@@ -7,6 +7,11 @@ Per row, against the office's current row of the same uuid:
 - the office changed other fields since → merged field by field;
 - the same field changed on both sides to different values → a conflict (the office value stays until a
   person decides, workbench.services.sync_review).
+A new row the office may hold under its own uuid (a year's figures, a licence renewing the same one with the same
+kind and number, a 双随机 result of the same task and business: sync_tables.NATURAL_KEYS) is compared with that
+row. A laptop keeps an unsent change until a 外业包 brings it back absorbed, so later packages carry it again:
+the writer lets an open question of the same field, row and officer give way to the newer one; the values a
+person already settled by keeping the office's (a conflict) or merging (a 疑似同一户) are not asked again.
 A package for another office, of a newer schema, or whose manifest does not match its rows is refused whole
 (PackageRefused); a row whose value the office cannot hold is named (package row, field, value) and the
 package is not applied (sync_apply refuses a plan with errors).
@@ -43,6 +48,7 @@ from workbench.services.sync_tables import (
     MODELS,
     NATURAL_KEYS,
     TABLE_LABELS,
+    as_json,
     columns_of,
     convert_values,
     label_of,
@@ -85,6 +91,7 @@ class RowPlan:
     delete: bool = False
     row: Any = None  # the office's current row (None: insert or offer)
     match_uuid: str | None = None  # offer: the office's business it looks like
+    match_name: str = ""  # ... and its name, as the dry run says it
     old: dict[str, Any] = field(default_factory=dict)  # the current values (the change log's old side)
 
 
@@ -141,6 +148,10 @@ def check_manifest(session: Session, actor: Actor, package: ReturnPackage) -> No
     if manifest.office_code != office_code:
         raise PackageRefused(
             f"这个回传包属于其他所（所代码 {manifest.office_code}），本所代码是 {office_code}，不能导入"
+        )
+    if manifest.office_uuid and office is not None and manifest.office_uuid != office.uuid:
+        raise PackageRefused(
+            f"这个回传包来自另一个所的外业包（所代码同为 {office_code}），不能在本所导入；请确认它来自本所干部的笔记本"
         )
     if _schema_number(manifest.schema_version) > _schema_number(SCHEMA_HEAD):
         raise PackageRefused(
@@ -273,10 +284,14 @@ class _Planner:
         if change.deleted:
             return RowPlan(change, where, "same")  # made and deleted on the laptop: nothing to bring back
         if change.table == "business":
-            match = duplicates.get(change.uuid) or self._same_as_new(clean)
+            # an earlier offer stands even when the office's business was renamed or recoded since
+            match = duplicates.get(change.uuid) or self._same_as_new(clean) or self.office.offered.get(change.uuid)
             if match is not None:
                 self.alias[change.uuid] = match
-                return RowPlan(change, where, "offer", clean, match_uuid=match)
+                if dict(change.values) in self.office.merged.get(change.uuid, []):
+                    return RowPlan(change, where, "same")  # merged by a person already; nothing new since
+                return RowPlan(change, where, "offer", clean, match_uuid=match,
+                               match_name=self.office.business_name(match) or str(clean.get("name") or ""))
         missing = [name for name in required_of(change.table) if clean.get(name) in (None, "")]
         for name in missing:
             self.errors.append(f"{where}：新增的{TABLE_LABELS[change.table]}缺少「{label_of(change.table, name)}」")
@@ -314,6 +329,10 @@ class _Planner:
             else:
                 conflicts.append(FieldConflict(name, change.base.get(name), current.get(name), change.values.get(name),
                                                row.updated_by, row.updated_at))
+        if conflicts:
+            conflicts = self._not_decided(change.table, row.uuid, conflicts)
+            if not conflicts and not writes and not wants_delete and not revived:
+                return RowPlan(change, where, "same", row=row)
         if wants_delete:
             conflicts.append(FieldConflict("deleted_at", None, None, shown_now(change), row.updated_by, row.updated_at))
         if revived:
@@ -322,6 +341,24 @@ class _Planner:
             )
         outcome = "conflict" if conflicts else "merge"
         return RowPlan(change, where, outcome, writes, tuple(conflicts), False, row, old=current)
+
+
+    def _not_decided(self, table: str, uuid: str, conflicts: list[FieldConflict]) -> list[FieldConflict]:
+        """Leave out what a person decided already (the office's value kept against this same laptop value)."""
+        decided = self.office.decided(table, uuid)
+        return [conflict for conflict in conflicts
+                if (conflict.field, as_json(conflict.office), as_json(conflict.laptop)) not in decided]
+
+
+def row_detail(row: RowPlan) -> str:
+    """What a row of the dry run will do beside its outcome (the CLI and the apply dialog): the fields it writes
+    and those in conflict; for a business offered as the same, that a person decides (nothing is written first)."""
+    table = row.change.table
+    if row.outcome == "offer":
+        return f"本所已有「{row.match_name}」，在回传冲突处理中决定合并或单独登记"
+    fields = "、".join(label_of(table, name) for name in row.writes) if row.outcome != "insert" else ""
+    conflicts = "、".join(label_of(table, conflict.field) for conflict in row.conflicts)
+    return "；".join(part for part in (fields and f"更新 {fields}", conflicts and f"冲突 {conflicts}") if part)
 
 
 def problem_sentence(problem: RowProblem) -> str:

@@ -53,11 +53,14 @@ TABLE_LABELS = {
     "inspection_result": "抽查结果",
 }
 # A row the office may already hold under another uuid: one per business (and year, and 抽查任务): a result
-# recorded at the office and on a laptop for the same drawn business is one result, its fields compared.
+# recorded at the office and on a laptop for the same drawn business is one result, its fields compared. A
+# licence renewed at the door and imported at the office from the county's list is one licence: same kind and
+# number renewing the same one (a 延续 that keeps the number renews another row, so it stays a new licence).
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "classification_result": ("business_id",),
     "year_figures": ("business_id", "year"),
     "inspection_result": ("task_id", "business_id"),
+    "license": ("business_id", "kind", "number", "renews_uuid"),
 }
 _STAMP = frozenset({"id", "office_id", "uuid", "version", "updated_at", "updated_by", "device", "deleted_at"})
 

@@ -57,6 +57,7 @@ class PackageWriter:
                 if row.outcome != "insert":
                     self._tick(1)
             self._flush_updates()
+        self._replace_open_items()
         for target, records in ((_CHANGE_LOG, self.log), (_CONFLICTS, self.conflicts)):
             for part in chunks(records):
                 self.session.execute(insert(target), part)
@@ -186,6 +187,34 @@ class PackageWriter:
         )
         offered = f"「{change.values.get('name') or ''}」（{change.uuid}）"
         self._log(laptop, "business", row.match_uuid or "", "offer", {"": (None, offered)}, at)
+
+    def _replace_open_items(self) -> None:
+        """A laptop keeps an unsent change until the office takes it in, so next week's package asks again what
+        this week's left open (the same field of the same row, the same new business, from the same officer):
+        the open item gives way to the newer one, which has the laptop's latest value, and a person decides each
+        question once. Another officer's value for the same field stays a question of its own."""
+        asked = {(item["kind"], item["entity"], item["entity_uuid"], item["field"], item["laptop_by"])
+                 for item in self.conflicts}
+        at = utc_now()
+        for part in chunks(sorted({key[2] for key in asked})):
+            earlier = self.session.execute(
+                select(_CONFLICTS.c.id, _CONFLICTS.c.kind, _CONFLICTS.c.entity, _CONFLICTS.c.entity_uuid,
+                       _CONFLICTS.c.field, _CONFLICTS.c.laptop_by).where(
+                    _CONFLICTS.c.office_id == self.actor.office_id, _CONFLICTS.c.status == "open",
+                    _CONFLICTS.c.entity_uuid.in_(part))
+            ).all()
+            replaced = [item for item in earlier if tuple(item[1:]) in asked]
+            if not replaced:
+                continue
+            self.session.execute(
+                update(_CONFLICTS).where(_CONFLICTS.c.id.in_([item.id for item in replaced])).values(
+                    status="resolved", decision="superseded", decided_by=self.actor.who, decided_at=at,
+                    version=_CONFLICTS.c.version + 1, updated_at=at, updated_by=self.actor.who,
+                    device=self.actor.device)
+            )
+            note = f"由{self.plan.package_word} {self.plan.manifest.package_id} 中的同一项取代"
+            for item in replaced:
+                self._log(self.actor, item.entity, item.entity_uuid, "resolve", {item.field: (None, note)}, at)
 
     def _conflict_row(self, row: RowPlan, laptop: Actor) -> dict[str, Any]:
         now = utc_now()
