@@ -31,6 +31,7 @@ from imports.normalise import (
 from imports.problems import ParsedRow, Problem
 from workbench.domain.labels import BusinessKind
 from workbench.domain.registration_dates import registration_date_doubt, registration_date_error
+from workbench.domain.regno import check_15
 from workbench.services.business_validation import validate_business
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
@@ -135,9 +136,22 @@ class RowCleaner:
             return None
         self._combine(values, number, cells, problems)
         self._validate(number, values, problems, cells)
+        reg_no = values.get("reg_no")
+        if reg_no is not None and len(reg_no) == 15 and reg_no.isdigit() and reg_no.isascii():
+            self._reg_no_check(number, reg_no, problems, cells)
         if "registered_on" in values:
             self._registration_date(number, values, problems, cells)
         return values, problems
+
+    def _reg_no_check(self, number: int, reg_no: str, problems: list[Problem], cells: list[Any]) -> None:
+        """A 15-digit 注册号 whose check digit does not fit (ISO 7064 MOD 11,10) is imported as written, with a
+        warning: a digit may have been typed wrong, and the number is how old records are found."""
+        verdict = check_15(reg_no, reg_no)
+        column = self._column_for("reg_no", cells)
+        if verdict.valid or column is None:
+            return
+        advice = "；".join((verdict.reason, *(verdict.warnings or ("请与登记系统核对",))))
+        problems.append(self._problem(number, column, cells[column.index], advice, blocking=False))
 
     def _registration_date(self, number: int, values: dict[str, Any], problems: list[Problem],
                            cells: list[Any]) -> None:  # fmt: skip

@@ -238,3 +238,22 @@ def test_the_file_is_read_on_its_own_thread_and_problems_come_in_the_same_order(
     assert unreadable.exit_code == 1 and "PDF" in unreadable.output
     assert _count(database, "business") == 2
     assert not [thread for thread in threading.enumerate() if thread.name == "import-read"]
+
+
+def test_a_15_digit_reg_no_whose_check_digit_does_not_fit_is_imported_with_a_warning(
+    database: str, tmp_path: Path
+) -> None:
+    """Six rows of a real 2017 inspection list carried such numbers: imported as written, each named."""
+    path = write_list(tmp_path / "名录.xlsx", [
+        row(1, {"统一社会信用代码": "", "注册号": "330302600001230"}),  # the check digit fits
+        row(2, {"统一社会信用代码": "", "注册号": "330302600001231"}),  # it should be 0
+        row(3, {"统一社会信用代码": "", "注册号": "330302600001200"}),  # a 13-digit number widened with 00
+    ])  # fmt: skip
+    result = runner.invoke(cli.app, ["--db", database, "import", str(path)])
+    assert result.exit_code == 0, result.output  # warnings only: every row imported
+    assert "新增 3 户" in result.output and _count(database, "business") == 3
+    assert "第 3 行" not in result.output
+    assert ("第 4 行「注册号」列（B 列），值「330302600001231」：15 位注册号的校验位应为 0，实际为 1（也可能是前面某一位"
+            "录错）；请与登记系统核对") in result.output  # fmt: skip
+    assert "第 5 行「注册号」列（B 列），值「330302600001200」：" in result.output
+    assert "末两位是 00，可能是 13 位旧注册号 3303026000012 补零而成，请与登记系统核对\n" in result.output
