@@ -32,6 +32,7 @@ def _office(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 RUN_INTERRUPTED = """
 import os, signal, sys
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (a background job inherits it ignored)
 moment = sys.argv[1]
 if moment == "read":
     import workbench.cli_import as command
