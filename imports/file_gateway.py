@@ -221,13 +221,14 @@ class FileGateway:
         progress(3, 3)
         return Received(data.manifest.officer, data.office_name, result, written)
 
-    def write_return_package(self, path: Path, *, device: str) -> ReturnPackageResult:
+    def write_return_package(self, path: Path, *, device: str, password: str | None = None) -> ReturnPackageResult:
         """On the laptop: everything since its 外业包, as a 回传包 for the office (logged)."""
         from imports.sync_back import write_return_package
         from workbench import locations
 
         with self._work.writing() as session:
-            return write_return_package(session=session, device_id=locations.device_id(), device=device, path=path)
+            return write_return_package(session=session, device_id=locations.device_id(), device=device, path=path,
+                                        password=password)
 
     def read_office_package(self, path: Path, password: str | None = None) -> ReturnPackage:
         """At the office: a 回传包, or a 外业包 edited by hand in Excel or WPS read as changes against the values

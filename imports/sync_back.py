@@ -23,7 +23,7 @@ from imports.fast_xlsx import FastBook
 from imports.sheet_writer import Kind
 from imports.sync_read import PackageRefused, check_count, open_package, sheet_rows
 from imports.sync_sheets import LAYOUT_BY_TABLE, key_label
-from imports.sync_workbook import plain_sheet, write_info, write_manifest
+from imports.sync_workbook import encrypt_file, plain_sheet, write_info, write_manifest
 from storage.audit import Actor, log_changes, utc_now
 from storage.schema import SCHEMA_HEAD
 from storage.tables import Office, new_uuid
@@ -43,8 +43,23 @@ _KINDS: tuple[Kind, ...] = _TEXT * len(HUMAN) + ("code", "code", "count", "code"
                                                 "text")
 
 
+MIN_PASSWORD = 6  # as for a 外业包 (imports.sync_out)
+
+
 class NothingToSend(WorkbenchError):
     title = "没有需要回传的内容"
+
+
+class PasswordNeeded(WorkbenchError):
+    title = "回传包未生成"
+
+
+class IdNumbersNeedPassword(PasswordNeeded):
+    """Whole ID numbers and no password; `where` says where the person types one (the app: its 密码 field)."""
+
+    def __init__(self, where: str = "用 --password ") -> None:
+        super().__init__(f"本机的修改含完整身份证号，回传包必须加密：请{where}设置密码（至少 {MIN_PASSWORD} 位），"
+                         "并把密码另行告知所里")
 
 
 @dataclass(frozen=True)
@@ -53,11 +68,19 @@ class ReturnPackageResult:
     package_id: str
     changes: int
     lines: int
+    personal_data: bool = False  # full ID numbers inside: the file is encrypted with the password given
+    encrypted: bool = False
 
 
 def write_return_package(*, session: Session, device_id: str, device: str, path: str | Path,
-                         at: datetime | None = None) -> ReturnPackageResult:
-    """Write every change since the field package, log it, commit; refused on a database no package made."""
+                         password: str | None = None, at: datetime | None = None) -> ReturnPackageResult:
+    """Write every change since the field package, log it, commit; refused on a database no package made.
+
+    Personal data never leaves the laptop in clear: when the laptop was loaded from a password-protected 外业包
+    (its ID numbers are whole) or a change it sends carries a whole 身份证号, the package is encrypted with
+    the password and its manifest says so; without a password it is refused before anything is written."""
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise PasswordNeeded(f"密码太短（{len(password)} 位）：请用至少 {MIN_PASSWORD} 位的密码，没有生成回传包")
     at = at or utc_now()
     table: Any = SyncPackage
     base = session.exec(select(table).where(table.direction == "received", table.kind == "field")  # type: ignore[call-overload]
@@ -70,25 +93,40 @@ def write_return_package(*, session: Session, device_id: str, device: str, path:
     changes = pending_changes(connection, base.office_id)
     names = _business_names(session, base.office_id)
     lines = list(_lines(changes, names))
+    personal = bool(changes) and (bool(base.personal_data) or any(map(_carries_id_number, changes)))
+    if personal and password is None:
+        raise IdNumbersNeedPassword()
     manifest = PackageManifest(
         package_id=new_uuid(), kind="return", office_code=office.code, officer=base.officer, device=device_id,
         created_at=at.replace(tzinfo=None).isoformat(), schema_version=SCHEMA_HEAD,
-        base_package_id=base.package_id, row_count=len(lines),
+        base_package_id=base.package_id, row_count=len(lines), personal_data=personal,
     )
     given = Path(path).expanduser()
     target = given / f"回传包-{base.officer}-{at.astimezone():%Y-%m-%d-%H%M}.xlsx" if given.is_dir() else xlsx_path(given)
     with logged_file(session, target) as partial:
         _write(partial, manifest, lines, len(changes), office.name, office.uuid)
+        if password is not None:
+            encrypt_file(partial, password)
         actor = Actor(who=base.officer, device=device, office_id=base.office_id)
         log_changes(session, actor, "sync_package", manifest.package_id, "export", {
             "file": (None, target.name), "changes": (None, len(changes)), "base_package": (None, base.package_id),
+            "personal_data": (None, "完整身份证号（密码保护）" if personal else "无完整身份证号"),
         }, at)
         session.add(SyncPackage(
             office_id=base.office_id, package_id=manifest.package_id, kind="return", direction="written",
             file_name=target.name, officer=base.officer, source_device=device_id, created_at=at, rows=len(lines),
-            base_package_id=base.package_id, updated_at=at, updated_by=base.officer, device=device,
+            base_package_id=base.package_id, personal_data=personal, updated_at=at, updated_by=base.officer,
+            device=device,
         ))
-    return ReturnPackageResult(target, manifest.package_id, len(changes), len(lines))
+    return ReturnPackageResult(target, manifest.package_id, len(changes), len(lines), personal, password is not None)
+
+
+def _carries_id_number(change: RowChange) -> bool:
+    """A change whose lines would hold a whole 身份证号 (old or new value; a masked one has 「*」)."""
+    if change.table != BUSINESS.name or "id_number" not in change.values:
+        return False
+    return any(isinstance(value, str) and value.strip() and "*" not in value
+               for value in (change.values.get("id_number"), change.base.get("id_number")))
 
 
 def _business_names(session: Session, office_id: int) -> dict[str, str]:
@@ -135,6 +173,8 @@ def _write(path: Path, manifest: PackageManifest, lines: list[list[Any]], change
             ("所据外业包", manifest.base_package_id or ""),
             ("怎么用", "交回所里，用「导入」读入：先列出将要做的改动，确认后一次写入；两边都改过的同一项会列为冲突，由人决定"),
             ("注意", "「变更」表最后几列（table 起）供程序核对，请勿修改"),
+            ("个人信息", "含完整身份证号：本包已用密码加密，请妥善保管、用后删除" if manifest.personal_data
+             else "不含完整身份证号"),
         ])
         sheet = plain_sheet(book, CHANGES_SHEET, HEADERS)
         for number, line in enumerate(lines, start=2):

@@ -53,7 +53,7 @@ def open_package(path: str | Path, kind: str, password: str | None = None) -> Op
         raise PackageRefused(f"找不到文件「{path}」：请检查文件名和所在文件夹") from None
     except OSError as error:
         raise PackageRefused(f"无法打开「{path}」（{error.strerror or error}）：请检查文件后重试") from None
-    data = _decrypted(data, name, password)
+    data = _decrypted(data, name, password, word)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError, OSError):
@@ -90,7 +90,7 @@ def package_kind(path: str | Path, password: str | None = None) -> str | None:
     can open (the reader called next names why)."""
     target = Path(path).expanduser()
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(_decrypted(target.read_bytes(), target.name, password)))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(_decrypted(target.read_bytes(), target.name, password, "同步包")))
         if MANIFEST_SHEET not in workbook.sheet_names:
             return None
         kind = _facts(workbook).get("kind")
@@ -99,7 +99,7 @@ def package_kind(path: str | Path, password: str | None = None) -> str | None:
     return kind if kind in KIND_WORDS else None
 
 
-def _decrypted(data: bytes, name: str, password: str | None) -> bytes:
+def _decrypted(data: bytes, name: str, password: str | None, word: str) -> bytes:
     import msoffcrypto
     from msoffcrypto.exceptions import FileFormatError, InvalidKeyError
 
@@ -118,7 +118,7 @@ def _decrypted(data: bytes, name: str, password: str | None) -> bytes:
         plain = io.BytesIO()
         document.decrypt(plain)
     except (InvalidKeyError, FileFormatError, ValueError):
-        raise PackageRefused(f"「{name}」的密码不对：请核对生成外业包时设的密码（区分大小写）") from None
+        raise PackageRefused(f"「{name}」的密码不对：请核对生成{word}时设的密码（区分大小写）") from None
     return plain.getvalue()
 
 

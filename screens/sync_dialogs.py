@@ -209,6 +209,8 @@ class ReturnPackageDialog(SyncJobDialog):
 
     def form(self) -> ComposeResult:
         yield form_row("保存到", Input(str(self.default), id="sync-path", compact=True, select_on_focus=False))
+        yield form_row("密码", Input(password=True, id="sync-password", compact=True,
+                                 placeholder="修改含完整身份证号时必须设（至少 6 位）"))
 
     def first_focus(self) -> None:
         self.query_one("#sync-path", Input).focus()
@@ -218,14 +220,26 @@ class ReturnPackageDialog(SyncJobDialog):
         self.start()
 
     def job(self) -> Callable[[Progress], Any] | None:
-        path = typed_path(self)
+        path, password = typed_path(self), typed_password(self)
         if path is None:
             return None
         files, device = self.workbench.files, self.workbench.device_name
-        return lambda progress: files.write_return_package(path, device=device)
+
+        def write(progress: Progress) -> ReturnPackageResult:
+            from imports.sync_back import IdNumbersNeedPassword
+
+            try:
+                return files.write_return_package(path, device=device, password=password)
+            except IdNumbersNeedPassword:
+                raise IdNumbersNeedPassword("在「密码」一栏") from None
+
+        return write
 
     def finished(self, result: ReturnPackageResult) -> None:
+        locked = ("已用密码加密，含完整身份证号：请把密码另行告知所里，用后删除。" if result.personal_data
+                  else "已用密码加密：请把密码另行告知所里。" if result.encrypted else "")
         if result.changes == 0:
-            self.say(f"读入外业包以来本机没有新增或修改：回传包是空的（0 处改动）。\n文件在：{result.path}")
+            self.say(f"读入外业包以来本机没有新增或修改：回传包是空的（0 处改动）。{locked}\n文件在：{result.path}")
         else:
-            self.say(f"已生成回传包：{result.changes:,} 处新增、修改或删除（{result.lines:,} 行）。\n文件在：{result.path}")
+            self.say(f"已生成回传包：{result.changes:,} 处新增、修改或删除（{result.lines:,} 行）。{locked}\n"
+                     f"文件在：{result.path}")

@@ -113,10 +113,17 @@ async def laptop_takes_package_and_sends_work_back(laptop: Engine, folder: Path,
         assert isinstance(app.screen, ReturnPackageDialog)
         target = Path(app.screen.query_one("#sync-path", Input).value)
         assert target.parent == package.parent and target.name.startswith("回传包-王芳-")
-        await type_ahead(pilot, "enter")
+        await type_ahead(pilot, "enter")  # no password: the laptop holds whole ID numbers (a protected 外业包)
+        await settle(pilot)
+        assert "本机的修改含完整身份证号，回传包必须加密：请在「密码」一栏设置密码（至少6位），并把密码另行告知所里" in said(app)
+        assert not target.exists()
+        await type_ahead(pilot, "tab", *PASSWORD, "enter")
         await settle(pilot)
         assert said(app).startswith("已生成回传包：2处新增、修改或删除")
+        assert "已用密码加密，含完整身份证号" in said(app)
         assert target.is_file()
+    with target.open("rb") as handle:
+        assert msoffcrypto.OfficeFile(handle).is_encrypted()
     return target
 
 
@@ -132,7 +139,7 @@ async def office_applies_return_package(engine: Engine, folder: Path, office: Of
         await from_palette(pilot, "导入回传包")
         assert isinstance(app.screen, ApplyDialog)
         # the file's name, Enter (dry run), and F8 at once: F8 came before the dry run could be read
-        await type_ahead(pilot, *package.name, "enter", "f8")
+        await type_ahead(pilot, *package.name, "tab", *PASSWORD, "enter", "f8")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ApplyDialog)
@@ -163,7 +170,7 @@ async def office_applies_return_package(engine: Engine, folder: Path, office: Of
         await type_ahead(pilot, "escape")
         await settle(pilot)
         await from_palette(pilot, "导入回传包")
-        await type_ahead(pilot, *package.name, "enter")
+        await type_ahead(pilot, *package.name, "tab", *PASSWORD, "enter")
         await settle(pilot)
         assert "导入过，本次没有任何更改" in str(app.screen.query_one("#sync-preview-lines", Static).render())
         assert not app.screen.query_one("#sync-start", Button).display

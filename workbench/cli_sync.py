@@ -148,6 +148,9 @@ def sync_back_command(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="回传包文件名，如 回传包-张伟-2026-12-08.xlsx；给文件夹则自动命名")],
     db: DbOption = None,
+    password: Annotated[str | None, typer.Option(
+        "--password", help="用 Excel 自带的加密保护回传包（至少 6 位）；本机的修改含完整身份证号时必须给出"
+    )] = None,
 ) -> None:
     """笔记本：把读入外业包以来本机新增、修改、删除的内容写成回传包，交回所里导入。"""
     from sqlmodel import Session
@@ -160,7 +163,7 @@ def sync_back_command(
     try:
         with Session(engine) as session:
             result = write_return_package(session=session, device_id=locations.device_id(),
-                                          device=locations.device_name(), path=output)
+                                          device=locations.device_name(), path=output, password=password)
     except WorkbenchError as error:
         say(f"{error.title}：{error.message}", err=True)
         raise typer.Exit(1) from None
@@ -170,3 +173,7 @@ def sync_back_command(
         say(f"读入外业包以来本机没有新增或修改：回传包是空的（0 处改动），已写到：{result.path}")
     else:
         say(f"已生成回传包：{result.changes:,} 处新增、修改或删除（{result.lines:,} 行），写到：{result.path}")
+    if result.personal_data:
+        say("回传包已用密码加密并含完整身份证号：请把密码另行告知所里（所里导入时用 --password 给出），用后删除。")
+    elif result.encrypted:
+        say("回传包已用密码加密：请把密码另行告知所里（所里导入时用 --password 给出）。")
