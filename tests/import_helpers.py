@@ -141,3 +141,27 @@ def business_by_code(engine: Engine, code: str) -> Business:
         business = session.exec(sqlmodel_select(Business).where(col(Business.uscc) == code)).one()
         session.expunge(business)
         return business
+
+
+def cli_office(url: str) -> str:
+    """An office made as a person makes one, with `workbench init`: one officer (陈晓东) and one grid (五马片区)."""
+    from typer.testing import CliRunner
+
+    from workbench import cli
+
+    made = CliRunner().invoke(cli.app, ["--db", url, "init", "--office", "五马市场监管所", "--officer", "陈晓东",
+                                        "--grid", "五马片区"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    return url
+
+
+def one_value(url: str, sql: str) -> Any:
+    """The single value `sql` answers, on a fresh engine of `url` (what a second window would read)."""
+    from storage.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql)).scalar_one()
+    finally:
+        engine.dispose()

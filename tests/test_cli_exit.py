@@ -11,10 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from import_helpers import row, write_list
+from import_helpers import cli_office, row, write_list
 from typer.testing import CliRunner
-
-from workbench import cli
 
 runner = CliRunner()
 # A marker whose __del__ runs only when the interpreter is taken apart (the ordinary exit), and an atexit
@@ -43,11 +41,7 @@ def _run(*args: str, busy: bool = False) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def office(tmp_path: Path) -> str:
-    url = str(tmp_path / "office.db")
-    made = runner.invoke(cli.app, ["--db", url, "init", "--office", "五马市场监管所", "--officer", "陈晓东",
-                                   "--grid", "五马片区"])  # fmt: skip
-    assert made.exit_code == 0, made.output
-    return url
+    return cli_office(str(tmp_path / "office.db"))
 
 
 def test_an_import_ends_at_once_with_its_whole_output_and_status(office: str, tmp_path: Path) -> None:

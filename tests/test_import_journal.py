@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import row, write_list
+from import_helpers import cli_office, one_value, row, write_list
 from sqlalchemy import text
 from test_orphan_workers import RUN_IMPORT, big_list, children_of
 from typer.testing import CliRunner
@@ -33,9 +33,7 @@ BULK_ROWS = BULK_FROM + 100
 
 
 def _office(url: str) -> None:
-    made = runner.invoke(cli.app, ["--db", url, "init", "--office", "五马市场监管所", "--officer", "陈晓东",
-                                   "--grid", "五马片区"])  # fmt: skip
-    assert made.exit_code == 0, made.output
+    cli_office(url)
     gc.collect()  # the init command's engine and its open connection go, as they do when its process ends
 
 
@@ -60,15 +58,6 @@ def bulk_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_list(folder / "名录.xlsx", [row(serial) for serial in range(1, BULK_ROWS + 1)])
 
 
-def _count(url: str, sql: str) -> Any:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(sql)).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def _file_state(path: str) -> tuple[str, str, int]:
     with sqlite3.connect(path) as connection:
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
@@ -88,7 +77,7 @@ def test_a_first_import_in_bulk_writes_once_with_a_rollback_journal(
     assert result.exit_code == 0, result.output
     assert seen_modes == ["delete"]
     assert _file_state(database) == ("wal", "ok", 1)  # WAL again, whole, and the search finds the rows
-    assert _count(database, "SELECT count(*) FROM business") == BULK_ROWS
+    assert one_value(database, "SELECT count(*) FROM business") == BULK_ROWS
     assert not Path(database + "-journal").exists()
 
 
@@ -143,8 +132,8 @@ def test_a_bulk_import_that_fails_leaves_the_office_as_it_was_and_in_wal(
     result = runner.invoke(cli.app, ["--db", database, "import", str(bulk_list), "--json"])
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
     assert seen_modes == ["delete"]
-    assert _count(database, "SELECT count(*) FROM business") == 0
-    assert _count(database, "SELECT count(*) FROM change_log WHERE entity = 'business'") == 0
+    assert one_value(database, "SELECT count(*) FROM business") == 0
+    assert one_value(database, "SELECT count(*) FROM change_log WHERE entity = 'business'") == 0
     mode, check, found = _file_state(database)
     assert (mode, check, found) == ("wal", "ok", 0)
 
@@ -154,7 +143,7 @@ def test_the_bulk_import_on_postgresql_writes_as_always(pg_url: str, bulk_list: 
     result = runner.invoke(cli.app, ["--db", pg_url, "import", str(bulk_list), "--json"])
     assert result.exit_code == 0, result.output
     assert seen_modes == []  # nothing to switch on PostgreSQL
-    assert _count(pg_url, "SELECT count(*) FROM business") == BULK_ROWS
+    assert one_value(pg_url, "SELECT count(*) FROM business") == BULK_ROWS
 
 
 def test_an_import_killed_while_writing_leaves_the_office_as_it_was(tmp_path: Path) -> None:
@@ -177,6 +166,6 @@ def test_an_import_killed_while_writing_leaves_the_office_as_it_was(tmp_path: Pa
     finally:
         importing.kill()
         importing.wait()
-    assert _count(str(database), "SELECT count(*) FROM business") == 0
-    assert _count(str(database), "SELECT count(*) FROM import_record") == 0
+    assert one_value(str(database), "SELECT count(*) FROM business") == 0
+    assert one_value(str(database), "SELECT count(*) FROM import_record") == 0
     assert _file_state(str(database)) == ("wal", "ok", 0) and not journal.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import row, write_list
+from import_helpers import cli_office, row, write_list
 from list_helpers import write_sheet
 from test_import_figures import HEADER as FIGURES_HEADER
 from test_import_figures import TITLE, tax_office_rows
@@ -54,11 +54,7 @@ def slow_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
 
 @pytest.fixture
 def database(tmp_path: Path) -> str:
-    url = str(tmp_path / "office.db")
-    made = runner.invoke(cli.app, ["--db", url, "init", "--office", "五马市场监管所", "--officer", "陈晓东",
-                                   "--grid", "五马片区"])  # fmt: skip
-    assert made.exit_code == 0, made.output
-    return url
+    return cli_office(str(tmp_path / "office.db"))
 
 
 def test_a_registration_list_finds_its_tables_built_during_the_read(
