@@ -8,16 +8,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from import_helpers import row, uscc, write_list
+from import_helpers import cli_office, one_value, row, uscc, write_list
 from list_helpers import write_sheet
-from sqlalchemy import text
 from test_import_figures import HEADER as FIGURES_HEADER
 from test_import_figures import TITLE, tax_office_rows
 from test_import_licenses import HEADER as LICENCE_HEADER
 from test_import_licenses import food_rows
 from typer.testing import CliRunner
 
-from storage.engine import make_engine
 from workbench import cli
 
 runner = CliRunner()
@@ -26,24 +24,12 @@ runner = CliRunner()
 @pytest.fixture
 def database(tmp_path: Path) -> str:
     """An office whose register came in through `workbench import`: households 1-4 (row(serial))."""
-    url = str(tmp_path / "office.db")
-    made = runner.invoke(cli.app, ["--db", url, "init", "--office", "五马市场监管所", "--officer", "陈晓东",
-                                   "--grid", "五马片区"])  # fmt: skip
-    assert made.exit_code == 0, made.output
+    url = cli_office(str(tmp_path / "office.db"))
     register = write_list(tmp_path / "名录.xlsx", [row(serial) for serial in range(1, 5)])
     imported = runner.invoke(cli.app, ["--db", url, "import", str(register)])
     assert imported.exit_code == 0, imported.output
     assert "登记名录" in imported.output
     return url
-
-
-def _one(url: str, sql: str) -> object:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(sql)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def test_a_figures_list_dry_run_json_then_commit(database: str, tmp_path: Path) -> None:
@@ -57,25 +43,25 @@ def test_a_figures_list_dry_run_json_then_commit(database: str, tmp_path: Path) 
                                  "name_match": 0, "invalid": 1, "duplicate_in_file": 1}
     assert "2 户的 7 行季度（月度）数据合计为年度数据" in summary["notes"][0]
     assert errors.exists() and openpyxl.load_workbook(errors).active.max_row == 4  # type: ignore[union-attr]
-    assert _one(database, "SELECT count(*) FROM year_figures") == 0
+    assert one_value(database, "SELECT count(*) FROM year_figures") == 0
 
     done = runner.invoke(cli.app, ["--db", database, "import", str(path)])
     assert done.exit_code == 3, done.output
     assert "是经营数据表（按表头识别）" in done.output and "登记簿中没有 1 行" in done.output
     # the register came in without a classification: each household is classified here for the first time
     assert "新增年度数据 3 条" in done.output and "已重新分型 3 户，0 户分型变化，3 户首次分型" in done.output
-    assert _one(database, "SELECT count(*) FROM year_figures") == 3
-    assert _one(database, "SELECT kind FROM import_record ORDER BY id DESC LIMIT 1") == "figures"
+    assert one_value(database, "SELECT count(*) FROM year_figures") == 3
+    assert one_value(database, "SELECT kind FROM import_record ORDER BY id DESC LIMIT 1") == "figures"
 
 
 def test_a_licence_list_needs_accept_name_matches_for_rows_matched_by_name(database: str, tmp_path: Path) -> None:
     path = write_sheet(tmp_path / "许可证.xlsx", LICENCE_HEADER, food_rows()[2:3], title="食品经营许可证")
     waiting = runner.invoke(cli.app, ["--db", database, "import", str(path)])
     assert waiting.exit_code == 3 and "--accept-name-matches" in waiting.output
-    assert _one(database, "SELECT count(*) FROM license") == 0
+    assert one_value(database, "SELECT count(*) FROM license") == 0
     accepted = runner.invoke(cli.app, ["--db", database, "import", str(path), "--accept-name-matches"])
     assert accepted.exit_code == 0, accepted.output
-    assert _one(database, "SELECT kind FROM license") == "食品经营许可证"
+    assert one_value(database, "SELECT kind FROM license") == "食品经营许可证"
 
 
 def test_kind_and_licence_kind_options(database: str, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from storage.audit import Actor
 from storage.tables import Business
 from workbench.domain.sync_json import package_from_json, package_to_json
 from workbench.domain.sync_model import ReturnPackage, RowChange
+from workbench.services.register import update_business
 from workbench.services.sync_apply import apply_package
 from workbench.services.sync_plan import PackageRefused, plan_package
 from workbench.services.sync_review import decide_merge, open_items, resolve_field
@@ -125,8 +126,6 @@ def test_a_tombstone_sets_deleted_at_and_a_stale_one_waits_for_a_person(
     stale = Laptop(laptop.held, "单丽", "笔记本B")
     stale.delete("business", world.tea_uuid, laptop.held[world.tea_uuid][0])
     with Session(engine) as session:
-        from workbench.services.register import update_business
-
         update_business(session=session, actor=office, business_uuid=world.tea_uuid,
                         base_version=laptop.held[world.tea_uuid][0], changes={"tags": "所里改过"})
         session.commit()
@@ -287,8 +286,6 @@ def test_a_later_package_raising_the_same_question_replaces_the_open_one(
     assert apply(engine, office, at_office.package()).counts == {"insert": 1}
     laptop.new_row("business", same | {"phone": "13611112222"})
     with Session(engine) as session:
-        from workbench.services.register import update_business
-
         update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
                         base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
         session.commit()
@@ -330,8 +327,6 @@ def test_a_new_business_the_office_merged_is_not_offered_again_each_week(
     assert apply(engine, office, laptop.package()).counts == {"offer": 1}
     assert rows_of(engine, "SELECT phone FROM business WHERE name = '河边烧烤'") == [{"phone": "13611112222"}]
     with Session(engine) as session:
-        from workbench.services.register import update_business
-
         merged = session.exec(select(Business).where(Business.name == "河边烧烤")).one()
         update_business(session=session, actor=office, business_uuid=merged.uuid, base_version=merged.version,
                         changes={"name": "江滨烧烤"})  # renamed at the office: still the same business
@@ -347,8 +342,6 @@ def test_a_conflict_the_office_decided_is_not_asked_again_each_week(
     back every week): the same two values are decided already. A new value on either side is asked about."""
     laptop.edit(world.noodle_uuid, phone="13911112222")
     with Session(engine) as session:
-        from workbench.services.register import update_business
-
         update_business(session=session, actor=office, business_uuid=world.noodle_uuid,
                         base_version=laptop.held[world.noodle_uuid][0], changes={"phone": "13800009999"})
         session.commit()

@@ -48,6 +48,14 @@ def _laptop(sqlite_template: Path, folder: Path, package: Path, *password: str) 
     return laptop
 
 
+def _masked_laptop(office_url: str, engine: Engine, sqlite_template: Path, folder: Path) -> Path:
+    """The office, a plain (masked) 外业包 for 张伟, and his laptop loaded from it."""
+    _office(engine)
+    package = folder / "外业包-张伟.xlsx"
+    _out(office_url, package)
+    return _laptop(sqlite_template, folder, package)
+
+
 def _edit_on_laptop(laptop: Path, changes: dict[str, object], new_id: str | None) -> str:
     """The officer's day out: 面馆 changed, and (with new_id) a new shop with its operator's ID number."""
     engine = make_engine(str(laptop))
@@ -120,10 +128,7 @@ def test_a_protected_trip_comes_back_protected(
 def test_a_masked_trip_needs_a_password_only_for_a_whole_id_number(
     engine_url: str, engine: Engine, sqlite_template: Path, tmp_path: Path
 ) -> None:
-    _office(engine)
-    package = tmp_path / "外业包-张伟.xlsx"
-    _out(engine_url, package)
-    laptop = _laptop(sqlite_template, tmp_path, package)
+    laptop = _masked_laptop(engine_url, engine, sqlite_template, tmp_path)
     _edit_on_laptop(laptop, {"employees": 7}, None)
     plain = tmp_path / "回传包-无身份证号.xlsx"
     sent = runner.invoke(cli.app, ["sync", "back", "-o", str(plain), "--db", str(laptop)])
@@ -148,10 +153,7 @@ def test_a_masked_trip_needs_a_password_only_for_a_whole_id_number(
 def test_a_password_given_without_id_numbers_still_encrypts(
     engine_url: str, engine: Engine, sqlite_template: Path, tmp_path: Path
 ) -> None:
-    _office(engine)
-    package = tmp_path / "外业包-张伟.xlsx"
-    _out(engine_url, package)
-    laptop = _laptop(sqlite_template, tmp_path, package)
+    laptop = _masked_laptop(engine_url, engine, sqlite_template, tmp_path)
     _edit_on_laptop(laptop, {"employees": 7}, None)
     back = tmp_path / "回传包.xlsx"
     sent = runner.invoke(cli.app, ["sync", "back", "-o", str(back), "--db", str(laptop), "--password", PASSWORD])
